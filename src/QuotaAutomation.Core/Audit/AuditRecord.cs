@@ -1,0 +1,38 @@
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Audit;
+
+/// <summary>What an audit record says happened.</summary>
+public enum AuditKind
+{
+    /// <summary>A rule item was rejected by the parser.</summary>
+    RuleRejected,
+    /// <summary>The engine's decision for a rule, with its reason.</summary>
+    Decision,
+    /// <summary>Written before an action: what is about to be done.</summary>
+    Intent,
+    /// <summary>Written after an action: what happened (success or the error).</summary>
+    Outcome,
+    /// <summary>A change seen on something in flight (request approved, denied, approval decided).</summary>
+    StatusChange,
+    /// <summary>A rule or quota could not be evaluated (missing quota, no usage, an AWS error).</summary>
+    Error,
+    /// <summary>Start and end of a cycle, with its counts.</summary>
+    Cycle,
+}
+
+/// <summary>
+/// One append-only audit entry. <see cref="Id"/> is unique, so a store can refuse to overwrite one.
+/// <see cref="ActionId"/> ties an intent to its outcome.
+/// </summary>
+public sealed record AuditRecord(
+    string Id,
+    string RunId,
+    DateTimeOffset Timestamp,
+    AuditKind Kind,
+    string RuleId,
+    QuotaKey? Quota,
+    string Action,
+    string Message,
+    string? ActionId = null,
+    IReadOnlyDictionary<string, string>? Details = null);

@@ -1,0 +1,40 @@
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Rules;
+
+namespace QuotaAutomation.Core.Decisions;
+
+/// <summary>How big an increase to ask for.</summary>
+public static class Sizing
+{
+    /// <summary>The Service Quotas API's upper bound for a <c>QuotaValue</c>.</summary>
+    public const double ApiMaxQuotaValue = 10_000_000_000;
+
+    /// <summary>The seed's multiple of the current quota per band: 2× emergency, the rule's multiplier at critical, 1.2× pre-emptive.</summary>
+    public static double MultipleFor(Severity severity, QuotaRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return severity switch
+        {
+            Severity.Emergency => 2.0,
+            Severity.Critical => rule.IncreaseMultiplier,
+            _ => 1.2,
+        };
+    }
+
+    /// <summary>
+    /// The value to request: at least the band's multiple of the current quota, and at least what keeps the
+    /// forecast peak at or under the warning threshold; rounded up to a whole number for count quotas; never
+    /// above the rule's <c>max_auto_increase</c> (nor the API's maximum). The result may be ≤ the current value
+    /// when the cap is reached: the caller must then not request.
+    /// </summary>
+    public static double DesiredValue(QuotaRule rule, QuotaInfo quota, double peakUsage, Severity severity)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(quota);
+        var byMultiple = quota.Value * MultipleFor(severity, rule);
+        var byForecast = peakUsage / (rule.Thresholds.Warning / 100);
+        var wanted = Math.Max(byMultiple, byForecast);
+        wanted = quota.IsCount ? Math.Ceiling(wanted) : Math.Ceiling(wanted * 100) / 100;
+        return Math.Min(wanted, Math.Min(rule.MaxAutoIncrease, ApiMaxQuotaValue));
+    }
+}

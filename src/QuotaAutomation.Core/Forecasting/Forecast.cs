@@ -1,0 +1,22 @@
+namespace QuotaAutomation.Core.Forecasting;
+
+/// <summary>One timestamped usage observation.</summary>
+public readonly record struct UsageSample(DateTimeOffset Timestamp, double Value);
+
+/// <summary>
+/// The expected peak usage over a horizon, with an optional interval, and which forecaster answered and why,
+/// so the decision and the audit can say what the number rests on.
+/// </summary>
+public sealed record Forecast(double Peak, double? Lower, double? Upper, string Forecaster, string Note)
+{
+    public static Forecast CurrentOnly(double current, string note) => new(current, null, null, "current-only", note);
+}
+
+/// <summary>Forecasts a quota's peak usage over a horizon from its history. Pure: no clock, no I/O.</summary>
+public interface IForecaster
+{
+    string Name { get; }
+
+    /// <param name="history">Samples in time order, the newest last.</param>
+    Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon);
+}

@@ -1,0 +1,19 @@
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Ports;
+
+/// <summary>A message for people (SNS): alerts, approvals wanted, request outcomes.</summary>
+public sealed record Notification(string Topic, string Subject, string Message, string RuleId, QuotaKey? Quota, Severity? Severity);
+
+public static class NotificationTopics
+{
+    public const string Alerts = "alerts";
+    public const string Approvals = "approvals";
+}
+
+public interface INotifier
+{
+    /// <returns>The message id.</returns>
+    Task<string> PublishAsync(Notification notification, CancellationToken ct);
+}

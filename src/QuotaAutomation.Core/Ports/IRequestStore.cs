@@ -1,0 +1,68 @@
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Ports;
+
+/// <summary>Our record of one increase request, from reservation to AWS's final status.</summary>
+/// <param name="Id">Ours, stable from the reservation on; <paramref name="AwsRequestId"/> is AWS's once filed.</param>
+public sealed record QuotaRequest(
+    string Id,
+    string RuleId,
+    QuotaKey Quota,
+    double FromValue,
+    double DesiredValue,
+    RequestStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? AwsRequestId = null,
+    string? CaseId = null,
+    string? ApprovalId = null,
+    string? Error = null);
+
+/// <summary>Pending-request state. <see cref="TryReserveAsync"/> is a conditional write: two cycles can never both file for one quota.</summary>
+public interface IRequestStore
+{
+    Task<IReadOnlyList<QuotaRequest>> ListOpenAsync(CancellationToken ct);
+
+    /// <summary>Stores <paramref name="request"/> (status Filing) unless an open request exists for its quota.</summary>
+    /// <returns>False when another open request holds the quota.</returns>
+    Task<bool> TryReserveAsync(QuotaRequest request, CancellationToken ct);
+
+    Task UpdateAsync(QuotaRequest request, CancellationToken ct);
+}
+
+public enum ApprovalStatus
+{
+    Waiting,
+    Approved,
+    Denied,
+    Expired,
+    /// <summary>Approved and handed to Service Quotas (or found no longer needed).</summary>
+    Closed,
+}
+
+/// <summary>An increase waiting for, or decided by, a person.</summary>
+public sealed record ApprovalRequest(
+    string Id,
+    string RuleId,
+    QuotaKey Quota,
+    double CurrentValue,
+    double DesiredValue,
+    double EstimatedMonthlyCost,
+    string Reason,
+    ApprovalStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DecidedAt = null,
+    string? DecidedBy = null,
+    string? Comment = null);
+
+/// <summary>Approval state. <see cref="TryStartAsync"/> is conditional: one active approval per quota.</summary>
+public interface IApprovalStore
+{
+    /// <returns>False when an approval for the quota is already waiting or approved.</returns>
+    Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct);
+
+    /// <summary>Approvals waiting for a person or approved and not yet filed.</summary>
+    Task<IReadOnlyList<ApprovalRequest>> ListActiveAsync(CancellationToken ct);
+
+    Task UpdateAsync(ApprovalRequest approval, CancellationToken ct);
+}

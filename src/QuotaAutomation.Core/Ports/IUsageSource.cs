@@ -1,0 +1,27 @@
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Ports;
+
+/// <summary>Usage wanted for one quota from <paramref name="From"/> (exclusive) up to the cycle's time.</summary>
+public sealed record UsageQuery(QuotaInfo Quota, DateTimeOffset From);
+
+/// <summary>Reads usage observations (CloudWatch <c>GetMetricData</c>, the simulator). One call serves every quota of a cycle.</summary>
+public interface IUsageSource
+{
+    /// <summary>Samples per quota in time order; a quota with no usage source is absent from the result.</summary>
+    Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(
+        IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct);
+}
+
+/// <summary>The usage history the engine keeps, so forecasts need not re-read the metric store.</summary>
+public interface IUsageHistory
+{
+    /// <summary>The newest stored sample time per quota; quotas with none are absent.</summary>
+    Task<IReadOnlyDictionary<QuotaKey, DateTimeOffset>> LatestAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct);
+
+    Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct);
+
+    /// <summary>Samples with <paramref name="from"/> &lt; time ≤ <paramref name="until"/>, in time order.</summary>
+    Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct);
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace QuotaAutomation.Core.Rules;
+
+/// <summary>Reads one hand-edited item field by field, collecting every problem instead of stopping at the first.</summary>
+internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> attributes)
+{
+    private readonly List<string> _errors = [];
+
+    public IReadOnlyList<string> Errors => _errors;
+
+    public void Bad(string field, string problem) => _errors.Add($"{field} {problem}");
+
+    public string? Identifier(string field, Regex pattern, string expectation)
+    {
+        if (!TryGet(field, out var value))
+        {
+            Bad(field, "is missing");
+            return null;
+        }
+        if (value is not string s)
+        {
+            Bad(field, $"{RuleParser.Show(value)} must be a string: {expectation}");
+            return null;
+        }
+        var trimmed = s.Trim();
+        if (pattern.IsMatch(trimmed)) return trimmed;
+        Bad(field, $"{RuleParser.Show(s)} must be {expectation}");
+        return null;
+    }
+
+    public string? AccountId(string field)
+    {
+        if (!TryGet(field, out var value) || value is null || value is string { Length: 0 }) return null;
+        var text = value switch
+        {
+            string s => s.Trim(),
+            // A number keeps its digits only when no leading zero was lost.
+            double or decimal or long or int => Convert.ToString(value, CultureInfo.InvariantCulture),
+            _ => null,
+        };
+        if (text is not null && AccountPattern().IsMatch(text)) return text;
+        Bad(field, $"{RuleParser.Show(value)} must be a 12-digit AWS account id, written as a string");
+        return null;
+    }
+
+    public AutomationLevel? Level(string field)
+    {
+        if (!TryGet(field, out var value))
+        {
+            Bad(field, "is missing: one of monitor_only, alert_only, auto_request, auto_approve, full_auto");
+            return null;
+        }
+        var normalized = value is string s ? s.Trim().Replace('-', '_').Replace(' ', '_').ToUpperInvariant() : null;
+        AutomationLevel? level = normalized switch
+        {
+            "MONITOR_ONLY" => AutomationLevel.MonitorOnly,
+            "ALERT_ONLY" => AutomationLevel.AlertOnly,
+            "AUTO_REQUEST" => AutomationLevel.AutoRequest,
+            "AUTO_APPROVE" => AutomationLevel.AutoApprove,
+            "FULL_AUTO" => AutomationLevel.FullAuto,
+            _ => null,
+        };
+        if (level is null)
+            Bad(field, $"{RuleParser.Show(value)} must be one of monitor_only, alert_only, auto_request, auto_approve, full_auto");
+        return level;
+    }
+
+    public double? Number(string field, double fallback, bool allowPercent = false)
+    {
+        if (!TryGet(field, out var value) || value is null) return fallback;
+        double? number = value switch
+        {
+            double d => d,
+            float f => f,
+            decimal m => (double)m,
+            long l => l,
+            int i => i,
+            string s => ParseNumber(s, allowPercent),
+            _ => null,
+        };
+        if (number is { } n && double.IsFinite(n)) return n;
+        Bad(field, $"{RuleParser.Show(value)} must be a number");
+        return null;
+    }
+
+    public bool? Bool(string field, bool fallback)
+    {
+        if (!TryGet(field, out var value) || value is null) return fallback;
+        bool? result = value switch
+        {
+            bool b => b,
+            string s => s.Trim().ToUpperInvariant() switch
+            {
+                "TRUE" or "YES" or "1" => true,
+                "FALSE" or "NO" or "0" => false,
+                _ => null,
+            },
+            double d when d is 0 or 1 => d == 1,
+            decimal m when m is 0 or 1 => m == 1,
+            long l when l is 0 or 1 => l == 1,
+            int i when i is 0 or 1 => i == 1,
+            _ => null,
+        };
+        if (result is null) Bad(field, $"{RuleParser.Show(value)} must be true or false");
+        return result;
+    }
+
+    /// <summary>Parses "Mon-Fri 09:00-18:00" (days as ranges or lists) plus an IANA or Windows time zone id.</summary>
+    public BusinessHours? Window(string field, string zoneField)
+    {
+        var zone = TimeZoneInfo.Utc;
+        if (TryGet(zoneField, out var zoneValue) && zoneValue is not null)
+        {
+            if (zoneValue is string z && TryFindZone(z.Trim(), out var found)) zone = found;
+            else Bad(zoneField, $"{RuleParser.Show(zoneValue)} must be a time zone id such as 'UTC' or 'Europe/Berlin'");
+        }
+        if (!TryGet(field, out var value) || value is null)
+            return BusinessHours.Default with { Zone = zone };
+
+        var match = value is string s ? WindowPattern().Match(s.Trim()) : Match.Empty;
+        var days = match.Success ? ParseDays(match.Groups["days"].Value) : null;
+        if (days is null
+            || !TimeOnly.TryParseExact(match.Groups["start"].Value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start)
+            || !TimeOnly.TryParseExact(match.Groups["end"].Value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var end)
+            || end <= start)
+        {
+            Bad(field, $"{RuleParser.Show(value)} must look like 'Mon-Fri 09:00-18:00' (start before end)");
+            return null;
+        }
+        return new BusinessHours(days, start, end, zone);
+    }
+
+    public void RejectUnknownAttributes()
+    {
+        foreach (var name in attributes.Keys.Order(StringComparer.Ordinal))
+        {
+            if (RuleParser.KnownAttributes.Contains(name) || RuleParser.NoteAttributes.Contains(name)) continue;
+            var guess = RuleParser.KnownAttributes.MinBy(known => EditDistance(known, name));
+            var hint = guess is not null && EditDistance(guess, name) <= 3 ? $" (did you mean {guess}?)" : "";
+            Bad(name, $"is not a rule attribute{hint}");
+        }
+    }
+
+    private bool TryGet(string field, out object? value) => attributes.TryGetValue(field, out value);
+
+    private static double? ParseNumber(string text, bool allowPercent)
+    {
+        var trimmed = text.Trim();
+        if (allowPercent && trimmed.EndsWith('%')) trimmed = trimmed[..^1].TrimEnd();
+        return double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null;
+    }
+
+    private static HashSet<DayOfWeek>? ParseDays(string text)
+    {
+        var days = new HashSet<DayOfWeek>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var ends = part.Split('-', StringSplitOptions.TrimEntries);
+            if (ends.Length is < 1 or > 2 || DayOf(ends[0]) is not { } first || DayOf(ends[^1]) is not { } last) return null;
+            for (var d = (int)first; ; d = (d + 1) % 7)
+            {
+                days.Add((DayOfWeek)d);
+                if (d == (int)last) break;
+            }
+        }
+        return days.Count > 0 ? days : null;
+    }
+
+    private static DayOfWeek? DayOf(string text) => text.Length >= 3
+        ? Enum.GetValues<DayOfWeek>().Cast<DayOfWeek?>()
+            .FirstOrDefault(d => d.ToString()!.StartsWith(text[..3], StringComparison.OrdinalIgnoreCase))
+        : null;
+
+    private static bool TryFindZone(string id, out TimeZoneInfo zone)
+    {
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            zone = TimeZoneInfo.Utc;
+            return false;
+        }
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
+        return previous[b.Length];
+    }
+
+    [GeneratedRegex(@"^\d{12}$")]
+    private static partial Regex AccountPattern();
+
+    [GeneratedRegex(@"^(?<days>[A-Za-z, -]+?)\s+(?<start>\d{2}:\d{2})\s*-\s*(?<end>\d{2}:\d{2})$")]
+    private static partial Regex WindowPattern();
+}
