@@ -1,3 +1,4 @@
+using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Ports;
@@ -49,6 +50,8 @@ public sealed record ApprovalRequest(
     double DesiredValue,
     double EstimatedMonthlyCost,
     string Reason,
+    Severity Severity,
+    double UtilizationPercent,
     ApprovalStatus Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? DecidedAt = null,

@@ -1,0 +1,363 @@
+using System.Globalization;
+using QuotaAutomation.Core.Actions;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Rules;
+
+namespace QuotaAutomation.Core.Engine;
+
+/// <summary>
+/// One automation cycle: follow what is in flight, read rules, quotas and usage, forecast, decide, admit within
+/// AWS's limits, act, and audit every step. A bad rule, a missing quota or a failing action is audited and
+/// skipped; it never stops the other rules. Every action has an intent record before it and an outcome after it;
+/// when the intent cannot be written the action is not taken.
+/// </summary>
+public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, TimeProvider time, EngineOptions options)
+{
+    /// <summary>A filing reservation older than this with no AWS request behind it is taken as never filed.</summary>
+    private static readonly TimeSpan StaleReservation = TimeSpan.FromMinutes(10);
+
+    public async Task<CycleReport> RunCycleAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var runId = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMdd'T'HHmmss'Z'}-{options.NewRunNonce()}");
+        var audit = new CycleAudit(ports.Audit, time, runId);
+        await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_start", $"cycle {runId} started", ct);
+
+        var changes = new List<string>();
+        var actions = new List<ActionResult>();
+        var open = await FollowOpenRequestsAsync(audit, now, changes, actions, ct);
+        var approvals = await FollowApprovalsAsync(audit, now, changes, ct);
+
+        var (rules, results) = await ParseRulesAsync(audit, ct);
+        results.AddRange(await EvaluateAsync(rules, now, audit, ct));
+
+        var approved = approvals.Where(a => a.Status == ApprovalStatus.Approved).ToList();
+        var decisions = HoldQuotasBeingFiled(results.Select(r => r.Decision).ToList(), approved);
+        var inFlight = new InFlight(
+            open.Select(r => r.Quota).ToList(),
+            approvals.Where(a => a.Status == ApprovalStatus.Waiting).Select(a => a.Quota).ToList());
+        var quotaValues = results.Where(r => r.Quota is not null).GroupBy(r => r.Decision.Quota).ToDictionary(g => g.Key, g => g.First().Quota!.Value);
+        var candidates = decisions.Concat(approved.Select(a => ToIncrease(a, quotaValues))).ToList();
+        var admitted = RequestAdmission.Admit(candidates, inFlight, options.Limits);
+
+        for (var i = 0; i < results.Count; i++)
+        {
+            var decision = admitted[i];
+            results[i] = results[i] with { Decision = decision };
+            await AuditDecisionAsync(audit, decision, ct);
+        }
+        foreach (var decision in admitted)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (await ActOnAsync(audit, decision, approved, ct) is { } action) actions.Add(action);
+        }
+
+        var report = new CycleReport(runId, now, results, actions, changes);
+        await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
+            $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed)"), ct);
+        return report;
+    }
+
+    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
+    {
+        var raws = await ports.Rules.LoadRulesAsync(ct);
+        var rules = new List<QuotaRule>();
+        var rejected = new List<RuleResult>();
+        foreach (var raw in raws)
+        {
+            var parsed = RuleParser.Parse(raw);
+            if (parsed.Success)
+            {
+                if (parsed.Value.Enabled) rules.Add(parsed.Value);
+                continue;
+            }
+            var name = RuleParser.NameOf(raw);
+            await audit.WriteAsync(AuditKind.RuleRejected, name, null, "rule_rejected", parsed.Error!, ct); // Error is set when !Success
+            rejected.Add(new RuleResult(new Failed(name, null, parsed.Error!), null, null, null));
+        }
+        return (rules, rejected);
+    }
+
+    private async Task<IReadOnlyList<RuleResult>> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
+    {
+        var keys = rules.Select(r => r.Quota).Distinct().ToList();
+        IReadOnlyDictionary<QuotaKey, QuotaInfo> quotas;
+        try
+        {
+            quotas = await ports.Quotas.GetQuotasAsync(keys, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return rules.Select(r => Fail(r, $"could not read quotas: {e.Message}")).ToList();
+        }
+
+        var histories = await CollectUsageAsync(quotas.Values.ToList(), now, audit, ct);
+        var results = new List<RuleResult>();
+        foreach (var rule in rules)
+        {
+            if (!quotas.TryGetValue(rule.Quota, out var quota))
+            {
+                results.Add(Fail(rule, $"quota {rule.Quota} not found in Service Quotas"));
+                continue;
+            }
+            if (!histories.TryGetValue(rule.Quota, out var history) || history.Count == 0)
+            {
+                results.Add(new RuleResult(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': no usage data for {rule.Quota} (no usage metric, or no samples yet)"), quota, null, null));
+                continue;
+            }
+            var current = history[^1].Value;
+            var forecast = Forecast(rule, history, now);
+            var decision = DecisionTable.Decide(rule, new QuotaSnapshot(quota, current, forecast), now, options.Costs);
+            results.Add(new RuleResult(decision, quota, current, forecast));
+        }
+        return results;
+
+        static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
+    }
+
+    private Forecast Forecast(QuotaRule rule, IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    {
+        try
+        {
+            return forecaster.Predict(history, now, rule.ForecastHorizon);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Forecasting.Forecast.CurrentOnly(history[^1].Value, $"{forecaster.Name} failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads new usage for every quota in one call, appends it to the history, and returns each quota's window.</summary>
+    private async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> CollectUsageAsync(
+        IReadOnlyList<QuotaInfo> quotas, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
+    {
+        var windowStart = now - options.HistoryWindow;
+        var latest = await ports.History.LatestAsync(quotas.Select(q => q.Key).ToList(), ct);
+        var queries = quotas
+            .Select(q => new UsageQuery(q, latest.TryGetValue(q.Key, out var last) && last > windowStart ? last : windowStart))
+            .ToList();
+        try
+        {
+            var fresh = await ports.Usage.GetUsageAsync(queries, now, ct);
+            foreach (var query in queries)
+            {
+                if (fresh.TryGetValue(query.Quota.Key, out var samples) && samples.Count > 0)
+                    await ports.History.AppendAsync(query.Quota.Key, samples.Where(s => s.Timestamp > query.From && s.Timestamp <= now).ToList(), ct);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Stored history still serves this cycle; the next one reads what this one missed.
+            await audit.WriteAsync(AuditKind.Error, "-", null, "collect_usage", $"could not read usage, deciding on stored history: {e.Message}", ct);
+        }
+
+        var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        foreach (var quota in quotas)
+            histories[quota.Key] = await ports.History.ReadAsync(quota.Key, windowStart, now, ct);
+        return histories;
+    }
+
+    private static List<QuotaDecision> HoldQuotasBeingFiled(List<QuotaDecision> decisions, IReadOnlyList<ApprovalRequest> approved)
+    {
+        var filing = approved.Select(a => a.Quota).ToHashSet();
+        return decisions
+            .Select(d => d is RequestIncrease wanted && filing.Contains(wanted.Quota)
+                ? new Held(wanted.RuleId, wanted.Quota, $"held: an approved request for {wanted.Quota} is being filed; wanted {wanted.Reason}", wanted)
+                : d)
+            .ToList();
+    }
+
+    private static RequestIncrease ToIncrease(ApprovalRequest a, IReadOnlyDictionary<QuotaKey, double> quotaValues) => new(
+        a.RuleId, a.Quota,
+        $"approval {a.Id} granted by {a.DecidedBy ?? "an approver"}: {DecisionTable.Num(a.CurrentValue)} → {DecisionTable.Num(a.DesiredValue)}",
+        a.Severity, quotaValues.GetValueOrDefault(a.Quota, a.CurrentValue), a.DesiredValue, a.EstimatedMonthlyCost,
+        IncreaseRoute.FileDirectly, a.UtilizationPercent);
+
+    private static async Task AuditDecisionAsync(CycleAudit audit, QuotaDecision decision, CancellationToken ct)
+    {
+        var kind = decision is Failed ? AuditKind.Error : AuditKind.Decision;
+        if (decision is Failed && decision.Quota == Failed.Unknown) return; // rejected rules were audited when parsed
+        await audit.WriteAsync(kind, decision.RuleId, decision.Quota, decision.Kind, decision.Reason, ct);
+    }
+
+    private async Task<ActionResult?> ActOnAsync(CycleAudit audit, QuotaDecision decision, IReadOnlyList<ApprovalRequest> approved, CancellationToken ct) =>
+        decision switch
+        {
+            Alert alert => await ActAsync(audit, alert.RuleId, alert.Quota, "notify", $"send {alert.Kind}: {alert.Reason}",
+                async c => (ActionOutcome.Done, "message " + await ports.Notifier.PublishAsync(AlertMessage(alert), c)), ct),
+            RequestIncrease { Route: IncreaseRoute.NeedsApproval } wanted => await ActAsync(audit, wanted.RuleId, wanted.Quota, "start_approval",
+                $"ask approval to raise {wanted.Quota} to {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
+                c => StartApprovalAsync(audit, wanted, c), ct),
+            RequestIncrease wanted => await ActAsync(audit, wanted.RuleId, wanted.Quota, "request_increase",
+                $"request {wanted.Quota} {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
+                c => FileAsync(audit, wanted, approved.FirstOrDefault(a => a.Quota == wanted.Quota && a.RuleId == wanted.RuleId), c), ct),
+            _ => null,
+        };
+
+    /// <summary>Intent record, the action, outcome record. No intent, no action.</summary>
+    private static async Task<ActionResult> ActAsync(CycleAudit audit, string ruleId, QuotaKey? quota, string action, string intent,
+        Func<CancellationToken, Task<(ActionOutcome, string)>> act, CancellationToken ct)
+    {
+        string actionId;
+        try
+        {
+            actionId = await audit.WriteAsync(AuditKind.Intent, ruleId, quota, action, intent, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ActionResult(ruleId, quota, action, ActionOutcome.Failed, $"not attempted: the audit intent could not be written ({e.Message})");
+        }
+
+        ActionOutcome outcome;
+        string detail;
+        try
+        {
+            (outcome, detail) = await act(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            (outcome, detail) = (ActionOutcome.Failed, e.Message);
+        }
+        await audit.WriteAsync(AuditKind.Outcome, ruleId, quota, action, $"{outcome.ToString().ToLowerInvariant()}: {detail}", CancellationToken.None, actionId);
+        return new ActionResult(ruleId, quota, action, outcome, detail);
+    }
+
+    private async Task<(ActionOutcome, string)> StartApprovalAsync(CycleAudit audit, RequestIncrease wanted, CancellationToken ct)
+    {
+        var approval = new ApprovalRequest($"apr-{audit.RunId}-{wanted.RuleId}", wanted.RuleId, wanted.Quota, wanted.CurrentValue,
+            wanted.DesiredValue, wanted.EstimatedMonthlyCost, wanted.Reason, wanted.Severity, wanted.UtilizationPercent,
+            ApprovalStatus.Waiting, time.GetUtcNow());
+        if (!await ports.Approvals.TryStartAsync(approval, ct))
+            return (ActionOutcome.Skipped, $"an approval for {wanted.Quota} is already active");
+        var message = await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Approvals,
+            $"Approval wanted: {wanted.Quota} {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)}",
+            $"{wanted.Reason}\nApprove: quota-automation approve {approval.Id}\nDeny:    quota-automation deny {approval.Id}",
+            wanted.RuleId, wanted.Quota, wanted.Severity), ct);
+        return (ActionOutcome.Done, $"approval {approval.Id} waiting; approvers notified (message {message})");
+    }
+
+    private async Task<(ActionOutcome, string)> FileAsync(CycleAudit audit, RequestIncrease wanted, ApprovalRequest? approval, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (approval is not null && wanted.DesiredValue <= wanted.CurrentValue)
+        {
+            await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
+            return (ActionOutcome.Skipped, $"approval {approval.Id}: quota is already {DecisionTable.Num(wanted.CurrentValue)}, nothing to file");
+        }
+        var reservation = new QuotaRequest($"req-{audit.RunId}-{wanted.RuleId}", wanted.RuleId, wanted.Quota, wanted.CurrentValue,
+            wanted.DesiredValue, RequestStatus.Filing, now, now, ApprovalId: approval?.Id);
+        if (!await ports.Requests.TryReserveAsync(reservation, ct))
+            return (ActionOutcome.Skipped, $"another cycle holds an open request for {wanted.Quota}");
+
+        try
+        {
+            var filed = await ports.Requester.RequestIncreaseAsync(wanted.Quota, wanted.DesiredValue, ct);
+            await ports.Requests.UpdateAsync(reservation with { Status = filed.Status, AwsRequestId = filed.Id, CaseId = filed.CaseId, UpdatedAt = time.GetUtcNow() }, ct);
+            if (approval is not null) await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = $"filed as {filed.Id}" }, ct);
+            return (ActionOutcome.Done, $"filed request {filed.Id} ({filed.Status.ToApiName()}) for {DecisionTable.Num(wanted.DesiredValue)}");
+        }
+        catch (QuotaServiceException e) when (e.ErrorCode == QuotaServiceException.ResourceAlreadyExists)
+        {
+            var existing = await ports.Requester.FindOpenRequestAsync(wanted.Quota, ct);
+            await ports.Requests.UpdateAsync(existing is null
+                ? reservation with { Status = RequestStatus.Failed, Error = e.Message, UpdatedAt = time.GetUtcNow() }
+                : reservation with { Status = existing.Status, AwsRequestId = existing.Id, DesiredValue = existing.DesiredValue, UpdatedAt = time.GetUtcNow() }, ct);
+            return (ActionOutcome.Skipped, $"AWS already has an open request for {wanted.Quota}{(existing is null ? "" : $" ({existing.Id}); following it")}");
+        }
+        catch (QuotaServiceException e)
+        {
+            // AWS refused: nothing is open, so release the reservation.
+            await ports.Requests.UpdateAsync(reservation with { Status = RequestStatus.Failed, Error = e.Message, UpdatedAt = time.GetUtcNow() }, ct);
+            throw;
+        }
+        // Any other failure (timeout, network) may or may not have reached AWS: the reservation stays open and the next
+        // cycle settles it with FindOpenRequestAsync, so the quota is never requested twice.
+    }
+
+    private async Task<IReadOnlyList<QuotaRequest>> FollowOpenRequestsAsync(CycleAudit audit, DateTimeOffset now, List<string> changes, List<ActionResult> actions, CancellationToken ct)
+    {
+        var stillOpen = new List<QuotaRequest>();
+        foreach (var request in await ports.Requests.ListOpenAsync(ct))
+        {
+            try
+            {
+                var updated = await FollowAsync(audit, request, now, changes, actions, ct);
+                if (updated.Status.IsOpen()) stillOpen.Add(updated);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                stillOpen.Add(request); // unknown state: keep treating it as open
+                await audit.WriteAsync(AuditKind.Error, request.RuleId, request.Quota, "follow_request", $"could not read request {request.AwsRequestId ?? request.Id}: {e.Message}", ct);
+            }
+        }
+        return stillOpen;
+    }
+
+    private async Task<QuotaRequest> FollowAsync(CycleAudit audit, QuotaRequest request, DateTimeOffset now, List<string> changes, List<ActionResult> actions, CancellationToken ct)
+    {
+        RequestedServiceQuotaChange? seen;
+        if (request.AwsRequestId is null)
+        {
+            seen = await ports.Requester.FindOpenRequestAsync(request.Quota, ct);
+            if (seen is null && now - request.UpdatedAt < StaleReservation) return request; // another cycle may be filing it right now
+        }
+        else
+        {
+            seen = await ports.Requester.GetRequestAsync(request.Quota, request.AwsRequestId, ct);
+        }
+
+        var updated = seen is null
+            ? request with { Status = RequestStatus.Failed, Error = "reservation never reached AWS", UpdatedAt = now }
+            : request with { Status = seen.Status, AwsRequestId = seen.Id, CaseId = seen.CaseId ?? request.CaseId, UpdatedAt = now };
+        if (updated.Status != request.Status)
+        {
+            await ports.Requests.UpdateAsync(updated, ct);
+            var change = $"request {updated.AwsRequestId ?? updated.Id} for {updated.Quota} ({DecisionTable.Num(updated.DesiredValue)}): {request.Status.ToApiName()} → {updated.Status.ToApiName()}";
+            changes.Add(change);
+            await audit.WriteAsync(AuditKind.StatusChange, updated.RuleId, updated.Quota, "request_status", change, ct);
+            if (!updated.Status.IsOpen())
+                await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"Quota request {updated.Status.ToApiName()}: {updated.Quota}", change, updated.RuleId, updated.Quota, null), ct);
+        }
+
+        if (updated.Status == RequestStatus.Pending && updated.CaseId is null && updated.AwsRequestId is { } awsId && now - updated.CreatedAt >= options.SupportCaseAfter)
+        {
+            actions.Add(await ActAsync(audit, updated.RuleId, updated.Quota, "create_support_case",
+                $"request {awsId} pending for {(now - updated.CreatedAt).TotalHours:0.#}h: open a support case",
+                async c =>
+                {
+                    await ports.Requester.CreateSupportCaseAsync(updated.Quota, awsId, c);
+                    var after = await ports.Requester.GetRequestAsync(updated.Quota, awsId, c);
+                    await ports.Requests.UpdateAsync(updated with { Status = after.Status, CaseId = after.CaseId, UpdatedAt = now }, c);
+                    return (ActionOutcome.Done, $"support case {after.CaseId ?? "(id pending)"} opened for request {awsId}");
+                }, ct));
+        }
+        return updated;
+    }
+
+    private async Task<IReadOnlyList<ApprovalRequest>> FollowApprovalsAsync(CycleAudit audit, DateTimeOffset now, List<string> changes, CancellationToken ct)
+    {
+        var active = new List<ApprovalRequest>();
+        foreach (var approval in await ports.Approvals.ListActiveAsync(ct))
+        {
+            if (approval.Status == ApprovalStatus.Waiting && now - approval.CreatedAt >= options.ApprovalTimeout)
+            {
+                await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Expired, DecidedAt = now, Comment = "no decision in time" }, ct);
+                var change = $"approval {approval.Id} for {approval.Quota} expired after {options.ApprovalTimeout.TotalHours:0.#}h";
+                changes.Add(change);
+                await audit.WriteAsync(AuditKind.StatusChange, approval.RuleId, approval.Quota, "approval_expired", change, ct);
+                continue;
+            }
+            active.Add(approval);
+        }
+        return active;
+    }
+
+    private static Notification AlertMessage(Alert alert) => new(
+        NotificationTopics.Alerts,
+        $"[{alert.Severity.ToString().ToUpperInvariant()}] {alert.Quota}",
+        alert.Reason, alert.RuleId, alert.Quota, alert.Severity);
+}

@@ -1,0 +1,22 @@
+using System.Globalization;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Engine;
+
+/// <summary>Writes one cycle's audit records with ids that are unique and ordered within the run.</summary>
+internal sealed class CycleAudit(IAuditLog log, TimeProvider time, string runId)
+{
+    private int _sequence;
+
+    public string RunId => runId;
+
+    public async Task<string> WriteAsync(AuditKind kind, string ruleId, QuotaKey? quota, string action, string message,
+        CancellationToken ct, string? actionId = null, IReadOnlyDictionary<string, string>? details = null)
+    {
+        var id = string.Create(CultureInfo.InvariantCulture, $"{runId}/{Interlocked.Increment(ref _sequence):D5}");
+        await log.AppendAsync(new AuditRecord(id, runId, time.GetUtcNow(), kind, ruleId, quota, action, message, actionId, details), ct);
+        return id;
+    }
+}

@@ -1,0 +1,36 @@
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Engine;
+
+/// <summary>One rule's result in a cycle: its decision and, where the quota was read, what it was read as.</summary>
+public sealed record RuleResult(QuotaDecision Decision, QuotaInfo? Quota, double? CurrentUsage, Forecast? Forecast)
+{
+    public double? UtilizationPercent => Quota is { Value: > 0 } q && CurrentUsage is { } u && Forecast is { } f
+        ? 100 * Math.Max(u, f.Peak) / q.Value : null;
+}
+
+public enum ActionOutcome
+{
+    Done,
+    /// <summary>Not needed after all (e.g. another cycle holds the quota); not an error.</summary>
+    Skipped,
+    Failed,
+}
+
+/// <summary>What one action did: an alert sent, a request filed, an approval started, and how it ended.</summary>
+public sealed record ActionResult(string RuleId, QuotaKey? Quota, string Action, ActionOutcome Outcome, string Detail);
+
+/// <summary>Everything one cycle decided and did.</summary>
+public sealed record CycleReport(
+    string RunId,
+    DateTimeOffset StartedAt,
+    IReadOnlyList<RuleResult> Rules,
+    IReadOnlyList<ActionResult> Actions,
+    IReadOnlyList<string> StatusChanges)
+{
+    public int Rejected => Rules.Count(r => r.Decision is Failed);
+
+    public int ActionsFailed => Actions.Count(a => a.Outcome == ActionOutcome.Failed);
+}

@@ -1,0 +1,114 @@
+using System.Globalization;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Local.Simulation;
+using QuotaAutomation.Local.Storage;
+
+namespace QuotaAutomation.Local;
+
+/// <summary>
+/// Everything the engine needs on this machine: one SQLite file with the stores and a simulated AWS account, and a
+/// virtual clock that the file remembers. A new file starts its clock at the current time rounded down to five
+/// minutes (or at <see cref="EmbeddedOptions.Start"/>), with the built-in quotas and the sample rules.
+/// </summary>
+public sealed class EmbeddedBackend
+{
+    private EmbeddedBackend(SqliteDatabase db, VirtualClock clock, SimulatedAccount account, SimulationOptions simulation, bool created)
+    {
+        Database = db;
+        Clock = clock;
+        Account = account;
+        Simulation = simulation;
+        Created = created;
+        Rules = new SqliteRuleStore(db, clock);
+        History = new SqliteUsageHistory(db);
+        Requests = new SqliteRequestStore(db);
+        Audit = new SqliteAuditLog(db);
+        Notifier = new SqliteNotifier(db, clock);
+        Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Audit);
+    }
+
+    public SqliteDatabase Database { get; }
+
+    public VirtualClock Clock { get; }
+
+    public SimulatedAccount Account { get; }
+
+    public SimulationOptions Simulation { get; }
+
+    /// <summary>True when this open created the database.</summary>
+    public bool Created { get; }
+
+    public SqliteRuleStore Rules { get; }
+
+    public SqliteUsageHistory History { get; }
+
+    public SqliteRequestStore Requests { get; }
+
+    public SqliteAuditLog Audit { get; }
+
+    public SqliteNotifier Notifier { get; }
+
+    public EnginePorts Ports { get; }
+
+    public static async Task<EmbeddedBackend> OpenAsync(string path, EmbeddedOptions options, TimeProvider realTime, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(realTime);
+        var db = await SqliteDatabase.OpenAsync(path, ct);
+        var state = await ReadStateAsync(db, ct);
+        var created = !state.ContainsKey("clock");
+        if (created)
+        {
+            var start = options.Start ?? Floor(realTime.GetUtcNow(), SimulatedAccount.SampleInterval);
+            state = new Dictionary<string, string>
+            {
+                ["clock"] = Format(start),
+                ["genesis"] = Format(start),
+                ["seed"] = options.Simulation.Seed.ToString(CultureInfo.InvariantCulture),
+            };
+            foreach (var (name, value) in state)
+                await db.ExecuteAsync("INSERT OR IGNORE INTO sim_state (name, value) VALUES ($name, $value)", ct, ("$name", name), ("$value", value));
+        }
+
+        // The seed a database was created with stays its seed, so its usage history never changes under it.
+        var simulation = options.Simulation with { Seed = int.Parse(state["seed"], CultureInfo.InvariantCulture) };
+        var clock = new VirtualClock(Parse(state["clock"]));
+        var account = new SimulatedAccount(db, clock, simulation, Parse(state["genesis"]));
+        var backend = new EmbeddedBackend(db, clock, account, simulation, created);
+        if (created)
+        {
+            await account.EnsureQuotasAsync(BuiltInAccount.Quotas, ct);
+            if (options.SampleRules)
+                await backend.Rules.UpsertAsync(SampleRules.Items.Select(i => ((string)i["rule_id"]!, i)), ct); // every sample has a rule_id
+        }
+        return backend;
+    }
+
+    /// <summary>Moves the virtual clock and remembers it in the file.</summary>
+    public async Task AdvanceAsync(TimeSpan by, CancellationToken ct)
+    {
+        Clock.Advance(by);
+        await Database.ExecuteAsync("UPDATE sim_state SET value = $value WHERE name = 'clock'", ct, ("$value", Format(Clock.GetUtcNow())));
+    }
+
+    private static async Task<Dictionary<string, string>> ReadStateAsync(SqliteDatabase db, CancellationToken ct) =>
+        (await db.QueryAsync("SELECT name, value FROM sim_state", row => (row.GetString(0), row.GetString(1)), ct)).ToDictionary(x => x.Item1, x => x.Item2);
+
+    private static DateTimeOffset Floor(DateTimeOffset t, TimeSpan step) => new(t.UtcTicks / step.Ticks * step.Ticks, TimeSpan.Zero);
+
+    private static string Format(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}
+
+/// <summary>How to open or create an embedded database.</summary>
+public sealed record EmbeddedOptions
+{
+    public SimulationOptions Simulation { get; init; } = new();
+
+    /// <summary>The virtual clock's start for a new database; null means now, rounded down to 5 minutes.</summary>
+    public DateTimeOffset? Start { get; init; }
+
+    /// <summary>Whether a new database gets the sample rules.</summary>
+    public bool SampleRules { get; init; } = true;
+}

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Local.Storage;
+
+namespace QuotaAutomation.Local.Simulation;
+
+/// <summary>
+/// A simulated AWS account behind the same ports as Service Quotas and CloudWatch. Quotas and requests live in the
+/// database; usage is computed from each quota's <see cref="UsageProfile"/>. Requests are decided after a delay
+/// (some denied, drawn from the seed) and AWS's open-request limits are enforced with AWS's error names.
+/// Usage is reported as demand: above the quota means requests would have failed.
+/// </summary>
+public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, SimulationOptions options, DateTimeOffset genesis)
+    : IQuotaSource, IUsageSource, IQuotaRequester
+{
+    public static readonly TimeSpan SampleInterval = TimeSpan.FromMinutes(5);
+
+    private const string QuotaColumns = "service_code, quota_code, region, account_id, quota_name, value, initial_value, adjustable, unit, profile";
+    private const string RequestColumns = "id, service_code, quota_code, region, account_id, desired_value, status, case_id";
+
+    /// <summary>Adds the built-in quotas when the account has none.</summary>
+    public async Task EnsureQuotasAsync(IEnumerable<(QuotaInfo Quota, UsageProfile Profile)> quotas, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(quotas);
+        foreach (var (quota, profile) in quotas)
+        {
+            await db.ExecuteAsync($"INSERT OR IGNORE INTO sim_quotas ({QuotaColumns}) VALUES ($service, $quota, $region, $account, $name, $value, $value, $adjustable, $unit, $profile)",
+                ct, [.. SqliteDatabase.KeyParameters(quota.Key), ("$name", quota.QuotaName), ("$value", quota.Value),
+                    ("$adjustable", quota.Adjustable ? 1 : 0), ("$unit", quota.Unit), ("$profile", JsonSerializer.Serialize(new StoredQuota(quota.UsageMetric, profile)))]);
+        }
+    }
+
+    public async Task<IReadOnlyList<SimulatedQuota>> ListQuotasAsync(CancellationToken ct)
+    {
+        await SettleAsync(ct);
+        return await db.QueryAsync($"SELECT {QuotaColumns} FROM sim_quotas ORDER BY service_code, quota_code, region, account_id", ReadQuota, ct);
+    }
+
+    public async Task<IReadOnlyDictionary<QuotaKey, QuotaInfo>> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var wanted = keys.ToHashSet();
+        return (await ListQuotasAsync(ct)).Where(q => wanted.Contains(q.Info.Key)).ToDictionary(q => q.Info.Key, q => q.Info);
+    }
+
+    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var quotas = (await ListQuotasAsync(ct)).ToDictionary(q => q.Info.Key);
+        var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        foreach (var query in queries)
+        {
+            if (!quotas.TryGetValue(query.Quota.Key, out var quota)) continue;
+            var samples = new List<UsageSample>();
+            for (var t = NextGridPoint(query.From); t <= until; t += SampleInterval)
+                samples.Add(new UsageSample(t, DemandAt(quota, t)));
+            result[quota.Info.Key] = samples;
+        }
+        return result;
+    }
+
+    /// <summary>The usage of a quota at a moment: a pure function of the seed, the quota and the time.</summary>
+    public double DemandAt(SimulatedQuota quota, DateTimeOffset t)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        var p = quota.Profile;
+        var name = quota.Info.Key.ToString();
+        var days = (t - genesis).TotalDays;
+        var hour = t.UtcDateTime.TimeOfDay.TotalHours;
+        var growth = Math.Max(0.1, 1 + p.GrowthPerDay * days);
+        var daily = 1 + p.DailyAmplitude * Math.Sin(2 * Math.PI * (hour - 9) / 24); // peaks at 15:00 UTC
+        var weekend = t.UtcDateTime.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? p.WeekendFactor : 1;
+        var hourIndex = t.ToUnixTimeSeconds() / 3600;
+        var spike = StableRandom.Uniform(options.Seed, name + "/spike", hourIndex) < p.SpikeChancePerHour ? p.SpikeSize : 1;
+        var noise = 1 + p.Noise * (2 * StableRandom.Uniform(options.Seed, name + "/noise", t.ToUnixTimeSeconds() / 60) - 1);
+        var demand = quota.InitialValue * p.BaseFraction * growth * daily * weekend * spike * noise;
+        return quota.Info.IsCount ? Math.Round(demand) : demand;
+    }
+
+    public async Task<RequestedServiceQuotaChange> RequestIncreaseAsync(QuotaKey quota, double desiredValue, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        await SettleAsync(ct);
+        await using var connection = await db.ConnectAsync(ct);
+        await using var transaction = connection.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: check and insert as one
+        var found = await QueryAsync(connection, transaction, $"SELECT {QuotaColumns} FROM sim_quotas WHERE {SqliteDatabase.KeyMatch}", ReadQuota, ct, SqliteDatabase.KeyParameters(quota));
+        if (found.Count == 0)
+            throw new QuotaServiceException(QuotaServiceException.NoSuchResource, $"The request failed because the specified quota {quota} does not exist.");
+        var current = found[0];
+        if (!current.Info.Adjustable)
+            throw new QuotaServiceException(QuotaServiceException.IllegalArgument, $"Quota {quota} is not adjustable.");
+        if (desiredValue <= current.Info.Value)
+            throw new QuotaServiceException(QuotaServiceException.IllegalArgument,
+                string.Create(CultureInfo.InvariantCulture, $"DesiredValue {desiredValue} must be greater than the current value {current.Info.Value}."));
+
+        var open = await QueryAsync(connection, transaction,
+            "SELECT service_code, quota_code, region, account_id FROM sim_requests WHERE status IN ('PENDING', 'CASE_OPENED')",
+            row => SqliteDatabase.ReadKey(row), ct);
+        if (open.Count(k => k == quota) >= options.Limits.PerQuota)
+            throw new QuotaServiceException(QuotaServiceException.ResourceAlreadyExists, $"A request for quota {quota} is already open.");
+        if (open.Count(k => k.Region == quota.Region && k.AccountOrSelf == quota.AccountOrSelf) >= options.Limits.PerRegion)
+            throw new QuotaServiceException(QuotaServiceException.QuotaExceeded, $"You have reached the maximum number of open requests in {quota.Region}.");
+        if (open.Count(k => k.AccountOrSelf == quota.AccountOrSelf) >= options.Limits.PerAccount)
+            throw new QuotaServiceException(QuotaServiceException.QuotaExceeded, "You have reached the maximum number of open requests for this account.");
+
+        var count = (await QueryAsync(connection, transaction, "SELECT COUNT(*) FROM sim_requests", row => row.GetInt64(0), ct))[0];
+        var id = string.Create(CultureInfo.InvariantCulture, $"sim-{count + 1:D6}");
+        var now = time.GetUtcNow();
+        var verdict = StableRandom.Uniform(options.Seed, "verdict", count + 1) < options.DenyProbability ? "DENIED" : "APPROVED";
+        var delay = desiredValue <= options.LargeFactor * current.Info.Value ? options.ApprovalDelay : options.LargeApprovalDelay;
+        await using (var insert = SqliteDatabase.Command(connection,
+            "INSERT INTO sim_requests (id, service_code, quota_code, region, account_id, desired_value, status, created_at, decide_at, verdict) VALUES ($id, $service, $quota, $region, $account, $desired, 'PENDING', $created, $decide, $verdict)",
+            [("$id", id), .. SqliteDatabase.KeyParameters(quota), ("$desired", desiredValue), ("$created", SqliteDatabase.ToUnix(now)),
+                ("$decide", SqliteDatabase.ToUnix(now + delay)), ("$verdict", verdict)]))
+        {
+            insert.Transaction = transaction;
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return new RequestedServiceQuotaChange(id, quota, desiredValue, RequestStatus.Pending, null);
+    }
+
+    public async Task<RequestedServiceQuotaChange> GetRequestAsync(QuotaKey quota, string requestId, CancellationToken ct)
+    {
+        await SettleAsync(ct);
+        var found = await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests WHERE id = $id", ReadRequest, ct, ("$id", requestId));
+        return found.Count == 1 ? found[0]
+            : throw new QuotaServiceException(QuotaServiceException.NoSuchResource, $"The request {requestId} does not exist.");
+    }
+
+    public async Task<RequestedServiceQuotaChange?> FindOpenRequestAsync(QuotaKey quota, CancellationToken ct)
+    {
+        await SettleAsync(ct);
+        var found = await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests WHERE {SqliteDatabase.KeyMatch} AND status IN ('PENDING', 'CASE_OPENED')",
+            ReadRequest, ct, SqliteDatabase.KeyParameters(quota));
+        return found.SingleOrDefault();
+    }
+
+    public async Task CreateSupportCaseAsync(QuotaKey quota, string requestId, CancellationToken ct)
+    {
+        await SettleAsync(ct);
+        var changed = await db.ExecuteAsync("UPDATE sim_requests SET status = 'CASE_OPENED', case_id = 'case-' || id WHERE id = $id AND status = 'PENDING'",
+            ct, ("$id", requestId));
+        if (changed == 0)
+            throw new QuotaServiceException(QuotaServiceException.InvalidResourceState, $"Request {requestId} is not PENDING, so no support case can be opened.");
+    }
+
+    /// <summary>Every simulated request, newest first (for status and tests).</summary>
+    public async Task<IReadOnlyList<RequestedServiceQuotaChange>> ListRequestsAsync(CancellationToken ct)
+    {
+        await SettleAsync(ct);
+        return await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests ORDER BY id DESC", ReadRequest, ct);
+    }
+
+    /// <summary>Decides the requests whose time has come; an approval raises the quota.</summary>
+    private async Task SettleAsync(CancellationToken ct)
+    {
+        var now = SqliteDatabase.ToUnix(time.GetUtcNow());
+        await using var connection = await db.ConnectAsync(ct);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var sql in new[]
+        {
+            $"UPDATE sim_quotas SET value = (SELECT MAX(r.desired_value) FROM sim_requests r WHERE r.status IN ('PENDING','CASE_OPENED') AND r.verdict = 'APPROVED' AND r.decide_at <= $now AND {Match("r")}) " +
+            $"WHERE EXISTS (SELECT 1 FROM sim_requests r WHERE r.status IN ('PENDING','CASE_OPENED') AND r.verdict = 'APPROVED' AND r.decide_at <= $now AND r.desired_value > sim_quotas.value AND {Match("r")})",
+            "UPDATE sim_requests SET status = verdict WHERE status IN ('PENDING','CASE_OPENED') AND decide_at <= $now",
+        })
+        {
+            await using var command = SqliteDatabase.Command(connection, sql, ("$now", now));
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+
+        static string Match(string alias) =>
+            $"{alias}.service_code = sim_quotas.service_code AND {alias}.quota_code = sim_quotas.quota_code AND {alias}.region = sim_quotas.region AND {alias}.account_id = sim_quotas.account_id";
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(SqliteConnection connection, SqliteTransaction transaction, string sql,
+        Func<SqliteDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var command = SqliteDatabase.Command(connection, sql, parameters);
+        command.Transaction = transaction;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct)) rows.Add(map(reader));
+        return rows;
+    }
+
+    private static DateTimeOffset NextGridPoint(DateTimeOffset after)
+    {
+        var ticks = SampleInterval.Ticks;
+        var next = (after.UtcTicks / ticks + 1) * ticks;
+        return new DateTimeOffset(next, TimeSpan.Zero);
+    }
+
+    private static SimulatedQuota ReadQuota(SqliteDataReader row)
+    {
+        var stored = JsonSerializer.Deserialize<StoredQuota>(row.GetString(9))
+            ?? throw new InvalidDataException($"sim_quotas row {row.GetString(0)}/{row.GetString(1)} has no profile");
+        var info = new QuotaInfo(SqliteDatabase.ReadKey(row), row.GetString(4), row.GetDouble(5), row.GetInt32(7) == 1, row.GetString(8), stored.Metric);
+        return new SimulatedQuota(info, row.GetDouble(6), stored.Profile);
+    }
+
+    private static RequestedServiceQuotaChange ReadRequest(SqliteDataReader row) => new(
+        row.GetString(0), SqliteDatabase.ReadKey(row, 1), row.GetDouble(5), RequestStatusExtensions.FromApiName(row.GetString(6)), SqliteDatabase.NullableString(row, 7));
+
+    private sealed record StoredQuota(UsageMetric? Metric, UsageProfile Profile);
+}
+
+/// <summary>A quota of the simulated account: what Service Quotas reports, plus the value it started at and its usage shape.</summary>
+public sealed record SimulatedQuota(QuotaInfo Info, double InitialValue, UsageProfile Profile);
