@@ -24,7 +24,7 @@ public sealed class EmbeddedBackend
         Requests = new SqliteRequestStore(db);
         Audit = new SqliteAuditLog(db);
         Notifier = new SqliteNotifier(db, clock);
-        Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Audit);
+        Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Notifier, Audit);
     }
 
     public SqliteDatabase Database { get; }

@@ -12,8 +12,14 @@ public sealed record RequestLimits(int PerQuota, int PerRegion, int PerAccount)
     public static RequestLimits Aws { get; } = new(1, 2, 20);
 }
 
-/// <summary>What is already in flight: requests open at AWS, and quotas waiting on a person's approval.</summary>
-public sealed record InFlight(IReadOnlyCollection<QuotaKey> OpenRequests, IReadOnlyCollection<QuotaKey> AwaitingApproval)
+/// <summary>
+/// What is already in flight: requests open at AWS, quotas waiting on a person's approval, and quotas whose last
+/// increase was refused recently (by a person or by AWS), with why, so the engine does not ask again at once.
+/// </summary>
+public sealed record InFlight(
+    IReadOnlyCollection<QuotaKey> OpenRequests,
+    IReadOnlyCollection<QuotaKey> AwaitingApproval,
+    IReadOnlyDictionary<QuotaKey, string>? RecentlyDenied = null)
 {
     public static InFlight None { get; } = new([], []);
 }
@@ -57,7 +63,8 @@ public static class RequestAdmission
             var wanted = (RequestIncrease)decision;
             var key = wanted.Quota;
             var region = (key.AccountOrSelf, key.Region);
-            var why = Count(perQuota, key) >= limits.PerQuota
+            var why = inFlight.RecentlyDenied?.GetValueOrDefault(key) is { } denied ? denied
+                : Count(perQuota, key) >= limits.PerQuota
                 ? $"a request or approval for {key} is already open"
                 : wanted.Route == IncreaseRoute.NeedsApproval ? null // files nothing yet: takes no Region or account slot
                 : Count(perRegion, region) >= limits.PerRegion ? $"{limits.PerRegion} requests already open in {key.Region} (AWS limit)"
@@ -65,7 +72,7 @@ public static class RequestAdmission
                 : null;
             if (why is not null)
             {
-                result[index] = new Held(wanted.RuleId, key, $"held: {why}; wanted {wanted.Reason}", wanted);
+                result[index] = new Held(wanted.RuleId, key, $"{why}; wanted {wanted.Reason}", wanted);
                 continue;
             }
             Increment(perQuota, key);

@@ -39,7 +39,8 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         var decisions = HoldQuotasBeingFiled(results.Select(r => r.Decision).ToList(), approved);
         var inFlight = new InFlight(
             open.Select(r => r.Quota).ToList(),
-            approvals.Where(a => a.Status == ApprovalStatus.Waiting).Select(a => a.Quota).ToList());
+            approvals.Where(a => a.Status == ApprovalStatus.Waiting).Select(a => a.Quota).ToList(),
+            await RecentlyDeniedAsync(now, ct));
         var quotaValues = results.Where(r => r.Quota is not null).GroupBy(r => r.Decision.Quota).ToDictionary(g => g.Key, g => g.First().Quota!.Value);
         var candidates = decisions.Concat(approved.Select(a => ToIncrease(a, quotaValues))).ToList();
         var admitted = RequestAdmission.Admit(candidates, inFlight, options.Limits);
@@ -161,12 +162,26 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         return histories;
     }
 
+    private async Task<Dictionary<QuotaKey, string>> RecentlyDeniedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var since = now - options.DenialQuietPeriod;
+        var denied = new Dictionary<QuotaKey, string>();
+        foreach (var r in await ports.Requests.ListDeniedSinceAsync(since, ct))
+            denied[r.Quota] = $"AWS answered {r.Status.ToApiName()} to request {r.AwsRequestId ?? r.Id} at {r.UpdatedAt:yyyy-MM-dd HH:mm}; not asking again before {r.UpdatedAt + options.DenialQuietPeriod:yyyy-MM-dd HH:mm} UTC";
+        foreach (var a in await ports.Approvals.ListDeniedSinceAsync(since, ct))
+        {
+            var at = a.DecidedAt ?? a.CreatedAt;
+            denied[a.Quota] = $"{a.DecidedBy ?? "an approver"} denied approval {a.Id} at {at:yyyy-MM-dd HH:mm}; not asking again before {at + options.DenialQuietPeriod:yyyy-MM-dd HH:mm} UTC";
+        }
+        return denied;
+    }
+
     private static List<QuotaDecision> HoldQuotasBeingFiled(List<QuotaDecision> decisions, IReadOnlyList<ApprovalRequest> approved)
     {
         var filing = approved.Select(a => a.Quota).ToHashSet();
         return decisions
             .Select(d => d is RequestIncrease wanted && filing.Contains(wanted.Quota)
-                ? new Held(wanted.RuleId, wanted.Quota, $"held: an approved request for {wanted.Quota} is being filed; wanted {wanted.Reason}", wanted)
+                ? new Held(wanted.RuleId, wanted.Quota, $"an approved request for {wanted.Quota} is being filed; wanted {wanted.Reason}", wanted)
                 : d)
             .ToList();
     }
@@ -187,8 +202,14 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
     private async Task<ActionResult?> ActOnAsync(CycleAudit audit, QuotaDecision decision, IReadOnlyList<ApprovalRequest> approved, CancellationToken ct) =>
         decision switch
         {
+            Alert alert when await InCoolDownAsync(alert, ct) => null, // the decision record already says it; people were told
             Alert alert => await ActAsync(audit, alert.RuleId, alert.Quota, "notify", $"send {alert.Kind}: {alert.Reason}",
-                async c => (ActionOutcome.Done, "message " + await ports.Notifier.PublishAsync(AlertMessage(alert), c)), ct),
+                async c =>
+                {
+                    var message = await ports.Notifier.PublishAsync(AlertMessage(alert), c);
+                    await ports.Alerts.RecordSentAsync(alert.Quota, alert.Severity, time.GetUtcNow(), c);
+                    return (ActionOutcome.Done, "message " + message);
+                }, ct),
             RequestIncrease { Route: IncreaseRoute.NeedsApproval } wanted => await ActAsync(audit, wanted.RuleId, wanted.Quota, "start_approval",
                 $"ask approval to raise {wanted.Quota} to {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
                 c => StartApprovalAsync(audit, wanted, c), ct),
@@ -228,7 +249,7 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
 
     private async Task<(ActionOutcome, string)> StartApprovalAsync(CycleAudit audit, RequestIncrease wanted, CancellationToken ct)
     {
-        var approval = new ApprovalRequest($"apr-{audit.RunId}-{wanted.RuleId}", wanted.RuleId, wanted.Quota, wanted.CurrentValue,
+        var approval = new ApprovalRequest(string.Create(CultureInfo.InvariantCulture, $"apr-{wanted.RuleId}-{time.GetUtcNow():yyMMddHHmm}"), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
             wanted.DesiredValue, wanted.EstimatedMonthlyCost, wanted.Reason, wanted.Severity, wanted.UtilizationPercent,
             ApprovalStatus.Waiting, time.GetUtcNow());
         if (!await ports.Approvals.TryStartAsync(approval, ct))
@@ -355,6 +376,9 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         }
         return active;
     }
+
+    private async Task<bool> InCoolDownAsync(Alert alert, CancellationToken ct) =>
+        await ports.Alerts.LastSentAsync(alert.Quota, alert.Severity, ct) is { } last && time.GetUtcNow() - last < options.AlertCoolDown;
 
     private static Notification AlertMessage(Alert alert) => new(
         NotificationTopics.Alerts,

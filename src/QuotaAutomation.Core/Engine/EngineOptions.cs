@@ -19,6 +19,12 @@ public sealed record EngineOptions
     /// <summary>An approval nobody decided within this time expires; the next cycle may ask again.</summary>
     public TimeSpan ApprovalTimeout { get; init; } = TimeSpan.FromHours(72);
 
+    /// <summary>After a person or AWS says no to an increase, the quota is not asked for again within this time.</summary>
+    public TimeSpan DenialQuietPeriod { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>One alert per quota and severity within this time; a higher severity is sent at once.</summary>
+    public TimeSpan AlertCoolDown { get; init; } = TimeSpan.FromHours(6);
+
     /// <summary>Makes each cycle's run id unique between concurrent cycles; tests pass a fixed one.</summary>
     public Func<string> NewRunNonce { get; init; } = () => Guid.NewGuid().ToString("N")[..8];
 }

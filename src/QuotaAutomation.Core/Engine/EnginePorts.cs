@@ -12,4 +12,5 @@ public sealed record EnginePorts(
     IRequestStore Requests,
     IApprovalStore Approvals,
     INotifier Notifier,
+    IAlertLog Alerts,
     IAuditLog Audit);

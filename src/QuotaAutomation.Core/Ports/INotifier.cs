@@ -17,3 +17,11 @@ public interface INotifier
     /// <returns>The message id.</returns>
     Task<string> PublishAsync(Notification notification, CancellationToken ct);
 }
+
+/// <summary>When each quota was last alerted at each severity, for the alert cool-down.</summary>
+public interface IAlertLog
+{
+    Task<DateTimeOffset?> LastSentAsync(QuotaKey quota, Severity severity, CancellationToken ct);
+
+    Task RecordSentAsync(QuotaKey quota, Severity severity, DateTimeOffset at, CancellationToken ct);
+}

@@ -29,6 +29,9 @@ public interface IRequestStore
     Task<bool> TryReserveAsync(QuotaRequest request, CancellationToken ct);
 
     Task UpdateAsync(QuotaRequest request, CancellationToken ct);
+
+    /// <summary>Requests AWS denied (DENIED, NOT_APPROVED) that were last updated after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<QuotaRequest>> ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct);
 }
 
 public enum ApprovalStatus
@@ -68,4 +71,7 @@ public interface IApprovalStore
     Task<IReadOnlyList<ApprovalRequest>> ListActiveAsync(CancellationToken ct);
 
     Task UpdateAsync(ApprovalRequest approval, CancellationToken ct);
+
+    /// <summary>Approvals a person denied after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<ApprovalRequest>> ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct);
 }

@@ -14,7 +14,8 @@ public static class SampleRules
         Rule("alb-use1", "elasticloadbalancing", "L-53DA6B97", "Auto-Request"),
         Rule("eips-use1", "ec2", "L-0263D0A3", "monitor_only"),
         Rule("rds-instances-use1", "rds", "L-7B6409FD", "auto_approve", ("approval_required", "TRUE"), ("cost_threshold", 500.0)),
-        Rule("dynamodb-read-use1", "dynamodb", "L-34F6A552", "full_auto", ("business_hours_only", true), ("business_hours", "Mon-Fri 09:00-18:00")),
+        Rule("dynamodb-read-use1", "dynamodb", "L-34F6A552", "full_auto", ("business_hours_only", true), ("business_hours", "Mon-Fri 09:00-18:00"),
+            ("max_auto_increase", 200000)),
         Rule("ec2-spot-typo", "ec2", "L-34B43A08", "full-automatic", ("threshold_critical", "120"),
             ("description", "deliberately malformed: shows how a bad hand edit is reported and skipped")),
     ];

@@ -150,6 +150,11 @@ public sealed class SqliteDatabase
             seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, topic TEXT NOT NULL, subject TEXT NOT NULL,
             message TEXT NOT NULL, rule_id TEXT NOT NULL, quota TEXT, severity TEXT);
 
+        CREATE TABLE IF NOT EXISTS alerts_sent (
+            service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
+            severity TEXT NOT NULL, last_sent INTEGER NOT NULL,
+            PRIMARY KEY (service_code, quota_code, region, account_id, severity));
+
         CREATE TABLE IF NOT EXISTS sim_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS sim_quotas (
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,

@@ -1,11 +1,23 @@
 using System.Globalization;
+using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Local.Storage;
 
 /// <summary>The embedded backend's SNS: notifications are kept in the database, where the CLI shows them.</summary>
-public sealed class SqliteNotifier(SqliteDatabase db, TimeProvider time) : INotifier
+public sealed class SqliteNotifier(SqliteDatabase db, TimeProvider time) : INotifier, IAlertLog
 {
+    public async Task<DateTimeOffset?> LastSentAsync(QuotaKey quota, Severity severity, CancellationToken ct) =>
+        (await db.QueryAsync($"SELECT last_sent FROM alerts_sent WHERE {SqliteDatabase.KeyMatch} AND severity = $severity",
+            row => SqliteDatabase.FromUnix(row.GetInt64(0)), ct, [.. SqliteDatabase.KeyParameters(quota), ("$severity", severity.ToString())]))
+        .Cast<DateTimeOffset?>().SingleOrDefault();
+
+    public async Task RecordSentAsync(QuotaKey quota, Severity severity, DateTimeOffset at, CancellationToken ct) =>
+        await db.ExecuteAsync($"INSERT INTO alerts_sent ({SqliteDatabase.KeyColumns}, severity, last_sent) VALUES ($service, $quota, $region, $account, $severity, $at) " +
+            "ON CONFLICT DO UPDATE SET last_sent = excluded.last_sent",
+            ct, [.. SqliteDatabase.KeyParameters(quota), ("$severity", severity.ToString()), ("$at", SqliteDatabase.ToUnix(at))]);
+
     public async Task<string> PublishAsync(Notification notification, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(notification);

@@ -47,6 +47,14 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
         if (changed != 1) throw new InvalidOperationException($"request {request.Id} does not exist");
     }
 
+    public async Task<IReadOnlyList<QuotaRequest>> ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct) =>
+        await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE status IN ('Denied', 'NotApproved') AND updated_at > $since ORDER BY updated_at",
+            ReadRequest, ct, ("$since", SqliteDatabase.ToUnix(since)));
+
+    async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct) =>
+        await db.QueryAsync($"SELECT {ApprovalColumns} FROM approvals WHERE status = 'Denied' AND decided_at > $since ORDER BY decided_at",
+            ReadApproval, ct, ("$since", SqliteDatabase.ToUnix(since)));
+
     public async Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(approval);

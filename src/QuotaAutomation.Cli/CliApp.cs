@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.Data.Sqlite;
+using QuotaAutomation.Cli.Commands;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Local;
+using QuotaAutomation.Local.Simulation;
+using Spectre.Console;
+
+namespace QuotaAutomation.Cli;
+
+/// <summary>The composition root of the command line: wires the embedded backend to the engine and renders results.</summary>
+public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
+{
+    public const string DefaultDatabase = "quota-automation.db";
+
+    internal IAnsiConsole Console => console;
+
+    internal TimeProvider RealTime => realTime;
+
+    internal Option<string> Database { get; } = new("--db")
+    {
+        Description = "SQLite file of the embedded backend (created with sample rules when absent)",
+        DefaultValueFactory = _ => DefaultDatabase,
+        Recursive = true,
+    };
+
+    internal Option<int> Seed { get; } = new("--seed")
+    {
+        Description = "Seed of the simulated account, used when the database is created",
+        DefaultValueFactory = _ => new SimulationOptions().Seed,
+        Recursive = true,
+    };
+
+    public async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var root = new RootCommand("QuotaAutomation: keeps AWS accounts from hitting service quotas. Runs here on an embedded backend (SQLite + a simulated account).");
+        root.Options.Add(Database);
+        root.Options.Add(Seed);
+        root.Subcommands.Add(RunCommand.Create(this));
+        root.Subcommands.Add(RulesCommands.Create(this));
+        root.Subcommands.Add(StatusCommand.Create(this));
+        root.Subcommands.Add(AuditCommand.Create(this));
+        root.Subcommands.Add(AuditCommand.CreateNotifications(this));
+        root.Subcommands.Add(ApprovalCommands.Create(this, approve: true));
+        root.Subcommands.Add(ApprovalCommands.Create(this, approve: false));
+
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (output is not null) invocation.Output = output;
+        if (error is not null) invocation.Error = error;
+        try
+        {
+            return await root.Parse(args).InvokeAsync(invocation);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return ExitCodes.Error;
+        }
+    }
+
+    internal async Task<EmbeddedBackend> OpenAsync(ParseResult parse, CancellationToken ct, DateTimeOffset? start = null)
+    {
+        var path = parse.GetValue(Database)!; // has a default
+        var options = new EmbeddedOptions { Simulation = new SimulationOptions { Seed = parse.GetValue(Seed) }, Start = start };
+        var backend = await EmbeddedBackend.OpenAsync(path, options, realTime, ct);
+        if (backend.Created)
+            console.MarkupLine($"[grey]created {Markup.Escape(path)}: simulated account (seed {backend.Simulation.Seed}), {await backend.Rules.CountAsync(ct)} sample rules, clock {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC[/]");
+        return backend;
+    }
+
+    internal static AutomationEngine Engine(EmbeddedBackend backend) =>
+        new(backend.Ports, new TrendForecaster(), backend.Clock, new EngineOptions());
+}

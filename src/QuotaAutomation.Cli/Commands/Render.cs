@@ -1,0 +1,60 @@
+using System.Globalization;
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Engine;
+using Spectre.Console;
+
+namespace QuotaAutomation.Cli.Commands;
+
+/// <summary>Shared table cells and colours for the commands' output.</summary>
+internal static class Render
+{
+    public static string Num(double? value) => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "-";
+
+    public static string Pct(double? value) => value switch
+    {
+        null => "-",
+        { } v when double.IsPositiveInfinity(v) => "∞",
+        { } v => v.ToString("0.0", CultureInfo.InvariantCulture) + "%",
+    };
+
+    public static string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    public static string Colour(QuotaDecision decision) => decision switch
+    {
+        Failed => "red",
+        Alert { Severity: Severity.Emergency } or RequestIncrease { Severity: Severity.Emergency } => "red",
+        Alert { Severity: Severity.Critical } or RequestIncrease { Severity: Severity.Critical } => "darkorange",
+        Alert or RequestIncrease => "yellow",
+        Held => "blue",
+        _ => "grey",
+    };
+
+    public static Table DecisionTable(CycleReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"cycle {Markup.Escape(report.RunId)} at {Time(report.StartedAt)} UTC")
+            .AddColumns("rule", "quota", "value", "usage", "forecast", "util.", "decision", "reason");
+        foreach (var r in report.Rules)
+        {
+            var colour = Colour(r.Decision);
+            table.AddRow(
+                Markup.Escape(r.Decision.RuleId),
+                Markup.Escape(r.Decision.Quota == Failed.Unknown ? "-" : r.Decision.Quota.ToString()),
+                Num(r.Quota?.Value), Num(r.CurrentUsage), Num(r.Forecast?.Peak), Pct(r.UtilizationPercent),
+                $"[{colour}]{Markup.Escape(r.Decision.Kind)}[/]",
+                Markup.Escape(r.Decision.Reason));
+        }
+        return table;
+    }
+
+    public static Table ActionTable(IEnumerable<ActionResult> actions)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("actions").AddColumns("rule", "action", "outcome", "detail");
+        foreach (var a in actions)
+        {
+            var colour = a.Outcome switch { ActionOutcome.Done => "green", ActionOutcome.Skipped => "grey", _ => "red" };
+            table.AddRow(Markup.Escape(a.RuleId), Markup.Escape(a.Action), $"[{colour}]{a.Outcome.ToString().ToLowerInvariant()}[/]", Markup.Escape(a.Detail));
+        }
+        return table;
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using QuotaAutomation.Core.Rules;
+using Spectre.Console;
+
+namespace QuotaAutomation.Cli.Commands;
+
+/// <summary><c>rules validate|import|list</c>: the same parser the engine applies to every item, before anything is stored.</summary>
+internal static class RulesCommands
+{
+    public static Command Create(CliApp app)
+    {
+        var rules = new Command("rules", "Validate, import and list automation rules");
+        rules.Subcommands.Add(Validate(app));
+        rules.Subcommands.Add(Import(app));
+        rules.Subcommands.Add(List(app));
+        return rules;
+    }
+
+    private static Command Validate(CliApp app)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "JSON or YAML list of rules" };
+        var command = new Command("validate", "Check a rules file; exit 1 if any rule is invalid") { file };
+        command.SetAction(parse =>
+        {
+            var checkedFile = Check(app.Console, parse.GetValue(file)!); // required argument
+            return checkedFile?.ExitCode ?? ExitCodes.Error;
+        });
+        return command;
+    }
+
+    private static Command Import(CliApp app)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "JSON or YAML list of rules" };
+        var command = new Command("import", "Validate a rules file and store its rules (all or none); exit 1 if any is invalid") { file };
+        command.SetAction(async (parse, ct) =>
+        {
+            var checkedFile = Check(app.Console, parse.GetValue(file)!); // required argument
+            if (checkedFile is not { ExitCode: ExitCodes.Ok } valid)
+            {
+                if (checkedFile is not null) app.Console.MarkupLine("[red]nothing imported[/]: fix the rules above first");
+                return checkedFile?.ExitCode ?? ExitCodes.Error;
+            }
+            var backend = await app.OpenAsync(parse, ct);
+            await backend.Rules.UpsertAsync(valid.Rules.Select(r => (r.Rule.RuleId, r.Raw.Attributes)), ct);
+            app.Console.MarkupLine($"[green]imported {valid.Rules.Count} rules[/] into {Markup.Escape(backend.Database.Path)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command List(CliApp app)
+    {
+        var command = new Command("list", "List stored rules, with any problem the engine will report");
+        command.SetAction(async (parse, ct) =>
+        {
+            var backend = await app.OpenAsync(parse, ct);
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumns("rule", "quota", "level", "thresholds", "multiplier", "cap", "approval", "hours", "cost limit", "horizon", "enabled");
+            foreach (var raw in await backend.Rules.LoadRulesAsync(ct))
+            {
+                var parsed = RuleParser.Parse(raw);
+                if (!parsed.Success)
+                {
+                    table.AddRow(new Markup(Markup.Escape(RuleParser.NameOf(raw))), new Markup($"[red]{Markup.Escape(parsed.Error!)}[/]")); // Error set on failure
+                    continue;
+                }
+                var r = parsed.Value;
+                table.AddRow(
+                    Markup.Escape(r.RuleId), Markup.Escape(r.Quota.ToString()), r.Level.ToString(),
+                    $"{Render.Num(r.Thresholds.Warning)}/{Render.Num(r.Thresholds.Critical)}/{Render.Num(r.Thresholds.Emergency)}",
+                    Render.Num(r.IncreaseMultiplier), Render.Num(r.MaxAutoIncrease), r.ApprovalRequired ? "yes" : "no",
+                    Markup.Escape(r.BusinessHoursOnly?.ToString() ?? "any"), "$" + Render.Num(r.CostThreshold),
+                    Render.Num(r.ForecastHorizon.TotalHours) + "h", r.Enabled ? "yes" : "[grey]no[/]");
+            }
+            app.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private sealed record CheckedFile(IReadOnlyList<(RawRule Raw, QuotaRule Rule)> Rules, int ExitCode);
+
+    /// <summary>Parses every rule of a file and prints each problem; null when the file cannot be read at all.</summary>
+    private static CheckedFile? Check(IAnsiConsole console, FileInfo file)
+    {
+        IReadOnlyList<RawRule> raws;
+        try
+        {
+            raws = RuleFiles.Read(file.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            console.MarkupLine($"[red]error:[/] cannot read {Markup.Escape(file.Name)}: {Markup.Escape(e.Message)}");
+            return null;
+        }
+
+        var valid = new List<(RawRule, QuotaRule)>();
+        var problems = new List<string>();
+        foreach (var raw in raws)
+        {
+            var parsed = RuleParser.Parse(raw);
+            if (parsed.Success) valid.Add((raw, parsed.Value));
+            else problems.Add(parsed.Error!); // Error set on failure
+        }
+        foreach (var duplicate in valid.GroupBy(v => v.Item2.RuleId).Where(g => g.Count() > 1))
+            problems.Add($"rule '{duplicate.Key}': rule_id appears {duplicate.Count()} times; each rule needs its own");
+
+        foreach (var problem in problems) console.MarkupLine($"[red]✗[/] {Markup.Escape(problem)}");
+        console.MarkupLine(problems.Count == 0
+            ? $"[green]✓ {valid.Count} rules valid[/] in {Markup.Escape(file.Name)}"
+            : $"[red]{problems.Count} problem(s)[/], {valid.Count} of {raws.Count} rules valid in {Markup.Escape(file.Name)}");
+        return new CheckedFile(valid, problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Invalid);
+    }
+}
