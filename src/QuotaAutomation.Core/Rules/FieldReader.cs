@@ -6,11 +6,15 @@ namespace QuotaAutomation.Core.Rules;
 /// <summary>Reads one hand-edited item field by field, collecting every problem instead of stopping at the first.</summary>
 internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> attributes)
 {
-    private readonly List<string> _errors = [];
+    private readonly List<(string Field, string Problem)> _errors = [];
 
-    public IReadOnlyList<string> Errors => _errors;
+    /// <summary>Problems in schema order (unknown attributes last), whatever order they were found in.</summary>
+    public IReadOnlyList<string> Errors => _errors
+        .OrderBy(e => RuleParser.KnownAttributes.Contains(e.Field) ? RuleParser.Attributes.ToList().IndexOf(e.Field) : int.MaxValue)
+        .Select(e => $"{e.Field} {e.Problem}")
+        .ToList();
 
-    public void Bad(string field, string problem) => _errors.Add($"{field} {problem}");
+    public void Bad(string field, string problem) => _errors.Add((field, problem));
 
     public string? Identifier(string field, Regex pattern, string expectation)
     {

@@ -13,13 +13,16 @@ namespace QuotaAutomation.Core.Rules;
 /// </summary>
 public static partial class RuleParser
 {
-    public static readonly IReadOnlySet<string> KnownAttributes = new HashSet<string>(StringComparer.Ordinal)
-    {
+    /// <summary>The rule attributes in schema order, which is also the order problems are reported in.</summary>
+    public static readonly IReadOnlyList<string> Attributes =
+    [
         "rule_id", "service_code", "quota_code", "region", "account_id", "automation_level",
         "threshold_warning", "threshold_critical", "threshold_emergency", "auto_increase_multiplier",
         "max_auto_increase", "approval_required", "business_hours_only", "business_hours",
         "business_hours_timezone", "cost_threshold", "forecast_horizon_hours", "enabled",
-    };
+    ];
+
+    public static readonly IReadOnlySet<string> KnownAttributes = new HashSet<string>(Attributes, StringComparer.Ordinal);
 
     /// <summary>Free-text attributes people add for each other; kept, never interpreted.</summary>
     public static readonly IReadOnlySet<string> NoteAttributes = new HashSet<string>(StringComparer.Ordinal)
@@ -98,6 +101,8 @@ public static partial class RuleParser
         double d => d.ToString("0.######", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IDictionary => "a map",
+        System.Collections.IEnumerable => "a list",
         _ => $"a {value.GetType().Name}",
     };
 

@@ -1,0 +1,48 @@
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Rules;
+
+namespace QuotaAutomation.Core.Tests.Decisions;
+
+public class SizingTests
+{
+    private static readonly QuotaKey Key = new("ec2", "L-1216C47A", "us-east-1");
+    private static readonly QuotaRule Rule = QuotaRule.WithDefaults("r", Key, AutomationLevel.FullAuto);
+
+    [Theory]
+    [InlineData(256, 200, Severity.Critical, 384)]   // 1.5 × 256 = 384 beats 200 / 0.7 = 285.7
+    [InlineData(256, 300, Severity.Critical, 429)]   // 300 / 0.7 = 428.6 → 429 beats 384
+    [InlineData(256, 180, Severity.Warning, 308)]    // 1.2 × 256 = 307.2 → 308
+    [InlineData(256, 250, Severity.Emergency, 512)]  // 2 × 256
+    [InlineData(5, 4.9, Severity.Emergency, 10)]
+    public void DesiredValue_CountQuota_IsTheLargerOfMultipleAndForecastRoundedUp(double quota, double peak, Severity band, double expected)
+    {
+        var info = new QuotaInfo(Key, "vCPUs", quota, true, "None");
+
+        Assert.Equal(expected, Sizing.DesiredValue(Rule, info, peak, band));
+    }
+
+    [Fact]
+    public void DesiredValue_NonCountQuota_RoundsUpToCents()
+    {
+        var info = new QuotaInfo(Key, "storage", 10, true, "Gigabytes");
+
+        Assert.Equal(12.86, Sizing.DesiredValue(Rule, info, 9, Severity.Warning)); // 9 / 0.7 = 12.857…
+    }
+
+    [Fact]
+    public void DesiredValue_NeverAboveTheRuleCap()
+    {
+        var info = new QuotaInfo(Key, "vCPUs", 8000, true, "None");
+
+        Assert.Equal(10_000, Sizing.DesiredValue(Rule, info, 7900, Severity.Emergency));
+    }
+
+    [Fact]
+    public void MonthlyCost_IsIncrementTimesUnitPriceTimesHours()
+    {
+        Assert.Equal(128 * 0.10 * 720, CostModel.SeedDefaults.MonthlyCost(Key, 256, 384), 6);
+        Assert.Equal(0, CostModel.SeedDefaults.MonthlyCost(Key, 256, 200));
+        Assert.Equal(10 * 0.01 * 720, CostModel.SeedDefaults.MonthlyCost(new QuotaKey("vpc", "L-F678F1CE", "us-east-1"), 5, 15), 6);
+    }
+}
