@@ -1,0 +1,261 @@
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Ports;
+using static QuotaAutomation.Core.Tests.Fakes.TestRules;
+
+namespace QuotaAutomation.Core.Tests.Engine;
+
+public class AutomationEngineTests
+{
+    private static EngineFixture WithQuota(double value, double usage, string level, params (string, object?)[] extra)
+    {
+        var f = new EngineFixture();
+        f.Account.Add("ec2", "L-1216C47A", value, _ => usage);
+        f.Stores.Rules.Add(Item("ec2-vcpu", "ec2", "L-1216C47A", level, extra));
+        return f;
+    }
+
+    [Fact]
+    public async Task RunCycle_CriticalFullAuto_FilesOneRequestWithIntentBeforeAndOutcomeAfter()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+
+        var report = await f.CycleAsync();
+
+        var request = Assert.Single(f.Account.Requests);
+        Assert.Equal(150, request.DesiredValue);
+        var actions = f.Stores.Audit.Where(a => a.Action == "request_increase" && a.Kind is AuditKind.Intent or AuditKind.Outcome).ToList();
+        Assert.Equal([AuditKind.Intent, AuditKind.Outcome], actions.Select(a => a.Kind));
+        Assert.Equal(actions[0].Id, actions[1].ActionId);
+        Assert.Equal("done: filed request fake-1 (PENDING) for 150", actions[1].Message);
+        Assert.Equal(ActionOutcome.Done, Assert.Single(report.Actions).Outcome);
+    }
+
+    [Fact]
+    public async Task RunCycle_SecondCycleWhilePending_DoesNotRequestAgain()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+
+        await f.CycleAsync();
+        var second = await f.CycleAsync();
+
+        Assert.Single(f.Account.Requests);
+        Assert.Equal("held", Assert.Single(second.Rules).Decision.Kind);
+        Assert.Empty(f.Account.Violations);
+    }
+
+    [Fact]
+    public async Task RunCycle_AfterApproval_QuotaRisesAndTheOutcomeIsRecorded()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        await f.CycleAsync();
+
+        f.Account.Decide("fake-1", approve: true);
+        var report = await f.CycleAsync();
+
+        Assert.Equal(["request fake-1 for ec2/L-1216C47A@us-east-1 (150): PENDING → APPROVED"], report.StatusChanges);
+        Assert.Equal("none", Assert.Single(report.Rules).Decision.Kind); // 90 of 150 is 60 %
+        Assert.Contains(f.Stores.Sent, n => n.Subject == "Quota request APPROVED: ec2/L-1216C47A@us-east-1");
+    }
+
+    [Fact]
+    public async Task RunCycle_MalformedRuleAmongGoodOnes_IsAuditedAndTheOthersAct()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        f.Account.Add("vpc", "L-F678F1CE", 5, _ => 4);
+        f.Stores.Rules.Insert(0, Item("broken", "ec2", "L-1216C47A", "full_auto", ("threshold_critical", "120")));
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "alert_only"));
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal(["error", "request_increase", "alert_warning"], report.Rules.Select(r => r.Decision.Kind));
+        var rejected = Assert.Single(f.Stores.Audit, a => a.Kind == AuditKind.RuleRejected);
+        Assert.Equal("rule 'broken': threshold_critical 120 must be ≤ 100", rejected.Message);
+        Assert.Equal(2, report.Actions.Count(a => a.Outcome == ActionOutcome.Done));
+    }
+
+    [Fact]
+    public async Task RunCycle_OneActionThrottled_OthersStillAct()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        f.Account.Add("lambda", "L-B99A9384", 1000, _ => 990);
+        f.Stores.Rules.Add(Item("lambda", "lambda", "L-B99A9384", "full_auto"));
+        f.Account.Fail = (op, quota) => op == "RequestServiceQuotaIncrease" && quota?.ServiceCode == "lambda"
+            ? new QuotaServiceException(QuotaServiceException.TooManyRequests, "Rate exceeded") : null;
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal([("request_increase", ActionOutcome.Done), ("request_increase", ActionOutcome.Failed)],
+            report.Actions.Select(a => (a.Action, a.Outcome)));
+        Assert.Contains(f.Stores.Audit, a => a.Kind == AuditKind.Outcome && a.Message == "failed: TooManyRequestsException: Rate exceeded");
+        Assert.Equal(RequestStatus.Failed, f.Stores.Requests.Single(r => r.Quota.ServiceCode == "lambda").Status);
+    }
+
+    [Fact]
+    public async Task RunCycle_IntentCannotBeWritten_TheActionIsNotTaken()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        f.Stores.FailAuditWhen = r => r.Kind == AuditKind.Intent;
+
+        var report = await f.CycleAsync();
+
+        Assert.Empty(f.Account.Requests);
+        Assert.StartsWith("not attempted: the audit intent could not be written", Assert.Single(report.Actions).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunCycle_TimeoutWhileFiling_KeepsTheQuotaReservedAndAdoptsTheRequestNextCycle()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        var timeouts = 1;
+        f.Account.Fail = (op, _) => op == "RequestServiceQuotaIncrease" && timeouts-- > 0 ? new TimeoutException("the request timed out") : null;
+        // The timed-out call reached AWS: simulate by filing it behind the engine's back.
+        await f.CycleAsync();
+        await f.Account.RequestIncreaseAsync(f.Stores.Requests[0].Quota, 150, CancellationToken.None);
+
+        var second = await f.CycleAsync();
+
+        Assert.Single(f.Account.Requests);
+        Assert.Equal(("fake-1", RequestStatus.Pending), (f.Stores.Requests[0].AwsRequestId, f.Stores.Requests[0].Status));
+        Assert.Equal("held", Assert.Single(second.Rules).Decision.Kind);
+    }
+
+    [Fact]
+    public async Task RunCycle_AwsAlreadyHasARequest_FollowsItInsteadOfFailing()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        await f.Account.RequestIncreaseAsync(new("ec2", "L-1216C47A", "us-east-1"), 120, CancellationToken.None); // filed by someone else
+        f.Account.Violations.Clear();
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal(ActionOutcome.Skipped, Assert.Single(report.Actions).Outcome);
+        Assert.Equal(("fake-1", 120.0), (f.Stores.Requests[0].AwsRequestId, f.Stores.Requests[0].DesiredValue));
+    }
+
+    [Fact]
+    public async Task RunCycle_QuotaMissingAndUsageMissing_AreErrorsNamingTheRule()
+    {
+        var f = new EngineFixture();
+        f.Account.Add("vpc", "L-F678F1CE", 5, _ => 4);
+        f.Account.Usage.Clear();
+        f.Stores.Rules.Add(Item("ghost", "ec2", "L-00000000", "full_auto"));
+        f.Stores.Rules.Add(Item("silent", "vpc", "L-F678F1CE", "full_auto"));
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal(["rule 'ghost': quota ec2/L-00000000@us-east-1 not found in Service Quotas",
+                      "rule 'silent': no usage data for vpc/L-F678F1CE@us-east-1 (no usage metric, or no samples yet)"],
+            report.Rules.Select(r => r.Decision.Reason));
+        Assert.Equal(2, f.Stores.Audit.Count(a => a.Kind == AuditKind.Error));
+    }
+
+    [Fact]
+    public async Task RunCycle_UsageSourceDown_DecidesOnStoredHistoryAndAuditsIt()
+    {
+        var f = WithQuota(100, 90, "alert_only");
+        await f.CycleAsync();
+        f.Account.Fail = (op, _) => op == "GetMetricData" ? new HttpRequestException("503 Service Unavailable") : null;
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal("alert_critical", Assert.Single(report.Rules).Decision.Kind);
+        Assert.Contains(f.Stores.Audit, a => a.Kind == AuditKind.Error && a.Message == "could not read usage, deciding on stored history: 503 Service Unavailable");
+    }
+
+    [Fact]
+    public async Task RunCycle_QuotaSourceDown_EveryRuleFailsAuditedAndNothingIsFiled()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        f.Account.Fail = (op, _) => op == "ListServiceQuotas" ? new HttpRequestException("connection reset") : null;
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal("rule 'ec2-vcpu': could not read quotas: connection reset", Assert.Single(report.Rules).Decision.Reason);
+        Assert.Empty(f.Account.Requests);
+    }
+
+    [Fact]
+    public async Task RunCycle_AutoRequest_StartsAnApprovalAndFilesOnlyOnceApproved()
+    {
+        var f = WithQuota(100, 90, "auto_request");
+
+        await f.CycleAsync();
+        var approval = Assert.Single(f.Stores.Approvals);
+        Assert.Empty(f.Account.Requests);
+        Assert.Contains("quota-automation approve apr-ec2-vcpu-2611241200", f.Stores.Sent.Single(n => n.Topic == "approvals").Message, StringComparison.Ordinal);
+
+        await f.CycleAsync();
+        Assert.Single(f.Stores.Approvals); // still waiting: not asked twice
+        await f.Stores.UpdateAsync(approval with { Status = ApprovalStatus.Approved, DecidedBy = "alice", DecidedAt = f.Time.GetUtcNow() }, CancellationToken.None);
+        var report = await f.CycleAsync();
+
+        Assert.Equal(150, Assert.Single(f.Account.Requests).DesiredValue);
+        Assert.Equal(ApprovalStatus.Closed, f.Stores.Approvals[0].Status);
+        var intent = f.Stores.Audit.Single(a => a.Kind == AuditKind.Intent && a.Action == "request_increase");
+        Assert.Equal("request ec2/L-1216C47A@us-east-1 100 → 150: approval apr-ec2-vcpu-2611241200 granted by alice: 100 → 150", intent.Message);
+        Assert.Equal("held", Assert.Single(report.Rules).Decision.Kind);
+    }
+
+    [Fact]
+    public async Task RunCycle_ApprovalDenied_DoesNotAskAgainWithinTheQuietPeriod()
+    {
+        var f = WithQuota(100, 90, "auto_request");
+        await f.CycleAsync();
+        await f.Stores.UpdateAsync(f.Stores.Approvals[0] with { Status = ApprovalStatus.Denied, DecidedBy = "bob", DecidedAt = f.Time.GetUtcNow() }, CancellationToken.None);
+
+        var soon = await f.CycleAsync();
+        f.Time.Advance(TimeSpan.FromHours(24));
+        await f.CycleAsync();
+
+        Assert.StartsWith("bob denied approval apr-ec2-vcpu-2611241200 at 2026-11-24 12:05", Assert.Single(soon.Rules).Decision.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, f.Stores.Approvals.Count);
+    }
+
+    [Fact]
+    public async Task RunCycle_PendingForADay_OpensASupportCaseOnce()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        await f.CycleAsync();
+        f.Time.Advance(TimeSpan.FromHours(24));
+
+        await f.CycleAsync();
+        await f.CycleAsync();
+
+        Assert.Equal((RequestStatus.CaseOpened, "case-fake-1"), (f.Account.Requests[0].Status, f.Account.Requests[0].CaseId));
+        Assert.Single(f.Stores.Audit, a => a.Kind == AuditKind.Outcome && a.Action == "create_support_case");
+    }
+
+    [Fact]
+    public async Task RunCycle_SameAlertWithinCoolDown_IsSentOnceAndAHigherSeverityAtOnce()
+    {
+        var usage = 75.0;
+        var f = new EngineFixture();
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => usage);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "alert_only"));
+
+        await f.CycleAsync();
+        await f.CycleAsync();
+        usage = 90;
+        await f.CycleAsync();
+        f.Time.Advance(f.Options.AlertCoolDown);
+        await f.CycleAsync();
+
+        Assert.Equal(["[WARNING] vpc/L-F678F1CE@us-east-1", "[CRITICAL] vpc/L-F678F1CE@us-east-1", "[CRITICAL] vpc/L-F678F1CE@us-east-1"],
+            f.Stores.Sent.Select(n => n.Subject));
+    }
+
+    [Fact]
+    public async Task RunCycle_ApprovalNotDecidedInTime_Expires()
+    {
+        var f = WithQuota(100, 90, "auto_request");
+        await f.CycleAsync();
+        f.Time.Advance(f.Options.ApprovalTimeout);
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal(ApprovalStatus.Expired, f.Stores.Approvals[0].Status);
+        Assert.Equal(["approval apr-ec2-vcpu-2611241200 for ec2/L-1216C47A@us-east-1 expired after 72h"], report.StatusChanges);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Time.Testing;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Tests.Fakes;
+
+namespace QuotaAutomation.Core.Tests.Engine;
+
+/// <summary>An engine on in-memory stores and a strict fake account, on a fake clock (Tuesday 12:00 UTC).</summary>
+internal sealed class EngineFixture
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    public EngineFixture(EngineOptions? options = null)
+    {
+        Account = new FakeAccount(Time);
+        Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}" };
+        Engine = new AutomationEngine(
+            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores),
+            new TrendForecaster(), Time, Options);
+    }
+
+    private int _runs;
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public InMemoryStores Stores { get; } = new();
+
+    public FakeAccount Account { get; }
+
+    public EngineOptions Options { get; }
+
+    public AutomationEngine Engine { get; }
+
+    public async Task<CycleReport> CycleAsync()
+    {
+        var report = await Engine.RunCycleAsync(CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(5));
+        return report;
+    }
+}
