@@ -36,21 +36,19 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         results.AddRange(await EvaluateAsync(rules, now, audit, ct));
 
         var approved = approvals.Where(a => a.Status == ApprovalStatus.Approved).ToList();
-        var decisions = HoldQuotasBeingFiled(results.Select(r => r.Decision).ToList(), approved);
+        var quotaValues = results.Where(r => r.Quota is not null).GroupBy(r => r.Decision.Quota).ToDictionary(g => g.Key, g => g.First().Quota!.Value);
+        var orphans = approved // approved, but the rule is gone or disabled: a person said yes, so it is still filed
+            .Where(a => !results.Any(r => r.Decision.RuleId == a.RuleId && r.Decision.Quota == a.Quota))
+            .Select(a => ToIncrease(a, quotaValues));
+        var candidates = results.Select(r => WithApprovals(r.Decision, approved, quotaValues)).Concat(orphans).ToList();
         var inFlight = new InFlight(
             open.Select(r => r.Quota).ToList(),
             approvals.Where(a => a.Status == ApprovalStatus.Waiting).Select(a => a.Quota).ToList(),
             await RecentlyDeniedAsync(now, ct));
-        var quotaValues = results.Where(r => r.Quota is not null).GroupBy(r => r.Decision.Quota).ToDictionary(g => g.Key, g => g.First().Quota!.Value);
-        var candidates = decisions.Concat(approved.Select(a => ToIncrease(a, quotaValues))).ToList();
         var admitted = RequestAdmission.Admit(candidates, inFlight, options.Limits);
 
-        for (var i = 0; i < results.Count; i++)
-        {
-            var decision = admitted[i];
-            results[i] = results[i] with { Decision = decision };
-            await AuditDecisionAsync(audit, decision, ct);
-        }
+        for (var i = 0; i < results.Count; i++) results[i] = results[i] with { Decision = admitted[i] };
+        foreach (var decision in admitted) await AuditDecisionAsync(audit, decision, ct);
         foreach (var decision in admitted)
         {
             ct.ThrowIfCancellationRequested();
@@ -176,14 +174,17 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         return denied;
     }
 
-    private static List<QuotaDecision> HoldQuotasBeingFiled(List<QuotaDecision> decisions, IReadOnlyList<ApprovalRequest> approved)
+    /// <summary>
+    /// A rule whose increase a person approved files that increase, whatever it would decide now; another rule
+    /// wanting the same quota waits for it.
+    /// </summary>
+    private static QuotaDecision WithApprovals(QuotaDecision decision, IReadOnlyList<ApprovalRequest> approved, IReadOnlyDictionary<QuotaKey, double> quotaValues)
     {
-        var filing = approved.Select(a => a.Quota).ToHashSet();
-        return decisions
-            .Select(d => d is RequestIncrease wanted && filing.Contains(wanted.Quota)
-                ? new Held(wanted.RuleId, wanted.Quota, $"an approved request for {wanted.Quota} is being filed; wanted {wanted.Reason}", wanted)
-                : d)
-            .ToList();
+        if (decision is Failed || approved.FirstOrDefault(a => a.Quota == decision.Quota) is not { } approval) return decision;
+        if (approval.RuleId == decision.RuleId) return ToIncrease(approval, quotaValues);
+        return decision is RequestIncrease wanted
+            ? new Held(wanted.RuleId, wanted.Quota, $"rule '{approval.RuleId}' has an approved request for {wanted.Quota} to file first; wanted {wanted.Reason}", wanted)
+            : decision;
     }
 
     private static RequestIncrease ToIncrease(ApprovalRequest a, IReadOnlyDictionary<QuotaKey, double> quotaValues) => new(

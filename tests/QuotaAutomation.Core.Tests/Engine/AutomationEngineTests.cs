@@ -195,7 +195,7 @@ public class AutomationEngineTests
         Assert.Equal(ApprovalStatus.Closed, f.Stores.Approvals[0].Status);
         var intent = f.Stores.Audit.Single(a => a.Kind == AuditKind.Intent && a.Action == "request_increase");
         Assert.Equal("request ec2/L-1216C47A@us-east-1 100 → 150: approval apr-ec2-vcpu-2611241200 granted by alice: 100 → 150", intent.Message);
-        Assert.Equal("held", Assert.Single(report.Rules).Decision.Kind);
+        Assert.Equal("request_increase", Assert.Single(report.Rules).Decision.Kind);
     }
 
     [Fact]
