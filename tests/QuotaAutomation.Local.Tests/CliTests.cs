@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Time.Testing;
+using QuotaAutomation.Cli;
+using Spectre.Console;
+
+namespace QuotaAutomation.Local.Tests;
+
+/// <summary>The command line in-process: exit codes scripts rely on, and what people read.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private readonly TempDatabase _db = new();
+
+    public Task InitializeAsync() => _db.InitializeAsync();
+
+    public Task DisposeAsync() => _db.DisposeAsync();
+
+    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 400;
+        var exit = await new CliApp(console, new FakeTimeProvider(TempDatabase.Start)).RunAsync([.. args, "--db", _db.Path], writer, writer);
+        return (exit, writer.ToString());
+    }
+
+    private string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(_db.Path)!, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private const string ValidYaml = """
+        rules:
+          - rule_id: ec2-vcpu-use1
+            service_code: ec2
+            quota_code: L-1216C47A
+            region: us-east-1
+            automation_level: Full-Auto
+            threshold_warning: "65%"
+            approval_required: TRUE
+          - rule_id: member-vpcs
+            service_code: vpc
+            quota_code: L-F678F1CE
+            region: eu-west-1
+            account_id: 012345678901
+            automation_level: alert_only
+        """;
+
+    [Fact]
+    public async Task RulesValidate_ValidYaml_ExitsZero()
+    {
+        var (exit, output) = await RunAsync("rules", "validate", WriteFile("rules.yaml", ValidYaml));
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("✓ 2 rules valid in rules.yaml", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RulesValidate_InvalidRules_ExitsOneAndNamesEachRuleAndField()
+    {
+        var path = WriteFile("rules.json", """
+            [
+              {"rule_id": "a", "service_code": "ec2", "quota_code": "L-1216C47A", "region": "us-east-1", "automation_level": "full_auto", "threshold_critical": 120},
+              {"rule_id": "b", "service_code": "ec2", "quota_code": "L-1216C47A", "region": "us-east-1", "automation_level": "sometimes"},
+              {"rule_id": "c", "service_code": "vpc", "quota_code": "L-F678F1CE", "region": "us-east-1", "automation_level": "alert_only"}
+            ]
+            """);
+
+        var (exit, output) = await RunAsync("rules", "validate", path);
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("✗ rule 'a': threshold_critical 120 must be ≤ 100", output, StringComparison.Ordinal);
+        Assert.Contains("✗ rule 'b': automation_level 'sometimes' must be one of", output, StringComparison.Ordinal);
+        Assert.Contains("2 problem(s), 1 of 3 rules valid in rules.json", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RulesValidate_DuplicateRuleIds_AreInvalid()
+    {
+        var rule = """{"rule_id": "a", "service_code": "ec2", "quota_code": "L-1216C47A", "region": "us-east-1", "automation_level": "full_auto"}""";
+
+        var (exit, output) = await RunAsync("rules", "validate", WriteFile("dup.json", $"[{rule},{rule}]"));
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("rule 'a': rule_id appears 2 times", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("missing.yaml", null)]
+    [InlineData("bad.json", "{ not json")]
+    [InlineData("bad.yaml", "rules: [unclosed")]
+    [InlineData("scalar.yaml", "just text")]
+    public async Task RulesValidate_UnreadableFile_ExitsTwo(string name, string? text)
+    {
+        var path = text is null ? Path.Combine(Path.GetDirectoryName(_db.Path)!, name) : WriteFile(name, text);
+
+        var (exit, output) = await RunAsync("rules", "validate", path);
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains($"cannot read {name}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RulesImport_InvalidFile_ImportsNothing()
+    {
+        await RunAsync("rules", "import", WriteFile("good.yaml", ValidYaml));
+        var bad = WriteFile("bad.yaml", ValidYaml.Replace("alert_only", "alert_always", StringComparison.Ordinal).Replace("ec2-vcpu-use1", "new-rule", StringComparison.Ordinal));
+
+        var (exit, output) = await RunAsync("rules", "import", bad);
+        var (_, list) = await RunAsync("rules", "list");
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("nothing imported", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("new-rule", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RulesImport_ValidYaml_StoresRulesAsTyped()
+    {
+        var (exit, output) = await RunAsync("rules", "import", WriteFile("rules.yaml", ValidYaml));
+        var (_, list) = await RunAsync("rules", "list");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("imported 2 rules", output, StringComparison.Ordinal);
+        Assert.Contains("vpc/L-F678F1CE@eu-west-1#012345678901", list, StringComparison.Ordinal);
+        Assert.Contains("65/85/95", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_FreshDatabase_CreatesItAndPrintsEveryDecision()
+    {
+        var (exit, output) = await RunAsync("run");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("8 sample rules, clock 2026-11-24 15:00 UTC", output, StringComparison.Ordinal);
+        Assert.Contains("rule 'ec2-spot-typo': automation_level 'full-automatic'", output, StringComparison.Ordinal);
+        Assert.Contains("filed request sim-000001 (PENDING)", output, StringComparison.Ordinal);
+        Assert.Contains("approval apr-alb-use1-2611241500 waiting", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunCycles_ThenStatusAuditAndNotifications_ShowTheSameStory()
+    {
+        var (exit, summary) = await RunAsync("run", "--cycles", "12");
+        var (_, status) = await RunAsync("status");
+        var (_, audit) = await RunAsync("audit", "--kind", "StatusChange");
+        var (_, notifications) = await RunAsync("notifications");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("12 cycles, 2026-11-24 15:00 → 2026-11-24 15:55 UTC (virtual)", summary, StringComparison.Ordinal);
+        Assert.Contains("apr-alb-use1-2611241500", summary, StringComparison.Ordinal);
+        Assert.Contains("status at 2026-11-24 16:00 UTC", status, StringComparison.Ordinal);
+        Assert.Contains("PENDING → APPROVED", audit, StringComparison.Ordinal);
+        Assert.Contains("quota-automation approve apr-alb-use1-2611241500", notifications, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApproveAndDeny_ExitCodesForUnknownAndAlreadyDecided()
+    {
+        await RunAsync("run");
+
+        var unknown = await RunAsync("approve", "apr-nope");
+        var denied = await RunAsync("deny", "apr-alb-use1-2611241500", "--by", "bob", "--comment", "not this quarter");
+        var again = await RunAsync("approve", "apr-alb-use1-2611241500");
+        var (_, audit) = await RunAsync("audit", "--rule", "alb-use1");
+
+        Assert.Equal((ExitCodes.Error, ExitCodes.Ok, ExitCodes.Invalid), (unknown.Exit, denied.Exit, again.Exit));
+        Assert.Contains("denied by bob: not this quarter", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BadCycleCount_ExitsTwo()
+    {
+        Assert.Equal(ExitCodes.Error, (await RunAsync("run", "--cycles", "0")).Exit);
+    }
+}
