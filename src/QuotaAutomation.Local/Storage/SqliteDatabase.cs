@@ -51,6 +51,23 @@ public sealed class SqliteDatabase
         return await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// An insert that may lose to a uniqueness rule (a key or a unique index): the conditional write of the stores.
+    /// </summary>
+    /// <returns>False when a constraint refused the row.</returns>
+    public async Task<bool> TryInsertAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        try
+        {
+            await ExecuteAsync(sql, ct, parameters);
+            return true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT
+        {
+            return false;
+        }
+    }
+
     /// <summary>Runs a query and maps each row.</summary>
     public async Task<List<T>> QueryAsync<T>(string sql, Func<SqliteDataReader, T> map, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {

@@ -26,16 +26,8 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
     public async Task<bool> TryReserveAsync(QuotaRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            await db.ExecuteAsync($"INSERT INTO requests ({RequestColumns}, is_open) VALUES ($id, $rule, $service, $quota, $region, $account, $from, $desired, $status, $created, $updated, $aws, $case, $approval, $error, $open)",
-                ct, RequestParameters(request));
-            return true;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: the quota already has an open request
-        {
-            return false;
-        }
+        return await db.TryInsertAsync($"INSERT INTO requests ({RequestColumns}, is_open) VALUES ($id, $rule, $service, $quota, $region, $account, $from, $desired, $status, $created, $updated, $aws, $case, $approval, $error, $open)",
+            ct, RequestParameters(request));
     }
 
     public async Task UpdateAsync(QuotaRequest request, CancellationToken ct)
@@ -58,16 +50,8 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
     public async Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        try
-        {
-            await db.ExecuteAsync($"INSERT INTO approvals ({ApprovalColumns}, is_active) VALUES ($id, $rule, $service, $quota, $region, $account, $current, $desired, $cost, $reason, $severity, $utilization, $status, $created, $decided, $by, $comment, $active)",
-                ct, ApprovalParameters(approval));
-            return true;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19) // an approval for this quota is already active
-        {
-            return false;
-        }
+        return await db.TryInsertAsync($"INSERT INTO approvals ({ApprovalColumns}, is_active) VALUES ($id, $rule, $service, $quota, $region, $account, $current, $desired, $cost, $reason, $severity, $utilization, $status, $created, $decided, $by, $comment, $active)",
+            ct, ApprovalParameters(approval));
     }
 
     public async Task<IReadOnlyList<ApprovalRequest>> ListActiveAsync(CancellationToken ct) =>

@@ -15,6 +15,9 @@ public class SizingTests
     [InlineData(256, 180, Severity.Warning, 308)]    // 1.2 × 256 = 307.2 → 308
     [InlineData(256, 250, Severity.Emergency, 512)]  // 2 × 256
     [InlineData(5, 4.9, Severity.Emergency, 10)]
+    [InlineData(256, 230, Severity.Critical, 384)]   // docs/rules.md, sizing table rows 1-3
+    [InlineData(256, 300, Severity.Emergency, 512)]
+    [InlineData(50, 36, Severity.Warning, 60)]
     public void DesiredValue_CountQuota_IsTheLargerOfMultipleAndForecastRoundedUp(double quota, double peak, Severity band, double expected)
     {
         var info = new QuotaInfo(Key, "vCPUs", quota, true, "None");
