@@ -32,11 +32,34 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         Recursive = true,
     };
 
+    internal Option<FileInfo?> Prices { get; } = new("--prices")
+    {
+        Description = "JSON unit-price table for cost estimates (docs/rules.md#sizing-and-cost); default: the seed's prices",
+        Recursive = true,
+    };
+
+    internal Option<double> ApprovalDelay { get; } = new("--approval-delay")
+    {
+        Description = "Simulated AWS: minutes until a request up to 2× the quota is decided",
+        DefaultValueFactory = _ => new SimulationOptions().ApprovalDelay.TotalMinutes,
+        Recursive = true,
+    };
+
+    internal Option<double> DenyRate { get; } = new("--deny-rate")
+    {
+        Description = "Simulated AWS: share of requests denied, 0 to 1",
+        DefaultValueFactory = _ => new SimulationOptions().DenyProbability,
+        Recursive = true,
+    };
+
     public async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = new RootCommand("QuotaAutomation: keeps AWS accounts from hitting service quotas. Runs here on an embedded backend (SQLite + a simulated account).");
         root.Options.Add(Database);
         root.Options.Add(Seed);
+        root.Options.Add(Prices);
+        root.Options.Add(ApprovalDelay);
+        root.Options.Add(DenyRate);
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(RulesCommands.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));
@@ -52,7 +75,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         {
             return await root.Parse(args).InvokeAsync(invocation);
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
         {
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return ExitCodes.Error;
@@ -62,13 +85,22 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
     internal async Task<EmbeddedBackend> OpenAsync(ParseResult parse, CancellationToken ct, DateTimeOffset? start = null)
     {
         var path = parse.GetValue(Database)!; // has a default
-        var options = new EmbeddedOptions { Simulation = new SimulationOptions { Seed = parse.GetValue(Seed) }, Start = start };
+        var delay = parse.GetValue(ApprovalDelay);
+        var denyRate = parse.GetValue(DenyRate);
+        if (delay < 0 || denyRate is < 0 or > 1)
+            throw new InvalidDataException($"--approval-delay {delay} must be ≥ 0 and --deny-rate {denyRate} between 0 and 1");
+        var simulation = new SimulationOptions { Seed = parse.GetValue(Seed), ApprovalDelay = TimeSpan.FromMinutes(delay), DenyProbability = denyRate };
+        var options = new EmbeddedOptions { Simulation = simulation, Start = start };
         var backend = await EmbeddedBackend.OpenAsync(path, options, realTime, ct);
         if (backend.Created)
             console.MarkupLine($"[grey]created {Markup.Escape(path)}: simulated account (seed {backend.Simulation.Seed}), {await backend.Rules.CountAsync(ct)} sample rules, clock {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC[/]");
         return backend;
     }
 
-    internal static AutomationEngine Engine(EmbeddedBackend backend) =>
-        new(backend.Ports, new TrendForecaster(), backend.Clock, new EngineOptions());
+    internal AutomationEngine Engine(ParseResult parse, EmbeddedBackend backend)
+    {
+        var options = new EngineOptions();
+        if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
+        return new(backend.Ports, new TrendForecaster(), backend.Clock, options);
+    }
 }

@@ -179,4 +179,40 @@ public sealed class CliTests : IAsyncLifetime
     {
         Assert.Equal(ExitCodes.Error, (await RunAsync("run", "--cycles", "0")).Exit);
     }
+
+    [Fact]
+    public async Task Run_WithPriceTable_EstimatesCostFromIt()
+    {
+        var prices = WriteFile("prices.json", """{"usd_per_unit_hour": {"ec2": 0.05}, "hours_per_month": 730}""");
+
+        var (exit, output) = await RunAsync("run", "--prices", prices);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("256 → 308; est. $1,898/month", output, StringComparison.Ordinal); // 52 × $0.05 × 730
+    }
+
+    [Theory]
+    [InlineData("""{"usd_per_unit_hour": {"ec2": -1}}""", "usd_per_unit_hour.ec2 -1 must be a number ≥ 0")]
+    [InlineData("""{"hours": 720}""", "'hours' is not a price table member")]
+    public async Task Run_WithBadPriceTable_ExitsTwoNamingTheField(string json, string message)
+    {
+        var (exit, output) = await RunAsync("run", "--prices", WriteFile("prices.json", json));
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithShortApprovalDelay_SeesRequestsDecidedSooner()
+    {
+        var (_, output) = await RunAsync("run", "--cycles", "3", "--approval-delay", "5", "--deny-rate", "0");
+
+        Assert.Contains("request sim-000001 for dynamodb/L-34F6A552@us-east-1 (96,000): PENDING → APPROVED", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_WithDenyRateAboveOne_ExitsTwo()
+    {
+        Assert.Equal(ExitCodes.Error, (await RunAsync("run", "--deny-rate", "2")).Exit);
+    }
 }

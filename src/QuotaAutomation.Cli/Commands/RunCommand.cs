@@ -37,7 +37,7 @@ internal static class RunCommand
             }
 
             var backend = await app.OpenAsync(parse, ct, startAt);
-            var engine = CliApp.Engine(backend);
+            var engine = app.Engine(parse, backend);
             if (count == 1)
             {
                 var report = await RunOneAsync(backend, engine, ct);
