@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace QuotaAutomation.Aws.Clients;
+
+/// <summary>The common part of the JSON-protocol clients: one transport, one target prefix, typed request and response.</summary>
+public abstract class AwsJsonClient(AwsTransport transport, string jsonVersion, string targetPrefix, JsonSerializerOptions serializer) : IDisposable
+{
+    protected async Task<TResponse> CallAsync<TResponse>(string operation, object request, CancellationToken ct)
+    {
+        using var document = await transport.JsonAsync(jsonVersion, targetPrefix, operation, request, serializer, ct);
+        try
+        {
+            return document.RootElement.Deserialize<TResponse>(serializer)
+                ?? throw new JsonException("the reply is null");
+        }
+        catch (JsonException e)
+        {
+            throw new AwsServiceException("MalformedResponse", $"reply does not match the {operation} shape: {e.Message}", System.Net.HttpStatusCode.OK, operation, null);
+        }
+    }
+
+    public void Dispose()
+    {
+        transport.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The reply of operations that return nothing.</summary>
+public sealed record EmptyResponse;
