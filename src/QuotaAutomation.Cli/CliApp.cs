@@ -52,6 +52,27 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         Recursive = true,
     };
 
+    internal Option<string> Backend { get; } = new("--backend")
+    {
+        Description = "embedded (SQLite + simulated account, default) or aws (DynamoDB and the AWS APIs)",
+        DefaultValueFactory = _ => "embedded",
+        Recursive = true,
+    };
+
+    internal Option<string?> EndpointUrl { get; } = new("--endpoint-url")
+    {
+        Description = "aws backend: send every AWS call here (an emulator such as moto_server)",
+        Recursive = true,
+    };
+
+    internal Option<string?> Region { get; } = new("--region") { Description = "aws backend: the Region (default: AWS_REGION or the profile's)", Recursive = true };
+
+    internal Option<string?> Profile { get; } = new("--profile") { Description = "aws backend: a named profile (default: the SDK's credential chain)", Recursive = true };
+
+    internal Option<string?> AlertTopic { get; } = new("--alert-topic-arn") { Description = "aws backend: SNS topic for alerts (and approvals, unless --approval-topic-arn)", Recursive = true };
+
+    internal Option<string?> ApprovalTopic { get; } = new("--approval-topic-arn") { Description = "aws backend: SNS topic for approval requests", Recursive = true };
+
     public async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = new RootCommand("QuotaAutomation: keeps AWS accounts from hitting service quotas. Runs here on an embedded backend (SQLite + a simulated account).");
@@ -60,8 +81,10 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Options.Add(Prices);
         root.Options.Add(ApprovalDelay);
         root.Options.Add(DenyRate);
+        foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic }) root.Options.Add(option);
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(RulesCommands.Create(this));
+        root.Subcommands.Add(InitCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(AuditCommand.Create(this));
         root.Subcommands.Add(AuditCommand.CreateNotifications(this));
@@ -75,7 +98,8 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         {
             return await root.Parse(args).InvokeAsync(invocation);
         }
-        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException
+            or InvalidOperationException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or QuotaAutomation.Aws.Clients.AwsServiceException)
         {
             console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return ExitCodes.Error;
@@ -97,10 +121,28 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         return backend;
     }
 
-    internal AutomationEngine Engine(ParseResult parse, EmbeddedBackend backend)
+    internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time)
     {
         var options = new EngineOptions();
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
-        return new(backend.Ports, new TrendForecaster(), backend.Clock, options);
+        return new(ports, new TrendForecaster(), time, options);
+    }
+
+    /// <summary>True for <c>--backend aws</c>; an unknown backend name is an error.</summary>
+    internal bool IsAws(ParseResult parse) => parse.GetValue(Backend) switch
+    {
+        "aws" => true,
+        "embedded" => false,
+        var other => throw new InvalidDataException($"--backend '{other}' must be embedded or aws"),
+    };
+
+    internal QuotaAutomation.Aws.AwsBackend OpenAws(ParseResult parse)
+    {
+        Uri? endpoint = null;
+        if (parse.GetValue(EndpointUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+            throw new InvalidDataException($"--endpoint-url '{url}' must be an absolute http or https URL");
+        var client = QuotaAutomation.Aws.Clients.AwsClientOptions.Resolve(parse.GetValue(Region), parse.GetValue(Profile), endpoint);
+        var options = new QuotaAutomation.Aws.Adapters.AwsBackendOptions { AlertTopicArn = parse.GetValue(AlertTopic), ApprovalTopicArn = parse.GetValue(ApprovalTopic) };
+        return new QuotaAutomation.Aws.AwsBackend(client, options);
     }
 }

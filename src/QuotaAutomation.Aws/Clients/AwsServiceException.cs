@@ -24,8 +24,14 @@ public class AwsServiceException(string errorCode, string message, HttpStatusCod
     public bool IsThrottling => ErrorCode is "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded"
         or "ProvisionedThroughputExceededException" or "RequestThrottledException" or "ThrottledException" || StatusCode == (HttpStatusCode)429;
 
-    /// <summary>Worth another try: throttling or a server-side failure (5xx). Client errors are not retried.</summary>
-    public bool IsRetryable => IsThrottling || (int)StatusCode >= 500;
+    /// <summary>
+    /// Worth another try: throttling or a server-side failure (5xx). Client errors are not retried, nor an HTML error
+    /// page: emulators answer operations they lack that way (AWS never does), and asking again changes nothing.
+    /// </summary>
+    public bool IsRetryable => ErrorCode != HtmlErrorPage && (IsThrottling || (int)StatusCode >= 500);
+
+    /// <summary>The code given to an error answered with an HTML page instead of an AWS error body.</summary>
+    public const string HtmlErrorPage = "HtmlErrorPage";
 
     public static AwsServiceException Create(string code, string message, HttpStatusCode status, string operation, string? requestId) => code switch
     {

@@ -134,6 +134,8 @@ public sealed class AwsTransport : IDisposable
         {
             // An unparseable error body keeps the status code as its only information.
         }
+        if (code is null && (trimmed.StartsWith("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("<html", StringComparison.OrdinalIgnoreCase)))
+            code = AwsServiceException.HtmlErrorPage;
         code ??= (int)response.StatusCode >= 500 ? "ServiceUnavailable" : "UnknownError";
         message ??= $"HTTP {(int)response.StatusCode} {Snippet(body)}";
         return AwsServiceException.Create(code, message, response.StatusCode, operation, requestId);

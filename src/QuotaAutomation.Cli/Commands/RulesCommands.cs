@@ -40,6 +40,13 @@ internal static class RulesCommands
                 if (checkedFile is not null) app.Console.MarkupLine("[red]nothing imported[/]: fix the rules above first");
                 return checkedFile?.ExitCode ?? ExitCodes.Error;
             }
+            if (app.IsAws(parse))
+            {
+                using var aws = app.OpenAws(parse);
+                foreach (var (raw, _) in valid.Rules) await aws.Rules.PutAsync(raw.Attributes, ct);
+                app.Console.MarkupLine($"[green]imported {valid.Rules.Count} rules[/] into DynamoDB table {Markup.Escape(aws.Options.RulesTable)}");
+                return ExitCodes.Ok;
+            }
             var backend = await app.OpenAsync(parse, ct);
             await backend.Rules.UpsertAsync(valid.Rules.Select(r => (r.Rule.RuleId, r.Raw.Attributes)), ct);
             app.Console.MarkupLine($"[green]imported {valid.Rules.Count} rules[/] into {Markup.Escape(backend.Database.Path)}");

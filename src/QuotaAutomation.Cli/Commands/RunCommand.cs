@@ -36,8 +36,9 @@ internal static class RunCommand
                 startAt = parsed;
             }
 
+            if (app.IsAws(parse)) return await RunOnAwsAsync(app, parse, count, ct);
             var backend = await app.OpenAsync(parse, ct, startAt);
-            var engine = app.Engine(parse, backend);
+            var engine = app.Engine(parse, backend.Ports, backend.Clock);
             if (count == 1)
             {
                 var report = await RunOneAsync(backend, engine, ct);
@@ -63,6 +64,21 @@ internal static class RunCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Cycles against AWS (or an emulator) at real time, back to back.</summary>
+    private static async Task<int> RunOnAwsAsync(CliApp app, ParseResult parse, int count, CancellationToken ct)
+    {
+        using var aws = app.OpenAws(parse);
+        var engine = app.Engine(parse, aws.Ports, app.RealTime);
+        for (var i = 0; i < count; i++)
+        {
+            var report = await engine.RunCycleAsync(ct);
+            app.Console.Write(Render.DecisionTable(report));
+            if (report.StatusChanges.Count > 0) app.Console.Write(new Rows(report.StatusChanges.Select(c => new Markup($"[green]•[/] {Markup.Escape(c)}"))));
+            if (report.Actions.Count > 0) app.Console.Write(Render.ActionTable(report.Actions));
+        }
+        return ExitCodes.Ok;
     }
 
     private static async Task<CycleReport> RunOneAsync(EmbeddedBackend backend, AutomationEngine engine, CancellationToken ct)

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Amazon;
+using Amazon.Runtime;
+using QuotaAutomation.Aws.Clients;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Aws.Adapters;
+
+/// <summary>
+/// Clients per account and Region, made once and kept. The caller's own account uses the base credentials; a rule
+/// naming another account is served through STS AssumeRole into <see cref="AwsBackendOptions.MemberRoleName"/> there.
+/// </summary>
+public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions backend) : IDisposable
+{
+    private readonly ConcurrentDictionary<(string Account, string Region, Type Client), IDisposable> _clients = new();
+
+    public AwsClientOptions BaseOptions => baseOptions;
+
+    public ServiceQuotasClient ServiceQuotas(QuotaKey key) => Get(key, o => new ServiceQuotasClient(o));
+
+    public CloudWatchClient CloudWatch(QuotaKey key) => Get(key, o => new CloudWatchClient(o));
+
+    public SnsClient Sns() => Get(null, o => new SnsClient(o));
+
+    private T Get<T>(QuotaKey? key, Func<AwsClientOptions, T> create) where T : IDisposable =>
+        (T)_clients.GetOrAdd((key?.AccountOrSelf ?? "self", key?.Region ?? baseOptions.Region.SystemName, typeof(T)), k => create(OptionsFor(k.Account, k.Region)));
+
+    private AwsClientOptions OptionsFor(string account, string region)
+    {
+        var options = baseOptions with { Region = RegionEndpoint.GetBySystemName(region) };
+        if (account == "self") return options;
+        var role = $"arn:{baseOptions.Region.PartitionName}:iam::{account}:role/{backend.MemberRoleName}";
+        return options with { Credentials = new AssumeRoleAWSCredentials(baseOptions.Credentials, role, "quota-automation") };
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in _clients.Values) client.Dispose();
+        _clients.Clear();
+    }
+}
+
+/// <summary>Settings of the AWS backend (the Lambda reads them from its environment).</summary>
+public sealed record AwsBackendOptions
+{
+    public string RulesTable { get; init; } = "quota-automation-rules";
+    public string UsageTable { get; init; } = "quota-automation-usage";
+    public string AuditTable { get; init; } = "quota-automation-audit";
+    public string StateTable { get; init; } = "quota-automation-state";
+
+    /// <summary>SNS topic for alerts; null keeps alerts in the audit trail only.</summary>
+    public string? AlertTopicArn { get; init; }
+
+    /// <summary>SNS topic for approval requests; defaults to the alert topic.</summary>
+    public string? ApprovalTopicArn { get; init; }
+
+    /// <summary>The role the engine assumes in member accounts that rules name.</summary>
+    public string MemberRoleName { get; init; } = "QuotaAutomationMemberRole";
+
+    /// <summary>How long usage samples are kept (DynamoDB TTL).</summary>
+    public TimeSpan UsageRetention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long audit records are kept (DynamoDB TTL).</summary>
+    public TimeSpan AuditRetention { get; init; } = TimeSpan.FromDays(365);
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using QuotaAutomation.Aws.Clients;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Aws.Adapters;
+
+/// <summary>
+/// Reads usage with <c>GetMetricData</c>: every quota of an account and Region in batches of up to 500 queries, each
+/// on the quota's own <c>UsageMetric</c> at 5-minute periods. The statistic is the metric's recommendation, except that
+/// count metrics (<c>ResourceCount</c>, <c>ConcurrentExecutions</c>) always use Maximum: a sum of counts over a
+/// period means nothing. Quotas without a usage metric are left out; the engine audits them as having no usage source.
+/// </summary>
+public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
+{
+    public const int PeriodSeconds = 300;
+
+    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        foreach (var group in queries.Where(q => q.Quota.UsageMetric is not null).GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
+        {
+            var client = clients.CloudWatch(group.First().Quota.Key);
+            foreach (var batch in group.Chunk(CloudWatchClient.MaxQueriesPerCall))
+            {
+                var byId = batch.Select((q, i) => (Id: string.Create(CultureInfo.InvariantCulture, $"q{i}"), Query: q)).ToDictionary(x => x.Id, x => x.Query);
+                var samples = byId.Keys.ToDictionary(id => id, _ => new List<UsageSample>());
+                var request = new GetMetricDataRequest
+                {
+                    MetricDataQueries = byId.Select(x => ToQuery(x.Key, x.Value.Quota.UsageMetric!)).ToList(), // filtered above
+                    StartTime = batch.Min(q => q.From),
+                    EndTime = until,
+                    ScanBy = "TimestampAscending",
+                };
+                do
+                {
+                    var page = await client.GetMetricDataAsync(request, ct);
+                    foreach (var series in page.MetricDataResults ?? [])
+                    {
+                        if (series.Id is null || !samples.TryGetValue(series.Id, out var list)) continue;
+                        var times = series.Timestamps ?? [];
+                        var values = series.Values ?? [];
+                        for (var i = 0; i < Math.Min(times.Count, values.Count); i++)
+                            if (times[i] > byId[series.Id].From) list.Add(new UsageSample(times[i], values[i]));
+                    }
+                    request = request with { NextToken = page.NextToken };
+                }
+                while (!string.IsNullOrEmpty(request.NextToken));
+                foreach (var (id, list) in samples) result[byId[id].Quota.Key] = list.OrderBy(s => s.Timestamp).ToList();
+            }
+        }
+        return result;
+    }
+
+    internal static MetricDataQuery ToQuery(string id, UsageMetric metric) => new()
+    {
+        Id = id,
+        MetricStat = new MetricStat(
+            new Metric(metric.MetricNamespace, metric.MetricName, metric.MetricDimensions.Select(d => new Dimension(d.Key, d.Value)).OrderBy(d => d.Name, StringComparer.Ordinal).ToList()),
+            PeriodSeconds,
+            metric.MetricName is "ResourceCount" or "ConcurrentExecutions" ? "Maximum" : metric.MetricStatisticRecommendation),
+        ReturnData = true,
+    };
+}

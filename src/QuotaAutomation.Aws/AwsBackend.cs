@@ -1,0 +1,70 @@
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using QuotaAutomation.Aws.Adapters;
+using QuotaAutomation.Aws.Clients;
+using QuotaAutomation.Aws.Dynamo;
+using QuotaAutomation.Core.Engine;
+
+namespace QuotaAutomation.Aws;
+
+/// <summary>The engine's ports on AWS: DynamoDB stores (AWSSDK.DynamoDBv2) and the thin clients for everything else.</summary>
+public sealed class AwsBackend : IDisposable
+{
+    private readonly AwsClients _clients;
+
+    public AwsBackend(AwsClientOptions client, AwsBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _clients = new AwsClients(client, options);
+        var config = new AmazonDynamoDBConfig { MaxErrorRetry = client.MaxRetries, Timeout = client.AttemptTimeout };
+        if (client.EndpointUrl is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString(); // only ServiceURL: setting RegionEndpoint afterwards would clear it
+            config.AuthenticationRegion = client.Region.SystemName;
+        }
+        else
+        {
+            config.RegionEndpoint = client.Region;
+        }
+        if (client.Transport is { } transport) config.HttpClientFactory = new FixedHttpClientFactory(transport);
+        Dynamo = new AmazonDynamoDBClient(client.Credentials, config);
+        Rules = new DynamoRuleStore(Dynamo, options.RulesTable);
+        State = new DynamoStateStore(Dynamo, options.StateTable);
+        Audit = new DynamoAuditLog(Dynamo, options.AuditTable, options.AuditRetention);
+        var quotas = new AwsQuotaSource(_clients);
+        Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
+            new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit);
+    }
+
+    public AwsBackendOptions Options { get; }
+
+    public IAmazonDynamoDB Dynamo { get; }
+
+    public DynamoRuleStore Rules { get; }
+
+    public DynamoStateStore State { get; }
+
+    public DynamoAuditLog Audit { get; }
+
+    public EnginePorts Ports { get; }
+
+    public Task<IReadOnlyList<string>> InitAsync(CancellationToken ct) => DynamoTables.CreateMissingAsync(Dynamo, Options, ct);
+
+    public void Dispose()
+    {
+        Dynamo.Dispose();
+        _clients.Dispose();
+    }
+
+    /// <summary>Routes the DynamoDB SDK through a given handler (tests: a fake or a call counter).</summary>
+    private sealed class FixedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Ports;
+
+namespace QuotaAutomation.Aws.Dynamo;
+
+/// <summary>
+/// The audit trail in DynamoDB: a conditional put, so a record is never overwritten; kept 365 days by TTL.
+/// The Lambda's IAM role may PutItem here but not UpdateItem or DeleteItem (terraform/).
+/// </summary>
+public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpan retention) : IAuditLog
+{
+    public async Task AppendAsync(AuditRecord record, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["id"] = DynamoItems.S(record.Id),
+            ["run_id"] = DynamoItems.S(record.RunId),
+            ["ts"] = DynamoItems.N(DynamoItems.Seconds(record.Timestamp)),
+            ["at"] = DynamoItems.S(record.Timestamp.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            ["kind"] = DynamoItems.S(record.Kind.ToString()),
+            ["rule_id"] = DynamoItems.S(record.RuleId),
+            ["action"] = DynamoItems.S(record.Action),
+            ["message"] = DynamoItems.S(record.Message),
+            ["ttl"] = DynamoItems.N(DynamoItems.Seconds(record.Timestamp + retention)),
+        };
+        DynamoItems.Put(item, "quota", record.Quota?.ToString());
+        DynamoItems.Put(item, "action_id", record.ActionId);
+        DynamoItems.Put(item, "details", record.Details is null ? null : JsonSerializer.Serialize(record.Details));
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = item, ConditionExpression = "attribute_not_exists(id)" }, ct);
+    }
+
+    /// <summary>A rule's records, oldest first.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> ForRuleAsync(string ruleId, CancellationToken ct)
+    {
+        var records = new List<AuditRecord>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(new QueryRequest
+            {
+                TableName = table,
+                IndexName = DynamoTables.AuditByRuleIndex,
+                KeyConditionExpression = "rule_id = :r",
+                ExpressionAttributeValues = new() { [":r"] = DynamoItems.S(ruleId) },
+                ExclusiveStartKey = start,
+            }, ct);
+            records.AddRange((page.Items ?? []).Select(Read));
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return records.OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    private static AuditRecord Read(Dictionary<string, AttributeValue> i) => new(
+        DynamoItems.Req(i, "id"), DynamoItems.Req(i, "run_id"), DynamoItems.Time(i, "ts"), Enum.Parse<AuditKind>(DynamoItems.Req(i, "kind")),
+        DynamoItems.Req(i, "rule_id"), null, DynamoItems.Req(i, "action"), DynamoItems.Req(i, "message"), DynamoItems.Str(i, "action_id"));
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Aws.Dynamo;
+
+/// <summary>Small helpers for reading and writing DynamoDB attribute values.</summary>
+internal static class DynamoItems
+{
+    public static AttributeValue S(string value) => new() { S = value };
+
+    public static AttributeValue N(double value) => new() { N = value.ToString("R", CultureInfo.InvariantCulture) };
+
+    public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    public static void Put(Dictionary<string, AttributeValue> item, string name, string? value)
+    {
+        if (value is not null) item[name] = S(value);
+    }
+
+    public static string? Str(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var v) && v.S is { } s ? s : null;
+
+    public static string Req(Dictionary<string, AttributeValue> item, string name) =>
+        Str(item, name) ?? throw new InvalidDataException($"item {Str(item, "pk") ?? Str(item, "id") ?? "?"} has no '{name}'");
+
+    public static double Num(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var v) && v.N is { } n ? double.Parse(n, CultureInfo.InvariantCulture)
+        : throw new InvalidDataException($"item {Str(item, "pk") ?? Str(item, "id") ?? "?"} has no number '{name}'");
+
+    public static long Seconds(DateTimeOffset t) => t.ToUnixTimeSeconds();
+
+    public static DateTimeOffset Time(Dictionary<string, AttributeValue> item, string name) => DateTimeOffset.FromUnixTimeSeconds((long)Num(item, name));
+
+    /// <summary>The quota's key as one string, e.g. <c>ec2/L-1216C47A@us-east-1</c> or <c>…#123456789012</c>.</summary>
+    public static string QuotaId(QuotaKey key) => key.ToString();
+
+    public static void PutKey(Dictionary<string, AttributeValue> item, QuotaKey key)
+    {
+        item["service_code"] = S(key.ServiceCode);
+        item["quota_code"] = S(key.QuotaCode);
+        item["region"] = S(key.Region);
+        Put(item, "account_id", key.AccountId);
+    }
+
+    public static QuotaKey Key(Dictionary<string, AttributeValue> item) =>
+        new(Req(item, "service_code"), Req(item, "quota_code"), Req(item, "region"), Str(item, "account_id"));
+
+    /// <summary>A hand-edited attribute as the parser's neutral value: S → string, N → number, BOOL, NULL, L, M, sets.</summary>
+    public static object? ToPlain(AttributeValue v) => v switch
+    {
+        { S: { } s } => s,
+        { N: { } n } => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : n,
+        { BOOL: { } b } => b,
+        { NULL: true } => null,
+        { L: { } l } => l.Select(ToPlain).ToArray(),
+        { M: { } m } => m.ToDictionary(p => p.Key, p => ToPlain(p.Value)),
+        { SS: { } ss } => ss.Cast<object?>().ToArray(),
+        { NS: { } ns } => ns.Cast<object?>().ToArray(),
+        _ => null,
+    };
+}

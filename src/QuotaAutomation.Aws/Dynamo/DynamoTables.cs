@@ -1,0 +1,98 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using QuotaAutomation.Aws.Adapters;
+
+namespace QuotaAutomation.Aws.Dynamo;
+
+/// <summary>
+/// The four tables and their keys (docs/aws.md; terraform/ must create exactly these). All on-demand, TTL on <c>ttl</c>.
+/// <list type="bullet">
+/// <item><c>rules</c>: <c>rule_id</c> (S). Items as people type them.</item>
+/// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>.</item>
+/// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSI <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N); TTL 365 days.</item>
+/// <item><c>state</c>: <c>pk</c> (S) + <c>sk</c> (S): requests (<c>REQ#id</c>/<c>REQ</c>), approvals (<c>APR#id</c>/<c>APR</c>),
+/// per-quota locks (<c>QUOTA#key</c>/<c>OPEN_REQUEST</c>, <c>ACTIVE_APPROVAL</c>) and alert times (<c>QUOTA#key</c>/<c>ALERT#severity</c>);
+/// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones.</item>
+/// </list>
+/// </summary>
+public static class DynamoTables
+{
+    public const string AuditByRuleIndex = "rule_id-ts-index";
+    public const string StateIndex = "state-index";
+
+    /// <summary>Creates the tables that do not exist yet and turns on TTL. For emulators and first use; production uses Terraform.</summary>
+    public static async Task<IReadOnlyList<string>> CreateMissingAsync(IAmazonDynamoDB dynamo, AwsBackendOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dynamo);
+        ArgumentNullException.ThrowIfNull(options);
+        var existing = new HashSet<string>();
+        string? start = null;
+        do
+        {
+            var page = await dynamo.ListTablesAsync(new ListTablesRequest { ExclusiveStartTableName = start }, ct);
+            existing.UnionWith(page.TableNames ?? []);
+            start = page.LastEvaluatedTableName;
+        }
+        while (start is not null);
+
+        var created = new List<string>();
+        foreach (var table in Definitions(options).Where(t => !existing.Contains(t.TableName)))
+        {
+            await dynamo.CreateTableAsync(table, ct);
+            created.Add(table.TableName);
+        }
+        foreach (var name in created)
+        {
+            await WaitActiveAsync(dynamo, name, ct);
+            if (name != options.RulesTable)
+                await dynamo.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+                {
+                    TableName = name,
+                    TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = "ttl", Enabled = true },
+                }, ct);
+        }
+        return created;
+    }
+
+    public static IReadOnlyList<CreateTableRequest> Definitions(AwsBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return
+        [
+            Table(options.RulesTable, [("rule_id", ScalarAttributeType.S)], [("rule_id", KeyType.HASH)]),
+            Table(options.UsageTable, [("quota", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("quota", KeyType.HASH), ("ts", KeyType.RANGE)]),
+            Table(options.AuditTable, [("id", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("id", KeyType.HASH)],
+                Index(AuditByRuleIndex, "rule_id", "ts")),
+            Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
+                [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at")),
+        ];
+    }
+
+    private static CreateTableRequest Table(string name, (string, ScalarAttributeType)[] attributes, (string, KeyType)[] keys, GlobalSecondaryIndex? index = null) => new()
+    {
+        TableName = name,
+        BillingMode = BillingMode.PAY_PER_REQUEST,
+        AttributeDefinitions = attributes.Select(a => new AttributeDefinition(a.Item1, a.Item2)).ToList(),
+        KeySchema = keys.Select(k => new KeySchemaElement(k.Item1, k.Item2)).ToList(),
+        GlobalSecondaryIndexes = index is null ? null : [index],
+        SSESpecification = new SSESpecification { Enabled = true },
+    };
+
+    private static GlobalSecondaryIndex Index(string name, string hash, string range) => new()
+    {
+        IndexName = name,
+        KeySchema = [new KeySchemaElement(hash, KeyType.HASH), new KeySchemaElement(range, KeyType.RANGE)],
+        Projection = new Projection { ProjectionType = ProjectionType.ALL },
+    };
+
+    private static async Task WaitActiveAsync(IAmazonDynamoDB dynamo, string table, CancellationToken ct)
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            var status = (await dynamo.DescribeTableAsync(table, ct)).Table.TableStatus;
+            if (status == TableStatus.ACTIVE) return;
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+        throw new TimeoutException($"table {table} did not become ACTIVE within 60 s");
+    }
+}

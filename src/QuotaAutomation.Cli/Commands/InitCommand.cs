@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace QuotaAutomation.Cli.Commands;
+
+/// <summary><c>init</c>: create the embedded database, or (<c>--backend aws</c>) the DynamoDB tables that are missing.</summary>
+internal static class InitCommand
+{
+    public static Command Create(CliApp app)
+    {
+        var command = new Command("init", "Create the storage: the SQLite file, or with --backend aws the DynamoDB tables (for emulators and first use; production uses Terraform)");
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!app.IsAws(parse))
+            {
+                var backend = await app.OpenAsync(parse, ct);
+                app.Console.MarkupLine(backend.Created ? "[green]created[/]" : $"{Markup.Escape(backend.Database.Path)} exists; nothing to do");
+                return ExitCodes.Ok;
+            }
+            using var aws = app.OpenAws(parse);
+            var created = await aws.InitAsync(ct);
+            app.Console.MarkupLine(created.Count == 0
+                ? "all tables exist; nothing to do"
+                : $"[green]created[/] {Markup.Escape(string.Join(", ", created))} (TTL on 'ttl')");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
