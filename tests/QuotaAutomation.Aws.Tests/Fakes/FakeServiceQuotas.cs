@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace QuotaAutomation.Aws.Tests.Fakes;
+
+/// <summary>
+/// Service Quotas at the HTTP transport seam, for what moto 5.2.1 lacks (it serves only GetServiceQuota and
+/// ListAWSDefaultServiceQuotas, for vpc). Speaks the real JSON 1.1 wire shapes (botocore service-quotas 2019-06-24:
+/// members, epoch-second timestamps, <c>__type</c> errors) and AWS's open-request limits. Optionally serves CloudWatch
+/// GetMetricData with a constant per metric. Every other request goes to the inner handler (moto), or is refused.
+/// Each request is recorded, so tests can count calls and check them against the botocore model.
+/// </summary>
+public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) : DelegatingHandler(inner ?? new RefuseHandler())
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Region, string Service, string Code), JsonObject> _quotas = [];
+    private readonly List<JsonObject> _requests = [];
+
+    /// <summary>(target, region, body) of every request seen, in order; the target is e.g. <c>ServiceQuotasV20190624.ListServiceQuotas</c>.</summary>
+    public List<(string Target, string Region, string Body)> Seen { get; } = [];
+
+    /// <summary>When set, CloudWatch GetMetricData is answered here: the value of every metric at every 5-minute step.</summary>
+    public Func<string, double>? MetricValue { get; set; }
+
+    /// <summary>Operation → a reply to give instead (faults); null answers normally.</summary>
+    public Func<string, HttpResponseMessage?> Fault { get; set; } = _ => null;
+
+    public int Calls(string operation) { lock (_lock) return Seen.Count(s => s.Target.EndsWith("." + operation, StringComparison.Ordinal)); }
+
+    public void AddQuota(string region, string service, string code, double value, string? usageMetricJson = null, bool adjustable = true)
+    {
+        var quota = new JsonObject
+        {
+            ["ServiceCode"] = service,
+            ["ServiceName"] = service.ToUpperInvariant(),
+            ["QuotaArn"] = $"arn:aws:servicequotas:{region}:123456789012:{service}/{code}",
+            ["QuotaCode"] = code,
+            ["QuotaName"] = $"{service} quota {code}",
+            ["Value"] = value,
+            ["Unit"] = "None",
+            ["Adjustable"] = adjustable,
+            ["GlobalQuota"] = false,
+        };
+        if (usageMetricJson is not null) quota["UsageMetric"] = JsonNode.Parse(usageMetricJson);
+        lock (_lock) _quotas[(region, service, code)] = quota;
+    }
+
+    public IReadOnlyList<JsonObject> Requests { get { lock (_lock) return _requests.Select(r => (JsonObject)r.DeepClone()).ToList(); } }
+
+    /// <summary>AWS decides a request; an approval applies the value.</summary>
+    public void Decide(string id, string status)
+    {
+        lock (_lock)
+        {
+            var r = _requests.Single(x => (string?)x["Id"] == id);
+            r["Status"] = status;
+            if (status == "APPROVED") _quotas[((string)r["Region"]!, (string)r["ServiceCode"]!, (string)r["QuotaCode"]!)]["Value"] = (double)r["DesiredValue"]!;
+        }
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var target = request.Headers.TryGetValues("X-Amz-Target", out var t) ? t.First() : "";
+        var authorization = request.Headers.TryGetValues("Authorization", out var auth) ? auth.Single() : "";
+        var region = ScopeRegion().Match(authorization) is { Success: true } m ? m.Groups[1].Value : "?";
+        var isQuotas = target.StartsWith("ServiceQuotasV20190624.", StringComparison.Ordinal);
+        var isMetrics = target == "GraniteServiceVersion20100801.GetMetricData" && MetricValue is not null;
+        if (!isQuotas && !isMetrics) return await base.SendAsync(request, cancellationToken);
+
+        var body = request.Content is null ? "{}" : await request.Content.ReadAsStringAsync(cancellationToken);
+        lock (_lock) Seen.Add((target, region, body));
+        var operation = target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..];
+        if (Fault(operation) is { } fault) return fault;
+        var input = JsonNode.Parse(body)!.AsObject();
+        lock (_lock)
+        {
+            return isMetrics ? Metrics(input) : operation switch
+            {
+                "ListServiceQuotas" => List(region, input),
+                "GetServiceQuota" or "GetAWSDefaultServiceQuota" => Get(region, input),
+                "RequestServiceQuotaIncrease" => RequestIncrease(region, input),
+                "GetRequestedServiceQuotaChange" => _requests.FirstOrDefault(r => (string?)r["Id"] == (string?)input["RequestId"]) is { } found
+                    ? Ok(new JsonObject { ["RequestedQuota"] = Wire(found) })
+                    : Error("NoSuchResourceException", "The request does not exist."),
+                "ListRequestedServiceQuotaChangeHistoryByQuota" => Ok(new JsonObject
+                {
+                    ["RequestedQuotas"] = new JsonArray(_requests.Where(r => (string?)r["Region"] == region && (string?)r["ServiceCode"] == (string?)input["ServiceCode"] && (string?)r["QuotaCode"] == (string?)input["QuotaCode"]).Select(r => (JsonNode)Wire(r)).ToArray()),
+                }),
+                "CreateSupportCase" => SupportCase(input),
+                _ => Error("UnknownOperationException", operation),
+            };
+        }
+    }
+
+    private HttpResponseMessage List(string region, JsonObject input)
+    {
+        var all = _quotas.Where(q => q.Key.Region == region && q.Key.Service == (string?)input["ServiceCode"]).OrderBy(q => q.Key.Code, StringComparer.Ordinal).Select(q => q.Value).ToList();
+        if (all.Count == 0) return Error("NoSuchResourceException", "This service is not available in the current Region.");
+        var max = (int?)input["MaxResults"] ?? 100;
+        var skip = input["NextToken"] is { } token ? int.Parse((string)token!, CultureInfo.InvariantCulture) : 0;
+        var page = all.Skip(skip).Take(max).Select(q => q.DeepClone()).ToArray();
+        var reply = new JsonObject { ["Quotas"] = new JsonArray(page) };
+        if (skip + max < all.Count) reply["NextToken"] = (skip + max).ToString(CultureInfo.InvariantCulture);
+        return Ok(reply);
+    }
+
+    private HttpResponseMessage Get(string region, JsonObject input) =>
+        _quotas.TryGetValue((region, (string)input["ServiceCode"]!, (string)input["QuotaCode"]!), out var q)
+            ? Ok(new JsonObject { ["Quota"] = q.DeepClone() })
+            : Error("NoSuchResourceException", "The request failed because the specified service does not exist.");
+
+    private HttpResponseMessage RequestIncrease(string region, JsonObject input)
+    {
+        var key = (region, (string)input["ServiceCode"]!, (string)input["QuotaCode"]!);
+        if (!_quotas.TryGetValue(key, out var quota)) return Error("NoSuchResourceException", "The specified quota does not exist.");
+        var desired = (double)input["DesiredValue"]!;
+        if (desired <= (double)quota["Value"]!) return Error("IllegalArgumentException", "DesiredValue must be greater than the current value.");
+        var open = _requests.Where(r => (string?)r["Status"] is "PENDING" or "CASE_OPENED").ToList();
+        if (open.Any(r => (string?)r["Region"] == region && (string?)r["ServiceCode"] == key.Item2 && (string?)r["QuotaCode"] == key.Item3))
+            return Error("ResourceAlreadyExistsException", "A request for this quota is already open.");
+        if (open.Count(r => (string?)r["Region"] == region) >= 2) return Error("QuotaExceededException", "You have reached the maximum number of open requests in this Region.");
+        if (open.Count >= 20) return Error("QuotaExceededException", "You have reached the maximum number of open requests for this account.");
+        var request = new JsonObject
+        {
+            ["Id"] = string.Create(CultureInfo.InvariantCulture, $"req-{_requests.Count + 1:D4}"),
+            ["Region"] = region,
+            ["ServiceCode"] = key.Item2,
+            ["QuotaCode"] = key.Item3,
+            ["QuotaName"] = (string?)quota["QuotaName"],
+            ["DesiredValue"] = desired,
+            ["Status"] = "PENDING",
+            ["Created"] = 1764000000.123,
+            ["LastUpdated"] = 1764000000.123,
+            ["Requester"] = "{\"accountId\":\"123456789012\",\"callerArn\":\"arn:aws:iam::123456789012:role/quota-automation\"}",
+            ["QuotaArn"] = (string?)quota["QuotaArn"],
+            ["GlobalQuota"] = false,
+            ["Unit"] = "None",
+        };
+        _requests.Add(request);
+        return Ok(new JsonObject { ["RequestedQuota"] = Wire(request) });
+    }
+
+    private HttpResponseMessage SupportCase(JsonObject input)
+    {
+        var r = _requests.FirstOrDefault(x => (string?)x["Id"] == (string?)input["RequestId"]);
+        if (r is null) return Error("NoSuchResourceException", "The request does not exist.");
+        if ((string?)r["Status"] != "PENDING") return Error("InvalidResourceStateException", "The request is not PENDING.");
+        r["Status"] = "CASE_OPENED";
+        r["CaseId"] = "case-" + (string?)r["Id"];
+        return Ok(new JsonObject());
+    }
+
+    private HttpResponseMessage Metrics(JsonObject input)
+    {
+        var start = (double)input["StartTime"]!;
+        var end = (double)input["EndTime"]!;
+        var results = new JsonArray();
+        foreach (var query in input["MetricDataQueries"]!.AsArray())
+        {
+            var name = query!["MetricStat"]!["Metric"]!.ToJsonString();
+            var times = new JsonArray();
+            var values = new JsonArray();
+            for (var t = Math.Ceiling(start / 300) * 300; t <= end; t += 300)
+            {
+                times.Add(t);
+                values.Add(MetricValue!(name));
+            }
+            results.Add(new JsonObject { ["Id"] = (string?)query["Id"], ["Label"] = "usage", ["Timestamps"] = times, ["Values"] = values, ["StatusCode"] = "Complete" });
+        }
+        return Ok(new JsonObject { ["MetricDataResults"] = results, ["Messages"] = new JsonArray() });
+    }
+
+    private static JsonObject Wire(JsonObject request)
+    {
+        var copy = (JsonObject)request.DeepClone();
+        copy.Remove("Region");
+        return copy;
+    }
+
+    private static HttpResponseMessage Ok(JsonObject body) => new(HttpStatusCode.OK)
+    {
+        Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/x-amz-json-1.1"),
+    };
+
+    public static HttpResponseMessage Error(string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest) => new(status)
+    {
+        Content = new StringContent(JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = code, ["message"] = message }), Encoding.UTF8, "application/x-amz-json-1.1"),
+    };
+
+    [GeneratedRegex(@"Credential=[^/]+/\d{8}/([a-z0-9-]+)/")]
+    private static partial Regex ScopeRegion();
+
+    private sealed class RefuseHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(Error("UnexpectedCall", $"no fake for {(request.Headers.TryGetValues("X-Amz-Target", out var t) ? t.First() : request.RequestUri?.ToString())}", HttpStatusCode.NotImplemented));
+    }
+}
