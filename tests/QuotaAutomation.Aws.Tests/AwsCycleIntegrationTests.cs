@@ -1,0 +1,125 @@
+using QuotaAutomation.Aws.Tests.Fakes;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Engine;
+
+namespace QuotaAutomation.Aws.Tests;
+
+/// <summary>
+/// Whole cycles of the real engine on the AWS backend: DynamoDB, CloudWatch and SNS on our own moto_server; Service
+/// Quotas through <see cref="FakeServiceQuotas"/> at the HTTP transport (moto 5.2.1 serves only GetServiceQuota and
+/// ListAWSDefaultServiceQuotas, for vpc), speaking the botocore wire shapes checked in <see cref="WireFormatTests"/>.
+/// </summary>
+[Collection(MotoGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class AwsCycleIntegrationTests(MotoServer moto)
+{
+    private static async Task<AwsWorld> WorldWithRulesAsync(MotoServer moto)
+    {
+        var world = await AwsWorld.CreateAsync(moto);
+        world.Quotas.AddQuota("us-east-1", "ec2", "L-1216C47A", 256, AwsWorld.Ec2Metric);
+        world.Quotas.AddQuota("us-east-1", "vpc", "L-F678F1CE", 5, AwsWorld.VpcMetric);
+        world.Quotas.AddQuota("us-east-1", "ec2", "L-0263D0A3", 5); // Elastic IPs: no usage metric
+        await world.PutUsageAsync(AwsWorld.Ec2Metric, 230, TimeSpan.FromHours(2));
+        await world.PutUsageAsync(AwsWorld.VpcMetric, 4, TimeSpan.FromHours(2));
+        using var backend = world.Backend();
+        await backend.Rules.PutAsync(Rule("ec2-vcpu", "ec2", "L-1216C47A", "full_auto"), CancellationToken.None);
+        await backend.Rules.PutAsync(Rule("vpcs", "vpc", "L-F678F1CE", "alert_only"), CancellationToken.None);
+        await backend.Rules.PutAsync(Rule("eips", "ec2", "L-0263D0A3", "full_auto"), CancellationToken.None);
+        await backend.Rules.PutAsync(new Dictionary<string, object?>(Rule("broken", "ec2", "L-1216C47A", "full_auto")) { ["threshold_critical"] = "120" }, CancellationToken.None);
+        return world;
+    }
+
+    private static Dictionary<string, object?> Rule(string id, string service, string quota, string level) => new()
+    {
+        ["rule_id"] = id, ["service_code"] = service, ["quota_code"] = quota, ["region"] = "us-east-1", ["automation_level"] = level,
+    };
+
+    [Fact]
+    public async Task Cycle_OnMoto_ReadsBatchedFilesAlertsAndAuditsInDynamo()
+    {
+        using var world = await WorldWithRulesAsync(moto);
+        using var backend = world.Backend();
+
+        var report = await world.Engine(backend).RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal([("broken", "error"), ("ec2-vcpu", "request_increase"), ("eips", "error"), ("vpcs", "alert_warning")],
+            report.Rules.Select(r => (r.Decision.RuleId, r.Decision.Kind)));
+        Assert.Equal("rule 'eips': no usage data for ec2/L-0263D0A3@us-east-1 (no usage metric, or no samples yet)", report.Rules[2].Decision.Reason);
+        var filed = Assert.Single(world.Quotas.Requests);
+        Assert.Equal(("ec2", "L-1216C47A", 384.0), ((string?)filed["ServiceCode"], (string?)filed["QuotaCode"], (double)filed["DesiredValue"]!));
+        Assert.Equal((2, 0), (world.Quotas.Calls("ListServiceQuotas"), world.Quotas.Calls("GetServiceQuota"))); // one listing each for ec2 and vpc, none per rule
+        Assert.All(report.Actions, a => Assert.Equal(ActionOutcome.Done, a.Outcome));
+        Assert.StartsWith("message ", report.Actions.Single(a => a.Action == "notify").Detail, StringComparison.Ordinal); // SNS Publish on moto
+        var trail = await backend.Audit.ForRuleAsync("ec2-vcpu", CancellationToken.None);
+        Assert.Equal([AuditKind.Decision, AuditKind.Intent, AuditKind.Outcome], trail.Select(r => r.Kind));
+        Assert.Equal("done: filed request req-0001 (PENDING) for 384", trail[2].Message);
+        Assert.Equal("rule 'broken': threshold_critical 120 must be ≤ 100", Assert.Single(await backend.Audit.ForRuleAsync("broken", CancellationToken.None)).Message);
+    }
+
+    [Fact]
+    public async Task SecondCycle_HoldsThePendingQuota_AndFollowsTheRequestToApproval()
+    {
+        using var world = await WorldWithRulesAsync(moto);
+        using var backend = world.Backend();
+        var engine = world.Engine(backend);
+        await engine.RunCycleAsync(CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var second = await engine.RunCycleAsync(CancellationToken.None);
+        world.Quotas.Decide("req-0001", "APPROVED");
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        var third = await engine.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal("held", second.Rules.Single(r => r.Decision.RuleId == "ec2-vcpu").Decision.Kind);
+        Assert.Equal(1, world.Quotas.Calls("RequestServiceQuotaIncrease"));
+        Assert.Equal(["request req-0001 for ec2/L-1216C47A@us-east-1 (384): PENDING → APPROVED"], third.StatusChanges);
+        Assert.Empty(await backend.State.ListOpenAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ConcurrentCycles_OnOneDynamoTable_FileExactlyOneRequestPerQuota()
+    {
+        using var world = await WorldWithRulesAsync(moto);
+        var backends = Enumerable.Range(0, 4).Select(_ => world.Backend()).ToList();
+
+        var reports = await Task.WhenAll(backends.Select(b => Task.Run(() => world.Engine(b).RunCycleAsync(CancellationToken.None))));
+
+        Assert.Equal(1, world.Quotas.Calls("RequestServiceQuotaIncrease"));
+        Assert.Equal(1, reports.SelectMany(r => r.Actions).Count(a => a.Action == "request_increase" && a.Outcome == ActionOutcome.Done));
+        Assert.Equal(3, reports.SelectMany(r => r.Actions).Count(a => a.Action == "request_increase" && a.Outcome == ActionOutcome.Skipped));
+        backends.ForEach(b => b.Dispose());
+    }
+
+    [Fact]
+    public async Task ThrottledIncrease_IsRetriedThenAudited_AndTheOtherRulesAct()
+    {
+        using var world = await WorldWithRulesAsync(moto);
+        world.Quotas.Fault = op => op == "RequestServiceQuotaIncrease" ? FakeServiceQuotas.Error("TooManyRequestsException", "Rate exceeded") : null;
+        using var backend = world.Backend();
+
+        var report = await world.Engine(backend).RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(3, world.Quotas.Calls("RequestServiceQuotaIncrease")); // first try + 2 retries (the test's MaxRetries)
+        var failed = report.Actions.Single(a => a.Action == "request_increase");
+        Assert.Equal((ActionOutcome.Failed, "TooManyRequestsException: RequestServiceQuotaIncrease for ec2/L-1216C47A@us-east-1: Rate exceeded"), (failed.Outcome, failed.Detail));
+        Assert.Equal(ActionOutcome.Done, report.Actions.Single(a => a.Action == "notify").Outcome);
+        Assert.Empty(await backend.State.ListOpenAsync(CancellationToken.None)); // AWS refused: the reservation is released
+    }
+
+    [Fact]
+    public async Task UsageSourceDown_CycleDecidesOnDynamoHistoryAndAuditsIt()
+    {
+        using var world = await WorldWithRulesAsync(moto);
+        using var backend = world.Backend();
+        var engine = world.Engine(backend);
+        await engine.RunCycleAsync(CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        world.Quotas.MetricValue = _ => 0; // route GetMetricData to the fake, then fail it
+        world.Quotas.Fault = op => op == "GetMetricData" ? FakeServiceQuotas.Error("InternalServiceError", "boom", System.Net.HttpStatusCode.InternalServerError) : null;
+
+        var report = await engine.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal("alert_warning", report.Rules.Single(r => r.Decision.RuleId == "vpcs").Decision.Kind);
+        Assert.Contains(await backend.Audit.ForRuleAsync("-", CancellationToken.None), r => r.Kind == AuditKind.Error && r.Message.StartsWith("could not read usage, deciding on stored history: GetMetricData: InternalServiceError", StringComparison.Ordinal));
+    }
+}
