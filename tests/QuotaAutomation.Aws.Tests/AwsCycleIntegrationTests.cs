@@ -123,3 +123,40 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
         Assert.Contains(await backend.Audit.ForRuleAsync("-", CancellationToken.None), r => r.Kind == AuditKind.Error && r.Message.StartsWith("could not read usage, deciding on stored history: GetMetricData: InternalServiceError", StringComparison.Ordinal));
     }
 }
+
+/// <summary>DynamoDB and other calls of a steady-state cycle (the second), counted at the transport: docs/benchmarks.md.</summary>
+[Collection(MotoGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class AwsCycleCallCountTests(MotoServer moto)
+{
+    [Fact]
+    public async Task SteadyStateCycle_CallsPerOperation()
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        world.Quotas.AddQuota("us-east-1", "vpc", "L-F678F1CE", 10, AwsWorld.VpcMetric);
+        await world.PutUsageAsync(AwsWorld.VpcMetric, 4, TimeSpan.FromHours(2));
+        using var backend = world.Backend();
+        await backend.Rules.PutAsync(new Dictionary<string, object?>
+        {
+            ["rule_id"] = "vpcs", ["service_code"] = "vpc", ["quota_code"] = "L-F678F1CE", ["region"] = "us-east-1", ["automation_level"] = "full_auto",
+        }, CancellationToken.None);
+        var engine = world.Engine(backend);
+        await engine.RunCycleAsync(CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        world.Quotas.Forwarded.Clear();
+        world.Quotas.Seen.Clear();
+
+        var report = await engine.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal("none", Assert.Single(report.Rules).Decision.Kind); // 40 %: a quiet rule, the common case
+        var calls = world.Quotas.Forwarded.Concat(world.Quotas.Seen.GroupBy(s => s.Target).Select(g => KeyValuePair.Create(g.Key, g.Count())))
+            .OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}").ToList();
+        Assert.Equal([
+            "DynamoDB_20120810.BatchWriteItem=1", // the new usage sample
+            "DynamoDB_20120810.PutItem=3",       // audit: cycle start, the decision, cycle end
+            "DynamoDB_20120810.Query=6",         // open requests, active approvals, denied requests, denied approvals; latest sample; history window
+            "DynamoDB_20120810.Scan=1",          // rules
+            "GraniteServiceVersion20100801.GetMetricData=1",
+            "ServiceQuotasV20190624.ListServiceQuotas=1"], calls);
+    }
+}

@@ -31,6 +31,9 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
 
     public int Calls(string operation) { lock (_lock) return Seen.Count(s => s.Target.EndsWith("." + operation, StringComparison.Ordinal)); }
 
+    /// <summary>Every target that passed through, faked or forwarded (e.g. <c>DynamoDB_20120810.Query</c>), with its count.</summary>
+    public Dictionary<string, int> Forwarded { get; } = [];
+
     public void AddQuota(string region, string service, string code, double value, string? usageMetricJson = null, bool adjustable = true)
     {
         var quota = new JsonObject
@@ -69,7 +72,11 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
         var region = ScopeRegion().Match(authorization) is { Success: true } m ? m.Groups[1].Value : "?";
         var isQuotas = target.StartsWith("ServiceQuotasV20190624.", StringComparison.Ordinal);
         var isMetrics = target == "GraniteServiceVersion20100801.GetMetricData" && MetricValue is not null;
-        if (!isQuotas && !isMetrics) return await base.SendAsync(request, cancellationToken);
+        if (!isQuotas && !isMetrics)
+        {
+            lock (_lock) Forwarded[target] = Forwarded.GetValueOrDefault(target) + 1;
+            return await base.SendAsync(request, cancellationToken);
+        }
 
         var body = request.Content is null ? "{}" : await request.Content.ReadAsStringAsync(cancellationToken);
         lock (_lock) Seen.Add((target, region, body));
