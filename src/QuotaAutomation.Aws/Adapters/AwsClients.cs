@@ -22,6 +22,9 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public SnsClient Sns() => Get(null, o => new SnsClient(o));
 
+    /// <summary>The credentials a quota's calls are signed with (the member role for another account).</summary>
+    public Amazon.Runtime.AWSCredentials CredentialsFor(QuotaKey key) => OptionsFor(key.AccountOrSelf, key.Region).Credentials;
+
     private T Get<T>(QuotaKey? key, Func<AwsClientOptions, T> create) where T : IDisposable =>
         (T)_clients.GetOrAdd((key?.AccountOrSelf ?? "self", key?.Region ?? baseOptions.Region.SystemName, typeof(T)), k => create(OptionsFor(k.Account, k.Region)));
 
@@ -30,7 +33,7 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
         var options = baseOptions with { Region = RegionEndpoint.GetBySystemName(region) };
         if (account == "self") return options;
         var role = $"arn:{baseOptions.Region.PartitionName}:iam::{account}:role/{backend.MemberRoleName}";
-        return options with { Credentials = new AssumeRoleAWSCredentials(baseOptions.Credentials, role, "quota-automation") };
+        return options with { Credentials = new MemberAccountCredentials(baseOptions.Credentials, role, options.Region, baseOptions.EndpointUrl) };
     }
 
     public void Dispose()
