@@ -1,0 +1,103 @@
+using Amazon.DynamoDBv2.Model;
+using QuotaAutomation.Aws.Tests.Fakes;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Rules;
+
+namespace QuotaAutomation.Aws.Tests;
+
+/// <summary>The DynamoDB stores on moto_server: conditional writes, append-only audit, rules as typed.</summary>
+[Collection(MotoGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class DynamoStoreTests(MotoServer moto)
+{
+    private static readonly QuotaKey Key = new("ec2", "L-1216C47A", "us-east-1");
+    private static readonly DateTimeOffset T = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private async Task<AwsBackend> BackendAsync()
+    {
+        var world = await AwsWorld.CreateAsync(moto);
+        return world.Backend();
+    }
+
+    private static QuotaRequest Reservation(string id) => new(id, "r", Key, 10, 20, RequestStatus.Filing, T, T);
+
+    [Fact]
+    public async Task TryReserve_OneOpenRequestPerQuota_UntilItCloses()
+    {
+        using var backend = await BackendAsync();
+        var store = backend.State;
+
+        var first = await store.TryReserveAsync(Reservation("a"), CancellationToken.None);
+        var second = await store.TryReserveAsync(Reservation("b"), CancellationToken.None);
+        await store.UpdateAsync(Reservation("a") with { Status = RequestStatus.Denied, UpdatedAt = T.AddHours(1) }, CancellationToken.None);
+        var third = await store.TryReserveAsync(Reservation("c"), CancellationToken.None);
+
+        Assert.Equal((true, false, true), (first, second, third));
+        Assert.Equal(["c"], (await store.ListOpenAsync(CancellationToken.None)).Select(r => r.Id));
+        Assert.Equal(["a"], (await store.ListDeniedSinceAsync(T, CancellationToken.None)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Approvals_OneActivePerQuota_AndFoundById()
+    {
+        using var backend = await BackendAsync();
+        ApprovalRequest Approval(string id) => new(id, "r", Key, 10, 20, 720, "why", Severity.Critical, 90, ApprovalStatus.Waiting, T);
+        var store = backend.State;
+
+        Assert.True(await store.TryStartAsync(Approval("apr-1"), CancellationToken.None));
+        Assert.False(await store.TryStartAsync(Approval("apr-2"), CancellationToken.None));
+        await store.UpdateAsync(Approval("apr-1") with { Status = ApprovalStatus.Denied, DecidedBy = "bob", DecidedAt = T.AddMinutes(3) }, CancellationToken.None);
+
+        Assert.Equal(("bob", ApprovalStatus.Denied), (await backend.State.FindApprovalAsync("apr-1", CancellationToken.None)) is { } a ? (a.DecidedBy, a.Status) : default);
+        Assert.True(await store.TryStartAsync(Approval("apr-3"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Audit_NeverOverwritesARecord()
+    {
+        using var backend = await BackendAsync();
+        var record = new AuditRecord("run/00001", "run", T, AuditKind.Decision, "r", Key, "none", "fine");
+        await backend.Audit.AppendAsync(record, CancellationToken.None);
+
+        await Assert.ThrowsAsync<ConditionalCheckFailedException>(() => backend.Audit.AppendAsync(record with { Message = "rewritten" }, CancellationToken.None));
+
+        Assert.Equal("fine", Assert.Single(await backend.Audit.ForRuleAsync("r", CancellationToken.None)).Message);
+    }
+
+    [Fact]
+    public async Task Rules_ReachTheParserAsTyped_SoABadEditIsNamed()
+    {
+        using var backend = await BackendAsync();
+        await backend.Dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = backend.Options.RulesTable,
+            Item = new()
+            {
+                ["rule_id"] = new AttributeValue { S = "hand-edited" },
+                ["service_code"] = new AttributeValue { S = "ec2" },
+                ["quota_code"] = new AttributeValue { S = "L-1216C47A" },
+                ["region"] = new AttributeValue { S = "us-east-1" },
+                ["automation_level"] = new AttributeValue { S = "FULL-AUTO" },
+                ["threshold_warning"] = new AttributeValue { N = "65" },
+                ["approval_required"] = new AttributeValue { S = "TRUE" },
+                ["max_auto_increase"] = new AttributeValue { L = [new AttributeValue { N = "5" }] },
+            },
+        });
+
+        var raw = Assert.Single(await backend.Rules.LoadRulesAsync(CancellationToken.None));
+
+        Assert.Equal("rule 'hand-edited': max_auto_increase a list must be a number", RuleParser.Parse(raw).Error);
+        Assert.Equal(65.0, raw.Attributes["threshold_warning"]);
+    }
+
+    [Fact]
+    public async Task Init_IsIdempotent()
+    {
+        using var backend = await BackendAsync(); // created the tables
+
+        Assert.Empty(await backend.InitAsync(CancellationToken.None));
+    }
+}
