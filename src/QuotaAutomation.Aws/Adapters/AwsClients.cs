@@ -22,6 +22,9 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public SnsClient Sns() => Get(null, o => new SnsClient(o));
 
+    /// <summary>The Support client for a quota's account (Support answers in us-east-1 whatever the quota's Region).</summary>
+    public SupportClient Support(QuotaKey key) => Get(key with { Region = "us-east-1" }, o => new SupportClient(o));
+
     /// <summary>The credentials a quota's calls are signed with (the member role for another account).</summary>
     public Amazon.Runtime.AWSCredentials CredentialsFor(QuotaKey key) => OptionsFor(key.AccountOrSelf, key.Region).Credentials;
 

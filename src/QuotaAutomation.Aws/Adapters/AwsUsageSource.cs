@@ -10,11 +10,17 @@ namespace QuotaAutomation.Aws.Adapters;
 /// Reads usage with <c>GetMetricData</c>: every quota of an account and Region in batches of up to 500 queries, each
 /// on the quota's own <c>UsageMetric</c> at 5-minute periods. The statistic is the metric's recommendation, except that
 /// count metrics (<c>ResourceCount</c>, <c>ConcurrentExecutions</c>) always use Maximum: a sum of counts over a
-/// period means nothing. Quotas without a usage metric are left out; the engine audits them as having no usage source.
+/// period means nothing. Quotas without a usage metric are looked up in Trusted Advisor's Service Limits check (one
+/// call per account), matched by Region and limit name; what it does not cover is left out, and the engine audits it
+/// as having no usage source.
 /// </summary>
 public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
 {
     public const int PeriodSeconds = 300;
+
+    /// <summary>Trusted Advisor's "Service Limits" check; its flagged resources' metadata are
+    /// [Region, Service, Limit Name, Limit Amount, Current Usage, Status] (AWS Support API docs).</summary>
+    public const string ServiceLimitsCheckId = "eW7HH0l7J9";
 
     public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
@@ -51,7 +57,34 @@ public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
                 foreach (var (id, list) in samples) result[byId[id].Quota.Key] = list.OrderBy(s => s.Timestamp).ToList();
             }
         }
+        foreach (var group in queries.Where(q => q.Quota.UsageMetric is null).GroupBy(q => q.Quota.Key.AccountId))
+            await AddTrustedAdvisorUsageAsync(group.ToList(), until, result, ct);
         return result;
+    }
+
+    private async Task AddTrustedAdvisorUsageAsync(List<UsageQuery> queries, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)
+    {
+        TrustedAdvisorCheckResult? check;
+        try
+        {
+            check = (await clients.Support(queries[0].Quota.Key).DescribeTrustedAdvisorCheckResultAsync(new(ServiceLimitsCheckId, "en"), ct)).Result;
+        }
+        catch (AwsServiceException)
+        {
+            return; // no Business or Enterprise Support plan (SubscriptionRequiredException), or Support is down: no coverage this cycle
+        }
+        var usage = new Dictionary<(string Region, string Limit), double>();
+        foreach (var resource in check?.FlaggedResources ?? [])
+        {
+            if (resource.Metadata is not [{ } region, _, { } limit, _, { } current, ..]) continue;
+            if (double.TryParse(current, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                usage[(region, limit.Trim().ToUpperInvariant())] = value;
+        }
+        foreach (var query in queries)
+        {
+            if (usage.TryGetValue((query.Quota.Key.Region, query.Quota.QuotaName.Trim().ToUpperInvariant()), out var value) && until > query.From)
+                result[query.Quota.Key] = [new UsageSample(until, value)];
+        }
     }
 
     internal static MetricDataQuery ToQuery(string id, UsageMetric metric) => new()

@@ -105,7 +105,10 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             }
             if (!histories.TryGetValue(rule.Quota, out var history) || history.Count == 0)
             {
-                results.Add(new RuleResult(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': no usage data for {rule.Quota} (no usage metric, or no samples yet)"), quota, null, null));
+                var why = quota.UsageMetric is null
+                    ? $"no usage source for {rule.Quota}: it has no CloudWatch usage metric and no other source reported it"
+                    : $"no usage samples yet for {rule.Quota} ({quota.UsageMetric.MetricNamespace} {quota.UsageMetric.MetricName})";
+                results.Add(new RuleResult(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), quota, null, null));
                 continue;
             }
             var current = history[^1].Value;

@@ -146,7 +146,7 @@ public class AutomationEngineTests
         var report = await f.CycleAsync();
 
         Assert.Equal(["rule 'ghost': quota ec2/L-00000000@us-east-1 not found in Service Quotas",
-                      "rule 'silent': no usage data for vpc/L-F678F1CE@us-east-1 (no usage metric, or no samples yet)"],
+                      "rule 'silent': no usage source for vpc/L-F678F1CE@us-east-1: it has no CloudWatch usage metric and no other source reported it"],
             report.Rules.Select(r => r.Decision.Reason));
         Assert.Equal(2, f.Stores.Audit.Count(a => a.Kind == AuditKind.Error));
     }
