@@ -36,22 +36,13 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
     /// <summary>A rule's records, oldest first.</summary>
     public async Task<IReadOnlyList<AuditRecord>> ForRuleAsync(string ruleId, CancellationToken ct)
     {
-        var records = new List<AuditRecord>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var records = (await DynamoItems.QueryAllAsync(dynamo, new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = table,
-                IndexName = DynamoTables.AuditByRuleIndex,
-                KeyConditionExpression = "rule_id = :r",
-                ExpressionAttributeValues = new() { [":r"] = DynamoItems.S(ruleId) },
-                ExclusiveStartKey = start,
-            }, ct);
-            records.AddRange((page.Items ?? []).Select(Read));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
+            TableName = table,
+            IndexName = DynamoTables.AuditByRuleIndex,
+            KeyConditionExpression = "rule_id = :r",
+            ExpressionAttributeValues = new() { [":r"] = DynamoItems.S(ruleId) },
+        }, ct)).Select(Read);
         return records.OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using QuotaAutomation.Core.Quotas;
 
@@ -45,6 +46,20 @@ internal static class DynamoItems
 
     public static QuotaKey Key(Dictionary<string, AttributeValue> item) =>
         new(Req(item, "service_code"), Req(item, "quota_code"), Req(item, "region"), Str(item, "account_id"));
+
+    /// <summary>Every item a query matches, following <c>LastEvaluatedKey</c> page by page.</summary>
+    public static async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(IAmazonDynamoDB dynamo, QueryRequest request, CancellationToken ct)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        do
+        {
+            var page = await dynamo.QueryAsync(request, ct);
+            items.AddRange(page.Items ?? []);
+            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (request.ExclusiveStartKey is not null);
+        return items;
+    }
 
     /// <summary>A hand-edited attribute as the parser's neutral value: S → string, N → number, BOOL, NULL, L, M, sets.</summary>
     public static object? ToPlain(AttributeValue v) => v switch

@@ -117,25 +117,16 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string stateKey, DateTimeOffset? since, Func<Dictionary<string, AttributeValue>, T> read, CancellationToken ct)
     {
-        var items = new List<T>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var values = new Dictionary<string, AttributeValue> { [":k"] = S(stateKey) };
+        if (since is { } s) values[":since"] = N(Seconds(s));
+        var items = await QueryAllAsync(dynamo, new QueryRequest
         {
-            var values = new Dictionary<string, AttributeValue> { [":k"] = S(stateKey) };
-            if (since is { } s) values[":since"] = N(Seconds(s));
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = table,
-                IndexName = DynamoTables.StateIndex,
-                KeyConditionExpression = since is null ? "state_key = :k" : "state_key = :k AND updated_at > :since",
-                ExpressionAttributeValues = values,
-                ExclusiveStartKey = start,
-            }, ct);
-            items.AddRange((page.Items ?? []).Select(read));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return items;
+            TableName = table,
+            IndexName = DynamoTables.StateIndex,
+            KeyConditionExpression = since is null ? "state_key = :k" : "state_key = :k AND updated_at > :since",
+            ExpressionAttributeValues = values,
+        }, ct);
+        return items.Select(read).ToList();
     }
 
     private static Dictionary<string, AttributeValue> ItemKey(string pk, string sk) => new() { ["pk"] = S(pk), ["sk"] = S(sk) };
@@ -147,12 +138,19 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
         return item;
     }
 
+    /// <summary>The fields a request and an approval share: keys, id, rule and quota.</summary>
+    private static Dictionary<string, AttributeValue> Head(string kind, string id, string ruleId, QuotaKey quota)
+    {
+        var item = ItemKey($"{kind}#{id}", kind);
+        item["id"] = S(id);
+        item["rule_id"] = S(ruleId);
+        PutKey(item, quota);
+        return item;
+    }
+
     private static Dictionary<string, AttributeValue> RequestItem(QuotaRequest r)
     {
-        var item = ItemKey($"REQ#{r.Id}", "REQ");
-        item["id"] = S(r.Id);
-        item["rule_id"] = S(r.RuleId);
-        PutKey(item, r.Quota);
+        var item = Head("REQ", r.Id, r.RuleId, r.Quota);
         item["from_value"] = N(r.FromValue);
         item["desired_value"] = N(r.DesiredValue);
         item["status"] = S(r.Status.ToString());
@@ -175,10 +173,7 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
 
     private static Dictionary<string, AttributeValue> ApprovalItem(ApprovalRequest a)
     {
-        var item = ItemKey($"APR#{a.Id}", "APR");
-        item["id"] = S(a.Id);
-        item["rule_id"] = S(a.RuleId);
-        PutKey(item, a.Quota);
+        var item = Head("APR", a.Id, a.RuleId, a.Quota);
         item["current_value"] = N(a.CurrentValue);
         item["desired_value"] = N(a.DesiredValue);
         item["monthly_cost"] = N(a.EstimatedMonthlyCost);

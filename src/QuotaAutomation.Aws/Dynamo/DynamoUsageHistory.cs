@@ -56,26 +56,17 @@ public sealed class DynamoUsageHistory(IAmazonDynamoDB dynamo, string table, Tim
 
     public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {
-        var samples = new List<UsageSample>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        var items = await DynamoItems.QueryAllAsync(dynamo, new QueryRequest
         {
-            var page = await dynamo.QueryAsync(new QueryRequest
+            TableName = table,
+            KeyConditionExpression = "quota = :q AND ts BETWEEN :from AND :until",
+            ExpressionAttributeValues = new()
             {
-                TableName = table,
-                KeyConditionExpression = "quota = :q AND ts BETWEEN :from AND :until",
-                ExpressionAttributeValues = new()
-                {
-                    [":q"] = DynamoItems.S(DynamoItems.QuotaId(key)),
-                    [":from"] = DynamoItems.N(DynamoItems.Seconds(from) + 1), // from is exclusive
-                    [":until"] = DynamoItems.N(DynamoItems.Seconds(until)),
-                },
-                ExclusiveStartKey = start,
-            }, ct);
-            samples.AddRange((page.Items ?? []).Select(i => new UsageSample(DynamoItems.Time(i, "ts"), DynamoItems.Num(i, "value"))));
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return samples;
+                [":q"] = DynamoItems.S(DynamoItems.QuotaId(key)),
+                [":from"] = DynamoItems.N(DynamoItems.Seconds(from) + 1), // from is exclusive
+                [":until"] = DynamoItems.N(DynamoItems.Seconds(until)),
+            },
+        }, ct);
+        return items.Select(i => new UsageSample(DynamoItems.Time(i, "ts"), DynamoItems.Num(i, "value"))).ToList();
     }
 }
