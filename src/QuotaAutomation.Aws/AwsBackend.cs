@@ -33,6 +33,7 @@ public sealed class AwsBackend : IDisposable
         Rules = new DynamoRuleStore(Dynamo, options.RulesTable);
         State = new DynamoStateStore(Dynamo, options.StateTable);
         Audit = new DynamoAuditLog(Dynamo, options.AuditTable, options.AuditRetention);
+        Events = new DynamoEventLog(Dynamo, options.EventsTable, options.EventRetention);
         var quotas = new AwsQuotaSource(_clients);
         Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
             new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit);
@@ -47,6 +48,8 @@ public sealed class AwsBackend : IDisposable
     public DynamoStateStore State { get; }
 
     public DynamoAuditLog Audit { get; }
+
+    public DynamoEventLog Events { get; }
 
     public EnginePorts Ports { get; }
 

@@ -24,6 +24,7 @@ public sealed class EmbeddedBackend
         Requests = new SqliteRequestStore(db);
         Audit = new SqliteAuditLog(db);
         Notifier = new SqliteNotifier(db, clock);
+        Events = new SqliteEventLog(db);
         Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Notifier, Audit);
     }
 
@@ -47,6 +48,8 @@ public sealed class EmbeddedBackend
     public SqliteAuditLog Audit { get; }
 
     public SqliteNotifier Notifier { get; }
+
+    public SqliteEventLog Events { get; }
 
     public EnginePorts Ports { get; }
 

@@ -57,6 +57,22 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Cycle_ReadsTheVpcQuotaFromMotosGetServiceQuota()
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        world.Quotas.PassThrough = op => op == "GetServiceQuota"; // moto serves it for vpc (default 5); the fake answers the listing with NoSuchResource
+        await world.PutUsageAsync(AwsWorld.VpcMetric, 4, TimeSpan.FromHours(1));
+        using var backend = world.Backend();
+        await backend.Rules.PutAsync(Rule("vpcs", "vpc", "L-F678F1CE", "alert_only"), CancellationToken.None);
+
+        var report = await world.Engine(backend).RunCycleAsync(CancellationToken.None);
+
+        var rule = Assert.Single(report.Rules);
+        Assert.Equal(("VPCs per Region", 5.0), (rule.Quota!.QuotaName, rule.Quota.Value));
+        Assert.Equal(1, world.Quotas.Forwarded["ServiceQuotasV20190624.GetServiceQuota"]);
+    }
+
+    [Fact]
     public async Task SecondCycle_HoldsThePendingQuota_AndFollowsTheRequestToApproval()
     {
         using var world = await WorldWithRulesAsync(moto);

@@ -94,6 +94,20 @@ public sealed class DynamoStoreTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Events_AreLoggedOncePerEventId_WithTtl()
+    {
+        using var backend = await BackendAsync();
+        var record = new QuotaEventRecord("evt-1", "quota_threshold_exceeded", "aws.events", T, Key, """{"utilization":91.5}""");
+
+        var first = await backend.Events.TryAppendAsync(record, CancellationToken.None);
+        var again = await backend.Events.TryAppendAsync(record, CancellationToken.None);
+        var item = (await backend.Dynamo.GetItemAsync(backend.Options.EventsTable, new() { ["event_id"] = new AttributeValue { S = "evt-1" } })).Item;
+
+        Assert.Equal((true, false), (first, again));
+        Assert.Equal((T + TimeSpan.FromDays(30)).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item["ttl"].N);
+    }
+
+    [Fact]
     public async Task Init_IsIdempotent()
     {
         using var backend = await BackendAsync(); // created the tables

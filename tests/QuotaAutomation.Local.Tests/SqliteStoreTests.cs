@@ -65,4 +65,14 @@ public sealed class SqliteStoreTests : IAsyncLifetime
 
         Assert.Equal(item, Assert.Single(await backend.Rules.LoadRulesAsync(CancellationToken.None)).Attributes);
     }
+
+    [Fact]
+    public async Task Events_AreLoggedOncePerEventId()
+    {
+        var backend = await _db.OpenAsync(sampleRules: false);
+        var record = new QuotaEventRecord("evt-1", "quota_threshold_exceeded", "aws.events", TempDatabase.Start, Key, "{}");
+
+        Assert.True(await backend.Events.TryAppendAsync(record, CancellationToken.None));
+        Assert.False(await backend.Events.TryAppendAsync(record, CancellationToken.None));
+    }
 }

@@ -53,6 +53,10 @@ public sealed record AwsBackendOptions
     public string UsageTable { get; init; } = "quota-automation-usage";
     public string AuditTable { get; init; } = "quota-automation-audit";
     public string StateTable { get; init; } = "quota-automation-state";
+    public string EventsTable { get; init; } = "quota-automation-events";
+
+    /// <summary>How long quota events are kept (DynamoDB TTL).</summary>
+    public TimeSpan EventRetention { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>SNS topic for alerts; null keeps alerts in the audit trail only.</summary>
     public string? AlertTopicArn { get; init; }

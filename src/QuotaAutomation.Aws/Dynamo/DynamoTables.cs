@@ -5,7 +5,7 @@ using QuotaAutomation.Aws.Adapters;
 namespace QuotaAutomation.Aws.Dynamo;
 
 /// <summary>
-/// The four tables and their keys (docs/aws.md; terraform/ must create exactly these). All on-demand, TTL on <c>ttl</c>.
+/// The five tables and their keys (docs/aws.md; terraform/ must create exactly these). All on-demand, TTL on <c>ttl</c>.
 /// <list type="bullet">
 /// <item><c>rules</c>: <c>rule_id</c> (S). Items as people type them.</item>
 /// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>.</item>
@@ -13,6 +13,7 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// <item><c>state</c>: <c>pk</c> (S) + <c>sk</c> (S): requests (<c>REQ#id</c>/<c>REQ</c>), approvals (<c>APR#id</c>/<c>APR</c>),
 /// per-quota locks (<c>QUOTA#key</c>/<c>OPEN_REQUEST</c>, <c>ACTIVE_APPROVAL</c>) and alert times (<c>QUOTA#key</c>/<c>ALERT#severity</c>);
 /// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones.</item>
+/// <item><c>events</c>: <c>event_id</c> (S); <c>event_type</c>, <c>source</c>, <c>ts</c>, <c>quota</c>, <c>detail</c>; TTL 30 days.</item>
 /// </list>
 /// </summary>
 public static class DynamoTables
@@ -65,6 +66,7 @@ public static class DynamoTables
                 Index(AuditByRuleIndex, "rule_id", "ts")),
             Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
                 [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at")),
+            Table(options.EventsTable, [("event_id", ScalarAttributeType.S)], [("event_id", KeyType.HASH)]),
         ];
     }
 

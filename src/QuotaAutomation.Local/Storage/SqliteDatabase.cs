@@ -167,6 +167,10 @@ public sealed class SqliteDatabase
             seq INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER NOT NULL, topic TEXT NOT NULL, subject TEXT NOT NULL,
             message TEXT NOT NULL, rule_id TEXT NOT NULL, quota TEXT, severity TEXT);
 
+        CREATE TABLE IF NOT EXISTS events (
+            event_id TEXT PRIMARY KEY, event_type TEXT NOT NULL, source TEXT NOT NULL, ts INTEGER NOT NULL,
+            quota TEXT, detail TEXT NOT NULL);
+
         CREATE TABLE IF NOT EXISTS alerts_sent (
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
             severity TEXT NOT NULL, last_sent INTEGER NOT NULL,

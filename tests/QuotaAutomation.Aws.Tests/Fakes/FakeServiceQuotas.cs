@@ -26,6 +26,9 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
     /// <summary>When set, CloudWatch GetMetricData is answered here: the value of every metric at every 5-minute step.</summary>
     public Func<string, double>? MetricValue { get; set; }
 
+    /// <summary>Service Quotas operations to leave to the inner handler (moto), e.g. GetServiceQuota for vpc.</summary>
+    public Func<string, bool> PassThrough { get; set; } = _ => false;
+
     /// <summary>Operation → a reply to give instead (faults); null answers normally.</summary>
     public Func<string, HttpResponseMessage?> Fault { get; set; } = _ => null;
 
@@ -70,7 +73,7 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
         var target = request.Headers.TryGetValues("X-Amz-Target", out var t) ? t.First() : "";
         var authorization = request.Headers.TryGetValues("Authorization", out var auth) ? auth.Single() : "";
         var region = ScopeRegion().Match(authorization) is { Success: true } m ? m.Groups[1].Value : "?";
-        var isQuotas = target.StartsWith("ServiceQuotasV20190624.", StringComparison.Ordinal);
+        var isQuotas = target.StartsWith("ServiceQuotasV20190624.", StringComparison.Ordinal) && !PassThrough(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..]);
         var isMetrics = target == "GraniteServiceVersion20100801.GetMetricData" && MetricValue is not null;
         if (!isQuotas && !isMetrics)
         {
