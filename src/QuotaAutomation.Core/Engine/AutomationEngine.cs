@@ -51,13 +51,23 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         foreach (var decision in admitted) await AuditDecisionAsync(audit, decision, ct);
         foreach (var decision in admitted)
         {
-            ct.ThrowIfCancellationRequested();
+            if (ct.IsCancellationRequested)
+            {
+                // Out of time: start nothing new, and say what was not reached so the next cycle's reader knows.
+                if (decision is Alert or RequestIncrease)
+                {
+                    await audit.WriteAsync(AuditKind.Error, decision.RuleId, decision.Quota, "not_reached",
+                        $"not reached before the time budget ran out: {decision.Kind}: {decision.Reason}", CancellationToken.None);
+                    actions.Add(new ActionResult(decision.RuleId, decision.Quota, decision.Kind, ActionOutcome.Skipped, "not reached: time budget ran out"));
+                }
+                continue;
+            }
             if (await ActOnAsync(audit, decision, approved, ct) is { } action) actions.Add(action);
         }
 
         var report = new CycleReport(runId, now, results, actions, changes);
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
-            $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed)"), ct);
+            $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None);
         return report;
     }
 

@@ -33,4 +33,7 @@ public sealed record CycleReport(
     public int Rejected => Rules.Count(r => r.Decision is Failed);
 
     public int ActionsFailed => Actions.Count(a => a.Outcome == ActionOutcome.Failed);
+
+    /// <summary>Actions skipped because the time budget ran out.</summary>
+    public int NotReached => Actions.Count(a => a.Outcome == ActionOutcome.Skipped && a.Detail.StartsWith("not reached", StringComparison.Ordinal));
 }

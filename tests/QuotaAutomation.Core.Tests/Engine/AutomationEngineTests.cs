@@ -258,4 +258,26 @@ public class AutomationEngineTests
         Assert.Equal(ApprovalStatus.Expired, f.Stores.Approvals[0].Status);
         Assert.Equal(["approval apr-ec2-vcpu-2611241200 for ec2/L-1216C47A@us-east-1 expired after 72h"], report.StatusChanges);
     }
+
+    [Fact]
+    public async Task RunCycle_TimeBudgetRunsOut_StartsNoNewActionAndAuditsWhatWasNotReached()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 80);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "alert_only"));
+        using var budget = new CancellationTokenSource();
+        f.Stores.FailAuditWhen = r =>
+        {
+            if (r.Kind == AuditKind.Decision && r.RuleId == "vpcs") budget.Cancel(); // time runs out once every decision is recorded
+            return false;
+        };
+
+        var report = await f.Engine.RunCycleAsync(budget.Token);
+
+        Assert.Empty(f.Account.Requests);
+        Assert.Empty(f.Stores.Sent);
+        Assert.Equal(2, report.NotReached);
+        Assert.Equal(2, f.Stores.Audit.Count(a => a.Action == "not_reached"));
+        Assert.EndsWith("2 actions (0 failed, 2 not reached)", f.Stores.Audit[^1].Message, StringComparison.Ordinal);
+    }
 }
