@@ -53,6 +53,9 @@ public sealed class AwsBackend : IDisposable
 
     public EnginePorts Ports { get; }
 
+    /// <summary>The Step Functions client (approval workflow).</summary>
+    public StepFunctionsClient StepFunctions => _clients.StepFunctions();
+
     public Task<IReadOnlyList<string>> InitAsync(CancellationToken ct) => DynamoTables.CreateMissingAsync(Dynamo, Options, ct);
 
     public void Dispose()

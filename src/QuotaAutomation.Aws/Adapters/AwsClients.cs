@@ -20,6 +20,8 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public CloudWatchClient CloudWatch(QuotaKey key) => Get(key, o => new CloudWatchClient(o));
 
+    public StepFunctionsClient StepFunctions() => Get(null, o => new StepFunctionsClient(o));
+
     public SnsClient Sns() => Get(null, o => new SnsClient(o));
 
     /// <summary>The Support client for a quota's account (Support answers in us-east-1 whatever the quota's Region).</summary>
@@ -63,6 +65,9 @@ public sealed record AwsBackendOptions
 
     /// <summary>SNS topic for approval requests; defaults to the alert topic.</summary>
     public string? ApprovalTopicArn { get; init; }
+
+    /// <summary>True when the approval state machine notifies approvers (with its task token): the engine then sends none itself.</summary>
+    public bool ApprovalsByWorkflow { get; init; }
 
     /// <summary>The role the engine assumes in member accounts that rules name.</summary>
     public string MemberRoleName { get; init; } = "QuotaAutomationMemberRole";

@@ -9,6 +9,7 @@ public sealed class SnsNotifier(AwsClients clients, AwsBackendOptions options) :
     public async Task<string> PublishAsync(Notification notification, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(notification);
+        if (notification.Topic == NotificationTopics.Approvals && options.ApprovalsByWorkflow) return "sent by the approval workflow, with its task token";
         var topic = notification.Topic == NotificationTopics.Approvals ? options.ApprovalTopicArn ?? options.AlertTopicArn : options.AlertTopicArn;
         if (topic is null) return "not sent: no SNS topic configured";
         var reply = await clients.Sns().PublishAsync(new PublishRequest { TopicArn = topic, Subject = notification.Subject, Message = notification.Message }, ct);

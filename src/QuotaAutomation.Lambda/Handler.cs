@@ -1,0 +1,66 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon;
+using Amazon.Runtime.Credentials;
+using QuotaAutomation.Aws;
+using QuotaAutomation.Aws.Adapters;
+using QuotaAutomation.Aws.Clients;
+using QuotaAutomation.Core.Engine;
+
+namespace QuotaAutomation.Lambda;
+
+/// <summary>
+/// The Lambda entry point on the managed <c>dotnet10</c> runtime:
+/// <c>QuotaAutomation.Lambda::QuotaAutomation.Lambda.Handler::HandleAsync</c>. A Stream in, a Stream out, so no
+/// Amazon.Lambda package or serializer is needed. Settings are read and checked once per container; while they are
+/// invalid every invocation answers with the full list of problems.
+/// </summary>
+public sealed class Handler
+{
+    private static readonly Lazy<(LambdaApp? App, string? Error, LambdaLog Log)> Container = new(Create);
+
+#pragma warning disable CA1822 // the runtime creates the class and calls an instance method
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var reader = new StreamReader(input, Encoding.UTF8);
+        var payload = await reader.ReadToEndAsync();
+        var (app, error, _) = Container.Value;
+        var reply = app is null
+            ? new JsonObject { ["status"] = "error", ["kind"] = "settings", ["error"] = error }
+            : await app.HandleAsync(payload, CancellationToken.None);
+        return new MemoryStream(Encoding.UTF8.GetBytes(reply.ToJsonString()));
+    }
+#pragma warning restore CA1822
+
+    private static (LambdaApp?, string?, LambdaLog) Create()
+    {
+        var settings = LambdaSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+        var log = new LambdaLog(Console.Out, TimeProvider.System, Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation");
+        if (!settings.Success)
+        {
+            log.Error("settings rejected", ("error", settings.Error));
+            return (null, settings.Error, log);
+        }
+        var s = settings.Value;
+        var client = new AwsClientOptions
+        {
+            Region = RegionEndpoint.GetBySystemName(Environment.GetEnvironmentVariable("AWS_REGION")!), // checked by the settings
+            Credentials = DefaultAWSCredentialsIdentityResolver.GetCredentials(null),
+            EndpointUrl = s.EndpointUrl,
+        };
+        return (Build(client, s, TimeProvider.System, log), null, log);
+    }
+
+    /// <summary>The application on AWS (or an emulator): also used by <c>invoke --backend aws</c>.</summary>
+    public static LambdaApp Build(AwsClientOptions client, LambdaSettings settings, TimeProvider time, LambdaLog log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var backend = new AwsBackend(client, settings.Backend with { ApprovalsByWorkflow = settings.ApprovalStateMachineArn is not null });
+        var engineOptions = new EngineOptions { AlertCoolDown = settings.AlertCoolDown };
+        var ports = settings.ApprovalStateMachineArn is { } machine
+            ? backend.Ports with { Approvals = new StepFunctionsApprovals(backend.State, backend.StepFunctions, machine, engineOptions.ApprovalTimeout) }
+            : backend.Ports;
+        return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log));
+    }
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using QuotaAutomation.Core.Common;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Lambda;
+
+/// <summary>What called the function, recognised from its payload.</summary>
+public abstract record Invocation(string EventId)
+{
+    /// <summary>Short name for logs, metrics and the audit.</summary>
+    public abstract string Kind { get; }
+}
+
+/// <summary>The EventBridge schedule (<c>rate(5 minutes)</c>): run a cycle.</summary>
+public sealed record ScheduledCycle(string EventId, DateTimeOffset Time) : Invocation(EventId)
+{
+    public override string Kind => "scheduled_cycle";
+}
+
+/// <summary>A task of the approval state machine (terraform/approval.asl.json).</summary>
+public sealed record ApprovalTask(string EventId, string Task, string ApprovalId, string? DecidedBy, string? Comment) : Invocation(EventId)
+{
+    public static readonly IReadOnlySet<string> Tasks = new HashSet<string>(StringComparer.Ordinal) { "evaluate", "approved", "denied", "timed_out" };
+
+    public override string Kind => $"approval_{Task}";
+}
+
+/// <summary>A quota event on the bus, ours (<c>source: quota-automation</c>) or AWS Health's threshold breach.</summary>
+public sealed record QuotaEvent(string EventId, string EventType, string Source, DateTimeOffset Time, QuotaKey? Quota, JsonElement Detail) : Invocation(EventId)
+{
+    public override string Kind => EventType;
+}
+
+/// <summary>A Service Quotas API call seen by CloudTrail (someone filed, followed or escalated a request).</summary>
+public sealed record ServiceQuotasApiCall(string EventId, string EventName, DateTimeOffset Time, string? RequestId, string? Status, QuotaKey? Quota, string? Caller) : Invocation(EventId)
+{
+    public override string Kind => "servicequotas_api_call";
+}
+
+/// <summary>
+/// Recognises the caller. Anything that is not one of the known shapes is rejected with one message naming the event
+/// (its id or detail-type when it has them) and the field that is wrong.
+/// </summary>
+public static class InvocationParser
+{
+    /// <summary>Our own quota event types (detail-type) and their short names.</summary>
+    public static readonly IReadOnlyDictionary<string, string> EventTypes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Quota Threshold Exceeded"] = "quota_threshold_exceeded",
+        ["Quota Usage Spike"] = "quota_usage_spike",
+        ["Quota Prediction Alert"] = "quota_prediction_alert",
+        ["Infrastructure Scaling"] = "infrastructure_scaling",
+        ["Disaster Recovery"] = "disaster_recovery",
+        ["Cost Optimization Required"] = "cost_optimization_required",
+    };
+
+    public const string OwnSource = "quota-automation";
+
+    public static Result<Invocation> Parse(string payload)
+    {
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            return Result.Fail<Invocation>($"event (unnamed): the payload is not JSON: {e.Message}");
+        }
+        if (root.ValueKind != JsonValueKind.Object) return Result.Fail<Invocation>($"event (unnamed): the payload is a JSON {root.ValueKind}, not an object");
+
+        if (Str(root, "task") is { } task) return ParseTask(root, task);
+
+        var id = Str(root, "id");
+        var detailType = Str(root, "detail-type");
+        var source = Str(root, "source");
+        var name = id is not null ? $"event '{id}'" + (detailType is not null ? $" ({detailType})" : "") : detailType is not null ? $"event ({detailType})" : "event (unnamed)";
+        if (detailType is null || source is null)
+            return Result.Fail<Invocation>($"{name}: not an EventBridge event or a state machine task: {(source is null ? "source" : "detail-type")} is missing");
+        if (id is null) return Result.Fail<Invocation>($"{name}: id is missing");
+        if (!TryTime(root, "time", out var time)) return Result.Fail<Invocation>($"{name}: time is missing or not an ISO 8601 time");
+        if (!root.TryGetProperty("detail", out var detail) || detail.ValueKind != JsonValueKind.Object)
+            return Result.Fail<Invocation>($"{name}: detail is missing or not an object");
+
+        return (source, detailType) switch
+        {
+            ("aws.events", "Scheduled Event") => Result.Ok<Invocation>(new ScheduledCycle(id, time)),
+            (OwnSource, _) when EventTypes.TryGetValue(detailType, out var type) => ParseQuotaEvent(name, id, type, source, time, detail),
+            (OwnSource, _) => Result.Fail<Invocation>($"{name}: detail-type '{detailType}' is not a quota event type ({string.Join(", ", EventTypes.Keys)})"),
+            ("aws.health", "AWS Health Event") when Str(detail, "eventTypeCode") == "AWS_SERVICEQUOTAS_THRESHOLD_BREACH" =>
+                Result.Ok<Invocation>(new QuotaEvent(id, "quota_threshold_exceeded", source, time, null, detail)),
+            ("aws.health", _) => Result.Fail<Invocation>($"{name}: detail.eventTypeCode '{Str(detail, "eventTypeCode")}' is not AWS_SERVICEQUOTAS_THRESHOLD_BREACH"),
+            ("aws.servicequotas", "AWS API Call via CloudTrail") => ParseApiCall(name, id, time, root, detail),
+            _ => Result.Fail<Invocation>($"{name}: source '{source}' with detail-type '{detailType}' is not a caller this function serves"),
+        };
+    }
+
+    private static Result<Invocation> ParseTask(JsonElement root, string task)
+    {
+        var approvalId = Str(root, "approval_id");
+        var name = $"approval task '{task}'" + (approvalId is not null ? $" for {approvalId}" : "");
+        if (!ApprovalTask.Tasks.Contains(task)) return Result.Fail<Invocation>($"{name}: task must be one of {string.Join(", ", ApprovalTask.Tasks)}");
+        if (approvalId is null) return Result.Fail<Invocation>($"{name}: approval_id is missing");
+        var decision = root.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+        return Result.Ok<Invocation>(new ApprovalTask(Str(root, "execution") ?? approvalId, task, approvalId,
+            decision.ValueKind == JsonValueKind.Object ? Str(decision, "decided_by") : null,
+            decision.ValueKind == JsonValueKind.Object ? Str(decision, "comment") ?? Str(decision, "cause") : null));
+    }
+
+    private static Result<Invocation> ParseQuotaEvent(string name, string id, string type, string source, DateTimeOffset time, JsonElement detail)
+    {
+        var problems = new List<string>();
+        QuotaKey? quota = null;
+        if (detail.TryGetProperty("quota", out var q))
+        {
+            var service = q.ValueKind == JsonValueKind.Object ? Str(q, "service_code") : null;
+            var code = q.ValueKind == JsonValueKind.Object ? Str(q, "quota_code") : null;
+            var region = q.ValueKind == JsonValueKind.Object ? Str(q, "region") : null;
+            if (service is null) problems.Add("detail.quota.service_code is missing");
+            if (code is null) problems.Add("detail.quota.quota_code is missing");
+            if (region is null) problems.Add("detail.quota.region is missing");
+            if (problems.Count == 0) quota = new QuotaKey(service!, code!, region!, Str(q, "account_id")); // all three checked above
+        }
+        else if (type is not ("infrastructure_scaling" or "disaster_recovery" or "cost_optimization_required"))
+        {
+            problems.Add("detail.quota is missing");
+        }
+        foreach (var field in RequiredNumbers(type))
+            if (!detail.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Number) problems.Add($"detail.{field} is missing or not a number");
+        return problems.Count > 0
+            ? Result.Fail<Invocation>($"{name}: {string.Join("; ", problems)}")
+            : Result.Ok<Invocation>(new QuotaEvent(id, type, source, time, quota, detail));
+    }
+
+    private static IEnumerable<string> RequiredNumbers(string type) => type switch
+    {
+        "quota_threshold_exceeded" => ["utilization"],
+        "quota_usage_spike" => ["current_usage"],
+        "quota_prediction_alert" => ["predicted_utilization", "confidence"],
+        _ => [],
+    };
+
+    private static Result<Invocation> ParseApiCall(string name, string id, DateTimeOffset time, JsonElement root, JsonElement detail)
+    {
+        var eventName = Str(detail, "eventName");
+        if (eventName is null) return Result.Fail<Invocation>($"{name}: detail.eventName is missing");
+        var parameters = detail.TryGetProperty("requestParameters", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        var response = detail.TryGetProperty("responseElements", out var r) && r.ValueKind == JsonValueKind.Object ? r : default;
+        var requested = response.ValueKind == JsonValueKind.Object && response.TryGetProperty("requestedQuota", out var rq) && rq.ValueKind == JsonValueKind.Object ? rq : default;
+        string? From(JsonElement e, string field) => e.ValueKind == JsonValueKind.Object ? Str(e, field) : null;
+        var service = From(parameters, "serviceCode") ?? From(requested, "serviceCode");
+        var code = From(parameters, "quotaCode") ?? From(requested, "quotaCode");
+        var region = Str(root, "region") ?? Str(detail, "awsRegion");
+        var caller = detail.TryGetProperty("userIdentity", out var who) && who.ValueKind == JsonValueKind.Object ? Str(who, "arn") : null;
+        return Result.Ok<Invocation>(new ServiceQuotasApiCall(id, eventName, time, From(requested, "id") ?? From(parameters, "requestId"), From(requested, "status"),
+            service is not null && code is not null && region is not null ? new QuotaKey(service, code, region) : null, caller));
+    }
+
+    private static string? Str(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+
+    private static bool TryTime(JsonElement e, string name, out DateTimeOffset time)
+    {
+        time = default;
+        return Str(e, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+    }
+}

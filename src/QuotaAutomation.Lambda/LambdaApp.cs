@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Events;
+using QuotaAutomation.Core.Ports;
+
+namespace QuotaAutomation.Lambda;
+
+/// <summary>What the function runs on: the engine's ports plus the stores the handlers read directly.</summary>
+public sealed record LambdaServices(
+    EnginePorts Ports,
+    IEventLog Events,
+    Func<string, CancellationToken, Task<ApprovalRequest?>> FindApproval,
+    TimeProvider Time,
+    EngineOptions EngineOptions,
+    TimeSpan TimeBudget,
+    LambdaLog Log);
+
+/// <summary>
+/// One invocation, whoever the caller: recognise it, do its work within the time budget, and answer with JSON. Nothing
+/// escapes as an exception except cancellation: a malformed payload, an unknown caller or a failing handler is
+/// answered with an error naming the event and the field, and audited.
+/// </summary>
+public sealed class LambdaApp(LambdaServices services)
+{
+    private readonly AutomationEngine _engine = new(services.Ports, new Core.Forecasting.TrendForecaster(), services.Time, services.EngineOptions);
+
+    public async Task<JsonObject> HandleAsync(string payload, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(services.TimeBudget);
+        var parsed = InvocationParser.Parse(payload);
+        if (!parsed.Success)
+            return await RejectAsync("malformed", parsed.Error!, started); // Error is set on failure
+
+        var invocation = parsed.Value;
+        services.Log.Info("invocation", ("kind", invocation.Kind), ("event_id", invocation.EventId));
+        try
+        {
+            var reply = invocation switch
+            {
+                ScheduledCycle => await CycleAsync(invocation, started, budget.Token),
+                ApprovalTask task => await ApprovalAsync(task, budget.Token),
+                QuotaEvent quotaEvent => await QuotaEventAsync(quotaEvent, started, budget.Token),
+                ServiceQuotasApiCall call => await ApiCallAsync(call, budget.Token),
+                _ => throw new UnreachableException(invocation.GetType().Name),
+            };
+            reply["kind"] = invocation.Kind;
+            return reply;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return await RejectAsync(invocation.Kind, $"{invocation.Kind} '{invocation.EventId}' failed: {e.Message}", started);
+        }
+    }
+
+    private async Task<JsonObject> CycleAsync(Invocation invocation, long started, CancellationToken ct)
+    {
+        var report = await _engine.RunCycleAsync(ct);
+        var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        services.Log.Info("cycle finished", ("run_id", report.RunId), ("event_id", invocation.EventId), ("rules", report.Rules.Count),
+            ("actions", report.Actions.Count), ("errors", report.Rejected + report.ActionsFailed), ("not_reached", report.NotReached), ("duration_ms", Math.Round(duration)));
+        services.Log.Metrics(invocation.Kind,
+            ("RulesProcessed", "Count", report.Rules.Count), ("Actions", "Count", report.Actions.Count(a => a.Outcome == ActionOutcome.Done)),
+            ("Errors", "Count", report.Rejected + report.ActionsFailed), ("NotReached", "Count", report.NotReached), ("Duration", "Milliseconds", Math.Round(duration)));
+        return new JsonObject
+        {
+            ["status"] = report.NotReached > 0 ? "partial" : "ok",
+            ["run_id"] = report.RunId,
+            ["rules"] = report.Rules.Count,
+            ["actions"] = report.Actions.Count,
+            ["errors"] = report.Rejected + report.ActionsFailed,
+            ["not_reached"] = report.NotReached,
+            ["decisions"] = new JsonArray(report.Rules.Select(r => (JsonNode)new JsonObject
+            {
+                ["rule_id"] = r.Decision.RuleId, ["decision"] = r.Decision.Kind, ["reason"] = r.Decision.Reason,
+            }).ToArray()),
+        };
+    }
+
+    private async Task<JsonObject> ApprovalAsync(ApprovalTask task, CancellationToken ct)
+    {
+        var approval = await services.FindApproval(task.ApprovalId, ct)
+            ?? throw new InvalidOperationException($"approval_id '{task.ApprovalId}' does not exist");
+        var now = services.Time.GetUtcNow();
+        if (task.Task == "evaluate")
+        {
+            var proceed = approval.Status == ApprovalStatus.Waiting;
+            return new JsonObject
+            {
+                ["proceed"] = proceed,
+                ["approval_id"] = approval.Id,
+                ["quota"] = approval.Quota.ToString(),
+                ["current_value"] = approval.CurrentValue,
+                ["desired_value"] = approval.DesiredValue,
+                ["estimated_monthly_cost"] = Math.Round(approval.EstimatedMonthlyCost, 2),
+                ["reason"] = proceed ? approval.Reason : $"approval is {approval.Status}, no longer waiting",
+            };
+        }
+        if (approval.Status != ApprovalStatus.Waiting)
+            return new JsonObject { ["status"] = "unchanged", ["reason"] = $"approval {approval.Id} is already {approval.Status}" };
+
+        var (status, action) = task.Task switch
+        {
+            "approved" => (ApprovalStatus.Approved, "approval_granted"),
+            "denied" => (ApprovalStatus.Denied, "approval_denied"),
+            _ => (ApprovalStatus.Expired, "approval_expired"),
+        };
+        var who = task.DecidedBy ?? (status == ApprovalStatus.Expired ? "timeout" : "an approver");
+        await services.Ports.Approvals.UpdateAsync(approval with { Status = status, DecidedAt = now, DecidedBy = who, Comment = task.Comment }, ct);
+        await services.Ports.Audit.AppendAsync(new AuditRecord($"{task.EventId}/{task.Task}", task.EventId, now, AuditKind.StatusChange, approval.RuleId, approval.Quota, action,
+            $"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue.ToString(CultureInfo.InvariantCulture)}: {status} by {who}{(task.Comment is { } c ? $": {c}" : "")}"), ct);
+        if (status != ApprovalStatus.Approved) return new JsonObject { ["status"] = status.ToString().ToLowerInvariant(), ["approval_id"] = approval.Id };
+
+        // The engine files approved increases first, within AWS's limits and the quota's pending-request rule.
+        var report = await _engine.RunCycleAsync(ct);
+        var filed = report.Actions.FirstOrDefault(a => a.RuleId == approval.RuleId && a.Action == "request_increase");
+        return new JsonObject
+        {
+            ["status"] = "approved",
+            ["approval_id"] = approval.Id,
+            ["filed"] = filed?.Outcome == ActionOutcome.Done,
+            ["detail"] = filed?.Detail ?? report.Rules.FirstOrDefault(r => r.Decision.RuleId == approval.RuleId)?.Decision.Reason ?? "the rule was not evaluated",
+        };
+    }
+
+    private async Task<JsonObject> QuotaEventAsync(QuotaEvent quotaEvent, long started, CancellationToken ct)
+    {
+        var detail = quotaEvent.Detail.GetRawText();
+        if (!await services.Events.TryAppendAsync(new QuotaEventRecord(quotaEvent.EventId, quotaEvent.EventType, quotaEvent.Source, quotaEvent.Time, quotaEvent.Quota, detail), ct))
+            return new JsonObject { ["status"] = "duplicate", ["event_id"] = quotaEvent.EventId }; // EventBridge delivers at least once
+        switch (quotaEvent.EventType)
+        {
+            case "quota_threshold_exceeded":
+                // Act by the bands at once, on fresh data and with every invariant: an out-of-schedule cycle.
+                var cycle = await CycleAsync(quotaEvent, started, ct);
+                cycle["trigger"] = quotaEvent.Source == "aws.health" ? "AWS Health threshold breach" : "quota threshold event";
+                return cycle;
+            case "quota_usage_spike":
+                var history = await services.Ports.History.ReadAsync(quotaEvent.Quota!, services.Time.GetUtcNow() - SpikeClassifier.BaselineWindow, services.Time.GetUtcNow(), ct); // parser requires a quota
+                var spike = SpikeClassifier.Classify(quotaEvent.Detail.GetProperty("current_usage").GetDouble(), history, services.Time.GetUtcNow());
+                if (spike.Level != SpikeLevel.Low)
+                    await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[SPIKE {spike.Level.ToString().ToUpperInvariant()}] {quotaEvent.Quota}", spike.Reason, "-", quotaEvent.Quota,
+                        spike.Level == SpikeLevel.High ? Core.Decisions.Severity.Emergency : Core.Decisions.Severity.Critical), ct);
+                var reply = spike.Level == SpikeLevel.High ? await CycleAsync(quotaEvent, started, ct) : new JsonObject { ["status"] = "ok" };
+                reply["spike"] = spike.Level.ToString().ToLowerInvariant();
+                reply["reason"] = spike.Reason;
+                return reply;
+            case "quota_prediction_alert":
+                var confidence = quotaEvent.Detail.GetProperty("confidence").GetDouble();
+                if (confidence < 0.8) return new JsonObject { ["status"] = "ok", ["reason"] = $"confidence {confidence:0.##} below 0.8: logged only" };
+                var predicted = await CycleAsync(quotaEvent, started, ct);
+                predicted["reason"] = $"confidence {confidence:0.##}: re-evaluated now";
+                return predicted;
+            default:
+                throw new NotSupportedException($"event type {quotaEvent.EventType} is recognised and logged, but its handler is not built yet");
+        }
+    }
+
+    private async Task<JsonObject> ApiCallAsync(ServiceQuotasApiCall call, CancellationToken ct)
+    {
+        var fresh = await services.Events.TryAppendAsync(new QuotaEventRecord(call.EventId, $"servicequotas_{call.EventName}", "aws.servicequotas", call.Time, call.Quota,
+            JsonSerializer.Serialize(new { call.EventName, call.RequestId, call.Status, call.Caller })), ct);
+        if (fresh)
+            await services.Ports.Audit.AppendAsync(new AuditRecord($"{call.EventId}/api-call", call.EventId, services.Time.GetUtcNow(), AuditKind.StatusChange, "-", call.Quota, "servicequotas_api_call",
+                $"CloudTrail: {call.EventName}{(call.Quota is { } q ? $" for {q}" : "")}{(call.RequestId is { } r ? $", request {r}" : "")}{(call.Status is { } s ? $" ({s})" : "")} by {call.Caller ?? "an unknown caller"}"), ct);
+        return new JsonObject { ["status"] = fresh ? "ok" : "duplicate", ["event_id"] = call.EventId };
+    }
+
+    private async Task<JsonObject> RejectAsync(string kind, string error, long started)
+    {
+        services.Log.Error("invocation rejected", ("kind", kind), ("error", error));
+        services.Log.Metrics(kind, ("Errors", "Count", 1), ("Duration", "Milliseconds", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds)));
+        try
+        {
+            var now = services.Time.GetUtcNow();
+            var id = $"rejected-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..40];
+            await services.Ports.Audit.AppendAsync(new AuditRecord($"{id}/00001", id, now, AuditKind.Error, "-", null, "invocation_rejected", error), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            services.Log.Error("audit write failed for a rejected invocation", ("error", e.Message));
+        }
+        return new JsonObject { ["status"] = "error", ["kind"] = kind, ["error"] = error };
+    }
+}

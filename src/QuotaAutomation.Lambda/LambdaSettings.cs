@@ -1,0 +1,70 @@
+using System.Globalization;
+using QuotaAutomation.Aws.Adapters;
+using QuotaAutomation.Core.Common;
+
+namespace QuotaAutomation.Lambda;
+
+/// <summary>
+/// The function's settings, from environment variables (README.md, "The Lambda"). Every variable is parsed or
+/// reported: no silent defaults for what Terraform sets, and all problems are listed at once.
+/// </summary>
+public sealed record LambdaSettings(
+    AwsBackendOptions Backend,
+    string? ApprovalStateMachineArn,
+    TimeSpan TimeBudget,
+    TimeSpan AlertCoolDown,
+    Uri? EndpointUrl,
+    string FunctionName)
+{
+    public static Result<LambdaSettings> FromEnvironment(Func<string, string?> variable)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        var problems = new List<string>();
+        string Required(string name)
+        {
+            var value = variable(name);
+            if (string.IsNullOrWhiteSpace(value)) problems.Add($"{name} is missing");
+            return value?.Trim() ?? "";
+        }
+        string? Arn(string name, string service, bool required)
+        {
+            var value = required ? Required(name) : variable(name)?.Trim();
+            if (string.IsNullOrEmpty(value)) return null;
+            if (!value.StartsWith("arn:", StringComparison.Ordinal) || value.Split(':').Length < 6 || value.Split(':')[2] != service)
+                problems.Add($"{name} '{value}' must be an {service} ARN (arn:aws:{service}:REGION:ACCOUNT:…)");
+            return value;
+        }
+        int Whole(string name, int min, int max, int? fallback)
+        {
+            var value = fallback is null ? Required(name) : variable(name);
+            if (string.IsNullOrWhiteSpace(value)) return fallback ?? 0;
+            if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+            problems.Add($"{name} '{value}' must be a whole number from {min} to {max}");
+            return min;
+        }
+
+        var backend = new AwsBackendOptions
+        {
+            RulesTable = Required("QA_RULES_TABLE"),
+            UsageTable = Required("QA_USAGE_TABLE"),
+            AuditTable = Required("QA_AUDIT_TABLE"),
+            StateTable = Required("QA_STATE_TABLE"),
+            EventsTable = Required("QA_EVENTS_TABLE"),
+            AlertTopicArn = Arn("QA_ALERT_TOPIC_ARN", "sns", required: true),
+            ApprovalTopicArn = Arn("QA_APPROVAL_TOPIC_ARN", "sns", required: false),
+            MemberRoleName = variable("QA_MEMBER_ROLE_NAME") is { Length: > 0 } role ? role : new AwsBackendOptions().MemberRoleName,
+        };
+        var machine = Arn("QA_APPROVAL_STATE_MACHINE_ARN", "states", required: false);
+        var budget = Whole("QA_TIME_BUDGET_SECONDS", 10, 900, null);
+        var coolDown = Whole("QA_ALERT_COOLDOWN_MINUTES", 0, 10_080, 360);
+        Uri? endpoint = null;
+        if (variable("QA_ENDPOINT_URL") is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+            problems.Add($"QA_ENDPOINT_URL '{url}' must be an absolute http or https URL");
+        if (string.IsNullOrWhiteSpace(variable("AWS_REGION"))) problems.Add("AWS_REGION is missing (the Lambda runtime sets it)");
+
+        return problems.Count > 0
+            ? Result.Fail<LambdaSettings>("invalid settings: " + string.Join("; ", problems))
+            : Result.Ok(new LambdaSettings(backend, machine, TimeSpan.FromSeconds(budget), TimeSpan.FromMinutes(coolDown), endpoint,
+                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation"));
+    }
+}
