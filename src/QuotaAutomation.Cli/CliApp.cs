@@ -85,6 +85,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(RulesCommands.Create(this));
         root.Subcommands.Add(InitCommand.Create(this));
+        root.Subcommands.Add(InvokeCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(AuditCommand.Create(this));
         root.Subcommands.Add(AuditCommand.CreateNotifications(this));

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using QuotaAutomation.Cli;
+using QuotaAutomation.Cli.Commands;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Lambda;
+using QuotaAutomation.Local;
+
+namespace QuotaAutomation.Lambda.Tests;
+
+/// <summary>
+/// Every caller of the function with a real-shaped payload (Payloads/), and malformed ones, through the handler on the
+/// embedded backend (the composition <c>invoke</c> uses): SQLite and the simulated account behind the same code.
+/// </summary>
+#pragma warning disable CA1001 // disposed in DisposeAsync (xUnit's IAsyncLifetime)
+public sealed class LambdaHandlerTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 24, 15, 0, 0, TimeSpan.Zero);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "qa-lambda-" + Guid.NewGuid().ToString("N"));
+    private readonly StringWriter _logs = new();
+    private EmbeddedBackend _backend = null!; // set in InitializeAsync
+    private LambdaApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        _backend = await EmbeddedBackend.OpenAsync(Path.Combine(_folder, "qa.db"), new EmbeddedOptions { Start = Start }, new FakeTimeProvider(Start), CancellationToken.None);
+        _app = EmbeddedLambda.Create(_backend, TimeSpan.FromSeconds(60), new LambdaLog(_logs, _backend.Clock, "quota-automation-test"));
+    }
+
+    public Task DisposeAsync()
+    {
+        _logs.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private static string Payload(string name, string? approvalId = null) =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", name)).Replace("APPROVAL", approvalId ?? "", StringComparison.Ordinal);
+
+    private Task<JsonObject> InvokeAsync(string payload) => _app.HandleAsync(payload, CancellationToken.None);
+
+    private async Task<string> WaitingApprovalAsync()
+    {
+        await InvokeAsync(Payload("scheduled-event.json"));
+        return (await _backend.Requests.ListActiveAsync(CancellationToken.None)).Single(a => a.RuleId == "alb-use1").Id;
+    }
+
+    [Fact]
+    public async Task ScheduledEvent_RunsACycle_AndReportsEachDecision()
+    {
+        var reply = await InvokeAsync(Payload("scheduled-event.json"));
+
+        Assert.Equal(("ok", "scheduled_cycle", 8), ((string?)reply["status"], (string?)reply["kind"], (int)reply["rules"]!));
+        Assert.Contains(reply["decisions"]!.AsArray(), d => (string?)d!["rule_id"] == "ec2-ondemand-use1" && (string?)d["decision"] == "request_increase");
+    }
+
+    [Fact]
+    public async Task QuotaThresholdEvent_IsLoggedOnce_AndActedOnAtOnce()
+    {
+        var first = await InvokeAsync(Payload("quota-threshold-exceeded.json"));
+        var again = await InvokeAsync(Payload("quota-threshold-exceeded.json"));
+
+        Assert.Equal(("ok", "quota_threshold_exceeded", "quota threshold event"), ((string?)first["status"], (string?)first["kind"], (string?)first["trigger"]));
+        Assert.Equal("duplicate", (string?)again["status"]);
+    }
+
+    [Fact]
+    public async Task AwsHealthThresholdBreach_TriggersACycle()
+    {
+        var reply = await InvokeAsync(Payload("health-threshold-breach.json"));
+
+        Assert.Equal(("ok", "AWS Health threshold breach"), ((string?)reply["status"], (string?)reply["trigger"]));
+    }
+
+    [Fact]
+    public async Task UsageSpike_ThreeTimesTheMedian_IsHigh_AlertsAndReevaluates()
+    {
+        await InvokeAsync(Payload("scheduled-event.json")); // reads 14 days of history
+
+        var reply = await InvokeAsync(Payload("quota-usage-spike.json"));
+
+        Assert.Equal("high", (string?)reply["spike"]);
+        Assert.StartsWith("usage 1900 is ", (string?)reply["reason"], StringComparison.Ordinal);
+        Assert.Equal("[SPIKE HIGH] lambda/L-B99A9384@us-east-1", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Subject);
+    }
+
+    [Fact]
+    public async Task PredictionAlert_LowConfidence_IsOnlyLogged()
+    {
+        var reply = await InvokeAsync(Payload("quota-prediction-alert.json"));
+
+        Assert.Equal(("ok", "confidence 0.55 below 0.8: logged only"), ((string?)reply["status"], (string?)reply["reason"]));
+    }
+
+    [Fact]
+    public async Task ServiceQuotasCallSeenByCloudTrail_IsAudited()
+    {
+        var reply = await InvokeAsync(Payload("servicequotas-cloudtrail.json"));
+
+        Assert.Equal("ok", (string?)reply["status"]);
+        var record = Assert.Single(await _backend.Audit.QueryAsync(null, AuditKind.StatusChange, 5, CancellationToken.None));
+        Assert.Equal("CloudTrail: RequestServiceQuotaIncrease for vpc/L-F678F1CE@us-east-1, request e3b0c44298fc1c149afbf4c8996fb924EXAMPLE (PENDING) by arn:aws:sts::123456789012:assumed-role/Admin/alice", record.Message);
+    }
+
+    [Fact]
+    public async Task ApprovalTasks_EvaluateThenApprove_RecordWhoDecidedAndFile()
+    {
+        var id = await WaitingApprovalAsync();
+
+        var evaluate = await InvokeAsync(Payload("approval-evaluate.json", id));
+        var approved = await InvokeAsync(Payload("approval-approved.json", id));
+
+        Assert.Equal((true, 100.0), ((bool)evaluate["proceed"]!, (double)evaluate["desired_value"]!));
+        Assert.Equal("approved", (string?)approved["status"]);
+        Assert.StartsWith("2 requests already open in us-east-1 (AWS limit)", (string?)approved["detail"], StringComparison.Ordinal); // filed when a Region slot frees
+        var audit = await _backend.Audit.QueryAsync("alb-use1", AuditKind.StatusChange, 5, CancellationToken.None);
+        Assert.Contains(audit, a => a.Message == $"approval {id} for elasticloadbalancing/L-53DA6B97@us-east-1 → 100: Approved by alice: launch week");
+    }
+
+    [Theory]
+    [InlineData("approval-denied.json", "denied", ApprovalStatus.Denied)]
+    [InlineData("approval-timed-out.json", "expired", ApprovalStatus.Expired)]
+    public async Task ApprovalTasks_DeniedOrTimedOut_CloseTheApproval(string payload, string status, ApprovalStatus stored)
+    {
+        var id = await WaitingApprovalAsync();
+
+        var reply = await InvokeAsync(Payload(payload, id));
+
+        Assert.Equal(status, (string?)reply["status"]);
+        Assert.Equal(stored, (await _backend.Requests.FindApprovalAsync(id, CancellationToken.None))!.Status);
+    }
+
+    [Fact]
+    public async Task ApprovalTask_ForADecidedApproval_ChangesNothing()
+    {
+        var id = await WaitingApprovalAsync();
+        await InvokeAsync(Payload("approval-denied.json", id));
+
+        var late = await InvokeAsync(Payload("approval-approved.json", id));
+
+        Assert.Equal(("unchanged", $"approval {id} is already Denied"), ((string?)late["status"], (string?)late["reason"]));
+    }
+
+    [Fact]
+    public async Task RecognisedEventWithoutAHandlerYet_IsAnErrorSayingSo()
+    {
+        var reply = await InvokeAsync(Payload("infrastructure-scaling.json"));
+
+        Assert.Equal(("error", "infrastructure_scaling '" + "d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6' failed: event type infrastructure_scaling is recognised and logged, but its handler is not built yet"),
+            ((string?)reply["status"], (string?)reply["error"]));
+    }
+
+    [Theory]
+    [InlineData("not json", "event (unnamed): the payload is not JSON:")]
+    [InlineData("[1, 2]", "event (unnamed): the payload is a JSON Array, not an object")]
+    [InlineData("""{"id":"e1","source":"aws.events","time":"2026-11-24T15:00:00Z","detail":{}}""", "event 'e1': not an EventBridge event or a state machine task: detail-type is missing")]
+    [InlineData("""{"id":"e2","detail-type":"Scheduled Event","source":"aws.events","detail":{}}""", "event 'e2' (Scheduled Event): time is missing or not an ISO 8601 time")]
+    [InlineData("""{"id":"e3","detail-type":"Object Created","source":"aws.s3","time":"2026-11-24T15:00:00Z","detail":{}}""", "event 'e3' (Object Created): source 'aws.s3' with detail-type 'Object Created' is not a caller this function serves")]
+    [InlineData("""{"id":"e4","detail-type":"Quota Usage Spike","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{"quota":{"service_code":"ec2"},"current_usage":"lots"}}""", "event 'e4' (Quota Usage Spike): detail.quota.quota_code is missing; detail.quota.region is missing; detail.current_usage is missing or not a number")]
+    [InlineData("""{"id":"e5","detail-type":"Quota Panic","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{}}""", "event 'e5' (Quota Panic): detail-type 'Quota Panic' is not a quota event type")]
+    [InlineData("""{"task":"approve_everything","approval_id":"apr-1"}""", "approval task 'approve_everything' for apr-1: task must be one of evaluate, approved, denied, timed_out")]
+    [InlineData("""{"task":"evaluate"}""", "approval task 'evaluate': approval_id is missing")]
+    [InlineData("""{"task":"evaluate","approval_id":"apr-nope"}""", "approval_evaluate 'apr-nope' failed: approval_id 'apr-nope' does not exist")]
+    public async Task MalformedOrUnknown_IsAnErrorNamingTheEventAndField_AndAudited(string payload, string message)
+    {
+        var reply = await InvokeAsync(payload);
+
+        Assert.Equal("error", (string?)reply["status"]);
+        Assert.StartsWith(message, (string?)reply["error"], StringComparison.Ordinal);
+        Assert.Contains(await _backend.Audit.QueryAsync(null, AuditKind.Error, 5, CancellationToken.None), a => a.Action == "invocation_rejected" && a.Message.StartsWith(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Logs_AreJsonLines_AndMetricsPassTheEmfChecker()
+    {
+        await InvokeAsync(Payload("scheduled-event.json"));
+        await InvokeAsync("not json");
+        var lines = _logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var metrics = Path.Combine(_folder, "emf.jsonl");
+        await File.WriteAllLinesAsync(metrics, lines.Where(l => l.Contains("\"_aws\"", StringComparison.Ordinal)));
+
+        Assert.All(lines, l => JsonNode.Parse(l));
+        Assert.Equal(2, File.ReadAllLines(metrics).Length);
+        var checker = Path.Combine(Root(), "..", "shared", "tools");
+        var run = Process.Start(new ProcessStartInfo("python3", $"\"{Path.Combine(checker, "emf_check.py")}\" \"{Path.Combine(checker, "emf.schema.json")}\" \"{metrics}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await run.StandardOutput.ReadToEndAsync() + await run.StandardError.ReadToEndAsync();
+        await run.WaitForExitAsync();
+        Assert.True(run.ExitCode == 0, output);
+    }
+
+    private static string Root()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QuotaAutomation.sln"))) dir = dir.Parent;
+        return dir!.FullName; // tests run inside the repository
+    }
+}
+#pragma warning restore CA1001

@@ -1,0 +1,46 @@
+using QuotaAutomation.Lambda;
+
+namespace QuotaAutomation.Lambda.Tests;
+
+public class LambdaSettingsTests
+{
+    private static readonly Dictionary<string, string> Valid = new()
+    {
+        ["QA_RULES_TABLE"] = "quota-automation-rules",
+        ["QA_USAGE_TABLE"] = "quota-automation-usage",
+        ["QA_AUDIT_TABLE"] = "quota-automation-audit",
+        ["QA_STATE_TABLE"] = "quota-automation-state",
+        ["QA_EVENTS_TABLE"] = "quota-automation-events",
+        ["QA_ALERT_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:quota-alerts",
+        ["QA_APPROVAL_STATE_MACHINE_ARN"] = "arn:aws:states:us-east-1:123456789012:stateMachine:quota-approval",
+        ["QA_TIME_BUDGET_SECONDS"] = "240",
+        ["AWS_REGION"] = "us-east-1",
+    };
+
+    [Fact]
+    public void FromEnvironment_Valid_ReadsEverySetting()
+    {
+        var settings = LambdaSettings.FromEnvironment(Valid.GetValueOrDefault).Value;
+
+        Assert.Equal((TimeSpan.FromSeconds(240), TimeSpan.FromHours(6), "quota-automation-events"), (settings.TimeBudget, settings.AlertCoolDown, settings.Backend.EventsTable));
+    }
+
+    [Fact]
+    public void FromEnvironment_SeveralBad_ListsEveryOne()
+    {
+        var env = new Dictionary<string, string>(Valid)
+        {
+            ["QA_ALERT_TOPIC_ARN"] = "quota-alerts",
+            ["QA_TIME_BUDGET_SECONDS"] = "4 minutes",
+            ["QA_ALERT_COOLDOWN_MINUTES"] = "-1",
+            ["QA_ENDPOINT_URL"] = "localhost:5000",
+        };
+        env.Remove("QA_STATE_TABLE");
+        env.Remove("AWS_REGION");
+
+        Assert.Equal("invalid settings: QA_STATE_TABLE is missing; QA_ALERT_TOPIC_ARN 'quota-alerts' must be an sns ARN (arn:aws:sns:REGION:ACCOUNT:…); "
+            + "QA_TIME_BUDGET_SECONDS '4 minutes' must be a whole number from 10 to 900; QA_ALERT_COOLDOWN_MINUTES '-1' must be a whole number from 0 to 10080; "
+            + "QA_ENDPOINT_URL 'localhost:5000' must be an absolute http or https URL; AWS_REGION is missing (the Lambda runtime sets it)",
+            LambdaSettings.FromEnvironment(env.GetValueOrDefault).Error);
+    }
+}
