@@ -129,6 +129,14 @@ public static class InvocationParser
         }
         foreach (var field in RequiredNumbers(type))
             if (!detail.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Number) problems.Add($"detail.{field} is missing or not a number");
+        foreach (var (field, allowed) in RequiredStrings(type))
+        {
+            var value = Str(detail, field);
+            if (value is null) problems.Add($"detail.{field} is missing");
+            else if (allowed.Length > 0 && !allowed.Contains(value)) problems.Add($"detail.{field} '{value}' must be one of {string.Join(", ", allowed)}");
+        }
+        if (type == "infrastructure_scaling" && detail.TryGetProperty("scaling_factor", out var f) && f.ValueKind == JsonValueKind.Number && f.GetDouble() <= 0)
+            problems.Add("detail.scaling_factor must be > 0");
         return problems.Count > 0
             ? Result.Fail<Invocation>($"{name}: {string.Join("; ", problems)}")
             : Result.Ok<Invocation>(new QuotaEvent(id, type, source, time, quota, detail));
@@ -139,6 +147,14 @@ public static class InvocationParser
         "quota_threshold_exceeded" => ["utilization"],
         "quota_usage_spike" => ["current_usage"],
         "quota_prediction_alert" => ["predicted_utilization", "confidence"],
+        "infrastructure_scaling" => ["scaling_factor"],
+        _ => [],
+    };
+
+    private static IEnumerable<(string Field, string[] Allowed)> RequiredStrings(string type) => type switch
+    {
+        "infrastructure_scaling" => [("service", []), ("region", []), ("direction", ["up", "down"])],
+        "disaster_recovery" => [("action", ["failover", "failback"]), ("source_region", []), ("target_region", [])],
         _ => [],
     };
 

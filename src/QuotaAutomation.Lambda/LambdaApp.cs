@@ -58,16 +58,22 @@ public sealed class LambdaApp(LambdaServices services)
         }
     }
 
-    private async Task<JsonObject> CycleAsync(Invocation invocation, long started, CancellationToken ct)
+    private Task<JsonObject> CycleAsync(Invocation invocation, long started, CancellationToken ct) => CycleAsync(invocation, started, null, ct);
+
+    private async Task<JsonObject> CycleAsync(Invocation invocation, long started, IReadOnlyDictionary<Core.Quotas.QuotaKey, Expectation>? expectations, CancellationToken ct) =>
+        (await CycleWithReportAsync(invocation, started, expectations, ct)).Reply;
+
+    private async Task<(JsonObject Reply, CycleReport Report)> CycleWithReportAsync(Invocation invocation, long started,
+        IReadOnlyDictionary<Core.Quotas.QuotaKey, Expectation>? expectations, CancellationToken ct)
     {
-        var report = await _engine.RunCycleAsync(ct);
+        var report = await _engine.RunCycleAsync(expectations, ct);
         var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         services.Log.Info("cycle finished", ("run_id", report.RunId), ("event_id", invocation.EventId), ("rules", report.Rules.Count),
             ("actions", report.Actions.Count), ("errors", report.Rejected + report.ActionsFailed), ("not_reached", report.NotReached), ("duration_ms", Math.Round(duration)));
         services.Log.Metrics(invocation.Kind,
             ("RulesProcessed", "Count", report.Rules.Count), ("Actions", "Count", report.Actions.Count(a => a.Outcome == ActionOutcome.Done)),
             ("Errors", "Count", report.Rejected + report.ActionsFailed), ("NotReached", "Count", report.NotReached), ("Duration", "Milliseconds", Math.Round(duration)));
-        return new JsonObject
+        return (new JsonObject
         {
             ["status"] = report.NotReached > 0 ? "partial" : "ok",
             ["run_id"] = report.RunId,
@@ -79,7 +85,7 @@ public sealed class LambdaApp(LambdaServices services)
             {
                 ["rule_id"] = r.Decision.RuleId, ["decision"] = r.Decision.Kind, ["reason"] = r.Decision.Reason,
             }).ToArray()),
-        };
+        }, report);
     }
 
     private async Task<JsonObject> ApprovalAsync(ApprovalTask task, CancellationToken ct)
@@ -156,9 +162,80 @@ public sealed class LambdaApp(LambdaServices services)
                 var predicted = await CycleAsync(quotaEvent, started, ct);
                 predicted["reason"] = $"confidence {confidence:0.##}: re-evaluated now";
                 return predicted;
+            case "infrastructure_scaling":
+                return await ScalingAsync(quotaEvent, started, ct);
+            case "disaster_recovery":
+                return await DisasterRecoveryAsync(quotaEvent, started, ct);
+            case "cost_optimization_required":
+                return await CostOptimizationAsync(quotaEvent, started, ct);
             default:
-                throw new NotSupportedException($"event type {quotaEvent.EventType} is recognised and logged, but its handler is not built yet");
+                throw new UnreachableException($"event type {quotaEvent.EventType}"); // the parser admits only the types above
         }
+    }
+
+    private async Task<JsonObject> ScalingAsync(QuotaEvent e, long started, CancellationToken ct)
+    {
+        var service = e.Detail.GetProperty("service").GetString()!; // the parser checked these fields
+        var region = e.Detail.GetProperty("region").GetString()!;
+        var factor = e.Detail.GetProperty("scaling_factor").GetDouble();
+        var governed = await GovernedAsync(ct);
+        if (e.Detail.GetProperty("direction").GetString() == "down")
+        {
+            var quotas = governed.Where(k => k.Region == region && string.Equals(k.ServiceCode, service, StringComparison.OrdinalIgnoreCase)).Select(k => k.ToString()).Order(StringComparer.Ordinal).ToList();
+            var text = $"{service} scaled down ×{factor.ToString("0.##", CultureInfo.InvariantCulture)} in {region}: {(quotas.Count == 0 ? "no governed quota" : string.Join(", ", quotas))} may now be larger than needed. QuotaAutomation never requests a decrease; review and lower them by hand if wanted.";
+            await ReportAsync(e, "scaling_down_recommendation", text, ct);
+            return new JsonObject { ["status"] = "ok", ["recommendation"] = text };
+        }
+        var expectations = EventExpectations.ScaleUp(service, region, factor, governed);
+        var reply = await CycleAsync(e, started, expectations, ct);
+        reply["expected_quotas"] = new JsonArray(expectations.Keys.Select(k => (JsonNode)k.ToString()).ToArray());
+        return reply;
+    }
+
+    private async Task<JsonObject> DisasterRecoveryAsync(QuotaEvent e, long started, CancellationToken ct)
+    {
+        var source = e.Detail.GetProperty("source_region").GetString()!; // the parser checked these fields
+        var target = e.Detail.GetProperty("target_region").GetString()!;
+        if (e.Detail.GetProperty("action").GetString() == "failback")
+        {
+            var text = $"failback from {target} to {source} recorded: the quotas raised in {target} for the failover stay as they are (QuotaAutomation never requests a decrease); review them.";
+            await ReportAsync(e, "failback_recorded", text, ct);
+            return new JsonObject { ["status"] = "ok", ["report"] = text };
+        }
+        var services = e.Detail.TryGetProperty("services", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+            : null;
+        var expectations = EventExpectations.Failover(source, target, services, await GovernedAsync(ct));
+        var reply = await CycleAsync(e, started, expectations, ct);
+        reply["expected_quotas"] = new JsonArray(expectations.Keys.Select(k => (JsonNode)k.ToString()).ToArray());
+        return reply;
+    }
+
+    private async Task<JsonObject> CostOptimizationAsync(QuotaEvent e, long started, CancellationToken ct)
+    {
+        var limit = e.Detail.TryGetProperty("max_utilization_percent", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : 30;
+        var (reply, report) = await CycleWithReportAsync(e, started, null, ct);
+        var over = report.Rules
+            .Where(r => r.UtilizationPercent is { } u && u < limit)
+            .OrderBy(r => r.UtilizationPercent)
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Decision.Quota} at {r.UtilizationPercent:0.#}% of {r.Quota!.Value:0.##} (peak {Math.Max(r.CurrentUsage ?? 0, r.Forecast?.Peak ?? 0):0.##})"))
+            .ToList();
+        var text = over.Count == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"no governed quota is below {limit:0.#}% of its value at its forecast peak")
+            : string.Create(CultureInfo.InvariantCulture, $"{over.Count} quota(s) below {limit:0.#}% at their forecast peak: {string.Join("; ", over)}. Quotas cost nothing unused, but a large unused quota hides runaway usage; consider lowering by hand.");
+        await ReportAsync(e, "cost_optimization_report", text, ct);
+        reply["over_provisioned"] = new JsonArray(over.Select(x => (JsonNode)x).ToArray());
+        return reply;
+    }
+
+    /// <summary>The quotas enabled rules govern (a rule that does not parse governs nothing).</summary>
+    private async Task<IReadOnlyList<Core.Quotas.QuotaKey>> GovernedAsync(CancellationToken ct) =>
+        (await services.Ports.Rules.LoadRulesAsync(ct)).Select(Core.Rules.RuleParser.Parse).Where(r => r.Success && r.Value.Enabled).Select(r => r.Value.Quota).Distinct().ToList();
+
+    private async Task ReportAsync(QuotaEvent e, string action, string text, CancellationToken ct)
+    {
+        await services.Ports.Audit.AppendAsync(new AuditRecord($"{e.EventId}/{action}", e.EventId, services.Time.GetUtcNow(), AuditKind.Decision, "-", e.Quota, action, text), ct);
+        await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[{e.EventType}] {action.Replace('_', ' ')}", text, "-", e.Quota, null), ct);
     }
 
     private async Task<JsonObject> ApiCallAsync(ServiceQuotasApiCall call, CancellationToken ct)

@@ -147,12 +147,45 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RecognisedEventWithoutAHandlerYet_IsAnErrorSayingSo()
+    public async Task ScalingUp_RaisesTheServiceAndBusyDependentQuotas()
     {
         var reply = await InvokeAsync(Payload("infrastructure-scaling.json"));
 
-        Assert.Equal(("error", "infrastructure_scaling '" + "d1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6' failed: event type infrastructure_scaling is recognised and logged, but its handler is not built yet"),
-            ((string?)reply["status"], (string?)reply["error"]));
+        Assert.Equal(["ec2/L-0263D0A3@us-east-1", "ec2/L-1216C47A@us-east-1", "elasticloadbalancing/L-53DA6B97@us-east-1", "vpc/L-F678F1CE@us-east-1"],
+            reply["expected_quotas"]!.AsArray().Select(k => (string)k!).Order(StringComparer.Ordinal));
+        var ec2 = reply["decisions"]!.AsArray().Single(d => (string?)d!["rule_id"] == "ec2-ondemand-use1")!;
+        Assert.Equal("request_increase", (string?)ec2["decision"]);
+        Assert.Contains("(ec2 scaling up ×1.5 in us-east-1: expect ", (string?)ec2["reason"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScalingDown_IsARecommendationNeverARequest()
+    {
+        var reply = await InvokeAsync(Payload("infrastructure-scaling-down.json"));
+
+        Assert.StartsWith("ec2 scaled down ×0.5 in us-east-1: ec2/L-0263D0A3@us-east-1, ec2/L-1216C47A@us-east-1 may now be larger than needed.", (string?)reply["recommendation"], StringComparison.Ordinal);
+        Assert.Empty(await _backend.Account.ListRequestsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Failover_ToARegionWithNoGovernedQuota_RaisesNothing_AndFailbackIsReported()
+    {
+        var failover = await InvokeAsync(Payload("disaster-recovery-failover.json"));
+        var failback = await InvokeAsync(Payload("disaster-recovery-failback.json"));
+
+        Assert.Empty(failover["expected_quotas"]!.AsArray()); // the sample rules are all in us-east-1; the engine test covers a real failover
+        Assert.StartsWith("failback from us-west-2 to us-east-1 recorded", (string?)failback["report"], StringComparison.Ordinal);
+        Assert.Equal("[disaster_recovery] failback recorded", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Subject);
+    }
+
+    [Fact]
+    public async Task CostOptimization_ReportsQuotasFarAboveTheirPeak()
+    {
+        var reply = await InvokeAsync(Payload("cost-optimization.json"));
+
+        var over = reply["over_provisioned"]!.AsArray().Select(x => (string)x!).ToList();
+        Assert.Equal(["lambda/L-B99A9384@us-east-1", "ec2/L-0263D0A3@us-east-1"], over.Select(o => o[..o.IndexOf(' ', StringComparison.Ordinal)]));
+        Assert.Contains("2 quota(s) below 62% at their forecast peak", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -163,6 +196,8 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
     [InlineData("""{"id":"e3","detail-type":"Object Created","source":"aws.s3","time":"2026-11-24T15:00:00Z","detail":{}}""", "event 'e3' (Object Created): source 'aws.s3' with detail-type 'Object Created' is not a caller this function serves")]
     [InlineData("""{"id":"e4","detail-type":"Quota Usage Spike","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{"quota":{"service_code":"ec2"},"current_usage":"lots"}}""", "event 'e4' (Quota Usage Spike): detail.quota.quota_code is missing; detail.quota.region is missing; detail.current_usage is missing or not a number")]
     [InlineData("""{"id":"e5","detail-type":"Quota Panic","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{}}""", "event 'e5' (Quota Panic): detail-type 'Quota Panic' is not a quota event type")]
+    [InlineData("""{"id":"e6","detail-type":"Infrastructure Scaling","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{"service":"ec2","direction":"sideways","scaling_factor":-1}}""", "event 'e6' (Infrastructure Scaling): detail.region is missing; detail.direction 'sideways' must be one of up, down; detail.scaling_factor must be > 0")]
+    [InlineData("""{"id":"e7","detail-type":"Disaster Recovery","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{"action":"panic"}}""", "event 'e7' (Disaster Recovery): detail.action 'panic' must be one of failover, failback; detail.source_region is missing; detail.target_region is missing")]
     [InlineData("""{"task":"approve_everything","approval_id":"apr-1"}""", "approval task 'approve_everything' for apr-1: task must be one of evaluate, approved, denied, timed_out")]
     [InlineData("""{"task":"evaluate"}""", "approval task 'evaluate': approval_id is missing")]
     [InlineData("""{"task":"evaluate","approval_id":"apr-nope"}""", "approval_evaluate 'apr-nope' failed: approval_id 'apr-nope' does not exist")]

@@ -74,9 +74,9 @@ public static class DecisionTable
 
     private static string Describe(QuotaRule rule, QuotaSnapshot s)
     {
-        var forecast = s.Forecast.Peak > s.CurrentUsage
-            ? $", forecast peak {Num(s.Forecast.Peak)} in {rule.ForecastHorizon.TotalHours:0.#}h ({s.Forecast.Forecaster})"
-            : "";
+        var forecast = s.Forecast.Peak <= s.CurrentUsage ? ""
+            : s.Forecast.Forecaster == "event" ? $", expected {Num(s.Forecast.Peak)} ({s.Forecast.Note})"
+            : $", forecast peak {Num(s.Forecast.Peak)} in {rule.ForecastHorizon.TotalHours:0.#}h ({s.Forecast.Forecaster})";
         return $"usage {Num(s.CurrentUsage)}{forecast} of quota {Num(s.Quota.Value)} = {Pct(s.UtilizationPercent)}";
     }
 

@@ -34,7 +34,8 @@ public static class Sizing
         var byMultiple = quota.Value * MultipleFor(severity, rule);
         var byForecast = peakUsage / (rule.Thresholds.Warning / 100);
         var wanted = Math.Max(byMultiple, byForecast);
-        wanted = quota.IsCount ? Math.Ceiling(wanted) : Math.Ceiling(wanted * 100) / 100;
+        // Round off float noise before rounding up: 700 / 0.7 is 1000.0000000000001, which must not become 1001.
+        wanted = quota.IsCount ? Math.Ceiling(Math.Round(wanted, 6)) : Math.Ceiling(Math.Round(wanted * 100, 6)) / 100;
         return Math.Min(wanted, Math.Min(rule.MaxAutoIncrease, ApiMaxQuotaValue));
     }
 }

@@ -20,7 +20,10 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
     /// <summary>A filing reservation older than this with no AWS request behind it is taken as never filed.</summary>
     private static readonly TimeSpan StaleReservation = TimeSpan.FromMinutes(10);
 
-    public async Task<CycleReport> RunCycleAsync(CancellationToken ct)
+    public Task<CycleReport> RunCycleAsync(CancellationToken ct) => RunCycleAsync(null, ct);
+
+    /// <param name="expectations">Usage that events announce for some quotas (scaling, failover): it raises those rules' forecast peaks.</param>
+    public async Task<CycleReport> RunCycleAsync(IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var runId = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMdd'T'HHmmss'Z'}-{options.NewRunNonce()}");
@@ -33,7 +36,7 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         var approvals = await FollowApprovalsAsync(audit, now, changes, ct);
 
         var (rules, results) = await ParseRulesAsync(audit, ct);
-        results.AddRange(await EvaluateAsync(rules, now, audit, ct));
+        results.AddRange(await EvaluateAsync(rules, now, audit, expectations, ct));
 
         var approved = approvals.Where(a => a.Status == ApprovalStatus.Approved).ToList();
         var quotaValues = results.Where(r => r.Quota is not null).GroupBy(r => r.Decision.Quota).ToDictionary(g => g.Key, g => g.First().Quota!.Value);
@@ -91,7 +94,8 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         return (rules, rejected);
     }
 
-    private async Task<IReadOnlyList<RuleResult>> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
+    private async Task<IReadOnlyList<RuleResult>> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit,
+        IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
     {
         var keys = rules.Select(r => r.Quota).Distinct().ToList();
         IReadOnlyDictionary<QuotaKey, QuotaInfo> quotas;
@@ -123,12 +127,26 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             }
             var current = history[^1].Value;
             var forecast = Forecast(rule, history, now);
+            if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
+                forecast = Expect(forecast, expected, current, quota, histories);
             var decision = DecisionTable.Decide(rule, new QuotaSnapshot(quota, current, forecast), now, options.Costs);
             results.Add(new RuleResult(decision, quota, current, forecast));
         }
         return results;
 
         static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
+    }
+
+    /// <summary>An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.</summary>
+    private static Forecast Expect(Forecast forecast, Events.Expectation expected, double current, QuotaInfo quota, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> histories)
+    {
+        var utilization = quota.Value > 0 ? 100 * current / quota.Value : double.PositiveInfinity;
+        if (utilization < expected.MinUtilizationPercent) return forecast;
+        double? other = expected.AddUsageOf is { } key && histories.GetValueOrDefault(key) is [.., var last] ? last.Value : null;
+        var usage = expected.ExpectedUsage(current, other);
+        return usage > forecast.Peak
+            ? new Forecast(usage, forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {usage:0.##}"))
+            : forecast;
     }
 
     private Forecast Forecast(QuotaRule rule, IReadOnlyList<UsageSample> history, DateTimeOffset now)

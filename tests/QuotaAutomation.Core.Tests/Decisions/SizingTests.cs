@@ -18,6 +18,7 @@ public class SizingTests
     [InlineData(256, 230, Severity.Critical, 384)]   // docs/rules.md, sizing table rows 1-3
     [InlineData(256, 300, Severity.Emergency, 512)]
     [InlineData(50, 36, Severity.Warning, 60)]
+    [InlineData(500, 700, Severity.Emergency, 1000)] // 700 / 0.7 = 1000.0000000000001 in floating point: still 1000
     public void DesiredValue_CountQuota_IsTheLargerOfMultipleAndForecastRoundedUp(double quota, double peak, Severity band, double expected)
     {
         var info = new QuotaInfo(Key, "vCPUs", quota, true, "None");
