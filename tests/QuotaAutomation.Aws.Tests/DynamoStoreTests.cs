@@ -108,6 +108,21 @@ public sealed class DynamoStoreTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task AlertState_RecordsSeveritiesAndClearsOnRecovery()
+    {
+        using var backend = await BackendAsync();
+        await backend.State.RecordSentAsync(Key, Severity.Warning, T, CancellationToken.None);
+        await backend.State.RecordSentAsync(Key, Severity.Critical, T.AddMinutes(5), CancellationToken.None);
+
+        var active = await backend.State.ActiveAsync(CancellationToken.None);
+        await backend.State.ClearAsync(Key, CancellationToken.None);
+
+        Assert.Equal(Severity.Critical, Assert.Single(active, a => a.Key == Key).Value); // the worst one sent
+        Assert.Empty(await backend.State.ActiveAsync(CancellationToken.None));
+        Assert.Null(await backend.State.LastSentAsync(Key, Severity.Critical, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Init_IsIdempotent()
     {
         using var backend = await BackendAsync(); // created the tables

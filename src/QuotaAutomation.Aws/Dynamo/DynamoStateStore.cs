@@ -66,8 +66,30 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
     {
         var item = ItemKey($"QUOTA#{QuotaId(quota)}", $"ALERT#{severity}");
         item["last_sent"] = N(Seconds(at));
+        item["state_key"] = S("ALERT"); // on the state index, so a cycle reads every active alert in one query
+        item["updated_at"] = N(Seconds(at));
+        PutKey(item, quota);
         await dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = item }, ct);
     }
+
+    public async Task<IReadOnlyDictionary<QuotaKey, Severity>> ActiveAsync(CancellationToken ct) =>
+        (await QueryAsync("ALERT", null, i => (Key: Key(i), Severity: Enum.Parse<Severity>(Req(i, "sk")["ALERT#".Length..])), ct))
+        .GroupBy(a => a.Key).ToDictionary(g => g.Key, g => g.Max(a => a.Severity));
+
+    public async Task ClearAsync(QuotaKey quota, CancellationToken ct)
+    {
+        foreach (var item in await AlertItemsAsync(quota, ct))
+            await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = table, Key = ItemKey(Req(item, "pk"), Req(item, "sk")) }, ct);
+    }
+
+    private Task<List<Dictionary<string, AttributeValue>>> AlertItemsAsync(QuotaKey quota, CancellationToken ct) =>
+        QueryAllAsync(dynamo, new QueryRequest
+        {
+            TableName = table,
+            KeyConditionExpression = "pk = :pk AND begins_with(sk, :alert)",
+            ExpressionAttributeValues = new() { [":pk"] = S($"QUOTA#{QuotaId(quota)}"), [":alert"] = S("ALERT#") },
+            ConsistentRead = true,
+        }, ct);
 
     private async Task<bool> TryCreateAsync(Dictionary<string, AttributeValue> item, Dictionary<string, AttributeValue> lockItem, CancellationToken ct)
     {

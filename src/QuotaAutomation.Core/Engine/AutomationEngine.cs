@@ -68,6 +68,14 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             if (await ActOnAsync(audit, decision, approved, ct) is { } action) actions.Add(action);
         }
 
+        var calm = results.Where(r => r.BelowWarning && r.Decision is NoAction).GroupBy(r => r.Decision.Quota).Select(g => g.First()).ToList();
+        var alerted = calm.Count > 0 && !ct.IsCancellationRequested ? await ports.Alerts.ActiveAsync(ct) : new Dictionary<QuotaKey, Severity>();
+        foreach (var recovered in calm.Where(r => alerted.ContainsKey(r.Decision.Quota)))
+        {
+            if (ct.IsCancellationRequested) break;
+            actions.Add(await RecoverAsync(audit, recovered, alerted[recovered.Decision.Quota], ct));
+        }
+
         var report = new CycleReport(runId, now, results, actions, changes);
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
             $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None);
@@ -129,8 +137,9 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             var forecast = Forecast(rule, history, now);
             if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
                 forecast = Expect(forecast, expected, current, quota, histories);
-            var decision = DecisionTable.Decide(rule, new QuotaSnapshot(quota, current, forecast), now, options.Costs);
-            results.Add(new RuleResult(decision, quota, current, forecast));
+            var snapshot = new QuotaSnapshot(quota, current, forecast);
+            var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs);
+            results.Add(new RuleResult(decision, quota, current, forecast) { BelowWarning = snapshot.UtilizationPercent < rule.Thresholds.Warning });
         }
         return results;
 
@@ -407,6 +416,19 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             active.Add(approval);
         }
         return active;
+    }
+
+    /// <summary>One "recovered" notice for a quota that was alerted and is now below its warning threshold.</summary>
+    private async Task<ActionResult> RecoverAsync(CycleAudit audit, RuleResult result, Severity worst, CancellationToken ct)
+    {
+        var quota = result.Decision.Quota;
+        var text = string.Create(CultureInfo.InvariantCulture, $"{quota} recovered: utilisation {result.UtilizationPercent:0.#}% is below the warning threshold again (it had reached {worst.ToString().ToLowerInvariant()})");
+        return await ActAsync(audit, result.Decision.RuleId, quota, "notify_recovered", $"send recovery notice: {text}", async c =>
+        {
+            var message = await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[RECOVERED] {quota}", text, result.Decision.RuleId, quota, null), c);
+            await ports.Alerts.ClearAsync(quota, c);
+            return (ActionOutcome.Done, "message " + message);
+        }, ct);
     }
 
     private async Task<bool> InCoolDownAsync(Alert alert, CancellationToken ct) =>

@@ -7,6 +7,9 @@ namespace QuotaAutomation.Core.Engine;
 /// <summary>One rule's result in a cycle: its decision and, where the quota was read, what it was read as.</summary>
 public sealed record RuleResult(QuotaDecision Decision, QuotaInfo? Quota, double? CurrentUsage, Forecast? Forecast)
 {
+    /// <summary>Utilisation is below the rule's warning threshold: any alert on the quota has cleared.</summary>
+    public bool BelowWarning { get; init; }
+
     public double? UtilizationPercent => Quota is { Value: > 0 } q && CurrentUsage is { } u && Forecast is { } f
         ? 100 * Math.Max(u, f.Peak) / q.Value : null;
 }

@@ -24,4 +24,10 @@ public interface IAlertLog
     Task<DateTimeOffset?> LastSentAsync(QuotaKey quota, Severity severity, CancellationToken ct);
 
     Task RecordSentAsync(QuotaKey quota, Severity severity, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Every quota alerted since it last recovered, with the highest severity sent: one read per cycle.</summary>
+    Task<IReadOnlyDictionary<QuotaKey, Severity>> ActiveAsync(CancellationToken ct);
+
+    /// <summary>Forgets a quota's alerts: it has recovered, and its next crossing alerts at once.</summary>
+    Task ClearAsync(QuotaKey quota, CancellationToken ct);
 }

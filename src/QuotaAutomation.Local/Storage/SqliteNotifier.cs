@@ -18,6 +18,13 @@ public sealed class SqliteNotifier(SqliteDatabase db, TimeProvider time) : INoti
             "ON CONFLICT DO UPDATE SET last_sent = excluded.last_sent",
             ct, [.. SqliteDatabase.KeyParameters(quota), ("$severity", severity.ToString()), ("$at", SqliteDatabase.ToUnix(at))]);
 
+    public async Task<IReadOnlyDictionary<QuotaKey, Severity>> ActiveAsync(CancellationToken ct) =>
+        (await db.QueryAsync($"SELECT {SqliteDatabase.KeyColumns}, severity FROM alerts_sent", row => (Key: SqliteDatabase.ReadKey(row), Severity: Enum.Parse<Severity>(row.GetString(4))), ct))
+        .GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Max(r => r.Severity));
+
+    public async Task ClearAsync(QuotaKey quota, CancellationToken ct) =>
+        await db.ExecuteAsync($"DELETE FROM alerts_sent WHERE {SqliteDatabase.KeyMatch}", ct, SqliteDatabase.KeyParameters(quota));
+
     public async Task<string> PublishAsync(Notification notification, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(notification);

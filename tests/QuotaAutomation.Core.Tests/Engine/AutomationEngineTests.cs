@@ -280,4 +280,22 @@ public class AutomationEngineTests
         Assert.Equal(2, f.Stores.Audit.Count(a => a.Action == "not_reached"));
         Assert.EndsWith("2 actions (0 failed, 2 not reached)", f.Stores.Audit[^1].Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunCycle_AlertedQuotaFallsBelowWarning_SendsOneRecoveryNotice_AndTheNextCrossingAlertsAtOnce()
+    {
+        var f = new EngineFixture();
+        var key = f.Account.Add("vpc", "L-F678F1CE", 100, _ => 90).Key;
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "alert_only"));
+
+        await f.CycleAsync();
+        f.Account.Quotas[key] = f.Account.Quotas[key] with { Value = 200 }; // raised elsewhere: 45 %
+        await f.CycleAsync();
+        await f.CycleAsync();
+        f.Account.Quotas[key] = f.Account.Quotas[key] with { Value = 120 }; // 75 %: a new crossing
+        await f.CycleAsync();
+
+        Assert.Equal(["[CRITICAL] vpc/L-F678F1CE@us-east-1", "[RECOVERED] vpc/L-F678F1CE@us-east-1", "[WARNING] vpc/L-F678F1CE@us-east-1"], f.Stores.Sent.Select(n => n.Subject));
+        Assert.Equal("vpc/L-F678F1CE@us-east-1 recovered: utilisation 45% is below the warning threshold again (it had reached critical)", f.Stores.Sent[1].Message);
+    }
 }

@@ -131,6 +131,17 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyDictionary<QuotaKey, Severity>> ActiveAsync(CancellationToken ct)
+    {
+        lock (_lock) return Task.FromResult<IReadOnlyDictionary<QuotaKey, Severity>>(_alerts.Keys.GroupBy(k => k.Item1).ToDictionary(g => g.Key, g => g.Max(k => k.Item2)));
+    }
+
+    public Task ClearAsync(QuotaKey quota, CancellationToken ct)
+    {
+        lock (_lock) foreach (var key in _alerts.Keys.Where(k => k.Item1 == quota).ToList()) _alerts.Remove(key);
+        return Task.CompletedTask;
+    }
+
     public Task AppendAsync(AuditRecord record, CancellationToken ct)
     {
         lock (_lock)
