@@ -36,7 +36,7 @@ public sealed class AwsBackend : IDisposable
         Events = new DynamoEventLog(Dynamo, options.EventsTable, options.EventRetention);
         var quotas = new AwsQuotaSource(_clients);
         Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
-            new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit);
+            new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit, new EventBridgePublisher(_clients, options));
     }
 
     public AwsBackendOptions Options { get; }

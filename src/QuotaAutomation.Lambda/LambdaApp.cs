@@ -139,6 +139,8 @@ public sealed class LambdaApp(LambdaServices services)
         var detail = quotaEvent.Detail.GetRawText();
         if (!await services.Events.TryAppendAsync(new QuotaEventRecord(quotaEvent.EventId, quotaEvent.EventType, quotaEvent.Source, quotaEvent.Time, quotaEvent.Quota, detail), ct))
             return new JsonObject { ["status"] = "duplicate", ["event_id"] = quotaEvent.EventId }; // EventBridge delivers at least once
+        if (quotaEvent.Detail.TryGetProperty("origin", out var origin) && origin.ValueKind == JsonValueKind.String && origin.GetString() == "cycle")
+            return new JsonObject { ["status"] = "ok", ["reason"] = "published by a cycle, which already acted: logged only" };
         switch (quotaEvent.EventType)
         {
             case "quota_threshold_exceeded":

@@ -53,6 +53,7 @@ public sealed record LambdaSettings(
             AlertTopicArn = Arn("QA_ALERT_TOPIC_ARN", "sns", required: true),
             ApprovalTopicArn = Arn("QA_APPROVAL_TOPIC_ARN", "sns", required: false),
             MemberRoleName = variable("QA_MEMBER_ROLE_NAME") is { Length: > 0 } role ? role : new AwsBackendOptions().MemberRoleName,
+            EventBusName = variable("QA_EVENT_BUS_NAME") is { Length: > 0 } bus ? bus.Trim() : null,
         };
         var machine = Arn("QA_APPROVAL_STATE_MACHINE_ARN", "states", required: false);
         var budget = Whole("QA_TIME_BUDGET_SECONDS", 10, 900, null);

@@ -25,7 +25,7 @@ public sealed class EmbeddedBackend
         Audit = new SqliteAuditLog(db);
         Notifier = new SqliteNotifier(db, clock);
         Events = new SqliteEventLog(db);
-        Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Notifier, Audit);
+        Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Notifier, Audit, Events);
     }
 
     public SqliteDatabase Database { get; }

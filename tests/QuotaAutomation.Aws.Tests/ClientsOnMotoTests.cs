@@ -63,6 +63,26 @@ public sealed class ClientsOnMotoTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task EventBridgePublisher_PutsTheCyclesEventsOnTheQuotaBus()
+    {
+        await moto.ResetAsync();
+        using (var events = new AwsTransport(moto.Options(), "events", "events"))
+            (await events.JsonAsync("1.1", "AWSEvents", "CreateEventBus", new { Name = "quota-events" }, AwsJson.Pascal, CancellationToken.None)).Dispose();
+        using var clients = new AwsClients(moto.Options(), new AwsBackendOptions());
+        var publisher = new EventBridgePublisher(clients, new AwsBackendOptions { EventBusName = "quota-events" });
+        var records = Enumerable.Range(0, 12).Select(i => new Core.Ports.QuotaEventRecord($"run-{i}", "quota_threshold_exceeded", "quota-automation",
+            new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero), new QuotaKey("ec2", "L-1216C47A", "us-east-1"), """{"origin":"cycle"}""")).ToList();
+
+        await publisher.PublishAsync(records, CancellationToken.None); // 12 events: two PutEvents calls; throws if any entry fails
+
+        // moto refuses the whole call for an unknown bus (ResourceNotFoundException); AWS may report it per entry
+        // instead (FailedEntryCount, tested in EventBridgePublisherTests). Either way the publisher reports it.
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() =>
+            new EventBridgePublisher(clients, new AwsBackendOptions { EventBusName = "no-such-bus" }).PublishAsync(records.Take(1).ToList(), CancellationToken.None));
+        Assert.Equal("ResourceNotFoundException", error.ErrorCode);
+    }
+
+    [Fact]
     public async Task MemberAccount_IsReachedThroughStsAssumeRole()
     {
         await moto.ResetAsync();

@@ -78,6 +78,26 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventPublishedByACycle_IsOnlyLogged()
+    {
+        var payload = Payload("quota-threshold-exceeded.json").Replace("\"quota_value\": 50", "\"quota_value\": 50, \"origin\": \"cycle\"", StringComparison.Ordinal);
+
+        var reply = await InvokeAsync(payload);
+
+        Assert.Equal(("ok", "published by a cycle, which already acted: logged only"), ((string?)reply["status"], (string?)reply["reason"]));
+    }
+
+    [Fact]
+    public async Task ScheduledCycle_PublishesWhatItToldPeople_IntoTheEventsTable()
+    {
+        await InvokeAsync(Payload("scheduled-event.json"));
+
+        var events = await _backend.Events.RecentAsync(20, CancellationToken.None);
+        Assert.Contains(events, e => e.EventType == "quota_threshold_exceeded" && e.DetailJson.Contains("\"rule_id\":\"vpcs-use1\"", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.EventType == "quota_threshold_exceeded" && e.DetailJson.Contains("\"action\":\"request_increase\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UsageSpike_ThreeTimesTheMedian_IsHigh_AlertsAndReevaluates()
     {
         await InvokeAsync(Payload("scheduled-event.json")); // reads 14 days of history

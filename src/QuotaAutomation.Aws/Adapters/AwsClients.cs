@@ -22,6 +22,8 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public StepFunctionsClient StepFunctions() => Get(null, o => new StepFunctionsClient(o));
 
+    public EventBridgeClient EventBridge() => Get(null, o => new EventBridgeClient(o));
+
     public SnsClient Sns() => Get(null, o => new SnsClient(o));
 
     /// <summary>The Support client for a quota's account (Support answers in us-east-1 whatever the quota's Region).</summary>
@@ -59,6 +61,9 @@ public sealed record AwsBackendOptions
 
     /// <summary>How long quota events are kept (DynamoDB TTL).</summary>
     public TimeSpan EventRetention { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>The bus the engine publishes its quota events to; null publishes none.</summary>
+    public string? EventBusName { get; init; }
 
     /// <summary>SNS topic for alerts; null keeps alerts in the audit trail only.</summary>
     public string? AlertTopicArn { get; init; }

@@ -76,7 +76,8 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             actions.Add(await RecoverAsync(audit, recovered, alerted[recovered.Decision.Quota], ct));
         }
 
-        var report = new CycleReport(runId, now, results, actions, changes);
+        var published = await PublishEventsAsync(audit, runId, now, results, actions, ct);
+        var report = new CycleReport(runId, now, results, actions, changes) { Published = published };
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
             $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None);
         return report;
@@ -139,11 +140,25 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
                 forecast = Expect(forecast, expected, current, quota, histories);
             var snapshot = new QuotaSnapshot(quota, current, forecast);
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs);
-            results.Add(new RuleResult(decision, quota, current, forecast) { BelowWarning = snapshot.UtilizationPercent < rule.Thresholds.Warning });
+            results.Add(new RuleResult(decision, quota, current, forecast)
+            {
+                BelowWarning = snapshot.UtilizationPercent < rule.Thresholds.Warning,
+                NewSpike = NewSpike(history, now),
+            });
         }
         return results;
 
         static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
+    }
+
+    /// <summary>A spike seen for the first time: the newest sample is ≥ 2× the 24 h median and the one before was not.</summary>
+    private static Events.SpikeAssessment? NewSpike(IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    {
+        if (history.Count < 3) return null;
+        var earlier = history.Take(history.Count - 1).ToList();
+        var spike = Events.SpikeClassifier.Classify(history[^1].Value, earlier, now);
+        var before = Events.SpikeClassifier.Classify(earlier[^1].Value, earlier.Take(earlier.Count - 1).ToList(), earlier[^1].Timestamp);
+        return spike.Level >= Events.SpikeLevel.Medium && before.Level == Events.SpikeLevel.Low ? spike : null;
     }
 
     /// <summary>An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.</summary>
@@ -416,6 +431,63 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             active.Add(approval);
         }
         return active;
+    }
+
+    /// <summary>
+    /// Publishes what this cycle told people (an alert sent, an increase filed) as threshold events, and new spikes.
+    /// They carry <c>origin: cycle</c>: the cycle already acted, and the handler only logs them. A failure is audited.
+    /// </summary>
+    private async Task<IReadOnlyList<QuotaEventRecord>> PublishEventsAsync(CycleAudit audit, string runId, DateTimeOffset now,
+        IReadOnlyList<RuleResult> results, IReadOnlyList<ActionResult> actions, CancellationToken ct)
+    {
+        var events = new List<QuotaEventRecord>();
+        foreach (var result in results)
+        {
+            var told = actions.FirstOrDefault(a => a.RuleId == result.Decision.RuleId && a.Outcome == ActionOutcome.Done && a.Action is "notify" or "request_increase");
+            var severity = result.Decision switch { Alert a => a.Severity, RequestIncrease r => r.Severity, _ => (Severity?)null };
+            if (told is not null && severity is { } band && result.Quota is { } quota)
+                events.Add(Event(runId, events.Count, "quota_threshold_exceeded", now, quota.Key, new Dictionary<string, object?>
+                {
+                    ["utilization"] = Math.Round(result.UtilizationPercent ?? 0, 2),
+                    ["band"] = band.ToString().ToLowerInvariant(),
+                    ["current_usage"] = result.CurrentUsage,
+                    ["quota_value"] = quota.Value,
+                    ["action"] = result.Decision.Kind,
+                    ["rule_id"] = result.Decision.RuleId,
+                }));
+            if (result.NewSpike is { } spike && result.Quota is { } spiking)
+                events.Add(Event(runId, events.Count, "quota_usage_spike", now, spiking.Key, new Dictionary<string, object?>
+                {
+                    ["current_usage"] = result.CurrentUsage,
+                    ["baseline"] = Math.Round(spike.Baseline, 2),
+                    ["ratio"] = Math.Round(spike.Ratio, 2),
+                    ["level"] = spike.Level.ToString().ToLowerInvariant(),
+                    ["rule_id"] = result.Decision.RuleId,
+                }));
+        }
+        events = events.DistinctBy(e => (e.EventType, e.Quota)).ToList();
+        if (events.Count == 0) return events;
+        try
+        {
+            await ports.Published.PublishAsync(events, ct);
+            return events;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await audit.WriteAsync(AuditKind.Error, "-", null, "publish_events", $"could not publish {events.Count} quota event(s): {e.Message}", CancellationToken.None);
+            return [];
+        }
+    }
+
+    private static QuotaEventRecord Event(string runId, int index, string type, DateTimeOffset now, QuotaKey quota, Dictionary<string, object?> detail)
+    {
+        detail["quota"] = new Dictionary<string, string?>
+        {
+            ["service_code"] = quota.ServiceCode, ["quota_code"] = quota.QuotaCode, ["region"] = quota.Region, ["account_id"] = quota.AccountId,
+        };
+        detail["origin"] = "cycle";
+        return new QuotaEventRecord(string.Create(CultureInfo.InvariantCulture, $"{runId}-{index}"), type, "quota-automation", now, quota,
+            System.Text.Json.JsonSerializer.Serialize(detail));
     }
 
     /// <summary>One "recovered" notice for a quota that was alerted and is now below its warning threshold.</summary>

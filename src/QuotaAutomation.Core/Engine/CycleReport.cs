@@ -10,6 +10,9 @@ public sealed record RuleResult(QuotaDecision Decision, QuotaInfo? Quota, double
     /// <summary>Utilisation is below the rule's warning threshold: any alert on the quota has cleared.</summary>
     public bool BelowWarning { get; init; }
 
+    /// <summary>Set when this cycle's usage newly jumped to at least twice the 24 h median.</summary>
+    public Events.SpikeAssessment? NewSpike { get; init; }
+
     public double? UtilizationPercent => Quota is { Value: > 0 } q && CurrentUsage is { } u && Forecast is { } f
         ? 100 * Math.Max(u, f.Peak) / q.Value : null;
 }
@@ -33,6 +36,9 @@ public sealed record CycleReport(
     IReadOnlyList<ActionResult> Actions,
     IReadOnlyList<string> StatusChanges)
 {
+    /// <summary>The quota events this cycle published (threshold crossings told to people, new spikes).</summary>
+    public IReadOnlyList<Ports.QuotaEventRecord> Published { get; init; } = [];
+
     public int Rejected => Rules.Count(r => r.Decision is Failed);
 
     public int ActionsFailed => Actions.Count(a => a.Outcome == ActionOutcome.Failed);

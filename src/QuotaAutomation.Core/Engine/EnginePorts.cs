@@ -13,4 +13,5 @@ public sealed record EnginePorts(
     IApprovalStore Approvals,
     INotifier Notifier,
     IAlertLog Alerts,
-    IAuditLog Audit);
+    IAuditLog Audit,
+    IEventPublisher Published);

@@ -14,3 +14,9 @@ public interface IEventLog
     /// <returns>False when the event id was already logged (EventBridge delivers at least once).</returns>
     Task<bool> TryAppendAsync(QuotaEventRecord record, CancellationToken ct);
 }
+
+/// <summary>Publishes the quota events a cycle produces (EventBridge on AWS; the events table when embedded).</summary>
+public interface IEventPublisher
+{
+    Task PublishAsync(IReadOnlyList<QuotaEventRecord> events, CancellationToken ct);
+}

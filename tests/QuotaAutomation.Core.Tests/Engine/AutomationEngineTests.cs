@@ -298,4 +298,34 @@ public class AutomationEngineTests
         Assert.Equal(["[CRITICAL] vpc/L-F678F1CE@us-east-1", "[RECOVERED] vpc/L-F678F1CE@us-east-1", "[WARNING] vpc/L-F678F1CE@us-east-1"], f.Stores.Sent.Select(n => n.Subject));
         Assert.Equal("vpc/L-F678F1CE@us-east-1 recovered: utilisation 45% is below the warning threshold again (it had reached critical)", f.Stores.Sent[1].Message);
     }
+
+    [Fact]
+    public async Task RunCycle_WhatPeopleAreTold_IsPublishedAsThresholdEvents_OncePerCoolDown()
+    {
+        var f = WithQuota(100, 90, "alert_only");
+
+        var first = await f.CycleAsync();
+        var second = await f.CycleAsync();
+
+        var published = Assert.Single(f.Stores.Published);
+        Assert.Equal(("quota_threshold_exceeded", "quota-automation", "ec2/L-1216C47A@us-east-1"), (published.EventType, published.Source, published.Quota!.ToString()));
+        Assert.Contains("\"band\":\"critical\"", published.DetailJson, StringComparison.Ordinal);
+        Assert.Contains("\"origin\":\"cycle\"", published.DetailJson, StringComparison.Ordinal);
+        Assert.Equal((1, 0), (first.Published.Count, second.Published.Count));
+    }
+
+    [Fact]
+    public async Task RunCycle_UsageJumpsToTripleTheMedian_PublishesOneSpikeEvent()
+    {
+        var f = new EngineFixture();
+        var jumpAt = EngineFixture.Start.AddMinutes(10);
+        f.Account.Add("lambda", "L-B99A9384", 1000, t => t >= jumpAt ? 450 : 150);
+        f.Stores.Rules.Add(Item("lambda", "lambda", "L-B99A9384", "monitor_only"));
+
+        for (var i = 0; i < 5; i++) await f.CycleAsync();
+
+        var spike = Assert.Single(f.Stores.Published, e => e.EventType == "quota_usage_spike");
+        Assert.Contains("\"level\":\"high\"", spike.DetailJson, StringComparison.Ordinal);
+        Assert.Contains("\"ratio\":3", spike.DetailJson, StringComparison.Ordinal);
+    }
 }

@@ -15,7 +15,7 @@ internal sealed class EngineFixture
         Account = new FakeAccount(Time);
         Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}" };
         Engine = new AutomationEngine(
-            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores),
+            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores),
             new TrendForecaster(), Time, Options);
     }
 

@@ -8,7 +8,7 @@ using QuotaAutomation.Core.Rules;
 namespace QuotaAutomation.Core.Tests.Fakes;
 
 /// <summary>Every store port in memory, with the same conditional-write rules as the real stores.</summary>
-internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore, IApprovalStore, INotifier, IAlertLog, IAuditLog
+internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore, IApprovalStore, INotifier, IAlertLog, IAuditLog, IEventPublisher
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<QuotaKey, SortedDictionary<DateTimeOffset, double>> _history = [];
@@ -23,6 +23,14 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
     public List<Notification> Sent { get; } = [];
 
     public List<AuditRecord> Audit { get; } = [];
+
+    public List<QuotaEventRecord> Published { get; } = [];
+
+    public Task PublishAsync(IReadOnlyList<QuotaEventRecord> events, CancellationToken ct)
+    {
+        lock (_lock) Published.AddRange(events);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Set to make the next audit writes fail (e.g. to test "no intent, no action").</summary>
     public Func<AuditRecord, bool>? FailAuditWhen { get; set; }
