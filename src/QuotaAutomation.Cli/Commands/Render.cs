@@ -29,6 +29,14 @@ internal static class Render
         _ => "grey",
     };
 
+    /// <summary>One cycle as people read it: every rule's decision, then what changed and what was done.</summary>
+    public static void Cycle(IAnsiConsole console, CycleReport report)
+    {
+        console.Write(DecisionTable(report));
+        if (report.StatusChanges.Count > 0) console.Write(new Rows(report.StatusChanges.Select(c => new Markup($"[green]•[/] {Markup.Escape(c)}"))));
+        if (report.Actions.Count > 0) console.Write(ActionTable(report.Actions));
+    }
+
     public static Table DecisionTable(CycleReport report)
     {
         var table = new Table().Border(TableBorder.Rounded)

@@ -41,10 +41,7 @@ internal static class RunCommand
             var engine = app.Engine(parse, backend.Ports, backend.Clock);
             if (count == 1)
             {
-                var report = await RunOneAsync(backend, engine, ct);
-                app.Console.Write(Render.DecisionTable(report));
-                if (report.StatusChanges.Count > 0) app.Console.Write(new Rows(report.StatusChanges.Select(c => new Markup($"[green]•[/] {Markup.Escape(c)}"))));
-                if (report.Actions.Count > 0) app.Console.Write(Render.ActionTable(report.Actions));
+                Render.Cycle(app.Console, await RunOneAsync(backend, engine, ct));
                 return ExitCodes.Ok;
             }
 
@@ -73,10 +70,7 @@ internal static class RunCommand
         var engine = app.Engine(parse, aws.Ports, app.RealTime);
         for (var i = 0; i < count; i++)
         {
-            var report = await engine.RunCycleAsync(ct);
-            app.Console.Write(Render.DecisionTable(report));
-            if (report.StatusChanges.Count > 0) app.Console.Write(new Rows(report.StatusChanges.Select(c => new Markup($"[green]•[/] {Markup.Escape(c)}"))));
-            if (report.Actions.Count > 0) app.Console.Write(Render.ActionTable(report.Actions));
+            Render.Cycle(app.Console, await engine.RunCycleAsync(ct));
         }
         return ExitCodes.Ok;
     }
