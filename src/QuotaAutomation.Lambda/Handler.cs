@@ -61,6 +61,10 @@ public sealed class Handler
         var ports = settings.ApprovalStateMachineArn is { } machine
             ? backend.Ports with { Approvals = new StepFunctionsApprovals(backend.State, backend.StepFunctions, machine, engineOptions.ApprovalTimeout) }
             : backend.Ports;
-        return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log));
+        ApprovalDecider decide = (_, token, approve, decision, ct) => approve
+            ? backend.StepFunctions.SendTaskSuccessAsync(new(token, decision), ct)
+            : backend.StepFunctions.SendTaskFailureAsync(new(token, "Denied", decision), ct);
+        return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,
+            settings.ApprovalStateMachineArn is null ? null : decide));
     }
 }

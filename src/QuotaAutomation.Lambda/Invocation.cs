@@ -72,6 +72,7 @@ public static class InvocationParser
         if (root.ValueKind != JsonValueKind.Object) return Result.Fail<Invocation>($"event (unnamed): the payload is a JSON {root.ValueKind}, not an object");
 
         if (Str(root, "task") is { } task) return ParseTask(root, task);
+        if (HttpRequest.TryParse(root) is { } http) return Result.Ok<Invocation>(http);
 
         var id = Str(root, "id");
         var detailType = Str(root, "detail-type");

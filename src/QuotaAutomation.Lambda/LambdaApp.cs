@@ -17,7 +17,8 @@ public sealed record LambdaServices(
     TimeProvider Time,
     EngineOptions EngineOptions,
     TimeSpan TimeBudget,
-    LambdaLog Log);
+    LambdaLog Log,
+    ApprovalDecider? Decide = null);
 
 /// <summary>
 /// One invocation, whoever the caller: recognise it, do its work within the time budget, and answer with JSON. Nothing
@@ -47,9 +48,10 @@ public sealed class LambdaApp(LambdaServices services)
                 ApprovalTask task => await ApprovalAsync(task, budget.Token),
                 QuotaEvent quotaEvent => await QuotaEventAsync(quotaEvent, started, budget.Token),
                 ServiceQuotasApiCall call => await ApiCallAsync(call, budget.Token),
+                HttpRequest http => await ApprovalPage.HandleAsync(http, services.FindApproval, services.Decide, budget.Token),
                 _ => throw new UnreachableException(invocation.GetType().Name),
             };
-            reply["kind"] = invocation.Kind;
+            if (invocation is not HttpRequest) reply["kind"] = invocation.Kind; // a Function URL reply is the HTTP response itself
             return reply;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

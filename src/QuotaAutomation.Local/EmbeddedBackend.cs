@@ -1,5 +1,7 @@
 using System.Globalization;
+using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Local.Simulation;
 using QuotaAutomation.Local.Storage;
 
@@ -85,6 +87,20 @@ public sealed class EmbeddedBackend
                 await backend.Rules.UpsertAsync(SampleRules.Items.Select(i => ((string)i["rule_id"]!, i)), ct); // every sample has a rule_id
         }
         return backend;
+    }
+
+    /// <summary>A person's decision on a waiting approval, recorded with who made it (the next cycle files an approved one).</summary>
+    public async Task<ApprovalRequest> DecideApprovalAsync(ApprovalRequest approval, bool approve, string decidedBy, string? comment, string via, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        var now = Clock.GetUtcNow();
+        var decided = approval with { Status = approve ? ApprovalStatus.Approved : ApprovalStatus.Denied, DecidedAt = now, DecidedBy = decidedBy, Comment = comment };
+        await Requests.UpdateAsync(decided, ct);
+        var runId = string.Create(CultureInfo.InvariantCulture, $"{via}-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..40];
+        await Audit.AppendAsync(new AuditRecord($"{runId}/00001", runId, now, AuditKind.StatusChange, approval.RuleId, approval.Quota,
+            approve ? "approval_granted" : "approval_denied",
+            string.Create(CultureInfo.InvariantCulture, $"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue:#,0.##} {(approve ? "granted" : "denied")} by {decidedBy} via {via}{(comment is { } c ? $": {c}" : "")}")), ct);
+        return decided;
     }
 
     /// <summary>Moves the virtual clock and remembers it in the file.</summary>

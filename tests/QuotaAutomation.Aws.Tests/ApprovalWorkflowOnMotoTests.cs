@@ -44,7 +44,8 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
         await sns.QueryAsync("2010-03-31", "Subscribe", [new("TopicArn", topic), new("Protocol", "sqs"), new("Endpoint", $"arn:aws:sqs:us-east-1:{Account}:approvers")], CancellationToken.None);
 
         var definition = File.ReadAllText(Path.Combine(MotoServer.RepositoryRoot(), "terraform", "approval.asl.json"))
-            .Replace("${function_arn}", FunctionArn, StringComparison.Ordinal).Replace("${approval_topic_arn}", topic, StringComparison.Ordinal);
+            .Replace("${function_arn}", FunctionArn, StringComparison.Ordinal).Replace("${approval_topic_arn}", topic, StringComparison.Ordinal)
+            .Replace("${approval_url}", "https://approve.example/", StringComparison.Ordinal);
         var states = new StepFunctionsClient(moto.Options());
         using var machine = await new AwsTransport(moto.Options(), "states", "states").JsonAsync("1.0", "AWSStepFunctions", "CreateStateMachine",
             new { name = "approval", definition, roleArn = $"arn:aws:iam::{Account}:role/approval" }, AwsJson.Camel, CancellationToken.None);
@@ -95,6 +96,7 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
 
         Assert.StartsWith("Approval apr-ec2-vcpu-2611241200 for ec2/L-1216C47A@us-east-1: 256 to 384 (est. USD 9216 a month). still 89.8%", ask, StringComparison.Ordinal);
         Assert.Contains($"quota-automation --backend aws approve apr-ec2-vcpu-2611241200 --token {token}", ask, StringComparison.Ordinal);
+        Assert.EndsWith($"Or open: https://approve.example/approvals/apr-ec2-vcpu-2611241200?token={token}", ask, StringComparison.Ordinal);
         Assert.Equal(("SUCCEEDED", "alice", "approved"), (done.Status, (string?)output["decision"]!["decided_by"], (string?)output["result"]!["status"]));
         Assert.Equal("Approval apr-ec2-vcpu-2611241200 for ec2/L-1216C47A@us-east-1 was approved: approved", await NextMessageAsync(flow));
     }

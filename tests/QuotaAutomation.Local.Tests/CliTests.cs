@@ -171,7 +171,7 @@ public sealed class CliTests : IAsyncLifetime
         var (_, audit) = await RunAsync("audit", "--rule", "alb-use1");
 
         Assert.Equal((ExitCodes.Error, ExitCodes.Ok, ExitCodes.Invalid), (unknown.Exit, denied.Exit, again.Exit));
-        Assert.Contains("denied by bob: not this quarter", audit, StringComparison.Ordinal);
+        Assert.Contains("denied by bob via cli: not this quarter", audit, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Ports;
 using Spectre.Console;
 
@@ -34,20 +33,8 @@ internal static class ApprovalCommands
                 return ExitCodes.Invalid;
             }
 
-            var now = backend.Clock.GetUtcNow();
             var who = parse.GetValue(by)!; // has a default
-            var decided = approval with
-            {
-                Status = approve ? ApprovalStatus.Approved : ApprovalStatus.Denied,
-                DecidedAt = now,
-                DecidedBy = who,
-                Comment = parse.GetValue(comment),
-            };
-            await backend.Requests.UpdateAsync(decided, ct);
-            var runId = $"cli-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..32];
-            await backend.Audit.AppendAsync(new AuditRecord($"{runId}/00001", runId, now, AuditKind.StatusChange, approval.RuleId, approval.Quota,
-                approve ? "approval_granted" : "approval_denied",
-                $"approval {approval.Id} for {approval.Quota} → {Render.Num(approval.DesiredValue)} {(approve ? "granted" : "denied")} by {who}{(decided.Comment is { } c ? $": {c}" : "")}"), ct);
+            await backend.DecideApprovalAsync(approval, approve, who, parse.GetValue(comment), "cli", ct);
             app.Console.MarkupLine(approve
                 ? $"[green]approved[/] {Markup.Escape(approval.Id)}: {Markup.Escape(approval.Quota.ToString())} → {Render.Num(approval.DesiredValue)}; the next cycle files it"
                 : $"[yellow]denied[/] {Markup.Escape(approval.Id)}: nothing will be filed");
