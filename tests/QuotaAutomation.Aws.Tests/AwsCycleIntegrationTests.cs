@@ -170,7 +170,7 @@ public sealed class AwsCycleCallCountTests(MotoServer moto)
         Assert.Equal([
             "DynamoDB_20120810.BatchWriteItem=1", // the new usage sample
             "DynamoDB_20120810.PutItem=3",       // audit: cycle start, the decision, cycle end
-            "DynamoDB_20120810.Query=7",         // 5 fixed: open requests, active approvals, denied requests and approvals, active alerts; 2 per quota: latest sample, history window
+            "DynamoDB_20120810.Query=6",         // 5 fixed: open requests, active approvals, denied requests and approvals, active alerts; 1 per quota: its history window
             "DynamoDB_20120810.Scan=1",          // rules
             "GraniteServiceVersion20100801.GetMetricData=1",
             "ServiceQuotasV20190624.ListServiceQuotas=1"], calls);

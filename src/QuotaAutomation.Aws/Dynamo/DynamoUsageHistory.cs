@@ -11,26 +11,6 @@ public sealed class DynamoUsageHistory(IAmazonDynamoDB dynamo, string table, Tim
 {
     private const int BatchSize = 25; // BatchWriteItem's limit
 
-    public async Task<IReadOnlyDictionary<QuotaKey, DateTimeOffset>> LatestAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var latest = new Dictionary<QuotaKey, DateTimeOffset>();
-        foreach (var key in keys)
-        {
-            var page = await dynamo.QueryAsync(new QueryRequest
-            {
-                TableName = table,
-                KeyConditionExpression = "quota = :q",
-                ExpressionAttributeValues = new() { [":q"] = DynamoItems.S(DynamoItems.QuotaId(key)) },
-                ScanIndexForward = false,
-                Limit = 1,
-                ProjectionExpression = "ts",
-            }, ct);
-            if (page.Items is [var newest, ..]) latest[key] = DynamoItems.Time(newest, "ts");
-        }
-        return latest;
-    }
-
     public async Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(samples);

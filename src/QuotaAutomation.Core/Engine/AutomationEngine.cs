@@ -185,22 +185,30 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         }
     }
 
-    /// <summary>Reads new usage for every quota in one call, appends it to the history, and returns each quota's window.</summary>
+    /// <summary>
+    /// Reads each quota's stored window once, asks the usage source (one call) only for what came after its newest
+    /// sample, appends that, and returns the window with the new samples.
+    /// </summary>
     private async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> CollectUsageAsync(
         IReadOnlyList<QuotaInfo> quotas, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
     {
         var windowStart = now - options.HistoryWindow;
-        var latest = await ports.History.LatestAsync(quotas.Select(q => q.Key).ToList(), ct);
+        var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        foreach (var quota in quotas)
+            histories[quota.Key] = await ports.History.ReadAsync(quota.Key, windowStart, now, ct);
         var queries = quotas
-            .Select(q => new UsageQuery(q, latest.TryGetValue(q.Key, out var last) && last > windowStart ? last : windowStart))
+            .Select(q => new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart))
             .ToList();
         try
         {
             var fresh = await ports.Usage.GetUsageAsync(queries, now, ct);
             foreach (var query in queries)
             {
-                if (fresh.TryGetValue(query.Quota.Key, out var samples) && samples.Count > 0)
-                    await ports.History.AppendAsync(query.Quota.Key, samples.Where(s => s.Timestamp > query.From && s.Timestamp <= now).ToList(), ct);
+                if (!fresh.TryGetValue(query.Quota.Key, out var samples)) continue;
+                var added = samples.Where(s => s.Timestamp > query.From && s.Timestamp <= now).ToList();
+                if (added.Count == 0) continue;
+                await ports.History.AppendAsync(query.Quota.Key, added, ct);
+                histories[query.Quota.Key] = [.. histories[query.Quota.Key], .. added];
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -208,10 +216,6 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             // Stored history still serves this cycle; the next one reads what this one missed.
             await audit.WriteAsync(AuditKind.Error, "-", null, "collect_usage", $"could not read usage, deciding on stored history: {e.Message}", ct);
         }
-
-        var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
-        foreach (var quota in quotas)
-            histories[quota.Key] = await ports.History.ReadAsync(quota.Key, windowStart, now, ct);
         return histories;
     }
 

@@ -17,9 +17,6 @@ public interface IUsageSource
 /// <summary>The usage history the engine keeps, so forecasts need not re-read the metric store.</summary>
 public interface IUsageHistory
 {
-    /// <summary>The newest stored sample time per quota; quotas with none are absent.</summary>
-    Task<IReadOnlyDictionary<QuotaKey, DateTimeOffset>> LatestAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct);
-
     Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct);
 
     /// <summary>Samples with <paramref name="from"/> &lt; time ≤ <paramref name="until"/>, in time order.</summary>

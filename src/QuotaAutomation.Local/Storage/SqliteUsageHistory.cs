@@ -7,16 +7,6 @@ namespace QuotaAutomation.Local.Storage;
 /// <summary>Usage history per quota and time; a second write of the same sample is ignored.</summary>
 public sealed class SqliteUsageHistory(SqliteDatabase db) : IUsageHistory
 {
-    public async Task<IReadOnlyDictionary<QuotaKey, DateTimeOffset>> LatestAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        var wanted = keys.ToHashSet();
-        var rows = await db.QueryAsync(
-            $"SELECT {SqliteDatabase.KeyColumns}, MAX(ts) FROM usage_history GROUP BY {SqliteDatabase.KeyColumns}",
-            row => (Key: SqliteDatabase.ReadKey(row), Latest: SqliteDatabase.FromUnix(row.GetInt64(4))), ct);
-        return rows.Where(r => wanted.Contains(r.Key)).ToDictionary(r => r.Key, r => r.Latest);
-    }
-
     public async Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(samples);

@@ -37,14 +37,6 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
 
     public Task<IReadOnlyList<RawRule>> LoadRulesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<RawRule>>([.. Rules]);
 
-    public Task<IReadOnlyDictionary<QuotaKey, DateTimeOffset>> LatestAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
-    {
-        lock (_lock)
-            return Task.FromResult<IReadOnlyDictionary<QuotaKey, DateTimeOffset>>(keys
-                .Where(k => _history.TryGetValue(k, out var h) && h.Count > 0)
-                .ToDictionary(k => k, k => _history[k].Keys.Last()));
-    }
-
     public Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct)
     {
         lock (_lock)
