@@ -1,0 +1,117 @@
+namespace QuotaAutomation.Core.Forecasting;
+
+/// <summary>
+/// The forecasting model's inputs for one point of a usage grid and one horizon, every level expressed relative to
+/// the current value (trees cannot extrapolate a level, so the model predicts a ratio: log(peak over the horizon ÷
+/// current)). Pure, so training, backtests and the Lambda compute exactly the same numbers.
+/// </summary>
+public static class ForecastFeatures
+{
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "horizon_log_hours", "last_over_mean_1h", "last_over_mean_24h", "max_24h_over_last", "min_24h_over_last",
+        "cv_24h", "slope_24h", "yesterday_peak_over_last", "last_week_peak_over_last", "max_7d_over_last",
+        "hour_sin", "hour_cos", "weekday_sin", "weekday_cos", "history_days",
+    ];
+
+    /// <summary>Enough history for the model: one day. Less, and the statistical fallback answers.</summary>
+    public static readonly TimeSpan MinHistory = TimeSpan.FromDays(1);
+
+    /// <param name="grid">Usage up to and including <paramref name="index"/> is known; nothing after it is read.</param>
+    public static float[] Extract(UsageGrid grid, int index, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var v = grid.Values;
+        var perHour = Math.Max(1, (int)Math.Round(TimeSpan.FromHours(1) / grid.Step));
+        var perDay = perHour * 24;
+        var last = Level(v[index], v, index);
+        var day = Window(v, index, perDay);
+        var hour = Window(v, index, perHour);
+        var week = Window(v, index, perDay * 7);
+        var mean24 = day.Average();
+        var std24 = Math.Sqrt(day.Sum(x => (x - mean24) * (x - mean24)) / day.Count);
+        var steps = Math.Max(1, (int)Math.Round(horizon / grid.Step));
+        var at = grid.TimeAt(index).UtcDateTime;
+        var hourAngle = 2 * Math.PI * at.TimeOfDay.TotalHours / 24;
+        var dayAngle = 2 * Math.PI * (int)at.DayOfWeek / 7;
+        return
+        [
+            (float)Math.Log(Math.Max(horizon.TotalHours, 1e-3)),
+            (float)(last / Level(hour.Average(), v, index)),
+            (float)(last / Level(mean24, v, index)),
+            (float)(day.Max() / last),
+            (float)(day.Min() / last),
+            (float)(std24 / Level(mean24, v, index)),
+            (float)(Slope(day) * perHour / Level(mean24, v, index)),
+            (float)(PeakAgo(v, index, perDay, steps) / last),
+            (float)(PeakAgo(v, index, perDay * 7, steps) / last),
+            (float)(week.Max() / last),
+            (float)Math.Sin(hourAngle),
+            (float)Math.Cos(hourAngle),
+            (float)Math.Sin(dayAngle),
+            (float)Math.Cos(dayAngle),
+            (float)Math.Min(index / (double)perDay, 28),
+        ];
+    }
+
+    /// <summary>The training target: log of the peak over the next <paramref name="horizon"/> divided by the current level.</summary>
+    public static float Target(UsageGrid grid, int index, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var steps = Math.Max(1, (int)Math.Round(horizon / grid.Step));
+        var peak = grid.Values.Skip(index + 1).Take(steps).DefaultIfEmpty(grid.Values[index]).Max();
+        return (float)Math.Log(Level(peak, grid.Values, index) / Level(grid.Values[index], grid.Values, index));
+    }
+
+    /// <summary>The peak a predicted log-ratio stands for.</summary>
+    public static double PeakFrom(UsageGrid grid, int index, double logRatio)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        return Level(grid.Values[index], grid.Values, index) * Math.Exp(logRatio);
+    }
+
+    /// <summary>
+    /// A level safe to divide by: zero usage becomes a small fraction of the series' recent scale (or 1), so ratios stay
+    /// finite on series that touch zero.
+    /// </summary>
+    private static double Level(double value, IReadOnlyList<double> v, int index)
+    {
+        if (value > 0) return value;
+        var scale = Window(v, index, 288).Max();
+        return scale > 0 ? scale * 0.01 : 1;
+    }
+
+    private static List<double> Window(IReadOnlyList<double> v, int index, int length)
+    {
+        var from = Math.Max(0, index - length + 1);
+        var window = new List<double>(index - from + 1);
+        for (var i = from; i <= index; i++) window.Add(v[i]);
+        return window;
+    }
+
+    /// <summary>The peak of the <paramref name="steps"/> that followed the same moment <paramref name="period"/> ago (seasonal naive).</summary>
+    private static double PeakAgo(IReadOnlyList<double> v, int index, int period, int steps)
+    {
+        var start = index - period + 1;
+        if (start < 0) return v[index];
+        var end = Math.Min(index, start + steps - 1);
+        var peak = double.MinValue;
+        for (var i = start; i <= end; i++) peak = Math.Max(peak, v[i]);
+        return peak;
+    }
+
+    private static double Slope(List<double> values)
+    {
+        var n = values.Count;
+        if (n < 2) return 0;
+        var meanX = (n - 1) / 2.0;
+        var meanY = values.Average();
+        double sxy = 0, sxx = 0;
+        for (var i = 0; i < n; i++)
+        {
+            sxy += (i - meanX) * (values[i] - meanY);
+            sxx += (i - meanX) * (i - meanX);
+        }
+        return sxy / sxx;
+    }
+}
