@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using QuotaAutomation.Core.Forecasting;
+
+namespace QuotaAutomation.Forecasting;
+
+/// <summary>One row for ML.NET: the features and the target (log of peak ÷ current).</summary>
+public sealed class ForecastRow
+{
+    [VectorType(15)]
+    public float[] Features { get; set; } = [];
+
+    public float Label { get; set; }
+}
+
+/// <summary>ML.NET's output column.</summary>
+public sealed class ForecastScore
+{
+    public float Score { get; set; }
+}
+
+/// <summary>What the training wrote beside the model: data provenance, settings and validation figures.</summary>
+public sealed record ModelMetadata
+{
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "ML.NET FastTree regression (Microsoft.ML.FastTree 5.0.1)";
+    [JsonPropertyName("target")] public string Target { get; init; } = "log(peak usage over the horizon / current usage)";
+    [JsonPropertyName("features")] public required IReadOnlyList<string> Features { get; init; }
+    [JsonPropertyName("horizons_hours")] public required IReadOnlyList<double> HorizonsHours { get; init; }
+    [JsonPropertyName("seed")] public required int Seed { get; init; }
+    [JsonPropertyName("trees")] public required int Trees { get; init; }
+    [JsonPropertyName("leaves")] public required int Leaves { get; init; }
+    [JsonPropertyName("training_rows")] public required int TrainingRows { get; init; }
+    [JsonPropertyName("validation_rows")] public required int ValidationRows { get; init; }
+    [JsonPropertyName("training_seconds")] public required double TrainingSeconds { get; init; }
+    [JsonPropertyName("interval")] public required IReadOnlyDictionary<string, ResidualInterval> Interval { get; init; }
+    [JsonPropertyName("data")] public required IReadOnlyList<DataFile> Data { get; init; }
+    [JsonPropertyName("licences")] public required string Licences { get; init; }
+}
+
+/// <summary>
+/// Residual quantiles of the log-ratio per horizon (an 80 % interval) from the held-out part of half of the traces, and
+/// the share of the other half's held-out residuals inside it.
+/// </summary>
+public sealed record ResidualInterval(
+    [property: JsonPropertyName("q10")] double Q10,
+    [property: JsonPropertyName("q90")] double Q90,
+    [property: JsonPropertyName("mae_log_ratio")] double MaeLogRatio,
+    [property: JsonPropertyName("validation_coverage")] double ValidationCoverage);
+
+public sealed record DataFile([property: JsonPropertyName("file")] string File, [property: JsonPropertyName("sha256")] string Sha256, [property: JsonPropertyName("samples")] int Samples);
+
+/// <summary>A trained model with its metadata, loaded once (per Lambda container or CLI run) and safe to share.</summary>
+public sealed class ForecastModel
+{
+    private readonly PredictionEngine<ForecastRow, ForecastScore> _engine;
+    private readonly Lock _lock = new(); // a PredictionEngine is not thread-safe
+
+    private ForecastModel(PredictionEngine<ForecastRow, ForecastScore> engine, ModelMetadata metadata)
+    {
+        _engine = engine;
+        Metadata = metadata;
+    }
+
+    public ModelMetadata Metadata { get; }
+
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Loads <c>quota-forecast.zip</c> and its <c>.json</c> metadata.</summary>
+    public static ForecastModel Load(string modelPath)
+    {
+        var metadataPath = Path.ChangeExtension(modelPath, ".json");
+        var metadata = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllText(metadataPath), Json)
+            ?? throw new InvalidDataException($"{metadataPath} is empty");
+        if (!metadata.Features.SequenceEqual(ForecastFeatures.Names))
+            throw new InvalidDataException($"{metadataPath}: the model was trained on other features ({string.Join(",", metadata.Features)}); retrain it");
+        var ml = new MLContext(metadata.Seed);
+        var transformer = ml.Model.Load(modelPath, out _);
+        return new ForecastModel(ml.Model.CreatePredictionEngine<ForecastRow, ForecastScore>(transformer), metadata);
+    }
+
+    /// <summary>The predicted log-ratio for one feature vector.</summary>
+    public float Predict(float[] features)
+    {
+        lock (_lock) return _engine.Predict(new ForecastRow { Features = features }).Score;
+    }
+
+    /// <summary>The residual interval of the trained horizon nearest to <paramref name="horizon"/>.</summary>
+    public ResidualInterval IntervalFor(TimeSpan horizon) => Metadata.Interval
+        .MinBy(i => Math.Abs(Math.Log(double.Parse(i.Key, System.Globalization.CultureInfo.InvariantCulture)) - Math.Log(Math.Max(horizon.TotalHours, 1e-3))))
+        .Value;
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Forecasting;
+
+namespace QuotaAutomation.Forecasting.Tests;
+
+/// <summary>The trainer, the shipped model and the forecaster's choice between model and fallback, on the public traces.</summary>
+public sealed class ModelForecasterTests : IDisposable
+{
+    private static readonly string Root = FindRoot();
+    private static readonly string Traces = Path.Combine(Root, "..", "shared", "data", "traces");
+    private static readonly string Shipped = Path.Combine(Root, "models", ModelTrainer.ModelFile);
+    private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "qa-model-" + Guid.NewGuid().ToString("N"))).FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static List<TraceFile> Subset() =>
+        new[] { "elb_request_count_8c0756.csv", "Twitter_volume_AMZN.csv", "nyc_taxi.csv" }.Select(f => TraceFile.Read(Path.Combine(Traces, f))).ToList();
+
+    private static List<UsageSample> Hours(int hours, Func<int, double> value)
+    {
+        var start = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+        return Enumerable.Range(0, hours * 12).Select(i => new UsageSample(start.AddMinutes(5 * i), value(i))).ToList();
+    }
+
+    [Fact]
+    public void Train_SameDataAndSeed_GivesTheSameModel()
+    {
+        var options = new TrainingOptions { Trees = 30 };
+        var a = ModelTrainer.Train(Subset(), options, Path.Combine(_folder, "a"), "test");
+        var b = ModelTrainer.Train(Subset(), options, Path.Combine(_folder, "b"), "test");
+        var features = ForecastFeatures.Extract(UsageGrid.Resample(Hours(48, i => 100 + i % 30)), 48 * 12 - 1, TimeSpan.FromHours(24));
+
+        Assert.Equal(a.Interval, b.Interval);
+        Assert.Equal(a.TrainingRows, b.TrainingRows);
+        Assert.Equal(ForecastModel.Load(Path.Combine(_folder, "a", ModelTrainer.ModelFile)).Predict(features),
+                     ForecastModel.Load(Path.Combine(_folder, "b", ModelTrainer.ModelFile)).Predict(features));
+    }
+
+    [Fact]
+    public void ShippedModel_LoadsWithItsProvenance()
+    {
+        var model = ForecastModel.Load(Shipped);
+        var manifest = File.ReadAllLines(Path.Combine(Traces, "manifest.csv")).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0], c => c[^1]);
+
+        Assert.Equal(38, model.Metadata.Data.Count);
+        Assert.All(model.Metadata.Data, d => Assert.Equal(manifest[d.File], d.Sha256));
+        Assert.Equal([1.0, 24, 168], model.Metadata.HorizonsHours);
+        Assert.Equal(ForecastFeatures.Names, model.Metadata.Features);
+        Assert.Contains("MIT", model.Metadata.Licences, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Predict_WithADayOfHistory_UsesTheModel_AndNeverForecastsBelowNow()
+    {
+        var forecaster = ModelForecaster.Load(Shipped);
+        var history = Hours(72, i => 200 + 50 * Math.Sin(2 * Math.PI * i / 288));
+
+        var forecast = forecaster.Predict(history, history[^1].Timestamp, TimeSpan.FromHours(24));
+
+        Assert.Equal("fasttree", forecast.Forecaster);
+        Assert.True(forecast.Peak >= history[^1].Value);
+        Assert.True(forecast.Lower <= forecast.Peak && forecast.Peak <= forecast.Upper);
+    }
+
+    [Fact]
+    public void Predict_ShortHistory_FallsBackAndSaysWhy()
+    {
+        var history = Hours(6, i => 100);
+
+        var forecast = ModelForecaster.Load(Shipped).Predict(history, history[^1].Timestamp, TimeSpan.FromHours(24));
+
+        Assert.Equal("trend+daily (fallback: 5.9h of history, the model needs 24h)", forecast.Forecaster);
+    }
+
+    [Fact]
+    public void MissingModel_FallsBackForEveryForecast_WithTheReason()
+    {
+        var forecaster = ModelForecaster.Load(Path.Combine(_folder, "nope", ModelTrainer.ModelFile));
+        var history = Hours(72, i => 100);
+
+        var forecast = forecaster.Predict(history, history[^1].Timestamp, TimeSpan.FromHours(24));
+
+        Assert.StartsWith("model quota-forecast.zip not loaded: Could not find", forecaster.LoadError, StringComparison.Ordinal);
+        Assert.StartsWith("trend+daily (fallback: model quota-forecast.zip not loaded:", forecast.Forecaster, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CorruptModel_FallsBack()
+    {
+        var path = Path.Combine(_folder, ModelTrainer.ModelFile);
+        File.WriteAllText(path, "not a zip");
+        File.Copy(Path.ChangeExtension(Shipped, ".json"), Path.ChangeExtension(path, ".json"));
+
+        var forecaster = ModelForecaster.Load(path);
+
+        Assert.NotNull(forecaster.LoadError);
+        Assert.Null(forecaster.Model);
+    }
+
+    [Fact]
+    public void TraceFile_ReadsAndHashesTheBytes()
+    {
+        var trace = TraceFile.Read(Path.Combine(Traces, "elb_request_count_8c0756.csv"));
+        var row = File.ReadAllLines(Path.Combine(Traces, "manifest.csv")).Single(l => l.StartsWith("elb_request_count_8c0756.csv,", StringComparison.Ordinal)).Split(',');
+
+        Assert.Equal((int.Parse(row[9], CultureInfo.InvariantCulture), row[^1]), (trace.Samples.Count, trace.Sha256));
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QuotaAutomation.sln"))) dir = dir.Parent;
+        return dir!.FullName; // tests run inside the repository
+    }
+}
