@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QuotaAutomation.Forecasting;
+using Spectre.Console;
+
+namespace QuotaAutomation.Cli.Commands;
+
+/// <summary><c>backtest --traces DIR</c>: rolling-origin evaluation of the model, the fallback and the baselines, in one run.</summary>
+internal static class BacktestCommand
+{
+    public static Command Create(CliApp app)
+    {
+        var traces = new Option<DirectoryInfo>("--traces") { Description = "Folder of timestamp,value CSV traces", Required = true };
+        var model = new Option<FileInfo>("--model") { Description = "The model to test", DefaultValueFactory = _ => new FileInfo(Path.Combine("models", ModelTrainer.ModelFile)) };
+        var json = new Option<FileInfo?>("--json") { Description = "Write every score and the per-model medians as JSON" };
+        var report = new Option<FileInfo?>("--report") { Description = "Write a markdown report" };
+        var command = new Command("backtest", "Compare the forecasting model, the fallback and the baselines on the held-out part of every trace") { traces, model, json, report };
+        command.SetAction(parse =>
+        {
+            var files = TraceFile.ReadFolder(parse.GetValue(traces)!.FullName); // required
+            var forecaster = ModelForecaster.Load(parse.GetValue(model)!.FullName);
+            if (forecaster.LoadError is { } error) app.Console.MarkupLine($"[yellow]{Markup.Escape(error)}: testing the fallback and baselines only[/]");
+            var horizons = forecaster.Model?.Metadata.HorizonsHours ?? [1.0, 24, 168];
+            IReadOnlyList<Score> scores = [];
+            app.Console.Progress().Start(progress =>
+            {
+                var task = progress.AddTask("backtesting", maxValue: files.Count);
+                scores = Backtest.Run(files, Backtest.Contenders(forecaster.Model), horizons, name =>
+                {
+                    task.Description = Markup.Escape(name);
+                    task.Increment(1);
+                });
+            });
+            var medians = Backtest.Medians(scores);
+
+            var table = new Table().Border(TableBorder.Rounded).Title($"median over {files.Count} traces (held-out last {Backtest.TestShare:P0} of each)")
+                .AddColumns("horizon", "model", "MASE", "sMAPE", "80% coverage", "lead time (h)", "false warnings");
+            foreach (var m in medians)
+                table.AddRow($"{m.HorizonHours} h", m.Model, Backtest.Format(m.Mase), Backtest.Format(m.Smape), Backtest.Format(m.Coverage, "0.0%"),
+                    Backtest.Format(m.LeadTimeHours, "0.#"), Backtest.Format(m.FalseWarningRate, "0.0%"));
+            app.Console.Write(table);
+
+            if (parse.GetValue(json) is { } jsonFile)
+            {
+                File.WriteAllText(jsonFile.FullName, JsonSerializer.Serialize(new
+                {
+                    traces = files.Count,
+                    test_share = Backtest.TestShare,
+                    medians = medians.Select(m => new { model = m.Model, horizon_hours = m.HorizonHours, mase = Finite(m.Mase), smape = Finite(m.Smape),
+                        coverage = m.Coverage, lead_time_hours = m.LeadTimeHours, false_warning_rate = m.FalseWarningRate, traces = m.Traces }),
+                    scores = scores.Select(s => new { trace = s.Trace, model = s.Model, horizon_hours = s.HorizonHours, origins = s.Origins, mase = Finite(s.Mase),
+                        smape = Finite(s.Smape), coverage = s.Coverage, lead_time_hours = s.LeadTimeHours, false_warning_rate = s.FalseWarningRate }),
+                }, ForecastModel.Json));
+                app.Console.MarkupLine($"wrote {Markup.Escape(jsonFile.FullName)}");
+            }
+            if (parse.GetValue(report) is { } reportFile)
+            {
+                File.WriteAllText(reportFile.FullName, Markdown(files.Count, medians, scores));
+                app.Console.MarkupLine($"wrote {Markup.Escape(reportFile.FullName)}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
+
+    private static string Markdown(int traces, IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, int Traces)> medians, IReadOnlyList<Score> scores)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"## Backtest: medians over {traces} traces (held-out last {Backtest.TestShare:P0} of each)");
+        md.AppendLine();
+        md.AppendLine("| horizon | model | MASE | sMAPE | 80% coverage | lead time (h) | false warnings |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var m in medians)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.HorizonHours} h | {m.Model} | {Backtest.Format(m.Mase)} | {Backtest.Format(m.Smape)} | {Backtest.Format(m.Coverage, "0.0%")} | {Backtest.Format(m.LeadTimeHours, "0.#")} | {Backtest.Format(m.FalseWarningRate, "0.0%")} |");
+        md.AppendLine();
+        md.AppendLine("### MASE at 24 h per trace");
+        md.AppendLine();
+        var models = scores.Select(s => s.Model).Distinct().ToList();
+        md.AppendLine("| trace | " + string.Join(" | ", models) + " |");
+        md.AppendLine("| --- |" + string.Concat(models.Select(_ => " --- |")));
+        foreach (var trace in scores.Where(s => s.HorizonHours == 24).GroupBy(s => s.Trace))
+            md.AppendLine($"| {trace.Key} | " + string.Join(" | ", models.Select(m => Backtest.Format(trace.FirstOrDefault(s => s.Model == m)?.Mase))) + " |");
+        return md.ToString();
+    }
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using QuotaAutomation.Core.Forecasting;
+
+namespace QuotaAutomation.Forecasting;
+
+/// <summary>One forecaster's peak forecast at a grid point, with an interval when it has one.</summary>
+public readonly record struct PeakForecast(double Peak, double? Lower, double? Upper);
+
+/// <summary>A forecaster under test: a name and a function of (grid, origin index, horizon).</summary>
+public sealed record Contender(string Name, Func<UsageGrid, int, TimeSpan, PeakForecast> Forecast);
+
+/// <summary>Figures of one contender on one trace and horizon.</summary>
+public sealed record Score(string Trace, string Model, double HorizonHours, int Origins, double Mase, double Smape, double? Coverage,
+    double? LeadTimeHours, double? FalseWarningRate);
+
+/// <summary>
+/// Rolling-origin backtest on the held-out last 20 % of each trace (the part the model never trained on): an origin
+/// every hour, the peak over each horizon compared with what happened. MASE is scaled by the seasonal-naive (daily)
+/// forecast's error on the same origins, so seasonal naive scores 1. Breach warnings (24 h horizon only): a quota is
+/// placed at 90 % of the held-out maximum, so the trace crosses it; lead time is how long before the first crossing the
+/// contender's forecast first reached the quota without interruption, and the false-warning rate is the share of its
+/// warnings after which usage stayed below the quota.
+/// </summary>
+public static class Backtest
+{
+    public const double TestShare = 0.2;
+    public const double BreachLevel = 0.9;
+
+    public static IReadOnlyList<Contender> Contenders(ForecastModel? model)
+    {
+        var trend = new TrendForecaster();
+        var list = new List<Contender>
+        {
+            new("seasonal-naive", (g, i, h) => new(SeasonalNaive(g, i, h), null, null)),
+            new("naive", (g, i, h) => new(g.Values[i], null, null)),
+            new("linear-trend", (g, i, h) => new(LinearTrend(g, i, h), null, null)),
+            new("fallback", (g, i, h) =>
+            {
+                var f = trend.Predict(Samples(g, i, TimeSpan.FromDays(7)), g.TimeAt(i), h);
+                return new(Math.Max(f.Peak, g.Values[i]), f.Lower, f.Upper);
+            }),
+        };
+        if (model is not null)
+            list.Add(new("fasttree", (g, i, h) =>
+            {
+                var predicted = model.Predict(ForecastFeatures.Extract(g, i, h));
+                var interval = model.IntervalFor(h);
+                return new(Math.Max(g.Values[i], ForecastFeatures.PeakFrom(g, i, predicted)),
+                    ForecastFeatures.PeakFrom(g, i, predicted + interval.Q10), ForecastFeatures.PeakFrom(g, i, predicted + interval.Q90));
+            }));
+        return list;
+    }
+
+    public static IReadOnlyList<Score> Run(IReadOnlyList<TraceFile> traces, IReadOnlyList<Contender> contenders, IReadOnlyList<double> horizonsHours, Action<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(traces);
+        ArgumentNullException.ThrowIfNull(contenders);
+        ArgumentNullException.ThrowIfNull(horizonsHours);
+        var scores = new List<Score>();
+        foreach (var trace in traces)
+        {
+            progress?.Invoke(trace.Name);
+            var grid = UsageGrid.Resample(trace.Samples);
+            var split = (int)(grid.Values.Count * (1 - TestShare));
+            var first = Math.Max(split, (int)Math.Ceiling(ForecastFeatures.MinHistory / grid.Step));
+            var stride = Math.Max(1, (int)Math.Round(TimeSpan.FromHours(1) / grid.Step));
+            foreach (var hours in horizonsHours)
+            {
+                var horizon = TimeSpan.FromHours(hours);
+                var steps = Math.Max(1, (int)Math.Round(horizon / grid.Step));
+                var origins = Enumerable.Range(0, Math.Max(0, grid.Values.Count - steps - first)).Select(k => first + k).Where(i => (i - first) % stride == 0).ToList();
+                if (origins.Count < 3) continue;
+                var actual = origins.Select(i => grid.Values.Skip(i + 1).Take(steps).Max()).ToList();
+                var forecasts = contenders.ToDictionary(c => c.Name, c => origins.Select(i => c.Forecast(grid, i, horizon)).ToList());
+                var scale = Mean(forecasts["seasonal-naive"].Zip(actual, (f, a) => Math.Abs(f.Peak - a)));
+                var quota = BreachLevel * grid.Values.Skip(split).Max();
+                foreach (var contender in contenders)
+                {
+                    var f = forecasts[contender.Name];
+                    var mae = Mean(f.Zip(actual, (p, a) => Math.Abs(p.Peak - a)));
+                    var smape = Mean(f.Zip(actual, (p, a) => Math.Abs(p.Peak) + Math.Abs(a) == 0 ? 0 : 2 * Math.Abs(p.Peak - a) / (Math.Abs(p.Peak) + Math.Abs(a))));
+                    double? coverage = f[0].Lower is null ? null : f.Zip(actual).Count(x => x.Second >= x.First.Lower && x.Second <= x.First.Upper) / (double)f.Count;
+                    var (lead, falseRate) = hours == 24 ? Warnings(grid, origins, f, quota) : (null, null);
+                    scores.Add(new Score(trace.Name, contender.Name, hours, origins.Count, scale > 0 ? mae / scale : double.NaN, smape, coverage, lead, falseRate));
+                }
+            }
+        }
+        return scores;
+    }
+
+    /// <summary>Per model and horizon: the median of each figure over the traces (NaN figures left out).</summary>
+    public static IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, int Traces)> Medians(IReadOnlyList<Score> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        return scores.GroupBy(s => (s.Model, s.HorizonHours)).Select(g => (
+            g.Key.Model, g.Key.HorizonHours,
+            Median(g.Select(s => s.Mase)) ?? double.NaN,
+            Median(g.Select(s => s.Smape)) ?? double.NaN,
+            Median(g.Where(s => s.Coverage is not null).Select(s => s.Coverage!.Value)), // filtered above
+            Median(g.Where(s => s.LeadTimeHours is not null).Select(s => s.LeadTimeHours!.Value)),
+            Median(g.Where(s => s.FalseWarningRate is not null).Select(s => s.FalseWarningRate!.Value)),
+            g.Count())).OrderBy(m => m.HorizonHours).ThenBy(m => m.Item3).ToList();
+    }
+
+    private static (double? Lead, double? FalseRate) Warnings(UsageGrid grid, List<int> origins, List<PeakForecast> forecasts, double quota)
+    {
+        var crossing = Enumerable.Range(origins[0], grid.Values.Count - origins[0]).FirstOrDefault(i => grid.Values[i] > quota, -1);
+        var warned = origins.Select((o, k) => (Origin: o, Warn: forecasts[k].Peak >= quota)).ToList();
+        var warnings = warned.Where(w => w.Warn).ToList();
+        double? falseRate = warnings.Count == 0 ? null
+            : warnings.Count(w => grid.Values.Skip(w.Origin + 1).Take((int)Math.Round(TimeSpan.FromHours(24) / grid.Step)).Max() <= quota) / (double)warnings.Count;
+        if (crossing < 0) return (null, falseRate);
+        // The first warning of the unbroken run of warnings that reaches the crossing.
+        var before = warned.Where(w => w.Origin < crossing).ToList();
+        var run = before.AsEnumerable().Reverse().TakeWhile(w => w.Warn).LastOrDefault();
+        double lead = run.Warn ? (crossing - run.Origin) * grid.Step.TotalHours : 0;
+        return (lead, falseRate);
+    }
+
+    /// <summary>Daily seasonal naive: the peak of the same span one day earlier (for horizons over a day, the last day's peak).</summary>
+    public static double SeasonalNaive(UsageGrid grid, int index, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var perDay = (int)Math.Round(TimeSpan.FromDays(1) / grid.Step);
+        var steps = Math.Min(perDay, Math.Max(1, (int)Math.Round(horizon / grid.Step)));
+        var start = index - perDay + 1;
+        if (start < 0) return grid.Values[index];
+        return grid.Values.Skip(start).Take(steps).Max();
+    }
+
+    /// <summary>A least-squares line over the last day, extended over the horizon: the higher of its two ends.</summary>
+    public static double LinearTrend(UsageGrid grid, int index, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var perDay = (int)Math.Round(TimeSpan.FromDays(1) / grid.Step);
+        var from = Math.Max(0, index - perDay + 1);
+        var n = index - from + 1;
+        if (n < 2) return grid.Values[index];
+        var meanX = (n - 1) / 2.0;
+        var meanY = Enumerable.Range(from, n).Average(i => grid.Values[i]);
+        double sxy = 0, sxx = 0;
+        for (var k = 0; k < n; k++)
+        {
+            sxy += (k - meanX) * (grid.Values[from + k] - meanY);
+            sxx += (k - meanX) * (k - meanX);
+        }
+        var slope = sxy / sxx;
+        var now = meanY + slope * (n - 1 - meanX);
+        var end = now + slope * (horizon / grid.Step);
+        return Math.Max(0, Math.Max(now, end));
+    }
+
+    private static List<UsageSample> Samples(UsageGrid grid, int index, TimeSpan window)
+    {
+        var from = Math.Max(0, index - (int)(window / grid.Step));
+        return Enumerable.Range(from, index - from + 1).Select(i => new UsageSample(grid.TimeAt(i), grid.Values[i])).ToList();
+    }
+
+    private static double Mean(IEnumerable<double> values) => values.DefaultIfEmpty(0).Average();
+
+    private static double? Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(double.IsFinite).Order().ToList();
+        if (sorted.Count == 0) return null;
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    public static string Format(double? value, string format = "0.###") => value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
+}
