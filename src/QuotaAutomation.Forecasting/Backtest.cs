@@ -45,8 +45,8 @@ public static class Backtest
             {
                 var predicted = model.Predict(ForecastFeatures.Extract(g, i, h));
                 var interval = model.IntervalFor(h);
-                return new(Math.Max(g.Values[i], ForecastFeatures.PeakFrom(g, i, predicted)),
-                    ForecastFeatures.PeakFrom(g, i, predicted + interval.Q10), ForecastFeatures.PeakFrom(g, i, predicted + interval.Q90));
+                return new(Math.Max(g.Values[i], ForecastFeatures.PeakFrom(g, i, h, predicted)),
+                    ForecastFeatures.PeakFrom(g, i, h, predicted + interval.Q10), ForecastFeatures.PeakFrom(g, i, h, predicted + interval.Q90));
             }));
         return list;
     }
@@ -117,16 +117,8 @@ public static class Backtest
         return (lead, falseRate);
     }
 
-    /// <summary>Daily seasonal naive: the peak of the same span one day earlier (for horizons over a day, the last day's peak).</summary>
-    public static double SeasonalNaive(UsageGrid grid, int index, TimeSpan horizon)
-    {
-        ArgumentNullException.ThrowIfNull(grid);
-        var perDay = (int)Math.Round(TimeSpan.FromDays(1) / grid.Step);
-        var steps = Math.Min(perDay, Math.Max(1, (int)Math.Round(horizon / grid.Step)));
-        var start = index - perDay + 1;
-        if (start < 0) return grid.Values[index];
-        return grid.Values.Skip(start).Take(steps).Max();
-    }
+    /// <summary>Daily seasonal naive (the same function the model's target is relative to).</summary>
+    public static double SeasonalNaive(UsageGrid grid, int index, TimeSpan horizon) => ForecastFeatures.SeasonalNaivePeak(grid, index, horizon);
 
     /// <summary>A least-squares line over the last day, extended over the horizon: the higher of its two ends.</summary>
     public static double LinearTrend(UsageGrid grid, int index, TimeSpan horizon)

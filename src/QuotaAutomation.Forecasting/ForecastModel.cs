@@ -26,7 +26,7 @@ public sealed record ModelMetadata
 {
     [JsonPropertyName("model")] public required string Model { get; init; }
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "ML.NET FastTree regression (Microsoft.ML.FastTree 5.0.1)";
-    [JsonPropertyName("target")] public string Target { get; init; } = "log(peak usage over the horizon / current usage)";
+    [JsonPropertyName("target")] public string Target { get; init; } = "log(peak usage over the horizon / daily seasonal-naive peak)";
     [JsonPropertyName("features")] public required IReadOnlyList<string> Features { get; init; }
     [JsonPropertyName("horizons_hours")] public required IReadOnlyList<double> HorizonsHours { get; init; }
     [JsonPropertyName("seed")] public required int Seed { get; init; }

@@ -55,11 +55,11 @@ public sealed class ModelForecaster : IForecaster
         var predicted = _model.Predict(ForecastFeatures.Extract(grid, index, horizon));
         var interval = _model.IntervalFor(horizon);
         // A peak is never below what is used now: the model predicts the peak ahead, and current usage is part of it.
-        var peak = Math.Max(history[^1].Value, ForecastFeatures.PeakFrom(grid, index, predicted));
-        var lower = ForecastFeatures.PeakFrom(grid, index, predicted + interval.Q10);
-        var upper = Math.Max(peak, ForecastFeatures.PeakFrom(grid, index, predicted + interval.Q90));
+        var peak = Math.Max(history[^1].Value, ForecastFeatures.PeakFrom(grid, index, horizon, predicted));
+        var lower = ForecastFeatures.PeakFrom(grid, index, horizon, predicted + interval.Q10);
+        var upper = Math.Max(peak, ForecastFeatures.PeakFrom(grid, index, horizon, predicted + interval.Q90));
         return new Forecast(peak, lower, upper, "fasttree", string.Create(CultureInfo.InvariantCulture,
-            $"peak ×{Math.Exp(predicted):0.###} of now over {horizon.TotalHours:0.#}h, 80% interval {lower:0.##}–{upper:0.##}"));
+            $"peak ×{Math.Exp(predicted):0.###} of yesterday's over {horizon.TotalHours:0.#}h, 80% interval {lower:0.##}–{upper:0.##}"));
     }
 
     private Forecast Fallback(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon, string why)

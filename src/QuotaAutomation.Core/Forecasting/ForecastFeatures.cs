@@ -54,20 +54,40 @@ public static class ForecastFeatures
         ];
     }
 
-    /// <summary>The training target: log of the peak over the next <paramref name="horizon"/> divided by the current level.</summary>
+    /// <summary>
+    /// The training target: log of the peak over the next <paramref name="horizon"/> divided by the seasonal-naive
+    /// peak (<see cref="SeasonalNaivePeak"/>). The model learns corrections to the strongest simple baseline; a
+    /// prediction of zero reproduces it.
+    /// </summary>
     public static float Target(UsageGrid grid, int index, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(grid);
         var steps = Math.Max(1, (int)Math.Round(horizon / grid.Step));
         var peak = grid.Values.Skip(index + 1).Take(steps).DefaultIfEmpty(grid.Values[index]).Max();
-        return (float)Math.Log(Level(peak, grid.Values, index) / Level(grid.Values[index], grid.Values, index));
+        return (float)Math.Log(Level(peak, grid.Values, index) / Level(SeasonalNaivePeak(grid, index, horizon), grid.Values, index));
     }
 
     /// <summary>The peak a predicted log-ratio stands for.</summary>
-    public static double PeakFrom(UsageGrid grid, int index, double logRatio)
+    public static double PeakFrom(UsageGrid grid, int index, TimeSpan horizon, double logRatio)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        return Level(grid.Values[index], grid.Values, index) * Math.Exp(logRatio);
+        return Level(SeasonalNaivePeak(grid, index, horizon), grid.Values, index) * Math.Exp(logRatio);
+    }
+
+    /// <summary>
+    /// Daily seasonal naive: the peak over the same span one day earlier (for horizons over a day, the last day's
+    /// peak); with less than a day of history, the current value.
+    /// </summary>
+    public static double SeasonalNaivePeak(UsageGrid grid, int index, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var perDay = (int)Math.Round(TimeSpan.FromDays(1) / grid.Step);
+        var steps = Math.Min(perDay, Math.Max(1, (int)Math.Round(horizon / grid.Step)));
+        var start = index - perDay + 1;
+        if (start < 0) return grid.Values[index];
+        var peak = double.MinValue;
+        for (var i = start; i < start + steps; i++) peak = Math.Max(peak, grid.Values[i]);
+        return peak;
     }
 
     /// <summary>

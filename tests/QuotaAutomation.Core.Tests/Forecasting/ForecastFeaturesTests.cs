@@ -56,7 +56,8 @@ public class ForecastFeaturesTests
         var f = ForecastFeatures.Extract(grid, at, TimeSpan.FromHours(12));
 
         Assert.Equal(3f, f[7]); // yesterday's peak over the same 12 hours ÷ now
-        Assert.Equal(MathF.Log(3), ForecastFeatures.Target(grid, at, TimeSpan.FromHours(12)), 4);
+        Assert.Equal(30, ForecastFeatures.SeasonalNaivePeak(grid, at, TimeSpan.FromHours(12)));
+        Assert.Equal(0f, ForecastFeatures.Target(grid, at, TimeSpan.FromHours(12)), 4); // today repeats yesterday: no correction to learn
     }
 
     [Fact]
