@@ -19,7 +19,8 @@ public sealed record Score(string Trace, string Model, double HorizonHours, int 
 /// forecast's error on the same origins, so seasonal naive scores 1. Breach warnings (24 h horizon only): a quota is
 /// placed at 90 % of the held-out maximum, so the trace crosses it; lead time is how long before the first crossing the
 /// contender's forecast first reached the quota without interruption, and the false-warning rate is the share of its
-/// warnings after which usage stayed below the quota.
+/// warnings after which usage stayed below the quota. The quota is 90 % of the held-out maximum after the first day of
+/// origins, and only a crossing after that day counts, so every contender has had a day in which to warn.
 /// </summary>
 public static class Backtest
 {
@@ -73,14 +74,16 @@ public static class Backtest
                 var actual = origins.Select(i => grid.Values.Skip(i + 1).Take(steps).Max()).ToList();
                 var forecasts = contenders.ToDictionary(c => c.Name, c => origins.Select(i => c.Forecast(grid, i, horizon)).ToList());
                 var scale = Mean(forecasts["seasonal-naive"].Zip(actual, (f, a) => Math.Abs(f.Peak - a)));
-                var quota = BreachLevel * grid.Values.Skip(split).Max();
+                // The quota is crossed only after a day of origins, so every contender has had the chance to warn.
+                var perDay = (int)Math.Round(TimeSpan.FromDays(1) / grid.Step);
+                var quota = origins[0] + perDay < grid.Values.Count ? BreachLevel * grid.Values.Skip(origins[0] + perDay).Max() : double.PositiveInfinity;
                 foreach (var contender in contenders)
                 {
                     var f = forecasts[contender.Name];
                     var mae = Mean(f.Zip(actual, (p, a) => Math.Abs(p.Peak - a)));
                     var smape = Mean(f.Zip(actual, (p, a) => Math.Abs(p.Peak) + Math.Abs(a) == 0 ? 0 : 2 * Math.Abs(p.Peak - a) / (Math.Abs(p.Peak) + Math.Abs(a))));
                     double? coverage = f[0].Lower is null ? null : f.Zip(actual).Count(x => x.Second >= x.First.Lower && x.Second <= x.First.Upper) / (double)f.Count;
-                    var (lead, falseRate) = hours == 24 ? Warnings(grid, origins, f, quota) : (null, null);
+                    var (lead, falseRate) = hours == 24 ? Warnings(grid, origins, f, quota, perDay) : (null, null);
                     scores.Add(new Score(trace.Name, contender.Name, hours, origins.Count, scale > 0 ? mae / scale : double.NaN, smape, coverage, lead, falseRate));
                 }
             }
@@ -89,7 +92,8 @@ public static class Backtest
     }
 
     /// <summary>Per model and horizon: the median of each figure over the traces (NaN figures left out).</summary>
-    public static IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, int Traces)> Medians(IReadOnlyList<Score> scores)
+    /// <remarks><c>WarnedShare</c>: the share of traces whose quota crossing the contender warned of at least one origin ahead.</remarks>
+    public static IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, double? WarnedShare, int Traces)> Medians(IReadOnlyList<Score> scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
         return scores.GroupBy(s => (s.Model, s.HorizonHours)).Select(g => (
@@ -99,12 +103,14 @@ public static class Backtest
             Median(g.Where(s => s.Coverage is not null).Select(s => s.Coverage!.Value)), // filtered above
             Median(g.Where(s => s.LeadTimeHours is not null).Select(s => s.LeadTimeHours!.Value)),
             Median(g.Where(s => s.FalseWarningRate is not null).Select(s => s.FalseWarningRate!.Value)),
+            g.Any(s => s.LeadTimeHours is not null) ? g.Count(s => s.LeadTimeHours > 0) / (double)g.Count(s => s.LeadTimeHours is not null) : (double?)null,
             g.Count())).OrderBy(m => m.HorizonHours).ThenBy(m => m.Item3).ToList();
     }
 
-    private static (double? Lead, double? FalseRate) Warnings(UsageGrid grid, List<int> origins, List<PeakForecast> forecasts, double quota)
+    private static (double? Lead, double? FalseRate) Warnings(UsageGrid grid, List<int> origins, List<PeakForecast> forecasts, double quota, int perDay)
     {
-        var crossing = Enumerable.Range(origins[0], grid.Values.Count - origins[0]).FirstOrDefault(i => grid.Values[i] > quota, -1);
+        var from = origins[0] + perDay;
+        var crossing = from >= grid.Values.Count ? -1 : Enumerable.Range(from, grid.Values.Count - from).FirstOrDefault(i => grid.Values[i] > quota, -1);
         var warned = origins.Select((o, k) => (Origin: o, Warn: forecasts[k].Peak >= quota)).ToList();
         var warnings = warned.Where(w => w.Warn).ToList();
         double? falseRate = warnings.Count == 0 ? null

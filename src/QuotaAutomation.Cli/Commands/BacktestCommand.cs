@@ -36,10 +36,10 @@ internal static class BacktestCommand
             var medians = Backtest.Medians(scores);
 
             var table = new Table().Border(TableBorder.Rounded).Title($"median over {files.Count} traces (held-out last {Backtest.TestShare:P0} of each)")
-                .AddColumns("horizon", "model", "MASE", "sMAPE", "80% coverage", "lead time (h)", "false warnings");
+                .AddColumns("horizon", "model", "MASE", "sMAPE", "80% coverage", "lead time (h)", "crossings warned", "false warnings");
             foreach (var m in medians)
                 table.AddRow($"{m.HorizonHours} h", m.Model, Backtest.Format(m.Mase), Backtest.Format(m.Smape), Backtest.Format(m.Coverage, "0.0%"),
-                    Backtest.Format(m.LeadTimeHours, "0.#"), Backtest.Format(m.FalseWarningRate, "0.0%"));
+                    Backtest.Format(m.LeadTimeHours, "0.#"), Backtest.Format(m.WarnedShare, "0%"), Backtest.Format(m.FalseWarningRate, "0.0%"));
             app.Console.Write(table);
 
             if (parse.GetValue(json) is { } jsonFile)
@@ -49,7 +49,7 @@ internal static class BacktestCommand
                     traces = files.Count,
                     test_share = Backtest.TestShare,
                     medians = medians.Select(m => new { model = m.Model, horizon_hours = m.HorizonHours, mase = Finite(m.Mase), smape = Finite(m.Smape),
-                        coverage = m.Coverage, lead_time_hours = m.LeadTimeHours, false_warning_rate = m.FalseWarningRate, traces = m.Traces }),
+                        coverage = m.Coverage, lead_time_hours = m.LeadTimeHours, warned_share = m.WarnedShare, false_warning_rate = m.FalseWarningRate, traces = m.Traces }),
                     scores = scores.Select(s => new { trace = s.Trace, model = s.Model, horizon_hours = s.HorizonHours, origins = s.Origins, mase = Finite(s.Mase),
                         smape = Finite(s.Smape), coverage = s.Coverage, lead_time_hours = s.LeadTimeHours, false_warning_rate = s.FalseWarningRate }),
                 }, ForecastModel.Json));
@@ -67,15 +67,15 @@ internal static class BacktestCommand
 
     private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
 
-    private static string Markdown(int traces, IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, int Traces)> medians, IReadOnlyList<Score> scores)
+    private static string Markdown(int traces, IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, double? WarnedShare, int Traces)> medians, IReadOnlyList<Score> scores)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"## Backtest: medians over {traces} traces (held-out last {Backtest.TestShare:P0} of each)");
         md.AppendLine();
-        md.AppendLine("| horizon | model | MASE | sMAPE | 80% coverage | lead time (h) | false warnings |");
-        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        md.AppendLine("| horizon | model | MASE | sMAPE | 80% coverage | lead time (h) | crossings warned | false warnings |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var m in medians)
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.HorizonHours} h | {m.Model} | {Backtest.Format(m.Mase)} | {Backtest.Format(m.Smape)} | {Backtest.Format(m.Coverage, "0.0%")} | {Backtest.Format(m.LeadTimeHours, "0.#")} | {Backtest.Format(m.FalseWarningRate, "0.0%")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.HorizonHours} h | {m.Model} | {Backtest.Format(m.Mase)} | {Backtest.Format(m.Smape)} | {Backtest.Format(m.Coverage, "0.0%")} | {Backtest.Format(m.LeadTimeHours, "0.#")} | {Backtest.Format(m.WarnedShare, "0%")} | {Backtest.Format(m.FalseWarningRate, "0.0%")} |");
         md.AppendLine();
         md.AppendLine("### MASE at 24 h per trace");
         md.AppendLine();
