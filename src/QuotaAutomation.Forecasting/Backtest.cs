@@ -91,6 +91,22 @@ public static class Backtest
         return scores;
     }
 
+    /// <summary>One trace's held-out origins with what happened and what each contender forecast (for plots).</summary>
+    public static (IReadOnlyList<DateTimeOffset> Times, IReadOnlyList<double> Actual, IReadOnlyDictionary<string, IReadOnlyList<double>> Forecasts) Series(
+        TraceFile trace, IReadOnlyList<Contender> contenders, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(contenders);
+        var grid = UsageGrid.Resample(trace.Samples);
+        var first = Math.Max((int)(grid.Values.Count * (1 - TestShare)), (int)Math.Ceiling(ForecastFeatures.MinHistory / grid.Step));
+        var stride = Math.Max(1, (int)Math.Round(TimeSpan.FromHours(1) / grid.Step));
+        var steps = Math.Max(1, (int)Math.Round(horizon / grid.Step));
+        var origins = Enumerable.Range(first, Math.Max(0, grid.Values.Count - steps - first)).Where(i => (i - first) % stride == 0).ToList();
+        return (origins.Select(grid.TimeAt).ToList(),
+            origins.Select(i => grid.Values.Skip(i + 1).Take(steps).Max()).ToList(),
+            contenders.ToDictionary(c => c.Name, c => (IReadOnlyList<double>)origins.Select(i => c.Forecast(grid, i, horizon).Peak).ToList()));
+    }
+
     /// <summary>Per model and horizon: the median of each figure over the traces (NaN figures left out).</summary>
     /// <remarks><c>WarnedShare</c>: the share of traces whose quota crossing the contender warned of at least one origin ahead.</remarks>
     public static IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, double? WarnedShare, int Traces)> Medians(IReadOnlyList<Score> scores)

@@ -16,7 +16,9 @@ internal static class BacktestCommand
         var model = new Option<FileInfo>("--model") { Description = "The model to test", DefaultValueFactory = _ => new FileInfo(Path.Combine("models", ModelTrainer.ModelFile)) };
         var json = new Option<FileInfo?>("--json") { Description = "Write every score and the per-model medians as JSON" };
         var report = new Option<FileInfo?>("--report") { Description = "Write a markdown report" };
-        var command = new Command("backtest", "Compare the forecasting model, the fallback and the baselines on the held-out part of every trace") { traces, model, json, report };
+        var plots = new Option<DirectoryInfo?>("--plots") { Description = "Write PNG plots of 24 h forecasts against actuals for a few traces" };
+        var plotTraces = new Option<string[]>("--plot-trace") { Description = "Traces to plot (file names)", DefaultValueFactory = _ => ["elb_request_count_8c0756.csv", "Twitter_volume_AMZN.csv", "ec2_cpu_utilization_5f5533.csv"] };
+        var command = new Command("backtest", "Compare the forecasting model, the fallback and the baselines on the held-out part of every trace") { traces, model, json, report, plots, plotTraces };
         command.SetAction(parse =>
         {
             var files = TraceFile.ReadFolder(parse.GetValue(traces)!.FullName); // required
@@ -55,6 +57,22 @@ internal static class BacktestCommand
                 }, ForecastModel.Json));
                 app.Console.MarkupLine($"wrote {Markup.Escape(jsonFile.FullName)}");
             }
+            if (parse.GetValue(plots) is { } plotFolder)
+            {
+                plotFolder.Create();
+                foreach (var name in parse.GetValue(plotTraces) ?? [])
+                {
+                    var trace = files.FirstOrDefault(f => f.Name == name);
+                    if (trace is null)
+                    {
+                        app.Console.MarkupLine($"[yellow]no trace {Markup.Escape(name)} to plot[/]");
+                        continue;
+                    }
+                    var path = Path.Combine(plotFolder.FullName, Path.ChangeExtension(name, ".png"));
+                    Plot(trace, Backtest.Contenders(forecaster.Model).Where(c => c.Name is "fasttree" or "seasonal-naive" or "fallback").ToList(), path);
+                    app.Console.MarkupLine($"wrote {Markup.Escape(path)}");
+                }
+            }
             if (parse.GetValue(report) is { } reportFile)
             {
                 File.WriteAllText(reportFile.FullName, Markdown(files.Count, medians, scores));
@@ -63,6 +81,29 @@ internal static class BacktestCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The actual peak over the next 24 h at each held-out origin, and each contender's forecast of it.</summary>
+    private static void Plot(TraceFile trace, IReadOnlyList<Contender> contenders, string path)
+    {
+        var (times, actual, forecasts) = Backtest.Series(trace, contenders, TimeSpan.FromHours(24));
+        var plot = new ScottPlot.Plot();
+        var x = times.Select(t => t.UtcDateTime.ToOADate()).ToArray();
+        var truth = plot.Add.ScatterLine(x, actual.ToArray());
+        truth.LegendText = "actual peak over the next 24 h";
+        truth.LineWidth = 2;
+        truth.Color = ScottPlot.Colors.Black;
+        foreach (var (name, values) in forecasts)
+        {
+            var line = plot.Add.ScatterLine(x, values.ToArray());
+            line.LegendText = name;
+            line.LineWidth = 1.5f;
+        }
+        plot.Axes.DateTimeTicksBottom();
+        plot.Title($"{trace.Name}: 24 h peak forecasts on the held-out part");
+        plot.YLabel("usage");
+        plot.ShowLegend();
+        plot.SavePng(path, 1100, 500);
     }
 
     private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
