@@ -251,8 +251,8 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
         var reply = await InvokeAsync(Payload("cost-optimization.json"));
 
         var over = reply["over_provisioned"]!.AsArray().Select(x => (string)x!).ToList();
-        Assert.Equal(["lambda/L-B99A9384@us-east-1", "ec2/L-0263D0A3@us-east-1"], over.Select(o => o[..o.IndexOf(' ', StringComparison.Ordinal)]));
-        Assert.Contains("2 quota(s) below 62% at their forecast peak", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Message, StringComparison.Ordinal);
+        Assert.Equal(["ec2/L-0263D0A3@us-east-1"], over.Select(o => o[..o.IndexOf(' ', StringComparison.Ordinal)]));
+        Assert.Contains("1 quota(s) below 62% at their forecast peak: ec2/L-0263D0A3@us-east-1 at 60% of 5", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -54,8 +54,14 @@ public sealed class TrendForecaster : IForecaster
             peak = Math.Max(peak, value);
         }
         peak = Math.Max(0, peak);
+        // A mean-shaped profile smooths away the spikes a quota must hold: once a day is known, the peak is at least
+        // yesterday's peak over the same span (daily seasonal naive).
+        var seasonalPeak = span >= TimeSpan.FromDays(1) && UsageGrid.Resample(window) is var grid
+            ? ForecastFeatures.SeasonalNaivePeak(grid, grid.Values.Count - 1, horizon) : 0;
+        var raised = seasonalPeak > peak;
+        peak = Math.Max(peak, seasonalPeak);
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"trend {slope:+0.###;-0.###;0}/h over {span.TotalHours:0.#}h{(seasonal ? " with daily profile" : "")}, ±{IntervalZ * noise:0.##}");
+            $"trend {slope:+0.###;-0.###;0}/h over {span.TotalHours:0.#}h{(seasonal ? " with daily profile" : "")}{(raised ? ", raised to yesterday's peak" : "")}, ±{IntervalZ * noise:0.##}");
         return new Forecast(peak, Math.Max(0, peak - IntervalZ * noise), peak + IntervalZ * noise, Name, note);
     }
 

@@ -63,6 +63,16 @@ public class TrendForecasterTests
     }
 
     [Fact]
+    public void Predict_SpikyHistory_IsNeverBelowYesterdaysPeakOverTheSameSpan()
+    {
+        // Flat 100 with one 5-minute spike to 400 a day at 15:00: the hourly mean profile alone would forecast about 125.
+        var forecast = Forecaster.Predict(Series(TimeSpan.FromDays(3), t => t.UtcDateTime.Hour == 15 && t.UtcDateTime.Minute == 0 ? 400 : 100, Now.AddHours(-4)), Now.AddHours(-4), TimeSpan.FromHours(24));
+
+        Assert.Equal(400, forecast.Peak);
+        Assert.Contains("raised to yesterday's peak", forecast.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_Interval_WidensWithNoise()
     {
         var noise = new Random(7);
