@@ -73,6 +73,13 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
 
     internal Option<string?> ApprovalTopic { get; } = new("--approval-topic-arn") { Description = "aws backend: SNS topic for approval requests", Recursive = true };
 
+    internal Option<string> ForecasterChoice { get; } = new("--forecaster")
+    {
+        Description = "trend (default) or model: the shipped FastTree model, falling back to trend when history is short (docs/forecasting.md)",
+        DefaultValueFactory = _ => "trend",
+        Recursive = true,
+    };
+
     public async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = new RootCommand("QuotaAutomation: keeps AWS accounts from hitting service quotas. Runs here on an embedded backend (SQLite + a simulated account).");
@@ -81,7 +88,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Options.Add(Prices);
         root.Options.Add(ApprovalDelay);
         root.Options.Add(DenyRate);
-        foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic }) root.Options.Add(option);
+        foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic, ForecasterChoice }) root.Options.Add(option);
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(RulesCommands.Create(this));
         root.Subcommands.Add(InitCommand.Create(this));
@@ -128,7 +135,23 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
     {
         var options = new EngineOptions();
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
-        return new(ports, new TrendForecaster(), time, options);
+        return new(ports, Forecaster(parse), time, options);
+    }
+
+    /// <summary>The forecaster <c>--forecaster</c> names; the model is loaded once, and a missing one is reported.</summary>
+    internal IForecaster Forecaster(ParseResult parse)
+    {
+        switch (parse.GetValue(ForecasterChoice))
+        {
+            case "trend":
+                return new TrendForecaster();
+            case "model":
+                var model = QuotaAutomation.Forecasting.ModelForecaster.Load(Path.Combine(AppContext.BaseDirectory, "models", QuotaAutomation.Forecasting.ModelTrainer.ModelFile));
+                if (model.LoadError is { } error) console.MarkupLine($"[yellow]{Markup.Escape(error)}: the trend forecaster answers[/]");
+                return model;
+            case var other:
+                throw new InvalidDataException($"--forecaster '{other}' must be model or trend");
+        }
     }
 
     /// <summary>True for <c>--backend aws</c>; an unknown backend name is an error.</summary>

@@ -65,6 +65,15 @@ public sealed class Handler
             ? backend.StepFunctions.SendTaskSuccessAsync(new(token, decision), ct)
             : backend.StepFunctions.SendTaskFailureAsync(new(token, "Denied", decision), ct);
         return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,
-            settings.ApprovalStateMachineArn is null ? null : decide));
+            settings.ApprovalStateMachineArn is null ? null : decide, settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster()));
+    }
+
+    /// <summary>The shipped model, loaded once per container; when it cannot be, every forecast falls back and says why.</summary>
+    public static Core.Forecasting.IForecaster Forecaster(LambdaLog log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var forecaster = Forecasting.ModelForecaster.Load(Path.Combine(AppContext.BaseDirectory, "models", Forecasting.ModelTrainer.ModelFile));
+        if (forecaster.LoadError is { } error) log.Error("forecasting model unavailable: the trend fallback answers every forecast", ("error", error));
+        return forecaster;
     }
 }

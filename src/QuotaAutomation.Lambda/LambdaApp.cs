@@ -18,7 +18,8 @@ public sealed record LambdaServices(
     EngineOptions EngineOptions,
     TimeSpan TimeBudget,
     LambdaLog Log,
-    ApprovalDecider? Decide = null);
+    ApprovalDecider? Decide = null,
+    Core.Forecasting.IForecaster? Forecaster = null);
 
 /// <summary>
 /// One invocation, whoever the caller: recognise it, do its work within the time budget, and answer with JSON. Nothing
@@ -27,7 +28,7 @@ public sealed record LambdaServices(
 /// </summary>
 public sealed class LambdaApp(LambdaServices services)
 {
-    private readonly AutomationEngine _engine = new(services.Ports, new Core.Forecasting.TrendForecaster(), services.Time, services.EngineOptions);
+    private readonly AutomationEngine _engine = new(services.Ports, services.Forecaster ?? new Core.Forecasting.TrendForecaster(), services.Time, services.EngineOptions);
 
     public async Task<JsonObject> HandleAsync(string payload, CancellationToken ct)
     {

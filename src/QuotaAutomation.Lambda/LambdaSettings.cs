@@ -14,7 +14,8 @@ public sealed record LambdaSettings(
     TimeSpan TimeBudget,
     TimeSpan AlertCoolDown,
     Uri? EndpointUrl,
-    string FunctionName)
+    string FunctionName,
+    bool UseModel)
 {
     public static Result<LambdaSettings> FromEnvironment(Func<string, string?> variable)
     {
@@ -62,10 +63,12 @@ public sealed record LambdaSettings(
         if (variable("QA_ENDPOINT_URL") is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             problems.Add($"QA_ENDPOINT_URL '{url}' must be an absolute http or https URL");
         if (string.IsNullOrWhiteSpace(variable("AWS_REGION"))) problems.Add("AWS_REGION is missing (the Lambda runtime sets it)");
+        var forecaster = variable("QA_FORECASTER") is { Length: > 0 } f ? f.Trim() : "trend";
+        if (forecaster is not ("model" or "trend")) problems.Add($"QA_FORECASTER '{forecaster}' must be model or trend");
 
         return problems.Count > 0
             ? Result.Fail<LambdaSettings>("invalid settings: " + string.Join("; ", problems))
             : Result.Ok(new LambdaSettings(backend, machine, TimeSpan.FromSeconds(budget), TimeSpan.FromMinutes(coolDown), endpoint,
-                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation"));
+                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model"));
     }
 }

@@ -22,7 +22,7 @@ public class LambdaSettingsTests
     {
         var settings = LambdaSettings.FromEnvironment(Valid.GetValueOrDefault).Value;
 
-        Assert.Equal((TimeSpan.FromSeconds(240), TimeSpan.FromHours(6), "quota-automation-events"), (settings.TimeBudget, settings.AlertCoolDown, settings.Backend.EventsTable));
+        Assert.Equal((TimeSpan.FromSeconds(240), TimeSpan.FromHours(6), "quota-automation-events", false), (settings.TimeBudget, settings.AlertCoolDown, settings.Backend.EventsTable, settings.UseModel));
     }
 
     [Fact]
@@ -34,13 +34,26 @@ public class LambdaSettingsTests
             ["QA_TIME_BUDGET_SECONDS"] = "4 minutes",
             ["QA_ALERT_COOLDOWN_MINUTES"] = "-1",
             ["QA_ENDPOINT_URL"] = "localhost:5000",
+            ["QA_FORECASTER"] = "oracle",
         };
         env.Remove("QA_STATE_TABLE");
         env.Remove("AWS_REGION");
 
         Assert.Equal("invalid settings: QA_STATE_TABLE is missing; QA_ALERT_TOPIC_ARN 'quota-alerts' must be an sns ARN (arn:aws:sns:REGION:ACCOUNT:…); "
             + "QA_TIME_BUDGET_SECONDS '4 minutes' must be a whole number from 10 to 900; QA_ALERT_COOLDOWN_MINUTES '-1' must be a whole number from 0 to 10080; "
-            + "QA_ENDPOINT_URL 'localhost:5000' must be an absolute http or https URL; AWS_REGION is missing (the Lambda runtime sets it)",
+            + "QA_ENDPOINT_URL 'localhost:5000' must be an absolute http or https URL; AWS_REGION is missing (the Lambda runtime sets it); "
+            + "QA_FORECASTER 'oracle' must be model or trend",
             LambdaSettings.FromEnvironment(env.GetValueOrDefault).Error);
+    }
+
+    [Fact]
+    public void Handler_LoadsTheShippedModelFromItsPackage()
+    {
+        using var logs = new StringWriter();
+
+        var forecaster = Handler.Forecaster(new LambdaLog(logs, TimeProvider.System, "test"));
+
+        Assert.Equal("fasttree", forecaster.Name);
+        Assert.Equal("", logs.ToString());
     }
 }

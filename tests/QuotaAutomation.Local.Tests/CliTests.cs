@@ -215,4 +215,20 @@ public sealed class CliTests : IAsyncLifetime
     {
         Assert.Equal(ExitCodes.Error, (await RunAsync("run", "--deny-rate", "2")).Exit);
     }
+
+    [Fact]
+    public async Task Run_WithTheModel_ForecastsWithTheShippedModel()
+    {
+        var (exit, output) = await RunAsync("run", "--forecaster", "model");
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("(fasttree)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not loaded", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownForecaster_ExitsTwo()
+    {
+        Assert.Equal(ExitCodes.Error, (await RunAsync("run", "--forecaster", "crystal-ball")).Exit);
+    }
 }

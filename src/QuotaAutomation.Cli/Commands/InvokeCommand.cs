@@ -27,13 +27,13 @@ internal static class InvokeCommand
             if (app.IsAws(parse))
             {
                 using var aws = app.OpenAws(parse);
-                var lambda = new LambdaApp(new LambdaServices(aws.Ports, aws.Events, aws.State.FindApprovalAsync, app.RealTime, new EngineOptions(), seconds, log));
+                var lambda = new LambdaApp(new LambdaServices(aws.Ports, aws.Events, aws.State.FindApprovalAsync, app.RealTime, new EngineOptions(), seconds, log, null, app.Forecaster(parse)));
                 reply = JsonSerializer.SerializeToElement(await lambda.HandleAsync(payload, ct));
             }
             else
             {
                 var backend = await app.OpenAsync(parse, ct);
-                reply = JsonSerializer.SerializeToElement(await EmbeddedLambda.Create(backend, seconds, log).HandleAsync(payload, ct));
+                reply = JsonSerializer.SerializeToElement(await EmbeddedLambda.Create(backend, seconds, log, app.Forecaster(parse)).HandleAsync(payload, ct));
                 await backend.AdvanceAsync(Local.Simulation.SimulatedAccount.SampleInterval, ct);
             }
             app.Console.WriteLine(JsonSerializer.Serialize(reply, Indented));
@@ -48,7 +48,7 @@ internal static class InvokeCommand
 /// <summary>The Lambda application on the embedded backend: the same handler code, with SQLite and the simulated account behind it.</summary>
 public static class EmbeddedLambda
 {
-    public static LambdaApp Create(EmbeddedBackend backend, TimeSpan budget, LambdaLog log)
+    public static LambdaApp Create(EmbeddedBackend backend, TimeSpan budget, LambdaLog log, Core.Forecasting.IForecaster? forecaster = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ApprovalDecider decide = async (approval, _, approve, decision, ct) =>
@@ -57,6 +57,6 @@ public static class EmbeddedLambda
             var comment = json.RootElement.TryGetProperty("comment", out var c) ? c.GetString() : null;
             await backend.DecideApprovalAsync(approval, approve, json.RootElement.GetProperty("decided_by").GetString()!, comment, "link", ct); // the page requires a name
         };
-        return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, new EngineOptions(), budget, log, decide));
+        return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, new EngineOptions(), budget, log, decide, forecaster));
     }
 }
