@@ -21,8 +21,10 @@ dotnet run --project src/QuotaAutomation.Cli -c Release -- --backend aws --endpo
 export QA_RULES_TABLE=quota-automation-rules QA_USAGE_TABLE=quota-automation-usage QA_AUDIT_TABLE=quota-automation-audit \
   QA_STATE_TABLE=quota-automation-state QA_EVENTS_TABLE=quota-automation-events QA_TIME_BUDGET_SECONDS=240 \
   QA_ALERT_TOPIC_ARN=arn:aws:sns:us-east-1:123456789012:quota-alerts
+for forecaster in trend model; do export QA_FORECASTER=$forecaster; echo "QA_FORECASTER=$forecaster"
 for run in 1 2 3 4 5; do
   start=$(date +%s%N)
   figures=$(dotnet "$work/cold/QuotaAutomation.ColdStart.dll" 2>/dev/null | grep first_invocation)
   echo "run $run: process start to exit $(( ($(date +%s%N) - start) / 1000000 )) ms; $figures"
+done
 done
