@@ -10,6 +10,7 @@ public sealed class EventBridgePublisher(AwsClients clients, AwsBackendOptions o
     {
         ["quota_threshold_exceeded"] = "Quota Threshold Exceeded",
         ["quota_usage_spike"] = "Quota Usage Spike",
+        ["quota_prediction_alert"] = "Quota Prediction Alert",
     };
 
     public async Task PublishAsync(IReadOnlyList<QuotaEventRecord> events, CancellationToken ct)

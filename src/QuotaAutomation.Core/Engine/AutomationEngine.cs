@@ -140,8 +140,11 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
                 forecast = Expect(forecast, expected, current, quota, histories);
             var snapshot = new QuotaSnapshot(quota, current, forecast);
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs);
+            var breach = EstimateBreach(rule, quota, history, forecast, now);
+            if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
             results.Add(new RuleResult(decision, quota, current, forecast)
             {
+                Breach = breach,
                 BelowWarning = snapshot.UtilizationPercent < rule.Thresholds.Warning,
                 NewSpike = NewSpike(history, now),
             });
@@ -149,6 +152,16 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         return results;
 
         static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
+    }
+
+    /// <summary>Time to breach from forecasts at 1 h, 24 h and the rule's horizon (the last is the decision's own).</summary>
+    private Forecasting.BreachEstimate? EstimateBreach(QuotaRule rule, QuotaInfo quota, IReadOnlyList<UsageSample> history, Forecast forecast, DateTimeOffset now)
+    {
+        if (quota.Value <= 0 || forecast.Peak < quota.Value) return null; // the longest horizon does not reach it: no breach ahead
+        var horizons = new[] { TimeSpan.FromHours(1), TimeSpan.FromHours(24) }.Where(h => h < rule.ForecastHorizon)
+            .Select(h => (h, Forecast(rule with { ForecastHorizon = h }, history, now)))
+            .Append((rule.ForecastHorizon, forecast));
+        return Forecasting.BreachEstimate.From(quota.Value, horizons);
     }
 
     /// <summary>A spike seen for the first time: the newest sample is ≥ 2× the 24 h median and the one before was not.</summary>
@@ -457,6 +470,15 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
                     ["current_usage"] = result.CurrentUsage,
                     ["quota_value"] = quota.Value,
                     ["action"] = result.Decision.Kind,
+                    ["rule_id"] = result.Decision.RuleId,
+                }));
+            if (told is not null && result.Breach is { } breach && result.Quota is { } breaching && result.CurrentUsage < breaching.Value)
+                events.Add(Event(runId, events.Count, "quota_prediction_alert", now, breaching.Key, new Dictionary<string, object?>
+                {
+                    ["predicted_utilization"] = Math.Round(result.UtilizationPercent ?? 0, 2),
+                    ["confidence"] = breach.Score,
+                    ["hours_to_breach"] = breach.Within.TotalHours,
+                    ["forecaster"] = result.Forecast?.Forecaster,
                     ["rule_id"] = result.Decision.RuleId,
                 }));
             if (result.NewSpike is { } spike && result.Quota is { } spiking)

@@ -10,6 +10,9 @@ public sealed record RuleResult(QuotaDecision Decision, QuotaInfo? Quota, double
     /// <summary>Utilisation is below the rule's warning threshold: any alert on the quota has cleared.</summary>
     public bool BelowWarning { get; init; }
 
+    /// <summary>When the forecasts say the quota will be reached, and how surely.</summary>
+    public Forecasting.BreachEstimate? Breach { get; init; }
+
     /// <summary>Set when this cycle's usage newly jumped to at least twice the 24 h median.</summary>
     public Events.SpikeAssessment? NewSpike { get; init; }
 

@@ -328,4 +328,22 @@ public class AutomationEngineTests
         Assert.Contains("\"level\":\"high\"", spike.DetailJson, StringComparison.Ordinal);
         Assert.Contains("\"ratio\":3", spike.DetailJson, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunCycle_GrowthTowardsTheQuota_SaysWhenItBreaches_AndPublishesAPredictionAlert()
+    {
+        // 3 days of +1 an hour from 60: usage 132 now, reaching the quota of 140 within the next day.
+        var f = new EngineFixture();
+        f.Account.Add("ec2", "L-1216C47A", 140, t => 60 + (t - EngineFixture.Start.AddDays(-3)).TotalHours);
+        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "alert_only"));
+
+        var report = await f.CycleAsync();
+
+        var result = Assert.Single(report.Rules);
+        Assert.Equal(TimeSpan.FromHours(24), result.Breach!.Within);
+        Assert.EndsWith("; breach expected within 24h (high confidence)", result.Decision.Reason, StringComparison.Ordinal); // a noiseless line: even the lower bound reaches it
+        var prediction = Assert.Single(f.Stores.Published, e => e.EventType == "quota_prediction_alert");
+        Assert.Contains("\"hours_to_breach\":24", prediction.DetailJson, StringComparison.Ordinal);
+        Assert.Contains("\"confidence\":0.9", prediction.DetailJson, StringComparison.Ordinal);
+    }
 }

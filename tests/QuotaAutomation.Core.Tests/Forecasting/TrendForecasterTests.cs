@@ -73,6 +73,19 @@ public class TrendForecasterTests
     }
 
     [Fact]
+    public void BreachEstimate_TakesTheShortestHorizonThatReachesTheQuota()
+    {
+        Forecast F(double peak, double lower) => new(peak, lower, peak + 10, "t", "");
+
+        var estimate = BreachEstimate.From(100, [(TimeSpan.FromHours(168), F(150, 120)), (TimeSpan.FromHours(1), F(80, 70)), (TimeSpan.FromHours(24), F(105, 95))]);
+
+        Assert.Equal(new BreachEstimate(TimeSpan.FromHours(24), BreachConfidence.Medium), estimate);
+        Assert.Equal("breach expected within 24h (medium confidence)", estimate!.ToString());
+        Assert.Equal(BreachConfidence.High, BreachEstimate.From(100, [(TimeSpan.FromHours(1), F(110, 101))])!.Confidence);
+        Assert.Null(BreachEstimate.From(100, [(TimeSpan.FromHours(168), F(99, 90))]));
+    }
+
+    [Fact]
     public void Predict_Interval_WidensWithNoise()
     {
         var noise = new Random(7);
