@@ -148,18 +148,7 @@ public static class Backtest
         ArgumentNullException.ThrowIfNull(grid);
         var perDay = (int)Math.Round(TimeSpan.FromDays(1) / grid.Step);
         var from = Math.Max(0, index - perDay + 1);
-        var n = index - from + 1;
-        if (n < 2) return grid.Values[index];
-        var meanX = (n - 1) / 2.0;
-        var meanY = Enumerable.Range(from, n).Average(i => grid.Values[i]);
-        double sxy = 0, sxx = 0;
-        for (var k = 0; k < n; k++)
-        {
-            sxy += (k - meanX) * (grid.Values[from + k] - meanY);
-            sxx += (k - meanX) * (k - meanX);
-        }
-        var slope = sxy / sxx;
-        var now = meanY + slope * (n - 1 - meanX);
+        var (now, slope) = LeastSquares.Line(grid.Values, from, index - from + 1);
         var end = now + slope * (horizon / grid.Step);
         return Math.Max(0, Math.Max(now, end));
     }

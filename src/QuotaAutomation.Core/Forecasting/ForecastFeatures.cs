@@ -42,7 +42,7 @@ public static class ForecastFeatures
             (float)(day.Max() / last),
             (float)(day.Min() / last),
             (float)(std24 / Level(mean24, v, index)),
-            (float)(Slope(day) * perHour / Level(mean24, v, index)),
+            (float)(LeastSquares.Line(day, 0, day.Count).Slope * perHour / Level(mean24, v, index)),
             (float)(PeakAgo(v, index, perDay, steps) / last),
             (float)(PeakAgo(v, index, perDay * 7, steps) / last),
             (float)(week.Max() / last),
@@ -118,20 +118,5 @@ public static class ForecastFeatures
         var peak = double.MinValue;
         for (var i = start; i <= end; i++) peak = Math.Max(peak, v[i]);
         return peak;
-    }
-
-    private static double Slope(List<double> values)
-    {
-        var n = values.Count;
-        if (n < 2) return 0;
-        var meanX = (n - 1) / 2.0;
-        var meanY = values.Average();
-        double sxy = 0, sxx = 0;
-        for (var i = 0; i < n; i++)
-        {
-            sxy += (i - meanX) * (values[i] - meanY);
-            sxx += (i - meanX) * (i - meanX);
-        }
-        return sxy / sxx;
     }
 }
