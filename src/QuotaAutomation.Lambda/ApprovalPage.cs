@@ -30,7 +30,7 @@ public sealed record HttpRequest(string EventId, string Method, string Path, IRe
 }
 
 /// <summary>Sends an approver's decision to the waiting approval (Step Functions on AWS; the store when embedded).</summary>
-public delegate Task ApprovalDecider(ApprovalRequest approval, string token, bool approve, string decisionJson, CancellationToken ct);
+public delegate Task ApprovalDecider(ApprovalRequest approval, string token, bool approve, string decidedBy, string? comment, CancellationToken ct);
 
 /// <summary>
 /// The approval link: <c>GET /approvals/{id}?token=…</c> shows the increase and a form, and changes nothing (mail
@@ -61,8 +61,7 @@ internal static class ApprovalPage
         if (action is not ("approve" or "deny")) return Page(HttpStatusCode.BadRequest, "Choose", "action must be approve or deny.");
         if (string.IsNullOrEmpty(who)) return Page(HttpStatusCode.BadRequest, "Your name", "by (your name) is required: the decision is audited with it.");
         if (decide is null) return Page(HttpStatusCode.ServiceUnavailable, "Unavailable", "Approval links need the approval workflow.");
-        var decision = JsonSerializer.Serialize(new Dictionary<string, string?> { ["decided_by"] = who, ["comment"] = form.GetValueOrDefault("comment"), ["approval_id"] = id, ["via"] = "link" });
-        await decide(approval, token, action == "approve", decision, ct);
+        await decide(approval, token, action == "approve", who, form.GetValueOrDefault("comment"), ct);
         return Page(HttpStatusCode.OK, action == "approve" ? "Approved" : "Denied",
             $"{(action == "approve" ? "Approved" : "Denied")} by {who}: {approval.Quota} {Num(approval.CurrentValue)} → {Num(approval.DesiredValue)}.");
     }

@@ -61,9 +61,8 @@ public sealed class Handler
         var ports = settings.ApprovalStateMachineArn is { } machine
             ? backend.Ports with { Approvals = new StepFunctionsApprovals(backend.State, backend.StepFunctions, machine, engineOptions.ApprovalTimeout) }
             : backend.Ports;
-        ApprovalDecider decide = (_, token, approve, decision, ct) => approve
-            ? backend.StepFunctions.SendTaskSuccessAsync(new(token, decision), ct)
-            : backend.StepFunctions.SendTaskFailureAsync(new(token, "Denied", decision), ct);
+        ApprovalDecider decide = (approval, token, approve, who, comment, ct) =>
+            StepFunctionsApprovals.SendDecisionAsync(backend.StepFunctions, token, approve, approval.Id, who, comment, "link", ct);
         return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,
             settings.ApprovalStateMachineArn is null ? null : decide, settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster()));
     }

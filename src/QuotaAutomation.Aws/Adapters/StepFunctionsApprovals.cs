@@ -11,6 +11,19 @@ namespace QuotaAutomation.Aws.Adapters;
 /// </summary>
 public sealed class StepFunctionsApprovals(IApprovalStore store, StepFunctionsClient states, string stateMachineArn, TimeSpan timeout) : IApprovalStore
 {
+    /// <summary>The task failure that terraform/approval.asl.json's AskApprovers state routes to its denial path.</summary>
+    public const string DeniedError = "Denied";
+
+    /// <summary>A person's decision as the workflow's tasks read it (<c>decided_by</c>, <c>comment</c>), sent to the waiting execution.</summary>
+    public static Task SendDecisionAsync(StepFunctionsClient states, string token, bool approve, string approvalId, string decidedBy, string? comment, string via, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        var decision = JsonSerializer.Serialize(new Dictionary<string, string?> { ["decided_by"] = decidedBy, ["comment"] = comment, ["approval_id"] = approvalId, ["via"] = via });
+        return approve
+            ? states.SendTaskSuccessAsync(new SendTaskSuccessRequest(token, decision), ct)
+            : states.SendTaskFailureAsync(new SendTaskFailureRequest(token, DeniedError, decision), ct);
+    }
+
     public async Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(approval);

@@ -55,9 +55,7 @@ internal static class ApprovalCommands
             return ExitCodes.Error;
         }
         using var aws = app.OpenAws(parse);
-        var decision = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string?> { ["decided_by"] = who, ["comment"] = comment, ["approval_id"] = approvalId });
-        if (approve) await aws.StepFunctions.SendTaskSuccessAsync(new(token, decision), ct);
-        else await aws.StepFunctions.SendTaskFailureAsync(new(token, "Denied", decision), ct);
+        await QuotaAutomation.Aws.Adapters.StepFunctionsApprovals.SendDecisionAsync(aws.StepFunctions, token, approve, approvalId, who, comment, "cli", ct);
         app.Console.MarkupLine(approve
             ? $"[green]approved[/] {Markup.Escape(approvalId)}: the workflow files the increase"
             : $"[yellow]denied[/] {Markup.Escape(approvalId)}");

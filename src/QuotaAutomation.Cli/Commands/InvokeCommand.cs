@@ -51,12 +51,7 @@ public static class EmbeddedLambda
     public static LambdaApp Create(EmbeddedBackend backend, TimeSpan budget, LambdaLog log, Core.Forecasting.IForecaster? forecaster = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        ApprovalDecider decide = async (approval, _, approve, decision, ct) =>
-        {
-            using var json = JsonDocument.Parse(decision);
-            var comment = json.RootElement.TryGetProperty("comment", out var c) ? c.GetString() : null;
-            await backend.DecideApprovalAsync(approval, approve, json.RootElement.GetProperty("decided_by").GetString()!, comment, "link", ct); // the page requires a name
-        };
+        ApprovalDecider decide = async (approval, _, approve, who, comment, ct) => await backend.DecideApprovalAsync(approval, approve, who, comment, "link", ct);
         return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, new EngineOptions(), budget, log, decide, forecaster));
     }
 }
