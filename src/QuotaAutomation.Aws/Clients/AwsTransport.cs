@@ -144,7 +144,8 @@ public sealed class AwsTransport : IDisposable
     private static AwsServiceException Malformed(string operation, string problem, string body) =>
         new("MalformedResponse", $"unreadable reply ({problem}): {Snippet(body)}", HttpStatusCode.OK, operation, null);
 
-    private static string Snippet(string body)
+    /// <summary>A reply squeezed to one line of at most 160 characters, for error messages.</summary>
+    internal static string Snippet(string body)
     {
         var flat = string.Join(' ', body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         return flat.Length <= 160 ? flat : flat[..160] + "…";

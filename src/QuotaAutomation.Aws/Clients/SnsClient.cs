@@ -29,10 +29,8 @@ public sealed class SnsClient(AwsClientOptions options) : IDisposable
         var reply = await _transport.QueryAsync(Version, "Publish", form, ct);
         var id = reply.Descendants().FirstOrDefault(e => e.Name.LocalName == "MessageId")?.Value;
         return id is not null ? new PublishResponse(id)
-            : throw new AwsServiceException("MalformedResponse", $"no MessageId in {Snippet(reply)}", System.Net.HttpStatusCode.OK, "Publish", null);
+            : throw new AwsServiceException("MalformedResponse", $"no MessageId in {AwsTransport.Snippet(reply.ToString(SaveOptions.DisableFormatting))}", System.Net.HttpStatusCode.OK, "Publish", null);
     }
-
-    private static string Snippet(XElement reply) => reply.ToString(SaveOptions.DisableFormatting) is var s && s.Length > 160 ? s[..160] + "…" : reply.ToString(SaveOptions.DisableFormatting);
 
     public void Dispose() => _transport.Dispose();
 }
