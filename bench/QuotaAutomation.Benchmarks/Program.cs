@@ -21,14 +21,8 @@ namespace QuotaAutomation.Benchmarks
 {
 internal static class Paths
 {
-    public static string Model => Path.Combine(Root(), "models", ModelTrainer.ModelFile);
+    public static string Model => Path.Combine(QuotaAutomation.Testing.Repository.Root, "models", ModelTrainer.ModelFile);
 
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QuotaAutomation.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("run inside the repository");
-    }
 }
 }
 

@@ -9,7 +9,7 @@ public class ApiExamplesTests
 {
     private static T Read<T>(string file)
     {
-        var path = Path.Combine(MotoServer.RepositoryRoot(), "..", "shared", "data", "quotas", "api-examples", file);
+        var path = Path.Combine(Testing.Repository.Shared, "data", "quotas", "api-examples", file);
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.GetProperty("response").Deserialize<T>(AwsJson.Pascal)!;
     }

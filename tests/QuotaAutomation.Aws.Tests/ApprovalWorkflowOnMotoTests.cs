@@ -43,7 +43,7 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
         using var queue = await sqs.JsonAsync("1.0", "AmazonSQS", "CreateQueue", new { QueueName = "approvers" }, AwsJson.Pascal, CancellationToken.None);
         await sns.QueryAsync("2010-03-31", "Subscribe", [new("TopicArn", topic), new("Protocol", "sqs"), new("Endpoint", $"arn:aws:sqs:us-east-1:{Account}:approvers")], CancellationToken.None);
 
-        var definition = File.ReadAllText(Path.Combine(MotoServer.RepositoryRoot(), "terraform", "approval.asl.json"))
+        var definition = File.ReadAllText(Path.Combine(Testing.Repository.Root, "terraform", "approval.asl.json"))
             .Replace("${function_arn}", FunctionArn, StringComparison.Ordinal).Replace("${approval_topic_arn}", topic, StringComparison.Ordinal)
             .Replace("${approval_url}", "https://approve.example/", StringComparison.Ordinal);
         var states = new StepFunctionsClient(moto.Options());
@@ -146,7 +146,7 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
     public void Definition_PassesTheTaskTokenToTheApprovers()
     {
         // asl-validator (run by .ci/run) does not notice a .waitForTaskToken task that never passes $$.Task.Token.
-        var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(MotoServer.RepositoryRoot(), "terraform", "approval.asl.json")))!;
+        var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(Testing.Repository.Root, "terraform", "approval.asl.json")))!;
         var waits = definition["States"]!.AsObject().Where(s => ((string?)s.Value!["Resource"])?.EndsWith(".waitForTaskToken", StringComparison.Ordinal) == true).ToList();
 
         Assert.Single(waits);

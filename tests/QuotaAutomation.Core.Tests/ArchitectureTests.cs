@@ -35,7 +35,7 @@ public class ArchitectureTests
     [InlineData("Console.")]
     public void CoreSources_UseNoAmbientIo(string api)
     {
-        var root = Path.Combine(RepositoryRoot(), "src", "QuotaAutomation.Core");
+        var root = Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Core");
         var offenders = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Where(f => File.ReadAllText(f).Contains(api, StringComparison.Ordinal))
@@ -45,10 +45,4 @@ public class ArchitectureTests
         Assert.Empty(offenders);
     }
 
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QuotaAutomation.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("QuotaAutomation.sln not found above " + AppContext.BaseDirectory);
-    }
 }

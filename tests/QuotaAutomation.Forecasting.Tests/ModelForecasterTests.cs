@@ -7,9 +7,8 @@ namespace QuotaAutomation.Forecasting.Tests;
 /// <summary>The trainer, the shipped model and the forecaster's choice between model and fallback, on the public traces.</summary>
 public sealed class ModelForecasterTests : IDisposable
 {
-    private static readonly string Root = FindRoot();
-    private static readonly string Traces = Path.Combine(Root, "..", "shared", "data", "traces");
-    private static readonly string Shipped = Path.Combine(Root, "models", ModelTrainer.ModelFile);
+    private static readonly string Traces = Path.Combine(Testing.Repository.Shared, "data", "traces");
+    private static readonly string Shipped = Path.Combine(Testing.Repository.Root, "models", ModelTrainer.ModelFile);
     private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "qa-model-" + Guid.NewGuid().ToString("N"))).FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -107,10 +106,4 @@ public sealed class ModelForecasterTests : IDisposable
         Assert.Equal((int.Parse(row[9], CultureInfo.InvariantCulture), row[^1]), (trace.Samples.Count, trace.Sha256));
     }
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QuotaAutomation.sln"))) dir = dir.Parent;
-        return dir!.FullName; // tests run inside the repository
-    }
 }

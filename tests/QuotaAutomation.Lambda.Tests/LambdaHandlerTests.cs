@@ -288,18 +288,12 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
 
         Assert.All(lines, l => JsonNode.Parse(l));
         Assert.Equal(2, File.ReadAllLines(metrics).Length);
-        var checker = Path.Combine(Root(), "..", "shared", "tools");
+        var checker = Path.Combine(Testing.Repository.Shared, "tools");
         var run = Process.Start(new ProcessStartInfo("python3", $"\"{Path.Combine(checker, "emf_check.py")}\" \"{Path.Combine(checker, "emf.schema.json")}\" \"{metrics}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = await run.StandardOutput.ReadToEndAsync() + await run.StandardError.ReadToEndAsync();
         await run.WaitForExitAsync();
         Assert.True(run.ExitCode == 0, output);
     }
 
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QuotaAutomation.sln"))) dir = dir.Parent;
-        return dir!.FullName; // tests run inside the repository
-    }
 }
 #pragma warning restore CA1001

@@ -20,7 +20,7 @@ public sealed class MotoServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort();
-        var patched = Path.Combine(RepositoryRoot(), "..", "shared", "tools", "moto_server_patched.py");
+        var patched = Path.Combine(Testing.Repository.Shared, "tools", "moto_server_patched.py");
         var start = File.Exists(patched)
             ? new ProcessStartInfo("python3", $"\"{patched}\" -H 127.0.0.1 -p {port}")
             : new ProcessStartInfo("moto_server", $"-H 127.0.0.1 -p {port}");
@@ -89,12 +89,6 @@ public sealed class MotoServer : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "QuotaAutomation.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("QuotaAutomation.sln not found");
-    }
 }
 
 [CollectionDefinition(Name)]
