@@ -44,10 +44,8 @@ public static class Backtest
         if (model is not null)
             list.Add(new("fasttree", (g, i, h) =>
             {
-                var predicted = model.Predict(ForecastFeatures.Extract(g, i, h));
-                var interval = model.IntervalFor(h);
-                return new(Math.Max(g.Values[i], ForecastFeatures.PeakFrom(g, i, h, predicted)),
-                    ForecastFeatures.PeakFrom(g, i, h, predicted + interval.Q10), ForecastFeatures.PeakFrom(g, i, h, predicted + interval.Q90));
+                var f = model.PredictPeak(g, i, h);
+                return new(f.Peak, f.Lower, f.Upper);
             }));
         return list;
     }

@@ -35,14 +35,15 @@ public sealed record ModelMetadata
     [JsonPropertyName("training_rows")] public required int TrainingRows { get; init; }
     [JsonPropertyName("validation_rows")] public required int ValidationRows { get; init; }
     [JsonPropertyName("training_seconds")] public required double TrainingSeconds { get; init; }
+    [JsonPropertyName("interval_spread")] public required string IntervalSpread { get; init; }
     [JsonPropertyName("interval")] public required IReadOnlyDictionary<string, ResidualInterval> Interval { get; init; }
     [JsonPropertyName("data")] public required IReadOnlyList<DataFile> Data { get; init; }
     [JsonPropertyName("licences")] public required string Licences { get; init; }
 }
 
 /// <summary>
-/// Residual quantiles of the log-ratio per horizon (an 80 % interval) from the held-out part of half of the traces, and
-/// the share of the other half's held-out residuals inside it.
+/// Residual quantiles of the log-ratio per horizon (an 80 % interval), in units of <see cref="ForecastFeatures.Spread"/>,
+/// from the held-out part of half of the traces, and the share of the other half's held-out residuals inside it.
 /// </summary>
 public sealed record ResidualInterval(
     [property: JsonPropertyName("q10")] double Q10,
@@ -51,6 +52,9 @@ public sealed record ResidualInterval(
     [property: JsonPropertyName("validation_coverage")] double ValidationCoverage);
 
 public sealed record DataFile([property: JsonPropertyName("file")] string File, [property: JsonPropertyName("sha256")] string Sha256, [property: JsonPropertyName("samples")] int Samples);
+
+/// <summary>A model forecast: the peak, its 80 % interval, the log correction applied to the seasonal-naive peak, and whether the day was still.</summary>
+public readonly record struct ModelPeak(double Peak, double Lower, double Upper, double Correction, bool StillDay);
 
 /// <summary>A trained model with its metadata, loaded once (per Lambda container or CLI run) and safe to share.</summary>
 public sealed class ForecastModel
@@ -76,6 +80,8 @@ public sealed class ForecastModel
             ?? throw new InvalidDataException($"{metadataPath} is empty");
         if (!metadata.Features.SequenceEqual(ForecastFeatures.Names))
             throw new InvalidDataException($"{metadataPath}: the model was trained on other features ({string.Join(",", metadata.Features)}); retrain it");
+        if (metadata.IntervalSpread != ForecastFeatures.SpreadName)
+            throw new InvalidDataException($"{metadataPath}: the interval is scaled by '{metadata.IntervalSpread}', this build by '{ForecastFeatures.SpreadName}'; retrain it");
         var ml = new MLContext(metadata.Seed);
         var transformer = ml.Model.Load(modelPath, out _);
         return new ForecastModel(ml.Model.CreatePredictionEngine<ForecastRow, ForecastScore>(transformer), metadata);
@@ -85,6 +91,27 @@ public sealed class ForecastModel
     public float Predict(float[] features)
     {
         lock (_lock) return _engine.Predict(new ForecastRow { Features = features }).Score;
+    }
+
+    /// <summary>
+    /// The model's forecast at one point of a grid: the seasonal-naive peak times the predicted correction, never below
+    /// the current value, and the 80 % interval (residual quantiles scaled by <see cref="ForecastFeatures.Spread"/>).
+    /// A day without any movement gets no correction: the traces the model learned from were sensors and request
+    /// counts, where a still day comes before a burst, but a still quota (a count of VPCs) mostly stays still, and the
+    /// model made a flat 4 into 4.5.
+    /// </summary>
+    public ModelPeak PredictPeak(UsageGrid grid, int index, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var features = ForecastFeatures.Extract(grid, index, horizon);
+        var still = ForecastFeatures.IsStill(features);
+        var correction = still ? 0 : Predict(features);
+        var interval = IntervalFor(horizon);
+        var spread = ForecastFeatures.Spread(features);
+        var peak = Math.Max(grid.Values[index], ForecastFeatures.PeakFrom(grid, index, horizon, correction));
+        var lower = ForecastFeatures.PeakFrom(grid, index, horizon, correction + interval.Q10 * spread);
+        var upper = Math.Max(peak, ForecastFeatures.PeakFrom(grid, index, horizon, correction + interval.Q90 * spread));
+        return new ModelPeak(peak, lower, upper, correction, still);
     }
 
     /// <summary>The residual interval of the trained horizon nearest to <paramref name="horizon"/>.</summary>

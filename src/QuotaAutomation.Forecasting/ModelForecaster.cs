@@ -51,15 +51,12 @@ public sealed class ModelForecaster : IForecaster
             return Fallback(history, now, horizon, string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#}h of history, the model needs {ForecastFeatures.MinHistory.TotalHours:0}h"));
 
         var grid = UsageGrid.Resample(history);
-        var index = grid.Values.Count - 1;
-        var predicted = _model.Predict(ForecastFeatures.Extract(grid, index, horizon));
-        var interval = _model.IntervalFor(horizon);
+        var f = _model.PredictPeak(grid, grid.Values.Count - 1, horizon);
         // A peak is never below what is used now: the model predicts the peak ahead, and current usage is part of it.
-        var peak = Math.Max(history[^1].Value, ForecastFeatures.PeakFrom(grid, index, horizon, predicted));
-        var lower = ForecastFeatures.PeakFrom(grid, index, horizon, predicted + interval.Q10);
-        var upper = Math.Max(peak, ForecastFeatures.PeakFrom(grid, index, horizon, predicted + interval.Q90));
-        return new Forecast(peak, lower, upper, "fasttree", string.Create(CultureInfo.InvariantCulture,
-            $"peak ×{Math.Exp(predicted):0.###} of yesterday's over {horizon.TotalHours:0.#}h, 80% interval {lower:0.##}–{upper:0.##}"));
+        var peak = Math.Max(history[^1].Value, f.Peak);
+        var basis = f.StillDay ? "no movement in a day: yesterday's peak" : string.Create(CultureInfo.InvariantCulture, $"peak ×{Math.Exp(f.Correction):0.###} of yesterday's");
+        return new Forecast(peak, f.Lower, Math.Max(peak, f.Upper), "fasttree", string.Create(CultureInfo.InvariantCulture,
+            $"{basis} over {horizon.TotalHours:0.#}h, 80% interval {f.Lower:0.##}–{Math.Max(peak, f.Upper):0.##}"));
     }
 
     private Forecast Fallback(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon, string why)

@@ -65,16 +65,17 @@ public static class ModelTrainer
         foreach (var horizon in options.HorizonsHours)
         {
             // Quantiles from the held-out part of even-numbered traces; coverage checked on the odd-numbered ones, so
-            // the coverage figure is not true by construction.
-            List<double> Residuals(int parity) => validation.Where(r => r.HorizonHours == horizon && r.Trace % 2 == parity)
-                .Select(r => (double)(r.Row.Label - engine.Predict(r.Row).Score)).Order().ToList();
-            var calibration = Residuals(0);
-            var check = Residuals(1);
+            // the coverage figure is not true by construction. Quantiles are in units of the forecast's spread.
+            var rows = validation.Where(r => r.HorizonHours == horizon)
+                .Select(r => (r.Trace, Error: (double)(r.Row.Label - engine.Predict(r.Row).Score), Spread: ForecastFeatures.Spread(r.Row.Features))).ToList();
+            List<double> Scaled(int parity) => rows.Where(r => r.Trace % 2 == parity).Select(r => r.Error / r.Spread).Order().ToList();
+            var calibration = Scaled(0);
+            var check = Scaled(1);
             if (calibration.Count == 0 || check.Count == 0) continue;
             var q10 = Quantile(calibration, 0.10);
             var q90 = Quantile(calibration, 0.90);
             interval[horizon.ToString(CultureInfo.InvariantCulture)] = new ResidualInterval(Math.Round(q10, 6), Math.Round(q90, 6),
-                Math.Round(calibration.Concat(check).Average(Math.Abs), 6), Math.Round(check.Count(r => r >= q10 && r <= q90) / (double)check.Count, 4));
+                Math.Round(rows.Average(r => Math.Abs(r.Error)), 6), Math.Round(check.Count(r => r >= q10 && r <= q90) / (double)check.Count, 4));
         }
 
         var metadata = new ModelMetadata
@@ -88,6 +89,7 @@ public static class ModelTrainer
             TrainingRows = train.Count,
             ValidationRows = validation.Count,
             TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            IntervalSpread = ForecastFeatures.SpreadName,
             Interval = interval,
             Data = traces.Select(t => new DataFile(t.Name, t.Sha256, t.Samples.Count)).ToList(),
             Licences = licences,

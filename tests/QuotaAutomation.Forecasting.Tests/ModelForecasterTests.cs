@@ -63,6 +63,33 @@ public sealed class ModelForecasterTests : IDisposable
     }
 
     [Fact]
+    public void Predict_AStillDay_IsForecastAtItsLevel_NotRaised()
+    {
+        // A VPC count at 4 for two days: the model once made it 4.5 (a critical alert instead of a warning).
+        var history = Hours(48, i => 4);
+
+        var forecast = ModelForecaster.Load(Shipped).Predict(history, history[^1].Timestamp, TimeSpan.FromHours(168));
+
+        Assert.Equal(("fasttree", 4.0), (forecast.Forecaster, forecast.Peak));
+        Assert.StartsWith("no movement in a day", forecast.Note, StringComparison.Ordinal);
+        Assert.InRange(forecast.Upper!.Value, 4, 4.5);
+    }
+
+    [Fact]
+    public void Predict_IntervalWidensWithTheDaysVariability()
+    {
+        var forecaster = ModelForecaster.Load(Shipped);
+        var calm = Hours(72, i => 200 + 5 * Math.Sin(2 * Math.PI * i / 288));
+        var bursty = Hours(72, i => i % 48 == 0 ? 600 : 200 + 5 * Math.Sin(2 * Math.PI * i / 288));
+
+        static double RelativeWidth(Core.Forecasting.Forecast f) => (f.Upper!.Value - f.Lower!.Value) / f.Peak;
+        var calmWidth = RelativeWidth(forecaster.Predict(calm, calm[^1].Timestamp, TimeSpan.FromHours(24)));
+        var burstyWidth = RelativeWidth(forecaster.Predict(bursty, bursty[^1].Timestamp, TimeSpan.FromHours(24)));
+
+        Assert.True(burstyWidth > 5 * calmWidth, $"bursty {burstyWidth:0.###} vs calm {calmWidth:0.###}");
+    }
+
+    [Fact]
     public void Predict_ShortHistory_FallsBackAndSaysWhy()
     {
         var history = Hours(6, i => 100);

@@ -35,6 +35,21 @@ public sealed class EmbeddedCycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BrokenModel_EveryDecisionFallsBack_AndTheAuditSaysWhy()
+    {
+        var backend = await _db.OpenAsync();
+        var model = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(_db.Path)!, QuotaAutomation.Forecasting.ModelTrainer.ModelFile);
+        await File.WriteAllTextAsync(model, "not a zip");
+        var engine = new AutomationEngine(backend.Ports, QuotaAutomation.Forecasting.ModelForecaster.Load(model), backend.Clock, new EngineOptions());
+
+        var report = await TempDatabase.CycleAsync(backend, engine);
+
+        var decision = Assert.Single(await backend.Audit.QueryAsync("ec2-ondemand-use1", AuditKind.Decision, 10, CancellationToken.None));
+        Assert.Contains("(trend+daily (fallback: model quota-forecast.zip not loaded:", decision.Message, StringComparison.Ordinal);
+        Assert.All(report.Rules.Where(r => r.Forecast is not null), r => Assert.StartsWith("trend+daily (fallback: model quota-forecast.zip not loaded:", r.Forecast!.Forecaster, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task SecondCycle_DoesNotRequestAPendingQuotaAgain()
     {
         var backend = await _db.OpenAsync();

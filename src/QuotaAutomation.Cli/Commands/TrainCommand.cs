@@ -24,7 +24,7 @@ internal static class TrainCommand
 
             var table = new Table().Border(TableBorder.Rounded)
                 .Title($"model written to {Markup.Escape(Path.Combine(parse.GetValue(output)!.FullName, ModelTrainer.ModelFile))}")
-                .AddColumns("horizon", "validation MAE (log ratio)", "80% interval (log ratio)", "validation coverage");
+                .AddColumns("horizon", "validation MAE (log ratio)", "80% interval (× spread)", "validation coverage");
             foreach (var (horizon, interval) in metadata.Interval)
                 table.AddRow($"{horizon} h", interval.MaeLogRatio.ToString("0.####", CultureInfo.InvariantCulture),
                     string.Create(CultureInfo.InvariantCulture, $"{interval.Q10:+0.###;-0.###} … {interval.Q90:+0.###;-0.###}"),
