@@ -75,8 +75,8 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
 
     internal Option<string> ForecasterChoice { get; } = new("--forecaster")
     {
-        Description = "trend (default) or model: the shipped FastTree model, falling back to trend when history is short (docs/forecasting.md)",
-        DefaultValueFactory = _ => "trend",
+        Description = "model (default): the shipped FastTree model, falling back to trend when history is short or the model is missing; or trend (docs/forecasting.md)",
+        DefaultValueFactory = _ => "model",
         Recursive = true,
     };
 

@@ -63,7 +63,7 @@ public sealed record LambdaSettings(
         if (variable("QA_ENDPOINT_URL") is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             problems.Add($"QA_ENDPOINT_URL '{url}' must be an absolute http or https URL");
         if (string.IsNullOrWhiteSpace(variable("AWS_REGION"))) problems.Add("AWS_REGION is missing (the Lambda runtime sets it)");
-        var forecaster = variable("QA_FORECASTER") is { Length: > 0 } f ? f.Trim() : "trend";
+        var forecaster = variable("QA_FORECASTER") is { Length: > 0 } f ? f.Trim() : "model";
         if (forecaster is not ("model" or "trend")) problems.Add($"QA_FORECASTER '{forecaster}' must be model or trend");
 
         return problems.Count > 0

@@ -22,7 +22,7 @@ public class LambdaSettingsTests
     {
         var settings = LambdaSettings.FromEnvironment(Valid.GetValueOrDefault).Value;
 
-        Assert.Equal((TimeSpan.FromSeconds(240), TimeSpan.FromHours(6), "quota-automation-events", false), (settings.TimeBudget, settings.AlertCoolDown, settings.Backend.EventsTable, settings.UseModel));
+        Assert.Equal((TimeSpan.FromSeconds(240), TimeSpan.FromHours(6), "quota-automation-events", true), (settings.TimeBudget, settings.AlertCoolDown, settings.Backend.EventsTable, settings.UseModel));
     }
 
     [Fact]

@@ -188,7 +188,7 @@ public sealed class CliTests : IAsyncLifetime
         var (exit, output) = await RunAsync("run", "--prices", prices);
 
         Assert.Equal(ExitCodes.Ok, exit);
-        Assert.Contains("256 → 384; est. $4,672/month", output, StringComparison.Ordinal); // 128 × $0.05 × 730
+        Assert.Contains("256 → 512; est. $9,344/month", output, StringComparison.Ordinal); // 256 × $0.05 × 730 (the model forecasts an emergency: ×2)
     }
 
     [Theory]
@@ -207,7 +207,7 @@ public sealed class CliTests : IAsyncLifetime
     {
         var (_, output) = await RunAsync("run", "--cycles", "3", "--approval-delay", "5", "--deny-rate", "0");
 
-        Assert.Contains("request sim-000001 for ec2/L-1216C47A@us-east-1 (384): PENDING → APPROVED", output, StringComparison.Ordinal);
+        Assert.Contains("request sim-000001 for ec2/L-1216C47A@us-east-1 (512): PENDING → APPROVED", output, StringComparison.Ordinal);
     }
 
     [Fact]
