@@ -486,7 +486,7 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
                 {
                     ["current_usage"] = result.CurrentUsage,
                     ["baseline"] = Math.Round(spike.Baseline, 2),
-                    ["ratio"] = Math.Round(spike.Ratio, 2),
+                    ["ratio"] = double.IsFinite(spike.Ratio) ? Math.Round(spike.Ratio, 2) : null, // from a median of 0: no finite ratio, and JSON has no infinity
                     ["level"] = spike.Level.ToString().ToLowerInvariant(),
                     ["rule_id"] = result.Decision.RuleId,
                 }));

@@ -330,6 +330,23 @@ public class AutomationEngineTests
     }
 
     [Fact]
+    public async Task RunCycle_UsageRisesFromZero_PublishesTheSpikeWithoutARatio()
+    {
+        // Found by the replay simulator: an idle quota's median is 0, the ratio infinite, and JSON has no infinity;
+        // the whole cycle used to fail on it.
+        var f = new EngineFixture();
+        var jumpAt = EngineFixture.Start.AddMinutes(10);
+        f.Account.Add("lambda", "L-B99A9384", 1000, t => t >= jumpAt ? 450 : 0);
+        f.Stores.Rules.Add(Item("lambda", "lambda", "L-B99A9384", "monitor_only"));
+
+        for (var i = 0; i < 5; i++) await f.CycleAsync();
+
+        var spike = Assert.Single(f.Stores.Published, e => e.EventType == "quota_usage_spike");
+        Assert.Contains("\"ratio\":null", spike.DetailJson, StringComparison.Ordinal);
+        Assert.Contains("\"baseline\":0", spike.DetailJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunCycle_GrowthTowardsTheQuota_SaysWhenItBreaches_AndPublishesAPredictionAlert()
     {
         // 3 days of +1 an hour from 60: usage 132 now, reaching the quota of 140 within the next day.
