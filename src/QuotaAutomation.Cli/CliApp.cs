@@ -95,6 +95,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Subcommands.Add(InvokeCommand.Create(this));
         root.Subcommands.Add(TrainCommand.Create(this));
         root.Subcommands.Add(BacktestCommand.Create(this));
+        root.Subcommands.Add(SimulateCommand.Create(this));
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(AuditCommand.Create(this));
         root.Subcommands.Add(AuditCommand.CreateNotifications(this));

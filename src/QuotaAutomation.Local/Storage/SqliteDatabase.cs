@@ -33,6 +33,13 @@ public sealed class SqliteDatabase
         return db;
     }
 
+    /// <summary>Closes this file's pooled connections (and only this file's), so the file can be deleted.</summary>
+    public void ReleaseConnections()
+    {
+        using var connection = new SqliteConnection(ConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     public async Task<SqliteConnection> ConnectAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(ConnectionString);

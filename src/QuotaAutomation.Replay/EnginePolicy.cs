@@ -1,0 +1,71 @@
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Local.Simulation;
+using QuotaAutomation.Local.Storage;
+
+namespace QuotaAutomation.Replay;
+
+/// <summary>
+/// QuotaAutomation itself: the real engine with one <c>full_auto</c> rule at default settings, the given forecaster,
+/// the embedded backend's SQLite stores (rules, usage history, requests, approvals, audit, notifications, events) in
+/// a scratch file per trace, and the replay account behind the Service Quotas and CloudWatch ports. One engine cycle
+/// per grid step, at the step's time on a virtual clock; the warm-up is written into the usage history first.
+/// </summary>
+public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, EngineOptions? options = null) : IReplayPolicy
+{
+    public const string RuleId = "replay";
+
+    public string Name => Policies.QuotaAutomation;
+
+    /// <summary>The rule as a person would type it: full_auto, everything else at its default.</summary>
+    public static IReadOnlyDictionary<string, object?> Rule { get; } = new Dictionary<string, object?>(StringComparer.Ordinal)
+    {
+        ["rule_id"] = RuleId,
+        ["service_code"] = ReplayAccount.Key.ServiceCode,
+        ["quota_code"] = ReplayAccount.Key.QuotaCode,
+        ["region"] = ReplayAccount.Key.Region,
+        ["automation_level"] = "full_auto",
+    };
+
+    public async Task<IPolicyRun> StartAsync(ReplayTrace trace, ReplayAccount account, VirtualClock clock, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(clock);
+        var folder = Directory.CreateDirectory(Path.Combine(scratchFolder, "replay-" + Guid.NewGuid().ToString("N"))).FullName;
+        var db = await SqliteDatabase.OpenAsync(Path.Combine(folder, "replay.db"), ct);
+        var rules = new SqliteRuleStore(db, clock);
+        await rules.UpsertAsync([(RuleId, Rule)], ct);
+        var history = new SqliteUsageHistory(db);
+        var engineOptions = options ?? new EngineOptions();
+        var warmupEnd = trace.TimeAt(trace.FirstEvaluated - 1);
+        await history.AppendAsync(ReplayAccount.Key, account.Samples(warmupEnd - engineOptions.HistoryWindow, warmupEnd), ct);
+        var requests = new SqliteRequestStore(db);
+        var notifier = new SqliteNotifier(db, clock);
+        var ports = new EnginePorts(rules, account, account, history, account, requests, requests, notifier, notifier, new SqliteAuditLog(db), new SqliteEventLog(db));
+        return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), trace, clock, db, folder);
+    }
+
+    private sealed class Run(AutomationEngine engine, ReplayTrace trace, VirtualClock clock, SqliteDatabase db, string folder) : IPolicyRun
+    {
+        public int ApprovalsAsked { get; private set; }
+
+        public int FailedActions { get; private set; }
+
+        public async Task StepAsync(int index, CancellationToken ct)
+        {
+            var at = trace.TimeAt(index);
+            if (at > clock.GetUtcNow()) clock.Advance(at - clock.GetUtcNow());
+            var report = await engine.RunCycleAsync(ct);
+            ApprovalsAsked += report.Actions.Count(a => a.Action == "start_approval" && a.Outcome == ActionOutcome.Done);
+            FailedActions += report.Actions.Count(a => a.Outcome == ActionOutcome.Failed);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            db.ReleaseConnections();
+            Directory.Delete(folder, recursive: true);
+            return ValueTask.CompletedTask;
+        }
+    }
+}

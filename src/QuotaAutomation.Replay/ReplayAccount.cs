@@ -1,0 +1,134 @@
+using System.Globalization;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Local.Simulation;
+
+namespace QuotaAutomation.Replay;
+
+/// <summary>
+/// The simulated AWS account of a replay: one quota whose usage is the trace, and Service Quotas' answers under the
+/// scenario (one open request per quota; a request up to 2× approved after 30 minutes, a larger one after 24 hours;
+/// 5 % denied, drawn per request number from the seed, so every policy's n-th request on a trace meets the same
+/// verdict). Every policy, the engine included, meets this same account: the baselines call
+/// <see cref="Request"/>, the engine goes through the <see cref="IQuotaSource"/>, <see cref="IUsageSource"/> and
+/// <see cref="IQuotaRequester"/> ports, as it would at AWS. In memory: the replay runs hundreds of thousands of steps.
+/// </summary>
+public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, TimeProvider time) : IQuotaSource, IUsageSource, IQuotaRequester
+{
+    public static readonly QuotaKey Key = new("replay", "L-REPLAY01", "us-east-1");
+
+    private readonly List<Filed> _requests = [];
+
+    private sealed record Filed(string Id, double DesiredValue, DateTimeOffset DecideAt, bool Denied)
+    {
+        public RequestStatus Status { get; set; } = RequestStatus.Pending;
+    }
+
+    public ReplayScenario Scenario => scenario;
+
+    public double Quota { get; private set; } = scenario.InitialQuota;
+
+    public int RequestsFiled => _requests.Count;
+
+    public int RequestsDenied => _requests.Count(r => r.Status == RequestStatus.Denied);
+
+    public bool HasOpenRequest => _requests.Count > 0 && _requests[^1].Status.IsOpen();
+
+    /// <summary>Decides the requests whose time has come (an approval raises the quota).</summary>
+    public void Settle(DateTimeOffset now)
+    {
+        foreach (var request in _requests.Where(r => r.Status.IsOpen() && r.DecideAt <= now))
+        {
+            request.Status = request.Denied ? RequestStatus.Denied : RequestStatus.Approved;
+            if (!request.Denied) Quota = Math.Max(Quota, request.DesiredValue);
+        }
+    }
+
+    /// <summary>Files a request, with Service Quotas' checks and error names.</summary>
+    public RequestedServiceQuotaChange Request(double desiredValue, DateTimeOffset now)
+    {
+        Settle(now);
+        if (HasOpenRequest)
+            throw new QuotaServiceException(QuotaServiceException.ResourceAlreadyExists, $"A request for quota {Key} is already open.");
+        if (desiredValue <= Quota)
+            throw new QuotaServiceException(QuotaServiceException.IllegalArgument,
+                string.Create(CultureInfo.InvariantCulture, $"DesiredValue {desiredValue} must be greater than the current value {Quota}."));
+        if (desiredValue > scenario.Cap + 1e-9)
+            throw new QuotaServiceException(QuotaServiceException.IllegalArgument,
+                string.Create(CultureInfo.InvariantCulture, $"DesiredValue {desiredValue} is above the highest value this quota allows ({scenario.Cap})."));
+        var number = _requests.Count + 1;
+        var delay = desiredValue <= scenario.LargeFactor * Quota ? scenario.ApprovalDelay : scenario.LargeApprovalDelay;
+        var denied = StableRandom.Uniform(scenario.Seed, trace.Name + "/verdict", number) < scenario.DenyProbability;
+        var filed = new Filed(string.Create(CultureInfo.InvariantCulture, $"replay-{number:D5}"), desiredValue, now + delay, denied);
+        _requests.Add(filed);
+        return ToChange(filed);
+    }
+
+    public Task<IReadOnlyDictionary<QuotaKey, QuotaInfo>> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        Settle(time.GetUtcNow());
+        IReadOnlyDictionary<QuotaKey, QuotaInfo> found = keys.Contains(Key)
+            ? new Dictionary<QuotaKey, QuotaInfo> { [Key] = new QuotaInfo(Key, trace.Name, Quota, Adjustable: true, Unit: "None") }
+            : new Dictionary<QuotaKey, QuotaInfo>();
+        return Task.FromResult(found);
+    }
+
+    /// <summary>The trace's grid points after each query's start and up to <paramref name="until"/>.</summary>
+    public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        foreach (var query in queries.Where(q => q.Quota.Key == Key))
+            result[Key] = Samples(query.From, until);
+        return Task.FromResult<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>>(result);
+    }
+
+    /// <summary>Usage samples with <paramref name="from"/> &lt; time ≤ <paramref name="until"/>.</summary>
+    public IReadOnlyList<UsageSample> Samples(DateTimeOffset from, DateTimeOffset until)
+    {
+        var first = from < trace.Grid.Start ? 0 : (int)((from - trace.Grid.Start).Ticks / trace.Step.Ticks) + 1;
+        var samples = new List<UsageSample>();
+        for (var i = first; i < trace.Count && trace.TimeAt(i) <= until; i++) samples.Add(new UsageSample(trace.TimeAt(i), trace.Usage[i]));
+        return samples;
+    }
+
+    public Task<RequestedServiceQuotaChange> RequestIncreaseAsync(QuotaKey quota, double desiredValue, CancellationToken ct)
+    {
+        Known(quota);
+        return Task.FromResult(Request(desiredValue, time.GetUtcNow()));
+    }
+
+    public Task<RequestedServiceQuotaChange> GetRequestAsync(QuotaKey quota, string requestId, CancellationToken ct)
+    {
+        Known(quota);
+        Settle(time.GetUtcNow());
+        var found = _requests.FirstOrDefault(r => r.Id == requestId)
+            ?? throw new QuotaServiceException(QuotaServiceException.NoSuchResource, $"The request {requestId} does not exist.");
+        return Task.FromResult(ToChange(found));
+    }
+
+    public Task<RequestedServiceQuotaChange?> FindOpenRequestAsync(QuotaKey quota, CancellationToken ct)
+    {
+        Known(quota);
+        Settle(time.GetUtcNow());
+        return Task.FromResult(HasOpenRequest ? ToChange(_requests[^1]) : null);
+    }
+
+    public Task CreateSupportCaseAsync(QuotaKey quota, string requestId, CancellationToken ct)
+    {
+        Known(quota);
+        var found = _requests.FirstOrDefault(r => r.Id == requestId && r.Status == RequestStatus.Pending)
+            ?? throw new QuotaServiceException(QuotaServiceException.InvalidResourceState, $"Request {requestId} is not PENDING, so no support case can be opened.");
+        found.Status = RequestStatus.CaseOpened; // a case does not change when AWS decides
+        return Task.CompletedTask;
+    }
+
+    private static void Known(QuotaKey quota)
+    {
+        if (quota != Key) throw new QuotaServiceException(QuotaServiceException.NoSuchResource, $"The quota {quota} does not exist.");
+    }
+
+    private static RequestedServiceQuotaChange ToChange(Filed r) => new(r.Id, Key, r.DesiredValue, r.Status, r.Status == RequestStatus.CaseOpened ? "case-" + r.Id : null);
+}
