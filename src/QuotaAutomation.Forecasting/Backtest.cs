@@ -34,6 +34,7 @@ public static class Backtest
         {
             new("seasonal-naive", (g, i, h) => new(SeasonalNaive(g, i, h), null, null)),
             new("naive", (g, i, h) => new(g.Values[i], null, null)),
+            new("last-week-peak", (g, i, h) => new(ForecastFeatures.PeakOverLast(g, i, TimeSpan.FromDays(7)), null, null)),
             new("linear-trend", (g, i, h) => new(LinearTrend(g, i, h), null, null)),
             new("fallback", (g, i, h) =>
             {

@@ -103,6 +103,15 @@ public sealed class ForecastModel
     public ModelPeak PredictPeak(UsageGrid grid, int index, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(grid);
+        if (horizon > TimeSpan.FromDays(1))
+        {
+            // Beyond a day: the next day as the model sees it, and at least the peak of the last span as long (up to a
+            // week). Asked for 7 days directly, the model forecast up to 3.6 × the last day's peak on a series that had
+            // not left its range for a week, and lost to last week's peak in the backtest.
+            var day = PredictPeak(grid, index, TimeSpan.FromDays(1));
+            var behind = ForecastFeatures.PeakOverLast(grid, index, horizon < TimeSpan.FromDays(7) ? horizon : TimeSpan.FromDays(7));
+            return day with { Peak = Math.Max(day.Peak, behind), Lower = Math.Max(day.Lower, behind), Upper = Math.Max(day.Upper, behind) };
+        }
         var features = ForecastFeatures.Extract(grid, index, horizon);
         var still = ForecastFeatures.IsStill(features);
         var correction = still ? 0 : Predict(features);

@@ -58,9 +58,10 @@ public sealed class Handler
         ArgumentNullException.ThrowIfNull(settings);
         var backend = new AwsBackend(client, settings.Backend with { ApprovalsByWorkflow = settings.ApprovalStateMachineArn is not null });
         var engineOptions = new EngineOptions { AlertCoolDown = settings.AlertCoolDown };
-        var ports = settings.ApprovalStateMachineArn is { } machine
-            ? backend.Ports with { Approvals = new StepFunctionsApprovals(backend.State, backend.StepFunctions, machine, engineOptions.ApprovalTimeout) }
-            : backend.Ports;
+        // A warm container keeps each quota's history window and reads only its newest hour from DynamoDB.
+        var ports = backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) };
+        if (settings.ApprovalStateMachineArn is { } machine)
+            ports = ports with { Approvals = new StepFunctionsApprovals(backend.State, backend.StepFunctions, machine, engineOptions.ApprovalTimeout) };
         ApprovalDecider decide = (approval, token, approve, who, comment, ct) =>
             StepFunctionsApprovals.SendDecisionAsync(backend.StepFunctions, token, approve, approval.Id, who, comment, "link", ct);
         return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,

@@ -42,7 +42,7 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
         await history.AppendAsync(ReplayAccount.Key, account.Samples(warmupEnd - engineOptions.HistoryWindow, warmupEnd), ct);
         var requests = new SqliteRequestStore(db);
         var notifier = new SqliteNotifier(db, clock);
-        var ports = new EnginePorts(rules, account, account, history, account, requests, requests, notifier, notifier, new SqliteAuditLog(db), new SqliteEventLog(db));
+        var ports = new EnginePorts(rules, account, account, new CachedUsageHistory(history), account, requests, requests, notifier, notifier, new SqliteAuditLog(db), new SqliteEventLog(db));
         return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), trace, clock, db, folder);
     }
 

@@ -76,6 +76,20 @@ public sealed class ModelForecasterTests : IDisposable
     }
 
     [Fact]
+    public void Predict_BeyondADay_IsTheHigherOfTheNextDayAndLastWeeksPeak()
+    {
+        var forecaster = ModelForecaster.Load(Shipped);
+        var history = Hours(8 * 24, i => i / 288 == 2 && i % 288 == 100 ? 900 : 300 + 20 * Math.Sin(2 * Math.PI * i / 288));
+        var now = history[^1].Timestamp;
+
+        var week = forecaster.Predict(history, now, TimeSpan.FromDays(7));
+        var day = forecaster.Predict(history, now, TimeSpan.FromDays(1));
+
+        Assert.Equal(Math.Max(day.Peak, 900), week.Peak, 6);
+        Assert.True(day.Peak < 900, $"the next day alone: {day.Peak}");
+    }
+
+    [Fact]
     public void Predict_IntervalWidensWithTheDaysVariability()
     {
         var forecaster = ModelForecaster.Load(Shipped);

@@ -141,7 +141,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("8 sample rules, clock 2026-11-24 15:00 UTC", output, StringComparison.Ordinal);
         Assert.Contains("rule 'ec2-spot-typo': automation_level 'full-automatic'", output, StringComparison.Ordinal);
         Assert.Contains("filed request sim-000001 (PENDING)", output, StringComparison.Ordinal);
-        Assert.Contains("approval apr-alb-use1-2611241500 waiting", output, StringComparison.Ordinal);
+        Assert.Contains("approval apr-rds-instances-use1-2611241500 waiting", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,10 +154,10 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("12 cycles, 2026-11-24 15:00 → 2026-11-24 15:55 UTC (virtual)", summary, StringComparison.Ordinal);
-        Assert.Contains("apr-alb-use1-2611241500", summary, StringComparison.Ordinal);
+        Assert.Contains("apr-rds-instances-use1-2611241500", summary, StringComparison.Ordinal);
         Assert.Contains("status at 2026-11-24 16:00 UTC", status, StringComparison.Ordinal);
         Assert.Contains("PENDING → APPROVED", audit, StringComparison.Ordinal);
-        Assert.Contains("quota-automation approve apr-alb-use1-2611241500", notifications, StringComparison.Ordinal);
+        Assert.Contains("quota-automation approve apr-rds-instances-use1-2611241500", notifications, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,9 +166,9 @@ public sealed class CliTests : IAsyncLifetime
         await RunAsync("run");
 
         var unknown = await RunAsync("approve", "apr-nope");
-        var denied = await RunAsync("deny", "apr-alb-use1-2611241500", "--by", "bob", "--comment", "not this quarter");
-        var again = await RunAsync("approve", "apr-alb-use1-2611241500");
-        var (_, audit) = await RunAsync("audit", "--rule", "alb-use1");
+        var denied = await RunAsync("deny", "apr-rds-instances-use1-2611241500", "--by", "bob", "--comment", "not this quarter");
+        var again = await RunAsync("approve", "apr-rds-instances-use1-2611241500");
+        var (_, audit) = await RunAsync("audit", "--rule", "rds-instances-use1");
 
         Assert.Equal((ExitCodes.Error, ExitCodes.Ok, ExitCodes.Invalid), (unknown.Exit, denied.Exit, again.Exit));
         Assert.Contains("denied by bob via cli: not this quarter", audit, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ internal static class BacktestCommand
             var files = TraceFile.ReadFolder(parse.GetValue(traces)!.FullName); // required
             var forecaster = ModelForecaster.Load(parse.GetValue(model)!.FullName);
             if (forecaster.LoadError is { } error) app.Console.MarkupLine($"[yellow]{Markup.Escape(error)}: testing the fallback and baselines only[/]");
-            var horizons = forecaster.Model?.Metadata.HorizonsHours ?? [1.0, 24, 168];
+            double[] horizons = [1, 24, 168]; // the horizons; beyond its longest trained horizon the model composes (ForecastModel.PredictPeak)
             IReadOnlyList<Score> scores = [];
             app.Console.Progress().Start(progress =>
             {

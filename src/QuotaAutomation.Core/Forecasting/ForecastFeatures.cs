@@ -111,6 +111,16 @@ public static class ForecastFeatures
         return peak;
     }
 
+    /// <summary>The highest value over the last <paramref name="span"/> (at most what the grid holds).</summary>
+    public static double PeakOverLast(UsageGrid grid, int index, TimeSpan span)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        var steps = Math.Max(1, (int)Math.Round(span / grid.Step));
+        var peak = double.MinValue;
+        for (var i = Math.Max(0, index - steps + 1); i <= index; i++) peak = Math.Max(peak, grid.Values[i]);
+        return peak;
+    }
+
     /// <summary>
     /// A level safe to divide by: zero usage becomes a small fraction of the series' recent scale (or 1), so ratios stay
     /// finite on series that touch zero.

@@ -55,13 +55,17 @@ public sealed class TrendForecaster : IForecaster
         }
         peak = Math.Max(0, peak);
         // A mean-shaped profile smooths away the spikes a quota must hold: once a day is known, the peak is at least
-        // yesterday's peak over the same span (daily seasonal naive).
+        // yesterday's peak over the same span (daily seasonal naive), and beyond a day at least the peak of the last
+        // span as long (up to a week), as the model's forecast is.
         var seasonalPeak = span >= TimeSpan.FromDays(1) && UsageGrid.Resample(window) is var grid
-            ? ForecastFeatures.SeasonalNaivePeak(grid, grid.Values.Count - 1, horizon) : 0;
+            ? horizon > TimeSpan.FromDays(1)
+                ? ForecastFeatures.PeakOverLast(grid, grid.Values.Count - 1, horizon < FitWindow ? horizon : FitWindow)
+                : ForecastFeatures.SeasonalNaivePeak(grid, grid.Values.Count - 1, horizon)
+            : 0;
         var raised = seasonalPeak > peak;
         peak = Math.Max(peak, seasonalPeak);
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"trend {slope:+0.###;-0.###;0}/h over {span.TotalHours:0.#}h{(seasonal ? " with daily profile" : "")}{(raised ? ", raised to yesterday's peak" : "")}, ±{IntervalZ * noise:0.##}");
+            $"trend {slope:+0.###;-0.###;0}/h over {span.TotalHours:0.#}h{(seasonal ? " with daily profile" : "")}{(raised ? horizon > TimeSpan.FromDays(1) ? ", raised to the recent peak" : ", raised to yesterday's peak" : "")}, ±{IntervalZ * noise:0.##}");
         return new Forecast(peak, Math.Max(0, peak - IntervalZ * noise), peak + IntervalZ * noise, Name, note);
     }
 
