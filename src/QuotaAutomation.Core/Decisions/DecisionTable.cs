@@ -9,7 +9,10 @@ namespace QuotaAutomation.Core.Decisions;
 /// </summary>
 public static class DecisionTable
 {
-    public static QuotaDecision Decide(QuotaRule rule, QuotaSnapshot snapshot, DateTimeOffset now, CostModel costs)
+    /// <param name="fastStep">
+    /// Ask at most this multiple of the current value at once (<see cref="Sizing.FastStep"/>); null asks for all of it.
+    /// </param>
+    public static QuotaDecision Decide(QuotaRule rule, QuotaSnapshot snapshot, DateTimeOffset now, CostModel costs, double? fastStep = Sizing.FastStep)
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -37,16 +40,17 @@ public static class DecisionTable
         if (!wantsIncrease)
             return new Alert(rule.RuleId, rule.Quota, $"{peak} reached {Band(band)} {Pct(ThresholdOf(rule, band))}", band);
 
-        return SizeIncrease(rule, snapshot, band, peak, costs);
+        return SizeIncrease(rule, snapshot, band, peak, costs, fastStep);
     }
 
-    private static QuotaDecision SizeIncrease(QuotaRule rule, QuotaSnapshot snapshot, Severity band, string peak, CostModel costs)
+    private static QuotaDecision SizeIncrease(QuotaRule rule, QuotaSnapshot snapshot, Severity band, string peak, CostModel costs, double? fastStep)
     {
         var quota = snapshot.Quota;
         if (!quota.Adjustable)
             return new Alert(rule.RuleId, rule.Quota, $"{peak} reached {Band(band)}, but the quota is not adjustable", band);
 
-        var desired = Sizing.DesiredValue(rule, quota, snapshot.PeakUsage, band);
+        var wanted = Sizing.DesiredValue(rule, quota, snapshot.PeakUsage, band);
+        var desired = Sizing.FirstStep(quota, wanted, fastStep);
         if (desired <= quota.Value)
             return new Alert(rule.RuleId, rule.Quota,
                 $"{peak} reached {Band(band)}; cap reached: max_auto_increase {Num(rule.MaxAutoIncrease)} is not above the quota {Num(quota.Value)}",
@@ -68,7 +72,7 @@ public static class DecisionTable
             _ => "pre-emptive increase ×1.2",
         };
         return new RequestIncrease(rule.RuleId, rule.Quota,
-            $"{peak} reached {Band(band)}: {kind}, {Num(quota.Value)} → {Num(desired)}; {why}",
+            $"{peak} reached {Band(band)}: {kind}, {Num(quota.Value)} → {Num(desired)}{(desired < wanted ? $" (a first step of {Num(wanted)}: AWS decides more than ×{Num(fastStep!.Value)} slowly)" : "")}; {why}",
             band, quota.Value, desired, cost, route, snapshot.UtilizationPercent);
     }
 

@@ -9,6 +9,22 @@ public static class Sizing
     /// <summary>The Service Quotas API's upper bound for a <c>QuotaValue</c>.</summary>
     public const double ApiMaxQuotaValue = 10_000_000_000;
 
+    /// <summary>
+    /// AWS approves modest increases within minutes and sends large ones to a person, which takes a day or more: an
+    /// increase is asked in steps of at most this multiple of the current value, the next step once the first is
+    /// granted (in the replay, ×2 and ×2 again took an hour where ×4 at once took a day: docs/simulation.md).
+    /// </summary>
+    public const double FastStep = 2.0;
+
+    /// <summary>The part of <paramref name="wanted"/> to ask for now: at most <paramref name="fastStep"/> × the current value (whole units for counts).</summary>
+    public static double FirstStep(QuotaInfo quota, double wanted, double? fastStep)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        if (fastStep is not { } step || quota.Value <= 0 || wanted <= step * quota.Value) return wanted; // nothing to multiply from zero
+        var limit = step * quota.Value;
+        return quota.IsCount ? Math.Floor(Math.Round(limit, 6)) : Math.Floor(Math.Round(limit * 100, 6)) / 100;
+    }
+
     /// <summary>The seed's multiple of the current quota per band: 2× emergency, the rule's multiplier at critical, 1.2× pre-emptive.</summary>
     public static double MultipleFor(Severity severity, QuotaRule rule)
     {

@@ -139,7 +139,7 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
                 forecast = Expect(forecast, expected, current, quota, histories);
             var snapshot = new QuotaSnapshot(quota, current, forecast);
-            var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs);
+            var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
             var breach = EstimateBreach(rule, quota, history, forecast, now);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
             results.Add(new RuleResult(decision, quota, current, forecast)

@@ -13,6 +13,9 @@ public sealed record EngineOptions
     /// <summary>How much history a forecast reads, and how far back a quota with none is first read.</summary>
     public TimeSpan HistoryWindow { get; init; } = TimeSpan.FromDays(14);
 
+    /// <summary>Increases are asked in steps of at most this multiple of the current value (<see cref="Sizing.FastStep"/>); null: all at once.</summary>
+    public double? FastStep { get; init; } = Sizing.FastStep;
+
     /// <summary>A request still pending this long gets a support case (Service Quotas <c>CreateSupportCase</c>).</summary>
     public TimeSpan SupportCaseAfter { get; init; } = TimeSpan.FromHours(24);
 

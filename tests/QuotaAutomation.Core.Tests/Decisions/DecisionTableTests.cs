@@ -145,4 +145,22 @@ public class DecisionTableTests
 
         Assert.Equal(5, ((RequestIncrease)decision).DesiredValue); // 3 / 0.7 rounded up
     }
+
+    [Fact]
+    public void Decide_AJumpBeyondTwice_AsksForTwiceFirst_AndSaysWhy()
+    {
+        // 262 of 100: an emergency wanting 262 / 0.7 = 375; AWS decides more than ×2 slowly, so 200 now, the rest next.
+        var decision = (RequestIncrease)DecisionTable.Decide(Rule(AutomationLevel.FullAuto), Snapshot(262), TuesdayNoon, CostModel.SeedDefaults);
+
+        Assert.Equal(200, decision.DesiredValue);
+        Assert.Contains("100 → 200 (a first step of 375: AWS decides more than ×2 slowly)", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_WithoutAFastStep_AsksForAllOfIt()
+    {
+        var decision = (RequestIncrease)DecisionTable.Decide(Rule(AutomationLevel.FullAuto), Snapshot(262), TuesdayNoon, CostModel.SeedDefaults, fastStep: null);
+
+        Assert.Equal(375, decision.DesiredValue);
+    }
 }
