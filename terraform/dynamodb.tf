@@ -1,0 +1,52 @@
+# The five tables exactly as the AWS backend uses them: tables.json is checked against DynamoTables.Definitions by a
+# test (TerraformModuleTests), so the code and this module cannot drift apart.
+locals {
+  tables = jsondecode(file("${path.module}/tables.json"))
+}
+
+resource "aws_dynamodb_table" "this" {
+  for_each = local.tables
+
+  name         = "${var.name}-${each.key}"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = each.value.hash_key
+  range_key    = each.value.range_key
+
+  dynamic "attribute" {
+    for_each = each.value.attributes
+    content {
+      name = attribute.key
+      type = attribute.value
+    }
+  }
+
+  dynamic "global_secondary_index" {
+    for_each = each.value.indexes
+    content {
+      name            = global_secondary_index.value.name
+      hash_key        = global_secondary_index.value.hash_key
+      range_key       = global_secondary_index.value.range_key
+      projection_type = "ALL"
+    }
+  }
+
+  dynamic "ttl" {
+    for_each = each.value.ttl ? [1] : []
+    content {
+      attribute_name = "ttl"
+      enabled        = true
+    }
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled = true # the AWS managed key (aws/dynamodb): no key policy to keep in step with the role
+  }
+
+  deletion_protection_enabled = each.key == "audit" || each.key == "rules"
+
+  tags = local.tags
+}

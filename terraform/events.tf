@@ -1,0 +1,48 @@
+# The quota event bus: the engine's own events (threshold, spike, prediction) and what other systems announce
+# (infrastructure scaling, disaster recovery, cost optimisation) reach the Lambda; AWS Health quota breaches and
+# Service Quotas API calls (CloudTrail) arrive on the default bus.
+resource "aws_cloudwatch_event_bus" "quota" {
+  name = "${var.name}-events"
+  tags = local.tags
+}
+
+locals {
+  event_rules = {
+    quota-events = {
+      bus     = aws_cloudwatch_event_bus.quota.name
+      pattern = { source = ["quota-automation"], "detail-type" = ["Quota Threshold Exceeded", "Quota Usage Spike", "Quota Prediction Alert", "Infrastructure Scaling", "Disaster Recovery", "Cost Optimization Required"] }
+    }
+    health-breach = {
+      bus     = "default"
+      pattern = { source = ["aws.health"], "detail-type" = ["AWS Health Event"], detail = { eventTypeCode = ["AWS_SERVICEQUOTAS_THRESHOLD_BREACH"] } }
+    }
+    quota-api-calls = {
+      bus     = "default"
+      pattern = { source = ["aws.servicequotas"], "detail-type" = ["AWS API Call via CloudTrail"], detail = { eventName = ["RequestServiceQuotaIncrease"] } }
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_rule" "events" {
+  for_each       = local.event_rules
+  name           = "${var.name}-${each.key}"
+  event_bus_name = each.value.bus
+  event_pattern  = jsonencode(each.value.pattern)
+  tags           = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "events" {
+  for_each       = local.event_rules
+  rule           = aws_cloudwatch_event_rule.events[each.key].name
+  event_bus_name = each.value.bus
+  arn            = aws_lambda_function.this.arn
+}
+
+resource "aws_lambda_permission" "events" {
+  for_each      = local.event_rules
+  statement_id  = "AllowEvents-${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.events[each.key].arn
+}

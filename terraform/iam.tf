@@ -1,0 +1,120 @@
+# The Lambda's role: the exact actions the code calls (docs/aws.md, "IAM permissions, per operation"), on the exact
+# resources where the action takes one. No wildcard action anywhere (TerraformModuleTests checks every statement).
+resource "aws_iam_role" "lambda" {
+  name               = var.name
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "lambda_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+locals {
+  table_arns  = { for k, t in aws_dynamodb_table.this : k => t.arn }
+  quota_arns  = length(var.quota_arns) > 0 ? var.quota_arns : ["arn:${local.partition}:servicequotas:*:${local.account}:*/*"]
+  member_arns = [for a in var.member_account_ids : "arn:${local.partition}:iam::${a}:role/${var.member_role_name}"]
+}
+
+data "aws_iam_policy_document" "lambda" {
+  statement {
+    sid       = "Logs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.lambda.arn}:*"]
+  }
+  statement {
+    sid = "ReadQuotasAndFollowRequests" # Service Quotas reads take no resource ARN
+    actions = [
+      "servicequotas:ListServiceQuotas", "servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota",
+      "servicequotas:GetRequestedServiceQuotaChange", "servicequotas:ListRequestedServiceQuotaChangeHistoryByQuota",
+      "servicequotas:CreateSupportCase",
+    ]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "RequestIncreases"
+    actions   = ["servicequotas:RequestServiceQuotaIncrease"]
+    resources = local.quota_arns
+  }
+  statement {
+    sid       = "SupportCasesAndTrustedAdvisor" # Service Quotas opens cases as the caller; Trusted Advisor usage
+    actions   = ["support:CreateCase", "support:DescribeCases", "support:DescribeTrustedAdvisorChecks", "support:DescribeTrustedAdvisorCheckResult"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Usage"
+    actions   = ["cloudwatch:GetMetricData"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "AlertsAndApprovals"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alerts.arn, aws_sns_topic.approvals.arn]
+  }
+  statement {
+    sid       = "EncryptedTopics"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [aws_kms_key.this.arn]
+  }
+  statement {
+    sid       = "Rules"
+    actions   = ["dynamodb:Scan"]
+    resources = [local.table_arns["rules"]]
+  }
+  statement {
+    sid       = "UsageHistory"
+    actions   = ["dynamodb:Query", "dynamodb:BatchWriteItem"]
+    resources = [local.table_arns["usage"]]
+  }
+  statement {
+    sid       = "AuditAppendAndRead" # a conditional PutItem: records are added, never changed
+    actions   = ["dynamodb:PutItem", "dynamodb:Query"]
+    resources = [local.table_arns["audit"], "${local.table_arns["audit"]}/index/*"]
+  }
+  statement {
+    sid       = "AuditIsAppendOnly"
+    effect    = "Deny"
+    actions   = ["dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateTable", "dynamodb:DeleteTable", "dynamodb:UpdateTimeToLive", "dynamodb:RestoreTableFromBackup"]
+    resources = [local.table_arns["audit"]]
+  }
+  statement {
+    sid       = "State" # requests, approvals, locks (in transactions), alert times
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
+    resources = [local.table_arns["state"], "${local.table_arns["state"]}/index/*"]
+  }
+  statement {
+    sid       = "Events"
+    actions   = ["dynamodb:PutItem"]
+    resources = [local.table_arns["events"]]
+  }
+  statement {
+    sid       = "PublishQuotaEvents"
+    actions   = ["events:PutEvents"]
+    resources = [aws_cloudwatch_event_bus.quota.arn]
+  }
+  statement {
+    sid       = "Approvals" # start the workflow; the approval link sends the approver's decision
+    actions   = ["states:StartExecution", "states:DescribeExecution", "states:SendTaskSuccess", "states:SendTaskFailure"]
+    resources = [local.approval_state_machine_arn, "arn:${local.partition}:states:${local.region}:${local.account}:execution:${local.approval_state_machine_name}:*"]
+  }
+  dynamic "statement" {
+    for_each = length(local.member_arns) > 0 ? [1] : []
+    content {
+      sid       = "MemberAccounts"
+      actions   = ["sts:AssumeRole"]
+      resources = local.member_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  name   = "quota-automation"
+  role   = aws_iam_role.lambda.id
+  policy = data.aws_iam_policy_document.lambda.json
+}

@@ -1,0 +1,99 @@
+resource "aws_cloudwatch_log_group" "lambda" {
+  name              = "/aws/lambda/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = local.tags
+}
+
+resource "aws_lambda_function" "this" {
+  function_name    = var.name
+  description      = "QuotaAutomation: keeps this account's quotas ahead of usage (schedule, approval tasks, quota events)"
+  role             = aws_iam_role.lambda.arn
+  runtime          = "dotnet10"
+  architectures    = ["x86_64"] # ML.NET FastTree's native library ships for x64
+  handler          = "QuotaAutomation.Lambda::QuotaAutomation.Lambda.Handler::HandleAsync"
+  filename         = var.lambda_package
+  source_code_hash = filebase64sha256(var.lambda_package)
+  memory_size      = var.memory_mb
+  timeout          = var.time_budget_seconds + 30
+  # A cycle, approval tasks, events and approval links at once, but never a stampede: quotas are locked per cycle.
+  reserved_concurrent_executions = 5
+
+  environment {
+    variables = {
+      QA_RULES_TABLE                = aws_dynamodb_table.this["rules"].name
+      QA_USAGE_TABLE                = aws_dynamodb_table.this["usage"].name
+      QA_AUDIT_TABLE                = aws_dynamodb_table.this["audit"].name
+      QA_STATE_TABLE                = aws_dynamodb_table.this["state"].name
+      QA_EVENTS_TABLE               = aws_dynamodb_table.this["events"].name
+      QA_ALERT_TOPIC_ARN            = aws_sns_topic.alerts.arn
+      QA_APPROVAL_TOPIC_ARN         = aws_sns_topic.approvals.arn
+      QA_APPROVAL_STATE_MACHINE_ARN = local.approval_state_machine_arn
+      QA_EVENT_BUS_NAME             = aws_cloudwatch_event_bus.quota.name
+      QA_TIME_BUDGET_SECONDS        = tostring(var.time_budget_seconds)
+      QA_ALERT_COOLDOWN_MINUTES     = tostring(var.alert_cooldown_minutes)
+      QA_MEMBER_ROLE_NAME           = var.member_role_name
+      QA_FORECASTER                 = var.forecaster
+    }
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.lambda.name
+  }
+
+  tags       = local.tags
+  depends_on = [aws_iam_role_policy.lambda]
+}
+
+# Approval links: GET shows the decision to confirm, POST (with the task token from the message) decides.
+resource "aws_lambda_function_url" "approvals" {
+  function_name      = aws_lambda_function.this.function_name
+  authorization_type = "NONE" # the Step Functions task token in the link is the credential
+}
+
+# Asynchronous invocations (schedule, events) that fail twice land in a queue, with an alarm on it.
+resource "aws_sqs_queue" "failed" {
+  name                      = "${var.name}-failed-invocations"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = true
+  tags                      = local.tags
+}
+
+resource "aws_lambda_function_event_invoke_config" "this" {
+  function_name                = aws_lambda_function.this.function_name
+  maximum_retry_attempts       = 1
+  maximum_event_age_in_seconds = 3600
+  destination_config {
+    on_failure {
+      destination = aws_sqs_queue.failed.arn
+    }
+  }
+}
+
+resource "aws_cloudwatch_event_rule" "schedule" {
+  name                = "${var.name}-cycle"
+  description         = "Runs a QuotaAutomation cycle"
+  schedule_expression = var.schedule_expression
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "schedule" {
+  rule = aws_cloudwatch_event_rule.schedule.name
+  arn  = aws_lambda_function.this.arn
+}
+
+resource "aws_lambda_permission" "schedule" {
+  statement_id  = "AllowSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule.arn
+}
+
+resource "aws_lambda_permission" "url" {
+  statement_id           = "AllowApprovalLinks"
+  action                 = "lambda:InvokeFunctionUrl"
+  function_name          = aws_lambda_function.this.function_name
+  principal              = "*"
+  function_url_auth_type = "NONE"
+}

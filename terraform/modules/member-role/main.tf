@@ -1,0 +1,63 @@
+# Deploy in each member account whose quotas the central QuotaAutomation manages: the role its Lambda assumes, with
+# only the reads and requests the engine makes in a member account (Service Quotas, Support, CloudWatch).
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0"
+    }
+  }
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+resource "aws_iam_role" "member" {
+  name               = var.role_name
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = [var.automation_role_arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "member" {
+  statement {
+    sid = "ReadQuotasAndFollowRequests"
+    actions = [
+      "servicequotas:ListServiceQuotas", "servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota",
+      "servicequotas:GetRequestedServiceQuotaChange", "servicequotas:ListRequestedServiceQuotaChangeHistoryByQuota",
+      "servicequotas:CreateSupportCase",
+    ]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "RequestIncreases"
+    actions   = ["servicequotas:RequestServiceQuotaIncrease"]
+    resources = ["arn:${data.aws_partition.current.partition}:servicequotas:*:${data.aws_caller_identity.current.account_id}:*/*"]
+  }
+  statement {
+    sid       = "SupportCasesAndTrustedAdvisor"
+    actions   = ["support:CreateCase", "support:DescribeCases", "support:DescribeTrustedAdvisorChecks", "support:DescribeTrustedAdvisorCheckResult"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Usage"
+    actions   = ["cloudwatch:GetMetricData"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "member" {
+  name   = "quota-automation-member"
+  role   = aws_iam_role.member.id
+  policy = data.aws_iam_policy_document.member.json
+}

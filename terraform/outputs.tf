@@ -1,0 +1,44 @@
+output "function_name" {
+  description = "The Lambda function."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "approval_url" {
+  description = "Base URL of the approval links sent to approvers."
+  value       = aws_lambda_function_url.approvals.function_url
+}
+
+output "tables" {
+  description = "The DynamoDB tables by role (use these names with the CLI's --backend aws)."
+  value       = { for k, t in aws_dynamodb_table.this : k => t.name }
+}
+
+output "alert_topic_arn" {
+  description = "SNS topic for alerts (and the alarms)."
+  value       = aws_sns_topic.alerts.arn
+}
+
+output "approval_topic_arn" {
+  description = "SNS topic for approval requests."
+  value       = aws_sns_topic.approvals.arn
+}
+
+output "approval_state_machine_arn" {
+  description = "The approval workflow."
+  value       = aws_sfn_state_machine.approval.arn
+}
+
+output "event_bus_name" {
+  description = "The quota event bus: publish Infrastructure Scaling, Disaster Recovery or Cost Optimization Required events here with source quota-automation."
+  value       = aws_cloudwatch_event_bus.quota.name
+}
+
+output "lambda_role_arn" {
+  description = "The Lambda's role: member accounts trust it (modules/member-role)."
+  value       = aws_iam_role.lambda.arn
+}
+
+output "failed_invocations_queue_url" {
+  description = "Where asynchronous invocations that failed twice are parked."
+  value       = aws_sqs_queue.failed.id
+}

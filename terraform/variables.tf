@@ -1,0 +1,130 @@
+variable "name" {
+  description = "Prefix of every resource name (tables are NAME-rules, NAME-usage, NAME-audit, NAME-state, NAME-events)."
+  type        = string
+  default     = "quota-automation"
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,38}$", var.name))
+    error_message = "name must be 3-39 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "lambda_package" {
+  description = "Path of the Lambda zip: dotnet publish src/QuotaAutomation.Lambda -c Release -r linux-x64 --self-contained false, zipped (README: Deploy)."
+  type        = string
+  validation {
+    condition     = endswith(var.lambda_package, ".zip")
+    error_message = "lambda_package must be the path of a .zip file."
+  }
+}
+
+variable "schedule_expression" {
+  description = "How often a cycle runs."
+  type        = string
+  default     = "rate(5 minutes)"
+  validation {
+    condition     = can(regex("^(rate\\(.+\\)|cron\\(.+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be an EventBridge rate(...) or cron(...) expression."
+  }
+}
+
+variable "time_budget_seconds" {
+  description = "How long a cycle may run before it stops starting new work (QA_TIME_BUDGET_SECONDS); the Lambda's timeout is this plus 30 s."
+  type        = number
+  default     = 240
+  validation {
+    condition     = var.time_budget_seconds >= 10 && var.time_budget_seconds <= 870
+    error_message = "time_budget_seconds must be between 10 and 870 (the Lambda's 900 s limit less 30 s)."
+  }
+}
+
+variable "memory_mb" {
+  description = "Lambda memory (MB). The model and a cycle of 1,000 rules fit in 512."
+  type        = number
+  default     = 512
+  validation {
+    condition     = var.memory_mb >= 256 && var.memory_mb <= 10240
+    error_message = "memory_mb must be between 256 and 10240."
+  }
+}
+
+variable "forecaster" {
+  description = "model (the shipped FastTree model, falling back to trend) or trend."
+  type        = string
+  default     = "model"
+  validation {
+    condition     = contains(["model", "trend"], var.forecaster)
+    error_message = "forecaster must be model or trend."
+  }
+}
+
+variable "alert_cooldown_minutes" {
+  description = "An alert for a quota and band is sent at most once per this many minutes."
+  type        = number
+  default     = 360
+  validation {
+    condition     = var.alert_cooldown_minutes >= 0 && var.alert_cooldown_minutes <= 10080
+    error_message = "alert_cooldown_minutes must be between 0 and 10080."
+  }
+}
+
+variable "alert_emails" {
+  description = "E-mail addresses subscribed to the alert topic (each must confirm)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+$", e))])
+    error_message = "alert_emails must be e-mail addresses."
+  }
+}
+
+variable "approver_emails" {
+  description = "E-mail addresses subscribed to the approval topic: they receive approval links and CLI commands."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for e in var.approver_emails : can(regex("^[^@\\s]+@[^@\\s]+$", e))])
+    error_message = "approver_emails must be e-mail addresses."
+  }
+}
+
+variable "quota_arns" {
+  description = "Service Quotas ARNs the Lambda may request increases for (arn:aws:servicequotas:REGION:ACCOUNT:SERVICE/QUOTA_CODE); empty means every quota of this account."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for a in var.quota_arns : can(regex("^arn:aws[a-z-]*:servicequotas:[a-z0-9-]*:[0-9]{12}:[a-z0-9-]+/L-[A-Z0-9]+$", a))])
+    error_message = "quota_arns must be Service Quotas ARNs of the form arn:aws:servicequotas:REGION:ACCOUNT:SERVICE/L-XXXXXXXX."
+  }
+}
+
+variable "member_account_ids" {
+  description = "Member accounts whose quotas this deployment manages: the Lambda may assume member_role_name in each (deploy modules/member-role there)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for a in var.member_account_ids : can(regex("^[0-9]{12}$", a))])
+    error_message = "member_account_ids must be 12-digit account ids."
+  }
+}
+
+variable "member_role_name" {
+  description = "The role name the Lambda assumes in member accounts (QA_MEMBER_ROLE_NAME)."
+  type        = string
+  default     = "QuotaAutomationMemberRole"
+}
+
+variable "log_retention_days" {
+  description = "Retention of the Lambda's logs."
+  type        = number
+  default     = 90
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention value (1, 3, 5, 7, 14, 30, 60, 90, 120, ...)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
