@@ -2,7 +2,7 @@ using QuotaAutomation.Lambda;
 
 namespace QuotaAutomation.Lambda.Tests;
 
-public class LambdaSettingsTests
+public partial class LambdaSettingsTests
 {
     private static readonly Dictionary<string, string> Valid = new()
     {
@@ -55,5 +55,22 @@ public class LambdaSettingsTests
 
         Assert.Equal("fasttree", forecaster.Name);
         Assert.Equal("", logs.ToString());
+    }
+
+    [Fact]
+    public void TerraformModule_SetsEveryRequiredSetting_AndOnlySettingsThatExist_ForTheHandlerThatExists()
+    {
+        var lambda = File.ReadAllText(Path.Combine(Testing.Repository.Root, "terraform", "lambda.tf"));
+        var environment = System.Text.RegularExpressions.Regex.Match(lambda, @"variables = \{(.*?)\}", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var set = System.Text.RegularExpressions.Regex.Matches(environment, @"(QA_\w+)\s*=").Select(m => m.Groups[1].Value).ToHashSet();
+        var read = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Lambda", "LambdaSettings.cs")), "\"(QA_\\w+)\"")
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        var handler = System.Text.RegularExpressions.Regex.Match(lambda, "handler += \"([^\"]+)\"").Groups[1].Value.Split("::");
+
+        Assert.Empty(Valid.Keys.Where(k => k != "AWS_REGION").Except(set)); // AWS_REGION: set by the runtime
+        Assert.Empty(set.Except(read));
+        Assert.Contains("runtime          = \"dotnet10\"", lambda, StringComparison.Ordinal);
+        Assert.Equal([typeof(Handler).Assembly.GetName().Name!, typeof(Handler).FullName!], handler[..2]);
+        Assert.NotNull(typeof(Handler).GetMethod(handler[2]));
     }
 }

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using QuotaAutomation.Aws.Adapters;
+using QuotaAutomation.Aws.Dynamo;
+
+namespace QuotaAutomation.Aws.Tests;
+
+/// <summary>
+/// The Terraform module against the code it deploys: the tables exactly as the backend creates them, IAM with no
+/// wildcard action, every API operation the clients call granted, and the audit table append-only for the Lambda.
+/// (terraform validate needs a provider download; .ci/check-deploy runs fmt, the schema check and the linters.)
+/// </summary>
+public sealed partial class TerraformModuleTests
+{
+    private static readonly string Module = Path.Combine(Testing.Repository.Root, "terraform");
+
+    private static string AllTerraform() => string.Join("\n", Directory.EnumerateFiles(Module, "*.tf", SearchOption.AllDirectories).Order().Select(File.ReadAllText));
+
+    /// <summary>Every <c>actions = [...]</c> list of a policy document, with its statement's sid when it has one.</summary>
+    private static List<(string Sid, string Effect, IReadOnlyList<string> Actions)> Statements(string hcl) =>
+        StatementPattern().Matches(hcl).Select(m => (
+            m.Groups["sid"].Success ? m.Groups["sid"].Value : "",
+            m.Groups["effect"].Success ? m.Groups["effect"].Value : "Allow",
+            (IReadOnlyList<string>)Quoted().Matches(m.Groups["actions"].Value).Select(q => q.Groups[1].Value).ToList())).ToList();
+
+    [Fact]
+    public void Tables_AreExactlyTheOnesTheBackendCreates()
+    {
+        var options = new AwsBackendOptions();
+        var expected = DynamoTables.Definitions(options).ToDictionary(
+            t => t.TableName["quota-automation-".Length..],
+            t => new
+            {
+                attributes = t.AttributeDefinitions.ToDictionary(a => a.AttributeName, a => a.AttributeType.Value),
+                hash_key = t.KeySchema.Single(k => k.KeyType == "HASH").AttributeName,
+                indexes = (t.GlobalSecondaryIndexes ?? []).Select(i => new
+                {
+                    hash_key = i.KeySchema.Single(k => k.KeyType == "HASH").AttributeName,
+                    name = i.IndexName,
+                    range_key = i.KeySchema.Single(k => k.KeyType == "RANGE").AttributeName,
+                }),
+                range_key = t.KeySchema.SingleOrDefault(k => k.KeyType == "RANGE")?.AttributeName,
+                ttl = t.TableName != options.RulesTable, // DynamoTables.CreateMissingAsync: TTL on every table but the rules
+            });
+        var json = JsonSerializer.Serialize(expected);
+        var terraform = JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(Module, "tables.json"))));
+
+        Assert.Equal(Canonical(json), Canonical(terraform));
+    }
+
+    [Fact]
+    public void NoStatement_GrantsAWildcardAction()
+    {
+        var statements = Statements(AllTerraform());
+
+        Assert.True(statements.Count >= 20, $"found only {statements.Count} statements: the pattern no longer reads the module");
+        Assert.All(statements, s => Assert.DoesNotContain(s.Actions, a => a.Contains('*', StringComparison.Ordinal)));
+        Assert.DoesNotContain("not_actions", AllTerraform(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LambdaRole_GrantsEveryOperationTheClientsCall()
+    {
+        var prefixes = new Dictionary<string, string>
+        {
+            ["ServiceQuotasClient.cs"] = "servicequotas", ["SupportClient.cs"] = "support", ["CloudWatchClient.cs"] = "cloudwatch",
+            ["StepFunctionsClient.cs"] = "states", ["EventBridgeClient.cs"] = "events", ["SnsClient.cs"] = "sns",
+        };
+        var called = prefixes.SelectMany(p => Operation().Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Clients", p.Key))).Select(m => $"{p.Value}:{m.Groups[1].Value}"))
+            .Append("sns:Publish") // the Query-protocol client names its action in a form field
+            .Concat(DynamoOperations().Matches(string.Concat(Directory.EnumerateFiles(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Dynamo")).Select(File.ReadAllText)))
+                .Select(m => "dynamodb:" + m.Groups[1].Value).Where(a => a is not ("dynamodb:ListTables" or "dynamodb:CreateTable" or "dynamodb:DescribeTable" or "dynamodb:UpdateTimeToLive"))) // init only
+            .Append("sts:AssumeRole")
+            .ToHashSet();
+        var granted = Statements(File.ReadAllText(Path.Combine(Module, "iam.tf"))).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).ToHashSet();
+
+        Assert.True(called.Count >= 25, $"found only {called.Count} operations: the pattern no longer reads the clients");
+        var missing = called.Except(granted).Where(a => a != "dynamodb:TransactWriteItems"); // authorised per item: PutItem, DeleteItem, ConditionCheckItem
+        Assert.Empty(missing);
+        var grantedUnused = granted.Where(a => a.StartsWith("dynamodb:", StringComparison.Ordinal)).Except(called).Except(["dynamodb:ConditionCheckItem"]);
+        Assert.Empty(grantedUnused);
+    }
+
+    [Fact]
+    public void LambdaRole_CannotChangeOrDeleteAuditRecords()
+    {
+        var statements = Statements(File.ReadAllText(Path.Combine(Module, "iam.tf")));
+
+        Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], statements.Single(s => s.Sid == "AuditAppendAndRead").Actions);
+        var deny = statements.Single(s => s.Sid == "AuditIsAppendOnly");
+        Assert.Equal("Deny", deny.Effect);
+        Assert.Contains("dynamodb:UpdateItem", deny.Actions);
+        Assert.Contains("dynamodb:DeleteItem", deny.Actions);
+        Assert.Contains("dynamodb:BatchWriteItem", deny.Actions);
+    }
+
+    private static string Canonical(string json)
+    {
+        static JsonElement Sort(JsonElement e) => JsonSerializer.SerializeToElement(e.ValueKind switch
+        {
+            JsonValueKind.Object => e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal).ToDictionary(p => p.Name, p => (object)Sort(p.Value)),
+            JsonValueKind.Array => e.EnumerateArray().Select(x => (object)Sort(x)).ToList(),
+            _ => (object)e,
+        });
+        return JsonSerializer.Serialize(Sort(JsonSerializer.Deserialize<JsonElement>(json)));
+    }
+
+    [GeneratedRegex("""statement \{(?:(?!statement \{).)*?(?:sid += "(?<sid>[^"]+)".*?)?(?:effect += "(?<effect>[^"]+)".*?)?\bactions += \[(?<actions>[^\]]*)\]""", RegexOptions.Singleline)]
+    private static partial Regex StatementPattern();
+
+    [GeneratedRegex("\"([^\"]+)\"")]
+    private static partial Regex Quoted();
+
+    [GeneratedRegex(@"CallAsync<\w+>\(""(\w+)""")]
+    private static partial Regex Operation();
+
+    [GeneratedRegex("""\.(Scan|Query|BatchWriteItem|PutItem|GetItem|DeleteItem|UpdateItem|TransactWriteItems|BatchGetItem|ListTables|CreateTable|DescribeTable|UpdateTimeToLive)Async\(""")]
+    private static partial Regex DynamoOperations();
+}
