@@ -96,6 +96,8 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Subcommands.Add(TrainCommand.Create(this));
         root.Subcommands.Add(BacktestCommand.Create(this));
         root.Subcommands.Add(SimulateCommand.Create(this));
+        root.Subcommands.Add(CheckCommand.Create(this));
+        root.Subcommands.Add(CheckCommand.CreateWait(this));
         root.Subcommands.Add(StatusCommand.Create(this));
         root.Subcommands.Add(AuditCommand.Create(this));
         root.Subcommands.Add(AuditCommand.CreateNotifications(this));

@@ -62,7 +62,7 @@ public static class RuleFiles
         text.Length > 1 && text[0] == '0' && text.All(char.IsAsciiDigit) ? null
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
 
-    private static object? Scalar(YamlNode node) => node switch
+    internal static object? Scalar(YamlNode node) => node switch
     {
         YamlScalarNode { Style: ScalarStyle.Plain } s => s.Value switch
         {
@@ -77,4 +77,22 @@ public static class RuleFiles
         YamlMappingNode map => map.Children.ToDictionary(p => p.Key.ToString(), p => Scalar(p.Value)),
         _ => null,
     };
+}
+
+/// <summary>YAML documents as JSON, with the same scalar typing as rule files (for the gate's infrastructure file).</summary>
+public static class YamlDocuments
+{
+    public static JsonElement ToJson(string text, string name)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidDataException($"{name}: not valid YAML at line {e.Start.Line}: {e.Message}", e);
+        }
+        return JsonSerializer.SerializeToElement(stream.Documents.Count == 0 ? null : RuleFiles.Scalar(stream.Documents[0].RootNode));
+    }
 }

@@ -82,7 +82,7 @@ public sealed class SimulatedAccountTests : IAsyncLifetime
 
         var denied = (await account.ListRequestsAsync(CancellationToken.None)).Count(r => r.Status == RequestStatus.Denied);
 
-        Assert.InRange(denied / 280.0, 0.18, 0.32);
+        Assert.InRange(denied / (quotas.Count * 40.0), 0.18, 0.32);
     }
 
     [Fact]

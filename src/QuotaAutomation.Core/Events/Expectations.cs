@@ -6,12 +6,13 @@ namespace QuotaAutomation.Core.Events;
 /// <summary>
 /// What an event says usage of one quota is about to be, beyond what its history shows: the current usage times
 /// <paramref name="Multiplier"/>, plus the current usage of <paramref name="AddUsageOf"/> (another Region's quota taking
-/// over its traffic). It only applies when the quota's utilisation is at least <paramref name="MinUtilizationPercent"/>.
-/// The engine raises the rule's forecast peak to it, so every rule of the decision table still applies.
+/// over its traffic), plus <paramref name="AddUnits"/> (what a deployment is about to create). It only applies when the
+/// quota's utilisation is at least <paramref name="MinUtilizationPercent"/>. The engine raises the rule's forecast peak
+/// to it, so every rule of the decision table still applies.
 /// </summary>
-public sealed record Expectation(double Multiplier, double MinUtilizationPercent, QuotaKey? AddUsageOf, string Reason)
+public sealed record Expectation(double Multiplier, double MinUtilizationPercent, QuotaKey? AddUsageOf, string Reason, double AddUnits = 0)
 {
-    public double ExpectedUsage(double currentUsage, double? otherUsage) => currentUsage * Multiplier + (otherUsage ?? 0);
+    public double ExpectedUsage(double currentUsage, double? otherUsage) => currentUsage * Multiplier + (otherUsage ?? 0) + AddUnits;
 }
 
 /// <summary>

@@ -27,6 +27,13 @@ public static class BuiltInAccount
         (Quota("dynamodb", "L-34F6A552", "Account-level read throughput limit (Provisioned mode)", 80000,
             new UsageMetric("AWS/Usage", "ResourceCount", Dimensions("DynamoDB", "AccountProvisionedReadCapacityUnits", "None"), "Maximum")),
             new UsageProfile(0.55, 0.01, 0.35, 0.60, 0.005, 1.5, 0.03)),
+        // Quotas no sample rule governs, so that `check` can gate every resource type it maps.
+        (Quota("ec2", "L-DB2E81BA", "Running On-Demand G and VT instances", 64, null), new UsageProfile(0.25, 0, 0, 1, 0, 1, 0)),
+        (Quota("vpc", "L-FE5A380F", "NAT gateways per Availability Zone", 5, null), new UsageProfile(0.40, 0, 0, 1, 0, 1, 0)),
+        (Quota("vpc", "L-A4707A72", "Internet gateways per Region", 5, null), new UsageProfile(0.80, 0, 0, 1, 0, 1, 0)),
+        (Quota("vpc", "L-E79EC296", "VPC security groups per Region", 2500, null), new UsageProfile(0.30, 0, 0, 1, 0, 1, 0)),
+        (Quota("elasticloadbalancing", "L-69A177A2", "Network Load Balancers per Region", 50, null, "Count"), new UsageProfile(0.20, 0, 0, 1, 0, 1, 0)),
+        (Quota("elasticloadbalancing", "L-E9E9831D", "Classic Load Balancers per Region", 20, null, "Count"), new UsageProfile(0.10, 0, 0, 1, 0, 1, 0)),
     ];
 
     private static QuotaInfo Quota(string service, string code, string name, double value, UsageMetric? metric, string unit = "None") =>

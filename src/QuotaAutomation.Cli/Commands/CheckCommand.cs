@@ -1,0 +1,243 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Gate;
+using QuotaAutomation.Core.Quotas;
+using Spectre.Console;
+
+namespace QuotaAutomation.Cli.Commands;
+
+/// <summary>
+/// <c>check --plan plan.json</c> / <c>--config infra.yaml</c>: quotas as a deployment gate; <c>--request</c> files the
+/// shortfalls through the engine; <c>wait</c> polls until the quotas are enough, an increase is refused, or time runs out.
+/// Exit codes: 0 enough, 1 shortfall, 2 error.
+/// </summary>
+internal static class CheckCommand
+{
+    private sealed record Inputs(Option<FileInfo?> Plan, Option<FileInfo?> Config, Option<double> Buffer);
+
+    private static Inputs NewInputs() => new(
+        new Option<FileInfo?>("--plan") { Description = "terraform show -json PLANFILE output" },
+        new Option<FileInfo?>("--config") { Description = "The seed's infrastructure YAML (ec2.auto_scaling_groups, lambda.functions, rds.instances)" },
+        new Option<double>("--buffer") { Description = "Headroom on top of what the change adds, in percent", DefaultValueFactory = _ => 20 });
+
+    public static Command Create(CliApp app)
+    {
+        var inputs = NewInputs();
+        var format = new Option<string>("--format") { Description = "table, json, markdown or github (annotations, $GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY)", DefaultValueFactory = _ => "table" };
+        var request = new Option<bool>("--request") { Description = "File increases for the shortfalls (the engine's sizing, caps, limits, approval rules and audit)" };
+        var githubOutput = new Option<string?>("--github-output") { Description = "github format: step outputs file", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GITHUB_OUTPUT") };
+        var githubSummary = new Option<string?>("--github-summary") { Description = "github format: step summary file", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") };
+        var command = new Command("check", "Check that the quotas a deployment consumes have room for it (exit 0 enough, 1 shortfall, 2 error)")
+        {
+            inputs.Plan, inputs.Config, inputs.Buffer, format, request, githubOutput, githubSummary,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var formatName = parse.GetValue(format)!;
+            if (formatName is not ("table" or "json" or "markdown" or "github"))
+                throw new InvalidDataException($"--format '{formatName}' must be table, json, markdown or github");
+            return await WithBackendAsync(app, parse, async session =>
+            {
+                var (needs, problems) = Needs(parse, inputs, session.Region);
+                if (problems.Count > 0) return Problems(app, problems, formatName);
+                var report = await DeploymentGate.CheckAsync(needs, session.Ports.Quotas, session.Ports.Usage, session.Time.GetUtcNow(), parse.GetValue(inputs.Buffer) / 100, ct);
+                Write(app, report, formatName, parse.GetValue(githubOutput), parse.GetValue(githubSummary));
+                if (parse.GetValue(request) && !report.Enough)
+                {
+                    var shortQuotas = report.Shortfalls.Select(l => l.Need.Quota).ToList();
+                    var ports = session.Ports with { Rules = new GateRules(session.Ports.Rules, shortQuotas) };
+                    var cycle = await app.Engine(parse, ports, session.Time).RunCycleAsync(DeploymentGate.Expectations(report), ct);
+                    await session.AfterCycleAsync(ct);
+                    foreach (var result in cycle.Rules.Where(r => r.Quota is { } q && shortQuotas.Contains(q.Key)))
+                        app.Console.MarkupLine($"{Markup.Escape(result.Decision.RuleId)}: [bold]{Markup.Escape(result.Decision.Kind)}[/] {Markup.Escape(result.Decision.Reason)}");
+                    foreach (var action in cycle.Actions.Where(a => a.Quota is { } q && shortQuotas.Contains(q)))
+                        app.Console.MarkupLine($"  {Markup.Escape(action.Action)}: {action.Outcome} {Markup.Escape(action.Detail)}");
+                    app.Console.MarkupLine("then: [bold]quota-automation wait[/] with the same --plan/--config, before applying");
+                }
+                return report.Enough ? ExitCodes.Ok : ExitCodes.Invalid;
+            });
+        });
+        return command;
+    }
+
+    public static Command CreateWait(CliApp app)
+    {
+        var inputs = NewInputs();
+        var timeout = new Option<string>("--timeout") { Description = "How long to wait (e.g. 30m, 2h, 90s)", DefaultValueFactory = _ => "30m" };
+        var poll = new Option<string>("--poll") { Description = "How often to look (embedded backend: virtual time)", DefaultValueFactory = _ => "5m" };
+        var command = new Command("wait", "Wait until the quotas a deployment consumes are enough (0), an increase was refused or nothing is in flight (1), or time runs out (1)")
+        {
+            inputs.Plan, inputs.Config, inputs.Buffer, timeout, poll,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var limit = Duration(parse.GetValue(timeout)!, "--timeout");
+            var every = Duration(parse.GetValue(poll)!, "--poll");
+            return await WithBackendAsync(app, parse, async session =>
+            {
+                var (needs, problems) = Needs(parse, inputs, session.Region);
+                if (problems.Count > 0) return Problems(app, problems, "table");
+                var until = session.Time.GetUtcNow() + limit;
+                while (true)
+                {
+                    var report = await DeploymentGate.CheckAsync(needs, session.Ports.Quotas, session.Ports.Usage, session.Time.GetUtcNow(), parse.GetValue(inputs.Buffer) / 100, ct);
+                    if (report.Enough)
+                    {
+                        app.Console.MarkupLine($"[green]enough[/] at {session.Time.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
+                        return ExitCodes.Ok;
+                    }
+                    var approvals = await session.Ports.Approvals.ListActiveAsync(ct);
+                    var idle = new List<string>();
+                    foreach (var line in report.Shortfalls)
+                        if (await session.Ports.Requester.FindOpenRequestAsync(line.Need.Quota, ct) is null && !approvals.Any(a => a.Quota == line.Need.Quota))
+                            idle.Add(line.Need.Quota.ToString());
+                    if (idle.Count > 0)
+                    {
+                        Write(app, report, "table");
+                        app.Console.MarkupLine($"[red]still short, and nothing in flight for {Markup.Escape(string.Join(", ", idle))}[/]: refused, or never requested (check --request)");
+                        return ExitCodes.Invalid;
+                    }
+                    if (session.Time.GetUtcNow() >= until)
+                    {
+                        Write(app, report, "table");
+                        app.Console.MarkupLine($"[red]timed out[/] after {limit.TotalMinutes:0.#} min with requests still open");
+                        return ExitCodes.Invalid;
+                    }
+                    app.Console.MarkupLine($"[grey]{session.Time.GetUtcNow():HH:mm} UTC: {report.Shortfalls.Count()} quota(s) short, requests in flight; next look in {every.TotalMinutes:0.#} min[/]");
+                    await session.SleepAsync(every, ct);
+                }
+            });
+        });
+        return command;
+    }
+
+    /// <summary>The backend the command runs on: its ports, clock, default Region, and how time passes.</summary>
+    private sealed record Session(EnginePorts Ports, TimeProvider Time, string Region, Func<CancellationToken, Task> AfterCycleAsync, Func<TimeSpan, CancellationToken, Task> SleepAsync);
+
+    private static async Task<int> WithBackendAsync(CliApp app, ParseResult parse, Func<Session, Task<int>> work)
+    {
+        if (app.IsAws(parse))
+        {
+            using var aws = app.OpenAws(parse);
+            var region = parse.GetValue(app.Region) ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
+            return await work(new Session(aws.Ports, app.RealTime, region, _ => Task.CompletedTask, (d, c) => Task.Delay(d, app.RealTime, c)));
+        }
+        var backend = await app.OpenAsync(parse, CancellationToken.None);
+        return await work(new Session(backend.Ports, backend.Clock, parse.GetValue(app.Region) ?? Local.Simulation.BuiltInAccount.Region,
+            c => backend.AdvanceAsync(TimeSpan.FromMinutes(5), c), (d, c) => backend.AdvanceAsync(d, c)));
+    }
+
+    private static (IReadOnlyList<QuotaNeed> Needs, IReadOnlyList<string> Problems) Needs(ParseResult parse, Inputs inputs, string region)
+    {
+        var plan = parse.GetValue(inputs.Plan);
+        var config = parse.GetValue(inputs.Config);
+        if (plan is null && config is null) return ([], ["give --plan (terraform show -json output) and/or --config (infrastructure YAML)"]);
+        if (parse.GetValue(inputs.Buffer) is < 0 or > 1000) return ([], [$"--buffer {parse.GetValue(inputs.Buffer)} must be a percentage between 0 and 1000"]);
+        var changes = new List<PlannedChange>();
+        var problems = new List<string>();
+        if (plan is not null)
+        {
+            var parsed = TerraformPlan.Parse(File.ReadAllText(plan.FullName), plan.Name);
+            if (parsed.Success) changes.AddRange(parsed.Value);
+            else problems.Add(parsed.Error!);
+        }
+        if (config is not null)
+        {
+            var parsed = InfraConfig.Parse(YamlDocuments.ToJson(File.ReadAllText(config.FullName), config.Name), config.Name);
+            if (parsed.Success) changes.AddRange(parsed.Value);
+            else problems.Add(parsed.Error!);
+        }
+        var (needs, mapping) = QuotaNeeds.From(changes, region);
+        return (needs, [.. problems, .. mapping]);
+    }
+
+    private static int Problems(CliApp app, IReadOnlyList<string> problems, string format)
+    {
+        foreach (var problem in problems)
+            app.Console.WriteLine(format == "github" ? $"::error title=Quota check::{GitHubEscape(problem)}" : $"error: {problem}");
+        return ExitCodes.Error;
+    }
+
+    private static void Write(CliApp app, GateReport report, string format, string? githubOutput = null, string? githubSummary = null)
+    {
+        switch (format)
+        {
+            case "json":
+                app.Console.Profile.Out.Writer.WriteLine(Json(report));
+                break;
+            case "markdown":
+                app.Console.Profile.Out.Writer.Write(Markdown(report));
+                break;
+            case "github":
+                foreach (var line in report.Lines)
+                    app.Console.Profile.Out.Writer.WriteLine(line.Enough
+                        ? $"::notice title=Quota {line.Need.Quota}::{GitHubEscape(Sentence(line))}"
+                        : $"::error title=Quota shortfall {line.Need.Quota}::{GitHubEscape(Sentence(line))}");
+                if (githubOutput is { Length: > 0 } output)
+                    File.AppendAllText(output, string.Create(CultureInfo.InvariantCulture,
+                        $"enough={(report.Enough ? "true" : "false")}\nshortfalls={report.Shortfalls.Count()}\nreport={Json(report, indented: false)}\n"));
+                if (githubSummary is { Length: > 0 } summary)
+                    File.AppendAllText(summary, Markdown(report));
+                break;
+            default:
+                var table = new Table().Border(TableBorder.Rounded).Title(report.Enough ? "[green]quotas have room for this change[/]" : "[red]quota shortfall[/]")
+                    .AddColumns("quota", "name", "value", "usage", "adds", $"needed (+{report.Buffer * 100:0.#}%)", "verdict", "from");
+                foreach (var line in report.Lines)
+                    table.AddRow(Markup.Escape(line.Need.Quota.ToString()), Markup.Escape(line.QuotaName), Num(line.QuotaValue), Num(line.CurrentUsage), Num(line.Need.Added),
+                        Num(line.Needed), line.Enough ? "[green]enough[/]" : $"[red]short by {Num(line.Shortfall)}[/]",
+                        Markup.Escape(string.Join(", ", line.Need.From) + (line.Note.Length > 0 ? $" ({line.Note})" : "")));
+                app.Console.Write(table);
+                break;
+        }
+    }
+
+    private static string Sentence(GateLine l) => string.Create(CultureInfo.InvariantCulture,
+        $"{l.QuotaName}: needs {l.Needed:#,0.##} (usage {Num(l.CurrentUsage)} + {l.Need.Added:#,0.##} added, with buffer) of quota {Num(l.QuotaValue)}{(l.Enough ? "" : $": short by {l.Shortfall:#,0.##}")}; from {string.Join(", ", l.Need.From)}{(l.Note.Length > 0 ? $" ({l.Note})" : "")}");
+
+    internal static string Json(GateReport report, bool indented = true) => JsonSerializer.Serialize(new
+    {
+        enough = report.Enough,
+        buffer = report.Buffer,
+        quotas = report.Lines.Select(l => new
+        {
+            service_code = l.Need.Quota.ServiceCode, quota_code = l.Need.Quota.QuotaCode, region = l.Need.Quota.Region, quota_name = l.QuotaName,
+            quota_value = l.QuotaValue, current_usage = l.CurrentUsage, added = l.Need.Added, needed = l.Needed, shortfall = l.Shortfall,
+            enough = l.Enough, note = l.Note, from = l.Need.From,
+        }),
+    }, indented ? Indented : Compact);
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Compact = new();
+
+    internal static string Markdown(GateReport report)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(report.Enough ? "### Quotas have room for this change" : "### Quota shortfall");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"| quota | name | value | usage | adds | needed (+{report.Buffer * 100:0.#}%) | verdict |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var l in report.Lines)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| `{l.Need.Quota}` | {l.QuotaName} | {Num(l.QuotaValue)} | {Num(l.CurrentUsage)} | {Num(l.Need.Added)} | {Num(l.Needed)} | {(l.Enough ? "enough" : $"**short by {Num(l.Shortfall)}**")} |");
+        return md.ToString();
+    }
+
+    private static string Num(double? v) => v is { } x ? x.ToString("#,0.##", CultureInfo.InvariantCulture) : "?";
+
+    private static string GitHubEscape(string text) => text.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+
+    internal static TimeSpan Duration(string text, string option)
+    {
+        var unit = text.Length > 0 ? text[^1] : ' ';
+        var ok = double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0;
+        return (unit, ok) switch
+        {
+            ('s', true) => TimeSpan.FromSeconds(n),
+            ('m', true) => TimeSpan.FromMinutes(n),
+            ('h', true) => TimeSpan.FromHours(n),
+            _ => throw new InvalidDataException($"{option} '{text}' must be a positive duration such as 90s, 30m or 2h"),
+        };
+    }
+}

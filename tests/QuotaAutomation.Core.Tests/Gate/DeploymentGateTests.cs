@@ -1,0 +1,183 @@
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Gate;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Tests.Engine;
+
+namespace QuotaAutomation.Core.Tests.Gate;
+
+/// <summary>
+/// The deployment gate on plan fixtures shaped exactly like <c>terraform show -json</c> output (format 1.2, from
+/// Terraform 1.11: resource_changes with actions, before, after, after_unknown; data sources; updates, both kinds of
+/// replacement, a deletion), on the seed's infrastructure file, and through the engine for <c>check --request</c>.
+/// </summary>
+public sealed class DeploymentGateTests
+{
+    private static readonly string Plans = Path.Combine(Testing.Repository.Root, "tests", "QuotaAutomation.Core.Tests", "Gate", "Plans");
+
+    private static IReadOnlyList<PlannedChange> Plan(string file) => TerraformPlan.Parse(File.ReadAllText(Path.Combine(Plans, file)), file).Value;
+
+    private static Dictionary<string, QuotaNeed> Needs(string file)
+    {
+        var (needs, problems) = QuotaNeeds.From(Plan(file), "eu-west-1");
+        Assert.Empty(problems);
+        return needs.ToDictionary(n => $"{n.Quota.ServiceCode}/{n.Quota.QuotaCode}");
+    }
+
+    [Fact]
+    public void EveryMappedType_ConsumesItsQuota_InThePlansRegion()
+    {
+        var needs = Needs("every-mapped-type.json");
+
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["ec2/L-1216C47A"] = 2 * 4 + 6 * 8 + (8 - 4) * 8, // 2 m5.xlarge, workers: 6 × c6i.2xlarge, api: max_size 4 → 8 of the same
+            ["ec2/L-DB2E81BA"] = 4,                              // g5.2xlarge with cpu_options 2 cores × 2 threads
+            ["ec2/L-0263D0A3"] = 1,
+            ["lambda/L-B99A9384"] = 200 + 50,                    // reserved (the -1 of 'worker' is unreserved) + provisioned
+            ["rds/L-7B6409FD"] = 2,
+            ["vpc/L-F678F1CE"] = 1,                              // main; the replaced one destroys first, the deleted one is not credited
+            ["vpc/L-FE5A380F"] = 1,
+            ["vpc/L-A4707A72"] = 1,
+            ["vpc/L-E79EC296"] = 3,                              // web, db, and green: created before blue is destroyed
+            ["elasticloadbalancing/L-53DA6B97"] = 1,
+            ["elasticloadbalancing/L-69A177A2"] = 1,
+            ["elasticloadbalancing/L-E9E9831D"] = 1,
+        }, needs.ToDictionary(n => n.Key, n => n.Value.Added));
+        Assert.All(needs.Values, n => Assert.Equal("us-east-1", n.Quota.Region)); // the provider's region, not the default
+        Assert.Equal(["aws_instance.web[0] (+4)", "aws_instance.web[1] (+4)", "aws_autoscaling_group.workers (+48)", "aws_autoscaling_group.api (+32)"],
+            needs["ec2/L-1216C47A"].From);
+    }
+
+    [Fact]
+    public void UnknownInstanceType_IsAProblemNamingTheResourceAndTheType()
+    {
+        var (needs, problems) = QuotaNeeds.From(Plan("unknown-instance-type.json"), "us-east-1");
+
+        Assert.Empty(needs);
+        Assert.Equal([
+            "aws_instance.quantum: instance type 'q9.mega' is not in the table of instance types (family 'q9' unknown): add it to InstanceTypes or describe it in --config",
+            "aws_instance.metal: instance type 'm5.metal': size 'metal' has no vCPU count in the table (metal and other sizes vary by family)",
+        ], problems);
+    }
+
+    [Theory]
+    [InlineData("malformed-no-actions.json", "malformed-no-actions.json: resource_changes[0]: address, type and change.actions are required")]
+    [InlineData("not-a-plan.json", "not-a-plan.json: no format_version: not the output of `terraform show -json PLANFILE`")]
+    public void MalformedPlan_IsRefusedWithWhereAndWhat(string file, string message)
+    {
+        var parsed = TerraformPlan.Parse(File.ReadAllText(Path.Combine(Plans, file)), file);
+
+        Assert.Equal(message, parsed.Error);
+    }
+
+    [Fact]
+    public void NotJson_IsRefused()
+    {
+        Assert.StartsWith("plan.json: not JSON (", TerraformPlan.Parse("Plan: 3 to add, 0 to change", "plan.json").Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlanWithoutChanges_NeedsNothing()
+    {
+        Assert.Empty(Plan("no-changes.json"));
+    }
+
+    [Theory]
+    [InlineData("t2.micro", 1)]
+    [InlineData("t3.micro", 2)]
+    [InlineData("m6g.medium", 1)]
+    [InlineData("c5.large", 2)]
+    [InlineData("r5.xlarge", 4)]
+    [InlineData("m5.24xlarge", 96)]
+    [InlineData("M5.2XLARGE", 8)]
+    public void InstanceTypes_KnowTheirVCpus(string type, int vcpus)
+    {
+        Assert.Equal(vcpus, InstanceTypes.Lookup(type).Value.VCpus);
+    }
+
+    private static async Task<GateReport> CheckAsync(string file, double standardQuota, double standardUsage)
+    {
+        var fixture = new EngineFixture();
+        fixture.Account.Add("ec2", "L-1216C47A", standardQuota, _ => standardUsage);
+        var (needs, _) = QuotaNeeds.From(Plan(file), "us-east-1");
+        return await DeploymentGate.CheckAsync(needs, fixture.Account, fixture.Account, fixture.Time.GetUtcNow(), 0.2, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Sufficient_OneSmallInstance_IsEnough()
+    {
+        var report = await CheckAsync("one-t3-micro.json", standardQuota: 256, standardUsage: 100);
+
+        var line = Assert.Single(report.Lines);
+        Assert.True(report.Enough);
+        Assert.Equal((100.0, 2.0, 102.4), (line.CurrentUsage!.Value, line.Need.Added, line.Needed)); // 100 + 2 × 1.2
+    }
+
+    [Fact]
+    public async Task Shortfall_FourLargeInstances_NeedMoreThanTheQuota()
+    {
+        var report = await CheckAsync("four-m5-4xlarge.json", standardQuota: 256, standardUsage: 200);
+
+        var line = Assert.Single(report.Shortfalls);
+        Assert.False(report.Enough);
+        Assert.Equal((64.0, 276.8, 20.8), (line.Need.Added, line.Needed, Math.Round(line.Shortfall, 6))); // 200 + 64 × 1.2 = 276.8 > 256
+    }
+
+    [Fact]
+    public async Task QuotaMissingFromTheAccount_IsAShortfallThatSaysSo()
+    {
+        var report = await CheckAsync("every-mapped-type.json", standardQuota: 10_000, standardUsage: 0);
+
+        var nat = report.Lines.Single(l => l.Need.Quota.QuotaCode == "L-FE5A380F");
+        Assert.Equal((false, "quota not found in this account and Region"), (nat.Enough, nat.Note));
+    }
+
+    [Fact]
+    public void InfraConfig_CountsVCpusNotInstances_AndNamesEveryBadField()
+    {
+        var config = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["region"] = "eu-west-1",
+            ["ec2"] = new { auto_scaling_groups = new object[] { new { name = "web", instance_type = "m5.2xlarge", max_size = 10 }, new { name = "bad", desired_capacity = 3 } } },
+            ["lambda"] = new { functions = new object[] { new { name = "api", reserved_concurrency = 100 } } },
+            ["rds"] = new { instances = new object[] { new { identifier = "orders" } } },
+        });
+
+        var parsed = InfraConfig.Parse(config, "infra.yaml");
+
+        Assert.Equal("infra.yaml: ec2.auto_scaling_groups[1] (bad): instance_type is required (e.g. m5.large): vCPU quotas count vCPUs, not instances", parsed.Error);
+        var good = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["ec2"] = new { auto_scaling_groups = new object[] { new { name = "web", instance_type = "m5.2xlarge", max_size = 10 } } },
+            ["lambda"] = new { functions = new object[] { new { name = "api", reserved_concurrency = 100 } } },
+        });
+        var (needs, problems) = QuotaNeeds.From(InfraConfig.Parse(good, "infra.yaml").Value, "us-east-1");
+        Assert.Empty(problems);
+        Assert.Equal([("L-1216C47A", 80.0), ("L-B99A9384", 100.0)], needs.Select(n => (n.Quota.QuotaCode, n.Added)).OrderBy(x => x.QuotaCode));
+    }
+
+    [Fact]
+    public async Task Request_FilesTheShortfallThroughTheEngine_WithAnImplicitRule_AndItsInvariants()
+    {
+        var fixture = new EngineFixture();
+        var ec2 = fixture.Account.Add("ec2", "L-1216C47A", 256, _ => 200);
+        var (needs, _) = QuotaNeeds.From(Plan("four-m5-4xlarge.json"), "us-east-1");
+        var report = await DeploymentGate.CheckAsync(needs, fixture.Account, fixture.Account, fixture.Time.GetUtcNow(), 0.2, CancellationToken.None);
+        var ports = new EnginePorts(new GateRules(fixture.Stores, [ec2.Key]), fixture.Account, fixture.Account, fixture.Stores, fixture.Account,
+            fixture.Stores, fixture.Stores, fixture.Stores, fixture.Stores, fixture.Stores, fixture.Stores);
+        var engine = new AutomationEngine(ports, new TrendForecaster(), fixture.Time, fixture.Options);
+
+        var first = await engine.RunCycleAsync(DeploymentGate.Expectations(report), CancellationToken.None);
+        var second = await engine.RunCycleAsync(DeploymentGate.Expectations(report), CancellationToken.None);
+
+        var filed = Assert.Single(fixture.Account.Requests);
+        Assert.Equal(ec2.Key, filed.Quota);
+        Assert.Equal(512, filed.DesiredValue); // 276.8 of 256 = 108 %: an emergency, × 2 (and 276.8 / 0.7 = 396 is within it)
+        Assert.Equal("gate-ec2-L-1216C47A-us-east-1", first.Rules.Single().Decision.RuleId);
+        Assert.Contains("a deployment adds 64 (+20% buffer): aws_instance.big[0] (+16)", first.Rules.Single().Decision.Reason, StringComparison.Ordinal);
+        Assert.Equal("held", second.Rules.Single().Decision.Kind); // never a second request while one is pending
+        Assert.Empty(fixture.Account.Violations);
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Time.Testing;
+using QuotaAutomation.Cli;
+using Spectre.Console;
+
+namespace QuotaAutomation.Local.Tests;
+
+/// <summary>
+/// <c>check</c> and <c>wait</c> on the embedded backend, with the plan fixtures of Core.Tests (shaped like
+/// <c>terraform show -json</c>): exit codes, the formats a pipeline reads, and request-then-wait to approval.
+/// </summary>
+public sealed class CheckCommandTests : IAsyncLifetime
+{
+    private static readonly string Plans = Path.Combine(Testing.Repository.Root, "tests", "QuotaAutomation.Core.Tests", "Gate", "Plans");
+    private readonly TempDatabase _db = new();
+
+    public Task InitializeAsync() => _db.InitializeAsync();
+
+    public Task DisposeAsync() => _db.DisposeAsync();
+
+    private string Folder => Path.GetDirectoryName(_db.Path)!;
+
+    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 400;
+        var exit = await new CliApp(console, new FakeTimeProvider(TempDatabase.Start)).RunAsync([.. args, "--db", _db.Path], writer, writer);
+        return (exit, writer.ToString());
+    }
+
+    [Fact]
+    public async Task Check_ASmallChange_IsEnough_ExitZero()
+    {
+        var (exit, output) = await RunAsync("check", "--plan", Path.Combine(Plans, "one-t3-micro.json"));
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("quotas have room for this change", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_Shortfall_ExitOne_AndTheJsonSaysWhichQuota()
+    {
+        var (exit, output) = await RunAsync("check", "--plan", Path.Combine(Plans, "every-mapped-type.json"), "--format", "json");
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        var report = System.Text.Json.JsonDocument.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..]).RootElement;
+        Assert.False(report.GetProperty("enough").GetBoolean());
+        var vpc = report.GetProperty("quotas").EnumerateArray().Single(q => q.GetProperty("quota_code").GetString() == "L-F678F1CE");
+        Assert.Equal((4.0, 1.0, 5.2, false), (vpc.GetProperty("current_usage").GetDouble(), vpc.GetProperty("added").GetDouble(),
+            vpc.GetProperty("needed").GetDouble(), vpc.GetProperty("enough").GetBoolean())); // 4 VPCs of 5, +1 with 20 %
+    }
+
+    [Fact]
+    public async Task Check_GithubFormat_AnnotatesAndWritesOutputsAndSummary()
+    {
+        var outputs = Path.Combine(Folder, "github-output");
+        var summary = Path.Combine(Folder, "step-summary.md");
+
+        var (exit, output) = await RunAsync("check", "--plan", Path.Combine(Plans, "every-mapped-type.json"), "--format", "github",
+            "--github-output", outputs, "--github-summary", summary);
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("::error title=Quota shortfall vpc/L-F678F1CE@us-east-1::VPCs per Region: needs 5.2", output, StringComparison.Ordinal);
+        Assert.Contains("::notice title=Quota rds/L-7B6409FD@us-east-1::", output, StringComparison.Ordinal);
+        Assert.StartsWith("enough=false\nshortfalls=", await File.ReadAllTextAsync(outputs), StringComparison.Ordinal);
+        Assert.Contains("| `vpc/L-F678F1CE@us-east-1` | VPCs per Region | 5 | 4 | 1 | 5.2 | **short by 0.2** |", await File.ReadAllTextAsync(summary), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("unknown-instance-type.json", "error: aws_instance.quantum: instance type 'q9.mega' is not in the table of instance types")]
+    [InlineData("not-a-plan.json", "error: not-a-plan.json: no format_version")]
+    public async Task Check_PlanItCannotRead_ExitTwo_NamingTheProblem(string file, string message)
+    {
+        var (exit, output) = await RunAsync("check", "--plan", Path.Combine(Plans, file));
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_InfraYaml_CountsVCpus()
+    {
+        var config = Path.Combine(Folder, "infra.yaml");
+        await File.WriteAllTextAsync(config, "ec2:\n  auto_scaling_groups:\n    - name: web\n      instance_type: m5.2xlarge\n      max_size: 20\n");
+
+        var (exit, output) = await RunAsync("check", "--config", config, "--format", "markdown");
+
+        Assert.Equal(ExitCodes.Invalid, exit); // 20 × 8 = 160 vCPUs on top of ~170 of 256
+        Assert.Contains("| 160 |", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestThenWait_TheIncreaseIsApproved_AndTheGateOpens()
+    {
+        var plan = Path.Combine(Plans, "four-m5-4xlarge.json");
+
+        var (checkExit, checkOutput) = await RunAsync("check", "--plan", plan, "--buffer", "50", "--request");
+        var (waitExit, waitOutput) = await RunAsync("wait", "--plan", plan, "--buffer", "50", "--timeout", "2h");
+        var (_, audit) = await RunAsync("audit", "--rule", "ec2-ondemand-use1");
+
+        Assert.Equal(ExitCodes.Invalid, checkExit); // short now; the increase is on its way
+        Assert.Contains("ec2-ondemand-use1: request_increase", checkOutput, StringComparison.Ordinal);
+        Assert.Contains("a deployment adds 64 (+50% buffer)", checkOutput, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, waitExit);
+        Assert.Contains("enough at 2026-11-24 ", waitOutput, StringComparison.Ordinal);
+        Assert.Contains("request_increase", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wait_WithNothingRequested_StopsAtOnce_ExitOne()
+    {
+        var (exit, output) = await RunAsync("wait", "--plan", Path.Combine(Plans, "every-mapped-type.json"));
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("nothing in flight for", output, StringComparison.Ordinal);
+    }
+}
