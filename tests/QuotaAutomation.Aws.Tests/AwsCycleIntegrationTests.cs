@@ -57,6 +57,31 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task DeploymentGate_OnAws_ReadsQuotaAndUsage_AndRequestFilesTheShortfall()
+    {
+        using var world = await WorldWithRulesAsync(moto);
+        using var backend = world.Backend();
+        var plan = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            format_version = "1.2",
+            resource_changes = new[]
+            {
+                new { address = "aws_instance.big", mode = "managed", type = "aws_instance", change = new { actions = new[] { "create" }, before = (object?)null, after = new { instance_type = "m5.24xlarge" } } },
+            },
+        });
+        var (needs, _) = Core.Gate.QuotaNeeds.From(Core.Gate.TerraformPlan.Parse(plan).Value, "us-east-1");
+
+        var report = await Core.Gate.DeploymentGate.CheckAsync(needs, backend.Ports.Quotas, backend.Ports.Usage, world.Time.GetUtcNow(), 0.2, CancellationToken.None);
+        var cycle = await world.Engine(backend).RunCycleAsync(Core.Gate.DeploymentGate.Expectations(report), CancellationToken.None);
+
+        var line = Assert.Single(report.Lines);
+        Assert.Equal((256.0, 230.0, 345.2, false), (line.QuotaValue!.Value, line.CurrentUsage!.Value, line.Needed, line.Enough)); // CloudWatch on moto: 230; +96 × 1.2
+        Assert.Equal("request_increase", cycle.Rules.Single(r => r.Decision.RuleId == "ec2-vcpu").Decision.Kind);
+        var filed = Assert.Single(world.Quotas.Requests);
+        Assert.Equal(512.0, (double)filed["DesiredValue"]!); // 135 %: an emergency, × 2
+    }
+
+    [Fact]
     public async Task Cycle_ReadsTheVpcQuotaFromMotosGetServiceQuota()
     {
         using var world = await AwsWorld.CreateAsync(moto);
