@@ -22,35 +22,17 @@ locals {
   member_arns = [for a in var.member_account_ids : "arn:${local.partition}:iam::${a}:role/${var.member_role_name}"]
 }
 
+module "quota_access" {
+  source             = "./modules/quota-access"
+  request_quota_arns = local.quota_arns
+}
+
 data "aws_iam_policy_document" "lambda" {
+  source_policy_documents = [module.quota_access.json]
   statement {
     sid       = "Logs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["${aws_cloudwatch_log_group.lambda.arn}:*"]
-  }
-  statement {
-    sid = "ReadQuotasAndFollowRequests" # Service Quotas reads take no resource ARN
-    actions = [
-      "servicequotas:ListServiceQuotas", "servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota",
-      "servicequotas:GetRequestedServiceQuotaChange", "servicequotas:ListRequestedServiceQuotaChangeHistoryByQuota",
-      "servicequotas:CreateSupportCase",
-    ]
-    resources = ["*"]
-  }
-  statement {
-    sid       = "RequestIncreases"
-    actions   = ["servicequotas:RequestServiceQuotaIncrease"]
-    resources = local.quota_arns
-  }
-  statement {
-    sid       = "SupportCasesAndTrustedAdvisor" # Service Quotas opens cases as the caller; Trusted Advisor usage
-    actions   = ["support:CreateCase", "support:DescribeCases", "support:DescribeTrustedAdvisorChecks", "support:DescribeTrustedAdvisorCheckResult"]
-    resources = ["*"]
-  }
-  statement {
-    sid       = "Usage"
-    actions   = ["cloudwatch:GetMetricData"]
-    resources = ["*"]
   }
   statement {
     sid       = "AlertsAndApprovals"

@@ -14,6 +14,10 @@ public sealed partial class TerraformModuleTests
 {
     private static readonly string Module = Path.Combine(Testing.Repository.Root, "terraform");
 
+    /// <summary>The Lambda's policy: iam.tf and the quota-access module it includes.</summary>
+    private static string LambdaPolicy() =>
+        File.ReadAllText(Path.Combine(Module, "iam.tf")) + File.ReadAllText(Path.Combine(Module, "modules", "quota-access", "main.tf"));
+
     private static string AllTerraform() => string.Join("\n", Directory.EnumerateFiles(Module, "*.tf", SearchOption.AllDirectories).Order().Select(File.ReadAllText));
 
     /// <summary>Every <c>actions = [...]</c> list of a policy document, with its statement's sid when it has one.</summary>
@@ -72,7 +76,7 @@ public sealed partial class TerraformModuleTests
                 .Select(m => "dynamodb:" + m.Groups[1].Value).Where(a => a is not ("dynamodb:ListTables" or "dynamodb:CreateTable" or "dynamodb:DescribeTable" or "dynamodb:UpdateTimeToLive"))) // init only
             .Append("sts:AssumeRole")
             .ToHashSet();
-        var granted = Statements(File.ReadAllText(Path.Combine(Module, "iam.tf"))).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).ToHashSet();
+        var granted = Statements(LambdaPolicy()).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).ToHashSet();
 
         Assert.True(called.Count >= 25, $"found only {called.Count} operations: the pattern no longer reads the clients");
         var missing = called.Except(granted).Where(a => a != "dynamodb:TransactWriteItems"); // authorised per item: PutItem, DeleteItem, ConditionCheckItem
@@ -84,7 +88,7 @@ public sealed partial class TerraformModuleTests
     [Fact]
     public void LambdaRole_CannotChangeOrDeleteAuditRecords()
     {
-        var statements = Statements(File.ReadAllText(Path.Combine(Module, "iam.tf")));
+        var statements = Statements(LambdaPolicy());
 
         Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], statements.Single(s => s.Sid == "AuditAppendAndRead").Actions);
         var deny = statements.Single(s => s.Sid == "AuditIsAppendOnly");

@@ -29,35 +29,13 @@ data "aws_iam_policy_document" "trust" {
   }
 }
 
-data "aws_iam_policy_document" "member" {
-  statement {
-    sid = "ReadQuotasAndFollowRequests"
-    actions = [
-      "servicequotas:ListServiceQuotas", "servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota",
-      "servicequotas:GetRequestedServiceQuotaChange", "servicequotas:ListRequestedServiceQuotaChangeHistoryByQuota",
-      "servicequotas:CreateSupportCase",
-    ]
-    resources = ["*"]
-  }
-  statement {
-    sid       = "RequestIncreases"
-    actions   = ["servicequotas:RequestServiceQuotaIncrease"]
-    resources = ["arn:${data.aws_partition.current.partition}:servicequotas:*:${data.aws_caller_identity.current.account_id}:*/*"]
-  }
-  statement {
-    sid       = "SupportCasesAndTrustedAdvisor"
-    actions   = ["support:CreateCase", "support:DescribeCases", "support:DescribeTrustedAdvisorChecks", "support:DescribeTrustedAdvisorCheckResult"]
-    resources = ["*"]
-  }
-  statement {
-    sid       = "Usage"
-    actions   = ["cloudwatch:GetMetricData"]
-    resources = ["*"]
-  }
+module "quota_access" {
+  source             = "../quota-access"
+  request_quota_arns = ["arn:${data.aws_partition.current.partition}:servicequotas:*:${data.aws_caller_identity.current.account_id}:*/*"]
 }
 
 resource "aws_iam_role_policy" "member" {
   name   = "quota-automation-member"
   role   = aws_iam_role.member.id
-  policy = data.aws_iam_policy_document.member.json
+  policy = module.quota_access.json
 }
