@@ -73,6 +73,13 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
 
     internal Option<string?> ApprovalTopic { get; } = new("--approval-topic-arn") { Description = "aws backend: SNS topic for approval requests", Recursive = true };
 
+    internal Option<string> TablePrefix { get; } = new("--tables")
+    {
+        Description = "aws backend: the DynamoDB tables' prefix (Terraform's name): PREFIX-rules, -usage, -audit, -state, -events",
+        DefaultValueFactory = _ => "quota-automation",
+        Recursive = true,
+    };
+
     internal Option<string> ForecasterChoice { get; } = new("--forecaster")
     {
         Description = "model (default): the shipped FastTree model, falling back to trend when history is short or the model is missing; or trend (docs/forecasting.md)",
@@ -88,7 +95,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Options.Add(Prices);
         root.Options.Add(ApprovalDelay);
         root.Options.Add(DenyRate);
-        foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic, ForecasterChoice }) root.Options.Add(option);
+        foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic, TablePrefix, ForecasterChoice }) root.Options.Add(option);
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(RulesCommands.Create(this));
         root.Subcommands.Add(InitCommand.Create(this));
@@ -171,7 +178,17 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         if (parse.GetValue(EndpointUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             throw new InvalidDataException($"--endpoint-url '{url}' must be an absolute http or https URL");
         var client = QuotaAutomation.Aws.Clients.AwsClientOptions.Resolve(parse.GetValue(Region), parse.GetValue(Profile), endpoint);
-        var options = new QuotaAutomation.Aws.Adapters.AwsBackendOptions { AlertTopicArn = parse.GetValue(AlertTopic), ApprovalTopicArn = parse.GetValue(ApprovalTopic) };
+        var prefix = parse.GetValue(TablePrefix)!; // has a default
+        var options = new QuotaAutomation.Aws.Adapters.AwsBackendOptions
+        {
+            AlertTopicArn = parse.GetValue(AlertTopic),
+            ApprovalTopicArn = parse.GetValue(ApprovalTopic),
+            RulesTable = $"{prefix}-rules",
+            UsageTable = $"{prefix}-usage",
+            AuditTable = $"{prefix}-audit",
+            StateTable = $"{prefix}-state",
+            EventsTable = $"{prefix}-events",
+        };
         return new QuotaAutomation.Aws.AwsBackend(client, options);
     }
 }
