@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Forecasting;
 
 namespace QuotaAutomation.Forecasting;
@@ -113,11 +114,11 @@ public static class Backtest
         ArgumentNullException.ThrowIfNull(scores);
         return scores.GroupBy(s => (s.Model, s.HorizonHours)).Select(g => (
             g.Key.Model, g.Key.HorizonHours,
-            Median(g.Select(s => s.Mase)) ?? double.NaN,
-            Median(g.Select(s => s.Smape)) ?? double.NaN,
-            Median(g.Where(s => s.Coverage is not null).Select(s => s.Coverage!.Value)), // filtered above
-            Median(g.Where(s => s.LeadTimeHours is not null).Select(s => s.LeadTimeHours!.Value)),
-            Median(g.Where(s => s.FalseWarningRate is not null).Select(s => s.FalseWarningRate!.Value)),
+            Stats.Median(g.Select(s => s.Mase)) ?? double.NaN,
+            Stats.Median(g.Select(s => s.Smape)) ?? double.NaN,
+            Stats.Median(g.Where(s => s.Coverage is not null).Select(s => s.Coverage!.Value)), // filtered above
+            Stats.Median(g.Where(s => s.LeadTimeHours is not null).Select(s => s.LeadTimeHours!.Value)),
+            Stats.Median(g.Where(s => s.FalseWarningRate is not null).Select(s => s.FalseWarningRate!.Value)),
             g.Any(s => s.LeadTimeHours is not null) ? g.Count(s => s.LeadTimeHours > 0) / (double)g.Count(s => s.LeadTimeHours is not null) : (double?)null,
             g.Count())).OrderBy(m => m.HorizonHours).ThenBy(m => m.Item3).ToList();
     }
@@ -159,13 +160,6 @@ public static class Backtest
     }
 
     private static double Mean(IEnumerable<double> values) => values.DefaultIfEmpty(0).Average();
-
-    private static double? Median(IEnumerable<double> values)
-    {
-        var sorted = values.Where(double.IsFinite).Order().ToList();
-        if (sorted.Count == 0) return null;
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     public static string Format(double? value, string format = "0.###") => value is { } v && double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "-";
 }

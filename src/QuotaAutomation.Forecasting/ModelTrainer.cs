@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Trainers.FastTree;
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Forecasting;
 
 namespace QuotaAutomation.Forecasting;
@@ -72,8 +73,8 @@ public static class ModelTrainer
             var calibration = Scaled(0);
             var check = Scaled(1);
             if (calibration.Count == 0 || check.Count == 0) continue;
-            var q10 = Quantile(calibration, 0.10);
-            var q90 = Quantile(calibration, 0.90);
+            var q10 = Stats.Quantile(calibration, 0.10);
+            var q90 = Stats.Quantile(calibration, 0.90);
             interval[horizon.ToString(CultureInfo.InvariantCulture)] = new ResidualInterval(Math.Round(q10, 6), Math.Round(q90, 6),
                 Math.Round(rows.Average(r => Math.Abs(r.Error)), 6), Math.Round(check.Count(r => r >= q10 && r <= q90) / (double)check.Count, 4));
         }
@@ -127,13 +128,5 @@ public static class ModelTrainer
             }
         }
         return (train, validation);
-    }
-
-    private static double Quantile(List<double> sorted, double q)
-    {
-        var position = q * (sorted.Count - 1);
-        var low = (int)Math.Floor(position);
-        var high = Math.Min(low + 1, sorted.Count - 1);
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
     }
 }

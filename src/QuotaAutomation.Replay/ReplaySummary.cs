@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QuotaAutomation.Core.Common;
 
 namespace QuotaAutomation.Replay;
 
@@ -43,7 +44,7 @@ public static class ReplaySummary
             g.Key.Scenario, g.Key.Policy, g.Count(),
             g.Sum(r => r.BreachMinutes), g.Sum(r => Avoidable(r, results)), g.Sum(r => r.BreachEvents), g.Count(r => r.BreachMinutes == 0),
             g.Sum(r => r.Requests), g.Sum(r => r.Denied), g.Sum(r => r.ApprovalsAsked), g.Sum(r => r.FailedActions),
-            Median(g.Select(r => r.MeanHeadroom)), Median(g.Select(r => r.FinalQuotaOverPeak)), Math.Round(g.Sum(r => r.MonthlyCost), 2))).ToList();
+            Stats.Median(g.Select(r => r.MeanHeadroom)) ?? double.NaN, Stats.Median(g.Select(r => r.FinalQuotaOverPeak)) ?? double.NaN, Math.Round(g.Sum(r => r.MonthlyCost), 2))).ToList();
     }
 
     public static string ToJson(ReplayScenario scenario, IReadOnlyList<PolicyResult> results, double virtualDays, double seconds)
@@ -109,11 +110,4 @@ public static class ReplaySummary
     }
 
     private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 4) : null;
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Where(double.IsFinite).Order().ToList();
-        if (sorted.Count == 0) return double.NaN;
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 }

@@ -1,3 +1,4 @@
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Forecasting;
 
@@ -74,7 +75,7 @@ public sealed class ReplayTrace
         var grid = UsageGrid.Resample(samples);
         var values = grid.Values;
         var first = Math.Clamp((int)(values.Count * scenario.WarmupShare), 1, Math.Max(1, values.Count - 1));
-        var p95 = Percentile(values.Take(first).ToList(), 0.95);
+        var p95 = Stats.Quantile(values.Take(first).Order().ToList(), 0.95);
         var scale = p95 > 0 ? scenario.WarmupP95 / p95 : 1;
         var last = Math.Max(1, values.Count - 1 - first);
         var usage = new double[values.Count];
@@ -84,15 +85,5 @@ public sealed class ReplayTrace
             usage[i] = Math.Max(0, values[i]) * scale * ramp;
         }
         return new ReplayTrace(name, grid, usage, first);
-    }
-
-    private static double Percentile(List<double> values, double q)
-    {
-        if (values.Count == 0) return 0;
-        values.Sort();
-        var position = q * (values.Count - 1);
-        var low = (int)Math.Floor(position);
-        var high = Math.Min(low + 1, values.Count - 1);
-        return values[low] + (values[high] - values[low]) * (position - low);
     }
 }
