@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
 using QuotaAutomation.Cli;
-using Spectre.Console;
 
 namespace QuotaAutomation.Local.Tests;
 
@@ -13,20 +11,7 @@ public sealed class CliTests : IAsyncLifetime
 
     public Task DisposeAsync() => _db.DisposeAsync();
 
-    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 400;
-        var exit = await new CliApp(console, new FakeTimeProvider(TempDatabase.Start)).RunAsync([.. args, "--db", _db.Path], writer, writer);
-        return (exit, writer.ToString());
-    }
+    private Task<(int Exit, string Output)> RunAsync(params string[] args) => _db.RunCliAsync(args);
 
     private string WriteFile(string name, string text)
     {
