@@ -23,7 +23,7 @@ public sealed class ReplayTests : IDisposable
     private static async Task<PolicyResult> RunAsync(IReplayPolicy policy, ReplayScenario? scenario = null, List<UsageSample>? samples = null)
     {
         scenario ??= NoDenials;
-        return await Replay.RunAsync(ReplayTrace.From("jump", samples ?? Jump(), scenario), scenario, policy, keepSeries: true, CancellationToken.None);
+        return await ReplayLoop.RunAsync(ReplayTrace.From("jump", samples ?? Jump(), scenario), scenario, policy, keepSeries: true, CancellationToken.None);
     }
 
     [Fact]

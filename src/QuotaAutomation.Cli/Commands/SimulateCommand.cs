@@ -78,7 +78,7 @@ internal static class SimulateCommand
                                 var trace = ReplayTrace.From(file, scenario);
                                 foreach (var policy in replayPolicies)
                                 {
-                                    var result = await Replay.Replay.RunAsync(trace, scenario, policy, toPlot.Contains(file.Name), c);
+                                    var result = await ReplayLoop.RunAsync(trace, scenario, policy, toPlot.Contains(file.Name), c);
                                     lock (results)
                                     {
                                         results.Add(result);

@@ -18,7 +18,7 @@ public sealed record PolicyResult(
 /// with the quota in force (above it is a breach for the step's length), then the policy observes the step and may
 /// file. Breach events are maximal runs of breached steps.
 /// </summary>
-public static class Replay
+public static class ReplayLoop
 {
     public static async Task<PolicyResult> RunAsync(ReplayTrace trace, ReplayScenario scenario, IReplayPolicy policy, bool keepSeries, CancellationToken ct)
     {
