@@ -82,6 +82,28 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task AuditCommand_OnAws_ReadsARulesTrailFromDynamo_AndNeedsTheRule()
+    {
+        using var world = await WorldWithRulesAsync(moto);
+        using (var backend = world.Backend()) await world.Engine(backend).RunCycleAsync(CancellationToken.None);
+        // The CLI resolves credentials as it would on a workstation; moto accepts any.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "testing");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "testing");
+        string[] aws = ["--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1"];
+
+        var (exit, output) = await CliAsync([.. aws, "audit", "--rule", "ec2-vcpu"]);
+        var (noRule, message) = await CliAsync([.. aws, "audit"]);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Intent", output, StringComparison.Ordinal);
+        Assert.Contains("done: filed request req-0001 (PENDING) for 384", output, StringComparison.Ordinal);
+        Assert.Equal(2, noRule);
+        Assert.Contains("audit --backend aws needs --rule", message, StringComparison.Ordinal);
+    }
+
+    private static Task<(int Exit, string Output)> CliAsync(string[] args) => Testing.CliRunner.RunAsync(args, TimeProvider.System);
+
+    [Fact]
     public async Task Cycle_ReadsTheVpcQuotaFromMotosGetServiceQuota()
     {
         using var world = await AwsWorld.CreateAsync(moto);

@@ -35,20 +35,7 @@ public sealed class TempDatabase : IAsyncLifetime
             new FakeTimeProvider(Start), CancellationToken.None);
 
     /// <summary>Runs the CLI on this database with a plain 400-column console; returns the exit code and everything printed.</summary>
-    public async Task<(int Exit, string Output)> RunCliAsync(params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-        {
-            Ansi = Spectre.Console.AnsiSupport.No,
-            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
-            Interactive = Spectre.Console.InteractionSupport.No,
-            Out = new Spectre.Console.AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 400;
-        var exit = await new QuotaAutomation.Cli.CliApp(console, new FakeTimeProvider(Start)).RunAsync([.. args, "--db", Path], writer, writer);
-        return (exit, writer.ToString());
-    }
+    public Task<(int Exit, string Output)> RunCliAsync(params string[] args) => Testing.CliRunner.RunAsync([.. args, "--db", Path], new FakeTimeProvider(Start));
 
     public static AutomationEngine Engine(EmbeddedBackend backend) =>
         new(backend.Ports, new TrendForecaster(), backend.Clock, new EngineOptions { NewRunNonce = () => "t" + Guid.NewGuid().ToString("N")[..6] });

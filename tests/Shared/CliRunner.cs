@@ -1,0 +1,22 @@
+using Spectre.Console;
+
+namespace QuotaAutomation.Testing;
+
+/// <summary>Runs the CLI in-process with a plain 400-column console and returns its exit code and everything it printed.</summary>
+internal static class CliRunner
+{
+    public static async Task<(int Exit, string Output)> RunAsync(string[] args, TimeProvider time)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 400;
+        var exit = await new QuotaAutomation.Cli.CliApp(console, time).RunAsync(args, writer, writer);
+        return (exit, writer.ToString());
+    }
+}
