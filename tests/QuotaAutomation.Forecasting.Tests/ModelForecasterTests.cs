@@ -71,7 +71,7 @@ public sealed class ModelForecasterTests : IDisposable
         var forecast = ModelForecaster.Load(Shipped).Predict(history, history[^1].Timestamp, TimeSpan.FromHours(168));
 
         Assert.Equal(("fasttree", 4.0), (forecast.Forecaster, forecast.Peak));
-        Assert.StartsWith("no movement in a day", forecast.Note, StringComparison.Ordinal);
+        Assert.StartsWith("the next day (no movement in a day: yesterday's peak), at least the last week's peak", forecast.Note, StringComparison.Ordinal);
         Assert.InRange(forecast.Upper!.Value, 4, 4.5);
     }
 
