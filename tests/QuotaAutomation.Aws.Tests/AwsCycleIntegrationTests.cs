@@ -101,6 +101,28 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
         Assert.Contains("audit --backend aws needs --rule", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StatusCommand_OnAws_ShowsTheQuotaFromMotoAndTheUsageHistoryInDynamo()
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        // The cycle's Service Quotas is the fake (it knows the usage metric); the CLI talks to moto directly, whose
+        // GetServiceQuota serves the vpc quota's value.
+        world.Quotas.AddQuota("us-east-1", "vpc", "L-F678F1CE", 5, AwsWorld.VpcMetric);
+        await world.PutUsageAsync(AwsWorld.VpcMetric, 4, TimeSpan.FromHours(1));
+        using (var backend = world.Backend())
+        {
+            await backend.Rules.PutAsync(Rule("vpcs", "vpc", "L-F678F1CE", "alert_only"), CancellationToken.None);
+            await world.Engine(backend).RunCycleAsync(CancellationToken.None); // appends the usage history
+        }
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "testing");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "testing");
+
+        var (exit, output) = await CliAsync(["--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "status"]);
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"│ vpcs │ vpc/L-F678F1CE@us-east-1 │ VPCs per Region │ 5 +│ 4 ", output);
+    }
+
     private static Task<(int Exit, string Output)> CliAsync(string[] args) => Testing.CliRunner.RunAsync(args, TimeProvider.System);
 
     [Fact]
