@@ -55,7 +55,7 @@ public sealed class ModelForecaster : IForecaster
         // A peak is never below what is used now: the model predicts the peak ahead, and current usage is part of it.
         var peak = Math.Max(history[^1].Value, f.Peak);
         var basis = f.StillDay ? "no movement in a day: yesterday's peak" : string.Create(CultureInfo.InvariantCulture, $"peak ×{Math.Exp(f.Correction):0.###} of yesterday's");
-        if (horizon > TimeSpan.FromDays(1)) basis = $"the next day ({basis}), at least the last week's peak";
+        if (horizon > TimeSpan.FromDays(1)) basis += ", at least the next day's forecast and the last week's peak";
         return new Forecast(peak, f.Lower, Math.Max(peak, f.Upper), "fasttree", string.Create(CultureInfo.InvariantCulture,
             $"{basis} over {horizon.TotalHours:0.#}h, 80% interval {f.Lower:0.##}–{Math.Max(peak, f.Upper):0.##}"));
     }

@@ -79,8 +79,6 @@ public static class ModelTrainer
                 Math.Round(rows.Average(r => Math.Abs(r.Error)), 6), Math.Round(check.Count(r => r >= q10 && r <= q90) / (double)check.Count, 4));
         }
 
-        var beyond = WeekAheadInterval(validation.Where(r => r.HorizonHours > 24).ToList(), features => engine.Predict(new ForecastRow { Features = features }).Score);
-
         var metadata = new ModelMetadata
         {
             Model = ModelFile,
@@ -94,7 +92,6 @@ public static class ModelTrainer
             TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
             IntervalSpread = ForecastFeatures.SpreadName,
             Interval = interval,
-            BeyondADay = beyond,
             Data = traces.Select(t => new DataFile(t.Name, t.Sha256, t.Samples.Count)).ToList(),
             Licences = licences,
         };
@@ -102,32 +99,7 @@ public static class ModelTrainer
         return metadata;
     }
 
-    /// <summary>
-    /// The interval of the week-ahead forecast (the next day's forecast, at least the last week's peak): quantiles of
-    /// log(actual peak ÷ forecast) in units of the next day's spread (so a still series gets a narrow interval) on the
-    /// held-out rows of even-numbered traces, coverage on the odd-numbered ones.
-    /// </summary>
-    private static ResidualInterval WeekAheadInterval(List<LabelledRow> rows, Func<float[], float> predict)
-    {
-        var residuals = rows.Select(r =>
-        {
-            var steps = Math.Max(1, (int)Math.Round(TimeSpan.FromHours(r.HorizonHours) / r.Grid.Step));
-            var actual = r.Grid.Values.Skip(r.Index + 1).Take(steps).Max();
-            var (day, spread) = ForecastModel.NextDay(r.Grid, r.Index, predict);
-            var forecast = ForecastModel.WeekAhead(r.Grid, r.Index, TimeSpan.FromHours(r.HorizonHours), day);
-            return (r.Trace, Error: actual > 0 && forecast > 0 ? Math.Log(actual / forecast) / spread : double.NaN);
-        }).Where(x => double.IsFinite(x.Error)).ToList();
-        var calibration = residuals.Where(r => r.Trace % 2 == 0).Select(r => r.Error).Order().ToList();
-        var check = residuals.Where(r => r.Trace % 2 == 1).Select(r => r.Error).ToList();
-        if (calibration.Count == 0 || check.Count == 0) return new ResidualInterval(0, 0, 0, 0);
-        var q10 = Stats.Quantile(calibration, 0.10);
-        var q90 = Stats.Quantile(calibration, 0.90);
-        return new ResidualInterval(Math.Round(q10, 6), Math.Round(q90, 6), Math.Round(residuals.Average(r => Math.Abs(r.Error)), 6),
-
-            Math.Round(check.Count(e => e >= q10 && e <= q90) / (double)check.Count, 4));
-    }
-
-    private sealed record LabelledRow(ForecastRow Row, double HorizonHours, int Trace, UsageGrid Grid, int Index);
+    private sealed record LabelledRow(ForecastRow Row, double HorizonHours, int Trace);
 
     private static (List<LabelledRow> Train, List<LabelledRow> Validation) Rows(IReadOnlyList<TraceFile> traces, TrainingOptions options)
     {
@@ -148,7 +120,7 @@ public static class ModelTrainer
                     {
                         Features = ForecastFeatures.Extract(grid, i, TimeSpan.FromHours(horizon)),
                         Label = ForecastFeatures.Target(grid, i, TimeSpan.FromHours(horizon)),
-                    }, horizon, number, grid, i);
+                    }, horizon, number);
                     // A training row must not see the validation part: its horizon ends before the split.
                     if (i + steps < split) train.Add(row);
                     else if (i >= split) validation.Add(row);
