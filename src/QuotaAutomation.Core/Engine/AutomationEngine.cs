@@ -180,7 +180,8 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
         var utilization = quota.Value > 0 ? 100 * current / quota.Value : double.PositiveInfinity;
         if (utilization < expected.MinUtilizationPercent) return forecast;
         double? other = expected.AddUsageOf is { } key && histories.GetValueOrDefault(key) is [.., var last] ? last.Value : null;
-        var usage = expected.ExpectedUsage(current, other);
+        // What a deployment adds stacks on the organic forecast; a scaling or failover expectation replaces it when higher.
+        var usage = Math.Max(expected.ExpectedUsage(current, other), forecast.Peak + expected.AddUnits);
         return usage > forecast.Peak
             ? new Forecast(usage, forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {usage:0.##}"))
             : forecast;

@@ -180,4 +180,21 @@ public sealed class DeploymentGateTests
         Assert.Equal("held", second.Rules.Single().Decision.Kind); // never a second request while one is pending
         Assert.Empty(fixture.Account.Violations);
     }
+
+    [Fact]
+    public async Task Request_WhatTheDeploymentAdds_StacksOnTheOrganicForecast()
+    {
+        var fixture = new EngineFixture();
+        var ec2 = fixture.Account.Add("ec2", "L-1216C47A", 150, t => 100 + (t - EngineFixture.Start).TotalHours); // growing: the forecast is above today's usage; 100 + 64 × 1.2 is short of 150
+        fixture.Stores.Rules.Add(new Core.Rules.RawRule("test", new Dictionary<string, object?> { ["rule_id"] = "ec2", ["service_code"] = "ec2", ["quota_code"] = "L-1216C47A", ["region"] = "us-east-1", ["automation_level"] = "monitor_only" }));
+        for (var i = 0; i < 24; i++) await fixture.CycleAsync();
+        var organic = (await fixture.Engine.RunCycleAsync(CancellationToken.None)).Rules.Single().Forecast!.Peak;
+        var report = new GateReport([GateLine.Evaluate(new QuotaNeed(ec2.Key, "vCPUs", 64, ["aws_instance.big"]), ec2, 100, 0.2)], 0.2);
+
+        var expected = (await fixture.Engine.RunCycleAsync(DeploymentGate.Expectations(report), CancellationToken.None)).Rules.Single().Forecast!;
+
+        Assert.True(organic > 102, $"organic forecast {organic}");
+        Assert.Equal(organic + 64 * 1.2, expected.Peak, 6);
+        Assert.Equal("event", expected.Forecaster);
+    }
 }
