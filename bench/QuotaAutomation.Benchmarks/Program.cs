@@ -56,6 +56,10 @@ public class ForecastBenchmarks
     [Benchmark]
     public Forecast FastTree() => _model.Predict(_history, _now, TimeSpan.FromHours(24));
 
+    /// <summary>The rules' default horizon: the direct model and the floor (next day, last week's peak).</summary>
+    [Benchmark]
+    public Forecast FastTreeWeekAhead() => _model.Predict(_history, _now, TimeSpan.FromDays(7));
+
     [Benchmark]
     public float[] FeaturesOnly() => ForecastFeatures.Extract(_grid, _grid.Values.Count - 1, TimeSpan.FromHours(24));
 }
