@@ -68,7 +68,7 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             if (await ActOnAsync(audit, decision, approved, ct) is { } action) actions.Add(action);
         }
 
-        var calm = results.Where(r => r.BelowWarning && r.Decision is NoAction).GroupBy(r => r.Decision.Quota).Select(g => g.First()).ToList();
+        var calm = results.Where(r => r.Cleared && r.Decision is NoAction).GroupBy(r => r.Decision.Quota).Select(g => g.First()).ToList();
         var alerted = calm.Count > 0 && !ct.IsCancellationRequested ? await ports.Alerts.ActiveAsync(ct) : new Dictionary<QuotaKey, Severity>();
         foreach (var recovered in calm.Where(r => alerted.ContainsKey(r.Decision.Quota)))
         {
@@ -145,7 +145,7 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
             results.Add(new RuleResult(decision, quota, current, forecast)
             {
                 Breach = breach,
-                BelowWarning = snapshot.UtilizationPercent < rule.Thresholds.Warning,
+                Cleared = snapshot.UtilizationPercent < rule.Thresholds.Warning - options.RecoveryMargin,
                 NewSpike = NewSpike(history, now),
             });
         }
@@ -521,7 +521,7 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
     private async Task<ActionResult> RecoverAsync(CycleAudit audit, RuleResult result, Severity worst, CancellationToken ct)
     {
         var quota = result.Decision.Quota;
-        var text = string.Create(CultureInfo.InvariantCulture, $"{quota} recovered: utilisation {result.UtilizationPercent:0.#}% is below the warning threshold again (it had reached {worst.ToString().ToLowerInvariant()})");
+        var text = string.Create(CultureInfo.InvariantCulture, $"{quota} recovered: utilisation {result.UtilizationPercent:0.#}% is well below the warning threshold again (it had reached {worst.ToString().ToLowerInvariant()})");
         return await ActAsync(audit, result.Decision.RuleId, quota, "notify_recovered", $"send recovery notice: {text}", async c =>
         {
             var message = await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[RECOVERED] {quota}", text, result.Decision.RuleId, quota, null), c);

@@ -7,8 +7,8 @@ namespace QuotaAutomation.Core.Engine;
 /// <summary>One rule's result in a cycle: its decision and, where the quota was read, what it was read as.</summary>
 public sealed record RuleResult(QuotaDecision Decision, QuotaInfo? Quota, double? CurrentUsage, Forecast? Forecast)
 {
-    /// <summary>Utilisation is below the rule's warning threshold: any alert on the quota has cleared.</summary>
-    public bool BelowWarning { get; init; }
+    /// <summary>Utilisation is below the rule's warning threshold by the recovery margin: any alert on the quota has cleared.</summary>
+    public bool Cleared { get; init; }
 
     /// <summary>When the forecasts say the quota will be reached, and how surely.</summary>
     public Forecasting.BreachEstimate? Breach { get; init; }

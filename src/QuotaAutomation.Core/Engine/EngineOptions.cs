@@ -28,6 +28,14 @@ public sealed record EngineOptions
     /// <summary>One alert per quota and severity within this time; a higher severity is sent at once.</summary>
     public TimeSpan AlertCoolDown { get; init; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// An alerted quota has recovered only once its utilisation is this many points below the warning threshold: a
+    /// forecast hovering at the threshold otherwise flapped between alert and recovery every few cycles (the simulated
+    /// day sent a Lambda quota's warning and recovery 12 times in 9 hours; with 5 points, 4 warnings in an hour; with
+    /// 10, one warning, one recovery and one later warning in the day).
+    /// </summary>
+    public double RecoveryMargin { get; init; } = 10;
+
     /// <summary>Makes each cycle's run id unique between concurrent cycles; tests pass a fixed one.</summary>
     public Func<string> NewRunNonce { get; init; } = () => Guid.NewGuid().ToString("N")[..8];
 }

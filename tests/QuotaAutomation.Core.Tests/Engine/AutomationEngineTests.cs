@@ -282,6 +282,24 @@ public class AutomationEngineTests
     }
 
     [Fact]
+    public async Task RunCycle_UtilisationHoveringAtTheWarningThreshold_AlertsOnce_AndDoesNotFlap()
+    {
+        var f = new EngineFixture();
+        var swing = new[] { 72.0, 66, 71, 64, 73, 65, 70, 67 };
+        var key = f.Account.Add("vpc", "L-F678F1CE", 100, _ => 0).Key;
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "alert_only"));
+
+        foreach (var percent in swing)
+        {
+            f.Account.Quotas[key] = f.Account.Quotas[key] with { Value = 100 * 100 / percent }; // usage 100 at the swinging utilisation
+            f.Account.Usage[key] = _ => 100;
+            await f.CycleAsync();
+        }
+
+        Assert.Equal(["[WARNING] vpc/L-F678F1CE@us-east-1"], f.Stores.Sent.Select(n => n.Subject)); // 64–67 % is not 10 points below 70 %
+    }
+
+    [Fact]
     public async Task RunCycle_AlertedQuotaFallsBelowWarning_SendsOneRecoveryNotice_AndTheNextCrossingAlertsAtOnce()
     {
         var f = new EngineFixture();
@@ -296,7 +314,7 @@ public class AutomationEngineTests
         await f.CycleAsync();
 
         Assert.Equal(["[CRITICAL] vpc/L-F678F1CE@us-east-1", "[RECOVERED] vpc/L-F678F1CE@us-east-1", "[WARNING] vpc/L-F678F1CE@us-east-1"], f.Stores.Sent.Select(n => n.Subject));
-        Assert.Equal("vpc/L-F678F1CE@us-east-1 recovered: utilisation 45% is below the warning threshold again (it had reached critical)", f.Stores.Sent[1].Message);
+        Assert.Equal("vpc/L-F678F1CE@us-east-1 recovered: utilisation 45% is well below the warning threshold again (it had reached critical)", f.Stores.Sent[1].Message);
     }
 
     [Fact]
