@@ -51,13 +51,11 @@ public sealed class ModelForecaster : IForecaster
             return Fallback(history, now, horizon, string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#}h of history, the model needs {ForecastFeatures.MinHistory.TotalHours:0}h"));
 
         var grid = UsageGrid.Resample(history);
-        var f = _model.PredictPeak(grid, grid.Values.Count - 1, horizon);
-        // A peak is never below what is used now: the model predicts the peak ahead, and current usage is part of it.
-        var peak = Math.Max(history[^1].Value, f.Peak);
+        var f = _model.PredictPeak(grid, grid.Values.Count - 1, horizon); // never below the newest bucket, which holds the newest sample
         var basis = f.StillDay ? "no movement in a day: yesterday's peak" : string.Create(CultureInfo.InvariantCulture, $"peak ×{Math.Exp(f.Correction):0.###} of yesterday's");
         if (horizon > TimeSpan.FromDays(1)) basis += ", at least the next day's forecast and the last week's peak";
-        return new Forecast(peak, f.Lower, Math.Max(peak, f.Upper), "fasttree", string.Create(CultureInfo.InvariantCulture,
-            $"{basis} over {horizon.TotalHours:0.#}h, 80% interval {f.Lower:0.##}–{Math.Max(peak, f.Upper):0.##}"));
+        return new Forecast(f.Peak, f.Lower, f.Upper, "fasttree", string.Create(CultureInfo.InvariantCulture,
+            $"{basis} over {horizon.TotalHours:0.#}h, 80% interval {f.Lower:0.##}–{f.Upper:0.##}"));
     }
 
     private Forecast Fallback(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon, string why)

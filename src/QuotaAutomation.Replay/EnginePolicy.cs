@@ -43,10 +43,10 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
         var requests = new SqliteRequestStore(db);
         var notifier = new SqliteNotifier(db, clock);
         var ports = new EnginePorts(rules, account, account, new CachedUsageHistory(history), account, requests, requests, notifier, notifier, new SqliteAuditLog(db), new SqliteEventLog(db));
-        return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), trace, clock, db, folder);
+        return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), db, folder);
     }
 
-    private sealed class Run(AutomationEngine engine, ReplayTrace trace, VirtualClock clock, SqliteDatabase db, string folder) : IPolicyRun
+    private sealed class Run(AutomationEngine engine, SqliteDatabase db, string folder) : IPolicyRun
     {
         public int ApprovalsAsked { get; private set; }
 
@@ -54,8 +54,6 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
 
         public async Task StepAsync(int index, CancellationToken ct)
         {
-            var at = trace.TimeAt(index);
-            if (at > clock.GetUtcNow()) clock.Advance(at - clock.GetUtcNow());
             var report = await engine.RunCycleAsync(ct);
             ApprovalsAsked += report.Actions.Count(a => a.Action == "start_approval" && a.Outcome == ActionOutcome.Done);
             FailedActions += report.Actions.Count(a => a.Outcome == ActionOutcome.Failed);

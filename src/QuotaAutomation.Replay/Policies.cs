@@ -14,6 +14,7 @@ public interface IReplayPolicy
 /// <summary>One policy on one trace: it observes each step and may file a request through the account.</summary>
 public interface IPolicyRun : IAsyncDisposable
 {
+    /// <summary>Called with the clock at the step's time and the account's due decisions already made (<see cref="ReplayLoop"/>).</summary>
     Task StepAsync(int index, CancellationToken ct);
 
     /// <summary>Approvals asked of people so far.</summary>
@@ -52,8 +53,6 @@ public sealed record FormulaPolicy(string Name, string Description, Func<PolicyV
 
         public Task StepAsync(int index, CancellationToken ct)
         {
-            var now = trace.TimeAt(index);
-            account.Settle(now);
             if (account.HasOpenRequest) return Task.CompletedTask;
             var scenario = account.Scenario;
             if (policy.Want(new PolicyView(trace, index, account.Quota, scenario)) is not { } wanted) return Task.CompletedTask;
@@ -61,7 +60,7 @@ public sealed record FormulaPolicy(string Name, string Description, Func<PolicyV
             if (desired <= account.Quota) return Task.CompletedTask;
             try
             {
-                account.Request(desired, now);
+                account.Request(desired, trace.TimeAt(index));
             }
             catch (Core.Ports.QuotaServiceException)
             {

@@ -224,7 +224,7 @@ internal static class CheckCommand
         return md.ToString();
     }
 
-    private static string Num(double? v) => v is { } x ? x.ToString("#,0.##", CultureInfo.InvariantCulture) : "?";
+    private static string Num(double? v) => Render.Num(v, missing: "?");
 
     private static string GitHubEscape(string text) => text.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
 

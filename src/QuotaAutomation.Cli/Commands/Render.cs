@@ -8,7 +8,7 @@ namespace QuotaAutomation.Cli.Commands;
 /// <summary>Shared table cells and colours for the commands' output.</summary>
 internal static class Render
 {
-    public static string Num(double? value) => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : "-";
+    public static string Num(double? value, string missing = "-") => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : missing;
 
     public static string Pct(double? value) => value switch
     {
