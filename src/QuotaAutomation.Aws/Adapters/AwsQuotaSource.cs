@@ -69,6 +69,22 @@ public sealed class AwsQuotaSource(AwsClients clients) : IQuotaSource
         ? new QuotaInfo(key, quota.QuotaName ?? key.QuotaCode, value, quota.Adjustable ?? false, quota.Unit ?? "None",
             quota.UsageMetric is { MetricNamespace: { } ns, MetricName: { } name } metric
                 ? new UsageMetric(ns, name, metric.MetricDimensions ?? new Dictionary<string, string>(), metric.MetricStatisticRecommendation ?? "Maximum")
-                : null)
+                : null,
+            ToPeriod(quota.Period))
+        : null;
+
+    /// <summary>A rate quota's period (botocore <c>QuotaPeriod</c>; units MICROSECOND … WEEK); null for other quotas.</summary>
+    internal static TimeSpan? ToPeriod(QuotaPeriod? period) => period is { PeriodValue: > 0 and var n }
+        ? period.PeriodUnit switch
+        {
+            "MICROSECOND" => TimeSpan.FromMicroseconds(n),
+            "MILLISECOND" => TimeSpan.FromMilliseconds(n),
+            "SECOND" => TimeSpan.FromSeconds(n),
+            "MINUTE" => TimeSpan.FromMinutes(n),
+            "HOUR" => TimeSpan.FromHours(n),
+            "DAY" => TimeSpan.FromDays(n),
+            "WEEK" => TimeSpan.FromDays(7.0 * n),
+            _ => null,
+        }
         : null;
 }

@@ -10,7 +10,8 @@ namespace QuotaAutomation.Aws.Adapters;
 /// Reads usage with <c>GetMetricData</c>: every quota of an account and Region in batches of up to 500 queries, each
 /// on the quota's own <c>UsageMetric</c> at 5-minute periods. The statistic is the metric's recommendation, except that
 /// count metrics (<c>ResourceCount</c>, <c>ConcurrentExecutions</c>) always use Maximum: a sum of counts over a
-/// period means nothing. Quotas without a usage metric are looked up in Trusted Advisor's Service Limits check (one
+/// period means nothing. A Sum of a rate quota is divided down to the quota's own period (see <see cref="ToQuotaPeriod"/>).
+/// Quotas without a usage metric are looked up in Trusted Advisor's Service Limits check (one
 /// call per account), matched by Region and limit name; what it does not cover is left out, and the engine audits it
 /// as having no usage source.
 /// </summary>
@@ -48,8 +49,9 @@ public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
                         if (series.Id is null || !samples.TryGetValue(series.Id, out var list)) continue;
                         var times = series.Timestamps ?? [];
                         var values = series.Values ?? [];
+                        var scale = ToQuotaPeriod(byId[series.Id].Quota);
                         for (var i = 0; i < Math.Min(times.Count, values.Count); i++)
-                            if (times[i] > byId[series.Id].From) list.Add(new UsageSample(times[i], values[i]));
+                            if (times[i] > byId[series.Id].From) list.Add(new UsageSample(times[i], values[i] * scale));
                     }
                     request = request with { NextToken = page.NextToken };
                 }
@@ -93,7 +95,21 @@ public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
         MetricStat = new MetricStat(
             new Metric(metric.MetricNamespace, metric.MetricName, metric.MetricDimensions.Select(d => new Dimension(d.Key, d.Value)).OrderBy(d => d.Name, StringComparer.Ordinal).ToList()),
             PeriodSeconds,
-            metric.MetricName is "ResourceCount" or "ConcurrentExecutions" ? "Maximum" : metric.MetricStatisticRecommendation),
+            Statistic(metric)),
         ReturnData = true,
     };
+
+    private static string Statistic(UsageMetric metric) =>
+        metric.MetricName is "ResourceCount" or "ConcurrentExecutions" ? "Maximum" : metric.MetricStatisticRecommendation;
+
+    /// <summary>
+    /// The factor that puts a metric value in the quota's own terms. A rate quota (one with a <c>Period</c>, e.g. 50
+    /// CreateLogStream calls per 1 second) read as a Sum over the 5-minute period counts 300 seconds of calls: divided by
+    /// 300 it is the average rate per second the quota limits. A Maximum or Average is already a level, and a quota
+    /// without a period is compared as it is.
+    /// </summary>
+    internal static double ToQuotaPeriod(QuotaInfo quota) =>
+        quota is { Period: { TotalSeconds: > 0 } period, UsageMetric: { } metric } && Statistic(metric) == "Sum"
+            ? period.TotalSeconds / PeriodSeconds
+            : 1;
 }

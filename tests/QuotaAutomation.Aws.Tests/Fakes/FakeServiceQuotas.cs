@@ -55,6 +55,12 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
         lock (_lock) _quotas[(region, service, code)] = quota;
     }
 
+    /// <summary>Sets one more member of a quota added before, as the API spells it (e.g. <c>Period</c>, <c>QuotaName</c>).</summary>
+    public void SetMember(string region, string service, string code, string member, JsonNode value)
+    {
+        lock (_lock) _quotas[(region, service, code)][member] = value;
+    }
+
     public IReadOnlyList<JsonObject> Requests { get { lock (_lock) return _requests.Select(r => (JsonObject)r.DeepClone()).ToList(); } }
 
     /// <summary>AWS decides a request; an approval applies the value.</summary>
