@@ -11,17 +11,13 @@ namespace QuotaAutomation.Aws.Adapters;
 /// on the quota's own <c>UsageMetric</c> at 5-minute periods. The statistic is the metric's recommendation, except that
 /// count metrics (<c>ResourceCount</c>, <c>ConcurrentExecutions</c>) always use Maximum: a sum of counts over a
 /// period means nothing. A Sum of a rate quota is divided down to the quota's own period (see <see cref="ToQuotaPeriod"/>).
-/// Quotas without a usage metric are looked up in Trusted Advisor's Service Limits check (one
-/// call per account), matched by Region and limit name; what it does not cover is left out, and the engine audits it
-/// as having no usage source.
+/// Quotas without a usage metric are looked up in the Trusted Advisor Service Limits check that reports them (one call
+/// per check and account, through <see cref="TrustedAdvisorLimits"/>), at the check's own refresh time; what no check
+/// covers is left out, and the engine audits it as having no usage source.
 /// </summary>
 public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
 {
     public const int PeriodSeconds = 300;
-
-    /// <summary>Trusted Advisor's "Service Limits" check; its flagged resources' metadata are
-    /// [Region, Service, Limit Name, Limit Amount, Current Usage, Status] (AWS Support API docs).</summary>
-    public const string ServiceLimitsCheckId = "eW7HH0l7J9";
 
     public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
@@ -66,26 +62,36 @@ public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
 
     private async Task AddTrustedAdvisorUsageAsync(List<UsageQuery> queries, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)
     {
-        TrustedAdvisorCheckResult? check;
-        try
+        var covered = queries.Select(q => (Query: q, Limit: TrustedAdvisorLimits.For(q.Quota.Key))).Where(x => x.Limit is not null).ToList();
+        foreach (var check in covered.GroupBy(x => x.Limit!.CheckId)) // filtered above
         {
-            check = (await clients.Support(queries[0].Quota.Key).DescribeTrustedAdvisorCheckResultAsync(new(ServiceLimitsCheckId, "en"), ct)).Result;
-        }
-        catch (AwsServiceException)
-        {
-            return; // no Business or Enterprise Support plan (SubscriptionRequiredException), or Support is down: no coverage this cycle
-        }
-        var usage = new Dictionary<(string Region, string Limit), double>();
-        foreach (var resource in check?.FlaggedResources ?? [])
-        {
-            if (resource.Metadata is not [{ } region, _, { } limit, _, { } current, ..]) continue;
-            if (double.TryParse(current, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                usage[(region, limit.Trim().ToUpperInvariant())] = value;
-        }
-        foreach (var query in queries)
-        {
-            if (usage.TryGetValue((query.Quota.Key.Region, query.Quota.QuotaName.Trim().ToUpperInvariant()), out var value) && until > query.From)
-                result[query.Quota.Key] = [new UsageSample(until, value)];
+            TrustedAdvisorCheckResult? reply;
+            try
+            {
+                reply = (await clients.Support(check.First().Query.Quota.Key).DescribeTrustedAdvisorCheckResultAsync(new(check.Key, "en"), ct)).Result;
+            }
+            catch (AwsServiceException e) when (e.ErrorCode == "SubscriptionRequiredException")
+            {
+                return; // no Business or Enterprise Support plan: no Trusted Advisor coverage for this account
+            }
+            catch (AwsServiceException)
+            {
+                continue; // this check is not served here (or Support is down): its quotas have no usage source this cycle
+            }
+            // The usage is as of the check's last refresh (its own timestamp), not the cycle's time.
+            if (!DateTimeOffset.TryParse(reply?.Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var refreshed) || refreshed > until) continue;
+            var usage = new Dictionary<(string Region, string Service, string Limit), double>();
+            foreach (var resource in reply!.FlaggedResources ?? []) // reply is non-null when the timestamp parsed
+            {
+                // metadata: [Region, Service, Limit Name, Limit Amount, Current Usage, Status]
+                if (resource.Metadata is not [{ } region, { } service, { } limit, _, { } current, ..]) continue;
+                if (!double.TryParse(current, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0) continue;
+                var key = (region, service, limit.Trim());
+                usage[key] = Math.Max(value, usage.GetValueOrDefault(key)); // per-resource limits (per master, per group): the fullest
+            }
+            foreach (var (query, limit) in check)
+                if (refreshed > query.From && usage.TryGetValue((query.Quota.Key.Region, limit!.Service, limit.LimitName), out var value))
+                    result[query.Quota.Key] = [new UsageSample(refreshed, value)];
         }
     }
 
