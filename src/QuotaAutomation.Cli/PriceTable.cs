@@ -6,8 +6,10 @@ namespace QuotaAutomation.Cli;
 
 /// <summary>
 /// Reads a unit-price table for the cost estimate:
-/// <c>{"usd_per_unit_hour": {"ec2": 0.096, "rds": 0.17}, "default_usd_per_unit_hour": 0.01, "hours_per_month": 730}</c>.
-/// Missing members keep the seed's defaults; services not listed keep their default price.
+/// <c>{"usd_per_unit_hour": {"ec2": 0.05, "lambda/L-B99A9384": 0.015}, "default_usd_per_unit_hour": 0.01, "hours_per_month": 730}</c>.
+/// A key is a service code (all its quotas) or <c>service/QuotaCode</c> (one quota), priced per unit of that quota
+/// per hour (a vCPU-hour, a concurrent execution held an hour: see docs/rules.md). Missing members keep the defaults
+/// (<see cref="CostModel.DefaultPrices"/>); keys not listed keep their default price.
 /// </summary>
 public static class PriceTable
 {

@@ -111,6 +111,22 @@ public class DecisionTableTests
     }
 
     [Fact]
+    public void Decide_Plus1000LambdaConcurrency_CostsHeldExecutions_AndCrossesTheDefaultCostThreshold()
+    {
+        // docs/rules.md's row: 9,000 → 10,000 (cap). Priced per request ($0.0000002) it was $0.14 a month and
+        // cost_threshold could never fire; a concurrent execution held an hour is $0.001875 (provisioned concurrency, 128 MB).
+        var lambda = new QuotaKey("lambda", "L-B99A9384", "us-east-1");
+        var rule = QuotaRule.WithDefaults("lambda", lambda, AutomationLevel.AutoApprove) with { ApprovalRequired = true, MaxAutoIncrease = 10_000 };
+        var snapshot = new QuotaSnapshot(new QuotaInfo(lambda, "Concurrent executions", 9_000, Adjustable: true, "None"), 8_700, Forecast.CurrentOnly(8_700, ""));
+
+        var decision = (RequestIncrease)DecisionTable.Decide(rule, snapshot, TuesdayNoon, CostModel.SeedDefaults);
+
+        Assert.Equal(1_350, CostModel.SeedDefaults.MonthlyCost(lambda, 9_000, 10_000), 6); // 1,000 × $0.001875 × 720 h
+        Assert.Equal((10_000, 1_350.0, "request_approval"), (decision.DesiredValue, Math.Round(decision.EstimatedMonthlyCost, 6), decision.Kind));
+        Assert.EndsWith("est. $1,350/month exceeds cost_threshold $1,000: approval required", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decide_CapAtCurrentValue_AlertsInsteadOfRequesting()
     {
         var decision = Decide(Rule(AutomationLevel.FullAuto) with { MaxAutoIncrease = 100 }, 97);

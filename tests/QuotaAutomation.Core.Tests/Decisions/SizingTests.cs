@@ -45,7 +45,7 @@ public class SizingTests
     [Fact]
     public void MonthlyCost_IsIncrementTimesUnitPriceTimesHours()
     {
-        Assert.Equal(128 * 0.10 * 720, CostModel.SeedDefaults.MonthlyCost(Key, 256, 384), 6);
+        Assert.Equal(128 * 0.048 * 720, CostModel.SeedDefaults.MonthlyCost(Key, 256, 384), 6); // vCPU-hours
         Assert.Equal(0, CostModel.SeedDefaults.MonthlyCost(Key, 256, 200));
         Assert.Equal(10 * 0.01 * 720, CostModel.SeedDefaults.MonthlyCost(new QuotaKey("vpc", "L-F678F1CE", "us-east-1"), 5, 15), 6);
     }
