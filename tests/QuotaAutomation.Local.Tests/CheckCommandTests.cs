@@ -37,8 +37,8 @@ public sealed class CheckCommandTests : IAsyncLifetime
         var report = System.Text.Json.JsonDocument.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..]).RootElement;
         Assert.False(report.GetProperty("enough").GetBoolean());
         var vpc = report.GetProperty("quotas").EnumerateArray().Single(q => q.GetProperty("quota_code").GetString() == "L-F678F1CE");
-        Assert.Equal((4.0, 1.0, 5.2, false), (vpc.GetProperty("current_usage").GetDouble(), vpc.GetProperty("added").GetDouble(),
-            vpc.GetProperty("needed").GetDouble(), vpc.GetProperty("enough").GetBoolean())); // 4 VPCs of 5, +1 with 20 %
+        Assert.Equal((4.0, 1.0, 6.0, 1.0, false), (vpc.GetProperty("current_usage").GetDouble(), vpc.GetProperty("added").GetDouble(),
+            vpc.GetProperty("needed").GetDouble(), vpc.GetProperty("shortfall").GetDouble(), vpc.GetProperty("enough").GetBoolean())); // 4 VPCs of 5, +1 with 20 %: 5.2 is 6 whole VPCs
     }
 
     [Fact]
@@ -51,10 +51,10 @@ public sealed class CheckCommandTests : IAsyncLifetime
             "--github-output", outputs, "--github-summary", summary);
 
         Assert.Equal(ExitCodes.Invalid, exit);
-        Assert.Contains("::error title=Quota shortfall vpc/L-F678F1CE@us-east-1::VPCs per Region: needs 5.2", output, StringComparison.Ordinal);
+        Assert.Contains("::error title=Quota shortfall vpc/L-F678F1CE@us-east-1::VPCs per Region: needs 6 (usage 4 + 1 added, with buffer) of quota 5: short by 1;", output, StringComparison.Ordinal);
         Assert.Contains("::notice title=Quota rds/L-7B6409FD@us-east-1::", output, StringComparison.Ordinal);
         Assert.StartsWith("enough=false\nshortfalls=", await File.ReadAllTextAsync(outputs), StringComparison.Ordinal);
-        Assert.Contains("| `vpc/L-F678F1CE@us-east-1` | VPCs per Region | 5 | 4 | 1 | 5.2 | **short by 0.2** |", await File.ReadAllTextAsync(summary), StringComparison.Ordinal);
+        Assert.Contains("| `vpc/L-F678F1CE@us-east-1` | VPCs per Region | 5 | 4 | 1 | 6 | **short by 1** |", await File.ReadAllTextAsync(summary), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -66,6 +66,27 @@ public sealed class CheckCommandTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Contains(message, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_Json_WritesCleanNumbers()
+    {
+        var (_, output) = await RunAsync("check", "--plan", Path.Combine(Plans, "every-mapped-type.json"), "--format", "json", "--buffer", "7");
+
+        var json = output[output.IndexOf('{', StringComparison.Ordinal)..];
+        Assert.Contains("\"buffer\": 0.07,", json, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d\.\d{6,}", json); // no 23.80000000000001
+    }
+
+    [Fact]
+    public async Task Check_CapacityItCannotSize_FailsClosed_ExitTwo_NamingResourceAndType()
+    {
+        var (exit, output) = await RunAsync("check", "--plan", Path.Combine(Plans, "capacity-it-cannot-size.json"));
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains("error: aws_spot_instance_request.batch: aws_spot_instance_request launches EC2 capacity the gate cannot size", output, StringComparison.Ordinal);
+        Assert.Contains("error: aws_autoscaling_group.mixed: instance type 'm5.metal': size 'metal' has no vCPU count", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("quotas have room", output, StringComparison.Ordinal);
     }
 
     [Fact]

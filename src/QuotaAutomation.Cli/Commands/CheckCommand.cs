@@ -200,11 +200,12 @@ internal static class CheckCommand
     internal static string Json(GateReport report, bool indented = true) => JsonSerializer.Serialize(new
     {
         enough = report.Enough,
-        buffer = report.Buffer,
+        buffer = Render.Clean(report.Buffer),
         quotas = report.Lines.Select(l => new
         {
             service_code = l.Need.Quota.ServiceCode, quota_code = l.Need.Quota.QuotaCode, region = l.Need.Quota.Region, quota_name = l.QuotaName,
-            quota_value = l.QuotaValue, current_usage = l.CurrentUsage, added = l.Need.Added, needed = l.Needed, shortfall = l.Shortfall,
+            quota_value = Render.Clean(l.QuotaValue), current_usage = Render.Clean(l.CurrentUsage), added = Render.Clean(l.Need.Added),
+            needed = Render.Clean(l.Needed), shortfall = Render.Clean(l.Shortfall),
             enough = l.Enough, note = l.Note, from = l.Need.From,
         }),
     }, indented ? Indented : Compact);

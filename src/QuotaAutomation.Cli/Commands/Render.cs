@@ -10,6 +10,11 @@ internal static class Render
 {
     public static string Num(double? value, string missing = "-") => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : missing;
 
+    /// <summary>A number for JSON output, rid of floating-point noise: 10 significant digits (23.80000000000001 is 23.8).</summary>
+    public static double? Clean(double? value) => value is { } v && double.IsFinite(v)
+        ? double.Parse(v.ToString("G10", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture)
+        : value;
+
     public static string Pct(double? value) => value switch
     {
         null => "-",

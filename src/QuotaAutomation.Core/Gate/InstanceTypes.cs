@@ -54,6 +54,9 @@ public static class InstanceTypes
         ["t4g.nano"] = 2, ["t4g.micro"] = 2, ["t4g.small"] = 2, ["t4g.medium"] = 2,
     };
 
+    // The largest size AWS sells is 224xlarge (u7i High Memory); a larger number is a typo, not 4 × n vCPUs.
+    private const int MaxXlarge = 224;
+
     /// <summary>The vCPUs of <paramref name="instanceType"/> and the quota group of its family.</summary>
     public static Result<(int VCpus, string Group)> Lookup(string instanceType)
     {
@@ -68,7 +71,7 @@ public static class InstanceTypes
                 "medium" => 1,
                 "large" => 2,
                 "xlarge" => 4,
-                _ when size.EndsWith("xlarge", StringComparison.Ordinal) && int.TryParse(size[..^"xlarge".Length], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 => 4 * n,
+                _ when size.EndsWith("xlarge", StringComparison.Ordinal) && int.TryParse(size[..^"xlarge".Length], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= MaxXlarge => 4 * n,
                 _ => null,
             };
         return vcpus is { } v

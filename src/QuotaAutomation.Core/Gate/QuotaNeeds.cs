@@ -17,6 +17,14 @@ public static class QuotaNeeds
 {
     private sealed record Use(string Service, string Code, string Name, double Units);
 
+    // Resources that start instances, whose vCPUs the gate does not count: a plan with one fails closed rather than
+    // passing with their capacity left out (Spot quotas, fleets and node groups are sized differently).
+    private static readonly HashSet<string> CapacityItCannotSize = new(StringComparer.Ordinal)
+    {
+        "aws_spot_instance_request", "aws_spot_fleet_request", "aws_ec2_fleet", "aws_eks_node_group", "aws_emr_cluster",
+        "aws_emr_instance_group", "aws_emr_instance_fleet", "aws_batch_compute_environment",
+    };
+
     public static (IReadOnlyList<QuotaNeed> Needs, IReadOnlyList<string> Problems) From(IReadOnlyList<PlannedChange> changes, string defaultRegion)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -86,6 +94,8 @@ public static class QuotaNeeds
                 };
             case "aws_elb":
                 return new Use("elasticloadbalancing", "L-E9E9831D", "Classic Load Balancers per Region", 1);
+            case var unsized when CapacityItCannotSize.Contains(unsized):
+                return Problem(problems, $"{change.Address}: {unsized} launches EC2 capacity the gate cannot size: describe it in --config (ec2.auto_scaling_groups) or check its quotas by hand");
             default:
                 return null; // consumes no quota the gate maps
         }
@@ -103,7 +113,7 @@ public static class QuotaNeeds
     /// <summary>cpu_options' core_count × threads_per_core, when the instance sets them.</summary>
     private static int? CpuOverride(JsonElement v) =>
         v.TryGetProperty("cpu_options", out var o) && o.ValueKind == JsonValueKind.Array && o.GetArrayLength() == 1
-        && Num(o[0], "core_count") is { } cores ? (int)(cores * (Num(o[0], "threads_per_core") ?? 2)) : null;
+        && Num(o[0], "core_count") is > 0 and { } cores && Num(o[0], "threads_per_core") is null or > 0 ? (int)(cores * (Num(o[0], "threads_per_core") ?? 2)) : null;
 
     /// <summary>From the group's launch template (by name, or the only one in the plan), its mixed-instances overrides, or its launch configuration.</summary>
     private static string? AutoScalingInstanceType(PlannedChange group, JsonElement v, IReadOnlyList<PlannedChange> all)
@@ -112,7 +122,8 @@ public static class QuotaNeeds
             && spec.TryGetProperty("override", out var overrides) && overrides.ValueKind == JsonValueKind.Array)
         {
             var types = overrides.EnumerateArray().Select(o => Str(o, "instance_type")).OfType<string>().ToList();
-            if (types.Count > 0) return types.MaxBy(t => InstanceTypes.Lookup(t) is { Success: true } r ? r.Value.VCpus : 0); // the largest: the safe side
+            // The largest is the safe side; a type the table cannot size is returned so that it is reported, not skipped.
+            if (types.Count > 0) return types.FirstOrDefault(t => !InstanceTypes.Lookup(t).Success) ?? types.MaxBy(t => InstanceTypes.Lookup(t).Value.VCpus);
         }
         var templates = all.Where(c => c.Type == "aws_launch_template").ToList();
         var name = First(v, "launch_template") is { } lt ? Str(lt, "name") : null;
@@ -140,17 +151,22 @@ public static class QuotaNeeds
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 }
 
-/// <summary>One quota's verdict: need = current usage + added × (1 + buffer), against the quota now.</summary>
+/// <summary>
+/// One quota's verdict: need = current usage + added × (1 + buffer), against the quota now. A count quota (or one not
+/// found, which the gate only maps for counts) needs whole units: the need is rounded up, after the floating-point
+/// noise is rounded off (4 + 50 × 1.1 is 59.00000000000001, which needs 59, not 60). Other quotas keep cents.
+/// </summary>
 public sealed record GateLine(QuotaNeed Need, string QuotaName, double? QuotaValue, double? CurrentUsage, double Needed, bool Enough, string Note)
 {
-    public double Shortfall => QuotaValue is { } q ? Math.Max(0, Needed - q) : Needed;
+    public double Shortfall => QuotaValue is { } q ? Math.Round(Math.Max(0, Needed - q), 2) : Needed;
 
     public static GateLine Evaluate(QuotaNeed need, QuotaInfo? quota, double? currentUsage, double buffer)
     {
         ArgumentNullException.ThrowIfNull(need);
-        var needed = (currentUsage ?? 0) + need.Added * (1 + buffer);
+        var exact = Math.Round((currentUsage ?? 0) + need.Added * (1 + buffer), 9);
+        var needed = quota is null || quota.IsCount ? Math.Ceiling(exact) : Math.Round(exact, 2);
         var note = quota is null ? "quota not found in this account and Region"
             : currentUsage is null ? "current usage unknown (no usage metric): counted as 0" : "";
-        return new GateLine(need, quota?.QuotaName ?? need.QuotaName, quota?.Value, currentUsage, Math.Round(needed, 2), quota is not null && needed <= quota.Value, note);
+        return new GateLine(need, quota?.QuotaName ?? need.QuotaName, quota?.Value, currentUsage, needed, quota is not null && needed <= quota.Value, note);
     }
 }

@@ -62,6 +62,22 @@ public sealed class DeploymentGateTests
         ], problems);
     }
 
+    [Fact]
+    public void CapacityTheGateCannotSize_FailsClosed_NamingEachResourceAndType()
+    {
+        // Before: the Spot request and the node group were skipped (an empty table, "quotas have room", exit 0), the mixed
+        // group counted only its m5.large, and the typo threw an OverflowException.
+        var (needs, problems) = QuotaNeeds.From(Plan("capacity-it-cannot-size.json"), "us-east-1");
+
+        Assert.Empty(needs);
+        Assert.Equal([
+            "aws_spot_instance_request.batch: aws_spot_instance_request launches EC2 capacity the gate cannot size: describe it in --config (ec2.auto_scaling_groups) or check its quotas by hand",
+            "aws_autoscaling_group.mixed: instance type 'm5.metal': size 'metal' has no vCPU count in the table (metal and other sizes vary by family)",
+            "aws_eks_node_group.workers: aws_eks_node_group launches EC2 capacity the gate cannot size: describe it in --config (ec2.auto_scaling_groups) or check its quotas by hand",
+            "aws_instance.typo: instance type 'm5.600000000xlarge': size '600000000xlarge' has no vCPU count in the table (metal and other sizes vary by family)",
+        ], problems);
+    }
+
     [Theory]
     [InlineData("malformed-no-actions.json", "malformed-no-actions.json: resource_changes[0]: address, type and change.actions are required")]
     [InlineData("not-a-plan.json", "not-a-plan.json: no format_version: not the output of `terraform show -json PLANFILE`")]
@@ -112,7 +128,7 @@ public sealed class DeploymentGateTests
 
         var line = Assert.Single(report.Lines);
         Assert.True(report.Enough);
-        Assert.Equal((100.0, 2.0, 102.4), (line.CurrentUsage!.Value, line.Need.Added, line.Needed)); // 100 + 2 × 1.2
+        Assert.Equal((100.0, 2.0, 103.0), (line.CurrentUsage!.Value, line.Need.Added, line.Needed)); // 100 + 2 × 1.2 = 102.4: 103 whole vCPUs
     }
 
     [Fact]
@@ -122,7 +138,31 @@ public sealed class DeploymentGateTests
 
         var line = Assert.Single(report.Shortfalls);
         Assert.False(report.Enough);
-        Assert.Equal((64.0, 276.8, 20.8), (line.Need.Added, line.Needed, Math.Round(line.Shortfall, 6))); // 200 + 64 × 1.2 = 276.8 > 256
+        Assert.Equal((64.0, 277.0, 21.0), (line.Need.Added, line.Needed, line.Shortfall)); // 200 + 64 × 1.2 = 276.8: 277 whole vCPUs > 256
+    }
+
+    [Theory]
+    [InlineData(4, 1, 0.2, 5, 6.0, 1.0)]     // one VPC with 20 %: 5.2 whole VPCs is 6, short by 1 (not "5.2, short by 0.2")
+    [InlineData(4, 50, 0.1, 59, 59.0, 0.0)]  // 4 + 50 × 1.1 is 59.00000000000001 in floating point: 59, enough (not 60)
+    public void CountQuota_NeedsWholeUnits(double usage, double added, double buffer, double quotaValue, double needed, double shortfall)
+    {
+        var key = new QuotaKey("vpc", "L-F678F1CE", "us-east-1");
+        var need = new QuotaNeed(key, "VPCs per Region", added, ["aws_vpc.main (+1)"]);
+
+        var line = GateLine.Evaluate(need, new QuotaInfo(key, "VPCs per Region", quotaValue, true, "None"), usage, buffer);
+
+        Assert.Equal((needed, shortfall, shortfall == 0), (line.Needed, line.Shortfall, line.Enough));
+    }
+
+    [Fact]
+    public void NonCountQuota_KeepsItsFraction_RoundedToCents()
+    {
+        var key = new QuotaKey("ebs", "L-D18FCD1D", "us-east-1");
+        var need = new QuotaNeed(key, "Storage for General Purpose SSD (gp2) volumes, in TiB", 0.1, ["aws_ebs_volume.data (+0.1)"]);
+
+        var line = GateLine.Evaluate(need, new QuotaInfo(key, "gp2 storage", 23.7, true, "Tebibytes"), 23.68, 0.2);
+
+        Assert.Equal((23.8, 0.1), (line.Needed, line.Shortfall)); // 23.68 + 0.12 = 23.800000000000001; short by 0.1, not 0.10000000000000142
     }
 
     [Fact]
