@@ -23,6 +23,15 @@ public static class InfraConfig
         var region = root.TryGetProperty("region", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
         var changes = new List<PlannedChange>();
         var problems = new List<string>();
+        foreach (var section in root.EnumerateObject())
+        {
+            // What the gate does not read would pass as adding nothing: refuse it instead (fail closed).
+            if (!Sections.TryGetValue(section.Name, out var list))
+                problems.Add($"{source}: '{section.Name}' is not a section the gate reads (region, ec2, lambda, rds)");
+            else if (list is not null && section.Value.ValueKind == JsonValueKind.Object)
+                foreach (var other in section.Value.EnumerateObject().Where(m => m.Name != list))
+                    problems.Add($"{source}: '{section.Name}.{other.Name}' is not a list the gate reads ({section.Name}.{list})");
+        }
 
         foreach (var (group, i) in Items(root, "ec2", "auto_scaling_groups", source, problems))
         {
@@ -53,6 +62,11 @@ public static class InfraConfig
 
         return problems.Count > 0 ? Result.Fail<IReadOnlyList<PlannedChange>>(string.Join("; ", problems)) : Result.Ok<IReadOnlyList<PlannedChange>>(changes);
     }
+
+    private static readonly Dictionary<string, string?> Sections = new(StringComparer.Ordinal)
+    {
+        ["region"] = null, ["ec2"] = "auto_scaling_groups", ["lambda"] = "functions", ["rds"] = "instances",
+    };
 
     private static List<(JsonElement Item, int Index)> Items(JsonElement root, string service, string list, string source, List<string> problems)
     {

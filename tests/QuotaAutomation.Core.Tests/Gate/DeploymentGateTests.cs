@@ -175,6 +175,21 @@ public sealed class DeploymentGateTests
     }
 
     [Fact]
+    public void InfraConfig_ASectionTheGateDoesNotRead_FailsClosed()
+    {
+        // Before: ec2.instances and ecs were ignored, and the file passed as adding nothing.
+        var config = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["ec2"] = new { auto_scaling_groups = Array.Empty<object>(), instances = new object[] { new { instance_type = "m5.large" } } },
+            ["ecs"] = new { services = new object[] { new { name = "api" } } },
+        });
+
+        var parsed = InfraConfig.Parse(config, "infra.yaml");
+
+        Assert.Equal("infra.yaml: 'ec2.instances' is not a list the gate reads (ec2.auto_scaling_groups); infra.yaml: 'ecs' is not a section the gate reads (region, ec2, lambda, rds)", parsed.Error);
+    }
+
+    [Fact]
     public void InfraConfig_CountsVCpusNotInstances_AndNamesEveryBadField()
     {
         var config = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, object>
