@@ -75,7 +75,7 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
         var cycle = await world.Engine(backend).RunCycleAsync(Core.Gate.DeploymentGate.Expectations(report), CancellationToken.None);
 
         var line = Assert.Single(report.Lines);
-        Assert.Equal((256.0, 230.0, 345.2, false), (line.QuotaValue!.Value, line.CurrentUsage!.Value, line.Needed, line.Enough)); // CloudWatch on moto: 230; +96 × 1.2
+        Assert.Equal((256.0, 230.0, 346.0, false), (line.QuotaValue!.Value, line.CurrentUsage!.Value, line.Needed, line.Enough)); // CloudWatch on moto: 230; +96 × 1.2 = 345.2: 346 whole vCPUs
         Assert.Equal("request_increase", cycle.Rules.Single(r => r.Decision.RuleId == "ec2-vcpu").Decision.Kind);
         var filed = Assert.Single(world.Quotas.Requests);
         Assert.Equal(512.0, (double)filed["DesiredValue"]!); // 135 %: an emergency, × 2
@@ -243,5 +243,39 @@ public sealed class AwsCycleCallCountTests(MotoServer moto)
             "DynamoDB_20120810.Scan=1",          // rules
             "GraniteServiceVersion20100801.GetMetricData=1",
             "ServiceQuotasV20190624.ListServiceQuotas=1"], calls);
+    }
+
+    [Fact]
+    public async Task SteadyStateCycle_DynamoDbCalls_Are3PerRulePlus8PerCycle()
+    {
+        // The figure docs/benchmarks.md gives beside the 63 Service Quotas and CloudWatch calls for 1,000 rules.
+        using var world = await AwsWorld.CreateAsync(moto);
+        var metrics = Enumerable.Range(0, 3).Select(i => AwsWorld.VpcMetric.Replace("\"VPC\",\"Service\"", $"\"VPC{i}\",\"Service\"", StringComparison.Ordinal)).ToList();
+        using var backend = world.Backend();
+        for (var i = 0; i < 3; i++)
+        {
+            var code = $"L-0000000{i}";
+            world.Quotas.AddQuota("us-east-1", "vpc", code, 10, metrics[i]);
+            await world.PutUsageAsync(metrics[i], 4, TimeSpan.FromHours(2));
+            await backend.Rules.PutAsync(new Dictionary<string, object?>
+            {
+                ["rule_id"] = $"vpc-{i}", ["service_code"] = "vpc", ["quota_code"] = code, ["region"] = "us-east-1", ["automation_level"] = "full_auto",
+            }, CancellationToken.None);
+        }
+        var engine = world.Engine(backend);
+        await engine.RunCycleAsync(CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        world.Quotas.Forwarded.Clear();
+
+        var report = await engine.RunCycleAsync(CancellationToken.None);
+
+        Assert.All(report.Rules, r => Assert.Equal("none", r.Decision.Kind));
+        var dynamo = world.Quotas.Forwarded.Where(c => c.Key.StartsWith("DynamoDB_", StringComparison.Ordinal))
+            .OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}").ToList();
+        Assert.Equal([
+            "DynamoDB_20120810.BatchWriteItem=3", // 1 per quota: its new sample
+            "DynamoDB_20120810.PutItem=5",       // 1 per rule: its decision; 2 per cycle: start, end
+            "DynamoDB_20120810.Query=8",         // 1 per quota: its history window; 5 per cycle
+            "DynamoDB_20120810.Scan=1"], dynamo); // 1 per cycle: the rules
     }
 }
