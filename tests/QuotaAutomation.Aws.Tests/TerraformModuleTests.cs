@@ -98,6 +98,23 @@ public sealed partial class TerraformModuleTests
         Assert.Contains("dynamodb:BatchWriteItem", deny.Actions);
     }
 
+    [Fact]
+    public void DocsIamTable_NamesExactlyTheActionsTerraformGrants()
+    {
+        var docs = File.ReadAllText(Path.Combine(Testing.Repository.Root, "docs", "aws.md"));
+        var section = docs[docs.IndexOf("## IAM permissions, per operation", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        var rows = section.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| permission", StringComparison.Ordinal))
+            .Select(l => l.Split('|')[1].Trim()).ToList();
+        static HashSet<string> Actions(IEnumerable<string> cells) => cells.SelectMany(c => IamAction().Matches(c).Select(m => m.Groups[1].Value)).ToHashSet();
+        var statements = Statements(LambdaPolicy());
+
+        Assert.Equal(statements.Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).Order(StringComparer.Ordinal).Distinct(),
+            Actions(rows.Where(r => !r.StartsWith("deny ", StringComparison.Ordinal))).Order(StringComparer.Ordinal));
+        Assert.Equal(statements.Where(s => s.Effect == "Deny").SelectMany(s => s.Actions).Order(StringComparer.Ordinal).Distinct(),
+            Actions(rows.Where(r => r.StartsWith("deny ", StringComparison.Ordinal))).Order(StringComparer.Ordinal));
+    }
+
     private static string Canonical(string json)
     {
         static JsonElement Sort(JsonElement e) => JsonSerializer.SerializeToElement(e.ValueKind switch
@@ -114,6 +131,9 @@ public sealed partial class TerraformModuleTests
 
     [GeneratedRegex("\"([^\"]+)\"")]
     private static partial Regex Quoted();
+
+    [GeneratedRegex("`([a-z0-9-]+:[A-Za-z]+)`")]
+    private static partial Regex IamAction();
 
     [GeneratedRegex(@"CallAsync<\w+>\(""(\w+)""")]
     private static partial Regex Operation();
