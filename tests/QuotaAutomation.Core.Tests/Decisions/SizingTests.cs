@@ -49,4 +49,16 @@ public class SizingTests
         Assert.Equal(0, CostModel.SeedDefaults.MonthlyCost(Key, 256, 200));
         Assert.Equal(10 * 0.01 * 720, CostModel.SeedDefaults.MonthlyCost(new QuotaKey("vpc", "L-F678F1CE", "us-east-1"), 5, 15), 6);
     }
+
+    [Fact]
+    public void DocsPriceTable_IsTheDefaultPrices_WithTheirUnits()
+    {
+        var docs = File.ReadAllText(Path.Combine(Testing.Repository.Root, "docs", "rules.md"));
+        var rows = docs.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal) && l.Split('|').Length == 6)
+            .Select(l => l.Split('|').Select(c => c.Trim()).ToArray())
+            .Where(c => double.TryParse(c[2], System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(c => (Key: c[1].Trim('`'), Price: double.Parse(c[2], System.Globalization.CultureInfo.InvariantCulture), Unit: c[3]));
+
+        Assert.Equal(CostModel.DefaultPrices.Select(p => (p.Key, p.UsdPerUnitHour, p.Unit)), rows);
+    }
 }
