@@ -123,7 +123,18 @@ internal static class ApprovalPage
     private static async Task<JsonObject> DecideAsync(LambdaServices services, ApprovalRequest approval, bool approve, string who, string? comment, string via, string why, CancellationToken ct)
     {
         if (services.Decide is null) return Page(HttpStatusCode.ServiceUnavailable, "Unavailable", "This function cannot send decisions.");
-        await services.Decide(approval, approve, who, comment, via, ct);
+        try
+        {
+            await services.Decide(approval, approve, who, comment, via, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The caller is an approver (or holds a valid link), so say it did not go through; the details go to the audit only.
+            services.Log.Error("approval decision not sent", ("approval_id", approval.Id), ("error", e.Message));
+            await services.Ports.Audit.AppendAsync(new AuditRecord($"{approval.Id}/door/{services.Time.GetUtcNow().ToUnixTimeMilliseconds()}", approval.Id, services.Time.GetUtcNow(),
+                AuditKind.Error, approval.RuleId, approval.Quota, "approval_not_sent", $"approval {approval.Id}: {(approve ? "approve" : "deny")} by {who} via {via} was not sent: {e.Message}"), CancellationToken.None);
+            return Page(HttpStatusCode.Conflict, "Not sent", "The decision could not be sent: the approval may have just been decided or expired, or has no waiting workflow. Nothing was decided.");
+        }
         await services.Ports.Audit.AppendAsync(new AuditRecord($"{approval.Id}/door/{services.Time.GetUtcNow().ToUnixTimeMilliseconds()}", approval.Id, services.Time.GetUtcNow(),
             AuditKind.StatusChange, approval.RuleId, approval.Quota, approve ? "approval_sent" : "denial_sent", $"approval {approval.Id}: {(approve ? "approve" : "deny")} sent by {who} via {via} ({why})"), ct);
         return Page(HttpStatusCode.OK, approve ? "Approved" : "Denied",

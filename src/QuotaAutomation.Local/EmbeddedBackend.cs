@@ -110,7 +110,7 @@ public sealed class EmbeddedBackend
     /// <summary>
     /// A decision sent with a task token, checked as Step Functions' SendTaskSuccess / SendTaskFailure check it: a token
     /// that is not the one issued for this approval's waiting task is refused (InvalidToken when it cannot be a token at
-    /// all, TaskDoesNotExist otherwise) and nothing changes.
+    /// all, TaskDoesNotExist otherwise) and nothing changes; a token decides once.
     /// </summary>
     public async Task<ApprovalRequest> DecideWithTokenAsync(ApprovalRequest approval, string token, bool approve, string decidedBy, string? comment, string via, CancellationToken ct)
     {
@@ -121,6 +121,8 @@ public sealed class EmbeddedBackend
         if (issued is null || approval.Status != ApprovalStatus.Waiting
             || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(issued), System.Text.Encoding.UTF8.GetBytes(token)))
             throw new TaskTokenRejectedException("TaskDoesNotExist", "Task Timed Out or does not exist: the token is not the one issued for this approval's waiting task");
+        if (!await Door.TryEndTaskTokenAsync(approval.Id, token, ct)) // a token decides once: a racing decision lost
+            throw new TaskTokenRejectedException("TaskDoesNotExist", "Task Timed Out or does not exist: the task was decided by another request");
         return await DecideApprovalAsync(approval, approve, decidedBy, comment, via, ct);
     }
 

@@ -289,6 +289,36 @@ public sealed class ApprovalDoorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DecisionThatCannotBeSent_IsAnHttpAnswer_AndAudited_NotAnUnhandledError()
+    {
+        var id = await WaitingApprovalAsync(App());
+        // Step Functions' answer when the task was decided meanwhile (the embedded backend gives the same).
+        ApprovalDecider ended = (_, _, _, _, _, _) => throw new TaskTokenRejectedException("TaskDoesNotExist", "Task Timed Out or does not exist");
+        var app = new LambdaApp(new LambdaServices(_backend.Ports, _backend.Events, _backend.Requests.FindApprovalAsync, _backend.Clock, new Core.Engine.EngineOptions(),
+            TimeSpan.FromSeconds(60), new LambdaLog(_logs, _backend.Clock, "t"), ended, Door: new ApprovalDoor(Approvers, _backend.Door)));
+
+        var page = await app.HandleAsync(Payload("function-url-iam-post.json", id), CancellationToken.None);
+
+        Assert.Equal(409, (int)page["statusCode"]!);
+        Assert.Contains("Nothing was decided", (string?)page["body"], StringComparison.Ordinal);
+        Assert.Contains(await _backend.Audit.QueryAsync("alb-use1", AuditKind.Error, 10, CancellationToken.None),
+            r => r.Message == $"approval {id}: approve by {Alice} via function_url_iam was not sent: TaskDoesNotExist: Task Timed Out or does not exist");
+    }
+
+    [Fact]
+    public async Task EmbeddedBackend_ATokenDecidesOnce()
+    {
+        var id = await WaitingApprovalAsync(App());
+        await _backend.Door.SaveTaskTokenAsync(id, "AQCEAAAA-issued", Start.AddHours(72), CancellationToken.None);
+        var waiting = await StoredAsync(id);
+
+        await _backend.DecideWithTokenAsync(waiting, "AQCEAAAA-issued", false, "bob", null, "cli", CancellationToken.None);
+        var again = await Assert.ThrowsAsync<TaskTokenRejectedException>(() => _backend.DecideWithTokenAsync(waiting, "AQCEAAAA-issued", true, "mallory", null, "cli", CancellationToken.None));
+
+        Assert.Equal(("TaskDoesNotExist", ApprovalStatus.Denied), (again.ErrorCode, (await StoredAsync(id)).Status));
+    }
+
+    [Fact]
     public void IdentityFromRequestContext_IsTheSignedCaller_AndAbsentWithoutAnAuthorizer()
     {
         var signed = (HttpRequest)InvocationParser.Parse(Payload("function-url-iam-get.json", "apr-1")).Value;

@@ -17,6 +17,11 @@ public sealed class SqliteApprovalDoor(SqliteDatabase db) : IApprovalDoorState, 
     public async Task<string?> FindTaskTokenAsync(string approvalId, CancellationToken ct) =>
         (await db.QueryAsync("SELECT token FROM approval_tokens WHERE approval_id = $id", row => row.GetString(0), ct, ("$id", approvalId))).SingleOrDefault();
 
+    /// <summary>Ends a task token's life once its task is decided, as Step Functions does.</summary>
+    /// <returns>False when it was already gone (another decision won).</returns>
+    public async Task<bool> TryEndTaskTokenAsync(string approvalId, string taskToken, CancellationToken ct) =>
+        await db.ExecuteAsync("DELETE FROM approval_tokens WHERE approval_id = $id AND token = $token", ct, ("$id", approvalId), ("$token", taskToken)) == 1;
+
     public Task<bool> TryUseNonceAsync(string nonce, string approvalId, DateTimeOffset expires, CancellationToken ct) =>
         db.TryInsertAsync("INSERT INTO used_link_nonces (nonce, approval_id, expires) VALUES ($nonce, $id, $expires)",
             ct, ("$nonce", nonce), ("$id", approvalId), ("$expires", SqliteDatabase.ToUnix(expires)));
