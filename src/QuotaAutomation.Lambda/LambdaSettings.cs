@@ -82,10 +82,12 @@ public sealed record LambdaSettings(
         Uri? approvalUrl = null;
         if (variable("QA_APPROVAL_URL") is { Length: > 0 } u && (!Uri.TryCreate(u.Trim().TrimEnd('/') + "/", UriKind.Absolute, out approvalUrl) || approvalUrl.Scheme is not ("https" or "http")))
             problems.Add($"QA_APPROVAL_URL '{u}' must be an absolute https URL");
-        if (links == "signed" && approvalUrl is null) problems.Add("QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links");
         var serves = variable("QA_SERVES")?.Trim() is { Length: > 0 } r ? r : "all";
         FunctionRole functionRole = serves switch { "cycle" => FunctionRole.Cycle, "approval_links" => FunctionRole.ApprovalLinks, _ => FunctionRole.All };
         if (serves is not ("all" or "cycle" or "approval_links")) problems.Add($"QA_SERVES '{serves}' must be all, cycle or approval_links");
+        // Links are made by the ask task (cycle function), which must know where they point; the approval function only checks them.
+        if (links == "signed" && approvalUrl is null && functionRole != FunctionRole.ApprovalLinks)
+            problems.Add("QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links");
 
         return problems.Count > 0
             ? Result.Fail<LambdaSettings>("invalid settings: " + string.Join("; ", problems))

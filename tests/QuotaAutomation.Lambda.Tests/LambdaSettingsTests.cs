@@ -109,7 +109,22 @@ public partial class LambdaSettingsTests
 
         Assert.Equal("invalid settings: QA_APPROVERS: 'alice' is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed); " +
             "QA_LINK_KEY_ID is missing: QA_APPROVAL_LINKS=signed needs the KMS HMAC_256 key that signs the links; " +
-            "QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links; " +
-            "QA_SERVES 'everything' must be all, cycle or approval_links", result.Error);
+            "QA_SERVES 'everything' must be all, cycle or approval_links; " +
+            "QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links", result.Error);
+    }
+
+    [Fact]
+    public void FromEnvironment_ApprovalFunctionWithSignedLinks_NeedsTheKeyButNotTheUrl()
+    {
+        // As terraform/approval_function.tf sets it: it verifies links; only the cycle function's ask task writes them.
+        var env = new Dictionary<string, string>(Valid)
+        {
+            ["QA_SERVES"] = "approval_links", ["QA_APPROVAL_LINKS"] = "signed", ["QA_APPROVAL_URL"] = "",
+            ["QA_LINK_KEY_ID"] = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        };
+
+        var settings = LambdaSettings.FromEnvironment(env.GetValueOrDefault);
+
+        Assert.Equal((true, true, (Uri?)null), (settings.Success, settings.Success && settings.Value.SignedLinks, settings.Success ? settings.Value.ApprovalUrl : null));
     }
 }
