@@ -5,7 +5,6 @@ resource "aws_sfn_state_machine" "approval" {
   definition = templatefile("${path.module}/approval.asl.json", {
     function_arn       = aws_lambda_function.this.arn
     approval_topic_arn = aws_sns_topic.approvals.arn
-    approval_url       = aws_lambda_function_url.approvals.function_url
   })
   tags = local.tags
 }

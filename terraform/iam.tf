@@ -81,9 +81,17 @@ data "aws_iam_policy_document" "lambda" {
     resources = [aws_cloudwatch_event_bus.quota.arn]
   }
   statement {
-    sid       = "Approvals" # start the workflow; the approval link sends the approver's decision
-    actions   = ["states:StartExecution", "states:DescribeExecution", "states:SendTaskSuccess", "states:SendTaskFailure"]
+    sid       = "Approvals" # start the workflow; decisions are sent by the approval function (approval_function.tf), not by this role
+    actions   = ["states:StartExecution", "states:DescribeExecution"]
     resources = [local.approval_state_machine_arn, "arn:${local.partition}:states:${local.region}:${local.account}:execution:${local.approval_state_machine_name}:*"]
+  }
+  dynamic "statement" {
+    for_each = var.approval_links == "signed" ? [1] : []
+    content {
+      sid       = "SignApprovalLinks" # the ask task signs links; only the approval function verifies them
+      actions   = ["kms:GenerateMac"]
+      resources = [aws_kms_key.links[0].arn]
+    }
   }
   dynamic "statement" {
     for_each = length(local.member_arns) > 0 ? [1] : []

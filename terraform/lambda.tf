@@ -6,7 +6,7 @@ resource "aws_cloudwatch_log_group" "lambda" {
 
 resource "aws_lambda_function" "this" {
   function_name    = var.name
-  description      = "QuotaAutomation: keeps this account's quotas ahead of usage (schedule, approval tasks, quota events)"
+  description      = "QuotaAutomation: keeps this account's quotas ahead of usage (schedule, approval workflow tasks, quota events)"
   role             = aws_iam_role.lambda.arn
   runtime          = "dotnet10"
   architectures    = ["x86_64"] # ML.NET FastTree's native library ships for x64
@@ -15,7 +15,8 @@ resource "aws_lambda_function" "this" {
   source_code_hash = filebase64sha256(var.lambda_package)
   memory_size      = var.memory_mb
   timeout          = var.time_budget_seconds + 30
-  # A cycle, approval tasks, events and approval links at once, but never a stampede: quotas are locked per cycle.
+  # A cycle, approval tasks and events at once, but never a stampede: quotas are locked per cycle. Approval requests
+  # from people go to the approval function (approval_function.tf), so they can never use up this concurrency.
   reserved_concurrent_executions = 5
 
   environment {
@@ -33,6 +34,11 @@ resource "aws_lambda_function" "this" {
       QA_ALERT_COOLDOWN_MINUTES     = tostring(var.alert_cooldown_minutes)
       QA_MEMBER_ROLE_NAME           = var.member_role_name
       QA_FORECASTER                 = var.forecaster
+      QA_SERVES                     = "cycle"
+      QA_APPROVERS                  = join(",", var.approvers)
+      QA_APPROVAL_URL               = aws_lambda_function_url.approvals.function_url
+      QA_APPROVAL_LINKS             = var.approval_links
+      QA_LINK_KEY_ID                = var.approval_links == "signed" ? aws_kms_key.links[0].arn : ""
     }
   }
 
@@ -43,12 +49,6 @@ resource "aws_lambda_function" "this" {
 
   tags       = local.tags
   depends_on = [aws_iam_role_policy.lambda]
-}
-
-# Approval links: GET shows the decision to confirm, POST (with the task token from the message) decides.
-resource "aws_lambda_function_url" "approvals" {
-  function_name      = aws_lambda_function.this.function_name
-  authorization_type = "NONE" # the Step Functions task token in the link is the credential
 }
 
 # Asynchronous invocations (schedule, events) that fail twice land in a queue, with an alarm on it.
@@ -88,12 +88,4 @@ resource "aws_lambda_permission" "schedule" {
   function_name = aws_lambda_function.this.function_name
   principal     = "events.amazonaws.com"
   source_arn    = aws_cloudwatch_event_rule.schedule.arn
-}
-
-resource "aws_lambda_permission" "url" {
-  statement_id           = "AllowApprovalLinks"
-  action                 = "lambda:InvokeFunctionUrl"
-  function_name          = aws_lambda_function.this.function_name
-  principal              = "*"
-  function_url_auth_type = "NONE"
 }

@@ -4,8 +4,18 @@ output "function_name" {
 }
 
 output "approval_url" {
-  description = "Base URL of the approval links sent to approvers."
+  description = "The approval function's URL (AWS_IAM auth unless approval_links = signed)."
   value       = aws_lambda_function_url.approvals.function_url
+}
+
+output "approval_function_name" {
+  description = "The approval function: approval requests only, with its own reserved concurrency."
+  value       = aws_lambda_function.approvals.function_name
+}
+
+output "approver_policy_json" {
+  description = "An identity policy to attach to approvers' roles: lets them call the IAM-authenticated approval URL (they must also match var.approvers)."
+  value       = data.aws_iam_policy_document.approver.json
 }
 
 output "tables" {

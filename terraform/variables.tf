@@ -128,3 +128,33 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "approvers" {
+  description = "ARN patterns of who may approve increases (QA_APPROVERS; * and ? as in IAM ArnLike), e.g. arn:aws:sts::123456789012:assumed-role/QuotaApprovers/*. A rule's approvers attribute replaces this list for that rule. Empty: nobody can approve (fail closed)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for a in var.approvers : can(regex("^arn:[^:]*:[^:]*:[^:]*:[^:]*:.+$", a))])
+    error_message = "approvers must be ARN patterns (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)."
+  }
+}
+
+variable "approval_links" {
+  description = "off (default): approvers decide with their AWS identity (the CLI, or a SigV4-signed request to the IAM-authenticated approval URL). signed: also e-mail signed, expiring, single-use links for people without AWS credentials; the approval URL is then public and every request needs a valid link signature (KMS HMAC key)."
+  type        = string
+  default     = "off"
+  validation {
+    condition     = contains(["off", "signed"], var.approval_links)
+    error_message = "approval_links must be off or signed."
+  }
+}
+
+variable "approval_concurrency" {
+  description = "Reserved concurrency of the approval function: a flood of approval requests is throttled here and never reaches the cycle function's own reserved concurrency."
+  type        = number
+  default     = 2
+  validation {
+    condition     = var.approval_concurrency >= 1 && var.approval_concurrency <= 20
+    error_message = "approval_concurrency must be between 1 and 20."
+  }
+}

@@ -34,6 +34,7 @@ public sealed class AwsBackend : IDisposable
         State = new DynamoStateStore(Dynamo, options.StateTable);
         Audit = new DynamoAuditLog(Dynamo, options.AuditTable, options.AuditRetention);
         Events = new DynamoEventLog(Dynamo, options.EventsTable, options.EventRetention);
+        Door = new DynamoApprovalDoor(Dynamo, options.StateTable);
         var quotas = new AwsQuotaSource(_clients);
         Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
             new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit, new EventBridgePublisher(_clients, options));
@@ -52,6 +53,15 @@ public sealed class AwsBackend : IDisposable
     public DynamoEventLog Events { get; }
 
     public EnginePorts Ports { get; }
+
+    /// <summary>Task tokens and spent link nonces (state table).</summary>
+    public DynamoApprovalDoor Door { get; }
+
+    /// <summary>KMS, for approval-link MACs.</summary>
+    public KmsClient Kms => _clients.Kms();
+
+    /// <summary>STS, for who the caller is.</summary>
+    public StsClient Sts => _clients.Sts();
 
     /// <summary>The Step Functions client (approval workflow).</summary>
     public StepFunctionsClient StepFunctions => _clients.StepFunctions();

@@ -143,7 +143,8 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
 
     internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time)
     {
-        var options = new EngineOptions();
+        // Approval messages name the command that decides on the backend in use.
+        var options = IsAws(parse) ? new EngineOptions { HowToDecide = QuotaAutomation.Lambda.Handler.AwsHowToDecide } : new EngineOptions();
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
         return new(ports, Forecaster(parse), time, options);
     }

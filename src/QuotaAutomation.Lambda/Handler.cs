@@ -57,16 +57,24 @@ public sealed class Handler
     {
         ArgumentNullException.ThrowIfNull(settings);
         var backend = new AwsBackend(client, settings.Backend with { ApprovalsByWorkflow = settings.ApprovalStateMachineArn is not null });
-        var engineOptions = new EngineOptions { AlertCoolDown = settings.AlertCoolDown };
+        var engineOptions = new EngineOptions { AlertCoolDown = settings.AlertCoolDown, HowToDecide = AwsHowToDecide };
         // A warm container keeps each quota's history window and reads only its newest hour from DynamoDB.
         var ports = backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) };
         if (settings.ApprovalStateMachineArn is { } machine)
             ports = ports with { Approvals = new StepFunctionsApprovals(backend.State, backend.StepFunctions, machine, engineOptions.ApprovalTimeout) };
-        ApprovalDecider decide = (approval, token, approve, who, comment, ct) =>
-            StepFunctionsApprovals.SendDecisionAsync(backend.StepFunctions, token, approve, approval.Id, who, comment, "link", ct);
+        // The approval function sends a decision with the task token the workflow's ask task stored; never one from a request.
+        ApprovalDecider decide = async (approval, approve, who, comment, via, ct) =>
+            await StepFunctionsApprovals.SendDecisionAsync(backend.StepFunctions,
+                await backend.Door.FindTaskTokenAsync(approval.Id, ct) ?? throw new InvalidOperationException($"approval {approval.Id} has no waiting workflow: decide it with quota-automation --backend aws approve|deny {approval.Id}"),
+                approve, approval.Id, who, comment, via, ct);
+        var door = new ApprovalDoor(settings.Approvers ?? [], backend.Door, settings.LinkKeyId is { } key ? new KmsLinkSigner(backend.Kms, key) : null, settings.ApprovalUrl);
         return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,
-            settings.ApprovalStateMachineArn is null ? null : decide, settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster()));
+            decide, settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster(), door, settings.Role));
     }
+
+    /// <summary>What approval messages tell approvers on AWS: the CLI decides as the caller STS names (checked against the allow-list).</summary>
+    public static string AwsHowToDecide(string approvalId) =>
+        $"Approve: quota-automation --backend aws approve {approvalId}\nDeny:    quota-automation --backend aws deny {approvalId}";
 
     /// <summary>The shipped model, loaded once per container; when it cannot be, every forecast falls back and says why.</summary>
     public static Core.Forecasting.IForecaster Forecaster(LambdaLog log)

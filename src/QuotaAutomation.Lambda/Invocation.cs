@@ -21,7 +21,10 @@ public sealed record ScheduledCycle(string EventId, DateTimeOffset Time) : Invoc
 /// <summary>A task of the approval state machine (terraform/approval.asl.json).</summary>
 public sealed record ApprovalTask(string EventId, string Task, string ApprovalId, string? DecidedBy, string? Comment) : Invocation(EventId)
 {
-    public static readonly IReadOnlySet<string> Tasks = new HashSet<string>(StringComparer.Ordinal) { "evaluate", "approved", "denied", "timed_out" };
+    public static readonly IReadOnlySet<string> Tasks = new HashSet<string>(StringComparer.Ordinal) { "evaluate", "ask", "approved", "denied", "timed_out" };
+
+    /// <summary>The workflow's task token (<c>ask</c> only): kept in the state table, never put in a message.</summary>
+    public string? TaskToken { get; init; }
 
     public override string Kind => $"approval_{Task}";
 }
@@ -72,7 +75,7 @@ public static class InvocationParser
         if (root.ValueKind != JsonValueKind.Object) return Result.Fail<Invocation>($"event (unnamed): the payload is a JSON {root.ValueKind}, not an object");
 
         if (Str(root, "task") is { } task) return ParseTask(root, task);
-        if (HttpRequest.TryParse(root) is { } http) return Result.Ok<Invocation>(http);
+        if (HttpRequest.TryParse(root) is { } http) return Result.Ok<Invocation>(http with { Caller = IamCaller.From(root) });
 
         var id = Str(root, "id");
         var detailType = Str(root, "detail-type");
@@ -104,10 +107,12 @@ public static class InvocationParser
         var name = $"approval task '{task}'" + (approvalId is not null ? $" for {approvalId}" : "");
         if (!ApprovalTask.Tasks.Contains(task)) return Result.Fail<Invocation>($"{name}: task must be one of {string.Join(", ", ApprovalTask.Tasks)}");
         if (approvalId is null) return Result.Fail<Invocation>($"{name}: approval_id is missing");
+        var taskToken = Str(root, "task_token");
+        if (task == "ask" && taskToken is null) return Result.Fail<Invocation>($"{name}: task_token is missing");
         var decision = root.TryGetProperty("decision", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
         return Result.Ok<Invocation>(new ApprovalTask(Str(root, "execution") ?? approvalId, task, approvalId,
             decision.ValueKind == JsonValueKind.Object ? Str(decision, "decided_by") : null,
-            decision.ValueKind == JsonValueKind.Object ? Str(decision, "comment") ?? Str(decision, "cause") : null));
+            decision.ValueKind == JsonValueKind.Object ? Str(decision, "comment") ?? Str(decision, "cause") : null) { TaskToken = taskToken });
     }
 
     private static Result<Invocation> ParseQuotaEvent(string name, string id, string type, string source, DateTimeOffset time, JsonElement detail)

@@ -19,7 +19,23 @@ public sealed record LambdaServices(
     TimeSpan TimeBudget,
     LambdaLog Log,
     ApprovalDecider? Decide = null,
-    Core.Forecasting.IForecaster? Forecaster = null);
+    Core.Forecasting.IForecaster? Forecaster = null,
+    ApprovalDoor? Door = null,
+    FunctionRole Role = FunctionRole.All);
+
+/// <summary>
+/// What one deployed function serves (<c>QA_SERVES</c>): the cycle function never answers HTTP, the approval function
+/// answers only HTTP, so a flood of requests can use up only the approval function's own reserved concurrency.
+/// </summary>
+public enum FunctionRole
+{
+    /// <summary>Everything (the CLI's <c>invoke</c>, tests).</summary>
+    All,
+    /// <summary>Schedule, events and workflow tasks: no Function URL requests.</summary>
+    Cycle,
+    /// <summary>Function URL requests only.</summary>
+    ApprovalLinks,
+}
 
 /// <summary>
 /// One invocation, whoever the caller: recognise it, do its work within the time budget, and answer with JSON. Nothing
@@ -41,6 +57,8 @@ public sealed class LambdaApp(LambdaServices services)
 
         var invocation = parsed.Value;
         services.Log.Info("invocation", ("kind", invocation.Kind), ("event_id", invocation.EventId));
+        if (services.Role == FunctionRole.ApprovalLinks && invocation is not HttpRequest || services.Role == FunctionRole.Cycle && invocation is HttpRequest)
+            return await RejectAsync(invocation.Kind, $"{invocation.Kind} '{invocation.EventId}': this function serves {(services.Role == FunctionRole.Cycle ? "cycles, events and workflow tasks, not HTTP" : "approval requests only")}", started);
         try
         {
             var reply = invocation switch
@@ -49,7 +67,7 @@ public sealed class LambdaApp(LambdaServices services)
                 ApprovalTask task => await ApprovalAsync(task, budget.Token),
                 QuotaEvent quotaEvent => await QuotaEventAsync(quotaEvent, started, budget.Token),
                 ServiceQuotasApiCall call => await ApiCallAsync(call, budget.Token),
-                HttpRequest http => await ApprovalPage.HandleAsync(http, services.FindApproval, services.Decide, budget.Token),
+                HttpRequest http => await ApprovalPage.HandleAsync(http, services, budget.Token),
                 _ => throw new UnreachableException(invocation.GetType().Name),
             };
             if (invocation is not HttpRequest) reply["kind"] = invocation.Kind; // a Function URL reply is the HTTP response itself
@@ -96,6 +114,7 @@ public sealed class LambdaApp(LambdaServices services)
         var approval = await services.FindApproval(task.ApprovalId, ct)
             ?? throw new InvalidOperationException($"approval_id '{task.ApprovalId}' does not exist");
         var now = services.Time.GetUtcNow();
+        if (task.Task == "ask") return await ApprovalAsk.AskAsync(task, services, ct);
         if (task.Task == "evaluate")
         {
             var proceed = approval.Status == ApprovalStatus.Waiting;

@@ -15,8 +15,15 @@ public sealed record LambdaSettings(
     TimeSpan AlertCoolDown,
     Uri? EndpointUrl,
     string FunctionName,
-    bool UseModel)
+    bool UseModel,
+    IReadOnlyList<string>? Approvers = null,
+    string? LinkKeyId = null,
+    Uri? ApprovalUrl = null,
+    FunctionRole Role = FunctionRole.All)
 {
+    /// <summary>Signed links for people without AWS credentials are on (<c>QA_APPROVAL_LINKS=signed</c>, which requires the key).</summary>
+    public bool SignedLinks => LinkKeyId is not null;
+
     public static Result<LambdaSettings> FromEnvironment(Func<string, string?> variable)
     {
         ArgumentNullException.ThrowIfNull(variable);
@@ -66,9 +73,25 @@ public sealed record LambdaSettings(
         var forecaster = variable("QA_FORECASTER") is { Length: > 0 } f ? f.Trim() : "model";
         if (forecaster is not ("model" or "trend")) problems.Add($"QA_FORECASTER '{forecaster}' must be model or trend");
 
+        var (approvers, approverProblems) = Core.Approvals.ApproverAllowList.Parse([variable("QA_APPROVERS") ?? ""]);
+        problems.AddRange(approverProblems.Select(p => $"QA_APPROVERS: {p}"));
+        var links = variable("QA_APPROVAL_LINKS")?.Trim() is { Length: > 0 } l ? l : "off";
+        if (links is not ("off" or "signed")) problems.Add($"QA_APPROVAL_LINKS '{links}' must be off or signed");
+        var keyId = variable("QA_LINK_KEY_ID")?.Trim() is { Length: > 0 } k ? k : null;
+        if (links == "signed" && keyId is null) problems.Add("QA_LINK_KEY_ID is missing: QA_APPROVAL_LINKS=signed needs the KMS HMAC_256 key that signs the links");
+        Uri? approvalUrl = null;
+        if (variable("QA_APPROVAL_URL") is { Length: > 0 } u && (!Uri.TryCreate(u.Trim().TrimEnd('/') + "/", UriKind.Absolute, out approvalUrl) || approvalUrl.Scheme is not ("https" or "http")))
+            problems.Add($"QA_APPROVAL_URL '{u}' must be an absolute https URL");
+        var serves = variable("QA_SERVES")?.Trim() is { Length: > 0 } r ? r : "all";
+        FunctionRole functionRole = serves switch { "cycle" => FunctionRole.Cycle, "approval_links" => FunctionRole.ApprovalLinks, _ => FunctionRole.All };
+        if (serves is not ("all" or "cycle" or "approval_links")) problems.Add($"QA_SERVES '{serves}' must be all, cycle or approval_links");
+        // Links are made by the ask task (cycle function), which must know where they point; the approval function only checks them.
+        if (links == "signed" && approvalUrl is null && functionRole != FunctionRole.ApprovalLinks)
+            problems.Add("QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links");
+
         return problems.Count > 0
             ? Result.Fail<LambdaSettings>("invalid settings: " + string.Join("; ", problems))
             : Result.Ok(new LambdaSettings(backend, machine, TimeSpan.FromSeconds(budget), TimeSpan.FromMinutes(coolDown), endpoint,
-                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model"));
+                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model", approvers, links == "signed" ? keyId : null, approvalUrl, functionRole));
     }
 }

@@ -27,6 +27,7 @@ public sealed class EmbeddedBackend
         Audit = new SqliteAuditLog(db);
         Notifier = new SqliteNotifier(db, clock);
         Events = new SqliteEventLog(db);
+        Door = new SqliteApprovalDoor(db);
         Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Notifier, Audit, Events);
     }
 
@@ -52,6 +53,9 @@ public sealed class EmbeddedBackend
     public SqliteNotifier Notifier { get; }
 
     public SqliteEventLog Events { get; }
+
+    /// <summary>Task tokens, spent link nonces and the link key.</summary>
+    public SqliteApprovalDoor Door { get; }
 
     public EnginePorts Ports { get; }
 
@@ -103,6 +107,25 @@ public sealed class EmbeddedBackend
         return decided;
     }
 
+    /// <summary>
+    /// A decision sent with a task token, checked as Step Functions' SendTaskSuccess / SendTaskFailure check it: a token
+    /// that is not the one issued for this approval's waiting task is refused (InvalidToken when it cannot be a token at
+    /// all, TaskDoesNotExist otherwise) and nothing changes; a token decides once.
+    /// </summary>
+    public async Task<ApprovalRequest> DecideWithTokenAsync(ApprovalRequest approval, string token, bool approve, string decidedBy, string? comment, string via, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.Length is 0 or > 1024) throw new TaskTokenRejectedException("InvalidToken", "Invalid Token: the task token must be 1 to 1024 characters");
+        var issued = await Door.FindTaskTokenAsync(approval.Id, ct);
+        if (issued is null || approval.Status != ApprovalStatus.Waiting
+            || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(issued), System.Text.Encoding.UTF8.GetBytes(token)))
+            throw new TaskTokenRejectedException("TaskDoesNotExist", "Task Timed Out or does not exist: the token is not the one issued for this approval's waiting task");
+        if (!await Door.TryEndTaskTokenAsync(approval.Id, token, ct)) // a token decides once: a racing decision lost
+            throw new TaskTokenRejectedException("TaskDoesNotExist", "Task Timed Out or does not exist: the task was decided by another request");
+        return await DecideApprovalAsync(approval, approve, decidedBy, comment, via, ct);
+    }
+
     /// <summary>Moves the virtual clock and remembers it in the file.</summary>
     public async Task AdvanceAsync(TimeSpan by, CancellationToken ct)
     {
@@ -118,6 +141,12 @@ public sealed class EmbeddedBackend
     private static string Format(DateTimeOffset t) => t.ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Parse(string s) => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}
+
+/// <summary>A task token refused as Step Functions refuses it: <see cref="ErrorCode"/> is AWS's error code.</summary>
+public sealed class TaskTokenRejectedException(string errorCode, string message) : Exception($"{errorCode}: {message}")
+{
+    public string ErrorCode { get; } = errorCode;
 }
 
 /// <summary>How to open or create an embedded database.</summary>

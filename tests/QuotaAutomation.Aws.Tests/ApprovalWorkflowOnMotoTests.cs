@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using QuotaAutomation.Aws.Clients;
 using QuotaAutomation.Aws.Tests.Fakes;
 
@@ -8,12 +7,14 @@ namespace QuotaAutomation.Aws.Tests;
 
 /// <summary>
 /// The approval state machine (terraform/approval.asl.json) executed for real by moto_server_patched.py: the task
-/// token reaches the approvers through SNS (read here from an SQS subscription), and SendTaskSuccess / SendTaskFailure /
-/// the timeout each take their path. moto never runs Lambda code, so the function's replies are queued canned results.
+/// token goes only to the function's ask task (read here from the execution history's TaskScheduled parameters, as the
+/// function receives it), never to SNS (the approvers' topic is read from an SQS subscription), and SendTaskSuccess /
+/// SendTaskFailure / the timeout each take their path. moto never runs Lambda code, so the function's replies are
+/// queued canned results (evaluate, ask, then the decision task).
 /// </summary>
 [Collection(MotoGroup.Name)]
 [Trait("Category", "Integration")]
-public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
+public sealed class ApprovalWorkflowOnMotoTests(MotoServer moto)
 {
     private const string Account = "123456789012";
     private const string FunctionArn = $"arn:aws:lambda:us-east-1:{Account}:function:quota-automation";
@@ -44,8 +45,7 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
         await sns.QueryAsync("2010-03-31", "Subscribe", [new("TopicArn", topic), new("Protocol", "sqs"), new("Endpoint", $"arn:aws:sqs:us-east-1:{Account}:approvers")], CancellationToken.None);
 
         var definition = File.ReadAllText(Path.Combine(Testing.Repository.Root, "terraform", "approval.asl.json"))
-            .Replace("${function_arn}", FunctionArn, StringComparison.Ordinal).Replace("${approval_topic_arn}", topic, StringComparison.Ordinal)
-            .Replace("${approval_url}", "https://approve.example/", StringComparison.Ordinal);
+            .Replace("${function_arn}", FunctionArn, StringComparison.Ordinal).Replace("${approval_topic_arn}", topic, StringComparison.Ordinal);
         var states = new StepFunctionsClient(moto.Options());
         using var machine = await new AwsTransport(moto.Options(), "states", "states").JsonAsync("1.0", "AWSStepFunctions", "CreateStateMachine",
             new { name = "approval", definition, roleArn = $"arn:aws:iam::{Account}:role/approval" }, AwsJson.Camel, CancellationToken.None);
@@ -71,6 +71,24 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
         return null;
     }
 
+    /// <summary>The task token the ask task was invoked with (TaskScheduled's parameters in the execution history).</summary>
+    private async Task<string> AskTokenAsync(string execution)
+    {
+        using var states = new AwsTransport(moto.Options(), "states", "states");
+        for (var i = 0; i < 50; i++)
+        {
+            using var history = await states.JsonAsync("1.0", "AWSStepFunctions", "GetExecutionHistory", new { executionArn = execution }, AwsJson.Camel, CancellationToken.None);
+            foreach (var e in history.RootElement.GetProperty("events").EnumerateArray())
+            {
+                if (!e.TryGetProperty("taskScheduledEventDetails", out var scheduled)) continue;
+                var parameters = JsonNode.Parse(scheduled.GetProperty("parameters").GetString()!)!;
+                if ((string?)parameters["Payload"]?["task"] == "ask") return (string)parameters["Payload"]!["task_token"]!;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"execution {execution} never scheduled the ask task");
+    }
+
     private static async Task<DescribeExecutionResponse> FinishedAsync(Flow flow, string execution)
     {
         for (var i = 0; i < 50; i++)
@@ -83,31 +101,28 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task Approve_TokenReachesApprovers_AndSuccessFilesTheIncrease()
+    public async Task Approve_TokenGoesOnlyToTheAskTask_AndSuccessFilesTheIncrease()
     {
-        using var flow = await SetUpAsync(new { proceed = true, reason = "still 89.8%" }, new { status = "approved", filed = true });
+        using var flow = await SetUpAsync(new { proceed = true, reason = "still 89.8%" }, new { status = "asked" }, new { status = "approved", filed = true });
         var execution = await StartAsync(flow, 300);
 
-        var ask = await NextMessageAsync(flow);
-        var token = TokenOf(ask!);
-        await flow.States.SendTaskSuccessAsync(new(token, """{"decided_by":"alice","comment":"launch week"}"""), CancellationToken.None);
+        var token = await AskTokenAsync(execution);
+        await flow.States.SendTaskSuccessAsync(new(token, """{"decided_by":"arn:aws:sts::123456789012:assumed-role/QuotaApprovers/alice","comment":"launch week"}"""), CancellationToken.None);
         var done = await FinishedAsync(flow, execution);
         var output = JsonNode.Parse(done.Output!)!;
 
-        Assert.StartsWith("Approval apr-ec2-vcpu-2611241200 for ec2/L-1216C47A@us-east-1: 256 to 384 (est. USD 9216 a month). still 89.8%", ask, StringComparison.Ordinal);
-        Assert.Contains($"quota-automation --backend aws approve apr-ec2-vcpu-2611241200 --token {token}", ask, StringComparison.Ordinal);
-        Assert.EndsWith($"Or open: https://approve.example/approvals/apr-ec2-vcpu-2611241200?token={token}", ask, StringComparison.Ordinal);
-        Assert.Equal(("SUCCEEDED", "alice", "approved"), (done.Status, (string?)output["decision"]!["decided_by"], (string?)output["result"]!["status"]));
+        Assert.Equal(("SUCCEEDED", "arn:aws:sts::123456789012:assumed-role/QuotaApprovers/alice", "approved"), (done.Status, (string?)output["decision"]!["decided_by"], (string?)output["result"]!["status"]));
+        // The first message the approvers' topic carries is the outcome: the ask went to the function, not to SNS.
         Assert.Equal("Approval apr-ec2-vcpu-2611241200 for ec2/L-1216C47A@us-east-1 was approved: approved", await NextMessageAsync(flow));
     }
 
     [Fact]
     public async Task Deny_FailureWithCause_TakesTheDenialPath()
     {
-        using var flow = await SetUpAsync(new { proceed = true, reason = "r" }, new { status = "denied" });
+        using var flow = await SetUpAsync(new { proceed = true, reason = "r" }, new { status = "asked" }, new { status = "denied" });
         var execution = await StartAsync(flow, 300);
 
-        var token = TokenOf((await NextMessageAsync(flow))!);
+        var token = await AskTokenAsync(execution);
         await flow.States.SendTaskFailureAsync(new(token, "Denied", """{"decided_by":"bob","comment":"not this quarter"}"""), CancellationToken.None);
         var done = await FinishedAsync(flow, execution);
 
@@ -118,12 +133,24 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task ForgedToken_IsRefusedByStepFunctions_AndTheApprovalStillWaits()
+    {
+        using var flow = await SetUpAsync(new { proceed = true, reason = "r" }, new { status = "asked" });
+        var execution = await StartAsync(flow, 300);
+        await AskTokenAsync(execution);
+
+        var refused = await Assert.ThrowsAsync<AwsServiceException>(() => flow.States.SendTaskSuccessAsync(new("forged-token", "{}"), CancellationToken.None));
+
+        Assert.Equal("RUNNING", (await flow.States.DescribeExecutionAsync(new(execution), CancellationToken.None)).Status);
+        Assert.Contains(refused.ErrorCode, new[] { "InvalidToken", "TaskDoesNotExist" });
+    }
+
+    [Fact]
     public async Task NoDecision_TimesOutSafely()
     {
-        using var flow = await SetUpAsync(new { proceed = true, reason = "r" }, new { status = "expired" });
+        using var flow = await SetUpAsync(new { proceed = true, reason = "r" }, new { status = "asked" }, new { status = "expired" });
         var execution = await StartAsync(flow, 1);
 
-        Assert.NotNull(await NextMessageAsync(flow)); // the ask
         var done = await FinishedAsync(flow, execution);
 
         Assert.Equal(("SUCCEEDED", "States.Timeout"), (done.Status, (string?)JsonNode.Parse(done.Output!)!["error"]!["Error"]));
@@ -143,19 +170,17 @@ public sealed partial class ApprovalWorkflowOnMotoTests(MotoServer moto)
     }
 
     [Fact]
-    public void Definition_PassesTheTaskTokenToTheApprovers()
+    public void Definition_PassesTheTaskTokenToTheFunctionOnly()
     {
         // asl-validator (run by .ci/run) does not notice a .waitForTaskToken task that never passes $$.Task.Token.
         var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(Testing.Repository.Root, "terraform", "approval.asl.json")))!;
-        var waits = definition["States"]!.AsObject().Where(s => ((string?)s.Value!["Resource"])?.EndsWith(".waitForTaskToken", StringComparison.Ordinal) == true).ToList();
+        var states = definition["States"]!.AsObject();
+        var waits = states.Where(s => ((string?)s.Value!["Resource"])?.EndsWith(".waitForTaskToken", StringComparison.Ordinal) == true).ToList();
 
-        Assert.Single(waits);
-        Assert.Contains("$$.Task.Token", waits[0].Value!["Parameters"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal("$.timeout_seconds", (string?)waits[0].Value!["TimeoutSecondsPath"]);
+        var wait = Assert.Single(waits);
+        Assert.Equal("arn:aws:states:::lambda:invoke.waitForTaskToken", (string?)wait.Value!["Resource"]);
+        Assert.Equal("$$.Task.Token", (string?)wait.Value!["Parameters"]!["Payload"]!["task_token.$"]);
+        Assert.Equal("$.timeout_seconds", (string?)wait.Value!["TimeoutSecondsPath"]);
+        Assert.DoesNotContain(states.Where(s => s.Key != wait.Key), s => s.Value!.ToJsonString().Contains("Task.Token", StringComparison.Ordinal));
     }
-
-    private static string TokenOf(string message) => TokenPattern().Match(message).Groups[1].Value;
-
-    [GeneratedRegex(@"--token (\S+)")]
-    private static partial Regex TokenPattern();
 }

@@ -18,6 +18,14 @@ public sealed partial class TerraformModuleTests
     private static string LambdaPolicy() =>
         File.ReadAllText(Path.Combine(Module, "iam.tf")) + File.ReadAllText(Path.Combine(Module, "modules", "quota-access", "main.tf"));
 
+    /// <summary>The approval function's policy document (approval_function.tf).</summary>
+    private static string ApprovalsPolicy()
+    {
+        var text = File.ReadAllText(Path.Combine(Module, "approval_function.tf"));
+        var start = text.IndexOf("data \"aws_iam_policy_document\" \"approvals\"", StringComparison.Ordinal);
+        return text[start..text.IndexOf("resource \"aws_iam_role_policy\" \"approvals\"", start, StringComparison.Ordinal)];
+    }
+
     private static string AllTerraform() => string.Join("\n", Directory.EnumerateFiles(Module, "*.tf", SearchOption.AllDirectories).Order().Select(File.ReadAllText));
 
     /// <summary>Every <c>actions = [...]</c> list of a policy document, with its statement's sid when it has one.</summary>
@@ -68,7 +76,7 @@ public sealed partial class TerraformModuleTests
         var prefixes = new Dictionary<string, string>
         {
             ["ServiceQuotasClient.cs"] = "servicequotas", ["SupportClient.cs"] = "support", ["CloudWatchClient.cs"] = "cloudwatch",
-            ["StepFunctionsClient.cs"] = "states", ["EventBridgeClient.cs"] = "events", ["SnsClient.cs"] = "sns",
+            ["StepFunctionsClient.cs"] = "states", ["EventBridgeClient.cs"] = "events", ["SnsClient.cs"] = "sns", ["KmsClient.cs"] = "kms",
         };
         var called = prefixes.SelectMany(p => Operation().Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Clients", p.Key))).Select(m => $"{p.Value}:{m.Groups[1].Value}"))
             .Append("sns:Publish") // the Query-protocol client names its action in a form field
@@ -76,13 +84,59 @@ public sealed partial class TerraformModuleTests
                 .Select(m => "dynamodb:" + m.Groups[1].Value).Where(a => a is not ("dynamodb:ListTables" or "dynamodb:CreateTable" or "dynamodb:DescribeTable" or "dynamodb:UpdateTimeToLive"))) // init only
             .Append("sts:AssumeRole")
             .ToHashSet();
-        var granted = Statements(LambdaPolicy()).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).ToHashSet();
+        // The two functions' roles together; kms:GenerateMac / kms:VerifyMac sit in dynamic blocks (only with signed links).
+        var granted = Statements(LambdaPolicy()).Concat(Statements(ApprovalsPolicy())).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions)
+            .Concat(Quoted().Matches(LambdaPolicy() + ApprovalsPolicy()).Select(m => m.Groups[1].Value).Where(a => a.StartsWith("kms:", StringComparison.Ordinal)))
+            .ToHashSet();
 
         Assert.True(called.Count >= 25, $"found only {called.Count} operations: the pattern no longer reads the clients");
         var missing = called.Except(granted).Where(a => a != "dynamodb:TransactWriteItems"); // authorised per item: PutItem, DeleteItem, ConditionCheckItem
         Assert.Empty(missing);
         var grantedUnused = granted.Where(a => a.StartsWith("dynamodb:", StringComparison.Ordinal)).Except(called).Except(["dynamodb:ConditionCheckItem"]);
         Assert.Empty(grantedUnused);
+    }
+
+    [Fact]
+    public void ApprovalRole_GrantsOnlyWhatTheApprovalDoorUses()
+    {
+        var allowed = Statements(ApprovalsPolicy()).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).Distinct().Order(StringComparer.Ordinal);
+
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan", "logs:CreateLogStream", "logs:PutLogEvents", "states:SendTaskFailure", "states:SendTaskSuccess"], allowed);
+        Assert.Contains("actions   = [\"kms:VerifyMac\"]", ApprovalsPolicy(), StringComparison.Ordinal);
+        Assert.DoesNotContain("kms:GenerateMac", ApprovalsPolicy(), StringComparison.Ordinal); // it verifies links, it cannot make them
+    }
+
+    [Fact]
+    public void SendTaskDecisions_AreGrantedOnStar_TheOnlyResourceTheServiceAuthorizationReferenceAllows()
+    {
+        // docs/aws.md: SendTaskSuccess / SendTaskFailure list no resource type, so a state machine or execution ARN is ignored.
+        var send = SendDecisions().Match(ApprovalsPolicy());
+
+        Assert.True(send.Success, "the SendDecisions statement is missing");
+        Assert.Equal("[\"*\"]", send.Groups["resources"].Value.Replace(" ", "", StringComparison.Ordinal));
+        Assert.DoesNotContain(Statements(LambdaPolicy()).SelectMany(s => s.Actions), a => a.StartsWith("states:SendTask", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ApprovalUrl_IsIamAuthenticatedByDefault_OnTheApprovalFunctionOnly()
+    {
+        var functions = File.ReadAllText(Path.Combine(Module, "approval_function.tf"));
+        var variables = File.ReadAllText(Path.Combine(Module, "variables.tf"));
+
+        Assert.DoesNotContain("resource \"aws_lambda_function_url\"", File.ReadAllText(Path.Combine(Module, "lambda.tf")), StringComparison.Ordinal);
+        Assert.Contains("authorization_type = var.approval_links == \"signed\" ? \"NONE\" : \"AWS_IAM\"", functions, StringComparison.Ordinal);
+        Assert.Matches("variable \"approval_links\" \\{[^}]*default     = \"off\"", variables);
+        Assert.Single(PublicPrincipal().Matches(AllTerraform())); // the signed-links permission, and it has count = signed ? 1 : 0
+        Assert.Contains("count                  = var.approval_links == \"signed\" ? 1 : 0\n  statement_id           = \"AllowSignedApprovalLinks\"", functions, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EachFunction_HasItsOwnReservedConcurrency()
+    {
+        Assert.Contains("reserved_concurrent_executions = 5", File.ReadAllText(Path.Combine(Module, "lambda.tf")), StringComparison.Ordinal);
+        Assert.Contains("reserved_concurrent_executions = var.approval_concurrency", File.ReadAllText(Path.Combine(Module, "approval_function.tf")), StringComparison.Ordinal);
+        Assert.Contains("QA_SERVES                     = \"cycle\"", File.ReadAllText(Path.Combine(Module, "lambda.tf")), StringComparison.Ordinal);
+        Assert.Contains("QA_SERVES                 = \"approval_links\"", File.ReadAllText(Path.Combine(Module, "approval_function.tf")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -128,6 +182,12 @@ public sealed partial class TerraformModuleTests
 
     [GeneratedRegex("""statement \{(?:(?!statement \{).)*?(?:sid += "(?<sid>[^"]+)".*?)?(?:effect += "(?<effect>[^"]+)".*?)?\bactions += \[(?<actions>[^\]]*)\]""", RegexOptions.Singleline)]
     private static partial Regex StatementPattern();
+
+    [GeneratedRegex("""sid += "SendDecisions"\s+actions += \["states:SendTaskSuccess", "states:SendTaskFailure"\]\s+resources += (?<resources>\[[^\]]*\])""")]
+    private static partial Regex SendDecisions();
+
+    [GeneratedRegex("principal += \"\\*\"")]
+    private static partial Regex PublicPrincipal();
 
     [GeneratedRegex("\"([^\"]+)\"")]
     private static partial Regex Quoted();

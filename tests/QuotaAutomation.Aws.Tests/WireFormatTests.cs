@@ -32,6 +32,7 @@ public class WireFormatTests
         { "stepfunctions", "StartExecution" }, { "stepfunctions", "DescribeExecution" }, { "stepfunctions", "SendTaskSuccess" }, { "stepfunctions", "SendTaskFailure" },
         { "support", "DescribeCases" }, { "support", "DescribeTrustedAdvisorChecks" }, { "support", "DescribeTrustedAdvisorCheckResult" },
         { "events", "PutEvents" },
+        { "kms", "GenerateMac" }, { "kms", "VerifyMac" },
     };
 
     [Theory]
@@ -88,6 +89,7 @@ public class WireFormatTests
         using var states = new StepFunctionsClient(o);
         using var support = new SupportClient(o);
         using var events = new EventBridgeClient(o);
+        using var kms = new KmsClient(o);
         var task = operation switch
         {
             "ListServiceQuotas" => quotas.ListServiceQuotasAsync(new() { ServiceCode = "ec2", MaxResults = 100, NextToken = "t" }, ct),
@@ -111,6 +113,8 @@ public class WireFormatTests
             "DescribeTrustedAdvisorChecks" => support.DescribeTrustedAdvisorChecksAsync(new("en"), ct),
             "DescribeTrustedAdvisorCheckResult" => support.DescribeTrustedAdvisorCheckResultAsync(new("eW7HH0l7J9", "en"), ct),
             "PutEvents" => events.PutEventsAsync(new([new PutEventsRequestEntry { Source = "quota-automation", DetailType = "Quota Threshold Exceeded", Detail = "{}", Time = T, EventBusName = "quota-events" }]), ct),
+            "GenerateMac" => kms.GenerateMacAsync(new("arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", [1, 2, 3], "HMAC_SHA_256"), ct),
+            "VerifyMac" => kms.VerifyMacAsync(new("arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", [1, 2, 3], "HMAC_SHA_256", [4, 5, 6]), ct),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
         };
         await task;

@@ -127,53 +127,6 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
         Assert.Equal("CloudTrail: RequestServiceQuotaIncrease for vpc/L-F678F1CE@us-east-1, request e3b0c44298fc1c149afbf4c8996fb924EXAMPLE (PENDING) by arn:aws:sts::123456789012:assumed-role/Admin/alice", record.Message);
     }
 
-    private static string Post(string approvalId, string form) =>
-        Payload("function-url-get.json", approvalId).Replace("\"method\": \"GET\"", "\"method\": \"POST\"", StringComparison.Ordinal)
-            .Replace("\"isBase64Encoded\": false", $"\"isBase64Encoded\": true, \"body\": \"{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(form))}\"", StringComparison.Ordinal);
-
-    [Fact]
-    public async Task ApprovalLink_Get_ShowsTheIncreaseAndAForm_AndChangesNothing()
-    {
-        var id = await WaitingApprovalAsync();
-
-        var page = await InvokeAsync(Payload("function-url-get.json", id));
-
-        Assert.Equal(200, (int)page["statusCode"]!);
-        Assert.Contains("elasticloadbalancing/L-53DA6B97@us-east-1: 50 → 100", (string?)page["body"], StringComparison.Ordinal);
-        Assert.Contains("name=\"token\" value=\"AAAA+BBBB/CCCC=\"", (string?)page["body"], StringComparison.Ordinal); // '+' read back from the query
-        Assert.Equal(ApprovalStatus.Waiting, (await _backend.Requests.FindApprovalAsync(id, CancellationToken.None))!.Status);
-    }
-
-    [Fact]
-    public async Task ApprovalLink_Post_DecidesWithTheApproversName()
-    {
-        var id = await WaitingApprovalAsync();
-
-        var page = await InvokeAsync(Post(id, "token=AAAA%2BBBBB%2FCCCC%3D&by=alice&comment=launch+week&action=approve"));
-        var again = await InvokeAsync(Post(id, "token=AAAA%2BBBBB%2FCCCC%3D&by=bob&action=deny"));
-
-        Assert.Equal(200, (int)page["statusCode"]!);
-        Assert.Contains("<title>Approved</title>", (string?)page["body"], StringComparison.Ordinal);
-        Assert.Equal(("alice", ApprovalStatus.Approved), (await _backend.Requests.FindApprovalAsync(id, CancellationToken.None)) is { } a ? (a.DecidedBy, a.Status) : default);
-        Assert.Equal(409, (int)again["statusCode"]!);
-        Assert.Contains(await _backend.Audit.QueryAsync("alb-use1", AuditKind.StatusChange, 5, CancellationToken.None), r => r.Message.EndsWith("granted by alice via link: launch week", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData("token=T&action=approve", 400, "by (your name) is required")]
-    [InlineData("token=T&by=alice&action=maybe", 400, "action must be approve or deny")]
-    [InlineData("by=alice&action=approve", 400, "This link has no token")]
-    public async Task ApprovalLink_BadPost_SaysWhatIsMissing(string form, int status, string text)
-    {
-        var id = await WaitingApprovalAsync();
-
-        var page = await InvokeAsync(Post(id, form).Replace("\"token\": \"AAAA BBBB/CCCC=\"", "\"other\": \"x\"", StringComparison.Ordinal));
-
-        Assert.Equal(status, (int)page["statusCode"]!);
-        Assert.Contains(text, (string?)page["body"], StringComparison.Ordinal);
-        Assert.Equal(ApprovalStatus.Waiting, (await _backend.Requests.FindApprovalAsync(id, CancellationToken.None))!.Status);
-    }
-
     [Fact]
     public async Task ApprovalTasks_EvaluateThenApprove_RecordWhoDecidedAndFile()
     {
@@ -265,7 +218,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
     [InlineData("""{"id":"e5","detail-type":"Quota Panic","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{}}""", "event 'e5' (Quota Panic): detail-type 'Quota Panic' is not a quota event type")]
     [InlineData("""{"id":"e6","detail-type":"Infrastructure Scaling","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{"service":"ec2","direction":"sideways","scaling_factor":-1}}""", "event 'e6' (Infrastructure Scaling): detail.region is missing; detail.direction 'sideways' must be one of up, down; detail.scaling_factor must be > 0")]
     [InlineData("""{"id":"e7","detail-type":"Disaster Recovery","source":"quota-automation","time":"2026-11-24T15:00:00Z","detail":{"action":"panic"}}""", "event 'e7' (Disaster Recovery): detail.action 'panic' must be one of failover, failback; detail.source_region is missing; detail.target_region is missing")]
-    [InlineData("""{"task":"approve_everything","approval_id":"apr-1"}""", "approval task 'approve_everything' for apr-1: task must be one of evaluate, approved, denied, timed_out")]
+    [InlineData("""{"task":"approve_everything","approval_id":"apr-1"}""", "approval task 'approve_everything' for apr-1: task must be one of evaluate, ask, approved, denied, timed_out")]
     [InlineData("""{"task":"evaluate"}""", "approval task 'evaluate': approval_id is missing")]
     [InlineData("""{"task":"evaluate","approval_id":"apr-nope"}""", "approval_evaluate 'apr-nope' failed: approval_id 'apr-nope' does not exist")]
     public async Task MalformedOrUnknown_IsAnErrorNamingTheEventAndField_AndAudited(string payload, string message)

@@ -73,4 +73,58 @@ public partial class LambdaSettingsTests
         Assert.Equal([typeof(Handler).Assembly.GetName().Name!, typeof(Handler).FullName!], handler[..2]);
         Assert.NotNull(typeof(Handler).GetMethod(handler[2]));
     }
+
+    [Fact]
+    public void FromEnvironment_ApprovalDoor_DefaultsToIamOnly_WithNoApprovers()
+    {
+        var settings = LambdaSettings.FromEnvironment(Valid.GetValueOrDefault).Value;
+
+        Assert.Equal((false, 0, FunctionRole.All), (settings.SignedLinks, settings.Approvers!.Count, settings.Role));
+    }
+
+    [Fact]
+    public void FromEnvironment_ApprovalDoor_ReadsApproversLinksAndRole()
+    {
+        var env = new Dictionary<string, string>(Valid)
+        {
+            ["QA_APPROVERS"] = "arn:aws:sts::123456789012:assumed-role/QuotaApprovers/*,arn:aws:iam::123456789012:user/bob",
+            ["QA_APPROVAL_LINKS"] = "signed",
+            ["QA_LINK_KEY_ID"] = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ["QA_APPROVAL_URL"] = "https://abcdefghij.lambda-url.us-east-1.on.aws",
+            ["QA_SERVES"] = "approval_links",
+        };
+
+        var settings = LambdaSettings.FromEnvironment(env.GetValueOrDefault).Value;
+
+        Assert.Equal(["arn:aws:sts::123456789012:assumed-role/QuotaApprovers/*", "arn:aws:iam::123456789012:user/bob"], settings.Approvers);
+        Assert.Equal((true, "https://abcdefghij.lambda-url.us-east-1.on.aws/", FunctionRole.ApprovalLinks), (settings.SignedLinks, settings.ApprovalUrl!.ToString(), settings.Role));
+    }
+
+    [Fact]
+    public void FromEnvironment_ApprovalDoor_EveryBadSettingIsNamed()
+    {
+        var env = new Dictionary<string, string>(Valid) { ["QA_APPROVERS"] = "alice", ["QA_APPROVAL_LINKS"] = "signed", ["QA_SERVES"] = "everything" };
+
+        var result = LambdaSettings.FromEnvironment(env.GetValueOrDefault);
+
+        Assert.Equal("invalid settings: QA_APPROVERS: 'alice' is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed); " +
+            "QA_LINK_KEY_ID is missing: QA_APPROVAL_LINKS=signed needs the KMS HMAC_256 key that signs the links; " +
+            "QA_SERVES 'everything' must be all, cycle or approval_links; " +
+            "QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links", result.Error);
+    }
+
+    [Fact]
+    public void FromEnvironment_ApprovalFunctionWithSignedLinks_NeedsTheKeyButNotTheUrl()
+    {
+        // As terraform/approval_function.tf sets it: it verifies links; only the cycle function's ask task writes them.
+        var env = new Dictionary<string, string>(Valid)
+        {
+            ["QA_SERVES"] = "approval_links", ["QA_APPROVAL_LINKS"] = "signed", ["QA_APPROVAL_URL"] = "",
+            ["QA_LINK_KEY_ID"] = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        };
+
+        var settings = LambdaSettings.FromEnvironment(env.GetValueOrDefault);
+
+        Assert.Equal((true, true, (Uri?)null), (settings.Success, settings.Success && settings.Value.SignedLinks, settings.Success ? settings.Value.ApprovalUrl : null));
+    }
 }

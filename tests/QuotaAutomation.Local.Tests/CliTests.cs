@@ -1,10 +1,14 @@
+using System.Text.RegularExpressions;
 using QuotaAutomation.Cli;
 
 namespace QuotaAutomation.Local.Tests;
 
 /// <summary>The command line in-process: exit codes scripts rely on, and what people read.</summary>
-public sealed class CliTests : IAsyncLifetime
+public sealed partial class CliTests : IAsyncLifetime
 {
+    [GeneratedRegex("apr-[0-9a-f]{32}")]
+    private static partial Regex ApprovalId();
+
     private readonly TempDatabase _db = new();
 
     public Task InitializeAsync() => _db.InitializeAsync();
@@ -126,7 +130,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("8 sample rules, clock 2026-11-24 15:00 UTC", output, StringComparison.Ordinal);
         Assert.Contains("rule 'ec2-spot-typo': automation_level 'full-automatic'", output, StringComparison.Ordinal);
         Assert.Contains("filed request sim-000001 (PENDING)", output, StringComparison.Ordinal);
-        Assert.Contains("approval apr-rds-instances-use1-2611241500 waiting", output, StringComparison.Ordinal);
+        Assert.Matches("approval apr-[0-9a-f]{32} waiting", output);
     }
 
     [Fact]
@@ -139,24 +143,38 @@ public sealed class CliTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("12 cycles, 2026-11-24 15:00 → 2026-11-24 15:55 UTC (virtual)", summary, StringComparison.Ordinal);
-        Assert.Contains("apr-rds-instances-use1-2611241500", summary, StringComparison.Ordinal);
+        var approvalId = ApprovalId().Match(summary).Value; // 128 random bits, not the rule and the time
+        Assert.NotEmpty(approvalId);
         Assert.Contains("status at 2026-11-24 16:00 UTC", status, StringComparison.Ordinal);
         Assert.Contains("PENDING → APPROVED", audit, StringComparison.Ordinal);
-        Assert.Contains("quota-automation approve apr-rds-instances-use1-2611241500", notifications, StringComparison.Ordinal);
+        Assert.Contains($"quota-automation approve {approvalId}", notifications, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ApproveAndDeny_ExitCodesForUnknownAndAlreadyDecided()
     {
-        await RunAsync("run");
+        var approvalId = ApprovalId().Match((await RunAsync("run")).Output).Value;
 
         var unknown = await RunAsync("approve", "apr-nope");
-        var denied = await RunAsync("deny", "apr-rds-instances-use1-2611241500", "--by", "bob", "--comment", "not this quarter");
-        var again = await RunAsync("approve", "apr-rds-instances-use1-2611241500");
-        var (_, audit) = await RunAsync("audit", "--rule", "rds-instances-use1");
+        var denied = await RunAsync("deny", approvalId, "--by", "bob", "--comment", "not this quarter");
+        var again = await RunAsync("approve", approvalId);
+        var stored = await (await _db.OpenAsync()).Requests.FindApprovalAsync(approvalId, CancellationToken.None);
 
         Assert.Equal((ExitCodes.Error, ExitCodes.Ok, ExitCodes.Invalid), (unknown.Exit, denied.Exit, again.Exit));
-        Assert.Contains("denied by bob via cli: not this quarter", audit, StringComparison.Ordinal);
+        // The OS user is who decided; the typed name is only a claim beside it.
+        Assert.Equal(($"bob (typed by {Environment.UserName})", "not this quarter"), (stored!.DecidedBy, stored.Comment));
+    }
+
+    [Fact]
+    public async Task Approve_WithATokenThatWasNotIssued_FailsLikeStepFunctions_AndChangesNothing()
+    {
+        var approvalId = ApprovalId().Match((await RunAsync("run")).Output).Value;
+
+        var forged = await RunAsync("approve", approvalId, "--token", "AQCEAAAAKgAAAAforged");
+        var stillWaiting = await RunAsync("deny", approvalId);
+
+        Assert.Equal((ExitCodes.Error, ExitCodes.Ok), (forged.Exit, stillWaiting.Exit));
+        Assert.Contains("TaskDoesNotExist: Task Timed Out or does not exist", forged.Output, StringComparison.Ordinal);
     }
 
     [Fact]

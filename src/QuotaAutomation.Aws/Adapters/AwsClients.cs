@@ -26,6 +26,10 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public SnsClient Sns() => Get(null, o => new SnsClient(o));
 
+    public KmsClient Kms() => Get(null, o => new KmsClient(o));
+
+    public StsClient Sts() => Get(null, o => new StsClient(o));
+
     /// <summary>The Support client for a quota's account (Support answers in us-east-1 whatever the quota's Region).</summary>
     public SupportClient Support(QuotaKey key) => Get(key with { Region = "us-east-1" }, o => new SupportClient(o));
 

@@ -27,13 +27,16 @@ internal static class InvokeCommand
             if (app.IsAws(parse))
             {
                 using var aws = app.OpenAws(parse);
-                var lambda = new LambdaApp(new LambdaServices(aws.Ports, aws.Events, aws.State.FindApprovalAsync, app.RealTime, new EngineOptions(), seconds, log, null, app.Forecaster(parse)));
+                var lambda = new LambdaApp(new LambdaServices(aws.Ports, aws.Events, aws.State.FindApprovalAsync, app.RealTime, new EngineOptions { HowToDecide = Handler.AwsHowToDecide }, seconds, log, null, app.Forecaster(parse),
+                    new ApprovalDoor(Core.Approvals.ApproverAllowList.Parse([Environment.GetEnvironmentVariable("QA_APPROVERS") ?? ""]).Patterns, aws.Door)));
                 reply = JsonSerializer.SerializeToElement(await lambda.HandleAsync(payload, ct));
             }
             else
             {
                 var backend = await app.OpenAsync(parse, ct);
-                reply = JsonSerializer.SerializeToElement(await EmbeddedLambda.Create(backend, seconds, log, app.Forecaster(parse)).HandleAsync(payload, ct));
+                var approvers = Core.Approvals.ApproverAllowList.Parse([Environment.GetEnvironmentVariable("QA_APPROVERS") ?? ""]).Patterns;
+                var signed = Environment.GetEnvironmentVariable("QA_APPROVAL_LINKS") == "signed";
+                reply = JsonSerializer.SerializeToElement(await EmbeddedLambda.Create(backend, seconds, log, app.Forecaster(parse), approvers, signed).HandleAsync(payload, ct));
                 await backend.AdvanceAsync(Local.Simulation.SimulatedAccount.SampleInterval, ct);
             }
             app.Console.WriteLine(JsonSerializer.Serialize(reply, Indented));
@@ -48,10 +51,20 @@ internal static class InvokeCommand
 /// <summary>The Lambda application on the embedded backend: the same handler code, with SQLite and the simulated account behind it.</summary>
 public static class EmbeddedLambda
 {
-    public static LambdaApp Create(EmbeddedBackend backend, TimeSpan budget, LambdaLog log, Core.Forecasting.IForecaster? forecaster = null)
+    /// <param name="approvers">ARN patterns of who may approve (as QA_APPROVERS); none: nobody may.</param>
+    /// <param name="signedLinks">Whether signed links are on (as QA_APPROVAL_LINKS=signed), signed with the database's key.</param>
+    public static LambdaApp Create(EmbeddedBackend backend, TimeSpan budget, LambdaLog log, Core.Forecasting.IForecaster? forecaster = null,
+        IReadOnlyList<string>? approvers = null, bool signedLinks = false, EngineOptions? engineOptions = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        ApprovalDecider decide = async (approval, _, approve, who, comment, ct) => await backend.DecideApprovalAsync(approval, approve, who, comment, "link", ct);
-        return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, new EngineOptions(), budget, log, decide, forecaster));
+        // As on AWS: a decision goes to the waiting task with the token the ask task stored (checked as Step Functions
+        // checks it); an approval no workflow waits on is decided in the store.
+        ApprovalDecider decide = async (approval, approve, who, comment, via, ct) =>
+        {
+            if (await backend.Door.FindTaskTokenAsync(approval.Id, ct) is { } token) await backend.DecideWithTokenAsync(approval, token, approve, who, comment, via, ct);
+            else await backend.DecideApprovalAsync(approval, approve, who, comment, via, ct);
+        };
+        var door = new ApprovalDoor(approvers ?? [], backend.Door, signedLinks ? backend.Door : null, signedLinks ? new Uri("http://localhost/") : null);
+        return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, engineOptions ?? new EngineOptions(), budget, log, decide, forecaster, door));
     }
 }

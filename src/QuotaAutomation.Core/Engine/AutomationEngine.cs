@@ -323,14 +323,14 @@ public sealed class AutomationEngine(EnginePorts ports, IForecaster forecaster, 
 
     private async Task<(ActionOutcome, string)> StartApprovalAsync(CycleAudit audit, RequestIncrease wanted, CancellationToken ct)
     {
-        var approval = new ApprovalRequest(string.Create(CultureInfo.InvariantCulture, $"apr-{wanted.RuleId}-{time.GetUtcNow():yyMMddHHmm}"), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
+        var approval = new ApprovalRequest(options.NewApprovalId(), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
             wanted.DesiredValue, wanted.EstimatedMonthlyCost, wanted.Reason, wanted.Severity, wanted.UtilizationPercent,
             ApprovalStatus.Waiting, time.GetUtcNow());
         if (!await ports.Approvals.TryStartAsync(approval, ct))
             return (ActionOutcome.Skipped, $"an approval for {wanted.Quota} is already active");
         var message = await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Approvals,
             $"Approval wanted: {wanted.Quota} {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)}",
-            $"{wanted.Reason}\nApprove: quota-automation approve {approval.Id}\nDeny:    quota-automation deny {approval.Id}",
+            $"{wanted.Reason}\n{options.HowToDecide(approval.Id)}",
             wanted.RuleId, wanted.Quota, wanted.Severity), ct);
         return (ActionOutcome.Done, $"approval {approval.Id} waiting; approvers notified (message {message})");
     }

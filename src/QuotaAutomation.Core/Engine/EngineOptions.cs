@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using QuotaAutomation.Core.Actions;
+using QuotaAutomation.Core.Approvals;
 using QuotaAutomation.Core.Decisions;
 
 namespace QuotaAutomation.Core.Engine;
@@ -38,4 +40,10 @@ public sealed record EngineOptions
 
     /// <summary>Makes each cycle's run id unique between concurrent cycles; tests pass a fixed one.</summary>
     public Func<string> NewRunNonce { get; init; } = () => Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Approval ids are capabilities' names: 128 random bits, never a rule and a time someone could guess.</summary>
+    public Func<string> NewApprovalId { get; init; } = () => ApprovalIds.From(RandomNumberGenerator.Fill);
+
+    /// <summary>The lines of an approval message that say how to decide, for the backend the engine runs on.</summary>
+    public Func<string, string> HowToDecide { get; init; } = id => $"Approve: quota-automation approve {id}\nDeny:    quota-automation deny {id}";
 }

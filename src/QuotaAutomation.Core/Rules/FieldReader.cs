@@ -136,6 +136,26 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         return new BusinessHours(days, start, end, zone);
     }
 
+    /// <summary>ARN patterns of approvers: a string (comma or space separated) or a list of strings; null when absent.</summary>
+    public IReadOnlyList<string>? ArnPatterns(string field)
+    {
+        if (!TryGet(field, out var value) || value is null || value is string { Length: 0 }) return null;
+        var entries = value switch
+        {
+            string s => [s],
+            System.Collections.IEnumerable list => list.Cast<object?>().Select(x => x as string).ToList(),
+            _ => null,
+        };
+        if (entries is null || entries.Any(e => e is null))
+        {
+            Bad(field, $"{RuleParser.Show(value)} must be ARN patterns: a string or a list of strings such as 'arn:aws:iam::123456789012:role/QuotaApprovers'");
+            return null;
+        }
+        var (patterns, problems) = Approvals.ApproverAllowList.Parse(entries!); // nulls rejected above
+        foreach (var problem in problems) Bad(field, problem);
+        return problems.Count == 0 && patterns.Count > 0 ? patterns : null;
+    }
+
     public void RejectUnknownAttributes()
     {
         foreach (var name in attributes.Keys.Order(StringComparer.Ordinal))

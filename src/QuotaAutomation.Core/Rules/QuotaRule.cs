@@ -6,6 +6,7 @@ namespace QuotaAutomation.Core.Rules;
 /// A validated automation rule. Build one with <see cref="RuleParser"/>; its invariants
 /// (ordered thresholds, multiplier &gt; 1, positive cap and horizon) hold for every instance it returns.
 /// </summary>
+/// <param name="Approvers">ARN patterns of who may decide this rule's approvals (replacing <c>QA_APPROVERS</c>); null: the global list.</param>
 public sealed record QuotaRule(
     string RuleId,
     QuotaKey Quota,
@@ -17,7 +18,8 @@ public sealed record QuotaRule(
     BusinessHours? BusinessHoursOnly,
     double CostThreshold,
     TimeSpan ForecastHorizon,
-    bool Enabled)
+    bool Enabled,
+    IReadOnlyList<string>? Approvers = null)
 {
     public const double DefaultMultiplier = 1.5;
     public const double DefaultMaxAutoIncrease = 10_000;

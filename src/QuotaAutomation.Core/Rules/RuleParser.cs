@@ -20,6 +20,7 @@ public static partial class RuleParser
         "threshold_warning", "threshold_critical", "threshold_emergency", "auto_increase_multiplier",
         "max_auto_increase", "approval_required", "business_hours_only", "business_hours",
         "business_hours_timezone", "cost_threshold", "forecast_horizon_hours", "enabled",
+        "approvers",
     ];
 
     public static readonly IReadOnlySet<string> KnownAttributes = new HashSet<string>(Attributes, StringComparer.Ordinal);
@@ -54,6 +55,7 @@ public static partial class RuleParser
         var costThreshold = reader.Number("cost_threshold", QuotaRule.DefaultCostThreshold);
         var horizon = reader.Number("forecast_horizon_hours", QuotaRule.DefaultForecastHorizon.TotalHours);
         var enabled = reader.Bool("enabled", true);
+        var approvers = reader.ArnPatterns("approvers");
 
         if (warning is { } w && w <= 0) reader.Bad("threshold_warning", $"{Show(w)} must be > 0");
         if (emergency is { } e && e > 100) reader.Bad("threshold_emergency", $"{Show(e)} must be ≤ 100");
@@ -83,7 +85,8 @@ public static partial class RuleParser
             businessOnly!.Value ? window ?? BusinessHours.Default : null,
             costThreshold!.Value,
             TimeSpan.FromHours(horizon!.Value),
-            enabled!.Value));
+            enabled!.Value,
+            approvers));
     }
 
     /// <summary>The rule id an item names, for messages about items that fail before parsing.</summary>

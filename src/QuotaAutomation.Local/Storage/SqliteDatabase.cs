@@ -161,6 +161,10 @@ public sealed class SqliteDatabase
         CREATE UNIQUE INDEX IF NOT EXISTS approvals_one_active_per_quota
             ON approvals (service_code, quota_code, region, account_id) WHERE is_active = 1;
 
+        -- The approval door: the task token a (simulated) workflow waits on, and link nonces already spent.
+        CREATE TABLE IF NOT EXISTS approval_tokens (approval_id TEXT PRIMARY KEY, token TEXT NOT NULL, expires INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS used_link_nonces (nonce TEXT PRIMARY KEY, approval_id TEXT NOT NULL, expires INTEGER NOT NULL);
+
         CREATE TABLE IF NOT EXISTS audit (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, run_id TEXT NOT NULL, ts INTEGER NOT NULL,
             kind TEXT NOT NULL, rule_id TEXT NOT NULL, quota TEXT, action TEXT NOT NULL, message TEXT NOT NULL,

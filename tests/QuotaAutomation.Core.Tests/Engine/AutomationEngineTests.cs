@@ -184,7 +184,7 @@ public class AutomationEngineTests
         await f.CycleAsync();
         var approval = Assert.Single(f.Stores.Approvals);
         Assert.Empty(f.Account.Requests);
-        Assert.Contains("quota-automation approve apr-ec2-vcpu-2611241200", f.Stores.Sent.Single(n => n.Topic == "approvals").Message, StringComparison.Ordinal);
+        Assert.Contains($"quota-automation approve {EngineFixture.FirstApprovalId}", f.Stores.Sent.Single(n => n.Topic == "approvals").Message, StringComparison.Ordinal);
 
         await f.CycleAsync();
         Assert.Single(f.Stores.Approvals); // still waiting: not asked twice
@@ -194,7 +194,7 @@ public class AutomationEngineTests
         Assert.Equal(150, Assert.Single(f.Account.Requests).DesiredValue);
         Assert.Equal(ApprovalStatus.Closed, f.Stores.Approvals[0].Status);
         var intent = f.Stores.Audit.Single(a => a.Kind == AuditKind.Intent && a.Action == "request_increase");
-        Assert.Equal("request ec2/L-1216C47A@us-east-1 100 → 150: approval apr-ec2-vcpu-2611241200 granted by alice: 100 → 150", intent.Message);
+        Assert.Equal($"request ec2/L-1216C47A@us-east-1 100 → 150: approval {EngineFixture.FirstApprovalId} granted by alice: 100 → 150", intent.Message);
         Assert.Equal("request_increase", Assert.Single(report.Rules).Decision.Kind);
     }
 
@@ -209,7 +209,7 @@ public class AutomationEngineTests
         f.Time.Advance(TimeSpan.FromHours(24));
         await f.CycleAsync();
 
-        Assert.StartsWith("bob denied approval apr-ec2-vcpu-2611241200 at 2026-11-24 12:05", Assert.Single(soon.Rules).Decision.Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"bob denied approval {EngineFixture.FirstApprovalId} at 2026-11-24 12:05", Assert.Single(soon.Rules).Decision.Reason, StringComparison.Ordinal);
         Assert.Equal(2, f.Stores.Approvals.Count);
     }
 
@@ -256,7 +256,7 @@ public class AutomationEngineTests
         var report = await f.CycleAsync();
 
         Assert.Equal(ApprovalStatus.Expired, f.Stores.Approvals[0].Status);
-        Assert.Equal(["approval apr-ec2-vcpu-2611241200 for ec2/L-1216C47A@us-east-1 expired after 72h"], report.StatusChanges);
+        Assert.Equal([$"approval {EngineFixture.FirstApprovalId} for ec2/L-1216C47A@us-east-1 expired after 72h"], report.StatusChanges);
     }
 
     [Fact]

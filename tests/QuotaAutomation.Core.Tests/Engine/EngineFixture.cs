@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using QuotaAutomation.Core.Approvals;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Tests.Fakes;
@@ -13,13 +14,16 @@ internal sealed class EngineFixture
     public EngineFixture(EngineOptions? options = null)
     {
         Account = new FakeAccount(Time);
-        Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}" };
+        Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}", NewApprovalId = ApprovalIds.Seeded(new Random(0)) };
         Engine = new AutomationEngine(
             new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores),
             new TrendForecaster(), Time, Options);
     }
 
     private int _runs;
+
+    /// <summary>The first approval id the seeded source gives (the ids are 128 random bits, not a rule and a time).</summary>
+    public static readonly string FirstApprovalId = ApprovalIds.Seeded(new Random(0))();
 
     public FakeTimeProvider Time { get; } = new(Start);
 
