@@ -18,6 +18,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public string? Identifier(string field, Regex pattern, string expectation)
     {
+        if (Unsupported(field, "text: " + expectation)) return null;
         if (!TryGet(field, out var value))
         {
             Bad(field, "is missing");
@@ -36,6 +37,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public string? AccountId(string field)
     {
+        if (Unsupported(field, "a 12-digit AWS account id")) return null;
         if (!TryGet(field, out var value) || value is null || value is string { Length: 0 }) return null;
         var text = value switch
         {
@@ -51,6 +53,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public AutomationLevel? Level(string field)
     {
+        if (Unsupported(field, "one of monitor_only, alert_only, auto_request, auto_approve, full_auto")) return null;
         if (!TryGet(field, out var value))
         {
             Bad(field, "is missing: one of monitor_only, alert_only, auto_request, auto_approve, full_auto");
@@ -73,6 +76,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public double? Number(string field, double fallback, bool allowPercent = false)
     {
+        if (Unsupported(field, "a number")) return null;
         if (!TryGet(field, out var value) || value is null) return fallback;
         double? number = value switch
         {
@@ -91,6 +95,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public bool? Bool(string field, bool fallback)
     {
+        if (Unsupported(field, "true or false")) return null;
         if (!TryGet(field, out var value) || value is null) return fallback;
         bool? result = value switch
         {
@@ -115,6 +120,8 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     public BusinessHours? Window(string field, string zoneField)
     {
         var zone = TimeZoneInfo.Utc;
+        var unusable = Unsupported(zoneField, "a time zone id such as 'UTC' or 'Europe/Berlin'") | Unsupported(field, "a window such as 'Mon-Fri 09:00-18:00'");
+        if (unusable) return null;
         if (TryGet(zoneField, out var zoneValue) && zoneValue is not null)
         {
             if (zoneValue is string z && TryFindZone(z.Trim(), out var found)) zone = found;
@@ -148,6 +155,14 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     }
 
     private bool TryGet(string field, out object? value) => attributes.TryGetValue(field, out value);
+
+    /// <summary>Reports a value the adapter could not read (a DynamoDB set, a YAML value that contains itself).</summary>
+    private bool Unsupported(string field, string expectation)
+    {
+        if (!attributes.TryGetValue(field, out var value) || value is not UnsupportedValue unsupported) return false;
+        Bad(field, $"is {unsupported.What}; expected {expectation}");
+        return true;
+    }
 
     private static double? ParseNumber(string text, bool allowPercent)
     {
