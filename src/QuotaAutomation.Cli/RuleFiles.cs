@@ -12,31 +12,74 @@ namespace QuotaAutomation.Cli;
 /// attribute names as the DynamoDB items. Scalars keep their type as written (YAML: quoted is a string, plain
 /// <c>85</c> a number, <c>true</c> a bool), so the parser judges them exactly as it judges hand-edited items.
 /// </summary>
+/// <remarks>
+/// YAML: anchors, aliases and merge keys (<c>&lt;&lt;: *defaults</c>, <c>&lt;&lt;: [*a, *b]</c>; keys written in the
+/// mapping win, then earlier merged mappings) are supported. Every document of a multi-document file is read, in order,
+/// as one list. A value that contains itself through an alias becomes an <see cref="UnsupportedValue"/> that the parser
+/// rejects naming the rule and field; expansion is bounded (<see cref="MaxValues"/>, <see cref="MaxDepth"/>).
+/// A file with nothing in it (empty, whitespace or, in YAML, only comments) is an error, the same for JSON and YAML:
+/// write <c>[]</c> for a file with no rules.
+/// Every problem with the file as a whole is an <see cref="InvalidDataException"/>.
+/// </remarks>
 public static class RuleFiles
 {
+    /// <summary>Values (scalars, lists, maps) a file may expand to through aliases: a "billion laughs" file stops here.</summary>
+    public const int MaxValues = 100_000;
+
+    /// <summary>Nesting a rule attribute may have; rule attributes are scalars, so anything deeper is a mistake.</summary>
+    public const int MaxDepth = 32;
+
     public static IReadOnlyList<RawRule> Read(string path)
     {
         var text = File.ReadAllText(path);
         var name = System.IO.Path.GetFileName(path);
-        var items = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith('[')
-            ? ReadJson(text)
-            : ReadYaml(text);
+        var items = Parse(text, name);
         return items.Select((item, i) => new RawRule(string.Create(CultureInfo.InvariantCulture, $"{name} entry {i + 1}"), item)).ToList();
     }
 
-    private static List<IReadOnlyDictionary<string, object?>> ReadJson(string text)
+    /// <summary>The rule items of a file's text, or an <see cref="InvalidDataException"/> naming what is wrong with it.</summary>
+    public static IReadOnlyList<IReadOnlyDictionary<string, object?>> Parse(string text, string name)
     {
-        using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var root = document.RootElement;
-        var list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("rules", out var rules) ? rules : root;
-        if (list.ValueKind != JsonValueKind.Array)
-            throw new InvalidDataException("a rules file must be a list of rules, or an object with a 'rules' list");
-        return list.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Object
-            ? (IReadOnlyDictionary<string, object?>)AttributeJson.ToMap(e)
-            : throw new InvalidDataException($"entry {i + 1} is a {e.ValueKind}, not an object of rule attributes")).ToList();
+        ArgumentNullException.ThrowIfNull(text);
+        if (string.IsNullOrWhiteSpace(text))
+            throw new InvalidDataException($"{name} is empty: a rules file holds a list of rules (write [] for none)");
+        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith('[')
+            ? ReadJson(text, name)
+            : ReadYaml(text, name);
     }
 
-    private static List<IReadOnlyDictionary<string, object?>> ReadYaml(string text)
+    private static List<IReadOnlyDictionary<string, object?>> ReadJson(string text, string name)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var root = document.RootElement;
+            var list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("rules", out var rules) ? rules : root;
+            if (list.ValueKind != JsonValueKind.Array)
+                throw new InvalidDataException("a rules file must be a list of rules, or an object with a 'rules' list");
+            return list.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Object
+                ? (IReadOnlyDictionary<string, object?>)Map(e, i + 1)
+                : throw new InvalidDataException($"entry {i + 1} is a {e.ValueKind}, not an object of rule attributes")).ToList();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{name} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    private static Dictionary<string, object?> Map(JsonElement item, int entry)
+    {
+        try
+        {
+            return AttributeJson.ToMap(item);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"entry {entry}: {e.Message}", e);
+        }
+    }
+
+    private static List<IReadOnlyDictionary<string, object?>> ReadYaml(string text, string name)
     {
         var stream = new YamlStream();
         try
@@ -47,14 +90,27 @@ public static class RuleFiles
         {
             throw new InvalidDataException($"not valid YAML at line {e.Start.Line}: {e.Message}", e);
         }
-        if (stream.Documents.Count == 0) return [];
-        var root = stream.Documents[0].RootNode;
-        if (root is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode("rules"), out var inner)) root = inner;
-        if (root is not YamlSequenceNode sequence)
-            throw new InvalidDataException("a rules file must be a list of rules, or a mapping with a 'rules' list");
-        return sequence.Children.Select((node, i) => node is YamlMappingNode item
-            ? (IReadOnlyDictionary<string, object?>)item.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value ?? "", p => Scalar(p.Value), StringComparer.Ordinal)
-            : throw new InvalidDataException($"entry {i + 1} (line {node.Start.Line}) is not a mapping of rule attributes")).ToList();
+        if (stream.Documents.Count == 0)
+            throw new InvalidDataException($"{name} is empty: a rules file holds a list of rules (write [] for none)");
+
+        var reader = new YamlValues();
+        var items = new List<IReadOnlyDictionary<string, object?>>();
+        foreach (var document in stream.Documents)
+        {
+            var root = document.RootNode;
+            if (root is YamlScalarNode { Value: null or "" } && stream.Documents.Count > 1) continue; // an empty document between two '---'
+            if (root is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode("rules"), out var inner)) root = inner;
+            if (root is not YamlSequenceNode sequence)
+                throw new InvalidDataException($"a rules file must be a list of rules, or a mapping with a 'rules' list (line {root.Start.Line})");
+            foreach (var node in sequence.Children)
+            {
+                var entry = items.Count + 1;
+                items.Add(node is YamlMappingNode item
+                    ? reader.Attributes(item, entry)
+                    : throw new InvalidDataException($"entry {entry} (line {node.Start.Line}) is not a mapping of rule attributes"));
+            }
+        }
+        return items;
     }
 
     /// <summary>A plain YAML number, except digits with a leading zero (an account id such as 012345678901 stays text).</summary>
@@ -62,21 +118,151 @@ public static class RuleFiles
         text.Length > 1 && text[0] == '0' && text.All(char.IsAsciiDigit) ? null
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null;
 
-    internal static object? Scalar(YamlNode node) => node switch
+    /// <summary>A scalar as the parser's neutral value: plain scalars typed as YAML 1.2's core schema, quoted ones as text.</summary>
+    internal static object? Scalar(YamlScalarNode s) => s.Style != ScalarStyle.Plain ? s.Value : s.Value switch
     {
-        YamlScalarNode { Style: ScalarStyle.Plain } s => s.Value switch
-        {
-            null or "" or "~" or "null" or "Null" or "NULL" => null,
-            "true" or "True" or "TRUE" => true,
-            "false" or "False" or "FALSE" => false,
-            var v when AsNumber(v) is { } number => number,
-            var v => v,
-        },
-        YamlScalarNode s => s.Value,
-        YamlSequenceNode list => list.Children.Select(Scalar).ToArray(),
-        YamlMappingNode map => map.Children.ToDictionary(p => p.Key.ToString(), p => Scalar(p.Value)),
-        _ => null,
+        null or "" or "~" or "null" or "Null" or "NULL" => null,
+        "true" or "True" or "TRUE" => true,
+        "false" or "False" or "FALSE" => false,
+        var v when AsNumber(v) is { } number => number,
+        var v => v,
     };
+
+    /// <summary>Whole YAML values (for the gate's infrastructure file), with the same bounds as rule files.</summary>
+    internal static object? Value(YamlNode node)
+    {
+        try
+        {
+            return new YamlValues().Value(node, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance), 0);
+        }
+        catch (SelfReferenceException e)
+        {
+            throw new InvalidDataException($"a value contains itself through the alias *{e.Anchor}", e);
+        }
+    }
+
+    /// <summary>Turns YAML nodes into plain values, following aliases with a bound on depth and on the values made.</summary>
+    private sealed class YamlValues
+    {
+        private int _made;
+
+        public Dictionary<string, object?> Attributes(YamlMappingNode item, int entry)
+        {
+            var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
+            List<(string Key, YamlNode Value)> pairs;
+            try
+            {
+                pairs = Pairs(item, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance) { item }, entry, 0);
+            }
+            catch (SelfReferenceException e)
+            {
+                throw new InvalidDataException($"entry {entry} (line {item.Start.Line}): the merge key << brings in the mapping that contains it (&{e.Anchor})", e);
+            }
+            foreach (var (key, value) in pairs)
+            {
+                if (attributes.ContainsKey(key))
+                    throw new InvalidDataException($"entry {entry} (line {item.Start.Line}): attribute {key} appears twice");
+                attributes[key] = Field(value, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance) { item });
+            }
+            return attributes;
+        }
+
+        /// <summary>A field's value; a value that contains itself is rejected for this field alone, by the parser.</summary>
+        private object? Field(YamlNode node, HashSet<YamlNode> ancestors)
+        {
+            try
+            {
+                return Value(node, ancestors, 1);
+            }
+            catch (SelfReferenceException e)
+            {
+                return new UnsupportedValue($"a YAML value that contains itself through the alias *{e.Anchor}");
+            }
+        }
+
+        public object? Value(YamlNode node, HashSet<YamlNode> ancestors, int depth)
+        {
+            if (++_made > MaxValues)
+                throw new InvalidDataException($"aliases expand to more than {MaxValues} values (line {node.Start.Line}): a rules file needs far fewer");
+            if (depth > MaxDepth)
+                throw new InvalidDataException($"values nest deeper than {MaxDepth} levels (line {node.Start.Line})");
+            if (node is YamlScalarNode scalar) return Scalar(scalar);
+            if (!ancestors.Add(node)) throw new SelfReferenceException(node.Anchor.IsEmpty ? "?" : node.Anchor.Value);
+            try
+            {
+                return node switch
+                {
+                    YamlSequenceNode list => list.Children.Select(child => Value(child, ancestors, depth + 1)).ToArray(),
+                    YamlMappingNode map => Map(map, ancestors, depth),
+                    _ => null,
+                };
+            }
+            finally
+            {
+                ancestors.Remove(node);
+            }
+        }
+
+        private Dictionary<string, object?> Map(YamlMappingNode map, HashSet<YamlNode> ancestors, int depth)
+        {
+            var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var (key, value) in Pairs(map, ancestors, 0, depth))
+                result.TryAdd(key, Value(value, ancestors, depth + 1));
+            return result;
+        }
+
+        /// <summary>A mapping's pairs with merge keys resolved: its own keys first, then each merged mapping's, in order.</summary>
+        private List<(string Key, YamlNode Value)> Pairs(YamlMappingNode map, HashSet<YamlNode> ancestors, int entry, int depth)
+        {
+            if (depth > MaxDepth)
+                throw new InvalidDataException($"merge keys nest deeper than {MaxDepth} levels (line {map.Start.Line})");
+            var merged = new List<YamlMappingNode>();
+            var pairs = new List<(string, YamlNode)>();
+            foreach (var (key, value) in map.Children)
+            {
+                if (key is not YamlScalarNode { Value: { } name })
+                    throw new InvalidDataException($"{Where(entry, key)}: attribute names must be plain text, not a list or a mapping");
+                if (name == "<<" && key is YamlScalarNode { Style: ScalarStyle.Plain })
+                {
+                    merged.AddRange(value switch
+                    {
+                        YamlMappingNode one => [one],
+                        YamlSequenceNode many when many.Children.All(c => c is YamlMappingNode) => many.Children.Cast<YamlMappingNode>(),
+                        _ => throw new InvalidDataException($"{Where(entry, key)}: the merge key << must name a mapping or a list of mappings (<<: *defaults)"),
+                    });
+                    continue;
+                }
+                pairs.Add((name, value));
+            }
+            var seen = new HashSet<string>(pairs.Select(p => p.Item1), StringComparer.Ordinal);
+            foreach (var source in merged)
+            {
+                if (!ancestors.Add(source)) throw new SelfReferenceException(source.Anchor.IsEmpty ? "?" : source.Anchor.Value);
+                try
+                {
+                    if (++_made > MaxValues)
+                        throw new InvalidDataException($"aliases expand to more than {MaxValues} values (line {source.Start.Line}): a rules file needs far fewer");
+                    foreach (var pair in Pairs(source, ancestors, entry, depth + 1))
+                        if (seen.Add(pair.Key)) pairs.Add(pair);
+                }
+                finally
+                {
+                    ancestors.Remove(source);
+                }
+            }
+            return pairs;
+        }
+
+        private static string Where(int entry, YamlNode node) => entry > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"entry {entry} (line {node.Start.Line})")
+            : string.Create(CultureInfo.InvariantCulture, $"line {node.Start.Line}");
+    }
+
+    /// <summary>Raised inside <see cref="YamlValues"/> only; a field's value that contains itself.</summary>
+    private sealed class SelfReferenceException(string anchor) : Exception($"alias *{anchor} contains itself")
+    {
+        public string Anchor { get; } = anchor;
+    }
 }
 
 /// <summary>YAML documents as JSON, with the same scalar typing as rule files (for the gate's infrastructure file).</summary>
@@ -93,6 +279,6 @@ public static class YamlDocuments
         {
             throw new InvalidDataException($"{name}: not valid YAML at line {e.Start.Line}: {e.Message}", e);
         }
-        return JsonSerializer.SerializeToElement(stream.Documents.Count == 0 ? null : RuleFiles.Scalar(stream.Documents[0].RootNode));
+        return JsonSerializer.SerializeToElement(stream.Documents.Count == 0 ? null : RuleFiles.Value(stream.Documents[0].RootNode));
     }
 }
