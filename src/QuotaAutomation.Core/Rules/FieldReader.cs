@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using QuotaAutomation.Core.Common;
 
 namespace QuotaAutomation.Core.Rules;
 
@@ -11,7 +12,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     /// <summary>Problems in schema order (unknown attributes last), whatever order they were found in.</summary>
     public IReadOnlyList<string> Errors => _errors
         .OrderBy(e => RuleParser.KnownAttributes.Contains(e.Field) ? RuleParser.Attributes.ToList().IndexOf(e.Field) : int.MaxValue)
-        .Select(e => $"{e.Field} {e.Problem}")
+        .Select(e => $"{Echo.Of(e.Field)} {e.Problem}") // an unknown attribute's name is what a person typed
         .ToList();
 
     public void Bad(string field, string problem) => _errors.Add((field, problem));
