@@ -65,6 +65,11 @@ public static class RuleFiles
         {
             throw new InvalidDataException($"{name} is not valid JSON: {e.Message}", e);
         }
+        catch (ArgumentException e)
+        {
+            // A lone surrogate in the text itself (a UTF-16 file can hold one): System.Text.Json cannot transcode it.
+            throw new InvalidDataException($"{name} is not valid text: {e.Message}", e);
+        }
     }
 
     private static Dictionary<string, object?> Map(JsonElement item, int entry)
@@ -81,15 +86,7 @@ public static class RuleFiles
 
     private static List<IReadOnlyDictionary<string, object?>> ReadYaml(string text, string name)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidDataException($"not valid YAML at line {e.Start.Line}: {e.Message}", e);
-        }
+        var stream = LoadYaml(text, "");
         if (stream.Documents.Count == 0)
             throw new InvalidDataException($"{name} is empty: a rules file holds a list of rules (write [] for none)");
 
@@ -111,6 +108,76 @@ public static class RuleFiles
             }
         }
         return items;
+    }
+
+    /// <summary>
+    /// Loads YAML text, first checking its event stream for what YamlDotNet's own loader cannot survive: a mapping key
+    /// that is an alias or a collection (the loader hashes keys, and an alias can make a key contain itself: a stack
+    /// overflow) and nesting deeper than <see cref="MaxDepth"/> (the loader recurses once per level).
+    /// </summary>
+    internal static YamlStream LoadYaml(string text, string prefix)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            CheckShape(text, prefix);
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidDataException($"{prefix}not valid YAML at line {e.Start.Line}: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet says only this for some malformed alias arrangements (see RuleFileTests).
+            throw new InvalidDataException($"{prefix}an alias could not be resolved; does an anchor contain its own alias? ({e.Message})", e);
+        }
+        return stream;
+    }
+
+    private sealed class Frame(bool isMapping)
+    {
+        public bool IsMapping { get; } = isMapping;
+
+        public int Nodes { get; set; }
+    }
+
+    private static void CheckShape(string text, string prefix)
+    {
+        var parser = new Parser(new StringReader(text));
+        var open = new Stack<Frame>();
+        void Starts(YamlDotNet.Core.Events.ParsingEvent e, bool isScalar)
+        {
+            if (open.TryPeek(out var parent) && parent.IsMapping && parent.Nodes % 2 == 0 && !isScalar)
+                throw new InvalidDataException($"{prefix}line {e.Start.Line}: a mapping key must be plain text, not an alias, a list or a mapping");
+        }
+        void Ends()
+        {
+            if (open.TryPeek(out var parent)) parent.Nodes++;
+        }
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.Scalar e:
+                    Starts(e, isScalar: true);
+                    Ends();
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias e:
+                    Starts(e, isScalar: false);
+                    Ends();
+                    break;
+                case YamlDotNet.Core.Events.NodeEvent e and (YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart):
+                    Starts(e, isScalar: false);
+                    open.Push(new Frame(e is YamlDotNet.Core.Events.MappingStart));
+                    if (open.Count > MaxDepth) throw new InvalidDataException($"{prefix}line {e.Start.Line}: values nest deeper than {MaxDepth} levels");
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    open.Pop();
+                    Ends();
+                    break;
+            }
+        }
     }
 
     /// <summary>A plain YAML number, except digits with a leading zero (an account id such as 012345678901 stays text).</summary>
@@ -270,15 +337,7 @@ public static class YamlDocuments
 {
     public static JsonElement ToJson(string text, string name)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw new InvalidDataException($"{name}: not valid YAML at line {e.Start.Line}: {e.Message}", e);
-        }
+        var stream = RuleFiles.LoadYaml(text, $"{name}: ");
         return JsonSerializer.SerializeToElement(stream.Documents.Count == 0 ? null : RuleFiles.Value(stream.Documents[0].RootNode));
     }
 }

@@ -30,6 +30,44 @@ public sealed class RuleFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validate_MergeOfTheMappingItself_IsAnUnreadableFileNamingTheEntry()
+    {
+        var (exit, output) = await ValidateAsync("self.yaml", $"- &a0 {{rule_id: r0, {Rule}}}\n- &a1 {{rule_id: r1, <<: [*a0, *a1]}}\n");
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains("cannot read self.yaml: entry 2 (line 2): the merge key << brings in the mapping that contains it (&a1)", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Found by <see cref="Fuzz.RuleFileFuzz"/> (seed 20261130,1, case 83): YamlDotNet throws InvalidOperationException on this.</summary>
+    [Fact]
+    public async Task Validate_AliasesToASelfMergeThenABrokenFlowMapping_IsAnUnreadableFile()
+    {
+        var (exit, output) = await ValidateAsync("self.yaml", "rules:\n  - &a0 {r: 0}\n  - &a1 {r: 1, <<: [*a0, *a1]}\n  - {r: 2, <<: [*a0, *a1], servic\ne_code: ec2}\n");
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains("cannot read self.yaml: an alias could not be resolved; does an anchor contain its own alias?", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Found by <see cref="Fuzz.RuleFileFuzz"/> (seed 20261130,1): YamlDotNet's loader hashes mapping keys, and this key contains itself.</summary>
+    [Fact]
+    public async Task Validate_KeyThatContainsItself_IsAnUnreadableFile_NotAStackOverflow()
+    {
+        var (exit, output) = await ValidateAsync("loop-key.yaml", "- &a {x: 1, ? *a : 2}\n");
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains("cannot read loop-key.yaml: line 1: a mapping key must be plain text, not an alias, a list or a mapping", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Found by <see cref="Fuzz.RuleFileFuzz"/> (seed 20261130,1, case 187): System.Text.Json throws ArgumentException on this.</summary>
+    [Fact]
+    public void Parse_JsonTextWithALoneSurrogate_IsInvalidData()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => RuleFiles.Parse($"[{{\"region\": \"us-east-1{'\uD800'}\"}}]", "rules.json"));
+
+        Assert.StartsWith("rules.json is not valid text: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_BillionLaughsInsideARule_StopsAtTheBound()
     {
         var lines = new List<string> { "defs:", "  - &l0 [x, x, x, x, x, x, x, x, x, x]" };
@@ -119,7 +157,9 @@ public sealed class RuleFileTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("keys.yaml", "- {[a]: 1}\n", "cannot read keys.yaml: entry 1 (line 1): attribute names must be plain text, not a list or a mapping")]
+    [InlineData("keys.yaml", "- {[a]: 1}\n", "cannot read keys.yaml: line 1: a mapping key must be plain text, not an alias, a list or a mapping")]
+    [InlineData("alias-key.yaml", "- &a {x: 1}\n- {*a : 1}\n", "cannot read alias-key.yaml: line 2: a mapping key must be plain text, not an alias, a list or a mapping")]
+    [InlineData("deep.yaml", "- [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n", "cannot read deep.yaml: line 1: values nest deeper than 32 levels")]
     [InlineData("twice.json", """[{"rule_id": "a", "rule_id": "b"}]""", "cannot read twice.json: entry 1: attribute rule_id appears twice")]
     [InlineData("deep.json", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "cannot read deep.json: deep.json is not valid JSON:")]
     public async Task Validate_MalformedFile_ExitsTwoNamingTheProblem(string name, string text, string message)
