@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Quotas;
 
@@ -209,43 +208,45 @@ public static class InvocationParser
             if (!detail.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Number) problems.Add($"detail.{field} is missing or not a number");
         if (problems.Count > 0) return Result.Fail<Invocation>($"{name}: {string.Join("; ", problems)}");
 
-        JsonNode? Copy(JsonElement parent, string field) =>
-            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(field, out var v) ? JsonNode.Parse(v.GetRawText()) : null;
+        // Built as JSON text from the members' raw text: raw text is valid JSON whatever it holds (a lone surrogate escape
+        // included), where a JsonNode copy would fail to serialise it.
+        string? Raw(JsonElement parent, string field) =>
+            parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(field, out var v) ? v.GetRawText() : null;
         JsonElement Member(JsonElement parent, string field) =>
             parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(field, out var v) ? v : default;
+        static string Object(IEnumerable<(string Name, string? Raw)> members) =>
+            "{" + string.Join(",", members.Where(m => m.Raw is not null).Select(m => $"\"{m.Name}\":{m.Raw}")) + "}";
         var metadata = Member(detail, "metadata");
         var account = Str(detail, "account_id");
-        var ours = new JsonObject
+        var members = new List<(string Name, string? Raw)>
         {
-            ["quota"] = new JsonObject
-            {
-                ["service_code"] = Copy(detail, "service_code"), ["quota_code"] = Copy(detail, "quota_code"), ["region"] = Copy(detail, "region"),
-                ["account_id"] = account is not null && account != sender ? Copy(detail, "account_id") : null,
-            },
-            ["utilization"] = Copy(detail, "utilization_percentage"),
-            ["current_usage"] = Copy(detail, "current_usage"),
-            ["quota_value"] = Copy(detail, "quota_value"),
-            ["metadata"] = Copy(detail, "metadata"),
+            ("quota", Object([("service_code", Raw(detail, "service_code")), ("quota_code", Raw(detail, "quota_code")), ("region", Raw(detail, "region")),
+                ("account_id", account is not null && account != sender ? Raw(detail, "account_id") : null)])),
+            ("utilization", Raw(detail, "utilization_percentage")),
+            ("current_usage", Raw(detail, "current_usage")),
+            ("quota_value", Raw(detail, "quota_value")),
+            ("metadata", Raw(detail, "metadata")),
         };
         switch (type)
         {
             case "quota_prediction_alert":
-                ours["predicted_utilization"] = Copy(Member(metadata, "prediction"), "predicted_utilization_7d");
-                ours["confidence"] = Copy(Member(metadata, "prediction"), "confidence");
+                members.Add(("predicted_utilization", Raw(Member(metadata, "prediction"), "predicted_utilization_7d")));
+                members.Add(("confidence", Raw(Member(metadata, "prediction"), "confidence")));
                 break;
             case "infrastructure_scaling":
-                ours["service"] = Copy(detail, "service_code");
-                ours["region"] = Copy(detail, "region");
-                ours["direction"] = Copy(Member(metadata, "scaling"), "direction") ?? "up";
-                ours["scaling_factor"] = Copy(Member(metadata, "scaling"), "factor") ?? 1.0;
+                members.Add(("service", Raw(detail, "service_code")));
+                members.Add(("region", Raw(detail, "region")));
+                members.Add(("direction", Raw(Member(metadata, "scaling"), "direction") ?? "\"up\""));
+                members.Add(("scaling_factor", Raw(Member(metadata, "scaling"), "factor") ?? "1.0"));
                 break;
             case "disaster_recovery":
-                ours["action"] = Copy(Member(metadata, "disaster_recovery"), "type") ?? "failover";
-                ours["source_region"] = Copy(detail, "region");
-                ours["target_region"] = Copy(Member(metadata, "disaster_recovery"), "target_region");
+                members.Add(("action", Raw(Member(metadata, "disaster_recovery"), "type") ?? "\"failover\""));
+                members.Add(("source_region", Raw(detail, "region")));
+                members.Add(("target_region", Raw(Member(metadata, "disaster_recovery"), "target_region")));
                 break;
         }
-        return ParseQuotaEvent(name, id, type, SeedSource, time, JsonSerializer.SerializeToElement(ours), SeedFieldNames);
+        using var ours = JsonDocument.Parse(Object(members));
+        return ParseQuotaEvent(name, id, type, SeedSource, time, ours.RootElement.Clone(), SeedFieldNames);
     }
 
     private static IEnumerable<string> RequiredNumbers(string type) => type switch

@@ -119,6 +119,15 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
         Assert.Equal(("quota_usage_spike", "high"), ((string?)reply["kind"], (string?)reply["spike"]));
     }
 
+    /// <summary>Found by <see cref="Fuzz.InvocationFuzz"/> (seed 20261130,7, case 559): copying the seed's members threw on a lone surrogate.</summary>
+    [Fact]
+    public async Task SeedEvent_WithALoneSurrogateInItsMetadata_IsRead()
+    {
+        var reply = await _app.HandleAsync(Payload("seed-quota-threshold-exceeded.json").Replace("\"warning\"", "\"\\ud800\"", StringComparison.Ordinal), CancellationToken.None);
+
+        Assert.Equal("ok", (string?)reply["status"]);
+    }
+
     [Theory]
     [InlineData("""{"event_type":"quota_threshold_exceeded","service_code":"ec2","region":"us-east-1","current_usage":5,"quota_value":10}""",
         "detail.utilization_percentage is missing or not a number")]
