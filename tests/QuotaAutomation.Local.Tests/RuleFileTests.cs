@@ -186,6 +186,19 @@ public sealed class RuleFileTests : IAsyncLifetime
         ], output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()));
     }
 
+    [Fact]
+    public async Task Deny_ApproverNameAndCommentWithNewlineAndBidi_AreAuditedAndShownOnOneLine()
+    {
+        await _db.RunCliAsync("run");
+
+        await _db.RunCliAsync("deny", "apr-rds-instances-use1-2611241500", "--by", "mallory\nFORGED approved by alice", "--comment", "abc\u202Efed");
+        var (_, audit) = await _db.RunCliAsync("audit", "--rule", "rds-instances-use1");
+
+        Assert.Contains(@"denied by mallory\nFORGED approved by alice via cli: abc\u202efed", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u202e", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain(audit.Split('\n'), l => l.TrimStart().StartsWith("FORGED", StringComparison.Ordinal));
+    }
+
     private static string Json(string yamlPairs) =>
         string.Join(", ", yamlPairs.Split(", ").Select(p => p.Split(": ")).Select(p => $"\"{p[0]}\": \"{p[1]}\""));
 }
