@@ -44,7 +44,7 @@ public sealed class WarmFunction : IAsyncLifetime
 [Trait("Category", "Fuzz")]
 public sealed class InvocationEndToEndFuzz(WarmFunction function) : IClassFixture<WarmFunction>
 {
-    public const int Cases = 500;
+    public const int Cases = 300;
 
     [Property(MaxTest = Cases, Replay = InvocationFuzz.Replay)]
     public Property HandleAsync_AnyMutatedShape_AnswersJson() => Prop.ForAll(Arb.From(InvocationFuzz.Payloads), async payload =>
