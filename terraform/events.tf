@@ -12,6 +12,11 @@ locals {
       bus     = aws_cloudwatch_event_bus.quota.name
       pattern = { source = ["quota-automation"], "detail-type" = ["Quota Threshold Exceeded", "Quota Usage Spike", "Quota Prediction Alert", "Infrastructure Scaling", "Disaster Recovery", "Cost Optimization Required"] }
     }
+    # Producers built to the seed design's contract: source "quota.automation", the event type in detail.event_type.
+    seed-quota-events = {
+      bus     = aws_cloudwatch_event_bus.quota.name
+      pattern = { source = ["quota.automation"], detail = { event_type = ["quota_threshold_exceeded", "quota_usage_spike", "quota_prediction_alert", "infrastructure_scaling", "disaster_recovery_triggered", "cost_optimization_required"] } }
+    }
     health-breach = {
       bus     = "default"
       pattern = { source = ["aws.health"], "detail-type" = ["AWS Health Event"], detail = { eventTypeCode = ["AWS_SERVICEQUOTAS_THRESHOLD_BREACH"] } }

@@ -23,14 +23,48 @@ public sealed class Handler
     public async Task<Stream> HandleAsync(Stream input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using var reader = new StreamReader(input, Encoding.UTF8);
-        var payload = await reader.ReadToEndAsync();
-        var (app, error, _) = Container.Value;
-        var reply = app is null
-            ? new JsonObject { ["status"] = "error", ["kind"] = "settings", ["error"] = error }
-            : await app.HandleAsync(payload, CancellationToken.None);
+        try
+        {
+            using var reader = new StreamReader(input, Encoding.UTF8);
+            var payload = await reader.ReadToEndAsync();
+            var (app, error, _) = Container.Value;
+            var reply = app is null
+                ? new JsonObject { ["status"] = "error", ["kind"] = "settings", ["error"] = error }
+                : await app.HandleAsync(payload, CancellationToken.None);
+            return new MemoryStream(Encoding.UTF8.GetBytes(reply.ToJsonString()));
+        }
+        catch (Exception e)
+        {
+            // The last resort: without it the runtime reports an unhandled error and EventBridge retries the event.
+            return await LastResortAsync(e);
+        }
+    }
+#pragma warning restore CA1822
+
+    /// <summary>Answers an exception that escaped everything else with a JSON error, logged and (when the app exists) audited.</summary>
+    internal static async Task<Stream> LastResortAsync(Exception e)
+    {
+        JsonObject reply;
+        try
+        {
+            var (app, _, log) = Container.Value;
+            log.Error("unhandled error", ("error", $"{e.GetType().Name}: {e.Message}"));
+            reply = app is null ? Unhandled(e) : await app.FailedAsync(e);
+        }
+        catch (Exception inner)
+        {
+            await Console.Out.WriteLineAsync(new JsonObject { ["level"] = "ERROR", ["message"] = "unhandled error", ["error"] = Core.Common.Echo.Of($"{e.GetType().Name}: {e.Message}; then {inner.GetType().Name}: {inner.Message}") }.ToJsonString());
+            reply = Unhandled(e);
+        }
+        FiniteJson.Replace(reply);
         return new MemoryStream(Encoding.UTF8.GetBytes(reply.ToJsonString()));
     }
+
+    private static JsonObject Unhandled(Exception e) => new()
+    {
+        ["status"] = "error", ["kind"] = "internal", ["error"] = Core.Common.Echo.Of($"invocation failed: {e.GetType().Name}: {e.Message}"),
+    };
+
 #pragma warning restore CA1822
 
     private static (LambdaApp?, string?, LambdaLog) Create()

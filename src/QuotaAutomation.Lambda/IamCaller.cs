@@ -20,5 +20,5 @@ public sealed record IamCaller(string UserArn, string? UserId, string? AccountId
             : null;
 
     private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 and <= 2048 } s ? s : null;
+        e.TryGetProperty(name, out var v) && Core.Common.JsonStrings.Read(v) is { Length: > 0 and <= 2048 } s ? s : null; // total: a lone surrogate cannot throw
 }

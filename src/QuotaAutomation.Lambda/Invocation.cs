@@ -45,7 +45,7 @@ public sealed record ServiceQuotasApiCall(string EventId, string EventName, Date
 /// Recognises the caller. Anything that is not one of the known shapes is rejected with one message naming the event
 /// (its id or detail-type when it has them) and the field that is wrong.
 /// </summary>
-public static class InvocationParser
+public static partial class InvocationParser
 {
     /// <summary>Our own quota event types (detail-type) and their short names.</summary>
     public static readonly IReadOnlyDictionary<string, string> EventTypes = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -59,6 +59,25 @@ public static class InvocationParser
     };
 
     public const string OwnSource = "quota-automation";
+
+    /// <summary>
+    /// The source of the seed design's producers (<c>detail.event_type</c>, a flat quota and usage, <c>metadata</c>):
+    /// accepted beside <see cref="OwnSource"/> and mapped to the same <see cref="QuotaEvent"/>.
+    /// </summary>
+    public const string SeedSource = "quota.automation";
+
+    /// <summary>The numbers an event may carry and the range each must be in (bounds inclusive unless said).</summary>
+    private static readonly IReadOnlyDictionary<string, (double Min, double Max, bool MinExclusive)> NumberBounds = new Dictionary<string, (double, double, bool)>(StringComparer.Ordinal)
+    {
+        ["utilization"] = (0, 1e6, false),            // percent; above 100 when usage is over the quota
+        ["current_usage"] = (0, 1e15, false),
+        ["quota_value"] = (0, 1e15, false),
+        ["predicted_utilization"] = (0, 1e6, false),
+        ["confidence"] = (0, 1, false),
+        ["hours_to_breach"] = (0, 1e6, false),
+        ["scaling_factor"] = (0, 100, true),
+        ["max_utilization_percent"] = (0, 100, true),
+    };
 
     public static Result<Invocation> Parse(string payload)
     {
@@ -75,7 +94,10 @@ public static class InvocationParser
         if (root.ValueKind != JsonValueKind.Object) return Result.Fail<Invocation>($"event (unnamed): the payload is a JSON {root.ValueKind}, not an object");
 
         if (Str(root, "task") is { } task) return ParseTask(root, task);
-        if (HttpRequest.TryParse(root) is { } http) return Result.Ok<Invocation>(http with { Caller = IamCaller.From(root) });
+        if (IsFunctionUrl(root))
+            return HttpProblem(root) is { } problem
+                ? Result.Fail<Invocation>($"function URL request '{Str(root.GetProperty("requestContext"), "requestId") ?? "?"}': {problem}")
+                : Result.Ok<Invocation>(HttpRequest.TryParse(root)! with { Caller = IamCaller.From(root) }); // a Function URL payload, checked above
 
         var id = Str(root, "id");
         var detailType = Str(root, "detail-type");
@@ -93,6 +115,7 @@ public static class InvocationParser
             ("aws.events", "Scheduled Event") => Result.Ok<Invocation>(new ScheduledCycle(id, time)),
             (OwnSource, _) when EventTypes.TryGetValue(detailType, out var type) => ParseQuotaEvent(name, id, type, source, time, detail),
             (OwnSource, _) => Result.Fail<Invocation>($"{name}: detail-type '{detailType}' is not a quota event type ({string.Join(", ", EventTypes.Keys)})"),
+            (SeedSource, _) => ParseSeedEvent(name, id, time, Str(root, "account"), detail),
             ("aws.health", "AWS Health Event") when Str(detail, "eventTypeCode") == "AWS_SERVICEQUOTAS_THRESHOLD_BREACH" =>
                 Result.Ok<Invocation>(new QuotaEvent(id, "quota_threshold_exceeded", source, time, null, detail)),
             ("aws.health", _) => Result.Fail<Invocation>($"{name}: detail.eventTypeCode '{Str(detail, "eventTypeCode")}' is not AWS_SERVICEQUOTAS_THRESHOLD_BREACH"),
@@ -115,8 +138,10 @@ public static class InvocationParser
             decision.ValueKind == JsonValueKind.Object ? Str(decision, "comment") ?? Str(decision, "cause") : null) { TaskToken = taskToken });
     }
 
-    private static Result<Invocation> ParseQuotaEvent(string name, string id, string type, string source, DateTimeOffset time, JsonElement detail)
+    private static Result<Invocation> ParseQuotaEvent(string name, string id, string type, string source, DateTimeOffset time, JsonElement detail,
+        IReadOnlyDictionary<string, string>? fieldNames = null)
     {
+        string Field(string field) => fieldNames?.GetValueOrDefault(field) ?? field;
         var problems = new List<string>();
         QuotaKey? quota = null;
         if (detail.TryGetProperty("quota", out var q))
@@ -124,9 +149,9 @@ public static class InvocationParser
             var service = q.ValueKind == JsonValueKind.Object ? Str(q, "service_code") : null;
             var code = q.ValueKind == JsonValueKind.Object ? Str(q, "quota_code") : null;
             var region = q.ValueKind == JsonValueKind.Object ? Str(q, "region") : null;
-            if (service is null) problems.Add("detail.quota.service_code is missing");
-            if (code is null) problems.Add("detail.quota.quota_code is missing");
-            if (region is null) problems.Add("detail.quota.region is missing");
+            if (service is null) problems.Add($"detail.{Field("quota.service_code")} is missing");
+            if (code is null) problems.Add($"detail.{Field("quota.quota_code")} is missing");
+            if (region is null) problems.Add($"detail.{Field("quota.region")} is missing");
             if (problems.Count == 0) quota = new QuotaKey(service!, code!, region!, Str(q, "account_id")); // all three checked above
         }
         else if (type is not ("infrastructure_scaling" or "disaster_recovery" or "cost_optimization_required"))
@@ -134,15 +159,16 @@ public static class InvocationParser
             problems.Add("detail.quota is missing");
         }
         foreach (var field in RequiredNumbers(type))
-            if (!detail.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Number) problems.Add($"detail.{field} is missing or not a number");
+            if (!detail.TryGetProperty(field, out var v) || v.ValueKind != JsonValueKind.Number) problems.Add($"detail.{Field(field)} is missing or not a number");
+        foreach (var (field, bounds) in NumberBounds)
+            if (detail.TryGetProperty(field, out var v) && v.ValueKind == JsonValueKind.Number && !InBounds(v, bounds))
+                problems.Add($"detail.{Field(field)} {Echo.Of(v.GetRawText())} must be {(bounds.MinExclusive ? ">" : "≥")} {Show(bounds.Min)} and ≤ {Show(bounds.Max)}");
         foreach (var (field, allowed) in RequiredStrings(type))
         {
             var value = Str(detail, field);
-            if (value is null) problems.Add($"detail.{field} is missing");
-            else if (allowed.Length > 0 && !allowed.Contains(value)) problems.Add($"detail.{field} '{value}' must be one of {string.Join(", ", allowed)}");
+            if (value is null) problems.Add($"detail.{Field(field)} is missing");
+            else if (allowed.Length > 0 && !allowed.Contains(value)) problems.Add($"detail.{Field(field)} '{Echo.Of(value)}' must be one of {string.Join(", ", allowed)}");
         }
-        if (type == "infrastructure_scaling" && detail.TryGetProperty("scaling_factor", out var f) && f.ValueKind == JsonValueKind.Number && f.GetDouble() <= 0)
-            problems.Add("detail.scaling_factor must be > 0");
         return problems.Count > 0
             ? Result.Fail<Invocation>($"{name}: {string.Join("; ", problems)}")
             : Result.Ok<Invocation>(new QuotaEvent(id, type, source, time, quota, detail));
@@ -180,8 +206,84 @@ public static class InvocationParser
             service is not null && code is not null && region is not null ? new QuotaKey(service, code, region) : null, caller));
     }
 
+    /// <summary>A non-empty string member, whatever <paramref name="e"/> is (any other JSON gives null, never an exception).</summary>
     private static string? Str(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && JsonStrings.Read(v) is { Length: > 0 } s ? s : null;
+
+    private static bool InBounds(JsonElement number, (double Min, double Max, bool MinExclusive) bounds) =>
+        number.TryGetDouble(out var d) && double.IsFinite(d) && d <= bounds.Max && (bounds.MinExclusive ? d > bounds.Min : d >= bounds.Min);
+
+    private static string Show(double d) => d >= 1e6 ? d.ToString("0e0", CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture);
+
+    private static bool IsFunctionUrl(JsonElement root) =>
+        root.TryGetProperty("requestContext", out var context) && context.ValueKind == JsonValueKind.Object
+        && context.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object;
+
+    /// <summary>
+    /// What makes a Function URL payload unreadable, or null: every member <see cref="HttpRequest.TryParse"/> reads is
+    /// checked here for its type, valid text, a base64 body that is base64, and query keys given once.
+    /// </summary>
+    private static string? HttpProblem(JsonElement root)
+    {
+        var context = root.GetProperty("requestContext");
+        string? Text(JsonElement parent, string field, string path) =>
+            !parent.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null ? null
+            : v.ValueKind != JsonValueKind.String ? $"{path} is a JSON {v.ValueKind}, not a string"
+            : !IsText(v) ? $"{path} is not valid text (it holds a lone surrogate)"
+            : null;
+        var problem = Text(context.GetProperty("http"), "method", "requestContext.http.method")
+            ?? Text(context, "requestId", "requestContext.requestId")
+            ?? Text(root, "rawPath", "rawPath")
+            ?? Text(root, "body", "body");
+        if (problem is not null) return problem;
+        if (root.TryGetProperty("queryStringParameters", out var query) && query.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+            return $"queryStringParameters is a JSON {query.ValueKind}, not an object";
+        if (query.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var parameter in query.EnumerateObject())
+            {
+                var key = JsonStrings.Name(parameter);
+                if (!seen.Add(key)) return $"queryStringParameters.{Echo.Of(key)} appears twice";
+                if (!IsTextName(parameter)) return $"queryStringParameters.{Echo.Of(key)} is not valid text (it holds a lone surrogate)";
+                var value = parameter.Value;
+                if (value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)) return $"queryStringParameters.{Echo.Of(key)} is a JSON {value.ValueKind}, not a string";
+                if (value.ValueKind == JsonValueKind.String && !IsText(value)) return $"queryStringParameters.{Echo.Of(key)} is not valid text (it holds a lone surrogate)";
+            }
+        }
+        if (root.TryGetProperty("isBase64Encoded", out var encoded) && encoded.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+            return $"isBase64Encoded is a JSON {encoded.ValueKind}, not true or false";
+        if (encoded.ValueKind == JsonValueKind.True && root.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.String
+            && !Convert.TryFromBase64String(body.GetString()!, new byte[body.GetString()!.Length], out _)) // a string, valid text: checked above
+            return "body is marked isBase64Encoded but is not base64";
+        return null;
+    }
+
+    private static bool IsText(JsonElement s)
+    {
+        try
+        {
+            _ = s.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsTextName(JsonProperty p)
+    {
+        try
+        {
+            _ = p.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private static bool TryTime(JsonElement e, string name, out DateTimeOffset time)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Events;
 using QuotaAutomation.Core.Ports;
@@ -51,16 +52,18 @@ public sealed class LambdaApp(LambdaServices services)
         var started = Stopwatch.GetTimestamp();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(services.TimeBudget);
-        var parsed = InvocationParser.Parse(payload);
-        if (!parsed.Success)
-            return await RejectAsync("malformed", parsed.Error!, started); // Error is set on failure
-
-        var invocation = parsed.Value;
-        services.Log.Info("invocation", ("kind", invocation.Kind), ("event_id", invocation.EventId));
-        if (services.Role == FunctionRole.ApprovalLinks && invocation is not HttpRequest || services.Role == FunctionRole.Cycle && invocation is HttpRequest)
-            return await RejectAsync(invocation.Kind, $"{invocation.Kind} '{invocation.EventId}': this function serves {(services.Role == FunctionRole.Cycle ? "cycles, events and workflow tasks, not HTTP" : "approval requests only")}", started);
+        Invocation? invocation = null;
         try
         {
+            // Inside the try: the parser is total (fuzzed), but should it ever throw, the caller still gets a named, audited rejection.
+            var parsed = InvocationParser.Parse(payload);
+            if (!parsed.Success)
+                return await RejectAsync("malformed", parsed.Error!, started); // Error is set on failure
+
+            invocation = parsed.Value;
+            services.Log.Info("invocation", ("kind", invocation.Kind), ("event_id", invocation.EventId));
+            if (services.Role == FunctionRole.ApprovalLinks && invocation is not HttpRequest || services.Role == FunctionRole.Cycle && invocation is HttpRequest)
+                return await RejectAsync(invocation.Kind, $"{invocation.Kind} '{invocation.EventId}': this function serves {(services.Role == FunctionRole.Cycle ? "cycles, events and workflow tasks, not HTTP" : "approval requests only")}", started);
             var reply = invocation switch
             {
                 ScheduledCycle => await CycleAsync(invocation, started, budget.Token),
@@ -71,12 +74,23 @@ public sealed class LambdaApp(LambdaServices services)
                 _ => throw new UnreachableException(invocation.GetType().Name),
             };
             if (invocation is not HttpRequest) reply["kind"] = invocation.Kind; // a Function URL reply is the HTTP response itself
+            foreach (var path in FiniteJson.Replace(reply)) // JSON has no Infinity: the work is done, so the answer must still serialise
+                services.Log.Error("non-finite number in a reply replaced by null", ("kind", invocation.Kind), ("event_id", invocation.EventId), ("field", path));
             return reply;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return await RejectAsync(invocation.Kind, $"{invocation.Kind} '{invocation.EventId}' failed: {e.Message}", started);
+            var kind = invocation?.Kind ?? "malformed";
+            var name = invocation is null ? "event (unreadable)" : $"{invocation.Kind} '{invocation.EventId}'";
+            return await RejectAsync(kind, $"{name} failed: {e.Message}", started);
         }
+    }
+
+    /// <summary>The last resort of the handler: an exception outside <see cref="HandleAsync"/>'s own handling, answered and audited.</summary>
+    public Task<JsonObject> FailedAsync(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return RejectAsync("internal", $"invocation failed: {error.GetType().Name}: {error.Message}", Stopwatch.GetTimestamp());
     }
 
     private Task<JsonObject> CycleAsync(Invocation invocation, long started, CancellationToken ct) => CycleAsync(invocation, started, null, ct);
@@ -141,7 +155,7 @@ public sealed class LambdaApp(LambdaServices services)
         var who = task.DecidedBy ?? (status == ApprovalStatus.Expired ? "timeout" : "an approver");
         await services.Ports.Approvals.UpdateAsync(approval with { Status = status, DecidedAt = now, DecidedBy = who, Comment = task.Comment }, ct);
         await services.Ports.Audit.AppendAsync(new AuditRecord($"{task.EventId}/{task.Task}", task.EventId, now, AuditKind.StatusChange, approval.RuleId, approval.Quota, action,
-            $"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue.ToString(CultureInfo.InvariantCulture)}: {status} by {who}{(task.Comment is { } c ? $": {c}" : "")}"), ct);
+            Echo.Of($"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue.ToString(CultureInfo.InvariantCulture)}: {status} by {who}{(task.Comment is { } c ? $": {c}" : "")}")), ct);
         if (status != ApprovalStatus.Approved) return new JsonObject { ["status"] = status.ToString().ToLowerInvariant(), ["approval_id"] = approval.Id };
 
         // The engine files approved increases first, within AWS's limits and the quota's pending-request rule.
@@ -174,7 +188,7 @@ public sealed class LambdaApp(LambdaServices services)
                 var history = await services.Ports.History.ReadAsync(quotaEvent.Quota!, services.Time.GetUtcNow() - SpikeClassifier.BaselineWindow, services.Time.GetUtcNow(), ct); // parser requires a quota
                 var spike = SpikeClassifier.Classify(quotaEvent.Detail.GetProperty("current_usage").GetDouble(), history, services.Time.GetUtcNow());
                 if (spike.Level != SpikeLevel.Low)
-                    await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[SPIKE {spike.Level.ToString().ToUpperInvariant()}] {quotaEvent.Quota}", spike.Reason, "-", quotaEvent.Quota,
+                    await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[SPIKE {spike.Level.ToString().ToUpperInvariant()}] {quotaEvent.Quota}", Echo.Of(spike.Reason), "-", quotaEvent.Quota,
                         spike.Level == SpikeLevel.High ? Core.Decisions.Severity.Emergency : Core.Decisions.Severity.Critical), ct);
                 var reply = spike.Level == SpikeLevel.High ? await CycleAsync(quotaEvent, started, ct) : new JsonObject { ["status"] = "ok" };
                 reply["spike"] = spike.Level.ToString().ToLowerInvariant();
@@ -258,8 +272,8 @@ public sealed class LambdaApp(LambdaServices services)
 
     private async Task ReportAsync(QuotaEvent e, string action, string text, CancellationToken ct)
     {
-        await services.Ports.Audit.AppendAsync(new AuditRecord($"{e.EventId}/{action}", e.EventId, services.Time.GetUtcNow(), AuditKind.Decision, "-", e.Quota, action, text), ct);
-        await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[{e.EventType}] {action.Replace('_', ' ')}", text, "-", e.Quota, null), ct);
+        await services.Ports.Audit.AppendAsync(new AuditRecord($"{e.EventId}/{action}", e.EventId, services.Time.GetUtcNow(), AuditKind.Decision, "-", e.Quota, action, Echo.Of(text)), ct);
+        await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[{e.EventType}] {action.Replace('_', ' ')}", Echo.Of(text), "-", e.Quota, null), ct);
     }
 
     private async Task<JsonObject> ApiCallAsync(ServiceQuotasApiCall call, CancellationToken ct)
@@ -268,12 +282,13 @@ public sealed class LambdaApp(LambdaServices services)
             JsonSerializer.Serialize(new { call.EventName, call.RequestId, call.Status, call.Caller })), ct);
         if (fresh)
             await services.Ports.Audit.AppendAsync(new AuditRecord($"{call.EventId}/api-call", call.EventId, services.Time.GetUtcNow(), AuditKind.StatusChange, "-", call.Quota, "servicequotas_api_call",
-                $"CloudTrail: {call.EventName}{(call.Quota is { } q ? $" for {q}" : "")}{(call.RequestId is { } r ? $", request {r}" : "")}{(call.Status is { } s ? $" ({s})" : "")} by {call.Caller ?? "an unknown caller"}"), ct);
+                Echo.Of($"CloudTrail: {call.EventName}{(call.Quota is { } q ? $" for {q}" : "")}{(call.RequestId is { } r ? $", request {r}" : "")}{(call.Status is { } s ? $" ({s})" : "")} by {call.Caller ?? "an unknown caller"}")), ct);
         return new JsonObject { ["status"] = fresh ? "ok" : "duplicate", ["event_id"] = call.EventId };
     }
 
     private async Task<JsonObject> RejectAsync(string kind, string error, long started)
     {
+        error = Echo.Of(error); // it quotes the payload: one line, no reordering, no lone surrogate, wherever it goes
         services.Log.Error("invocation rejected", ("kind", kind), ("error", error));
         services.Log.Metrics(kind, ("Errors", "Count", 1), ("Duration", "Milliseconds", Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds)));
         try

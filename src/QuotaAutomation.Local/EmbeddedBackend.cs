@@ -1,5 +1,6 @@
 using System.Globalization;
 using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Local.Simulation;
@@ -103,7 +104,7 @@ public sealed class EmbeddedBackend
         var runId = string.Create(CultureInfo.InvariantCulture, $"{via}-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..40];
         await Audit.AppendAsync(new AuditRecord($"{runId}/00001", runId, now, AuditKind.StatusChange, approval.RuleId, approval.Quota,
             approve ? "approval_granted" : "approval_denied",
-            string.Create(CultureInfo.InvariantCulture, $"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue:#,0.##} {(approve ? "granted" : "denied")} by {decidedBy} via {via}{(comment is { } c ? $": {c}" : "")}")), ct);
+            Echo.Of(string.Create(CultureInfo.InvariantCulture, $"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue:#,0.##} {(approve ? "granted" : "denied")} by {decidedBy} via {via}{(comment is { } c ? $": {c}" : "")}"))), ct); // name and comment are typed by a person
         return decided;
     }
 

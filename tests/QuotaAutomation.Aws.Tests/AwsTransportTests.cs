@@ -96,6 +96,37 @@ public class AwsTransportTests
         Assert.Single(handler.Seen);
     }
 
+    [Theory]
+    [InlineData("1e400", "Quota.Value: 1e400 is not a number between 0 and 1e15")]
+    [InlineData("-5", "Quota.Value: -5 is not a number between 0 and 1e15")]
+    [InlineData("\"NaN\"", "Quota.Value: NaN is not a number between 0 and 1e15")]
+    [InlineData("2e15", "Quota.Value: 2e15 is not a number between 0 and 1e15")]
+    public async Task QuotaValue_NonFiniteNegativeOrAbsurd_IsAMalformedReplyNamingTheField(string value, string problem)
+    {
+        var handler = new ScriptedHandler(() => Json($$$"""{"Quota":{"ServiceCode":"vpc","QuotaCode":"L-F678F1CE","Value":{{{value}}}}}"""));
+
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => Client(handler).GetServiceQuotaAsync(Vpcs, CancellationToken.None));
+
+        Assert.Equal(("MalformedResponse", $"reply does not match the GetServiceQuota shape: {problem}"), (error.ErrorCode, error.ErrorMessage));
+    }
+
+    [Fact]
+    public async Task MetricValue_Infinite_IsAMalformedReplyNamingTheField()
+    {
+        using var client = new CloudWatchClient(new AwsClientOptions
+        {
+            Region = RegionEndpoint.EUWest1,
+            Credentials = new BasicAWSCredentials("AKIDEXAMPLE", "secret"),
+            MaxRetries = 0,
+            Transport = new ScriptedHandler(() => Json("""{"MetricDataResults":[{"Id":"q0","Timestamps":[1764000000],"Values":[3, 1e309],"StatusCode":"Complete"}]}""")),
+        });
+        var request = new GetMetricDataRequest { MetricDataQueries = [new MetricDataQuery { Id = "q0" }], StartTime = DateTimeOffset.UnixEpoch, EndTime = DateTimeOffset.UnixEpoch.AddHours(1) };
+
+        var error = await Assert.ThrowsAsync<AwsServiceException>(() => client.GetMetricDataAsync(request, CancellationToken.None));
+
+        Assert.Equal("reply does not match the GetMetricData shape: MetricDataResults[0].Values[1]: 1e309 is not a number between 0 and 1e15", error.ErrorMessage);
+    }
+
     [Fact]
     public async Task HtmlErrorPage_FromAnEmulator_IsNotRetried()
     {

@@ -93,6 +93,33 @@ public sealed class DynamoStoreTests(MotoServer moto)
         Assert.Equal(65.0, raw.Attributes["threshold_warning"]);
     }
 
+    /// <summary>The item is written by the AWS CLI (a second, independent client), as a person editing the table would.</summary>
+    [Fact]
+    public async Task Rules_SetsAndBinaries_AreRejectedNamingFieldAndType_NotReadAsMissing()
+    {
+        using var backend = await BackendAsync();
+        var item = """
+            {"rule_id": {"S": "typed-wrong"}, "service_code": {"S": "ec2"}, "quota_code": {"S": "L-1216C47A"}, "region": {"S": "us-east-1"},
+             "automation_level": {"S": "full_auto"}, "threshold_warning": {"SS": ["70"]}, "threshold_critical": {"NS": ["80", "85"]},
+             "max_auto_increase": {"B": "AQID"}, "enabled": {"BS": ["AQID"]}}
+            """;
+        var cli = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("aws",
+            ["--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "dynamodb", "put-item", "--table-name", backend.Options.RulesTable, "--item", item])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            Environment = { ["AWS_ACCESS_KEY_ID"] = "testing", ["AWS_SECRET_ACCESS_KEY"] = "testing", ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null" },
+        })!;
+        var errors = await cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        Assert.True(cli.ExitCode == 0, errors);
+
+        var raw = Assert.Single(await backend.Rules.LoadRulesAsync(CancellationToken.None));
+
+        Assert.Equal("rule 'typed-wrong': threshold_warning is a DynamoDB string set (SS); expected a number; threshold_critical is a DynamoDB number set (NS); expected a number; "
+            + "max_auto_increase is a DynamoDB binary (B); expected a number; enabled is a DynamoDB binary set (BS); expected true or false", RuleParser.Parse(raw).Error);
+    }
+
     [Fact]
     public async Task Events_AreLoggedOncePerEventId_WithTtl()
     {

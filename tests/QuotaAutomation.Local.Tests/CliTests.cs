@@ -77,7 +77,8 @@ public sealed partial class CliTests : IAsyncLifetime
         var (exit, output) = await RunAsync("rules", "validate", WriteFile("dup.json", $"[{rule},{rule}]"));
 
         Assert.Equal(ExitCodes.Invalid, exit);
-        Assert.Contains("rule 'a': rule_id appears 2 times", output, StringComparison.Ordinal);
+        Assert.Contains("✗ rule 'a': rule_id appears 2 times (dup.json entry 1, dup.json entry 2); each rule needs its own", output, StringComparison.Ordinal);
+        Assert.Contains("1 problem(s), 0 of 2 rules valid in dup.json", output, StringComparison.Ordinal);
     }
 
     [Theory]

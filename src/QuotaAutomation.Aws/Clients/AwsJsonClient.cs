@@ -15,7 +15,8 @@ public abstract class AwsJsonClient(AwsTransport transport, string jsonVersion, 
         }
         catch (JsonException e)
         {
-            throw new AwsServiceException("MalformedResponse", $"reply does not match the {operation} shape: {e.Message}", System.Net.HttpStatusCode.OK, operation, null);
+            var field = string.IsNullOrEmpty(e.Path) ? "" : $"{e.Path.TrimStart('$', '.')}: ";
+            throw new AwsServiceException("MalformedResponse", $"reply does not match the {operation} shape: {field}{e.Message}", System.Net.HttpStatusCode.OK, operation, null);
         }
     }
 

@@ -174,7 +174,31 @@ public static class AwsJson
             NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowReadingFromString,
         };
         options.Converters.Add(new EpochSecondsConverter());
+        options.Converters.Add(new BoundedNumberConverter());
         return options;
+    }
+
+    /// <summary>The largest number believed in a reply (a quota value, a usage, an epoch time): 1e15, where a double stops counting whole units.</summary>
+    public const double MaxNumber = 1e15;
+
+    /// <summary>
+    /// Every number in these services' replies is a quota value, a usage, a count or a time: finite, ≥ 0 and at most
+    /// <see cref="MaxNumber"/>. Anything else (1e400 reads as Infinity) is a malformed reply naming the field, not a
+    /// value the engine would size an increase from.
+    /// </summary>
+    private sealed class BoundedNumberConverter : System.Text.Json.Serialization.JsonConverter<double>
+    {
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType is JsonTokenType.Number or JsonTokenType.String
+                ? System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan)
+                : throw new JsonException($"a number is expected, not {reader.TokenType}");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0 || value > MaxNumber)
+                throw new JsonException($"{(text.Length > 40 ? text[..40] + "…" : text)} is not a number between 0 and 1e15");
+            return value;
+        }
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
     }
 
     /// <summary>AWS JSON protocols send timestamps as epoch seconds (fractions allowed); ISO strings are accepted too.</summary>
@@ -182,12 +206,16 @@ public static class AwsJson
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
         {
-            JsonTokenType.Number => DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(reader.GetDouble() * 1000)),
-            JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) =>
-                DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(s * 1000)),
-            JsonTokenType.String => DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), // a string token has a value
-            _ => throw new JsonException($"a timestamp must be a number or a string, not {reader.TokenType}"),
+            JsonTokenType.Number => FromSeconds(reader.GetDouble()),
+            JsonTokenType.String when double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) => FromSeconds(s),
+            JsonTokenType.String when DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) => t,
+            _ => throw new JsonException($"a timestamp must be epoch seconds or an ISO 8601 time, not {reader.TokenType}"),
         };
+
+        /// <summary>Years 1970 to 9999 only: anything else (1e400, -1e30) is no time AWS would send.</summary>
+        private static DateTimeOffset FromSeconds(double seconds) => double.IsFinite(seconds) && seconds is >= 0 and < 253_402_300_800
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000))
+            : throw new JsonException($"{seconds.ToString(CultureInfo.InvariantCulture)} is not a time in epoch seconds");
 
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
             writer.WriteNumberValue(value.ToUnixTimeMilliseconds() / 1000.0);

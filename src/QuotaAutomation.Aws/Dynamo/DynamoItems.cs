@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Rules;
 
 namespace QuotaAutomation.Aws.Dynamo;
 
@@ -61,17 +62,23 @@ internal static class DynamoItems
         return items;
     }
 
-    /// <summary>A hand-edited attribute as the parser's neutral value: S → string, N → number, BOOL, NULL, L, M, sets.</summary>
+    /// <summary>
+    /// A hand-edited attribute as the parser's neutral value: S → string, N → number, BOOL, NULL, L → list, M → map.
+    /// Binaries and sets have no such value: they become <see cref="UnsupportedValue"/>, which the parser rejects naming
+    /// the field and the type, rather than null, which it would read as "use the default".
+    /// </summary>
     public static object? ToPlain(AttributeValue v) => v switch
     {
         { S: { } s } => s,
         { N: { } n } => double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : n,
         { BOOL: { } b } => b,
         { NULL: true } => null,
+        { B: not null } => new UnsupportedValue("a DynamoDB binary (B)"),
+        { SS: { Count: > 0 } } => new UnsupportedValue("a DynamoDB string set (SS)"),
+        { NS: { Count: > 0 } } => new UnsupportedValue("a DynamoDB number set (NS)"),
+        { BS: { Count: > 0 } } => new UnsupportedValue("a DynamoDB binary set (BS)"),
         { L: { } l } => l.Select(ToPlain).ToArray(),
         { M: { } m } => m.ToDictionary(p => p.Key, p => ToPlain(p.Value)),
-        { SS: { } ss } => ss.Cast<object?>().ToArray(),
-        { NS: { } ns } => ns.Cast<object?>().ToArray(),
-        _ => null,
+        _ => new UnsupportedValue("a DynamoDB value of no type this parser knows"),
     };
 }

@@ -28,7 +28,7 @@ internal static class AuditCommand
                     AuditKind.StatusChange => "aqua",
                     _ => "default",
                 };
-                table.AddRow(r.Number, Render.Time(r.Timestamp), $"[{colour}]{r.Kind}[/]", Markup.Escape(r.RuleId), Markup.Escape(r.Action), Markup.Escape(r.Message));
+                table.AddRow(r.Number, Render.Time(r.Timestamp), $"[{colour}]{r.Kind}[/]", Render.Text(r.RuleId), Render.Text(r.Action), Render.Text(r.Message));
             }
             app.Console.Write(table);
             return ExitCodes.Ok;
@@ -64,7 +64,7 @@ internal static class AuditCommand
             var backend = await app.OpenAsync(parse, ct);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("time (UTC)", "topic", "subject", "message");
             foreach (var (at, topic, subject, message) in await backend.Notifier.RecentAsync(parse.GetValue(limit), ct))
-                table.AddRow(Render.Time(at), Markup.Escape(topic), Markup.Escape(subject), Markup.Escape(message));
+                table.AddRow(Render.Time(at), Render.Text(topic), Render.Text(subject), Render.Text(message));
             app.Console.Write(table);
             return ExitCodes.Ok;
         });

@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Engine;
 using Spectre.Console;
@@ -8,6 +9,9 @@ namespace QuotaAutomation.Cli.Commands;
 /// <summary>Shared table cells and colours for the commands' output.</summary>
 internal static class Render
 {
+    /// <summary>Any text for a Spectre markup string: escaped (<see cref="Echo"/>) so it cannot forge a line or reorder the text around it, then markup-escaped.</summary>
+    public static string Text(string? text) => Markup.Escape(Echo.Of(text));
+
     public static string Num(double? value, string missing = "-") => value is { } v ? v.ToString("#,0.##", CultureInfo.InvariantCulture) : missing;
 
     /// <summary>A number for JSON output, rid of floating-point noise: 10 significant digits (23.80000000000001 is 23.8).</summary>
@@ -38,7 +42,7 @@ internal static class Render
     public static void Cycle(IAnsiConsole console, CycleReport report)
     {
         console.Write(DecisionTable(report));
-        if (report.StatusChanges.Count > 0) console.Write(new Rows(report.StatusChanges.Select(c => new Markup($"[green]•[/] {Markup.Escape(c)}"))));
+        if (report.StatusChanges.Count > 0) console.Write(new Rows(report.StatusChanges.Select(c => new Markup($"[green]•[/] {Text(c)}"))));
         if (report.Actions.Count > 0) console.Write(ActionTable(report.Actions));
     }
 
@@ -51,11 +55,11 @@ internal static class Render
         {
             var colour = Colour(r.Decision);
             table.AddRow(
-                Markup.Escape(r.Decision.RuleId),
-                Markup.Escape(r.Decision.Quota == Failed.Unknown ? "-" : r.Decision.Quota.ToString()),
+                Text(r.Decision.RuleId),
+                Text(r.Decision.Quota == Failed.Unknown ? "-" : r.Decision.Quota.ToString()),
                 Num(r.Quota?.Value), Num(r.CurrentUsage), Num(r.Forecast?.Peak), Pct(r.UtilizationPercent),
                 $"[{colour}]{Markup.Escape(r.Decision.Kind)}[/]",
-                Markup.Escape(r.Decision.Reason));
+                Text(r.Decision.Reason));
         }
         return table;
     }
@@ -66,7 +70,7 @@ internal static class Render
         foreach (var a in actions)
         {
             var colour = a.Outcome switch { ActionOutcome.Done => "green", ActionOutcome.Skipped => "grey", _ => "red" };
-            table.AddRow(Markup.Escape(a.RuleId), Markup.Escape(a.Action), $"[{colour}]{a.Outcome.ToString().ToLowerInvariant()}[/]", Markup.Escape(a.Detail));
+            table.AddRow(Text(a.RuleId), Text(a.Action), $"[{colour}]{a.Outcome.ToString().ToLowerInvariant()}[/]", Text(a.Detail));
         }
         return table;
     }

@@ -68,12 +68,12 @@ internal static class RulesCommands
                 var parsed = RuleParser.Parse(raw);
                 if (!parsed.Success)
                 {
-                    table.AddRow(new Markup(Markup.Escape(RuleParser.NameOf(raw))), new Markup($"[red]{Markup.Escape(parsed.Error!)}[/]")); // Error set on failure
+                    table.AddRow(new Markup(Render.Text(RuleParser.NameOf(raw))), new Markup($"[red]{Render.Text(parsed.Error!)}[/]")); // Error set on failure
                     continue;
                 }
                 var r = parsed.Value;
                 table.AddRow(
-                    Markup.Escape(r.RuleId), Markup.Escape(r.Quota.ToString()), r.Level.ToString(),
+                    Render.Text(r.RuleId), Render.Text(r.Quota.ToString()), r.Level.ToString(),
                     $"{Render.Num(r.Thresholds.Warning)}/{Render.Num(r.Thresholds.Critical)}/{Render.Num(r.Thresholds.Emergency)}",
                     Render.Num(r.IncreaseMultiplier), Render.Num(r.MaxAutoIncrease), r.ApprovalRequired ? "yes" : "no",
                     Markup.Escape(r.BusinessHoursOnly?.ToString() ?? "any"), "$" + Render.Num(r.CostThreshold),
@@ -97,25 +97,23 @@ internal static class RulesCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
         {
-            console.MarkupLine($"[red]error:[/] cannot read {Markup.Escape(file.Name)}: {Markup.Escape(e.Message)}");
+            console.MarkupLine($"[red]error:[/] cannot read {Render.Text(file.Name)}: {Render.Text(e.Message)}");
             return null;
         }
 
-        var valid = new List<(RawRule, QuotaRule)>();
-        var problems = new List<string>();
-        foreach (var raw in raws)
-        {
-            var parsed = RuleParser.Parse(raw);
-            if (parsed.Success) valid.Add((raw, parsed.Value));
-            else problems.Add(parsed.Error!); // Error set on failure
-        }
-        foreach (var duplicate in valid.GroupBy(v => v.Item2.RuleId).Where(g => g.Count() > 1))
-            problems.Add($"rule '{duplicate.Key}': rule_id appears {duplicate.Count()} times; each rule needs its own");
+        var parsed = raws.Select(raw => (Raw: raw, Result: RuleParser.Parse(raw))).ToList();
+        var problems = parsed.Where(p => !p.Result.Success).Select(p => p.Result.Error!).ToList(); // Error set on failure
+        // A rule id twice is ambiguous (which one would the store keep?), so neither counts as valid.
+        var duplicates = parsed.Where(p => p.Result.Success).GroupBy(p => p.Result.Value.RuleId, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+        foreach (var duplicate in duplicates)
+            problems.Add($"rule '{duplicate.Key}': rule_id appears {duplicate.Count()} times ({string.Join(", ", duplicate.Select(d => d.Raw.Origin))}); each rule needs its own");
+        var ambiguous = duplicates.SelectMany(g => g.Select(d => d.Raw)).ToHashSet();
+        var valid = parsed.Where(p => p.Result.Success && !ambiguous.Contains(p.Raw)).Select(p => (p.Raw, p.Result.Value)).ToList();
 
-        foreach (var problem in problems) console.MarkupLine($"[red]✗[/] {Markup.Escape(problem)}");
+        foreach (var problem in problems) console.MarkupLine($"[red]✗[/] {Render.Text(problem)}");
         console.MarkupLine(problems.Count == 0
-            ? $"[green]✓ {valid.Count} rules valid[/] in {Markup.Escape(file.Name)}"
-            : $"[red]{problems.Count} problem(s)[/], {valid.Count} of {raws.Count} rules valid in {Markup.Escape(file.Name)}");
+            ? $"[green]✓ {valid.Count} rules valid[/] in {Render.Text(file.Name)}"
+            : $"[red]{problems.Count} problem(s)[/], {valid.Count} of {raws.Count} rules valid in {Render.Text(file.Name)}");
         return new CheckedFile(valid, problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Invalid);
     }
 }

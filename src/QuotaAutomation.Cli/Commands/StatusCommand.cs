@@ -44,13 +44,13 @@ internal static class StatusCommand
         {
             if (!parsed.Success)
             {
-                table.AddRow(new Markup(Markup.Escape(RuleParser.NameOf(raw))), new Markup("[red]invalid rule[/]"));
+                table.AddRow(new Markup(Render.Text(RuleParser.NameOf(raw))), new Markup("[red]invalid rule[/]"));
                 continue;
             }
             var rule = parsed.Value;
             if (!quotas.TryGetValue(rule.Quota, out var quota))
             {
-                table.AddRow(new Markup(Markup.Escape(rule.RuleId)), new Markup(Markup.Escape(rule.Quota.ToString())), new Markup("[red]no such quota[/]"));
+                table.AddRow(new Markup(Render.Text(rule.RuleId)), new Markup(Render.Text(rule.Quota.ToString())), new Markup("[red]no such quota[/]"));
                 continue;
             }
             var history = await ports.History.ReadAsync(rule.Quota, now - TimeSpan.FromDays(14), now, ct);
@@ -61,10 +61,10 @@ internal static class StatusCommand
                 ? $"request {request.AwsRequestId ?? request.Id} {request.Status.ToApiName()} → {Render.Num(request.DesiredValue)}"
                 : approvals.TryGetValue(rule.Quota, out var approval) ? $"approval {approval.Id} {approval.Status} → {Render.Num(approval.DesiredValue)}" : "-";
             table.AddRow(
-                Markup.Escape(rule.RuleId), Markup.Escape(rule.Quota.ToString()), Markup.Escape(quota.QuotaName),
+                Render.Text(rule.RuleId), Render.Text(rule.Quota.ToString()), Render.Text(quota.QuotaName),
                 Render.Num(quota.Value), Render.Num(usage), Render.Num(forecast?.Peak),
                 Render.Pct(peak is { } p && quota.Value > 0 ? 100 * p / quota.Value : null),
-                Markup.Escape(forecast?.Forecaster ?? "no history yet"), Markup.Escape(inFlight));
+                Render.Text(forecast?.Forecaster ?? "no history yet"), Render.Text(inFlight));
         }
         return table;
     }

@@ -1,11 +1,15 @@
 using System.Globalization;
 using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Engine;
 
-/// <summary>Writes one cycle's audit records with ids that are unique and ordered within the run.</summary>
+/// <summary>
+/// Writes one cycle's audit records with ids that are unique and ordered within the run. Rule ids, messages and
+/// details can carry what a person typed or an event said, so they pass <see cref="Echo"/>: one record, one line.
+/// </summary>
 internal sealed class CycleAudit(IAuditLog log, TimeProvider time, string runId)
 {
     private int _sequence;
@@ -16,7 +20,8 @@ internal sealed class CycleAudit(IAuditLog log, TimeProvider time, string runId)
         CancellationToken ct, string? actionId = null, IReadOnlyDictionary<string, string>? details = null)
     {
         var id = string.Create(CultureInfo.InvariantCulture, $"{runId}/{Interlocked.Increment(ref _sequence):D5}");
-        await log.AppendAsync(new AuditRecord(id, runId, time.GetUtcNow(), kind, ruleId, quota, action, message, actionId, details), ct);
+        await log.AppendAsync(new AuditRecord(id, runId, time.GetUtcNow(), kind, Echo.Of(ruleId), quota, action, Echo.Of(message), actionId,
+            details?.ToDictionary(d => d.Key, d => Echo.Of(d.Value), StringComparer.Ordinal)), ct);
         return id;
     }
 }

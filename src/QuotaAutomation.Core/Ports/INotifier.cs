@@ -1,10 +1,19 @@
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Ports;
 
 /// <summary>A message for people (SNS): alerts, approvals wanted, request outcomes.</summary>
-public sealed record Notification(string Topic, string Subject, string Message, string RuleId, QuotaKey? Quota, Severity? Severity);
+/// <remarks>
+/// The subject is one line (SNS refuses line breaks and control characters in it), so it passes <see cref="Echo"/>: a quota
+/// code from an event cannot forge or break it. The message may have lines of its own; whoever puts a value a person or an
+/// event supplied into it escapes that value.
+/// </remarks>
+public sealed record Notification(string Topic, string Subject, string Message, string RuleId, QuotaKey? Quota, Severity? Severity)
+{
+    public string Subject { get; init; } = Echo.Of(Subject);
+}
 
 public static class NotificationTopics
 {

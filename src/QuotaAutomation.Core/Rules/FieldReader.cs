@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using QuotaAutomation.Core.Common;
 
 namespace QuotaAutomation.Core.Rules;
 
@@ -11,13 +12,14 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     /// <summary>Problems in schema order (unknown attributes last), whatever order they were found in.</summary>
     public IReadOnlyList<string> Errors => _errors
         .OrderBy(e => RuleParser.KnownAttributes.Contains(e.Field) ? RuleParser.Attributes.ToList().IndexOf(e.Field) : int.MaxValue)
-        .Select(e => $"{e.Field} {e.Problem}")
+        .Select(e => $"{Echo.Of(e.Field)} {e.Problem}") // an unknown attribute's name is what a person typed
         .ToList();
 
     public void Bad(string field, string problem) => _errors.Add((field, problem));
 
     public string? Identifier(string field, Regex pattern, string expectation)
     {
+        if (Unsupported(field, "text: " + expectation)) return null;
         if (!TryGet(field, out var value))
         {
             Bad(field, "is missing");
@@ -36,6 +38,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public string? AccountId(string field)
     {
+        if (Unsupported(field, "a 12-digit AWS account id")) return null;
         if (!TryGet(field, out var value) || value is null || value is string { Length: 0 }) return null;
         var text = value switch
         {
@@ -51,6 +54,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public AutomationLevel? Level(string field)
     {
+        if (Unsupported(field, "one of monitor_only, alert_only, auto_request, auto_approve, full_auto")) return null;
         if (!TryGet(field, out var value))
         {
             Bad(field, "is missing: one of monitor_only, alert_only, auto_request, auto_approve, full_auto");
@@ -73,6 +77,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public double? Number(string field, double fallback, bool allowPercent = false)
     {
+        if (Unsupported(field, "a number")) return null;
         if (!TryGet(field, out var value) || value is null) return fallback;
         double? number = value switch
         {
@@ -91,6 +96,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     public bool? Bool(string field, bool fallback)
     {
+        if (Unsupported(field, "true or false")) return null;
         if (!TryGet(field, out var value) || value is null) return fallback;
         bool? result = value switch
         {
@@ -115,6 +121,8 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     public BusinessHours? Window(string field, string zoneField)
     {
         var zone = TimeZoneInfo.Utc;
+        var unusable = Unsupported(zoneField, "a time zone id such as 'UTC' or 'Europe/Berlin'") | Unsupported(field, "a window such as 'Mon-Fri 09:00-18:00'");
+        if (unusable) return null;
         if (TryGet(zoneField, out var zoneValue) && zoneValue is not null)
         {
             if (zoneValue is string z && TryFindZone(z.Trim(), out var found)) zone = found;
@@ -168,6 +176,14 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     }
 
     private bool TryGet(string field, out object? value) => attributes.TryGetValue(field, out value);
+
+    /// <summary>Reports a value the adapter could not read (a DynamoDB set, a YAML value that contains itself).</summary>
+    private bool Unsupported(string field, string expectation)
+    {
+        if (!attributes.TryGetValue(field, out var value) || value is not UnsupportedValue unsupported) return false;
+        Bad(field, $"is {unsupported.What}; expected {expectation}");
+        return true;
+    }
 
     private static double? ParseNumber(string text, bool allowPercent)
     {

@@ -33,6 +33,16 @@ public static partial class RuleParser
 
     public const double MaxForecastHorizonHours = 2160; // 90 days: beyond that a forecast says nothing useful
 
+    /// <summary>No increase is more than 100 times the quota: a larger factor is a typo, not a plan.</summary>
+    public const double MaxMultiplier = 100;
+
+    /// <summary>The largest quota value, usage or cap believed (1e15): AWS's largest quotas are far below, and beyond
+    /// 2^53 a double no longer counts whole units.</summary>
+    public const double MaxQuotaValue = 1e15;
+
+    /// <summary>The largest monthly cost limit believed, in dollars.</summary>
+    public const double MaxCostThreshold = 1e9;
+
     public static Result<QuotaRule> Parse(RawRule raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
@@ -62,14 +72,14 @@ public static partial class RuleParser
         if (critical is { } c && c > 100) reader.Bad("threshold_critical", $"{Show(c)} must be ≤ 100");
         if (warning is { } w2 && critical is { } c2 && w2 >= c2) reader.Bad("threshold_warning", $"{Show(w2)} must be < threshold_critical {Show(c2)}");
         if (critical is { } c3 && emergency is { } e3 && c3 >= e3 && c3 <= 100) reader.Bad("threshold_critical", $"{Show(c3)} must be < threshold_emergency {Show(e3)}");
-        if (multiplier is { } m && m <= 1) reader.Bad("auto_increase_multiplier", $"{Show(m)} must be > 1");
-        if (maxIncrease is { } x && x <= 0) reader.Bad("max_auto_increase", $"{Show(x)} must be > 0");
-        if (costThreshold is { } ct && ct < 0) reader.Bad("cost_threshold", $"{Show(ct)} must be ≥ 0");
+        if (multiplier is { } m && (m <= 1 || m > MaxMultiplier)) reader.Bad("auto_increase_multiplier", $"{Show(m)} must be > 1 and ≤ {Show(MaxMultiplier)}");
+        if (maxIncrease is { } x && (x <= 0 || x > MaxQuotaValue)) reader.Bad("max_auto_increase", $"{Show(x)} must be > 0 and ≤ {Show(MaxQuotaValue)}");
+        if (costThreshold is { } ct && (ct < 0 || ct > MaxCostThreshold)) reader.Bad("cost_threshold", $"{Show(ct)} must be ≥ 0 and ≤ {Show(MaxCostThreshold)}");
         if (horizon is { } h && (h < 1 || h > MaxForecastHorizonHours))
             reader.Bad("forecast_horizon_hours", $"{Show(h)} must be between 1 and {Show(MaxForecastHorizonHours)}");
         reader.RejectUnknownAttributes();
 
-        var name = ruleId ?? $"{raw.Origin} (no rule_id)";
+        var name = ruleId ?? $"{Echo.Of(raw.Origin)} (no rule_id)";
         if (reader.Errors.Count > 0)
             return Result.Fail<QuotaRule>($"rule '{name}': {string.Join("; ", reader.Errors)}");
 
@@ -94,13 +104,14 @@ public static partial class RuleParser
     {
         ArgumentNullException.ThrowIfNull(raw);
         return raw.Attributes.TryGetValue("rule_id", out var id) && id is string s && !string.IsNullOrWhiteSpace(s)
-            ? s.Trim() : $"{raw.Origin} (no rule_id)";
+            ? Echo.Of(s.Trim()) : $"{Echo.Of(raw.Origin)} (no rule_id)";
     }
 
     internal static string Show(object? value) => value switch
     {
         null => "null",
-        string s => $"'{s}'",
+        string s => $"'{Echo.Of(s)}'",
+        double d when Math.Abs(d) >= 1e9 => d.ToString("0.###e0", CultureInfo.InvariantCulture),
         double d => d.ToString("0.######", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

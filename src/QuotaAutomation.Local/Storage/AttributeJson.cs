@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuotaAutomation.Core.Common;
 
 namespace QuotaAutomation.Local.Storage;
 
@@ -13,13 +14,25 @@ public static class AttributeJson
         return ToMap(document.RootElement);
     }
 
-    /// <summary>A JSON object as an attribute map; nested lists and maps become arrays and dictionaries.</summary>
-    public static Dictionary<string, object?> ToMap(JsonElement element) =>
-        element.EnumerateObject().ToDictionary(p => p.Name, p => ToValue(p.Value), StringComparer.Ordinal);
+    /// <summary>
+    /// A JSON object as an attribute map; nested lists and maps become arrays and dictionaries. A name written twice is
+    /// an <see cref="InvalidDataException"/> (JSON allows it, but which value was meant?).
+    /// </summary>
+    public static Dictionary<string, object?> ToMap(JsonElement element)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            var name = Echo.Of(JsonStrings.Name(property)); // a name is text a person typed; a lone surrogate in it is not text
+            if (!map.TryAdd(name, ToValue(property.Value)))
+                throw new InvalidDataException($"attribute {name} appears twice");
+        }
+        return map;
+    }
 
     public static object? ToValue(JsonElement element) => element.ValueKind switch
     {
-        JsonValueKind.String => element.GetString(),
+        JsonValueKind.String => JsonStrings.Read(element),
         JsonValueKind.Number => element.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,

@@ -93,11 +93,16 @@ public class RuleParserTests
     [InlineData("threshold_critical", "96", "threshold_critical 96 must be < threshold_emergency 95")]
     [InlineData("threshold_emergency", "101", "threshold_emergency 101 must be ≤ 100")]
     [InlineData("threshold_emergency", "high", "threshold_emergency 'high' must be a number")]
-    [InlineData("auto_increase_multiplier", "1", "auto_increase_multiplier 1 must be > 1")]
+    [InlineData("auto_increase_multiplier", "1", "auto_increase_multiplier 1 must be > 1 and ≤ 100")]
+    [InlineData("auto_increase_multiplier", "1e308", "auto_increase_multiplier 1e308 must be > 1 and ≤ 100")]
+    [InlineData("auto_increase_multiplier", "Infinity", "auto_increase_multiplier 'Infinity' must be a number")]
     [InlineData("auto_increase_multiplier", "NaN", "auto_increase_multiplier 'NaN' must be a number")]
-    [InlineData("max_auto_increase", "-5", "max_auto_increase -5 must be > 0")]
+    [InlineData("max_auto_increase", "-5", "max_auto_increase -5 must be > 0 and ≤ 1e15")]
+    [InlineData("max_auto_increase", "1e400", "max_auto_increase '1e400' must be a number")]
+    [InlineData("max_auto_increase", "2e15", "max_auto_increase 2e15 must be > 0 and ≤ 1e15")]
     [InlineData("max_auto_increase", "1,000", "max_auto_increase '1,000' must be a number")]
-    [InlineData("cost_threshold", "-1", "cost_threshold -1 must be ≥ 0")]
+    [InlineData("cost_threshold", "-1", "cost_threshold -1 must be ≥ 0 and ≤ 1e9")]
+    [InlineData("cost_threshold", "1e300", "cost_threshold 1e300 must be ≥ 0 and ≤ 1e9")]
     [InlineData("forecast_horizon_hours", "0.5", "forecast_horizon_hours 0.5 must be between 1 and 2160")]
     [InlineData("forecast_horizon_hours", "9000", "forecast_horizon_hours 9000 must be between 1 and 2160")]
     [InlineData("approval_required", "maybe", "approval_required 'maybe' must be true or false")]
@@ -150,8 +155,36 @@ public class RuleParserTests
     {
         var raw = With(With(With(Minimal, "threshold_critical", 120.0), "auto_increase_multiplier", "0.9"), "enabled", "sometimes");
 
-        Assert.Equal("rule 'ec2-ondemand-use1': threshold_critical 120 must be ≤ 100; auto_increase_multiplier 0.9 must be > 1; enabled 'sometimes' must be true or false",
+        Assert.Equal("rule 'ec2-ondemand-use1': threshold_critical 120 must be ≤ 100; auto_increase_multiplier 0.9 must be > 1 and ≤ 100; enabled 'sometimes' must be true or false",
             RuleParser.Parse(raw).Error);
+    }
+
+    [Theory]
+    [InlineData(double.PositiveInfinity, "max_auto_increase Infinity must be a number")]
+    [InlineData(double.NaN, "max_auto_increase NaN must be a number")]
+    [InlineData(1e300, "max_auto_increase 1e300 must be > 0 and ≤ 1e15")]
+    public void Parse_NonFiniteOrAbsurdNumber_IsRejectedNamingTheField(double value, string problem)
+    {
+        Assert.Equal($"rule 'ec2-ondemand-use1': {problem}", RuleParser.Parse(With(Minimal, "max_auto_increase", value)).Error);
+    }
+
+    [Fact]
+    public void Parse_UnsupportedValue_NamesTheFieldAndWhatWasFound()
+    {
+        var raw = With(With(Minimal, "threshold_warning", new UnsupportedValue("a DynamoDB string set (SS)")), "enabled", new UnsupportedValue("a DynamoDB binary value (B)"));
+
+        Assert.Equal("rule 'ec2-ondemand-use1': threshold_warning is a DynamoDB string set (SS); expected a number; enabled is a DynamoDB binary value (B); expected true or false",
+            RuleParser.Parse(raw).Error);
+    }
+
+    [Theory]
+    [InlineData("a\nb", "rule_id 'a\\nb'")]
+    [InlineData("a\u202Eb", "rule_id 'a\\u202eb'")]
+    public void Parse_RuleIdWithControlOrBidiCharacter_IsEchoedEscapedOnOneLine(string id, string shown)
+    {
+        var error = RuleParser.Parse(With(Minimal, "rule_id", id)).Error;
+
+        Assert.Equal($"rule 'test item 'ec2-ondemand-use1' (no rule_id)': {shown} must be letters, digits, '.', '_' or '-', at most 128", error);
     }
 
     [Fact]
