@@ -38,6 +38,20 @@ public sealed record EngineOptions
     /// </summary>
     public double RecoveryMargin { get; init; } = 10;
 
+    /// <summary>
+    /// An intent with no outcome, or a cycle with no end, this old belongs to a process that ended (killed, timed out):
+    /// the next cycle reconciles it. Longer than any cycle runs (a Lambda invocation runs at most 15 minutes), so a
+    /// cycle still running is never reconciled under it.
+    /// </summary>
+    public TimeSpan ReconcileAfter { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How far back each cycle looks for unfinished records. Every cycle reconciles what is older than
+    /// <see cref="ReconcileAfter"/>, so a day is ample; on DynamoDB each cycle reads the window's intents, outcomes and
+    /// cycle records (about 600 cycle records a day at one cycle per 5 minutes), so it is kept short.
+    /// </summary>
+    public TimeSpan ReconcileWindow { get; init; } = TimeSpan.FromDays(1);
+
     /// <summary>Makes each cycle's run id unique between concurrent cycles; tests pass a fixed one.</summary>
     public Func<string> NewRunNonce { get; init; } = () => Guid.NewGuid().ToString("N")[..8];
 
