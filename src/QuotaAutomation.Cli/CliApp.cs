@@ -121,7 +121,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException
             or InvalidOperationException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or QuotaAutomation.Aws.Clients.AwsServiceException)
         {
-            console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            console.MarkupLine($"[red]error:[/] {Render.Text(e.Message)}");
             return ExitCodes.Error;
         }
     }
@@ -137,7 +137,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         var options = new EmbeddedOptions { Simulation = simulation, Start = start };
         var backend = await EmbeddedBackend.OpenAsync(path, options, realTime, ct);
         if (backend.Created)
-            console.MarkupLine($"[grey]created {Markup.Escape(path)}: simulated account (seed {backend.Simulation.Seed}), {await backend.Rules.CountAsync(ct)} sample rules, clock {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC[/]");
+            console.MarkupLine($"[grey]created {Render.Text(path)}: simulated account (seed {backend.Simulation.Seed}), {await backend.Rules.CountAsync(ct)} sample rules, clock {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC[/]");
         return backend;
     }
 
@@ -158,7 +158,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
                 return new TrendForecaster();
             case "model":
                 var model = QuotaAutomation.Forecasting.ModelForecaster.Load(Path.Combine(AppContext.BaseDirectory, "models", QuotaAutomation.Forecasting.ModelTrainer.ModelFile));
-                if (model.LoadError is { } error) console.MarkupLine($"[yellow]{Markup.Escape(error)}: the trend forecaster answers[/]");
+                if (model.LoadError is { } error) console.MarkupLine($"[yellow]{Render.Text(error)}: the trend forecaster answers[/]");
                 return model;
             case var other:
                 throw new InvalidDataException($"--forecaster '{other}' must be model or trend");

@@ -189,12 +189,18 @@ public sealed class RuleFileTests : IAsyncLifetime
     [Fact]
     public async Task Deny_ApproverNameAndCommentWithNewlineAndBidi_AreAuditedAndShownOnOneLine()
     {
-        await _db.RunCliAsync("run");
+        var (_, run) = await _db.RunCliAsync("run");
+        var approvalId = System.Text.RegularExpressions.Regex.Match(run, "apr-[0-9a-f]{32}").Value; // 128 random bits
 
-        await _db.RunCliAsync("deny", "apr-rds-instances-use1-2611241500", "--by", "mallory\nFORGED approved by alice", "--comment", "abc\u202Efed");
+        var (_, denied) = await _db.RunCliAsync("deny", approvalId, "--by", "mallory\nFORGED approved by alice", "--comment", "abc\u202Efed");
         var (_, audit) = await _db.RunCliAsync("audit", "--rule", "rds-instances-use1");
 
-        Assert.Contains(@"denied by mallory\nFORGED approved by alice via cli: abc\u202efed", audit, StringComparison.Ordinal);
+        Assert.Single(denied.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // the command's own echo is one line too
+        var db = await QuotaAutomation.Local.Storage.SqliteDatabase.OpenAsync(_db.Path, CancellationToken.None);
+        var stored = Assert.Single(await db.QueryAsync("SELECT message FROM audit WHERE action = 'approval_denied'", row => row.GetString(0), CancellationToken.None));
+
+        // The typed name is a claim beside the OS user: "NAME (typed by OSUSER) via cli". The table may wrap it, so the record is read as stored.
+        Assert.EndsWith(@"denied by mallory\nFORGED approved by alice (typed by " + Environment.UserName + @") via cli: abc\u202efed", stored, StringComparison.Ordinal);
         Assert.DoesNotContain("\u202e", audit, StringComparison.Ordinal);
         Assert.DoesNotContain(audit.Split('\n'), l => l.TrimStart().StartsWith("FORGED", StringComparison.Ordinal));
     }

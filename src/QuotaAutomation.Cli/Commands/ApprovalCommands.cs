@@ -33,12 +33,12 @@ internal static class ApprovalCommands
             var approval = await backend.Requests.FindApprovalAsync(approvalId, ct);
             if (approval is null)
             {
-                app.Console.MarkupLine($"[red]error:[/] no approval '{Markup.Escape(approvalId)}'");
+                app.Console.MarkupLine($"[red]error:[/] no approval '{Render.Text(approvalId)}'");
                 return ExitCodes.Error;
             }
             if (approval.Status != ApprovalStatus.Waiting)
             {
-                app.Console.MarkupLine($"[red]approval {Markup.Escape(approvalId)} is {approval.Status}[/], not waiting: nothing changed");
+                app.Console.MarkupLine($"[red]approval {Render.Text(approvalId)} is {approval.Status}[/], not waiting: nothing changed");
                 return ExitCodes.Invalid;
             }
 
@@ -54,12 +54,12 @@ internal static class ApprovalCommands
             }
             catch (TaskTokenRejectedException e)
             {
-                app.Console.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}: nothing changed");
+                app.Console.MarkupLine($"[red]error:[/] {Render.Text(e.Message)}: nothing changed");
                 return ExitCodes.Error;
             }
             app.Console.MarkupLine(approve
-                ? $"[green]approved[/] {Markup.Escape(approval.Id)} by {Markup.Escape(who)}: {Markup.Escape(approval.Quota.ToString())} → {Render.Num(approval.DesiredValue)}; the next cycle files it"
-                : $"[yellow]denied[/] {Markup.Escape(approval.Id)} by {Markup.Escape(who)}: nothing will be filed");
+                ? $"[green]approved[/] {Render.Text(approval.Id)} by {Render.Text(who)}: {Render.Text(approval.Quota.ToString())} → {Render.Num(approval.DesiredValue)}; the next cycle files it"
+                : $"[yellow]denied[/] {Render.Text(approval.Id)} by {Render.Text(who)}: nothing will be filed");
             return ExitCodes.Ok;
         });
         return command;
@@ -83,12 +83,12 @@ internal static class ApprovalCommands
         var approval = await aws.State.FindApprovalAsync(approvalId, ct);
         if (approval is null)
         {
-            app.Console.MarkupLine($"[red]error:[/] no approval '{Markup.Escape(approvalId)}'");
+            app.Console.MarkupLine($"[red]error:[/] no approval '{Render.Text(approvalId)}'");
             return ExitCodes.Error;
         }
         if (approval.Status != ApprovalStatus.Waiting)
         {
-            app.Console.MarkupLine($"[red]approval {Markup.Escape(approvalId)} is {approval.Status}[/], not waiting: nothing changed");
+            app.Console.MarkupLine($"[red]approval {Render.Text(approvalId)} is {approval.Status}[/], not waiting: nothing changed");
             return ExitCodes.Invalid;
         }
         var rule = (await aws.Rules.LoadRulesAsync(ct)).Where(r => RuleParser.NameOf(r) == approval.RuleId).Select(RuleParser.Parse).FirstOrDefault(r => r.Success);
@@ -99,7 +99,7 @@ internal static class ApprovalCommands
         if (!check.Allowed)
         {
             await aws.Audit.AppendAsync(new AuditRecord($"{runId}/refused", runId, now, AuditKind.Error, approval.RuleId, approval.Quota, "approval_refused", $"{caller} refused: {check.Reason}"), ct);
-            app.Console.MarkupLine($"[red]refused:[/] {Markup.Escape(check.Reason)}");
+            app.Console.MarkupLine($"[red]refused:[/] {Render.Text(check.Reason)}");
             return ExitCodes.Invalid;
         }
         var who = Identity(caller, typed);
@@ -114,8 +114,8 @@ internal static class ApprovalCommands
                 string.Create(CultureInfo.InvariantCulture, $"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue:#,0.##} {(approve ? "granted" : "denied")} by {who} via cli ({check.Reason}){(comment is { } c ? $": {c}" : "")}")), ct);
         }
         app.Console.MarkupLine(approve
-            ? $"[green]approved[/] {Markup.Escape(approvalId)} as {Markup.Escape(who)}: the next cycle (or the workflow) files the increase"
-            : $"[yellow]denied[/] {Markup.Escape(approvalId)} as {Markup.Escape(who)}");
+            ? $"[green]approved[/] {Render.Text(approvalId)} as {Render.Text(who)}: the next cycle (or the workflow) files the increase"
+            : $"[yellow]denied[/] {Render.Text(approvalId)} as {Render.Text(who)}");
         return ExitCodes.Ok;
     }
 }

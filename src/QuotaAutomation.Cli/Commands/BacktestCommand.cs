@@ -23,7 +23,7 @@ internal static class BacktestCommand
         {
             var files = TraceFile.ReadFolder(parse.GetValue(traces)!.FullName); // required
             var forecaster = ModelForecaster.Load(parse.GetValue(model)!.FullName);
-            if (forecaster.LoadError is { } error) app.Console.MarkupLine($"[yellow]{Markup.Escape(error)}: testing the fallback and baselines only[/]");
+            if (forecaster.LoadError is { } error) app.Console.MarkupLine($"[yellow]{Render.Text(error)}: testing the fallback and baselines only[/]");
             double[] horizons = [1, 24, 168]; // the horizons; beyond its longest trained horizon the model composes (ForecastModel.PredictPeak)
             IReadOnlyList<Score> scores = [];
             app.Console.Progress().Start(progress =>
@@ -31,7 +31,7 @@ internal static class BacktestCommand
                 var task = progress.AddTask("backtesting", maxValue: files.Count);
                 scores = Backtest.Run(files, Backtest.Contenders(forecaster.Model), horizons, name =>
                 {
-                    task.Description = Markup.Escape(name);
+                    task.Description = Render.Text(name);
                     task.Increment(1);
                 });
             });
@@ -55,7 +55,7 @@ internal static class BacktestCommand
                     scores = scores.Select(s => new { trace = s.Trace, model = s.Model, horizon_hours = s.HorizonHours, origins = s.Origins, mase = Finite(s.Mase),
                         smape = Finite(s.Smape), coverage = s.Coverage, lead_time_hours = s.LeadTimeHours, false_warning_rate = s.FalseWarningRate }),
                 }, ForecastModel.Json));
-                app.Console.MarkupLine($"wrote {Markup.Escape(jsonFile.FullName)}");
+                app.Console.MarkupLine($"wrote {Render.Text(jsonFile.FullName)}");
             }
             if (parse.GetValue(plots) is { } plotFolder)
             {
@@ -65,18 +65,18 @@ internal static class BacktestCommand
                     var trace = files.FirstOrDefault(f => f.Name == name);
                     if (trace is null)
                     {
-                        app.Console.MarkupLine($"[yellow]no trace {Markup.Escape(name)} to plot[/]");
+                        app.Console.MarkupLine($"[yellow]no trace {Render.Text(name)} to plot[/]");
                         continue;
                     }
                     var path = Path.Combine(plotFolder.FullName, Path.ChangeExtension(name, ".png"));
                     Plot(trace, Backtest.Contenders(forecaster.Model).Where(c => c.Name is "fasttree" or "seasonal-naive" or "fallback").ToList(), path);
-                    app.Console.MarkupLine($"wrote {Markup.Escape(path)}");
+                    app.Console.MarkupLine($"wrote {Render.Text(path)}");
                 }
             }
             if (parse.GetValue(report) is { } reportFile)
             {
                 File.WriteAllText(reportFile.FullName, Markdown(files.Count, medians, scores));
-                app.Console.MarkupLine($"wrote {Markup.Escape(reportFile.FullName)}");
+                app.Console.MarkupLine($"wrote {Render.Text(reportFile.FullName)}");
             }
             return ExitCodes.Ok;
         });

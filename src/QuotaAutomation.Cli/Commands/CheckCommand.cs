@@ -52,9 +52,9 @@ internal static class CheckCommand
                     var cycle = await app.Engine(parse, ports, session.Time).RunCycleAsync(DeploymentGate.Expectations(report), ct);
                     await session.AfterCycleAsync(ct);
                     foreach (var result in cycle.Rules.Where(r => r.Quota is { } q && shortQuotas.Contains(q.Key)))
-                        app.Console.MarkupLine($"{Markup.Escape(result.Decision.RuleId)}: [bold]{Markup.Escape(result.Decision.Kind)}[/] {Markup.Escape(result.Decision.Reason)}");
+                        app.Console.MarkupLine($"{Render.Text(result.Decision.RuleId)}: [bold]{Render.Text(result.Decision.Kind)}[/] {Render.Text(result.Decision.Reason)}");
                     foreach (var action in cycle.Actions.Where(a => a.Quota is { } q && shortQuotas.Contains(q)))
-                        app.Console.MarkupLine($"  {Markup.Escape(action.Action)}: {action.Outcome} {Markup.Escape(action.Detail)}");
+                        app.Console.MarkupLine($"  {Render.Text(action.Action)}: {action.Outcome} {Render.Text(action.Detail)}");
                     app.Console.MarkupLine("then: [bold]quota-automation wait[/] with the same --plan/--config, before applying");
                 }
                 return report.Enough ? ExitCodes.Ok : ExitCodes.Invalid;
@@ -97,7 +97,7 @@ internal static class CheckCommand
                     if (idle.Count > 0)
                     {
                         Write(app, report, "table");
-                        app.Console.MarkupLine($"[red]still short, and nothing in flight for {Markup.Escape(string.Join(", ", idle))}[/]: refused, or never requested (check --request)");
+                        app.Console.MarkupLine($"[red]still short, and nothing in flight for {Render.Text(string.Join(", ", idle))}[/]: refused, or never requested (check --request)");
                         return ExitCodes.Invalid;
                     }
                     if (session.Time.GetUtcNow() >= until)
@@ -186,9 +186,9 @@ internal static class CheckCommand
                 var table = new Table().Border(TableBorder.Rounded).Title(report.Enough ? "[green]quotas have room for this change[/]" : "[red]quota shortfall[/]")
                     .AddColumns("quota", "name", "value", "usage", "adds", $"needed (+{report.Buffer * 100:0.#}%)", "verdict", "from");
                 foreach (var line in report.Lines)
-                    table.AddRow(Markup.Escape(line.Need.Quota.ToString()), Markup.Escape(line.QuotaName), Num(line.QuotaValue), Num(line.CurrentUsage), Num(line.Need.Added),
+                    table.AddRow(Render.Text(line.Need.Quota.ToString()), Render.Text(line.QuotaName), Num(line.QuotaValue), Num(line.CurrentUsage), Num(line.Need.Added),
                         Num(line.Needed), line.Enough ? "[green]enough[/]" : $"[red]short by {Num(line.Shortfall)}[/]",
-                        Markup.Escape(string.Join(", ", line.Need.From) + (line.Note.Length > 0 ? $" ({line.Note})" : "")));
+                        Render.Text(string.Join(", ", line.Need.From) + (line.Note.Length > 0 ? $" ({line.Note})" : "")));
                 app.Console.Write(table);
                 break;
         }

@@ -14,14 +14,14 @@ internal static class InitCommand
             if (!app.IsAws(parse))
             {
                 var backend = await app.OpenAsync(parse, ct);
-                app.Console.MarkupLine(backend.Created ? "[green]created[/]" : $"{Markup.Escape(backend.Database.Path)} exists; nothing to do");
+                app.Console.MarkupLine(backend.Created ? "[green]created[/]" : $"{Render.Text(backend.Database.Path)} exists; nothing to do");
                 return ExitCodes.Ok;
             }
             using var aws = app.OpenAws(parse);
             var created = await aws.InitAsync(ct);
             app.Console.MarkupLine(created.Count == 0
                 ? "all tables exist; nothing to do"
-                : $"[green]created[/] {Markup.Escape(string.Join(", ", created))} (TTL on 'ttl')");
+                : $"[green]created[/] {Render.Text(string.Join(", ", created))} (TTL on 'ttl')");
             return ExitCodes.Ok;
         });
         return command;

@@ -44,12 +44,12 @@ internal static class RulesCommands
             {
                 using var aws = app.OpenAws(parse);
                 foreach (var (raw, _) in valid.Rules) await aws.Rules.PutAsync(raw.Attributes, ct);
-                app.Console.MarkupLine($"[green]imported {valid.Rules.Count} rules[/] into DynamoDB table {Markup.Escape(aws.Options.RulesTable)}");
+                app.Console.MarkupLine($"[green]imported {valid.Rules.Count} rules[/] into DynamoDB table {Render.Text(aws.Options.RulesTable)}");
                 return ExitCodes.Ok;
             }
             var backend = await app.OpenAsync(parse, ct);
             await backend.Rules.UpsertAsync(valid.Rules.Select(r => (r.Rule.RuleId, r.Raw.Attributes)), ct);
-            app.Console.MarkupLine($"[green]imported {valid.Rules.Count} rules[/] into {Markup.Escape(backend.Database.Path)}");
+            app.Console.MarkupLine($"[green]imported {valid.Rules.Count} rules[/] into {Render.Text(backend.Database.Path)}");
             return ExitCodes.Ok;
         });
         return command;
@@ -76,7 +76,7 @@ internal static class RulesCommands
                     Render.Text(r.RuleId), Render.Text(r.Quota.ToString()), r.Level.ToString(),
                     $"{Render.Num(r.Thresholds.Warning)}/{Render.Num(r.Thresholds.Critical)}/{Render.Num(r.Thresholds.Emergency)}",
                     Render.Num(r.IncreaseMultiplier), Render.Num(r.MaxAutoIncrease), r.ApprovalRequired ? "yes" : "no",
-                    Markup.Escape(r.BusinessHoursOnly?.ToString() ?? "any"), "$" + Render.Num(r.CostThreshold),
+                    Render.Text(r.BusinessHoursOnly?.ToString() ?? "any"), "$" + Render.Num(r.CostThreshold),
                     Render.Num(r.ForecastHorizon.TotalHours) + "h", r.Enabled ? "yes" : "[grey]no[/]");
             }
             app.Console.Write(table);

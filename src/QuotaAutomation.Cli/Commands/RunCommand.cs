@@ -30,7 +30,7 @@ internal static class RunCommand
             {
                 if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
                 {
-                    app.Console.MarkupLine($"[red]error:[/] --start {Markup.Escape(text)} is not an ISO 8601 time");
+                    app.Console.MarkupLine($"[red]error:[/] --start {Render.Text(text)} is not an ISO 8601 time");
                     return ExitCodes.Error;
                 }
                 startAt = parsed;
@@ -96,8 +96,8 @@ internal static class RunCommand
             var values = results.Where(r => r.Quota is not null).Select(r => r.Quota!.Value).ToList();
             var final = results[^1].Decision;
             table.AddRow(
-                Markup.Escape(rule),
-                Markup.Escape(final.Quota == Failed.Unknown ? "-" : final.Quota.ToString()),
+                Render.Text(rule),
+                Render.Text(final.Quota == Failed.Unknown ? "-" : final.Quota.ToString()),
                 values.Count > 0 ? $"{Render.Num(values[0])} → {Render.Num(values[^1])}" : "-",
                 Render.Pct(results.Max(r => r.UtilizationPercent)),
                 Count(actions, "notify"),
@@ -105,7 +105,7 @@ internal static class RunCommand
                 Count(actions, "start_approval"),
                 results.Count(r => r.Decision is Held).ToString(CultureInfo.InvariantCulture),
                 results.Count(r => r.Decision is Failed).ToString(CultureInfo.InvariantCulture),
-                $"[{Render.Colour(final)}]{Markup.Escape(final.Kind)}[/]: {Markup.Escape(Shorten(final.Reason, 110))}");
+                $"[{Render.Colour(final)}]{Render.Text(final.Kind)}[/]: {Render.Text(Shorten(final.Reason, 110))}");
         }
         console.Write(table);
 
@@ -113,18 +113,18 @@ internal static class RunCommand
         if (changes.Count > 0)
         {
             console.MarkupLine("[bold]Request outcomes[/]");
-            foreach (var change in changes) console.MarkupLine($"  [green]•[/] {Markup.Escape(change)}");
+            foreach (var change in changes) console.MarkupLine($"  [green]•[/] {Render.Text(change)}");
         }
         var failures = reports.SelectMany(r => r.Actions).Where(a => a.Outcome == ActionOutcome.Failed).ToList();
         foreach (var failure in failures.Take(10))
-            console.MarkupLine($"  [red]✗[/] {Markup.Escape(failure.RuleId)} {Markup.Escape(failure.Action)}: {Markup.Escape(failure.Detail)}");
+            console.MarkupLine($"  [red]✗[/] {Render.Text(failure.RuleId)} {Render.Text(failure.Action)}: {Render.Text(failure.Detail)}");
 
         var waiting = (await backend.Requests.ListActiveAsync(ct)).Where(a => a.Status == ApprovalStatus.Waiting).ToList();
         if (waiting.Count > 0)
         {
             console.MarkupLine("[bold]Waiting for approval[/] (approve or deny, then run again):");
             foreach (var a in waiting)
-                console.MarkupLine($"  [yellow]{Markup.Escape(a.Id)}[/] {Markup.Escape(a.Quota.ToString())} {Render.Num(a.CurrentValue)} → {Render.Num(a.DesiredValue)} (est. ${Render.Num(a.EstimatedMonthlyCost)}/month)");
+                console.MarkupLine($"  [yellow]{Render.Text(a.Id)}[/] {Render.Text(a.Quota.ToString())} {Render.Num(a.CurrentValue)} → {Render.Num(a.DesiredValue)} (est. ${Render.Num(a.EstimatedMonthlyCost)}/month)");
         }
         var open = await backend.Requests.ListOpenAsync(ct);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -72,7 +72,7 @@ internal static class SimulateCommand
                         foreach (var name in chosenScenarios)
                         {
                             var scenario = baseScenario with { Name = name };
-                            var task = progress.AddTask(Markup.Escape($"{name}: {files.Count} traces"), maxValue: files.Count);
+                            var task = progress.AddTask(Render.Text($"{name}: {files.Count} traces"), maxValue: files.Count);
                             await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parse.GetValue(parallel), CancellationToken = ct }, async (file, c) =>
                             {
                                 var trace = ReplayTrace.From(file, scenario);
@@ -100,7 +100,7 @@ internal static class SimulateCommand
 
             foreach (var scenario in chosenScenarios)
             {
-                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"scenario {scenario}: totals over {files.Count} traces"))
+                var table = new Table().Border(TableBorder.Rounded).Title(Render.Text($"scenario {scenario}: totals over {files.Count} traces"))
                     .AddColumns("policy", "breach min", "avoidable min", "breach events", "traces without breach", "requests", "denied", "approvals asked",
                         "median headroom", "median final ÷ peak", "added quota $/month");
                 foreach (var t in ReplaySummary.Totals(ordered).Where(t => t.Scenario == scenario))
@@ -117,12 +117,12 @@ internal static class SimulateCommand
             if (parse.GetValue(json) is { } jsonFile)
             {
                 await File.WriteAllTextAsync(jsonFile.FullName, ReplaySummary.ToJson(baseScenario, ordered, virtualDays, seconds), ct);
-                app.Console.MarkupLine($"wrote {Markup.Escape(jsonFile.FullName)}");
+                app.Console.MarkupLine($"wrote {Render.Text(jsonFile.FullName)}");
             }
             if (parse.GetValue(report) is { } reportFile)
             {
                 await File.WriteAllTextAsync(reportFile.FullName, ReplaySummary.ToMarkdown(ordered), ct);
-                app.Console.MarkupLine($"wrote {Markup.Escape(reportFile.FullName)}");
+                app.Console.MarkupLine($"wrote {Render.Text(reportFile.FullName)}");
             }
             if (parse.GetValue(plots) is { } plotFolder)
             {
@@ -132,7 +132,7 @@ internal static class SimulateCommand
                     var trace = ReplayTrace.From(files.Single(f => f.Name == group.Key.Trace), baseScenario with { Name = group.Key.Scenario });
                     var path = Path.Combine(plotFolder.FullName, $"{Path.GetFileNameWithoutExtension(group.Key.Trace)}-{group.Key.Scenario}.png");
                     Plot(trace, group.ToList(), path);
-                    app.Console.MarkupLine($"wrote {Markup.Escape(path)}");
+                    app.Console.MarkupLine($"wrote {Render.Text(path)}");
                 }
             }
             return ExitCodes.Ok;

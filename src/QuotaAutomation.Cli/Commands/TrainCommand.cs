@@ -23,7 +23,7 @@ internal static class TrainCommand
                 ModelTrainer.Train(files, options, parse.GetValue(output)!.FullName, Licences(folder.FullName)));
 
             var table = new Table().Border(TableBorder.Rounded)
-                .Title($"model written to {Markup.Escape(Path.Combine(parse.GetValue(output)!.FullName, ModelTrainer.ModelFile))}")
+                .Title($"model written to {Render.Text(Path.Combine(parse.GetValue(output)!.FullName, ModelTrainer.ModelFile))}")
                 .AddColumns("horizon", "validation MAE (log ratio)", "80% interval (× spread)", "validation coverage");
             foreach (var (horizon, interval) in metadata.Interval)
                 table.AddRow($"{horizon} h", interval.MaeLogRatio.ToString("0.####", CultureInfo.InvariantCulture),

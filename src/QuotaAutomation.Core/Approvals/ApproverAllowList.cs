@@ -67,7 +67,7 @@ public static class ApproverAllowList
         foreach (var entry in entries.SelectMany(e => e.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)))
         {
             if (entry.StartsWith("arn:", StringComparison.Ordinal) && entry.Split(':').Length >= 6) patterns.Add(entry);
-            else problems.Add($"'{entry}' is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed)");
+            else problems.Add($"'{Common.Echo.Of(entry)}' is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed)");
         }
         return (patterns, problems);
     }
