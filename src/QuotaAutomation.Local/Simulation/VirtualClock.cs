@@ -12,4 +12,11 @@ public sealed class VirtualClock(DateTimeOffset start) : TimeProvider
         if (by < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(by), by, "time only moves forward");
         _now += by;
     }
+
+    /// <summary>Moves to a time the database's clock reached (another process on the file may have moved it further).</summary>
+    public void MoveTo(DateTimeOffset to)
+    {
+        if (to < _now) throw new ArgumentOutOfRangeException(nameof(to), to, $"time only moves forward (the clock is at {_now:O})");
+        _now = to;
+    }
 }

@@ -1,0 +1,35 @@
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Engine.Acting;
+
+/// <summary>Every action of a cycle runs here: intent record, the action, outcome record. No intent, no action.</summary>
+internal static class AuditedAction
+{
+    public static async Task<ActionResult> RunAsync(CycleAudit audit, string ruleId, QuotaKey? quota, string action, string intent,
+        Func<CancellationToken, Task<(ActionOutcome, string)>> act, CancellationToken ct)
+    {
+        string actionId;
+        try
+        {
+            actionId = await audit.WriteAsync(AuditKind.Intent, ruleId, quota, action, intent, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ActionResult(ruleId, quota, action, ActionOutcome.Failed, $"not attempted: the audit intent could not be written ({e.Message})");
+        }
+
+        ActionOutcome outcome;
+        string detail;
+        try
+        {
+            (outcome, detail) = await act(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            (outcome, detail) = (ActionOutcome.Failed, e.Message);
+        }
+        await audit.WriteAsync(AuditKind.Outcome, ruleId, quota, action, $"{outcome.ToString().ToLowerInvariant()}: {detail}", CancellationToken.None, actionId);
+        return new ActionResult(ruleId, quota, action, outcome, detail);
+    }
+}

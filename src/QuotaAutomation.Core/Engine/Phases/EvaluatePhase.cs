@@ -1,0 +1,142 @@
+using System.Globalization;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Rules;
+
+namespace QuotaAutomation.Core.Engine.Phases;
+
+/// <summary>
+/// Phase 2, evaluate: rules → quotas → usage → forecast → decide. A rule that cannot be parsed or evaluated
+/// becomes a <see cref="Failed"/> result with its reason; it never stops the other rules.
+/// </summary>
+internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, EngineOptions options)
+{
+    private readonly UsageCollection _usage = new(ports, options);
+
+    /// <returns>One result per rule item: rejected rules first, then each enabled rule's decision.</returns>
+    public async Task<List<RuleResult>> RunAsync(CycleAudit audit, DateTimeOffset now,
+        IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
+    {
+        var (rules, results) = await ParseRulesAsync(audit, ct);
+        results.AddRange(await EvaluateAsync(rules, now, audit, expectations, ct));
+        return results;
+    }
+
+    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
+    {
+        var raws = await ports.Rules.LoadRulesAsync(ct);
+        var rules = new List<QuotaRule>();
+        var rejected = new List<RuleResult>();
+        foreach (var raw in raws)
+        {
+            var parsed = RuleParser.Parse(raw);
+            if (parsed.Success)
+            {
+                if (parsed.Value.Enabled) rules.Add(parsed.Value);
+                continue;
+            }
+            var name = RuleParser.NameOf(raw);
+            await audit.WriteAsync(AuditKind.RuleRejected, name, null, "rule_rejected", parsed.Error!, ct); // Error is set when !Success
+            rejected.Add(new RuleResult(new Failed(name, null, parsed.Error!), null, null, null));
+        }
+        return (rules, rejected);
+    }
+
+    private async Task<IReadOnlyList<RuleResult>> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit,
+        IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
+    {
+        var keys = rules.Select(r => r.Quota).Distinct().ToList();
+        IReadOnlyDictionary<QuotaKey, QuotaInfo> quotas;
+        try
+        {
+            quotas = await ports.Quotas.GetQuotasAsync(keys, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return rules.Select(r => Fail(r, $"could not read quotas: {e.Message}")).ToList();
+        }
+
+        var histories = await _usage.CollectAsync(quotas.Values.ToList(), now, audit, ct);
+        var results = new List<RuleResult>();
+        foreach (var rule in rules)
+        {
+            if (!quotas.TryGetValue(rule.Quota, out var quota))
+            {
+                results.Add(Fail(rule, $"quota {rule.Quota} not found in Service Quotas"));
+                continue;
+            }
+            if (!histories.TryGetValue(rule.Quota, out var history) || history.Count == 0)
+            {
+                var why = quota.UsageMetric is null
+                    ? $"no usage source for {rule.Quota}: it has no CloudWatch usage metric and no other source reported it"
+                    : $"no usage samples yet for {rule.Quota} ({quota.UsageMetric.MetricNamespace} {quota.UsageMetric.MetricName})";
+                results.Add(new RuleResult(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), quota, null, null));
+                continue;
+            }
+            var current = history[^1].Value;
+            var forecast = Forecast(rule, history, now);
+            if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
+                forecast = Expect(forecast, expected, current, quota, histories);
+            var snapshot = new QuotaSnapshot(quota, current, forecast);
+            var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
+            var breach = EstimateBreach(rule, quota, history, forecast, now);
+            if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
+            results.Add(new RuleResult(decision, quota, current, forecast)
+            {
+                Breach = breach,
+                Cleared = snapshot.UtilizationPercent < rule.Thresholds.Warning - options.RecoveryMargin,
+                NewSpike = NewSpike(history, now),
+            });
+        }
+        return results;
+
+        static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
+    }
+
+    /// <summary>Time to breach from forecasts at 1 h, 24 h and the rule's horizon (the last is the decision's own).</summary>
+    private BreachEstimate? EstimateBreach(QuotaRule rule, QuotaInfo quota, IReadOnlyList<UsageSample> history, Forecast forecast, DateTimeOffset now)
+    {
+        if (quota.Value <= 0 || forecast.Peak < quota.Value) return null; // the longest horizon does not reach it: no breach ahead
+        var horizons = new[] { TimeSpan.FromHours(1), TimeSpan.FromHours(24) }.Where(h => h < rule.ForecastHorizon)
+            .Select(h => (h, Forecast(rule with { ForecastHorizon = h }, history, now)))
+            .Append((rule.ForecastHorizon, forecast));
+        return BreachEstimate.From(quota.Value, horizons);
+    }
+
+    /// <summary>A spike seen for the first time: the newest sample is ≥ 2× the 24 h median and the one before was not.</summary>
+    private static Events.SpikeAssessment? NewSpike(IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    {
+        if (history.Count < 3) return null;
+        var earlier = history.Take(history.Count - 1).ToList();
+        var spike = Events.SpikeClassifier.Classify(history[^1].Value, earlier, now);
+        var before = Events.SpikeClassifier.Classify(earlier[^1].Value, earlier.Take(earlier.Count - 1).ToList(), earlier[^1].Timestamp);
+        return spike.Level >= Events.SpikeLevel.Medium && before.Level == Events.SpikeLevel.Low ? spike : null;
+    }
+
+    /// <summary>An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.</summary>
+    private static Forecast Expect(Forecast forecast, Events.Expectation expected, double current, QuotaInfo quota, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> histories)
+    {
+        var utilization = quota.Value > 0 ? 100 * current / quota.Value : double.PositiveInfinity;
+        if (utilization < expected.MinUtilizationPercent) return forecast;
+        double? other = expected.AddUsageOf is { } key && histories.GetValueOrDefault(key) is [.., var last] ? last.Value : null;
+        // What a deployment adds stacks on the organic forecast; a scaling or failover expectation replaces it when higher.
+        var usage = Math.Max(expected.ExpectedUsage(current, other), forecast.Peak + expected.AddUnits);
+        return usage > forecast.Peak
+            ? new Forecast(usage, forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {usage:0.##}"))
+            : forecast;
+    }
+
+    private Forecast Forecast(QuotaRule rule, IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    {
+        try
+        {
+            return forecaster.Predict(history, now, rule.ForecastHorizon);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Forecasting.Forecast.CurrentOnly(history[^1].Value, $"{forecaster.Name} failed: {e.Message}");
+        }
+    }
+}

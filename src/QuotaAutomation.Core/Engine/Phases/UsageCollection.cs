@@ -1,0 +1,43 @@
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Engine.Phases;
+
+/// <summary>
+/// Part of evaluation: reads each quota's stored window once, asks the usage source (one call) only for what came
+/// after its newest sample, appends that, and returns the window with the new samples.
+/// </summary>
+internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
+{
+    public async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> CollectAsync(
+        IReadOnlyList<QuotaInfo> quotas, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
+    {
+        var windowStart = now - options.HistoryWindow;
+        var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        foreach (var quota in quotas)
+            histories[quota.Key] = await ports.History.ReadAsync(quota.Key, windowStart, now, ct);
+        var queries = quotas
+            .Select(q => new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart))
+            .ToList();
+        try
+        {
+            var fresh = await ports.Usage.GetUsageAsync(queries, now, ct);
+            foreach (var query in queries)
+            {
+                if (!fresh.TryGetValue(query.Quota.Key, out var samples)) continue;
+                var added = samples.Where(s => s.Timestamp > query.From && s.Timestamp <= now).ToList();
+                if (added.Count == 0) continue;
+                await ports.History.AppendAsync(query.Quota.Key, added, ct);
+                histories[query.Quota.Key] = [.. histories[query.Quota.Key], .. added];
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Stored history still serves this cycle; the next one reads what this one missed.
+            await audit.WriteAsync(AuditKind.Error, "-", null, "collect_usage", $"could not read usage, deciding on stored history: {e.Message}", ct);
+        }
+        return histories;
+    }
+}
