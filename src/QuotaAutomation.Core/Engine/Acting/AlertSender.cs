@@ -6,8 +6,19 @@ namespace QuotaAutomation.Core.Engine.Acting;
 /// <summary>Sends an alert unless one of its quota and severity went out within the cool-down, and records it as sent.</summary>
 internal sealed class AlertSender(EnginePorts ports, TimeProvider time, EngineOptions options)
 {
-    public async Task<bool> InCoolDownAsync(Alert alert, CancellationToken ct) =>
-        await ports.Alerts.LastSentAsync(alert.Quota, alert.Severity, ct) is { } last && time.GetUtcNow() - last < options.AlertCoolDown;
+    public async Task<bool> InCoolDownAsync(Alert alert, CancellationToken ct)
+    {
+        try
+        {
+            return await ports.Alerts.LastSentAsync(alert.Quota, alert.Severity, ct) is { } last && time.GetUtcNow() - last < options.AlertCoolDown;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A cool-down that cannot be read does not silence the alert, nor end the cycle for the other rules:
+            // people may be told twice, never not at all. The send is an audited action like any other.
+            return false;
+        }
+    }
 
     public async Task<(ActionOutcome, string)> SendAsync(Alert alert, CancellationToken ct)
     {
