@@ -27,8 +27,32 @@ public sealed class ConcurrentEmbeddedCyclesTests(ITestOutputHelper output) : IA
 
     public Task DisposeAsync() => _db.DisposeAsync();
 
-    [Fact(Skip = "engine defects (issue 12, branch engine): 96 runs moved the clock 15:00 -> 16:10, not 23:00; 2 filings failed with IllegalArgumentException: DesiredValue 2000 must be greater than the current value 2000")]
-    public async Task EightRunsAtOnce_OnOneFile_OneRequestPerQuota_NoFailedAction_NoLostAuditRow_ClockMovedByEveryRun()
+    [Fact]
+    public async Task EightRunsAtOnce_OnOneFile_OneRequestPerQuota_NoLostAuditRow_ClockMovedByEveryRun()
+    {
+        var (reports, written, backend) = await RunRoundsAsync();
+
+        var requests = await backend.Account.ListRequestsAsync(CancellationToken.None);
+        var rows = await backend.Audit.QueryAsync(null, null, 1_000_000, CancellationToken.None);
+        // One request per quota at a time: never two open for a quota.
+        Assert.All(requests.GroupBy(r => r.Quota), g => Assert.True(g.Count(r => r.Status.IsOpen()) <= 1, $"{g.Key}: {g.Count(r => r.Status.IsOpen())} open requests"));
+        Assert.Equal(written, rows.Count);
+        Assert.Equal(reports.Count, rows.Count(r => r.Action == "cycle_start"));
+        Assert.Equal(reports.Count, rows.Count(r => r.Action == "cycle_end"));
+        Assert.Equal(rows.Where(r => r.Kind == AuditKind.Intent).Select(r => r.Id).Order(StringComparer.Ordinal),
+            rows.Where(r => r.Kind == AuditKind.Outcome).Select(r => r.ActionId ?? "").Order(StringComparer.Ordinal));
+        Assert.Equal(TempDatabase.Start + Rounds * Concurrent * SimulatedAccount.SampleInterval, backend.Clock.GetUtcNow());
+    }
+
+    [Fact(Skip = "engine defect (issue 12, branch engine, fix not landed at 05:25 UTC): 2 of 96 concurrent cycles' filings failed with IllegalArgumentException: DesiredValue 2000 must be greater than the current value 2000 (and 384 for EC2)")]
+    public async Task EightRunsAtOnce_OnOneFile_WithInstantApprovals_NoFailedAction()
+    {
+        var (reports, _, _) = await RunRoundsAsync();
+
+        Assert.DoesNotContain(reports.SelectMany(r => r.Actions), a => a.Outcome == ActionOutcome.Failed);
+    }
+
+    private async Task<(List<CycleReport> Reports, int Written, EmbeddedBackend Backend)> RunRoundsAsync()
     {
         await _db.OpenAsync(FastApprovals); // creates the file: sample rules, built-in quotas, clock at 15:00
         var written = new CountingAudit();
@@ -39,19 +63,10 @@ public sealed class ConcurrentEmbeddedCyclesTests(ITestOutputHelper output) : IA
 
         var backend = await _db.OpenAsync(FastApprovals);
         var requests = await backend.Account.ListRequestsAsync(CancellationToken.None);
-        var rows = await backend.Audit.QueryAsync(null, null, 1_000_000, CancellationToken.None);
         output.WriteLine($"{reports.Count} cycles ({Rounds} rounds × {Concurrent} at once); {requests.Count} requests, {requests.Count(r => r.Status == RequestStatus.Approved)} approved; "
-            + $"{reports.Sum(r => r.Actions.Count)} actions ({reports.Sum(r => r.ActionsFailed)} failed); audit rows written {written.Count}, read back {rows.Count}; clock {backend.Clock.GetUtcNow():HH:mm}");
+            + $"{reports.Sum(r => r.Actions.Count)} actions ({reports.Sum(r => r.ActionsFailed)} failed); audit rows written {written.Count}; clock {backend.Clock.GetUtcNow():HH:mm}");
         foreach (var failed in reports.SelectMany(r => r.Actions).Where(a => a.Outcome == ActionOutcome.Failed)) output.WriteLine($"  failed {failed.RuleId} {failed.Action}: {failed.Detail}");
-        // One request per quota at a time: each quota's requests follow one another, every earlier one decided.
-        Assert.All(requests.GroupBy(r => r.Quota), g => Assert.True(g.Count(r => r.Status.IsOpen()) <= 1, $"{g.Key}: {g.Count(r => r.Status.IsOpen())} open requests"));
-        Assert.DoesNotContain(reports.SelectMany(r => r.Actions), a => a.Outcome == ActionOutcome.Failed);
-        Assert.Equal(written.Count, rows.Count);
-        Assert.Equal(reports.Count, rows.Count(r => r.Action == "cycle_start"));
-        Assert.Equal(reports.Count, rows.Count(r => r.Action == "cycle_end"));
-        Assert.Equal(rows.Where(r => r.Kind == AuditKind.Intent).Select(r => r.Id).Order(StringComparer.Ordinal),
-            rows.Where(r => r.Kind == AuditKind.Outcome).Select(r => r.ActionId ?? "").Order(StringComparer.Ordinal));
-        Assert.Equal(TempDatabase.Start + Rounds * Concurrent * SimulatedAccount.SampleInterval, backend.Clock.GetUtcNow());
+        return (reports, written.Count, backend);
     }
 
     /// <summary>What `quota-automation run` does: open the file, one cycle, advance the clock by 5 minutes.</summary>
