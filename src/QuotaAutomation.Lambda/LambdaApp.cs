@@ -154,9 +154,10 @@ public sealed class LambdaApp(LambdaServices services)
             case "quota_usage_spike":
                 var history = await services.Ports.History.ReadAsync(quotaEvent.Quota!, services.Time.GetUtcNow() - SpikeClassifier.BaselineWindow, services.Time.GetUtcNow(), ct); // parser requires a quota
                 var spike = SpikeClassifier.Classify(quotaEvent.Detail.GetProperty("current_usage").GetDouble(), history, services.Time.GetUtcNow());
-                if (spike.Level != SpikeLevel.Low)
-                    await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"[SPIKE {spike.Level.ToString().ToUpperInvariant()}] {quotaEvent.Quota}", spike.Reason, "-", quotaEvent.Quota,
-                        spike.Level == SpikeLevel.High ? Core.Decisions.Severity.Emergency : Core.Decisions.Severity.Critical), ct);
+                if (spike.Level != SpikeLevel.Low) // the engine's alert path: cool-down, intent and outcome audited, recorded as sent
+                    await new Core.Engine.Acting.AlertSender(services.Ports, services.Time, services.EngineOptions).SendAsync(quotaEvent.EventId,
+                        new Core.Decisions.Alert("-", quotaEvent.Quota!, spike.Reason, spike.Level == SpikeLevel.High ? Core.Decisions.Severity.Emergency : Core.Decisions.Severity.Critical), ct, // the parser requires a quota
+                        $"[SPIKE {spike.Level.ToString().ToUpperInvariant()}] {quotaEvent.Quota}");
                 var reply = spike.Level == SpikeLevel.High ? await CycleAsync(quotaEvent, started, ct) : new JsonObject { ["status"] = "ok" };
                 reply["spike"] = spike.Level.ToString().ToLowerInvariant();
                 reply["reason"] = spike.Reason;

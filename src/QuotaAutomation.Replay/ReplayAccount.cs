@@ -23,6 +23,8 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
     private sealed record Filed(string Id, double DesiredValue, DateTimeOffset DecideAt, bool Denied)
     {
         public RequestStatus Status { get; set; } = RequestStatus.Pending;
+
+        public DateTimeOffset Created { get; init; }
     }
 
     public ReplayScenario Scenario => scenario;
@@ -60,20 +62,23 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
         var number = _requests.Count + 1;
         var delay = desiredValue <= scenario.LargeFactor * Quota ? scenario.ApprovalDelay : scenario.LargeApprovalDelay;
         var denied = StableRandom.Uniform(scenario.Seed, trace.Name + "/verdict", number) < scenario.DenyProbability;
-        var filed = new Filed(string.Create(CultureInfo.InvariantCulture, $"replay-{number:D5}"), desiredValue, now + delay, denied);
+        var filed = new Filed(string.Create(CultureInfo.InvariantCulture, $"replay-{number:D5}"), desiredValue, now + delay, denied) { Created = now };
         _requests.Add(filed);
         return ToChange(filed);
     }
 
-    public Task<IReadOnlyDictionary<QuotaKey, QuotaInfo>> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
+    public Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keys);
         Settle(time.GetUtcNow());
-        IReadOnlyDictionary<QuotaKey, QuotaInfo> found = keys.Contains(Key)
+        var found = keys.Contains(Key)
             ? new Dictionary<QuotaKey, QuotaInfo> { [Key] = new QuotaInfo(Key, trace.Name, Quota, Adjustable: true, Unit: "None") }
             : new Dictionary<QuotaKey, QuotaInfo>();
-        return Task.FromResult(found);
+        return Task.FromResult<QuotaDictionary>(found);
     }
+
+    public async Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) =>
+        (await GetQuotasAsync([key], ct)).GetValueOrDefault(key);
 
     /// <summary>The trace's grid points after each query's start and up to <paramref name="until"/>.</summary>
     public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
@@ -116,6 +121,13 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
         return Task.FromResult(HasOpenRequest ? ToChange(_requests[^1]) : null);
     }
 
+    public Task<RequestedServiceQuotaChange?> FindRequestAsync(QuotaKey quota, double desiredValue, DateTimeOffset createdFrom, CancellationToken ct)
+    {
+        Known(quota);
+        Settle(time.GetUtcNow());
+        return Task.FromResult(_requests.LastOrDefault(r => r.DesiredValue == desiredValue && r.Created >= createdFrom) is { } found ? ToChange(found) : null);
+    }
+
     public Task CreateSupportCaseAsync(QuotaKey quota, string requestId, CancellationToken ct)
     {
         Known(quota);
@@ -130,5 +142,5 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
         if (quota != Key) throw new QuotaServiceException(QuotaServiceException.NoSuchResource, $"The quota {quota} does not exist.");
     }
 
-    private static RequestedServiceQuotaChange ToChange(Filed r) => new(r.Id, Key, r.DesiredValue, r.Status, r.Status == RequestStatus.CaseOpened ? "case-" + r.Id : null);
+    private static RequestedServiceQuotaChange ToChange(Filed r) => new(r.Id, Key, r.DesiredValue, r.Status, r.Status == RequestStatus.CaseOpened ? "case-" + r.Id : null, r.Created);
 }

@@ -47,7 +47,7 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
         Assert.Equal("rule 'eips': no usage source for ec2/L-0263D0A3@us-east-1: it has no CloudWatch usage metric and no other source reported it", report.Rules[2].Decision.Reason);
         var filed = Assert.Single(world.Quotas.Requests);
         Assert.Equal(("ec2", "L-1216C47A", 384.0), ((string?)filed["ServiceCode"], (string?)filed["QuotaCode"], (double)filed["DesiredValue"]!));
-        Assert.Equal((2, 0), (world.Quotas.Calls("ListServiceQuotas"), world.Quotas.Calls("GetServiceQuota"))); // one listing each for ec2 and vpc, none per rule
+        Assert.Equal((2, 1), (world.Quotas.Calls("ListServiceQuotas"), world.Quotas.Calls("GetServiceQuota"))); // one listing each for ec2 and vpc, none per rule; one re-read before the filing
         Assert.All(report.Actions, a => Assert.Equal(ActionOutcome.Done, a.Outcome));
         Assert.StartsWith("message ", report.Actions.Single(a => a.Action == "notify").Detail, StringComparison.Ordinal); // SNS Publish on moto
         var trail = await backend.Audit.ForRuleAsync("ec2-vcpu", CancellationToken.None);
@@ -239,7 +239,7 @@ public sealed class AwsCycleCallCountTests(MotoServer moto)
         Assert.Equal([
             "DynamoDB_20120810.BatchWriteItem=1", // the new usage sample
             "DynamoDB_20120810.PutItem=3",       // audit: cycle start, the decision, cycle end
-            "DynamoDB_20120810.Query=6",         // 5 fixed: open requests, active approvals, denied requests and approvals, active alerts; 1 per quota: its history window
+            "DynamoDB_20120810.Query=9",         // 8 fixed: open requests, active approvals, denied requests and approvals, active alerts, reconciliation (intents, outcomes, cycles by kind); 1 per quota: its history window
             "DynamoDB_20120810.Scan=1",          // rules
             "GraniteServiceVersion20100801.GetMetricData=1",
             "ServiceQuotasV20190624.ListServiceQuotas=1"], calls);

@@ -47,6 +47,30 @@ public sealed class AwsQuotaRequester(AwsClients clients) : IQuotaRequester
             return (CoreChange?)null;
         });
 
+    public Task<CoreChange?> FindRequestAsync(QuotaKey quota, double desiredValue, DateTimeOffset createdFrom, CancellationToken ct) =>
+        Translate(quota, async () =>
+        {
+            // No Status filter: every status, so a request AWS has already approved, denied or closed is found too.
+            var client = clients.ServiceQuotas(quota);
+            string? next = null;
+            do
+            {
+                var page = await client.ListRequestedServiceQuotaChangeHistoryByQuotaAsync(new ListRequestedServiceQuotaChangeHistoryByQuotaRequest
+                {
+                    ServiceCode = quota.ServiceCode,
+                    QuotaCode = quota.QuotaCode,
+                    NextToken = next,
+                    MaxResults = 100,
+                }, ct);
+                if ((page.RequestedQuotas ?? []).Select(r => ToCore(quota, r, "ListRequestedServiceQuotaChangeHistoryByQuota"))
+                    .FirstOrDefault(r => r.DesiredValue == desiredValue && r.Created >= createdFrom) is { } found)
+                    return found;
+                next = page.NextToken;
+            }
+            while (!string.IsNullOrEmpty(next));
+            return (CoreChange?)null;
+        });
+
     public Task CreateSupportCaseAsync(QuotaKey quota, string requestId, CancellationToken ct) =>
         Translate(quota, async () =>
         {
@@ -56,7 +80,7 @@ public sealed class AwsQuotaRequester(AwsClients clients) : IQuotaRequester
 
     private static CoreChange ToCore(QuotaKey quota, Clients.RequestedServiceQuotaChange? change, string operation) =>
         change is { Id: { } id, Status: { } status }
-            ? new CoreChange(id, quota, change.DesiredValue ?? 0, RequestStatusExtensions.FromApiName(status), change.CaseId)
+            ? new CoreChange(id, quota, change.DesiredValue ?? 0, RequestStatusExtensions.FromApiName(status), change.CaseId, change.Created)
             : throw new AwsServiceException("MalformedResponse", "the reply has no RequestedQuota with an Id and a Status", System.Net.HttpStatusCode.OK, operation, null);
 
     private static async Task<T> Translate<T>(QuotaKey quota, Func<Task<T>> call)

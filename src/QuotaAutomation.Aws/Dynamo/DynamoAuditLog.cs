@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Aws.Dynamo;
 
@@ -12,7 +13,48 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// </summary>
 public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpan retention) : IAuditLog
 {
-    public async Task AppendAsync(AuditRecord record, CancellationToken ct)
+    public Task AppendAsync(AuditRecord record, CancellationToken ct) => PutAsync(record, ct);
+
+    public async Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct)
+    {
+        try
+        {
+            await PutAsync(record, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false; // another writer (a concurrent cycle reconciling the same record) got there first
+        }
+    }
+
+    /// <summary>
+    /// Two queries of <c>kind-ts-index</c> per kind (intents and outcomes, cycle starts and ends) over the window;
+    /// records whose closing record is missing are unfinished. An outcome is always written after its intent, so an
+    /// intent's outcome falls in the window too.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
+    {
+        var intents = await ByKindAsync(AuditKind.Intent, since, ct);
+        var outcomes = (await ByKindAsync(AuditKind.Outcome, since, ct)).Select(o => o.ActionId).ToHashSet(StringComparer.Ordinal);
+        var cycles = await ByKindAsync(AuditKind.Cycle, since, ct);
+        var ended = cycles.Where(c => c.Action == "cycle_end").Select(c => c.RunId).ToHashSet(StringComparer.Ordinal);
+        return intents.Where(i => i.Timestamp <= until && !outcomes.Contains(i.Id))
+            .Concat(cycles.Where(c => c.Action == "cycle_start" && c.Timestamp <= until && !ended.Contains(c.RunId)))
+            .OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    private async Task<List<AuditRecord>> ByKindAsync(AuditKind kind, DateTimeOffset since, CancellationToken ct) =>
+        (await DynamoItems.QueryAllAsync(dynamo, new QueryRequest
+        {
+            TableName = table,
+            IndexName = DynamoTables.AuditByKindIndex,
+            KeyConditionExpression = "#kind = :k AND ts >= :since",
+            ExpressionAttributeNames = new() { ["#kind"] = "kind" },
+            ExpressionAttributeValues = new() { [":k"] = DynamoItems.S(kind.ToString()), [":since"] = DynamoItems.N(DynamoItems.Seconds(since)) },
+        }, ct)).Select(Read).ToList();
+
+    private async Task PutAsync(AuditRecord record, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(record);
         var item = new Dictionary<string, AttributeValue>
@@ -63,5 +105,6 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
 
     private static AuditRecord Read(Dictionary<string, AttributeValue> i) => new(
         DynamoItems.Req(i, "id"), DynamoItems.Req(i, "run_id"), DynamoItems.Time(i, "ts"), Enum.Parse<AuditKind>(DynamoItems.Req(i, "kind")),
-        DynamoItems.Req(i, "rule_id"), null, DynamoItems.Req(i, "action"), DynamoItems.Req(i, "message"), DynamoItems.Str(i, "action_id"));
+        DynamoItems.Req(i, "rule_id"), QuotaKey.TryParse(DynamoItems.Str(i, "quota")), DynamoItems.Req(i, "action"), DynamoItems.Req(i, "message"), DynamoItems.Str(i, "action_id"),
+        DynamoItems.Str(i, "details") is { } details ? JsonSerializer.Deserialize<Dictionary<string, string>>(details) : null);
 }

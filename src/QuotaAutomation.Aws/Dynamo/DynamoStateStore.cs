@@ -50,6 +50,12 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
         return UpdateAsync(ApprovalItem(approval), approval.Quota, ActiveApprovalLock, approval.Id, IsActive(approval.Status), ct);
     }
 
+    public async Task<QuotaRequest?> FindRequestAsync(string id, CancellationToken ct)
+    {
+        var reply = await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = ItemKey($"REQ#{id}", "REQ"), ConsistentRead = true }, ct);
+        return reply.Item is { Count: > 0 } item ? ReadRequest(item) : null;
+    }
+
     public async Task<ApprovalRequest?> FindApprovalAsync(string id, CancellationToken ct)
     {
         var reply = await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = ItemKey($"APR#{id}", "APR"), ConsistentRead = true }, ct);

@@ -9,7 +9,8 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// <list type="bullet">
 /// <item><c>rules</c>: <c>rule_id</c> (S). Items as people type them.</item>
 /// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>.</item>
-/// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSI <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N); TTL 365 days.</item>
+/// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSIs <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N) and
+/// <c>kind-ts-index</c> (<c>kind</c> S, <c>ts</c> N, for reconciliation); TTL 365 days.</item>
 /// <item><c>state</c>: <c>pk</c> (S) + <c>sk</c> (S): requests (<c>REQ#id</c>/<c>REQ</c>), approvals (<c>APR#id</c>/<c>APR</c>),
 /// per-quota locks (<c>QUOTA#key</c>/<c>OPEN_REQUEST</c>, <c>ACTIVE_APPROVAL</c>) and alert times (<c>QUOTA#key</c>/<c>ALERT#severity</c>);
 /// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones.</item>
@@ -19,6 +20,9 @@ namespace QuotaAutomation.Aws.Dynamo;
 public static class DynamoTables
 {
     public const string AuditByRuleIndex = "rule_id-ts-index";
+
+    /// <summary>Audit records by kind and time: how each cycle finds intents without outcomes and cycles without ends.</summary>
+    public const string AuditByKindIndex = "kind-ts-index";
     public const string StateIndex = "state-index";
 
     /// <summary>Creates the tables that do not exist yet and turns on TTL. For emulators and first use; production uses Terraform.</summary>
@@ -62,21 +66,21 @@ public static class DynamoTables
         [
             Table(options.RulesTable, [("rule_id", ScalarAttributeType.S)], [("rule_id", KeyType.HASH)]),
             Table(options.UsageTable, [("quota", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("quota", KeyType.HASH), ("ts", KeyType.RANGE)]),
-            Table(options.AuditTable, [("id", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("id", KeyType.HASH)],
-                Index(AuditByRuleIndex, "rule_id", "ts")),
+            Table(options.AuditTable, [("id", ScalarAttributeType.S), ("kind", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("id", KeyType.HASH)],
+                Index(AuditByRuleIndex, "rule_id", "ts"), Index(AuditByKindIndex, "kind", "ts")),
             Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
                 [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at")),
             Table(options.EventsTable, [("event_id", ScalarAttributeType.S)], [("event_id", KeyType.HASH)]),
         ];
     }
 
-    private static CreateTableRequest Table(string name, (string, ScalarAttributeType)[] attributes, (string, KeyType)[] keys, GlobalSecondaryIndex? index = null) => new()
+    private static CreateTableRequest Table(string name, (string, ScalarAttributeType)[] attributes, (string, KeyType)[] keys, params GlobalSecondaryIndex[] indexes) => new()
     {
         TableName = name,
         BillingMode = BillingMode.PAY_PER_REQUEST,
         AttributeDefinitions = attributes.Select(a => new AttributeDefinition(a.Item1, a.Item2)).ToList(),
         KeySchema = keys.Select(k => new KeySchemaElement(k.Item1, k.Item2)).ToList(),
-        GlobalSecondaryIndexes = index is null ? null : [index],
+        GlobalSecondaryIndexes = indexes.Length == 0 ? null : [.. indexes],
         SSESpecification = new SSESpecification { Enabled = true },
     };
 

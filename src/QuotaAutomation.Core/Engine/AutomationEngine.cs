@@ -7,8 +7,8 @@ using QuotaAutomation.Core.Quotas;
 namespace QuotaAutomation.Core.Engine;
 
 /// <summary>
-/// One automation cycle, as a list of phases (each in <c>Engine/Phases/</c>): follow what is in flight, evaluate,
-/// admit within AWS's limits, act, recover, publish; every step audited. Data flows one way, each phase taking
+/// One automation cycle, as a list of phases (each in <c>Engine/Phases/</c>): follow what is in flight, reconcile what
+/// an ended process left unfinished, evaluate, admit within AWS's limits, act, recover, publish; every step audited. Data flows one way, each phase taking
 /// what the earlier ones returned. A bad rule, a missing quota or a failing action is audited and skipped; it never
 /// stops the other rules. Every action has an intent record before it and an outcome after it; when the intent
 /// cannot be written the action is not taken.
@@ -19,6 +19,7 @@ public sealed class AutomationEngine
     private readonly TimeProvider _time;
     private readonly EngineOptions _options;
     private readonly FollowPhase _follow;
+    private readonly ReconcilePhase _reconcile;
     private readonly EvaluatePhase _evaluate;
     private readonly AdmitPhase _admit;
     private readonly ActPhase _act;
@@ -31,6 +32,7 @@ public sealed class AutomationEngine
         _time = time;
         _options = options;
         _follow = new FollowPhase(ports, options);
+        _reconcile = new ReconcilePhase(ports, options);
         _evaluate = new EvaluatePhase(ports, forecaster, options);
         _admit = new AdmitPhase(ports, options);
         _act = new ActPhase(ports, time, options);
@@ -49,6 +51,7 @@ public sealed class AutomationEngine
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_start", $"cycle {runId} started", ct);
 
         var inFlight = await _follow.RunAsync(audit, now, ct);
+        var reconciled = await _reconcile.RunAsync(audit, now, ct);
         var evaluated = await _evaluate.RunAsync(audit, now, expectations, ct);
         var admitted = await _admit.RunAsync(audit, now, inFlight, evaluated, ct);
         var acted = await _act.RunAsync(audit, admitted, ct);
@@ -57,7 +60,7 @@ public sealed class AutomationEngine
         var published = await _publish.RunAsync(audit, now, admitted.Results, actions, ct);
 
         var results = admitted.Results;
-        var report = new CycleReport(runId, now, results, actions, inFlight.Changes) { Published = published };
+        var report = new CycleReport(runId, now, results, actions, [.. inFlight.Changes, .. reconciled]) { Published = published };
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
             $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None);
         return report;

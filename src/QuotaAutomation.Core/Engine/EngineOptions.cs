@@ -36,6 +36,16 @@ public sealed record EngineOptions
     /// </summary>
     public double RecoveryMargin { get; init; } = 10;
 
+    /// <summary>
+    /// An intent with no outcome, or a cycle with no end, this old belongs to a process that ended (killed, timed out):
+    /// the next cycle reconciles it. Longer than any cycle runs (a Lambda invocation runs at most 15 minutes), so a
+    /// cycle still running is never reconciled under it.
+    /// </summary>
+    public TimeSpan ReconcileAfter { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How far back each cycle looks for unfinished records.</summary>
+    public TimeSpan ReconcileWindow { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Makes each cycle's run id unique between concurrent cycles; tests pass a fixed one.</summary>
     public Func<string> NewRunNonce { get; init; } = () => Guid.NewGuid().ToString("N")[..8];
 }

@@ -6,4 +6,18 @@ namespace QuotaAutomation.Core.Ports;
 public interface IAuditLog
 {
     Task AppendAsync(AuditRecord record, CancellationToken ct);
+
+    /// <summary>
+    /// Appends unless a record with the same id exists: how two cycles reconciling one dangling record write one
+    /// outcome between them (the reconciled record's id is derived from the dangling one's).
+    /// </summary>
+    /// <returns>False when the id was already there.</returns>
+    Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct);
+
+    /// <summary>
+    /// Records written at or after <paramref name="since"/> and at or before <paramref name="until"/> that are still open:
+    /// intents with no outcome (an outcome's <see cref="AuditRecord.ActionId"/> names its intent) and cycle starts with
+    /// no cycle end of the same run. Oldest first.
+    /// </summary>
+    Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct);
 }

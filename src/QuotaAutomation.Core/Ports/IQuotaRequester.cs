@@ -39,7 +39,8 @@ public static class RequestStatusExtensions
 }
 
 /// <summary>A request as Service Quotas reports it (the API's <c>RequestedServiceQuotaChange</c>, the fields we use).</summary>
-public sealed record RequestedServiceQuotaChange(string Id, QuotaKey Quota, double DesiredValue, RequestStatus Status, string? CaseId);
+/// <param name="Created">When AWS received it; null when the answer did not say.</param>
+public sealed record RequestedServiceQuotaChange(string Id, QuotaKey Quota, double DesiredValue, RequestStatus Status, string? CaseId, DateTimeOffset? Created = null);
 
 /// <summary>An error Service Quotas answered with, by its API error name (e.g. <c>ResourceAlreadyExistsException</c>).</summary>
 public sealed class QuotaServiceException(string errorCode, string message) : Exception($"{errorCode}: {message}")
@@ -65,6 +66,13 @@ public interface IQuotaRequester
 
     /// <summary>The quota's open request at AWS, if any (<c>ListRequestedServiceQuotaChangeHistoryByQuota</c>).</summary>
     Task<RequestedServiceQuotaChange?> FindOpenRequestAsync(QuotaKey quota, CancellationToken ct);
+
+    /// <summary>
+    /// The quota's request for <paramref name="desiredValue"/> received at or after <paramref name="createdFrom"/>,
+    /// whatever its status (<c>ListRequestedServiceQuotaChangeHistoryByQuota</c> without a status filter): how a
+    /// filing whose answer was lost (a timeout, a crash) is found even after AWS has approved, denied or closed it.
+    /// </summary>
+    Task<RequestedServiceQuotaChange?> FindRequestAsync(QuotaKey quota, double desiredValue, DateTimeOffset createdFrom, CancellationToken ct);
 
     /// <summary><c>CreateSupportCase</c> for a request still pending: the escalation path for slow requests.</summary>
     Task CreateSupportCaseAsync(QuotaKey quota, string requestId, CancellationToken ct);

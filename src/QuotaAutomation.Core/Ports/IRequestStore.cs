@@ -24,6 +24,9 @@ public interface IRequestStore
 {
     Task<IReadOnlyList<QuotaRequest>> ListOpenAsync(CancellationToken ct);
 
+    /// <summary>One request by our id, whatever its status; null when there is none.</summary>
+    Task<QuotaRequest?> FindRequestAsync(string id, CancellationToken ct);
+
     /// <summary>Stores <paramref name="request"/> (status Filing) unless an open request exists for its quota.</summary>
     /// <returns>False when another open request holds the quota.</returns>
     Task<bool> TryReserveAsync(QuotaRequest request, CancellationToken ct);

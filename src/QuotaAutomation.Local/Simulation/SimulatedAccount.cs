@@ -20,7 +20,7 @@ public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, Simul
     public static readonly TimeSpan SampleInterval = TimeSpan.FromMinutes(5);
 
     private const string QuotaColumns = "service_code, quota_code, region, account_id, quota_name, value, initial_value, adjustable, unit, profile";
-    private const string RequestColumns = "id, service_code, quota_code, region, account_id, desired_value, status, case_id";
+    private const string RequestColumns = "id, service_code, quota_code, region, account_id, desired_value, status, case_id, created_at";
 
     /// <summary>Adds the built-in quotas when the account has none.</summary>
     public async Task EnsureQuotasAsync(IEnumerable<(QuotaInfo Quota, UsageProfile Profile)> quotas, CancellationToken ct)
@@ -40,12 +40,15 @@ public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, Simul
         return await db.QueryAsync($"SELECT {QuotaColumns} FROM sim_quotas ORDER BY service_code, quota_code, region, account_id", ReadQuota, ct);
     }
 
-    public async Task<IReadOnlyDictionary<QuotaKey, QuotaInfo>> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
+    public async Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var wanted = keys.ToHashSet();
         return (await ListQuotasAsync(ct)).Where(q => wanted.Contains(q.Info.Key)).ToDictionary(q => q.Info.Key, q => q.Info);
     }
+
+    public async Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) =>
+        (await GetQuotasAsync([key], ct)).GetValueOrDefault(key);
 
     public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
@@ -121,7 +124,7 @@ public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, Simul
             await insert.ExecuteNonQueryAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return new RequestedServiceQuotaChange(id, quota, desiredValue, RequestStatus.Pending, null);
+        return new RequestedServiceQuotaChange(id, quota, desiredValue, RequestStatus.Pending, null, now);
     }
 
     public async Task<RequestedServiceQuotaChange> GetRequestAsync(QuotaKey quota, string requestId, CancellationToken ct)
@@ -138,6 +141,15 @@ public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, Simul
         var found = await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests WHERE {SqliteDatabase.KeyMatch} AND status IN ('PENDING', 'CASE_OPENED')",
             ReadRequest, ct, SqliteDatabase.KeyParameters(quota));
         return found.SingleOrDefault();
+    }
+
+    /// <summary>As Service Quotas' request history without a status filter: every status, newest first.</summary>
+    public async Task<RequestedServiceQuotaChange?> FindRequestAsync(QuotaKey quota, double desiredValue, DateTimeOffset createdFrom, CancellationToken ct)
+    {
+        await SettleAsync(ct);
+        var found = await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests WHERE {SqliteDatabase.KeyMatch} AND desired_value = $desired AND created_at >= $from ORDER BY created_at DESC, id DESC",
+            ReadRequest, ct, [.. SqliteDatabase.KeyParameters(quota), ("$desired", desiredValue), ("$from", SqliteDatabase.ToUnix(createdFrom))]);
+        return found.FirstOrDefault();
     }
 
     public async Task CreateSupportCaseAsync(QuotaKey quota, string requestId, CancellationToken ct)
@@ -206,7 +218,8 @@ public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, Simul
     }
 
     private static RequestedServiceQuotaChange ReadRequest(SqliteDataReader row) => new(
-        row.GetString(0), SqliteDatabase.ReadKey(row, 1), row.GetDouble(5), RequestStatusExtensions.FromApiName(row.GetString(6)), SqliteDatabase.NullableString(row, 7));
+        row.GetString(0), SqliteDatabase.ReadKey(row, 1), row.GetDouble(5), RequestStatusExtensions.FromApiName(row.GetString(6)), SqliteDatabase.NullableString(row, 7),
+        SqliteDatabase.FromUnix(row.GetInt64(8)));
 
     private sealed record StoredQuota(UsageMetric? Metric, UsageProfile Profile);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Local.Storage;
 
@@ -13,10 +14,37 @@ public sealed class SqliteAuditLog(SqliteDatabase db) : IAuditLog
         ArgumentNullException.ThrowIfNull(record);
         await db.ExecuteAsync(
             "INSERT INTO audit (id, run_id, ts, kind, rule_id, quota, action, message, action_id, details) VALUES ($id, $run, $ts, $kind, $rule, $quota, $action, $message, $actionId, $details)",
-            ct, ("$id", record.Id), ("$run", record.RunId), ("$ts", SqliteDatabase.ToUnix(record.Timestamp)), ("$kind", record.Kind.ToString()),
-            ("$rule", record.RuleId), ("$quota", record.Quota?.ToString()), ("$action", record.Action), ("$message", record.Message),
-            ("$actionId", record.ActionId), ("$details", record.Details is null ? null : JsonSerializer.Serialize(record.Details)));
+            ct, Parameters(record));
     }
+
+    public async Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        // OR IGNORE skips only the insert whose id exists (a concurrent cycle reconciled the same record first); the
+        // triggers that forbid update and delete are untouched.
+        return await db.ExecuteAsync(
+            "INSERT OR IGNORE INTO audit (id, run_id, ts, kind, rule_id, quota, action, message, action_id, details) VALUES ($id, $run, $ts, $kind, $rule, $quota, $action, $message, $actionId, $details)",
+            ct, Parameters(record)) == 1;
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
+        await db.QueryAsync(
+            "SELECT id, run_id, ts, kind, rule_id, quota, action, message, action_id, details FROM audit s " +
+            "WHERE s.ts >= $since AND s.ts <= $until AND (" +
+            "  (s.kind = 'Intent' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.action_id = s.id AND o.kind = 'Outcome')) OR " +
+            "  (s.kind = 'Cycle' AND s.action = 'cycle_start' AND NOT EXISTS (SELECT 1 FROM audit e WHERE e.run_id = s.run_id AND e.kind = 'Cycle' AND e.action = 'cycle_end'))) " +
+            "ORDER BY s.seq",
+            row => new AuditRecord(row.GetString(0), row.GetString(1), SqliteDatabase.FromUnix(row.GetInt64(2)), Enum.Parse<AuditKind>(row.GetString(3)),
+                row.GetString(4), QuotaKey.TryParse(SqliteDatabase.NullableString(row, 5)), row.GetString(6), row.GetString(7), SqliteDatabase.NullableString(row, 8),
+                SqliteDatabase.NullableString(row, 9) is { } details ? JsonSerializer.Deserialize<Dictionary<string, string>>(details) : null),
+            ct, ("$since", SqliteDatabase.ToUnix(since)), ("$until", SqliteDatabase.ToUnix(until)));
+
+    private static (string, object?)[] Parameters(AuditRecord record) =>
+    [
+        ("$id", record.Id), ("$run", record.RunId), ("$ts", SqliteDatabase.ToUnix(record.Timestamp)), ("$kind", record.Kind.ToString()),
+        ("$rule", record.RuleId), ("$quota", record.Quota?.ToString()), ("$action", record.Action), ("$message", record.Message),
+        ("$actionId", record.ActionId), ("$details", record.Details is null ? null : JsonSerializer.Serialize(record.Details)),
+    ];
 
     /// <summary>The newest records (filtered by rule or kind), returned oldest first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> QueryAsync(string? ruleId, AuditKind? kind, int limit, CancellationToken ct)

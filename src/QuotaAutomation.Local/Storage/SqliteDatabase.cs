@@ -166,6 +166,10 @@ public sealed class SqliteDatabase
             kind TEXT NOT NULL, rule_id TEXT NOT NULL, quota TEXT, action TEXT NOT NULL, message TEXT NOT NULL,
             action_id TEXT, details TEXT);
         CREATE INDEX IF NOT EXISTS audit_by_rule ON audit (rule_id, seq);
+        -- Reconciliation: intents by time, outcomes by intent, cycle ends by run.
+        CREATE INDEX IF NOT EXISTS audit_by_time ON audit (ts);
+        CREATE INDEX IF NOT EXISTS audit_by_action_id ON audit (action_id);
+        CREATE INDEX IF NOT EXISTS audit_by_run ON audit (run_id);
         -- Append-only, as the DynamoDB audit table is for the Lambda's role.
         CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;

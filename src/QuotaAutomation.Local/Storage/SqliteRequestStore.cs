@@ -16,6 +16,9 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
     private const string ApprovalColumns =
         "id, rule_id, service_code, quota_code, region, account_id, current_value, desired_value, monthly_cost, reason, severity, utilization, status, created_at, decided_at, decided_by, comment";
 
+    public async Task<QuotaRequest?> FindRequestAsync(string id, CancellationToken ct) =>
+        (await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE id = $id", ReadRequest, ct, ("$id", id))).SingleOrDefault();
+
     public async Task<IReadOnlyList<QuotaRequest>> ListOpenAsync(CancellationToken ct) =>
         await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE is_open = 1 ORDER BY created_at, id", ReadRequest, ct);
 

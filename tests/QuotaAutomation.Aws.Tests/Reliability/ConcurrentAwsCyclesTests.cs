@@ -81,5 +81,15 @@ public sealed class ConcurrentAwsCyclesTests(MotoServer moto, ITestOutputHelper 
             await inner.AppendAsync(record, ct);
             written();
         }
+
+        public async Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct)
+        {
+            var stored = await inner.TryAppendAsync(record, ct);
+            if (stored) written();
+            return stored;
+        }
+
+        public Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
+            inner.ListUnfinishedAsync(since, until, ct);
     }
 }

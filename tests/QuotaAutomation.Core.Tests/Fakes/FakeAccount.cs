@@ -26,6 +26,9 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
 
     public RequestLimits Limits { get; init; } = RequestLimits.Aws;
 
+    /// <summary>Filing reaches AWS, but its answer is lost: the caller sees a timeout.</summary>
+    public bool TimeOutAfterFiling { get; set; }
+
     /// <summary>Operation name and quota → an exception to throw instead of answering.</summary>
     public Func<string, QuotaKey?, Exception?> Fail { get; set; } = (_, _) => null;
 
@@ -37,11 +40,23 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
         return info;
     }
 
-    public Task<IReadOnlyDictionary<QuotaKey, QuotaInfo>> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
+    /// <summary>Service codes whose listing fails (after its retries), with the error: only their keys fail.</summary>
+    public Dictionary<string, string> FailListing { get; } = [];
+
+    public Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
     {
         Throw("ListServiceQuotas", null);
         lock (_lock)
-            return Task.FromResult<IReadOnlyDictionary<QuotaKey, QuotaInfo>>(keys.Where(Quotas.ContainsKey).ToDictionary(k => k, k => Quotas[k]));
+        {
+            var failed = keys.Where(k => FailListing.ContainsKey(k.ServiceCode)).ToDictionary(k => k, k => $"ListServiceQuotas for {k.ServiceCode} failed: {FailListing[k.ServiceCode]}");
+            return Task.FromResult(new QuotaDictionary(keys.Where(k => Quotas.ContainsKey(k) && !failed.ContainsKey(k)).ToDictionary(k => k, k => Quotas[k]), failed));
+        }
+    }
+
+    public Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct)
+    {
+        Throw("GetServiceQuota", key);
+        lock (_lock) return Task.FromResult(Quotas.GetValueOrDefault(key));
     }
 
     public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
@@ -71,8 +86,9 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
             if (open.Count(r => r.Quota.Region == quota.Region && r.Quota.AccountOrSelf == quota.AccountOrSelf) >= Limits.PerRegion)
                 return Refuse(QuotaServiceException.QuotaExceeded, $"{quota.Region}: region limit");
             if (open.Count(r => r.Quota.AccountOrSelf == quota.AccountOrSelf) >= Limits.PerAccount) return Refuse(QuotaServiceException.QuotaExceeded, "account limit");
-            var change = new RequestedServiceQuotaChange($"fake-{++_next}", quota, desiredValue, RequestStatus.Pending, null);
+            var change = new RequestedServiceQuotaChange($"fake-{++_next}", quota, desiredValue, RequestStatus.Pending, null, time.GetUtcNow());
             Requests.Add(change);
+            if (TimeOutAfterFiling) throw new TimeoutException("RequestServiceQuotaIncrease timed out after 10 s");
             return Task.FromResult(change);
         }
     }
@@ -87,6 +103,12 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
     {
         Throw("ListRequestedServiceQuotaChangeHistoryByQuota", quota);
         lock (_lock) return Task.FromResult(Requests.FirstOrDefault(r => r.Quota == quota && r.Status.IsOpen()));
+    }
+
+    public Task<RequestedServiceQuotaChange?> FindRequestAsync(QuotaKey quota, double desiredValue, DateTimeOffset createdFrom, CancellationToken ct)
+    {
+        Throw("ListRequestedServiceQuotaChangeHistoryByQuota", quota);
+        lock (_lock) return Task.FromResult(Requests.LastOrDefault(r => r.Quota == quota && r.DesiredValue == desiredValue && r.Created >= createdFrom));
     }
 
     public Task CreateSupportCaseAsync(QuotaKey quota, string requestId, CancellationToken ct)

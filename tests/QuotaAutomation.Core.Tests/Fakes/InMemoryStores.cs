@@ -60,6 +60,11 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
         lock (_lock) return Task.FromResult<IReadOnlyList<QuotaRequest>>(Requests.Where(r => r.Status.IsOpen()).ToList());
     }
 
+    public Task<QuotaRequest?> FindRequestAsync(string id, CancellationToken ct)
+    {
+        lock (_lock) return Task.FromResult(Requests.FirstOrDefault(r => r.Id == id));
+    }
+
     public Task<bool> TryReserveAsync(QuotaRequest request, CancellationToken ct)
     {
         lock (_lock)
@@ -151,5 +156,29 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
             Audit.Add(record);
         }
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            if (FailAuditWhen?.Invoke(record) == true) throw new IOException("audit table unavailable");
+            if (Audit.Any(a => a.Id == record.Id)) return Task.FromResult(false);
+            Audit.Add(record);
+        }
+        return Task.FromResult(true);
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            var closed = Audit.Where(a => a.Kind == AuditKind.Outcome).Select(a => a.ActionId).ToHashSet();
+            var ended = Audit.Where(a => a.Kind == AuditKind.Cycle && a.Action == "cycle_end").Select(a => a.RunId).ToHashSet();
+            return Task.FromResult<IReadOnlyList<AuditRecord>>(Audit
+                .Where(a => a.Timestamp >= since && a.Timestamp <= until)
+                .Where(a => (a.Kind == AuditKind.Intent && !closed.Contains(a.Id)) || (a.Kind == AuditKind.Cycle && a.Action == "cycle_start" && !ended.Contains(a.RunId)))
+                .ToList());
+        }
     }
 }

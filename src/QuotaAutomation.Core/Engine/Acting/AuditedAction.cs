@@ -3,16 +3,19 @@ using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Engine.Acting;
 
-/// <summary>Every action of a cycle runs here: intent record, the action, outcome record. No intent, no action.</summary>
+/// <summary>
+/// Every action of a cycle runs here: intent record, the action, outcome record. No intent, no action. The intent's
+/// details carry what reconciliation needs to find out what happened, should the process end before the outcome.
+/// </summary>
 internal static class AuditedAction
 {
     public static async Task<ActionResult> RunAsync(CycleAudit audit, string ruleId, QuotaKey? quota, string action, string intent,
-        Func<CancellationToken, Task<(ActionOutcome, string)>> act, CancellationToken ct)
+        Func<CancellationToken, Task<(ActionOutcome, string)>> act, CancellationToken ct, IReadOnlyDictionary<string, string>? details = null)
     {
         string actionId;
         try
         {
-            actionId = await audit.WriteAsync(AuditKind.Intent, ruleId, quota, action, intent, ct);
+            actionId = await audit.WriteAsync(AuditKind.Intent, ruleId, quota, action, intent, ct, details: details);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Engine.Acting;
 
@@ -9,6 +10,9 @@ namespace QuotaAutomation.Core.Engine.Acting;
 /// </summary>
 internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time)
 {
+    /// <summary>The reservation a run files a rule's increase under: reconciliation finds it from the intent's run and rule.</summary>
+    public static string ReservationId(string runId, string ruleId) => $"req-{runId}-{ruleId}";
+
     public async Task<(ActionOutcome, string)> FileAsync(CycleAudit audit, RequestIncrease wanted, ApprovalRequest? approval, CancellationToken ct)
     {
         var now = time.GetUtcNow();
@@ -17,7 +21,12 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time)
             await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
             return (ActionOutcome.Skipped, $"approval {approval.Id}: quota is already {DecisionTable.Num(wanted.CurrentValue)}, nothing to file");
         }
-        var reservation = new QuotaRequest($"req-{audit.RunId}-{wanted.RuleId}", wanted.RuleId, wanted.Quota, wanted.CurrentValue,
+        if (await AlreadyThereAsync(wanted, ct) is { } already)
+        {
+            if (approval is not null) await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
+            return (ActionOutcome.Skipped, already);
+        }
+        var reservation = new QuotaRequest(ReservationId(audit.RunId, wanted.RuleId), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
             wanted.DesiredValue, RequestStatus.Filing, now, now, ApprovalId: approval?.Id);
         if (!await ports.Requests.TryReserveAsync(reservation, ct))
             return (ActionOutcome.Skipped, $"another cycle holds an open request for {wanted.Quota}");
@@ -41,9 +50,38 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time)
         {
             // AWS refused: nothing is open, so release the reservation.
             await ports.Requests.UpdateAsync(reservation with { Status = RequestStatus.Failed, Error = e.Message, UpdatedAt = time.GetUtcNow() }, ct);
+            // "DesiredValue must be greater than the current value": another cycle's increase got there between the
+            // re-read and the filing. Concurrency, not a failure.
+            if (e.ErrorCode == QuotaServiceException.IllegalArgument && await AlreadyThereAsync(wanted, ct) is { } raced)
+            {
+                if (approval is not null) await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
+                return (ActionOutcome.Skipped, raced);
+            }
             throw;
         }
         // Any other failure (timeout, network) may or may not have reached AWS: the reservation stays open and the next
-        // cycle settles it with FindOpenRequestAsync, so the quota is never requested twice.
+        // cycle settles it from the quota's request history, so the quota is never requested twice.
+    }
+
+    /// <summary>
+    /// Re-reads the quota (<c>GetServiceQuota</c>): a cycle sizes its increase from the value read at its start, and
+    /// another cycle's approved increase may have raised it since (8 concurrent cycles: 56 of 90 filings failed with
+    /// IllegalArgumentException before this). A failed re-read is not an answer: the filing goes ahead and AWS decides.
+    /// </summary>
+    /// <returns>Why nothing is filed, or null to file.</returns>
+    private async Task<string?> AlreadyThereAsync(RequestIncrease wanted, CancellationToken ct)
+    {
+        QuotaInfo? now;
+        try
+        {
+            now = await ports.Quotas.GetQuotaAsync(wanted.Quota, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
+        return now is not null && now.Value >= wanted.DesiredValue
+            ? $"already there: {wanted.Quota} is {DecisionTable.Num(now.Value)} now, at or above the {DecisionTable.Num(wanted.DesiredValue)} wanted; nothing to file"
+            : null;
     }
 }

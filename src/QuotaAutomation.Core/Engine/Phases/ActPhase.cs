@@ -6,7 +6,7 @@ using QuotaAutomation.Core.Ports;
 namespace QuotaAutomation.Core.Engine.Phases;
 
 /// <summary>
-/// Phase 4, act: alerts (within the cool-down), approvals started, increases filed, each as an audited action.
+/// Phase 5, act: alerts (within the cool-down), approvals started, increases filed, each as an audited action.
 /// When the time budget runs out nothing new starts, and what was not reached is recorded.
 /// </summary>
 internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptions options)
@@ -39,15 +39,14 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
     private async Task<ActionResult?> ActOnAsync(CycleAudit audit, QuotaDecision decision, IReadOnlyList<ApprovalRequest> approved, CancellationToken ct) =>
         decision switch
         {
-            Alert alert when await _alerts.InCoolDownAsync(alert, ct) => null, // the decision record already says it; people were told
-            Alert alert => await AuditedAction.RunAsync(audit, alert.RuleId, alert.Quota, "notify", $"send {alert.Kind}: {alert.Reason}",
-                c => _alerts.SendAsync(alert, c), ct),
+            Alert alert => await _alerts.SendAsync(audit, alert, ct),
             RequestIncrease { Route: IncreaseRoute.NeedsApproval } wanted => await AuditedAction.RunAsync(audit, wanted.RuleId, wanted.Quota, "start_approval",
                 $"ask approval to raise {wanted.Quota} to {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
-                c => _approvals.StartApprovalAsync(wanted, c), ct),
+                c => _approvals.StartApprovalAsync(wanted, c), ct, Reconciliation.Details(desiredValue: wanted.DesiredValue)),
             RequestIncrease wanted => await AuditedAction.RunAsync(audit, wanted.RuleId, wanted.Quota, "request_increase",
                 $"request {wanted.Quota} {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
-                c => _filer.FileAsync(audit, wanted, approved.FirstOrDefault(a => a.Quota == wanted.Quota && a.RuleId == wanted.RuleId), c), ct),
+                c => _filer.FileAsync(audit, wanted, approved.FirstOrDefault(a => a.Quota == wanted.Quota && a.RuleId == wanted.RuleId), c), ct,
+                Reconciliation.Details(desiredValue: wanted.DesiredValue)),
             _ => null,
         };
 }

@@ -16,7 +16,7 @@ internal sealed record AdmittedDecisions(
     IReadOnlyList<ApprovalRequest> Approved);
 
 /// <summary>
-/// Phase 3, admit: approved increases take their rule's place, then <see cref="RequestAdmission"/> holds what AWS's
+/// Phase 4, admit: approved increases take their rule's place, then <see cref="RequestAdmission"/> holds what AWS's
 /// limits, open requests, waiting approvals and recent denials do not allow now. Every decision is audited here.
 /// </summary>
 internal sealed class AdmitPhase(EnginePorts ports, EngineOptions options)

@@ -8,7 +8,7 @@ using QuotaAutomation.Core.Rules;
 namespace QuotaAutomation.Core.Engine.Phases;
 
 /// <summary>
-/// Phase 2, evaluate: rules → quotas → usage → forecast → decide. A rule that cannot be parsed or evaluated
+/// Phase 3, evaluate: rules → quotas → usage → forecast → decide. A rule that cannot be parsed or evaluated
 /// becomes a <see cref="Failed"/> result with its reason; it never stops the other rules.
 /// </summary>
 internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, EngineOptions options)
@@ -48,7 +48,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
     {
         var keys = rules.Select(r => r.Quota).Distinct().ToList();
-        IReadOnlyDictionary<QuotaKey, QuotaInfo> quotas;
+        QuotaDictionary quotas;
         try
         {
             quotas = await ports.Quotas.GetQuotasAsync(keys, ct);
@@ -62,6 +62,11 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         var results = new List<RuleResult>();
         foreach (var rule in rules)
         {
+            if (quotas.Failed.TryGetValue(rule.Quota, out var readFailure))
+            {
+                results.Add(Fail(rule, $"could not read quota {rule.Quota}: {readFailure}"));
+                continue;
+            }
             if (!quotas.TryGetValue(rule.Quota, out var quota))
             {
                 results.Add(Fail(rule, $"quota {rule.Quota} not found in Service Quotas"));

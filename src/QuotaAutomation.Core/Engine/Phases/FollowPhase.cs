@@ -21,6 +21,9 @@ internal sealed class FollowPhase(EnginePorts ports, EngineOptions options)
     /// <summary>A filing reservation older than this with no AWS request behind it is taken as never filed.</summary>
     private static readonly TimeSpan StaleReservation = TimeSpan.FromMinutes(10);
 
+    /// <summary>AWS stamps a request with its clock, the reservation has ours: allow this much difference.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
+
     public async Task<InFlightState> RunAsync(CycleAudit audit, DateTimeOffset now, CancellationToken ct)
     {
         var changes = new List<string>();
@@ -54,7 +57,10 @@ internal sealed class FollowPhase(EnginePorts ports, EngineOptions options)
         RequestedServiceQuotaChange? seen;
         if (request.AwsRequestId is null)
         {
-            seen = await ports.Requester.FindOpenRequestAsync(request.Quota, ct);
+            // A filing whose answer was lost: look in the quota's request history whatever the status, since AWS may have
+            // approved, denied or closed it by now (looking only at open requests took a denial for "never reached AWS",
+            // so the quota was asked again at once, inside the denial's quiet period).
+            seen = await ports.Requester.FindRequestAsync(request.Quota, request.DesiredValue, request.CreatedAt - ClockSkew, ct);
             if (seen is null && now - request.UpdatedAt < StaleReservation) return request; // another cycle may be filing it right now
         }
         else
@@ -85,7 +91,7 @@ internal sealed class FollowPhase(EnginePorts ports, EngineOptions options)
                     var after = await ports.Requester.GetRequestAsync(updated.Quota, awsId, c);
                     await ports.Requests.UpdateAsync(updated with { Status = after.Status, CaseId = after.CaseId, UpdatedAt = now }, c);
                     return (ActionOutcome.Done, $"support case {after.CaseId ?? "(id pending)"} opened for request {awsId}");
-                }, ct));
+                }, ct, Reconciliation.Details(awsRequestId: awsId)));
         }
         return updated;
     }

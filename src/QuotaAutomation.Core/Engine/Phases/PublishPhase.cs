@@ -7,7 +7,7 @@ using QuotaAutomation.Core.Quotas;
 namespace QuotaAutomation.Core.Engine.Phases;
 
 /// <summary>
-/// Phase 6, publish: what this cycle told people (an alert sent, an increase filed) as threshold events, and new
+/// Phase 7, publish: what this cycle told people (an alert sent, an increase filed) as threshold events, and new
 /// spikes. They carry <c>origin: cycle</c>: the cycle already acted, and the handler only logs them. A failure is audited.
 /// </summary>
 internal sealed class PublishPhase(EnginePorts ports)

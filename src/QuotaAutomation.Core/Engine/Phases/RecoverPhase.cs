@@ -6,7 +6,7 @@ using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Engine.Phases;
 
-/// <summary>Phase 5, recover: one "recovered" notice for each alerted quota now well below its warning threshold.</summary>
+/// <summary>Phase 6, recover: one "recovered" notice for each alerted quota now well below its warning threshold.</summary>
 internal sealed class RecoverPhase(EnginePorts ports)
 {
     public async Task<IReadOnlyList<ActionResult>> RunAsync(CycleAudit audit, IReadOnlyList<RuleResult> results, CancellationToken ct)
