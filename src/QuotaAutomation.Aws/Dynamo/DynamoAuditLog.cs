@@ -72,7 +72,22 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
         DynamoItems.Put(item, "quota", record.Quota?.ToString());
         DynamoItems.Put(item, "action_id", record.ActionId);
         DynamoItems.Put(item, "details", record.Details is null ? null : JsonSerializer.Serialize(record.Details));
-        await dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = item, ConditionExpression = "attribute_not_exists(id)" }, ct);
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = item, ConditionExpression = "attribute_not_exists(id)" }, ct);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // An earlier attempt of this same put may have been written with its reply lost (reset, timeout) before
+            // the SDK retried: then the record is there, once. A different record under the id still fails.
+            if (!await IsStoredAsync(item, ct)) throw;
+        }
+    }
+
+    private async Task<bool> IsStoredAsync(Dictionary<string, AttributeValue> item, CancellationToken ct)
+    {
+        var stored = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = new() { ["id"] = item["id"] }, ConsistentRead = true }, ct)).Item;
+        return stored is { Count: > 0 } && item.All(a => stored.TryGetValue(a.Key, out var v) && v.S == a.Value.S && v.N == a.Value.N);
     }
 
     /// <summary>A rule's records, oldest first.</summary>

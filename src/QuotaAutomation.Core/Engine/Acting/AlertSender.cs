@@ -28,8 +28,19 @@ public sealed class AlertSender(EnginePorts ports, TimeProvider time, EngineOpti
             c => DeliverAsync(alert, subject, c), ct, Reconciliation.Details(severity: alert.Severity));
     }
 
-    private async Task<bool> InCoolDownAsync(Alert alert, CancellationToken ct) =>
-        await ports.Alerts.LastSentAsync(alert.Quota, alert.Severity, ct) is { } last && time.GetUtcNow() - last < options.AlertCoolDown;
+    private async Task<bool> InCoolDownAsync(Alert alert, CancellationToken ct)
+    {
+        try
+        {
+            return await ports.Alerts.LastSentAsync(alert.Quota, alert.Severity, ct) is { } last && time.GetUtcNow() - last < options.AlertCoolDown;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A cool-down that cannot be read does not silence the alert, nor end the cycle for the other rules:
+            // people may be told twice, never not at all. The send is an audited action like any other.
+            return false;
+        }
+    }
 
     private async Task<(ActionOutcome, string)> DeliverAsync(Alert alert, string? subject, CancellationToken ct)
     {
