@@ -144,7 +144,9 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
     internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time)
     {
         // Approval messages name the command that decides on the backend in use.
-        var options = IsAws(parse) ? new EngineOptions { HowToDecide = QuotaAutomation.Lambda.Handler.AwsHowToDecide } : new EngineOptions();
+        var options = IsAws(parse)
+            ? new EngineOptions { HowToDecide = QuotaAutomation.Lambda.Handler.AwsHowToDecide }
+            : new EngineOptions { RunOwner = Local.Runtime.ProcessOwner.Current, OwnerAlive = Local.Runtime.ProcessOwner.IsAlive }; // a killed CLI is gone; a run behind the shared virtual clock is not
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
         return new(ports, Forecaster(parse), time, options);
     }

@@ -15,39 +15,17 @@ namespace QuotaAutomation.Lambda.Tests;
 /// Every caller of the function with a real-shaped payload (Payloads/), and malformed ones, through the handler on the
 /// embedded backend (the composition <c>invoke</c> uses): SQLite and the simulated account behind the same code.
 /// </summary>
-#pragma warning disable CA1001 // disposed in DisposeAsync (xUnit's IAsyncLifetime)
-public sealed class LambdaHandlerTests : IAsyncLifetime
+public sealed class LambdaHandlerTests : EmbeddedFunctionTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 24, 15, 0, 0, TimeSpan.Zero);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "qa-lambda-" + Guid.NewGuid().ToString("N"));
-    private readonly StringWriter _logs = new();
-    private EmbeddedBackend _backend = null!; // set in InitializeAsync
-    private LambdaApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _backend = await EmbeddedBackend.OpenAsync(Path.Combine(_folder, "qa.db"), new EmbeddedOptions { Start = Start }, new FakeTimeProvider(Start), CancellationToken.None);
-        _app = EmbeddedLambda.Create(_backend, TimeSpan.FromSeconds(60), new LambdaLog(_logs, _backend.Clock, "quota-automation-test"));
-    }
-
-    public Task DisposeAsync()
-    {
-        _logs.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
-
     private static string Payload(string name, string? approvalId = null) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", name)).Replace("APPROVAL", approvalId ?? "", StringComparison.Ordinal);
 
-    private Task<JsonObject> InvokeAsync(string payload) => _app.HandleAsync(payload, CancellationToken.None);
+    private Task<JsonObject> InvokeAsync(string payload) => App.HandleAsync(payload, CancellationToken.None);
 
     private async Task<string> WaitingApprovalAsync()
     {
         await InvokeAsync(Payload("scheduled-event.json"));
-        return (await _backend.Requests.ListActiveAsync(CancellationToken.None)).Single(a => a.RuleId == "alb-use1").Id;
+        return (await Backend.Requests.ListActiveAsync(CancellationToken.None)).Single(a => a.RuleId == "alb-use1").Id;
     }
 
     [Fact]
@@ -92,7 +70,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
     {
         await InvokeAsync(Payload("scheduled-event.json"));
 
-        var events = await _backend.Events.RecentAsync(20, CancellationToken.None);
+        var events = await Backend.Events.RecentAsync(20, CancellationToken.None);
         Assert.Contains(events, e => e.EventType == "quota_threshold_exceeded" && e.DetailJson.Contains("\"rule_id\":\"vpcs-use1\"", StringComparison.Ordinal));
         Assert.Contains(events, e => e.EventType == "quota_threshold_exceeded" && e.DetailJson.Contains("\"action\":\"request_increase\"", StringComparison.Ordinal));
     }
@@ -106,7 +84,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
 
         Assert.Equal("high", (string?)reply["spike"]);
         Assert.StartsWith("usage 1900 is ", (string?)reply["reason"], StringComparison.Ordinal);
-        Assert.Equal("[SPIKE HIGH] lambda/L-B99A9384@us-east-1", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Subject);
+        Assert.Equal("[SPIKE HIGH] lambda/L-B99A9384@us-east-1", (await Backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Subject);
     }
 
     [Fact]
@@ -123,7 +101,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
         var reply = await InvokeAsync(Payload("servicequotas-cloudtrail.json"));
 
         Assert.Equal("ok", (string?)reply["status"]);
-        var record = Assert.Single(await _backend.Audit.QueryAsync(null, AuditKind.StatusChange, 5, CancellationToken.None));
+        var record = Assert.Single(await Backend.Audit.QueryAsync(null, AuditKind.StatusChange, 5, CancellationToken.None));
         Assert.Equal("CloudTrail: RequestServiceQuotaIncrease for vpc/L-F678F1CE@us-east-1, request e3b0c44298fc1c149afbf4c8996fb924EXAMPLE (PENDING) by arn:aws:sts::123456789012:assumed-role/Admin/alice", record.Message);
     }
 
@@ -138,7 +116,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
         Assert.Equal((true, 100.0), ((bool)evaluate["proceed"]!, (double)evaluate["desired_value"]!));
         Assert.Equal("approved", (string?)approved["status"]);
         Assert.StartsWith("2 requests already open in us-east-1 (AWS limit)", (string?)approved["detail"], StringComparison.Ordinal); // filed when a Region slot frees
-        var audit = await _backend.Audit.QueryAsync("alb-use1", AuditKind.StatusChange, 5, CancellationToken.None);
+        var audit = await Backend.Audit.QueryAsync("alb-use1", AuditKind.StatusChange, 5, CancellationToken.None);
         Assert.Contains(audit, a => a.Message == $"approval {id} for elasticloadbalancing/L-53DA6B97@us-east-1 → 100: Approved by alice: launch week");
     }
 
@@ -152,7 +130,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
         var reply = await InvokeAsync(Payload(payload, id));
 
         Assert.Equal(status, (string?)reply["status"]);
-        Assert.Equal(stored, (await _backend.Requests.FindApprovalAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(stored, (await Backend.Requests.FindApprovalAsync(id, CancellationToken.None))!.Status);
     }
 
     [Fact]
@@ -184,7 +162,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
         var reply = await InvokeAsync(Payload("infrastructure-scaling-down.json"));
 
         Assert.StartsWith("ec2 scaled down ×0.5 in us-east-1: ec2/L-0263D0A3@us-east-1, ec2/L-1216C47A@us-east-1 may now be larger than needed.", (string?)reply["recommendation"], StringComparison.Ordinal);
-        Assert.Empty(await _backend.Account.ListRequestsAsync(CancellationToken.None));
+        Assert.Empty(await Backend.Account.ListRequestsAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -195,7 +173,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
 
         Assert.Empty(failover["expected_quotas"]!.AsArray()); // the sample rules are all in us-east-1; the engine test covers a real failover
         Assert.StartsWith("failback from us-west-2 to us-east-1 recorded", (string?)failback["report"], StringComparison.Ordinal);
-        Assert.Equal("[disaster_recovery] failback recorded", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Subject);
+        Assert.Equal("[disaster_recovery] failback recorded", (await Backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Subject);
     }
 
     [Fact]
@@ -205,7 +183,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
 
         var over = reply["over_provisioned"]!.AsArray().Select(x => (string)x!).ToList();
         Assert.Equal(["ec2/L-0263D0A3@us-east-1"], over.Select(o => o[..o.IndexOf(' ', StringComparison.Ordinal)]));
-        Assert.Contains("1 quota(s) below 62% at their forecast peak: ec2/L-0263D0A3@us-east-1 at 60% of 5", (await _backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Message, StringComparison.Ordinal);
+        Assert.Contains("1 quota(s) below 62% at their forecast peak: ec2/L-0263D0A3@us-east-1 at 60% of 5", (await Backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -227,7 +205,7 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
 
         Assert.Equal("error", (string?)reply["status"]);
         Assert.StartsWith(message, (string?)reply["error"], StringComparison.Ordinal);
-        Assert.Contains(await _backend.Audit.QueryAsync(null, AuditKind.Error, 5, CancellationToken.None), a => a.Action == "invocation_rejected" && a.Message.StartsWith(message, StringComparison.Ordinal));
+        Assert.Contains(await Backend.Audit.QueryAsync(null, AuditKind.Error, 5, CancellationToken.None), a => a.Action == "invocation_rejected" && a.Message.StartsWith(message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -235,8 +213,8 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
     {
         await InvokeAsync(Payload("scheduled-event.json"));
         await InvokeAsync("not json");
-        var lines = _logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var metrics = Path.Combine(_folder, "emf.jsonl");
+        var lines = Logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var metrics = Path.Combine(Folder, "emf.jsonl");
         await File.WriteAllLinesAsync(metrics, lines.Where(l => l.Contains("\"_aws\"", StringComparison.Ordinal)));
 
         Assert.All(lines, l => JsonNode.Parse(l));
@@ -249,4 +227,3 @@ public sealed class LambdaHandlerTests : IAsyncLifetime
     }
 
 }
-#pragma warning restore CA1001

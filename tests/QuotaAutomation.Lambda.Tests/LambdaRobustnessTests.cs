@@ -8,31 +8,9 @@ using QuotaAutomation.Local;
 
 namespace QuotaAutomation.Lambda.Tests;
 
-#pragma warning disable CA1001 // disposed in DisposeAsync
 /// <summary>Payloads that used to escape the function: each ends in a named, audited rejection, and every reply serialises.</summary>
-public sealed class LambdaRobustnessTests : IAsyncLifetime
+public sealed class LambdaRobustnessTests : EmbeddedFunctionTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 24, 15, 0, 0, TimeSpan.Zero);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "qa-robust-" + Guid.NewGuid().ToString("N"));
-    private readonly StringWriter _logs = new();
-    private EmbeddedBackend _backend = null!; // set in InitializeAsync
-    private LambdaApp _app = null!;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        _backend = await EmbeddedBackend.OpenAsync(Path.Combine(_folder, "qa.db"), new EmbeddedOptions { Start = Start }, new FakeTimeProvider(Start), CancellationToken.None);
-        _app = EmbeddedLambda.Create(_backend, TimeSpan.FromSeconds(60), new LambdaLog(_logs, _backend.Clock, "quota-automation-test"));
-    }
-
-    public Task DisposeAsync()
-    {
-        _logs.Dispose();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
-
     private static string Payload(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", name));
 
     private static string FunctionUrl(string query = """{"token":"t"}""", string method = "\"GET\"", string body = "\"\"", string base64 = "false") =>
@@ -43,10 +21,10 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
 
     private async Task AssertRejectedAsync(string payload, string message)
     {
-        var reply = await _app.HandleAsync(payload, CancellationToken.None);
+        var reply = await App.HandleAsync(payload, CancellationToken.None);
 
         Assert.Equal(("error", message), ((string?)reply["status"], (string?)reply["error"]));
-        Assert.Contains(await _backend.Audit.QueryAsync(null, AuditKind.Error, 5, CancellationToken.None), a => a.Action == "invocation_rejected" && a.Message == message);
+        Assert.Contains(await Backend.Audit.QueryAsync(null, AuditKind.Error, 5, CancellationToken.None), a => a.Action == "invocation_rejected" && a.Message == message);
         _ = reply.ToJsonString();
     }
 
@@ -79,8 +57,8 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
     {
         await AssertRejectedAsync(Event("e8", detailType, detail), $"event 'e8' ({detailType}): {problem}");
 
-        Assert.Empty(await _backend.Notifier.RecentAsync(5, CancellationToken.None));
-        Assert.Empty(await _backend.Audit.QueryAsync(null, AuditKind.Cycle, 5, CancellationToken.None));
+        Assert.Empty(await Backend.Notifier.RecentAsync(5, CancellationToken.None));
+        Assert.Empty(await Backend.Audit.QueryAsync(null, AuditKind.Cycle, 5, CancellationToken.None));
     }
 
     [Fact]
@@ -93,7 +71,7 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
     [Fact]
     public async Task ScheduledEventWithALoneSurrogateId_RunsItsCycle_AndTheReplySerialises()
     {
-        var reply = await _app.HandleAsync("""{"id":"\ud800x","detail-type":"Scheduled Event","source":"aws.events","time":"2026-11-24T15:00:00Z","detail":{}}""", CancellationToken.None);
+        var reply = await App.HandleAsync("""{"id":"\ud800x","detail-type":"Scheduled Event","source":"aws.events","time":"2026-11-24T15:00:00Z","detail":{}}""", CancellationToken.None);
 
         Assert.Equal("ok", (string?)reply["status"]);
         Assert.Contains("\"kind\":\"scheduled_cycle\"", reply.ToJsonString(), StringComparison.Ordinal);
@@ -102,19 +80,19 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
     [Fact]
     public async Task SeedThresholdEvent_IsAcceptedBesideOurOwnSource_AndActsAtOnce()
     {
-        var reply = await _app.HandleAsync(Payload("seed-quota-threshold-exceeded.json"), CancellationToken.None);
+        var reply = await App.HandleAsync(Payload("seed-quota-threshold-exceeded.json"), CancellationToken.None);
 
         Assert.Equal(("ok", "quota_threshold_exceeded", "quota threshold event"), ((string?)reply["status"], (string?)reply["kind"], (string?)reply["trigger"]));
-        var logged = Assert.Single(await _backend.Events.RecentAsync(5, CancellationToken.None), e => e.EventId == "5e1d0c2b-7a44-4f0e-b9de-3f2a1c0d9e87");
+        var logged = Assert.Single(await Backend.Events.RecentAsync(5, CancellationToken.None), e => e.EventId == "5e1d0c2b-7a44-4f0e-b9de-3f2a1c0d9e87");
         Assert.Equal(("quota.automation", "quota_threshold_exceeded"), (logged.Source, logged.EventType));
     }
 
     [Fact]
     public async Task SeedSpikeEvent_IsClassifiedLikeOurs()
     {
-        await _app.HandleAsync(Payload("scheduled-event.json"), CancellationToken.None); // reads 14 days of history
+        await App.HandleAsync(Payload("scheduled-event.json"), CancellationToken.None); // reads 14 days of history
 
-        var reply = await _app.HandleAsync(Payload("seed-quota-usage-spike.json"), CancellationToken.None);
+        var reply = await App.HandleAsync(Payload("seed-quota-usage-spike.json"), CancellationToken.None);
 
         Assert.Equal(("quota_usage_spike", "high"), ((string?)reply["kind"], (string?)reply["spike"]));
     }
@@ -123,7 +101,7 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
     [Fact]
     public async Task SeedEvent_WithALoneSurrogateInItsMetadata_IsRead()
     {
-        var reply = await _app.HandleAsync(Payload("seed-quota-threshold-exceeded.json").Replace("\"warning\"", "\"\\ud800\"", StringComparison.Ordinal), CancellationToken.None);
+        var reply = await App.HandleAsync(Payload("seed-quota-threshold-exceeded.json").Replace("\"warning\"", "\"\\ud800\"", StringComparison.Ordinal), CancellationToken.None);
 
         Assert.Equal("ok", (string?)reply["status"]);
     }
@@ -147,14 +125,14 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
     [Fact]
     public async Task RuleIdsWithNewlineAndBidiOverride_AreAuditedOneLineEach_WithVisibleEscapes()
     {
-        await _backend.Rules.UpsertAsync([
+        await Backend.Rules.UpsertAsync([
             ("forged", new Dictionary<string, object?> { ["rule_id"] = "x\n2026-11-24 rule_rejected nothing to see", ["service_code"] = "ec2" }),
             ("bidi", new Dictionary<string, object?> { ["rule_id"] = "abc\u202Efed", ["service_code"] = "ec2" }),
         ], CancellationToken.None);
 
-        await _app.HandleAsync(Payload("scheduled-event.json"), CancellationToken.None);
+        await App.HandleAsync(Payload("scheduled-event.json"), CancellationToken.None);
 
-        var rejected = (await _backend.Audit.QueryAsync(null, AuditKind.RuleRejected, 20, CancellationToken.None)).Select(a => (a.RuleId, a.Message)).ToList();
+        var rejected = (await Backend.Audit.QueryAsync(null, AuditKind.RuleRejected, 20, CancellationToken.None)).Select(a => (a.RuleId, a.Message)).ToList();
         Assert.Contains((@"x\n2026-11-24 rule_rejected nothing to see", @"rule 'rules row 'forged' (no rule_id)': rule_id 'x\n2026-11-24 rule_rejected nothing to see' must be letters, digits, '.', '_' or '-', at most 128; quota_code is missing; region is missing; automation_level is missing: one of monitor_only, alert_only, auto_request, auto_approve, full_auto"), rejected);
         Assert.Contains(rejected, r => r.RuleId == @"abc\u202efed");
         Assert.DoesNotContain(rejected, r => r.Message.Contains('\n', StringComparison.Ordinal) || r.Message.Contains('\u202e', StringComparison.Ordinal));
@@ -181,4 +159,3 @@ public sealed class LambdaRobustnessTests : IAsyncLifetime
         Assert.Equal("""{"a":null,"b":[1,null],"c":"Infinity"}""", reply.ToJsonString());
     }
 }
-#pragma warning restore CA1001

@@ -26,31 +26,16 @@ public sealed class AwsQuotaRequester(AwsClients clients) : IQuotaRequester
             "GetRequestedServiceQuotaChange"));
 
     public Task<CoreChange?> FindOpenRequestAsync(QuotaKey quota, CancellationToken ct) =>
-        Translate(quota, async () =>
-        {
-            var client = clients.ServiceQuotas(quota);
-            string? next = null;
-            do
-            {
-                var page = await client.ListRequestedServiceQuotaChangeHistoryByQuotaAsync(new ListRequestedServiceQuotaChangeHistoryByQuotaRequest
-                {
-                    ServiceCode = quota.ServiceCode,
-                    QuotaCode = quota.QuotaCode,
-                    NextToken = next,
-                    MaxResults = 100,
-                }, ct);
-                if ((page.RequestedQuotas ?? []).Select(r => ToCore(quota, r, "ListRequestedServiceQuotaChangeHistoryByQuota")).FirstOrDefault(r => r.Status.IsOpen()) is { } open)
-                    return open;
-                next = page.NextToken;
-            }
-            while (!string.IsNullOrEmpty(next));
-            return (CoreChange?)null;
-        });
+        FirstInHistoryAsync(quota, r => r.Status.IsOpen(), ct);
 
+    // Every status, so a request AWS has already approved, denied or closed is found too.
     public Task<CoreChange?> FindRequestAsync(QuotaKey quota, double desiredValue, DateTimeOffset createdFrom, CancellationToken ct) =>
+        FirstInHistoryAsync(quota, r => r.DesiredValue == desiredValue && r.Created >= createdFrom, ct);
+
+    /// <summary>The first request in the quota's request history (every status, all pages) that <paramref name="match"/> accepts.</summary>
+    private Task<CoreChange?> FirstInHistoryAsync(QuotaKey quota, Func<CoreChange, bool> match, CancellationToken ct) =>
         Translate(quota, async () =>
         {
-            // No Status filter: every status, so a request AWS has already approved, denied or closed is found too.
             var client = clients.ServiceQuotas(quota);
             string? next = null;
             do
@@ -62,8 +47,7 @@ public sealed class AwsQuotaRequester(AwsClients clients) : IQuotaRequester
                     NextToken = next,
                     MaxResults = 100,
                 }, ct);
-                if ((page.RequestedQuotas ?? []).Select(r => ToCore(quota, r, "ListRequestedServiceQuotaChangeHistoryByQuota"))
-                    .FirstOrDefault(r => r.DesiredValue == desiredValue && r.Created >= createdFrom) is { } found)
+                if ((page.RequestedQuotas ?? []).Select(r => ToCore(quota, r, "ListRequestedServiceQuotaChangeHistoryByQuota")).FirstOrDefault(match) is { } found)
                     return found;
                 next = page.NextToken;
             }

@@ -47,7 +47,7 @@ public sealed class AutomationEngine
     {
         var now = _time.GetUtcNow();
         var runId = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMdd'T'HHmmss'Z'}-{_options.NewRunNonce()}");
-        var audit = new CycleAudit(_ports.Audit, _time, runId);
+        var audit = new CycleAudit(_ports.Audit, _time, runId, _options.RunOwner);
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_start", $"cycle {runId} started", ct);
 
         var inFlight = await _follow.RunAsync(audit, now, ct);

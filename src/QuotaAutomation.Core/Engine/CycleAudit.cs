@@ -10,7 +10,7 @@ namespace QuotaAutomation.Core.Engine;
 /// Writes one cycle's audit records with ids that are unique and ordered within the run. Rule ids, messages and
 /// details can carry what a person typed or an event said, so they pass <see cref="Echo"/>: one record, one line.
 /// </summary>
-internal sealed class CycleAudit(IAuditLog log, TimeProvider time, string runId)
+internal sealed class CycleAudit(IAuditLog log, TimeProvider time, string runId, string? owner = null)
 {
     private int _sequence;
 
@@ -21,7 +21,22 @@ internal sealed class CycleAudit(IAuditLog log, TimeProvider time, string runId)
     {
         var id = string.Create(CultureInfo.InvariantCulture, $"{runId}/{Interlocked.Increment(ref _sequence):D5}");
         await log.AppendAsync(new AuditRecord(id, runId, time.GetUtcNow(), kind, Echo.Of(ruleId), quota, action, Echo.Of(message), actionId,
-            details?.ToDictionary(d => d.Key, d => Echo.Of(d.Value), StringComparer.Ordinal)), ct);
+            WithOwner(kind, details?.ToDictionary(d => d.Key, d => Echo.Of(d.Value), StringComparer.Ordinal))), ct);
         return id;
     }
+
+    /// <summary>
+    /// The details of the records reconciliation may close (cycle records, intents), with who runs the cycle: a live
+    /// owner's records are left alone.
+    /// </summary>
+    private Dictionary<string, string>? WithOwner(AuditKind kind, Dictionary<string, string>? details)
+    {
+        if (owner is null || kind is not (AuditKind.Cycle or AuditKind.Intent)) return details;
+        details ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        details[OwnerKey] = owner;
+        return details;
+    }
+
+    /// <summary>The details key naming who ran the cycle.</summary>
+    public const string OwnerKey = "owner";
 }

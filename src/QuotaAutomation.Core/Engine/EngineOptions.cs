@@ -52,6 +52,19 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan ReconcileWindow { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// Who runs this engine's cycles (a process), recorded on each cycle's audit records as <c>owner</c>. Null on
+    /// Lambda, where age alone says a run has ended: no invocation outlives <see cref="ReconcileAfter"/>.
+    /// </summary>
+    public string? RunOwner { get; init; }
+
+    /// <summary>
+    /// Whether a recorded owner still runs: its unfinished records are not reconciled, whatever their age. The
+    /// embedded backend's virtual clock runs ahead of real time when several processes move it (8 runs at once move it
+    /// 40 minutes in seconds), so there age alone would call a running cycle dead.
+    /// </summary>
+    public Func<string, bool> OwnerAlive { get; init; } = _ => false;
+
     /// <summary>Makes each cycle's run id unique between concurrent cycles; tests pass a fixed one.</summary>
     public Func<string> NewRunNonce { get; init; } = () => Guid.NewGuid().ToString("N")[..8];
 

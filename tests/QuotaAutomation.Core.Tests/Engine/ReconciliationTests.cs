@@ -88,6 +88,30 @@ public class ReconciliationTests
         Assert.DoesNotContain(f.Stores.Audit, a => a.ActionId == crashed.Id);
     }
 
+    [Fact]
+    public async Task RunCycle_OldIntentWhoseOwnerStillRuns_IsLeftAlone_AndClosedOnceTheOwnerHasEnded()
+    {
+        // The embedded backend's shared virtual clock can run ahead of a cycle that is still running.
+        var alive = new HashSet<string>(StringComparer.Ordinal) { "process A" };
+        var f = new EngineFixture(new EngineOptions { RunOwner = "process A", OwnerAlive = alive.Contains });
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 90);
+        f.Stores.Rules.Add(Item("ec2-vcpu", "ec2", "L-1216C47A", "full_auto"));
+        f.Stores.FailAuditWhen = r => r.Kind == AuditKind.Outcome;
+        await Assert.ThrowsAsync<IOException>(f.CycleAsync);
+        f.Stores.FailAuditWhen = null;
+        var crashed = f.Stores.Audit.Single(a => a.Kind == AuditKind.Intent);
+
+        await RecoverAsync(f); // 20 minutes on the clock, but process A still runs
+        var whileAlive = f.Stores.Audit.Count(a => a.ActionId == crashed.Id);
+        alive.Clear();
+        await f.CycleAsync();
+
+        Assert.Equal("process A", crashed.Details![CycleAudit.OwnerKey]);
+        Assert.Equal(0, whileAlive);
+        Assert.Single(f.Stores.Audit, a => a.ActionId == crashed.Id);
+        AssertNothingDangles(f);
+    }
+
     /// <summary>An audit log whose list of unfinished records is the one read before any cycle reconciled: as two concurrent cycles both see it.</summary>
     private sealed class SnapshotAuditLog(InMemoryStores inner, IReadOnlyList<AuditRecord> unfinished) : IAuditLog
     {

@@ -17,7 +17,7 @@ public sealed class AlertSender(EnginePorts ports, TimeProvider time, EngineOpti
     public Task<ActionResult?> SendAsync(string runId, Alert alert, CancellationToken ct, string? subject = null)
     {
         ArgumentNullException.ThrowIfNull(ports);
-        return SendAsync(new CycleAudit(ports.Audit, time, runId), alert, ct, subject);
+        return SendAsync(new CycleAudit(ports.Audit, time, runId, options.RunOwner), alert, ct, subject);
     }
 
     internal async Task<ActionResult?> SendAsync(CycleAudit audit, Alert alert, CancellationToken ct, string? subject = null)

@@ -32,6 +32,7 @@ internal sealed class ReconcilePhase(EnginePorts ports, EngineOptions options)
         var reconciled = new List<string>();
         foreach (var record in unfinished)
         {
+            if (record.Details?.GetValueOrDefault(CycleAudit.OwnerKey) is { } owner && options.OwnerAlive(owner)) continue; // still running, only behind the clock
             try
             {
                 var closing = record.Kind == AuditKind.Intent ? await OutcomeOfAsync(record, audit.RunId, now, ct) : EndOf(record, audit.RunId, now);
