@@ -65,8 +65,6 @@ public sealed class Handler
         ["status"] = "error", ["kind"] = "internal", ["error"] = Core.Common.Echo.Of($"invocation failed: {e.GetType().Name}: {e.Message}"),
     };
 
-#pragma warning restore CA1822
-
     private static (LambdaApp?, string?, LambdaLog) Create()
     {
         var settings = LambdaSettings.FromEnvironment(Environment.GetEnvironmentVariable);

@@ -46,6 +46,7 @@ public enum FunctionRole
 public sealed class LambdaApp(LambdaServices services)
 {
     private readonly AutomationEngine _engine = new(services.Ports, services.Forecaster ?? new Core.Forecasting.TrendForecaster(), services.Time, services.EngineOptions);
+    private readonly Core.Engine.Acting.AlertSender _alerts = new(services.Ports, services.Time, services.EngineOptions);
 
     public async Task<JsonObject> HandleAsync(string payload, CancellationToken ct)
     {
@@ -188,7 +189,7 @@ public sealed class LambdaApp(LambdaServices services)
                 var history = await services.Ports.History.ReadAsync(quotaEvent.Quota!, services.Time.GetUtcNow() - SpikeClassifier.BaselineWindow, services.Time.GetUtcNow(), ct); // parser requires a quota
                 var spike = SpikeClassifier.Classify(quotaEvent.Detail.GetProperty("current_usage").GetDouble(), history, services.Time.GetUtcNow());
                 if (spike.Level != SpikeLevel.Low) // the engine's alert path: cool-down, intent and outcome audited, recorded as sent
-                    await new Core.Engine.Acting.AlertSender(services.Ports, services.Time, services.EngineOptions).SendAsync(quotaEvent.EventId,
+                    await _alerts.SendAsync(quotaEvent.EventId,
                         new Core.Decisions.Alert("-", quotaEvent.Quota!, Echo.Of(spike.Reason), spike.Level == SpikeLevel.High ? Core.Decisions.Severity.Emergency : Core.Decisions.Severity.Critical), ct, // the parser requires a quota
                         $"[SPIKE {spike.Level.ToString().ToUpperInvariant()}] {quotaEvent.Quota}");
                 var reply = spike.Level == SpikeLevel.High ? await CycleAsync(quotaEvent, started, ct) : new JsonObject { ["status"] = "ok" };
