@@ -4,7 +4,7 @@ using QuotaAutomation.Core.Forecasting;
 
 namespace QuotaAutomation.Forecasting;
 
-/// <summary>A usage trace: a <c>timestamp,value</c> CSV (shared/data/traces), with its file's sha256 for provenance.</summary>
+/// <summary>A usage trace: a <c>timestamp,value</c> CSV (models/traces), with its file's sha256 for provenance.</summary>
 public sealed record TraceFile(string Name, string Sha256, IReadOnlyList<UsageSample> Samples)
 {
     /// <summary>Every <c>*.csv</c> trace in a folder except the manifest, in name order.</summary>

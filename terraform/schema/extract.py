@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Extracts resource schemas from @cdktf/provider-aws's .jsii into tf-check.js's schema format, for the types this
-module uses that ../shared/tools/aws-schema-subset.json lacks. Run once (the output is committed):
+module uses that eng/tools/aws-schema-subset.json lacks. Run once (the output is committed):
 
     curl -sSLO https://registry.npmjs.org/@cdktf/provider-aws/-/provider-aws-21.22.1.tgz
     tar -xzf provider-aws-21.22.1.tgz package/.jsii

@@ -4,12 +4,12 @@ using QuotaAutomation.Aws.Tests.Fakes;
 
 namespace QuotaAutomation.Aws.Tests;
 
-/// <summary>The real Service Quotas responses recorded in the AWS CLI documentation (shared/data/quotas/api-examples) parse into our records.</summary>
+/// <summary>The real Service Quotas responses recorded in the AWS CLI documentation (ApiExamples/, provenance in its README) parse into our records.</summary>
 public class ApiExamplesTests
 {
     private static T Read<T>(string file)
     {
-        var path = Path.Combine(Testing.Repository.Shared, "data", "quotas", "api-examples", file);
+        var path = Path.Combine(Testing.Repository.Root, "tests", "QuotaAutomation.Aws.Tests", "ApiExamples", file);
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.GetProperty("response").Deserialize<T>(AwsJson.Pascal)!;
     }

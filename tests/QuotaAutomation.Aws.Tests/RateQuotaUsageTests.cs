@@ -8,7 +8,7 @@ namespace QuotaAutomation.Aws.Tests;
 
 /// <summary>
 /// A rate quota's usage in the quota's own period. The quota is a real one from the shared catalog
-/// (../shared/data/quotas/catalog.json, source c7n-fixture-2022b: a recorded ListServiceQuotas reply): CloudWatch Logs
+/// (src/QuotaAutomation.Local/Catalog/quota-catalog.json, source c7n-fixture-2022b: a recorded ListServiceQuotas reply): CloudWatch Logs
 /// L-76507CEF "CreateLogStream throttle limit in transactions per second", 50 per <c>Period</c> 1 SECOND, usage metric
 /// AWS/Usage CallCount (Class None, Resource CreateLogStream, Service Logs, Type API) with the Sum statistic. The usage
 /// is written to moto's CloudWatch; ListServiceQuotas is faked at the transport (moto serves Service Quotas only for vpc).

@@ -134,7 +134,7 @@ public class TrustedAdvisorUsageTests
     [Fact]
     public void EveryMappedQuotaCode_IsARealQuotaOfTheCatalog()
     {
-        using var catalog = JsonDocument.Parse(File.ReadAllText(Path.Combine(Testing.Repository.Shared, "data", "quotas", "catalog.json")));
+        using var catalog = JsonDocument.Parse(File.ReadAllText(Testing.Repository.Catalog));
         var codes = catalog.RootElement.EnumerateArray().Select(q => (q.GetProperty("ServiceCode").GetString(), q.GetProperty("QuotaCode").GetString())).ToHashSet();
 
         Assert.Equal(19, TrustedAdvisorLimits.All.Count);

@@ -7,7 +7,7 @@ namespace QuotaAutomation.Forecasting.Tests;
 /// <summary>The trainer, the shipped model and the forecaster's choice between model and fallback, on the public traces.</summary>
 public sealed class ModelForecasterTests : IDisposable
 {
-    private static readonly string Traces = Path.Combine(Testing.Repository.Shared, "data", "traces");
+    private static readonly string Traces = Testing.Repository.Traces;
     private static readonly string Shipped = Path.Combine(Testing.Repository.Root, "models", ModelTrainer.ModelFile);
     private readonly string _folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "qa-model-" + Guid.NewGuid().ToString("N"))).FullName;
 

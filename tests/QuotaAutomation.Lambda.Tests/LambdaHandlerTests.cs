@@ -219,7 +219,7 @@ public sealed class LambdaHandlerTests : EmbeddedFunctionTests
 
         Assert.All(lines, l => JsonNode.Parse(l));
         Assert.Equal(2, File.ReadAllLines(metrics).Length);
-        var checker = Path.Combine(Testing.Repository.Shared, "tools");
+        var checker = Testing.Repository.Tools;
         var run = Process.Start(new ProcessStartInfo("python3", $"\"{Path.Combine(checker, "emf_check.py")}\" \"{Path.Combine(checker, "emf.schema.json")}\" \"{metrics}\"") { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = await run.StandardOutput.ReadToEndAsync() + await run.StandardError.ReadToEndAsync();
         await run.WaitForExitAsync();

@@ -7,13 +7,13 @@ using Spectre.Console;
 
 namespace QuotaAutomation.Cli.Commands;
 
-/// <summary><c>backtest --traces DIR</c>: rolling-origin evaluation of the model, the fallback and the baselines, in one run.</summary>
+/// <summary><c>backtest [--traces FILE|DIR…]</c>: rolling-origin evaluation of the model, the fallback and the baselines, in one run.</summary>
 internal static class BacktestCommand
 {
     public static Command Create(CliApp app)
     {
-        var traces = new Option<DirectoryInfo>("--traces") { Description = "Folder of timestamp,value CSV traces", Required = true };
-        var model = new Option<FileInfo>("--model") { Description = "The model to test", DefaultValueFactory = _ => new FileInfo(Path.Combine("models", ModelTrainer.ModelFile)) };
+        var traces = TraceInputs.Option();
+        var model = new Option<FileInfo>("--model") { Description = "The model to test (default: the one shipped with this build)", DefaultValueFactory = _ => new FileInfo(Path.Combine(AppContext.BaseDirectory, "models", ModelTrainer.ModelFile)) };
         var json = new Option<FileInfo?>("--json") { Description = "Write every score and the per-model medians as JSON" };
         var report = new Option<FileInfo?>("--report") { Description = "Write a markdown report" };
         var plots = new Option<DirectoryInfo?>("--plots") { Description = "Write PNG plots of 24 h forecasts against actuals for a few traces" };
@@ -21,7 +21,7 @@ internal static class BacktestCommand
         var command = new Command("backtest", "Compare the forecasting model, the fallback and the baselines on the held-out part of every trace") { traces, model, json, report, plots, plotTraces };
         command.SetAction(parse =>
         {
-            var files = TraceFile.ReadFolder(parse.GetValue(traces)!.FullName); // required
+            var files = TraceInputs.Read(parse.GetValue(traces));
             var forecaster = ModelForecaster.Load(parse.GetValue(model)!.FullName);
             if (forecaster.LoadError is { } error) app.Console.MarkupLine($"[yellow]{Render.Text(error)}: testing the fallback and baselines only[/]");
             double[] horizons = [1, 24, 168]; // the horizons; beyond its longest trained horizon the model composes (ForecastModel.PredictPeak)

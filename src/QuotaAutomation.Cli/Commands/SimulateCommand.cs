@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace QuotaAutomation.Cli.Commands;
 
 /// <summary>
-/// <c>simulate --traces DIR</c>: replays every trace as one quota's usage and runs each policy against the same
+/// <c>simulate [--traces FILE|DIR…]</c>: replays every trace as one quota's usage and runs each policy against the same
 /// simulated account, QuotaAutomation's real engine among them (docs/simulation.md).
 /// </summary>
 internal static class SimulateCommand
@@ -16,7 +16,7 @@ internal static class SimulateCommand
     public static Command Create(CliApp app)
     {
         var defaults = new ReplayScenario();
-        var traces = new Option<DirectoryInfo>("--traces") { Description = "Folder of timestamp,value CSV traces (e.g. ../shared/data/traces)", Required = true };
+        var traces = TraceInputs.Option();
         var policies = new Option<string[]>("--policy") { Description = $"Policies to compare: {string.Join(", ", Policies.Names)} (default: all)", AllowMultipleArgumentsPerToken = true };
         var scenarios = new Option<string[]>("--scenario") { Description = "as-is and/or growth (default: both)", AllowMultipleArgumentsPerToken = true };
         var json = new Option<FileInfo?>("--json") { Description = "Write per-policy totals per scenario and every trace's figures as JSON" };
@@ -53,7 +53,7 @@ internal static class SimulateCommand
             if (parse.GetValue(parallel) < 1) problems.Add("--parallel must be ≥ 1");
             if (problems.Count > 0) throw new InvalidDataException(string.Join("; ", problems));
 
-            var files = TraceFile.ReadFolder(parse.GetValue(traces)!.FullName); // required
+            var files = TraceInputs.Read(parse.GetValue(traces));
             var toPlot = parse.GetValue(plots) is null ? [] : (parse.GetValue(plotTraces) ?? []).ToHashSet();
             var forecaster = chosenPolicies.Contains(Policies.QuotaAutomation) ? app.Forecaster(parse) : null;
             var scratch = Directory.CreateTempSubdirectory("quota-automation-replay-").FullName;

@@ -4,7 +4,7 @@ namespace QuotaAutomation.Local.Simulation;
 
 /// <summary>
 /// The simulated account's quotas: real quota codes, names, units and default or observed values from the shared
-/// quota catalog (shared/data/quotas/catalog.json), each with a usage shape chosen so that one simulated day shows
+/// quota catalog (Catalog/quota-catalog.json), each with a usage shape chosen so that one simulated day shows
 /// every path of the engine: steady growth to critical, a spiky workload, a flat count at warning, business hours.
 /// </summary>
 public static class BuiltInAccount

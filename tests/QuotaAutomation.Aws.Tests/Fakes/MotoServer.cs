@@ -9,7 +9,7 @@ namespace QuotaAutomation.Aws.Tests.Fakes;
 
 /// <summary>
 /// A moto_server of our own: 127.0.0.1, a free port, started for the test collection and stopped after it.
-/// It runs shared/tools/moto_server_patched.py (moto 5.2.1 with the Step Functions fix) when found, else moto_server.
+/// It runs eng/tools/moto_server_patched.py (moto 5.2.1 with the Step Functions fix) when found, else moto_server.
 /// </summary>
 public sealed class MotoServer : IAsyncLifetime
 {
@@ -20,7 +20,7 @@ public sealed class MotoServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort();
-        var patched = Path.Combine(Testing.Repository.Shared, "tools", "moto_server_patched.py");
+        var patched = Path.Combine(Testing.Repository.Tools, "moto_server_patched.py");
         var start = File.Exists(patched)
             ? new ProcessStartInfo("python3", $"\"{patched}\" -H 127.0.0.1 -p {port}")
             : new ProcessStartInfo("moto_server", $"-H 127.0.0.1 -p {port}");

@@ -80,7 +80,7 @@ public sealed partial class FaultProxy : IDisposable
 
     /// <summary>
     /// Forward DynamoDB calls to moto one at a time. moto's TransactWriteItems undoes a failed transaction by restoring
-    /// a copy of the table taken when it began, which drops what other threads wrote meanwhile (shared/NOTES.md; seen
+    /// a copy of the table taken when it began, which drops what other threads wrote meanwhile (read in moto's source; seen
     /// here: a reservation lost while another cycle's reservation failed its condition, then a second filing). DynamoDB
     /// isolates transactions and never loses such a write, so concurrency tests model it by serialising what moto gets.
     /// </summary>
