@@ -87,6 +87,17 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         Recursive = true,
     };
 
+    /// <summary>How commands that show data write it: <c>table</c> for people (default) or <c>json</c> for pipelines.</summary>
+    internal Option<string> Output { get; } = new Option<string>("--output", "-o")
+    {
+        Description = "table (default) or json: what commands that show data write to stdout",
+        DefaultValueFactory = _ => "table",
+        Recursive = true,
+    }.AcceptOnlyFromAmong("table", "json");
+
+    /// <summary>True when the caller asked for <c>--output json</c>.</summary>
+    internal bool WantsJson(ParseResult parse) => parse.GetValue(Output) == "json";
+
     public async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         var root = new RootCommand("QuotaAutomation: keeps AWS accounts from hitting service quotas. Runs here on an embedded backend (SQLite + a simulated account).");
@@ -95,7 +106,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Options.Add(Prices);
         root.Options.Add(ApprovalDelay);
         root.Options.Add(DenyRate);
-        foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic, TablePrefix, ForecasterChoice }) root.Options.Add(option);
+        foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic, TablePrefix, ForecasterChoice, Output }) root.Options.Add(option);
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(RulesCommands.Create(this));
         root.Subcommands.Add(InitCommand.Create(this));
