@@ -27,7 +27,11 @@ public static class SpikeClassifier
     public static SpikeAssessment Classify(double currentUsage, IReadOnlyList<UsageSample> history, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var window = history.Where(s => s.Timestamp > now - BaselineWindow && s.Timestamp <= now).Select(s => s.Value).Order().ToList();
+        var from = now - BaselineWindow;
+        var window = new List<double>();
+        for (var i = 0; i < history.Count; i++)
+            if (history[i].Timestamp > from && history[i].Timestamp <= now) window.Add(history[i].Value);
+        window.Sort();
         if (window.Count == 0)
             return new SpikeAssessment(SpikeLevel.Low, double.NaN, double.NaN, "no usage history in the last 24 h to compare with");
         var baseline = window.Count % 2 == 1 ? window[window.Count / 2] : (window[window.Count / 2 - 1] + window[window.Count / 2]) / 2;

@@ -20,44 +20,32 @@ public sealed class TrendForecaster : IForecaster
 
     public string Name => "trend+daily";
 
+    // The engine asks for three horizons per rule (1 h, 24 h, the rule's) and for every rule of a quota on one history:
+    // the fit depends only on the history and the time, so the last one is kept (a race only recomputes it).
+    private Fit? _last;
+
     public Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(history);
-        var current = history.Count > 0 ? history[^1].Value : 0;
-        var window = history.Where(s => s.Timestamp > now - FitWindow && s.Timestamp <= now).ToList();
-        var span = window.Count > 0 ? window[^1].Timestamp - window[0].Timestamp : TimeSpan.Zero;
-        if (window.Count < MinSamples || span < MinSpan)
-            return Forecast.CurrentOnly(current,
-                string.Create(CultureInfo.InvariantCulture, $"{window.Count} samples over {span.TotalHours:0.#}h: too short for a trend"));
+        var fit = _last is { } last && ReferenceEquals(last.History, history) && last.Count == history.Count && last.Now == now
+            ? last
+            : _last = Fit.Of(history, now);
+        if (fit.TooShort is { } reason) return Forecast.CurrentOnly(fit.Current, reason);
 
-        var origin = window[0].Timestamp;
-        double Hours(DateTimeOffset t) => (t - origin).TotalHours;
-        var (intercept, slope) = FitLine(window.Select(s => (Hours(s.Timestamp), s.Value)).ToList());
-        double Trend(double hours) => intercept + slope * hours;
-
-        var residuals = window.Select(s => (hour: s.Timestamp.UtcDateTime.Hour, r: s.Value - Trend(Hours(s.Timestamp)))).ToList();
-        var seasonal = span >= SeasonalSpan;
-        var profile = new double[24];
-        if (seasonal)
-        {
-            foreach (var group in residuals.GroupBy(x => x.hour)) profile[group.Key] = group.Average(x => x.r);
-        }
-        var noise = StandardDeviation(residuals.Select(x => x.r - (seasonal ? profile[x.hour] : 0)));
-
-        var nowHours = Hours(now);
-        var reach = Math.Min(horizon.TotalHours, span.TotalHours);
+        var nowHours = fit.Hours(now);
+        var reach = Math.Min(horizon.TotalHours, fit.Span.TotalHours);
         var peak = double.MinValue;
         for (var step = 0.0; step <= horizon.TotalHours; step += 1)
         {
             var at = now + TimeSpan.FromHours(step);
-            var value = Trend(nowHours + Math.Min(step, reach)) + (seasonal ? profile[at.UtcDateTime.Hour] : 0);
+            var value = fit.Trend(nowHours + Math.Min(step, reach)) + (fit.Seasonal ? fit.Profile[at.UtcDateTime.Hour] : 0);
             peak = Math.Max(peak, value);
         }
         peak = Math.Max(0, peak);
         // A mean-shaped profile smooths away the spikes a quota must hold: once a day is known, the peak is at least
         // yesterday's peak over the same span (daily seasonal naive), and beyond a day at least the peak of the last
         // span as long (up to a week), as the model's forecast is.
-        var seasonalPeak = span >= TimeSpan.FromDays(1) && UsageGrid.Resample(window) is var grid
+        var seasonalPeak = fit.Grid is { } grid
             ? horizon > TimeSpan.FromDays(1)
                 ? ForecastFeatures.PeakOverLast(grid, grid.Values.Count - 1, horizon < FitWindow ? horizon : FitWindow)
                 : ForecastFeatures.SeasonalNaivePeak(grid, grid.Values.Count - 1, horizon)
@@ -65,8 +53,50 @@ public sealed class TrendForecaster : IForecaster
         var raised = seasonalPeak > peak;
         peak = Math.Max(peak, seasonalPeak);
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"trend {slope:+0.###;-0.###;0}/h over {span.TotalHours:0.#}h{(seasonal ? " with daily profile" : "")}{(raised ? horizon > TimeSpan.FromDays(1) ? ", raised to the recent peak" : ", raised to yesterday's peak" : "")}, ±{IntervalZ * noise:0.##}");
-        return new Forecast(peak, Math.Max(0, peak - IntervalZ * noise), peak + IntervalZ * noise, Name, note);
+            $"trend {fit.Slope:+0.###;-0.###;0}/h over {fit.Span.TotalHours:0.#}h{(fit.Seasonal ? " with daily profile" : "")}{(raised ? horizon > TimeSpan.FromDays(1) ? ", raised to the recent peak" : ", raised to yesterday's peak" : "")}, ±{IntervalZ * fit.Noise:0.##}");
+        return new Forecast(peak, Math.Max(0, peak - IntervalZ * fit.Noise), peak + IntervalZ * fit.Noise, Name, note);
+    }
+
+    /// <summary>What a history says at a time, whatever the horizon: the line, the daily profile, the noise, the grid.</summary>
+    private sealed record Fit(IReadOnlyList<UsageSample> History, int Count, DateTimeOffset Now, double Current, string? TooShort,
+        DateTimeOffset Origin, TimeSpan Span, double Intercept, double Slope, bool Seasonal, double[] Profile, double Noise, UsageGrid? Grid)
+    {
+        public double Hours(DateTimeOffset t) => (t - Origin).TotalHours;
+
+        public double Trend(double hours) => Intercept + Slope * hours;
+
+        public static Fit Of(IReadOnlyList<UsageSample> history, DateTimeOffset now)
+        {
+            var current = history.Count > 0 ? history[^1].Value : 0;
+            var window = Window(history, now - FitWindow, now);
+            var span = window.Count > 0 ? window[^1].Timestamp - window[0].Timestamp : TimeSpan.Zero;
+            if (window.Count < MinSamples || span < MinSpan)
+                return new Fit(history, history.Count, now, current,
+                    string.Create(CultureInfo.InvariantCulture, $"{window.Count} samples over {span.TotalHours:0.#}h: too short for a trend"),
+                    default, span, 0, 0, false, [], 0, null);
+
+            var origin = window[0].Timestamp;
+            var (intercept, slope) = FitLine(window.Select(s => ((s.Timestamp - origin).TotalHours, s.Value)).ToList());
+            var residuals = window.Select(s => (hour: s.Timestamp.UtcDateTime.Hour, r: s.Value - (intercept + slope * (s.Timestamp - origin).TotalHours))).ToList();
+            var seasonal = span >= SeasonalSpan;
+            var profile = new double[24];
+            if (seasonal)
+            {
+                foreach (var group in residuals.GroupBy(x => x.hour)) profile[group.Key] = group.Average(x => x.r);
+            }
+            var noise = StandardDeviation(residuals.Select(x => x.r - (seasonal ? profile[x.hour] : 0)));
+            var grid = span >= TimeSpan.FromDays(1) ? UsageGrid.Resample(window) : null;
+            return new Fit(history, history.Count, now, current, null, origin, span, intercept, slope, seasonal, profile, noise, grid);
+        }
+    }
+
+    /// <summary>The samples in (from, until], without growing a list sample by sample (this runs for every rule and horizon).</summary>
+    private static List<UsageSample> Window(IReadOnlyList<UsageSample> history, DateTimeOffset from, DateTimeOffset until)
+    {
+        var window = new List<UsageSample>(history.Count);
+        for (var i = 0; i < history.Count; i++)
+            if (history[i].Timestamp > from && history[i].Timestamp <= until) window.Add(history[i]);
+        return window;
     }
 
     internal static (double Intercept, double Slope) FitLine(IReadOnlyList<(double X, double Y)> points)

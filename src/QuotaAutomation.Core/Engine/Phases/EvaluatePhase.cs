@@ -114,9 +114,9 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
     private static Events.SpikeAssessment? NewSpike(IReadOnlyList<UsageSample> history, DateTimeOffset now)
     {
         if (history.Count < 3) return null;
-        var earlier = history.Take(history.Count - 1).ToList();
+        var earlier = new Common.ListPrefix<UsageSample>(history, history.Count - 1);
         var spike = Events.SpikeClassifier.Classify(history[^1].Value, earlier, now);
-        var before = Events.SpikeClassifier.Classify(earlier[^1].Value, earlier.Take(earlier.Count - 1).ToList(), earlier[^1].Timestamp);
+        var before = Events.SpikeClassifier.Classify(earlier[^1].Value, new Common.ListPrefix<UsageSample>(history, history.Count - 2), earlier[^1].Timestamp);
         return spike.Level >= Events.SpikeLevel.Medium && before.Level == Events.SpikeLevel.Low ? spike : null;
     }
 
