@@ -19,7 +19,7 @@ public sealed class AwsBackend : IDisposable
         Options = options;
         _clients = new AwsClients(client, options);
         var config = new AmazonDynamoDBConfig { MaxErrorRetry = client.MaxRetries, Timeout = client.AttemptTimeout };
-        if (client.EndpointUrl is { } endpoint)
+        if (client.EndpointFor("dynamodb") is { } endpoint)
         {
             config.ServiceURL = endpoint.ToString(); // only ServiceURL: setting RegionEndpoint afterwards would clear it
             config.AuthenticationRegion = client.Region.SystemName;

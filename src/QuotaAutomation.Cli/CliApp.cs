@@ -10,13 +10,16 @@ using Spectre.Console;
 namespace QuotaAutomation.Cli;
 
 /// <summary>The composition root of the command line: wires the embedded backend to the engine and renders results.</summary>
-public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
+/// <param name="environment">Reads an environment variable (AWS_ENDPOINT_URL…); tests pass their own, since the process's is shared.</param>
+public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<string, string?>? environment = null)
 {
     public const string DefaultDatabase = "quota-automation.db";
 
     internal IAnsiConsole Console => console;
 
     internal TimeProvider RealTime => realTime;
+
+    internal Func<string, string?> EnvironmentVariable { get; } = environment ?? System.Environment.GetEnvironmentVariable;
 
     internal Option<string> Database { get; } = new("--db")
     {
@@ -61,7 +64,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
 
     internal Option<string?> EndpointUrl { get; } = new("--endpoint-url")
     {
-        Description = "aws backend: send every AWS call here (an emulator such as moto_server)",
+        Description = "aws backend: send every AWS call here (an emulator such as moto_server); without it, AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL as the AWS CLI reads them",
         Recursive = true,
     };
 
@@ -98,7 +101,8 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
     /// <summary>True when the caller asked for <c>--output json</c>.</summary>
     internal bool WantsJson(ParseResult parse) => parse.GetValue(Output) == "json";
 
-    public async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    /// <param name="ct">Stops a command that runs until stopped (serve-quotas); Ctrl+C does the same.</param>
+    public async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken ct = default)
     {
         var root = new RootCommand("QuotaAutomation: keeps AWS accounts from hitting service quotas. Runs here on an embedded backend (SQLite + a simulated account).");
         root.Options.Add(Database);
@@ -121,13 +125,14 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         root.Subcommands.Add(AuditCommand.CreateNotifications(this));
         root.Subcommands.Add(ApprovalCommands.Create(this, approve: true));
         root.Subcommands.Add(ApprovalCommands.Create(this, approve: false));
+        root.Subcommands.Add(ServeQuotasCommand.Create(this));
 
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null) invocation.Output = output;
         if (error is not null) invocation.Error = error;
         try
         {
-            return await root.Parse(args).InvokeAsync(invocation);
+            return await root.Parse(args).InvokeAsync(invocation, ct);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException
             or InvalidOperationException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or QuotaAutomation.Aws.Clients.AwsServiceException)
@@ -140,16 +145,21 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
     internal async Task<EmbeddedBackend> OpenAsync(ParseResult parse, CancellationToken ct, DateTimeOffset? start = null)
     {
         var path = parse.GetValue(Database)!; // has a default
-        var delay = parse.GetValue(ApprovalDelay);
-        var denyRate = parse.GetValue(DenyRate);
-        if (delay < 0 || denyRate is < 0 or > 1)
-            throw new InvalidDataException($"--approval-delay {delay} must be ≥ 0 and --deny-rate {denyRate} between 0 and 1");
-        var simulation = new SimulationOptions { Seed = parse.GetValue(Seed), ApprovalDelay = TimeSpan.FromMinutes(delay), DenyProbability = denyRate };
-        var options = new EmbeddedOptions { Simulation = simulation, Start = start };
+        var options = new EmbeddedOptions { Simulation = Simulation(parse), Start = start };
         var backend = await EmbeddedBackend.OpenAsync(path, options, realTime, ct);
         if (backend.Created)
             console.MarkupLine($"[grey]created {Render.Text(path)}: simulated account (seed {backend.Simulation.Seed}), {await backend.Rules.CountAsync(ct)} sample rules, clock {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC[/]");
         return backend;
+    }
+
+    /// <summary>How the simulated account answers: <c>--seed</c>, <c>--approval-delay</c>, <c>--deny-rate</c>.</summary>
+    internal SimulationOptions Simulation(ParseResult parse)
+    {
+        var delay = parse.GetValue(ApprovalDelay);
+        var denyRate = parse.GetValue(DenyRate);
+        if (delay < 0 || denyRate is < 0 or > 1)
+            throw new InvalidDataException($"--approval-delay {delay} must be ≥ 0 and --deny-rate {denyRate} between 0 and 1");
+        return new SimulationOptions { Seed = parse.GetValue(Seed), ApprovalDelay = TimeSpan.FromMinutes(delay), DenyProbability = denyRate };
     }
 
     internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time)
@@ -170,9 +180,11 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
             case "trend":
                 return new TrendForecaster();
             case "model":
-                var model = QuotaAutomation.Forecasting.ModelForecaster.Load(Path.Combine(AppContext.BaseDirectory, "models", QuotaAutomation.Forecasting.ModelTrainer.ModelFile));
-                if (model.LoadError is { } error) console.MarkupLine($"[yellow]{Render.Text(error)}: the trend forecaster answers[/]");
-                return model;
+                // Read at the first forecast that needs it, so commands over short histories start without ML.NET; a
+                // missing model is said at once, a broken one in each forecast's name.
+                var path = Path.Combine(AppContext.BaseDirectory, "models", QuotaAutomation.Forecasting.ModelTrainer.ModelFile);
+                if (!File.Exists(path)) console.MarkupLine($"[yellow]model {Render.Text(Path.GetFileName(path))} not found: the trend forecaster answers[/]");
+                return QuotaAutomation.Forecasting.ModelForecaster.LoadWhenNeeded(path);
             case var other:
                 throw new InvalidDataException($"--forecaster '{other}' must be model or trend");
         }
@@ -191,7 +203,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime)
         Uri? endpoint = null;
         if (parse.GetValue(EndpointUrl) is { } url && (!Uri.TryCreate(url, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
             throw new InvalidDataException($"--endpoint-url '{url}' must be an absolute http or https URL");
-        var client = QuotaAutomation.Aws.Clients.AwsClientOptions.Resolve(parse.GetValue(Region), parse.GetValue(Profile), endpoint);
+        var client = QuotaAutomation.Aws.Clients.AwsClientOptions.Resolve(parse.GetValue(Region), parse.GetValue(Profile), endpoint, EnvironmentVariable);
         var prefix = parse.GetValue(TablePrefix)!; // has a default
         var options = new QuotaAutomation.Aws.Adapters.AwsBackendOptions
         {

@@ -10,48 +10,60 @@ namespace QuotaAutomation.Forecasting;
 /// </summary>
 public sealed class ModelForecaster : IForecaster
 {
-    private readonly ForecastModel? _model;
+    private readonly Lazy<(ForecastModel? Model, string? Error)> _loaded;
     private readonly TrendForecaster _fallback = new();
 
-    private ModelForecaster(ForecastModel? model, string? loadError)
-    {
-        _model = model;
-        LoadError = loadError;
-    }
+    private ModelForecaster(Func<(ForecastModel?, string?)> load) => _loaded = new(load, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Why the model is not used at all (missing or unreadable file); null when it loaded.</summary>
-    public string? LoadError { get; }
+    public string? LoadError => _loaded.Value.Error;
 
-    public ForecastModel? Model => _model;
+    public ForecastModel? Model => _loaded.Value.Model;
 
-    public string Name => _model is null ? "trend+daily (model unavailable)" : "fasttree";
+    /// <summary>True once the model file has been read (or found unreadable).</summary>
+    public bool IsLoaded => _loaded.IsValueCreated;
+
+    public string Name => Model is null ? "trend+daily (model unavailable)" : "fasttree";
 
     /// <summary>Loads the model once; a missing or broken model is not fatal: every forecast falls back, saying why.</summary>
     public static ModelForecaster Load(string modelPath)
     {
+        var forecaster = LoadWhenNeeded(modelPath);
+        _ = forecaster._loaded.Value;
+        return forecaster;
+    }
+
+    /// <summary>
+    /// Like <see cref="Load"/>, but the model is read at the first forecast that needs it (a day of history) or when
+    /// <see cref="LoadError"/> is asked: a command that forecasts only short histories never pays for starting
+    /// ML.NET (about half a second of a CLI command).
+    /// </summary>
+    public static ModelForecaster LoadWhenNeeded(string modelPath) => new(() =>
+    {
         try
         {
-            return new ModelForecaster(ForecastModel.Load(modelPath), null);
+            return (ForecastModel.Load(modelPath), null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
-            return new ModelForecaster(null, $"model {Path.GetFileName(modelPath)} not loaded: {e.Message}");
+            return (null, $"model {Path.GetFileName(modelPath)} not loaded: {e.Message}");
         }
-    }
+    });
 
-    public static ModelForecaster Without(string reason) => new(null, reason);
+    public static ModelForecaster Without(string reason) => new(() => (null, reason));
 
     public Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(history);
-        if (_model is null)
-            return Fallback(history, now, horizon, LoadError ?? "no model");
         var span = history.Count > 1 ? history[^1].Timestamp - history[0].Timestamp : TimeSpan.Zero;
-        if (span < ForecastFeatures.MinHistory)
-            return Fallback(history, now, horizon, string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#}h of history, the model needs {ForecastFeatures.MinHistory.TotalHours:0}h"));
+        if (span < ForecastFeatures.MinHistory) // a model not read yet is not read for this
+            return Fallback(history, now, horizon, IsLoaded && Model is null ? LoadError ?? "no model"
+                : string.Create(CultureInfo.InvariantCulture, $"{span.TotalHours:0.#}h of history, the model needs {ForecastFeatures.MinHistory.TotalHours:0}h"));
+        if (Model is not { } model)
+            return Fallback(history, now, horizon, LoadError ?? "no model");
 
         var grid = UsageGrid.Resample(history);
-        var f = _model.PredictPeak(grid, grid.Values.Count - 1, horizon); // never below the newest bucket, which holds the newest sample
+        var f = model.PredictPeak(grid, grid.Values.Count - 1, horizon); // never below the newest bucket, which holds the newest sample
         var basis = f.StillDay ? "no movement in a day: yesterday's peak" : string.Create(CultureInfo.InvariantCulture, $"peak ×{Math.Exp(f.Correction):0.###} of yesterday's");
         if (horizon > TimeSpan.FromDays(1)) basis += ", at least the next day's forecast and the last week's peak";
         return new Forecast(f.Peak, f.Lower, f.Upper, "fasttree", string.Create(CultureInfo.InvariantCulture,

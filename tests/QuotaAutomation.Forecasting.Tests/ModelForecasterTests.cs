@@ -127,6 +127,23 @@ public sealed class ModelForecasterTests : IDisposable
     }
 
     [Fact]
+    public void LoadWhenNeeded_ReadsTheModelOnlyForAForecastThatNeedsIt()
+    {
+        var forecaster = ModelForecaster.LoadWhenNeeded(Shipped);
+        var shortHistory = Hours(6, i => 100);
+        var day = Hours(48, i => 100 + i % 30);
+
+        var early = forecaster.Predict(shortHistory, shortHistory[^1].Timestamp, TimeSpan.FromHours(24));
+        var readBefore = forecaster.IsLoaded;
+        var later = forecaster.Predict(day, day[^1].Timestamp, TimeSpan.FromHours(24));
+
+        Assert.Equal("trend+daily (fallback: 5.9h of history, the model needs 24h)", early.Forecaster);
+        Assert.False(readBefore);
+        Assert.Equal("fasttree", later.Forecaster);
+        Assert.True(forecaster.IsLoaded);
+    }
+
+    [Fact]
     public void CorruptModel_FallsBack()
     {
         var path = Path.Combine(_folder, ModelTrainer.ModelFile);

@@ -44,7 +44,7 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
         var options = baseOptions with { Region = RegionEndpoint.GetBySystemName(region) };
         if (account == "self") return options;
         var role = $"arn:{baseOptions.Region.PartitionName}:iam::{account}:role/{backend.MemberRoleName}";
-        return options with { Credentials = new MemberAccountCredentials(baseOptions.Credentials, role, options.Region, baseOptions.EndpointUrl) };
+        return options with { Credentials = new MemberAccountCredentials(baseOptions.Credentials, role, options.Region, baseOptions.EndpointFor("sts")) };
     }
 
     public void Dispose()

@@ -31,7 +31,7 @@ public sealed class AwsTransport : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         var signingRegion = region ?? options.Region;
-        Endpoint = options.EndpointUrl ?? new Uri($"https://{endpointPrefix}.{signingRegion.SystemName}.{signingRegion.PartitionDnsSuffix}/");
+        Endpoint = options.EndpointFor(signingName) ?? new Uri($"https://{endpointPrefix}.{signingRegion.SystemName}.{signingRegion.PartitionDnsSuffix}/");
         var inner = options.Transport ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _http = new HttpClient(new SigV4SigningHandler(options.Credentials, signingRegion, signingName, inner), disposeHandler: options.Transport is null)
         {

@@ -49,6 +49,22 @@ public sealed class BotocoreModel
         return problems;
     }
 
+    /// <summary>Every problem of a JSON reply body for an operation (its output shape); empty when it conforms.</summary>
+    public IReadOnlyList<string> CheckOutput(string operation, string body)
+    {
+        if (!_operations.TryGetProperty(operation, out var op)) return [$"{operation} is not an operation of this service"];
+        var problems = new List<string>();
+        using var document = JsonDocument.Parse(body);
+        if (op.TryGetProperty("output", out var output)) CheckShape(output.GetProperty("shape").GetString()!, document.RootElement, operation, problems);
+        return problems;
+    }
+
+    /// <summary>The error shapes an operation may answer with (e.g. <c>NoSuchResourceException</c>).</summary>
+    public IReadOnlyList<string> Errors(string operation) =>
+        _operations.TryGetProperty(operation, out var op) && op.TryGetProperty("errors", out var errors)
+            ? errors.EnumerateArray().Select(e => e.GetProperty("shape").GetString()!).ToList()
+            : [];
+
     private void CheckShape(string shapeName, JsonElement value, string path, List<string> problems)
     {
         var shape = _shapes.GetProperty(shapeName);
