@@ -60,6 +60,9 @@ public sealed class AwsBackend : IDisposable
     /// <summary>KMS, for approval-link MACs.</summary>
     public KmsClient Kms => _clients.Kms();
 
+    /// <summary>Service Quotas in the backend's Region and account, for listing quotas.</summary>
+    public ServiceQuotasClient ServiceQuotas => _clients.ServiceQuotas();
+
     /// <summary>STS, for who the caller is.</summary>
     public StsClient Sts => _clients.Sts();
 

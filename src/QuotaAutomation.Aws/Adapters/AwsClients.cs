@@ -18,6 +18,9 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public ServiceQuotasClient ServiceQuotas(QuotaKey key) => Get(key, o => new ServiceQuotasClient(o));
 
+    /// <summary>Service Quotas in the base Region and account.</summary>
+    public ServiceQuotasClient ServiceQuotas() => Get(null, o => new ServiceQuotasClient(o));
+
     public CloudWatchClient CloudWatch(QuotaKey key) => Get(key, o => new CloudWatchClient(o));
 
     public StepFunctionsClient StepFunctions() => Get(null, o => new StepFunctionsClient(o));
