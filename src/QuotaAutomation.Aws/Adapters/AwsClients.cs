@@ -33,6 +33,8 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public StsClient Sts() => Get(null, o => new StsClient(o));
 
+    public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
+
     /// <summary>The Support client for a quota's account (Support answers in us-east-1 whatever the quota's Region).</summary>
     public SupportClient Support(QuotaKey key) => Get(key with { Region = "us-east-1" }, o => new SupportClient(o));
 
