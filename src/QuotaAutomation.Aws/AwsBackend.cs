@@ -60,6 +60,12 @@ public sealed class AwsBackend : IDisposable
     /// <summary>KMS, for approval-link MACs.</summary>
     public KmsClient Kms => _clients.Kms();
 
+    /// <summary>Service Quotas in the backend's Region and account, for listing quotas.</summary>
+    public ServiceQuotasClient ServiceQuotas => _clients.ServiceQuotas();
+
+    /// <summary>EC2, for instance types' vCPUs (the deployment gate).</summary>
+    public Ec2Client Ec2 => _clients.Ec2();
+
     /// <summary>STS, for who the caller is.</summary>
     public StsClient Sts => _clients.Sts();
 

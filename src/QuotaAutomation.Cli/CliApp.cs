@@ -113,6 +113,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic, TablePrefix, ForecasterChoice, Output }) root.Options.Add(option);
         root.Subcommands.Add(RunCommand.Create(this));
         root.Subcommands.Add(RulesCommands.Create(this));
+        root.Subcommands.Add(QuotasCommands.Create(this));
         root.Subcommands.Add(InitCommand.Create(this));
         root.Subcommands.Add(InvokeCommand.Create(this));
         root.Subcommands.Add(TrainCommand.Create(this));

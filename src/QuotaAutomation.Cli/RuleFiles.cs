@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using QuotaAutomation.Aws.Dynamo;
 using QuotaAutomation.Core.Rules;
 using QuotaAutomation.Local.Storage;
 using YamlDotNet.RepresentationModel;
@@ -8,7 +9,8 @@ namespace QuotaAutomation.Cli;
 
 /// <summary>
 /// Reads a rules file: a JSON or YAML list of rule items (or an object with a <c>rules</c> list), with the same
-/// attribute names as the DynamoDB items. Scalars keep their type as written (YAML: quoted is a string, plain
+/// attribute names as the DynamoDB items, or DynamoDB JSON (typed attributes, as <c>aws dynamodb scan</c> prints and
+/// the console's JSON view shows; detected by its shape and decoded as the rules table is: <see cref="DynamoJson"/>). Scalars keep their type as written (YAML: quoted is a string, plain
 /// <c>85</c> a number, <c>true</c> a bool), so the parser judges them exactly as it judges hand-edited items.
 /// </summary>
 /// <remarks>
@@ -43,7 +45,7 @@ public static partial class RuleFiles
         ArgumentNullException.ThrowIfNull(text);
         if (string.IsNullOrWhiteSpace(text))
             throw new InvalidDataException($"{name} is empty: a rules file holds a list of rules (write [] for none)");
-        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith('[')
+        return name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith('[') || text.TrimStart().StartsWith('{')
             ? ReadJson(text, name)
             : ReadYaml(text, name);
     }
@@ -54,11 +56,12 @@ public static partial class RuleFiles
         {
             using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             var root = document.RootElement;
-            var list = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("rules", out var rules) ? rules : root;
+            var (list, typed) = Entries(root);
             if (list.ValueKind != JsonValueKind.Array)
-                throw new InvalidDataException("a rules file must be a list of rules, or an object with a 'rules' list");
+                throw new InvalidDataException("a rules file must be a list of rules, an object with a 'rules' list, or DynamoDB JSON ({\"Items\": [...]} as aws dynamodb scan prints it)");
+            typed |= list.EnumerateArray().FirstOrDefault(e => e.ValueKind == JsonValueKind.Object) is { ValueKind: JsonValueKind.Object } first && DynamoJson.LooksTyped(first);
             return list.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Object
-                ? (IReadOnlyDictionary<string, object?>)Map(e, i + 1)
+                ? (IReadOnlyDictionary<string, object?>)Map(e, i + 1, typed)
                 : throw new InvalidDataException($"entry {i + 1} is a {e.ValueKind}, not an object of rule attributes")).ToList();
         }
         catch (JsonException e)
@@ -72,11 +75,26 @@ public static partial class RuleFiles
         }
     }
 
-    private static Dictionary<string, object?> Map(JsonElement item, int entry)
+    /// <summary>
+    /// Where a JSON file's entries are, and whether they are DynamoDB JSON: <c>{"Items": [...]}</c> (aws dynamodb scan),
+    /// <c>{"Item": {...}}</c> (get-item), one typed item (the console's JSON view), or a list; plain rules otherwise.
+    /// </summary>
+    private static (JsonElement List, bool Typed) Entries(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) return (root, false);
+        if (root.TryGetProperty("rules", out var rules)) return (rules, false);
+        if (root.TryGetProperty("Items", out var items)) return (items, true);
+        if (root.TryGetProperty("Item", out var item) && item.ValueKind == JsonValueKind.Object) return (Single(item), true);
+        return DynamoJson.LooksTyped(root) ? (Single(root), true) : (root, false);
+    }
+
+    private static JsonElement Single(JsonElement item) => JsonSerializer.SerializeToElement(new[] { item });
+
+    private static Dictionary<string, object?> Map(JsonElement item, int entry, bool typed)
     {
         try
         {
-            return AttributeJson.ToMap(item);
+            return typed ? DynamoJson.ToPlainItem(item) : AttributeJson.ToMap(item);
         }
         catch (InvalidDataException e)
         {

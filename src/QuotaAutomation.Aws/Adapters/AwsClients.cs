@@ -18,6 +18,9 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public ServiceQuotasClient ServiceQuotas(QuotaKey key) => Get(key, o => new ServiceQuotasClient(o));
 
+    /// <summary>Service Quotas in the base Region and account.</summary>
+    public ServiceQuotasClient ServiceQuotas() => Get(null, o => new ServiceQuotasClient(o));
+
     public CloudWatchClient CloudWatch(QuotaKey key) => Get(key, o => new CloudWatchClient(o));
 
     public StepFunctionsClient StepFunctions() => Get(null, o => new StepFunctionsClient(o));
@@ -29,6 +32,8 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     public KmsClient Kms() => Get(null, o => new KmsClient(o));
 
     public StsClient Sts() => Get(null, o => new StsClient(o));
+
+    public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
 
     /// <summary>The Support client for a quota's account (Support answers in us-east-1 whatever the quota's Region).</summary>
     public SupportClient Support(QuotaKey key) => Get(key with { Region = "us-east-1" }, o => new SupportClient(o));

@@ -13,6 +13,16 @@ public sealed record ListServiceQuotasRequest
 
 public sealed record ListServiceQuotasResponse(IReadOnlyList<ServiceQuota>? Quotas, string? NextToken);
 
+public sealed record ListServicesRequest
+{
+    public string? NextToken { get; init; }
+    public int? MaxResults { get; init; }
+}
+
+public sealed record ListServicesResponse(IReadOnlyList<ServiceInfo>? Services, string? NextToken);
+
+public sealed record ServiceInfo(string? ServiceCode, string? ServiceName);
+
 public sealed record GetServiceQuotaRequest(string ServiceCode, string QuotaCode);
 
 public sealed record GetServiceQuotaResponse(ServiceQuota? Quota);
@@ -97,6 +107,9 @@ public sealed class ServiceQuotasClient(AwsClientOptions options) : AwsJsonClien
 {
     public Task<ListServiceQuotasResponse> ListServiceQuotasAsync(ListServiceQuotasRequest request, CancellationToken ct) =>
         CallAsync<ListServiceQuotasResponse>("ListServiceQuotas", request, ct);
+
+    public Task<ListServicesResponse> ListServicesAsync(ListServicesRequest request, CancellationToken ct) =>
+        CallAsync<ListServicesResponse>("ListServices", request, ct);
 
     public Task<GetServiceQuotaResponse> GetServiceQuotaAsync(GetServiceQuotaRequest request, CancellationToken ct) =>
         CallAsync<GetServiceQuotaResponse>("GetServiceQuota", request, ct);

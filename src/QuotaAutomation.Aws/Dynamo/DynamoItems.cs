@@ -81,4 +81,21 @@ internal static class DynamoItems
         { M: { } m } => m.ToDictionary(p => p.Key, p => ToPlain(p.Value)),
         _ => new UnsupportedValue("a DynamoDB value of no type this parser knows"),
     };
+
+    /// <summary>
+    /// The inverse of <see cref="ToPlain"/> for what rule files and the parser hold: string → S, number → N, bool → BOOL,
+    /// null → NULL, a map → M, any other list → L. Anything else is a bug in the caller, not a person's input.
+    /// </summary>
+    public static AttributeValue FromPlain(object? value) => value switch
+    {
+        null => new AttributeValue { NULL = true },
+        string s => S(s),
+        bool b => new AttributeValue { BOOL = b },
+        double d => N(d),
+        int i => N(i),
+        long l => N(l),
+        IEnumerable<KeyValuePair<string, object?>> map => new AttributeValue { M = map.ToDictionary(p => p.Key, p => FromPlain(p.Value)) },
+        System.Collections.IEnumerable list => new AttributeValue { L = list.Cast<object?>().Select(FromPlain).ToList() },
+        _ => throw new ArgumentException($"a {value.GetType().Name} has no DynamoDB attribute type", nameof(value)),
+    };
 }

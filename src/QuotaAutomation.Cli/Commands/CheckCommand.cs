@@ -16,12 +16,13 @@ namespace QuotaAutomation.Cli.Commands;
 /// </summary>
 internal static class CheckCommand
 {
-    private sealed record Inputs(Option<FileInfo?> Plan, Option<FileInfo?> Config, Option<double> Buffer);
+    private sealed record Inputs(Option<FileInfo?> Plan, Option<FileInfo?> Config, Option<double> Buffer, Option<FileInfo?> InstanceTypes);
 
     private static Inputs NewInputs() => new(
         new Option<FileInfo?>("--plan") { Description = "terraform show -json PLANFILE output" },
         new Option<FileInfo?>("--config") { Description = "The seed's infrastructure YAML (ec2.auto_scaling_groups, lambda.functions, rds.instances)" },
-        new Option<double>("--buffer") { Description = "Headroom on top of what the change adds, in percent", DefaultValueFactory = _ => 20 });
+        new Option<double>("--buffer") { Description = "Headroom on top of what the change adds, in percent", DefaultValueFactory = _ => 20 },
+        new Option<FileInfo?>("--instance-types") { Description = "vCPUs of instance types the built-in table lacks: JSON {\"m8i.large\": 2} or CSV lines m8i.large,2 (on --backend aws EC2 DescribeInstanceTypes is asked first)" });
 
     public static Command Create(CliApp app)
     {
@@ -32,7 +33,7 @@ internal static class CheckCommand
         var githubSummary = new Option<string?>("--github-summary") { Description = "github format: step summary file", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") };
         var command = new Command("check", "Check that the quotas a deployment consumes have room for it (exit 0 enough, 1 shortfall, 2 error)")
         {
-            inputs.Plan, inputs.Config, inputs.Buffer, format, request, githubOutput, githubSummary,
+            inputs.Plan, inputs.Config, inputs.Buffer, inputs.InstanceTypes, format, request, githubOutput, githubSummary,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -41,7 +42,7 @@ internal static class CheckCommand
                 throw new InvalidDataException($"--format '{formatName}' must be table, json, markdown or github");
             return await WithBackendAsync(app, parse, async session =>
             {
-                var (needs, problems) = Needs(parse, inputs, session.Region);
+                var (needs, problems) = await NeedsAsync(app, parse, inputs, session.Region, ct);
                 if (problems.Count > 0) return Problems(app, problems, formatName);
                 var report = await DeploymentGate.CheckAsync(needs, session.Ports.Quotas, session.Ports.Usage, session.Time.GetUtcNow(), parse.GetValue(inputs.Buffer) / 100, ct);
                 Write(app, report, formatName, parse.GetValue(githubOutput), parse.GetValue(githubSummary));
@@ -70,7 +71,7 @@ internal static class CheckCommand
         var poll = new Option<string>("--poll") { Description = "How often to look (embedded backend: virtual time)", DefaultValueFactory = _ => "5m" };
         var command = new Command("wait", "Wait until the quotas a deployment consumes are enough (0), an increase was refused or nothing is in flight (1), or time runs out (1)")
         {
-            inputs.Plan, inputs.Config, inputs.Buffer, timeout, poll,
+            inputs.Plan, inputs.Config, inputs.Buffer, inputs.InstanceTypes, timeout, poll,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -78,7 +79,7 @@ internal static class CheckCommand
             var every = Duration(parse.GetValue(poll)!, "--poll");
             return await WithBackendAsync(app, parse, async session =>
             {
-                var (needs, problems) = Needs(parse, inputs, session.Region);
+                var (needs, problems) = await NeedsAsync(app, parse, inputs, session.Region, ct);
                 if (problems.Count > 0) return Problems(app, problems, "table");
                 var until = session.Time.GetUtcNow() + limit;
                 while (true)
@@ -130,7 +131,7 @@ internal static class CheckCommand
             c => backend.AdvanceAsync(TimeSpan.FromMinutes(5), c), (d, c) => backend.AdvanceAsync(d, c)));
     }
 
-    private static (IReadOnlyList<QuotaNeed> Needs, IReadOnlyList<string> Problems) Needs(ParseResult parse, Inputs inputs, string region)
+    private static async Task<(IReadOnlyList<QuotaNeed> Needs, IReadOnlyList<string> Problems)> NeedsAsync(CliApp app, ParseResult parse, Inputs inputs, string region, CancellationToken ct)
     {
         var plan = parse.GetValue(inputs.Plan);
         var config = parse.GetValue(inputs.Config);
@@ -150,8 +151,38 @@ internal static class CheckCommand
             if (parsed.Success) changes.AddRange(parsed.Value);
             else problems.Add(parsed.Error!);
         }
-        var (needs, mapping) = QuotaNeeds.From(changes, region);
+        var sizes = await InstanceSizesAsync(app, parse, inputs, changes, region, problems, ct);
+        var (needs, mapping) = QuotaNeeds.From(changes, region, sizes);
         return (needs, [.. problems, .. mapping]);
+    }
+
+    /// <summary>
+    /// vCPUs of the plan's instance types beyond the built-in table: a user's <c>--instance-types</c> file first, then
+    /// on AWS EC2 DescribeInstanceTypes (cached for the process). When EC2 cannot answer, the built-in table does, and
+    /// a type it lacks fails closed as before.
+    /// </summary>
+    private static async Task<Dictionary<string, int>> InstanceSizesAsync(CliApp app, ParseResult parse, Inputs inputs, IReadOnlyList<PlannedChange> changes,
+        string region, List<string> problems, CancellationToken ct)
+    {
+        var sizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (parse.GetValue(inputs.InstanceTypes) is { } file)
+        {
+            var read = InstanceTypeFile.Read(file.FullName);
+            if (read.Success) foreach (var (type, vcpus) in read.Value) sizes[type] = vcpus;
+            else problems.Add(read.Error!);
+        }
+        var wanted = QuotaNeeds.InstanceTypesIn(changes).Where(t => !sizes.ContainsKey(t)).ToList();
+        if (wanted.Count == 0 || !app.IsAws(parse)) return sizes;
+        try
+        {
+            using var aws = app.OpenAws(parse);
+            foreach (var (type, vcpus) in await new QuotaAutomation.Aws.Adapters.Ec2InstanceTypes(aws.Ec2, region).VCpusAsync(wanted, ct)) sizes[type] = vcpus;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is QuotaAutomation.Aws.Clients.AwsServiceException or HttpRequestException or TimeoutException)
+        {
+            app.Console.MarkupLine($"[yellow]EC2 DescribeInstanceTypes failed ({Render.Text(e.Message)}): instance types are sized from the built-in table[/]");
+        }
+        return sizes;
     }
 
     private static int Problems(CliApp app, IReadOnlyList<string> problems, string format)

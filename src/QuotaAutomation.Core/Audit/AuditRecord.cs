@@ -19,6 +19,8 @@ public enum AuditKind
     Error,
     /// <summary>Start and end of a cycle, with its counts.</summary>
     Cycle,
+    /// <summary>A person changed a stored rule (imported, deleted, disabled, enabled), with who did it.</summary>
+    RuleChange,
 }
 
 /// <summary>

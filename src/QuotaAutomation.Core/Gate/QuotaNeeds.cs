@@ -25,7 +25,11 @@ public static class QuotaNeeds
         "aws_emr_instance_group", "aws_emr_instance_fleet", "aws_batch_compute_environment",
     };
 
-    public static (IReadOnlyList<QuotaNeed> Needs, IReadOnlyList<string> Problems) From(IReadOnlyList<PlannedChange> changes, string defaultRegion)
+    /// <param name="changes">The planned changes.</param>
+    /// <param name="defaultRegion">The Region of changes that name none.</param>
+    /// <param name="instanceTypes">vCPUs by instance type known beyond the built-in table (EC2, a user's file).</param>
+    public static (IReadOnlyList<QuotaNeed> Needs, IReadOnlyList<string> Problems) From(IReadOnlyList<PlannedChange> changes, string defaultRegion,
+        IReadOnlyDictionary<string, int>? instanceTypes = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var problems = new List<string>();
@@ -33,9 +37,9 @@ public static class QuotaNeeds
         foreach (var change in changes)
         {
             var region = change.Region ?? defaultRegion;
-            var after = Uses(change, change.After!.Value, changes, problems);
+            var after = Uses(change, change.After!.Value, changes, problems, instanceTypes);
             if (after is null) continue;
-            var before = change.Before is { } b ? Uses(change, b, changes, []) : null;
+            var before = change.Before is { } b ? Uses(change, b, changes, [], instanceTypes) : null;
             var added = after.Units - (before is not null && before.Code == after.Code ? before.Units : 0);
             if (added <= 0) continue;
             var key = new QuotaKey(after.Service, after.Code, region);
@@ -46,12 +50,12 @@ public static class QuotaNeeds
         return (totals.Select(t => new QuotaNeed(t.Key, t.Value.Name, t.Value.Added, t.Value.From)).OrderBy(n => n.Quota.ToString(), StringComparer.Ordinal).ToList(), problems);
     }
 
-    private static Use? Uses(PlannedChange change, JsonElement v, IReadOnlyList<PlannedChange> all, List<string> problems)
+    private static Use? Uses(PlannedChange change, JsonElement v, IReadOnlyList<PlannedChange> all, List<string> problems, IReadOnlyDictionary<string, int>? sizes)
     {
         switch (change.Type)
         {
             case "aws_instance":
-                return Instances(change.Address, Str(v, "instance_type"), CpuOverride(v), 1, problems);
+                return Instances(change.Address, Str(v, "instance_type"), CpuOverride(v), 1, problems, sizes);
             case "aws_autoscaling_group":
                 var max = Num(v, "max_size");
                 if (max is null)
@@ -59,13 +63,13 @@ public static class QuotaNeeds
                     problems.Add($"{change.Address}: max_size is unknown in the plan");
                     return null;
                 }
-                var type = AutoScalingInstanceType(change, v, all);
+                var type = AutoScalingInstanceType(change, v, all, sizes);
                 if (type is null)
                 {
                     problems.Add($"{change.Address}: cannot tell its instance type (its launch template or configuration is not in this plan); describe it in --config");
                     return null;
                 }
-                return Instances(change.Address, type, null, max.Value, problems);
+                return Instances(change.Address, type, null, max.Value, problems, sizes);
             case "aws_lambda_function":
                 return Num(v, "reserved_concurrent_executions") is > 0 and { } reserved
                     ? new Use("lambda", "L-B99A9384", "Concurrent executions", reserved) : null;
@@ -101,10 +105,10 @@ public static class QuotaNeeds
         }
     }
 
-    private static Use? Instances(string address, string? instanceType, int? vcpusOverride, double count, List<string> problems)
+    private static Use? Instances(string address, string? instanceType, int? vcpusOverride, double count, List<string> problems, IReadOnlyDictionary<string, int>? sizes)
     {
         if (instanceType is null) return Problem(problems, $"{address}: instance_type is unknown in the plan");
-        var found = InstanceTypes.Lookup(instanceType);
+        var found = InstanceTypes.Lookup(instanceType, sizes);
         if (!found.Success) return Problem(problems, $"{address}: {found.Error}");
         var (code, name) = InstanceTypes.FamilyQuotas[found.Value.Group];
         return new Use("ec2", code, name, (vcpusOverride ?? found.Value.VCpus) * count);
@@ -116,14 +120,14 @@ public static class QuotaNeeds
         && Num(o[0], "core_count") is > 0 and { } cores && Num(o[0], "threads_per_core") is null or > 0 ? (int)(cores * (Num(o[0], "threads_per_core") ?? 2)) : null;
 
     /// <summary>From the group's launch template (by name, or the only one in the plan), its mixed-instances overrides, or its launch configuration.</summary>
-    private static string? AutoScalingInstanceType(PlannedChange group, JsonElement v, IReadOnlyList<PlannedChange> all)
+    private static string? AutoScalingInstanceType(PlannedChange group, JsonElement v, IReadOnlyList<PlannedChange> all, IReadOnlyDictionary<string, int>? sizes)
     {
         if (First(v, "mixed_instances_policy") is { } mixed && First(mixed, "launch_template") is { } spec
             && spec.TryGetProperty("override", out var overrides) && overrides.ValueKind == JsonValueKind.Array)
         {
             var types = overrides.EnumerateArray().Select(o => Str(o, "instance_type")).OfType<string>().ToList();
             // The largest is the safe side; a type the table cannot size is returned so that it is reported, not skipped.
-            if (types.Count > 0) return types.FirstOrDefault(t => !InstanceTypes.Lookup(t).Success) ?? types.MaxBy(t => InstanceTypes.Lookup(t).Value.VCpus);
+            if (types.Count > 0) return types.FirstOrDefault(t => !InstanceTypes.Lookup(t, sizes).Success) ?? types.MaxBy(t => InstanceTypes.Lookup(t, sizes).Value.VCpus);
         }
         var templates = all.Where(c => c.Type == "aws_launch_template").ToList();
         var name = First(v, "launch_template") is { } lt ? Str(lt, "name") : null;
@@ -133,6 +137,25 @@ public static class QuotaNeeds
         var configuration = Str(v, "launch_configuration");
         var launchConfig = all.FirstOrDefault(c => c.Type == "aws_launch_configuration" && configuration is not null && Str(c.After!.Value, "name") == configuration);
         return launchConfig is null ? null : Str(launchConfig.After!.Value, "instance_type");
+    }
+
+    /// <summary>Every instance type a change names anywhere (instances, launch templates and configurations, mixed-instances overrides), lower-cased.</summary>
+    public static IReadOnlySet<string> InstanceTypesIn(IReadOnlyList<PlannedChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var types = new HashSet<string>(StringComparer.Ordinal);
+        void Walk(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Array) foreach (var item in e.EnumerateArray()) Walk(item);
+            if (e.ValueKind != JsonValueKind.Object) return;
+            foreach (var p in e.EnumerateObject())
+            {
+                if (p.Name == "instance_type" && p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 } type) types.Add(type.Trim().ToLowerInvariant());
+                else Walk(p.Value);
+            }
+        }
+        foreach (var change in changes) if (change.After is { } after) Walk(after);
+        return types;
     }
 
     private static Use? Problem(List<string> problems, string message)

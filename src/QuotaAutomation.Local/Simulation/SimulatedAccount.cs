@@ -44,7 +44,11 @@ public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, Simul
     {
         ArgumentNullException.ThrowIfNull(keys);
         var wanted = keys.ToHashSet();
-        return (await ListQuotasAsync(ct)).Where(q => wanted.Contains(q.Info.Key)).ToDictionary(q => q.Info.Key, q => q.Info);
+        var served = await ListQuotasAsync(ct);
+        var found = served.Where(q => wanted.Contains(q.Info.Key)).ToDictionary(q => q.Info.Key, q => q.Info);
+        // A quota this account does not serve is named with the ones it does, so a rule's author can pick one.
+        var why = $"the simulated account does not serve it; it serves {string.Join(", ", served.Select(q => q.Info.Key))} (quota-automation quotas list marks them)";
+        return new QuotaDictionary(found, wanted.Where(k => !found.ContainsKey(k)).ToDictionary(k => k, _ => why));
     }
 
     public async Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) =>

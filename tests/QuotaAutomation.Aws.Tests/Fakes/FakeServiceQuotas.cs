@@ -97,6 +97,7 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
             return isMetrics ? Metrics(input) : operation switch
             {
                 "ListServiceQuotas" => List(region, input),
+                "ListServices" => Services(region, input),
                 "GetServiceQuota" or "GetAWSDefaultServiceQuota" => Get(region, input),
                 "RequestServiceQuotaIncrease" => RequestIncrease(region, input),
                 "GetRequestedServiceQuotaChange" => _requests.FirstOrDefault(r => (string?)r["Id"] == (string?)input["RequestId"]) is { } found
@@ -120,6 +121,17 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
         var skip = input["NextToken"] is { } token ? int.Parse((string)token!, CultureInfo.InvariantCulture) : 0;
         var page = all.Skip(skip).Take(max).Select(q => q.DeepClone()).ToArray();
         var reply = new JsonObject { ["Quotas"] = new JsonArray(page) };
+        if (skip + max < all.Count) reply["NextToken"] = (skip + max).ToString(CultureInfo.InvariantCulture);
+        return Ok(reply);
+    }
+
+    private HttpResponseMessage Services(string region, JsonObject input)
+    {
+        var all = _quotas.Where(q => q.Key.Region == region).GroupBy(q => q.Key.Service).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new JsonObject { ["ServiceCode"] = g.Key, ["ServiceName"] = (string?)g.First().Value["ServiceName"] }).ToList();
+        var max = (int?)input["MaxResults"] ?? 100;
+        var skip = input["NextToken"] is { } token ? int.Parse((string)token!, CultureInfo.InvariantCulture) : 0;
+        var reply = new JsonObject { ["Services"] = new JsonArray(all.Skip(skip).Take(max).ToArray()) };
         if (skip + max < all.Count) reply["NextToken"] = (skip + max).ToString(CultureInfo.InvariantCulture);
         return Ok(reply);
     }

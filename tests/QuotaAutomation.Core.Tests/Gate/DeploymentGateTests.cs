@@ -57,8 +57,8 @@ public sealed class DeploymentGateTests
 
         Assert.Empty(needs);
         Assert.Equal([
-            "aws_instance.quantum: instance type 'q9.mega' is not in the table of instance types (family 'q9' unknown): add it to InstanceTypes or describe it in --config",
-            "aws_instance.metal: instance type 'm5.metal': size 'metal' has no vCPU count in the table (metal and other sizes vary by family)",
+            "aws_instance.quantum: instance type 'q9.mega' has no known vCPU count: family 'q9' is not in the built-in table, and neither EC2 DescribeInstanceTypes (--backend aws) nor an --instance-types file named it: check the spelling, or give its vCPUs in a file with --instance-types (JSON {\"q9.mega\": 8} or CSV q9.mega,8)",
+            "aws_instance.metal: instance type 'm5.nano': size 'nano' has no vCPU count in the built-in table, and neither EC2 DescribeInstanceTypes (--backend aws) nor an --instance-types file named it: check the spelling, or give its vCPUs in a file with --instance-types (JSON {\"m5.nano\": 8} or CSV m5.nano,8)",
         ], problems);
     }
 
@@ -72,9 +72,9 @@ public sealed class DeploymentGateTests
         Assert.Empty(needs);
         Assert.Equal([
             "aws_spot_instance_request.batch: aws_spot_instance_request launches EC2 capacity the gate cannot size: describe it in --config (ec2.auto_scaling_groups) or check its quotas by hand",
-            "aws_autoscaling_group.mixed: instance type 'm5.metal': size 'metal' has no vCPU count in the table (metal and other sizes vary by family)",
+            "aws_autoscaling_group.mixed: instance type 'm5.nano': size 'nano' has no vCPU count in the built-in table, and neither EC2 DescribeInstanceTypes (--backend aws) nor an --instance-types file named it: check the spelling, or give its vCPUs in a file with --instance-types (JSON {\"m5.nano\": 8} or CSV m5.nano,8)",
             "aws_eks_node_group.workers: aws_eks_node_group launches EC2 capacity the gate cannot size: describe it in --config (ec2.auto_scaling_groups) or check its quotas by hand",
-            "aws_instance.typo: instance type 'm5.600000000xlarge': size '600000000xlarge' has no vCPU count in the table (metal and other sizes vary by family)",
+            "aws_instance.typo: instance type 'm5.600000000xlarge': size '600000000xlarge' has no vCPU count in the built-in table, and neither EC2 DescribeInstanceTypes (--backend aws) nor an --instance-types file named it: check the spelling, or give its vCPUs in a file with --instance-types (JSON {\"m5.600000000xlarge\": 8} or CSV m5.600000000xlarge,8)",
         ], problems);
     }
 
@@ -108,9 +108,40 @@ public sealed class DeploymentGateTests
     [InlineData("r5.xlarge", 4)]
     [InlineData("m5.24xlarge", 96)]
     [InlineData("M5.2XLARGE", 8)]
+    [InlineData("m7i-flex.large", 2)]
+    [InlineData("m7i-flex.2xlarge", 8)]
+    [InlineData("c7i-flex.xlarge", 4)]
+    [InlineData("m5.metal", 96)]
+    [InlineData("c5n.metal", 72)]
+    [InlineData("m6g.metal", 64)]
+    [InlineData("m7i.metal-24xl", 96)]
+    [InlineData("m7i.metal-48xl", 192)]
     public void InstanceTypes_KnowTheirVCpus(string type, int vcpus)
     {
         Assert.Equal(vcpus, InstanceTypes.Lookup(type).Value.VCpus);
+    }
+
+    [Fact]
+    public void InstanceTypes_KnownBeyondTheTable_AreSizedAndGroupedByTheirFamilyLetters()
+    {
+        var known = new Dictionary<string, int> { ["m8i.large"] = 2, ["g7e.xlarge"] = 4 };
+
+        Assert.Equal(((2, "standard"), (4, "g")), (InstanceTypes.Lookup("M8i.large", known).Value, InstanceTypes.Lookup("g7e.xlarge", known).Value));
+    }
+
+    [Fact]
+    public void InstanceTypes_KnownButOfAFamilyWithNoMappedQuota_AreRefused()
+    {
+        var known = new Dictionary<string, int> { ["u7i-12tb.224xlarge"] = 896 };
+
+        Assert.Equal("instance type 'u7i-12tb.224xlarge': family 'u7i-12tb' has no On-Demand vCPU quota the gate maps (standard, F, G and VT, Inf, P, X, DL, Trn)",
+            InstanceTypes.Lookup("u7i-12tb.224xlarge", known).Error);
+    }
+
+    [Fact]
+    public void InstanceTypesIn_FindsEveryNamedType()
+    {
+        Assert.Equal(["m5.600000000xlarge", "m5.large", "m5.nano"], QuotaNeeds.InstanceTypesIn(Plan("capacity-it-cannot-size.json")).Order(StringComparer.Ordinal));
     }
 
     private static async Task<GateReport> CheckAsync(string file, double standardQuota, double standardUsage)
