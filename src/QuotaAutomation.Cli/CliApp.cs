@@ -15,7 +15,17 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
 {
     public const string DefaultDatabase = "quota-automation.db";
 
-    internal IAnsiConsole Console => console;
+    private IAnsiConsole? _stderr;
+    private TextWriter? _error;
+
+    /// <summary>
+    /// Where commands write what people read. With <c>--output json</c> it is standard error, so standard output holds
+    /// the one JSON document and nothing else (progress, "created …", warnings).
+    /// </summary>
+    internal IAnsiConsole Console => _stderr ?? console;
+
+    /// <summary>Standard output, for machine-readable documents (<c>--output json</c>, <c>check --format</c>).</summary>
+    internal TextWriter Stdout => console.Profile.Out.Writer;
 
     internal TimeProvider RealTime => realTime;
 
@@ -131,16 +141,53 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null) invocation.Output = output;
         if (error is not null) invocation.Error = error;
+        var stderr = error ?? System.Console.Error;
+        var parse = root.Parse(args);
+        // System.CommandLine exits 1 on a parse error, which for check and wait means "shortfall": a typo such as
+        // --plna must not look like a verdict, so every argument error is exit 2 (README, "Exit codes").
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var parseError in parse.Errors) stderr.WriteLine($"error: {parseError.Message}");
+            stderr.WriteLine($"see: {string.Join(' ', ["quota-automation", .. CommandPath(parse.CommandResult), "--help"])}");
+            return ExitCodes.Error;
+        }
+        _error = error;
+        if (WantsJson(parse)) MessagesToStandardError();
         try
         {
-            return await root.Parse(args).InvokeAsync(invocation, ct);
+            return await parse.InvokeAsync(invocation, ct);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException
             or InvalidOperationException or Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or QuotaAutomation.Aws.Clients.AwsServiceException)
         {
-            console.MarkupLine($"[red]error:[/] {Render.Text(e.Message)}");
+            Console.MarkupLine($"[red]error:[/] {Render.Text(e.Message)}");
             return ExitCodes.Error;
         }
+    }
+
+    /// <summary>The subcommand names from the root down to the one parsed, for the "see --help" hint.</summary>
+    private static Stack<string> CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new Stack<string>();
+        for (var r = result; r?.Parent is System.CommandLine.Parsing.CommandResult parent; r = parent) names.Push(r.Command.Name);
+        return names;
+    }
+
+    /// <summary>From now on <see cref="Console"/> writes to standard error: standard output carries a document (JSON) alone.</summary>
+    internal void MessagesToStandardError() => _stderr ??= ErrorConsole(_error);
+
+    /// <summary>A console on standard error, as wide as the main one; plain text when the caller gave its own writer (tests).</summary>
+    private IAnsiConsole ErrorConsole(TextWriter? error)
+    {
+        var errorConsole = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = error is null ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = error is null ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = error is null ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(error ?? System.Console.Error),
+        });
+        errorConsole.Profile.Width = console.Profile.Width;
+        return errorConsole;
     }
 
     internal async Task<EmbeddedBackend> OpenAsync(ParseResult parse, CancellationToken ct, DateTimeOffset? start = null)
@@ -148,8 +195,11 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         var path = parse.GetValue(Database)!; // has a default
         var options = new EmbeddedOptions { Simulation = Simulation(parse), Start = start };
         var backend = await EmbeddedBackend.OpenAsync(path, options, realTime, ct);
+        // The virtual clock of an existing database is its history's: moving it silently would mislead, so say so.
+        if (start is { } asked && !backend.Created)
+            throw new InvalidDataException($"--start applies only when the database is created; {path} exists (clock at {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC): drop --start to go on from there, or give a new --db to start at {asked:yyyy-MM-dd HH:mm} UTC");
         if (backend.Created)
-            console.MarkupLine($"[grey]created {Render.Text(path)}: simulated account (seed {backend.Simulation.Seed}), {await backend.Rules.CountAsync(ct)} sample rules, clock {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC[/]");
+            Console.MarkupLine($"[grey]created {Render.Text(path)}: simulated account (seed {backend.Simulation.Seed}), {await backend.Rules.CountAsync(ct)} sample rules, clock {backend.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC[/]");
         return backend;
     }
 
@@ -184,7 +234,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
                 // Read at the first forecast that needs it, so commands over short histories start without ML.NET; a
                 // missing model is said at once, a broken one in each forecast's name.
                 var path = Path.Combine(AppContext.BaseDirectory, "models", QuotaAutomation.Forecasting.ModelTrainer.ModelFile);
-                if (!File.Exists(path)) console.MarkupLine($"[yellow]model {Render.Text(Path.GetFileName(path))} not found: the trend forecaster answers[/]");
+                if (!File.Exists(path)) Console.MarkupLine($"[yellow]model {Render.Text(Path.GetFileName(path))} not found: the trend forecaster answers[/]");
                 return QuotaAutomation.Forecasting.ModelForecaster.LoadWhenNeeded(path);
             case var other:
                 throw new InvalidDataException($"--forecaster '{other}' must be model or trend");

@@ -93,12 +93,20 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
 
         var (exit, output) = await CliAsync([.. aws, "audit", "--rule", "ec2-vcpu"]);
         var (noRule, message) = await CliAsync([.. aws, "audit"]);
+        var (changesExit, changes, _) = await Testing.CliRunner.RunSplitAsync([.. aws, "audit", "--changes", "--since", "2026-11-24T11:00Z", "--until", "2026-11-24T13:00Z", "--output", "json"], TimeProvider.System);
+        var (_, future, _) = await Testing.CliRunner.RunSplitAsync([.. aws, "audit", "--rule", "ec2-vcpu", "--since", "2099-01-01T00:00Z", "--output", "json"], TimeProvider.System);
 
         Assert.Equal(0, exit);
         Assert.Contains("Intent", output, StringComparison.Ordinal);
         Assert.Contains("done: filed request req-0001 (PENDING) for 384", output, StringComparison.Ordinal);
         Assert.Equal(2, noRule);
-        Assert.Contains("audit --backend aws needs --rule", message, StringComparison.Ordinal);
+        Assert.Contains("audit --backend aws needs --rule, --kind or --changes: the audit table is read through its rule_id and kind indexes, not scanned", message, StringComparison.Ordinal);
+        // Through the kind index: every intent and outcome of the cycle (alerts and the filing), no decisions.
+        var records = System.Text.Json.JsonDocument.Parse(changes).RootElement.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(0, changesExit);
+        Assert.Equal(new HashSet<string?> { "Intent", "Outcome" }, records.Select(r => r.GetProperty("kind").GetString()).ToHashSet());
+        Assert.Contains(records, r => r.GetProperty("message").GetString() == "done: filed request req-0001 (PENDING) for 384");
+        Assert.Equal(0, System.Text.Json.JsonDocument.Parse(future).RootElement.GetProperty("records").GetArrayLength());
     }
 
     [Fact]

@@ -54,6 +54,41 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
             ExpressionAttributeValues = new() { [":k"] = DynamoItems.S(kind.ToString()), [":since"] = DynamoItems.N(DynamoItems.Seconds(since)) },
         }, ct)).Select(Read).ToList();
 
+    /// <summary>
+    /// The records a filter selects, oldest first, read through an index (never a scan): with a rule, its
+    /// <c>rule_id-ts-index</c> over the time window; without one, <c>kind-ts-index</c> once per kind, so the filter
+    /// must name a rule or kinds (<see cref="AuditFilter.Kinds"/>); null when it names neither.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditRecord>?> QueryAsync(AuditFilter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var from = DynamoItems.N(filter.Since is { } since ? DynamoItems.Seconds(since) : 0);
+        var to = DynamoItems.N(filter.Until is { } until ? DynamoItems.Seconds(until) - 1 : DynamoItems.Seconds(DateTimeOffset.MaxValue)); // ts is whole seconds; until is exclusive
+        IEnumerable<QueryRequest> queries;
+        if (filter.RuleId is { } ruleId)
+            queries = [new QueryRequest
+            {
+                TableName = table,
+                IndexName = DynamoTables.AuditByRuleIndex,
+                KeyConditionExpression = "rule_id = :r AND ts BETWEEN :from AND :to",
+                ExpressionAttributeValues = new() { [":r"] = DynamoItems.S(ruleId), [":from"] = from, [":to"] = to },
+            }];
+        else if (filter.Kinds is { } kinds)
+            queries = kinds.Select(kind => new QueryRequest
+            {
+                TableName = table,
+                IndexName = DynamoTables.AuditByKindIndex,
+                KeyConditionExpression = "#kind = :k AND ts BETWEEN :from AND :to",
+                ExpressionAttributeNames = new() { ["#kind"] = "kind" },
+                ExpressionAttributeValues = new() { [":k"] = DynamoItems.S(kind.ToString()), [":from"] = from, [":to"] = to },
+            });
+        else
+            return null;
+        var records = new List<AuditRecord>();
+        foreach (var query in queries) records.AddRange((await DynamoItems.QueryAllAsync(dynamo, query, ct)).Select(Read));
+        return records.Where(r => filter.Matches(r.Kind, r.RuleId, r.Timestamp)).OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
     private async Task PutAsync(AuditRecord record, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -12,11 +12,22 @@ internal static class AuditCommand
     {
         var rule = new Option<string?>("--rule") { Description = "Only this rule's records" };
         var kind = new Option<AuditKind?>("--kind") { Description = "Only records of this kind (RuleRejected, Decision, Intent, Outcome, StatusChange, Error, Cycle)" };
+        var changes = new Option<bool>("--changes") { Description = "Only records where something changed: intents, outcomes (alerts sent, requests filed) and status changes; not each cycle's decisions" };
+        var since = new Option<string?>("--since") { Description = "From this time on: ISO 8601 (2026-11-24T15:00Z; UTC unless it says) or a duration back from now (30m, 2h, 7d; the virtual clock on the embedded backend)" };
+        var until = new Option<string?>("--until") { Description = "Before this time (same forms as --since)" };
         var limit = new Option<int>("--limit") { Description = "How many of the newest records", DefaultValueFactory = _ => 50 };
-        var command = new Command("audit", "Show the audit trail, oldest of the selection first") { rule, kind, limit };
+        var command = new Command("audit", "Show the audit trail, oldest of the selection first") { rule, kind, changes, since, until, limit };
         command.SetAction(async (parse, ct) =>
         {
-            var rows = app.IsAws(parse) ? await FromDynamoAsync(app, parse, rule, kind, limit, ct) : await FromSqliteAsync(app, parse, rule, kind, limit, ct);
+            if (parse.GetValue(limit) < 1) throw new InvalidDataException($"--limit {parse.GetValue(limit)} must be at least 1");
+            Func<DateTimeOffset, AuditFilter> filter = now => new AuditFilter(parse.GetValue(rule), parse.GetValue(kind), parse.GetValue(changes),
+                parse.GetValue(since) is { } s ? TimeArgument.Parse(s, "--since", now) : null, parse.GetValue(until) is { } u ? TimeArgument.Parse(u, "--until", now) : null);
+            var rows = app.IsAws(parse) ? await FromDynamoAsync(app, parse, filter, limit, ct) : await FromSqliteAsync(app, parse, filter, limit, ct);
+            if (app.WantsJson(parse))
+            {
+                Json.JsonOutput.Write(app, new Json.AuditDocument(rows.Select(r => new Json.AuditRecordDocument(r.Id, r.RunId, r.Timestamp, r.Kind.ToString(), r.RuleId, r.Quota, r.Action, r.Message, r.ActionId)).ToList()));
+                return ExitCodes.Ok;
+            }
             var table = new Table().Border(TableBorder.Rounded).AddColumns("#", "time (UTC)", "kind", "rule", "action", "message");
             foreach (var r in rows)
             {
@@ -36,23 +47,23 @@ internal static class AuditCommand
         return command;
     }
 
-    private sealed record Row(string Number, DateTimeOffset Timestamp, AuditKind Kind, string RuleId, string Action, string Message);
+    private sealed record Row(string Number, string Id, string RunId, DateTimeOffset Timestamp, AuditKind Kind, string RuleId, string? Quota, string Action, string Message, string? ActionId);
 
-    private static async Task<IReadOnlyList<Row>> FromSqliteAsync(CliApp app, ParseResult parse, Option<string?> rule, Option<AuditKind?> kind, Option<int> limit, CancellationToken ct)
+    private static async Task<IReadOnlyList<Row>> FromSqliteAsync(CliApp app, ParseResult parse, Func<DateTimeOffset, AuditFilter> filter, Option<int> limit, CancellationToken ct)
     {
         var backend = await app.OpenAsync(parse, ct);
-        return (await backend.Audit.QueryAsync(parse.GetValue(rule), parse.GetValue(kind), parse.GetValue(limit), ct))
-            .Select(r => new Row(r.Sequence.ToString(CultureInfo.InvariantCulture), r.Timestamp, r.Kind, r.RuleId, r.Action, r.Message)).ToList();
+        return (await backend.Audit.QueryAsync(filter(backend.Clock.GetUtcNow()), parse.GetValue(limit), ct))
+            .Select(r => new Row(r.Sequence.ToString(CultureInfo.InvariantCulture), r.Id, r.RunId, r.Timestamp, r.Kind, r.RuleId, r.Quota, r.Action, r.Message, r.ActionId)).ToList();
     }
 
-    /// <summary>On DynamoDB the trail is read per rule through its index (a whole-table scan is not what an audit read should cost).</summary>
-    private static async Task<IReadOnlyList<Row>> FromDynamoAsync(CliApp app, ParseResult parse, Option<string?> rule, Option<AuditKind?> kind, Option<int> limit, CancellationToken ct)
+    /// <summary>On DynamoDB the trail is read through its rule_id and kind indexes (a whole-table scan is not what an audit read should cost).</summary>
+    private static async Task<IReadOnlyList<Row>> FromDynamoAsync(CliApp app, ParseResult parse, Func<DateTimeOffset, AuditFilter> filter, Option<int> limit, CancellationToken ct)
     {
-        var ruleId = parse.GetValue(rule) ?? throw new InvalidDataException("audit --backend aws needs --rule: the audit table is read per rule, through its rule_id index");
         using var aws = app.OpenAws(parse);
-        var records = (await aws.Audit.ForRuleAsync(ruleId, ct)).Where(r => parse.GetValue(kind) is not { } k || r.Kind == k).ToList();
+        var records = await aws.Audit.QueryAsync(filter(app.RealTime.GetUtcNow()), ct)
+            ?? throw new InvalidDataException("audit --backend aws needs --rule, --kind or --changes: the audit table is read through its rule_id and kind indexes, not scanned");
         return records.Skip(Math.Max(0, records.Count - parse.GetValue(limit)))
-            .Select(r => new Row(r.Id, r.Timestamp, r.Kind, r.RuleId, r.Action, r.Message)).ToList();
+            .Select(r => new Row(r.Id, r.Id, r.RunId, r.Timestamp, r.Kind, r.RuleId, r.Quota?.ToString(), r.Action, r.Message, r.ActionId)).ToList();
     }
 
     public static Command CreateNotifications(CliApp app)
@@ -62,6 +73,12 @@ internal static class AuditCommand
         command.SetAction(async (parse, ct) =>
         {
             var backend = await app.OpenAsync(parse, ct);
+            if (app.WantsJson(parse))
+            {
+                Json.JsonOutput.Write(app, new Json.NotificationsDocument((await backend.Notifier.RecentAsync(parse.GetValue(limit), ct))
+                    .Select(n => new Json.NotificationDocument(n.At, n.Topic, n.Subject, n.Message)).ToList()));
+                return ExitCodes.Ok;
+            }
             var table = new Table().Border(TableBorder.Rounded).AddColumns("time (UTC)", "topic", "subject", "message");
             foreach (var (at, topic, subject, message) in await backend.Notifier.RecentAsync(parse.GetValue(limit), ct))
                 table.AddRow(Render.Time(at), Render.Text(topic), Render.Text(subject), Render.Text(message));

@@ -12,7 +12,7 @@ namespace QuotaAutomation.Cli.Commands;
 /// <summary>
 /// <c>check --plan plan.json</c> / <c>--config infra.yaml</c>: quotas as a deployment gate; <c>--request</c> files the
 /// shortfalls through the engine; <c>wait</c> polls until the quotas are enough, an increase is refused, or time runs out.
-/// Exit codes: 0 enough, 1 shortfall, 2 error.
+/// Exit codes: 0 enough, 1 shortfall, 2 error or a quota it cannot read (the gate cannot tell, so it fails closed).
 /// </summary>
 internal static class CheckCommand
 {
@@ -40,6 +40,10 @@ internal static class CheckCommand
             var formatName = parse.GetValue(format)!;
             if (formatName is not ("table" or "json" or "markdown" or "github"))
                 throw new InvalidDataException($"--format '{formatName}' must be table, json, markdown or github");
+            if (app.WantsJson(parse) && formatName is not ("table" or "json"))
+                throw new InvalidDataException($"--output json and --format {formatName} disagree: give one of them");
+            if (app.WantsJson(parse)) formatName = "json"; // the global option means the same here
+            if (formatName == "json") app.MessagesToStandardError();
             return await WithBackendAsync(app, parse, async session =>
             {
                 var (needs, problems) = await NeedsAsync(app, parse, inputs, session.Region, ct);
@@ -58,7 +62,7 @@ internal static class CheckCommand
                         app.Console.MarkupLine($"  {Render.Text(action.Action)}: {action.Outcome} {Render.Text(action.Detail)}");
                     app.Console.MarkupLine("then: [bold]quota-automation wait[/] with the same --plan/--config, before applying");
                 }
-                return report.Enough ? ExitCodes.Ok : ExitCodes.Invalid;
+                return Unreadable(app, report);
             });
         });
         return command;
@@ -85,6 +89,11 @@ internal static class CheckCommand
                 while (true)
                 {
                     var report = await DeploymentGate.CheckAsync(needs, session.Ports.Quotas, session.Ports.Usage, session.Time.GetUtcNow(), parse.GetValue(inputs.Buffer) / 100, ct);
+                    if (report.Unreadable.Any())
+                    {
+                        Write(app, report, "table");
+                        return Unreadable(app, report); // waiting would not make it readable
+                    }
                     if (report.Enough)
                     {
                         app.Console.MarkupLine($"[green]enough[/] at {session.Time.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
@@ -192,33 +201,49 @@ internal static class CheckCommand
         return ExitCodes.Error;
     }
 
+    /// <summary>
+    /// The exit code of a verdict: 0 enough, 1 shortfall, 2 when a quota or its usage could not be read, naming each
+    /// (the gate cannot tell whether the change fits, and a gate that cannot decide fails closed).
+    /// </summary>
+    private static int Unreadable(CliApp app, GateReport report)
+    {
+        foreach (var line in report.Unreadable)
+            app.Console.MarkupLine($"[red]error:[/] cannot read quota {Render.Text(line.Need.Quota.ToString())} ({Render.Text(line.QuotaName)}): {Render.Text(line.Note)}; the gate cannot tell whether {Render.Text(string.Join(", ", line.Need.From))} fits");
+        return report.Unreadable.Any() ? ExitCodes.Error : report.Enough ? ExitCodes.Ok : ExitCodes.Invalid;
+    }
+
+    private static string Verdict(GateReport report) => report.Unreadable.Any() ? "cannot_tell" : report.Enough ? "enough" : "shortfall";
+
+    private static string Verdict(GateLine line) => !line.Readable ? "cannot tell" : line.Enough ? "enough" : $"short by {Num(line.Shortfall)}";
+
     private static void Write(CliApp app, GateReport report, string format, string? githubOutput = null, string? githubSummary = null)
     {
         switch (format)
         {
             case "json":
-                app.Console.Profile.Out.Writer.WriteLine(Json(report));
+                app.Stdout.WriteLine(Json(report));
                 break;
             case "markdown":
-                app.Console.Profile.Out.Writer.Write(Markdown(report));
+                app.Stdout.Write(Markdown(report));
                 break;
             case "github":
                 foreach (var line in report.Lines)
-                    app.Console.Profile.Out.Writer.WriteLine(line.Enough
+                    app.Stdout.WriteLine(line.Enough
                         ? $"::notice title=Quota {line.Need.Quota}::{GitHubEscape(Sentence(line))}"
-                        : $"::error title=Quota shortfall {line.Need.Quota}::{GitHubEscape(Sentence(line))}");
+                        : $"::error title=Quota {(line.Readable ? "shortfall" : "unreadable")} {line.Need.Quota}::{GitHubEscape(Sentence(line))}");
                 if (githubOutput is { Length: > 0 } output)
                     File.AppendAllText(output, string.Create(CultureInfo.InvariantCulture,
-                        $"enough={(report.Enough ? "true" : "false")}\nshortfalls={report.Shortfalls.Count()}\nreport={Json(report, indented: false)}\n"));
+                        $"enough={(report.Enough ? "true" : "false")}\nshortfalls={report.Shortfalls.Count()}\nverdict={Verdict(report)}\nreport={Json(report, indented: false)}\n"));
                 if (githubSummary is { Length: > 0 } summary)
                     File.AppendAllText(summary, Markdown(report));
                 break;
             default:
-                var table = new Table().Border(TableBorder.Rounded).Title(report.Enough ? "[green]quotas have room for this change[/]" : "[red]quota shortfall[/]")
+                var table = new Table().Border(TableBorder.Rounded).Title(report.Enough ? "[green]quotas have room for this change[/]"
+                        : report.Unreadable.Any() ? "[red]the gate cannot tell: a quota could not be read[/]" : "[red]quota shortfall[/]")
                     .AddColumns("quota", "name", "value", "usage", "adds", $"needed (+{report.Buffer * 100:0.#}%)", "verdict", "from");
                 foreach (var line in report.Lines)
                     table.AddRow(Render.Text(line.Need.Quota.ToString()), Render.Text(line.QuotaName), Num(line.QuotaValue), Num(line.CurrentUsage), Num(line.Need.Added),
-                        Num(line.Needed), line.Enough ? "[green]enough[/]" : $"[red]short by {Num(line.Shortfall)}[/]",
+                        Num(line.Needed), line.Enough ? "[green]enough[/]" : $"[red]{Verdict(line)}[/]",
                         Render.Text(string.Join(", ", line.Need.From) + (line.Note.Length > 0 ? $" ({line.Note})" : "")));
                 app.Console.Write(table);
                 break;
@@ -226,23 +251,24 @@ internal static class CheckCommand
     }
 
     private static string Sentence(GateLine l) => string.Create(CultureInfo.InvariantCulture,
-        $"{l.QuotaName}: needs {l.Needed:#,0.##} (usage {Num(l.CurrentUsage)} + {l.Need.Added:#,0.##} added, with buffer) of quota {Num(l.QuotaValue)}{(l.Enough ? "" : $": short by {l.Shortfall:#,0.##}")}; from {string.Join(", ", l.Need.From)}{(l.Note.Length > 0 ? $" ({l.Note})" : "")}");
+        $"{l.QuotaName}: needs {l.Needed:#,0.##} (usage {Num(l.CurrentUsage)} + {l.Need.Added:#,0.##} added, with buffer) of quota {Num(l.QuotaValue)}{(l.Enough ? "" : l.Readable ? $": short by {l.Shortfall:#,0.##}" : ": cannot tell")}; from {string.Join(", ", l.Need.From)}{(l.Note.Length > 0 ? $" ({l.Note})" : "")}");
 
     internal static string Json(GateReport report, bool indented = true) => JsonSerializer.Serialize(new
     {
         enough = report.Enough,
+        verdict = Verdict(report),
         buffer = Render.Clean(report.Buffer),
         quotas = report.Lines.Select(l => new
         {
             service_code = l.Need.Quota.ServiceCode, quota_code = l.Need.Quota.QuotaCode, region = l.Need.Quota.Region, quota_name = l.QuotaName,
             quota_value = Render.Clean(l.QuotaValue), current_usage = Render.Clean(l.CurrentUsage), added = Render.Clean(l.Need.Added),
             needed = Render.Clean(l.Needed), shortfall = Render.Clean(l.Shortfall),
-            enough = l.Enough, note = l.Note, from = l.Need.From,
+            enough = l.Enough, readable = l.Readable, note = l.Note, from = l.Need.From,
         }),
     }, indented ? Indented : Compact);
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private static readonly JsonSerializerOptions Compact = new();
+    private static readonly JsonSerializerOptions Indented = new(QuotaAutomation.Cli.Json.JsonOutput.Options) { PropertyNamingPolicy = null, WriteIndented = true };
+    private static readonly JsonSerializerOptions Compact = new(Indented) { WriteIndented = false };
 
     internal static string Markdown(GateReport report)
     {
@@ -252,7 +278,7 @@ internal static class CheckCommand
         md.AppendLine(CultureInfo.InvariantCulture, $"| quota | name | value | usage | adds | needed (+{report.Buffer * 100:0.#}%) | verdict |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var l in report.Lines)
-            md.AppendLine(CultureInfo.InvariantCulture, $"| `{l.Need.Quota}` | {l.QuotaName} | {Num(l.QuotaValue)} | {Num(l.CurrentUsage)} | {Num(l.Need.Added)} | {Num(l.Needed)} | {(l.Enough ? "enough" : $"**short by {Num(l.Shortfall)}**")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| `{l.Need.Quota}` | {l.QuotaName} | {Num(l.QuotaValue)} | {Num(l.CurrentUsage)} | {Num(l.Need.Added)} | {Num(l.Needed)} | {(l.Enough ? "enough" : $"**{Verdict(l)}**")} |");
         return md.ToString();
     }
 

@@ -142,6 +142,11 @@ internal static class RulesCommands
         command.SetAction(async (parse, ct) =>
         {
             var backend = await app.OpenAsync(parse, ct);
+            if (app.WantsJson(parse))
+            {
+                Json.JsonOutput.Write(app, new Json.RulesDocument((await backend.Rules.LoadRulesAsync(ct)).Select(Json.RuleDocument.Of).ToList()));
+                return ExitCodes.Ok;
+            }
             var table = new Table().Border(TableBorder.Rounded)
                 .AddColumns("rule", "quota", "level", "thresholds", "multiplier", "cap", "approval", "hours", "cost limit", "horizon", "enabled");
             foreach (var raw in await backend.Rules.LoadRulesAsync(ct))
@@ -154,7 +159,7 @@ internal static class RulesCommands
                 }
                 var r = parsed.Value;
                 table.AddRow(
-                    Render.Text(r.RuleId), Render.Text(r.Quota.ToString()), r.Level.ToString(),
+                    Render.Text(r.RuleId), Render.Text(r.Quota.ToString()), r.Level.ToRuleName(),
                     $"{Render.Num(r.Thresholds.Warning)}/{Render.Num(r.Thresholds.Critical)}/{Render.Num(r.Thresholds.Emergency)}",
                     Render.Num(r.IncreaseMultiplier), Render.Num(r.MaxAutoIncrease), r.ApprovalRequired ? "yes" : "no",
                     Render.Text(r.BusinessHoursOnly?.ToString() ?? "any"), "$" + Render.Num(r.CostThreshold),

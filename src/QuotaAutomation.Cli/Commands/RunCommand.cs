@@ -36,6 +36,9 @@ internal static class RunCommand
                 startAt = parsed;
             }
 
+            if (startAt is not null && app.IsAws(parse))
+                throw new InvalidDataException("--start sets the virtual clock of a new embedded database; --backend aws runs at the real time");
+            if (app.WantsJson(parse)) return await Json.RunJson.RunAsync(app, parse, count, startAt, ct);
             if (app.IsAws(parse)) return await RunOnAwsAsync(app, parse, count, ct);
             var backend = await app.OpenAsync(parse, ct, startAt);
             var engine = app.Engine(parse, backend.Ports, backend.Clock);

@@ -17,6 +17,7 @@ internal static class StatusCommand
         var command = new Command("status", "Show each quota: value, usage, forecast, utilisation, pending request");
         command.SetAction(async (parse, ct) =>
         {
+            if (app.WantsJson(parse)) return await Json.StatusJson.WriteAsync(app, parse, ct);
             if (app.IsAws(parse))
             {
                 using var aws = app.OpenAws(parse);

@@ -11,7 +11,11 @@ public sealed record GateReport(IReadOnlyList<GateLine> Lines, double Buffer)
 {
     public bool Enough => Lines.All(l => l.Enough);
 
-    public IEnumerable<GateLine> Shortfalls => Lines.Where(l => !l.Enough);
+    /// <summary>Quotas read and found short (what <c>check --request</c> files for).</summary>
+    public IEnumerable<GateLine> Shortfalls => Lines.Where(l => l.Readable && !l.Enough);
+
+    /// <summary>Quotas whose value or current usage could not be read: the gate cannot decide on them.</summary>
+    public IEnumerable<GateLine> Unreadable => Lines.Where(l => !l.Readable);
 }
 
 /// <summary>

@@ -183,13 +183,16 @@ public sealed record GateLine(QuotaNeed Need, string QuotaName, double? QuotaVal
 {
     public double Shortfall => QuotaValue is { } q ? Math.Round(Math.Max(0, Needed - q), 2) : Needed;
 
+    /// <summary>False when the quota or its current usage could not be read: the gate cannot tell, and fails closed.</summary>
+    public bool Readable => QuotaValue is not null && CurrentUsage is not null;
+
     public static GateLine Evaluate(QuotaNeed need, QuotaInfo? quota, double? currentUsage, double buffer)
     {
         ArgumentNullException.ThrowIfNull(need);
         var exact = Math.Round((currentUsage ?? 0) + need.Added * (1 + buffer), 9);
         var needed = quota is null || quota.IsCount ? Math.Ceiling(exact) : Math.Round(exact, 2);
         var note = quota is null ? "quota not found in this account and Region"
-            : currentUsage is null ? "current usage unknown (no usage metric): counted as 0" : "";
-        return new GateLine(need, quota?.QuotaName ?? need.QuotaName, quota?.Value, currentUsage, needed, quota is not null && needed <= quota.Value, note);
+            : currentUsage is null ? "current usage unknown (no usage metric)" : "";
+        return new GateLine(need, quota?.QuotaName ?? need.QuotaName, quota?.Value, currentUsage, needed, quota is not null && currentUsage is not null && needed <= quota.Value, note);
     }
 }

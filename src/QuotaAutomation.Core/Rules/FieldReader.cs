@@ -177,6 +177,9 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 
     private bool TryGet(string field, out object? value) => attributes.TryGetValue(field, out value);
 
+    /// <summary>True when the item sets <paramref name="field"/> (to anything but null); false when its default applies.</summary>
+    public bool IsGiven(string field) => TryGet(field, out var value) && value is not null;
+
     /// <summary>Reports a value the adapter could not read (a DynamoDB set, a YAML value that contains itself).</summary>
     private bool Unsupported(string field, string expectation)
     {

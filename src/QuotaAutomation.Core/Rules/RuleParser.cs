@@ -70,8 +70,12 @@ public static partial class RuleParser
         if (warning is { } w && w <= 0) reader.Bad("threshold_warning", $"{Show(w)} must be > 0");
         if (emergency is { } e && e > 100) reader.Bad("threshold_emergency", $"{Show(e)} must be ≤ 100");
         if (critical is { } c && c > 100) reader.Bad("threshold_critical", $"{Show(c)} must be ≤ 100");
-        if (warning is { } w2 && critical is { } c2 && w2 >= c2) reader.Bad("threshold_warning", $"{Show(w2)} must be < threshold_critical {Show(c2)}");
-        if (critical is { } c3 && emergency is { } e3 && c3 >= e3 && c3 <= 100) reader.Bad("threshold_critical", $"{Show(c3)} must be < threshold_emergency {Show(e3)}");
+        // A value the item does not set is the default: say so, or "must be < threshold_critical 85" sends people looking for an 85 they never typed.
+        string Value(string field, double value) => reader.IsGiven(field) ? Show(value) : $"{Show(value)} (the default)";
+        if (warning is { } w2 && critical is { } c2 && w2 >= c2)
+            reader.Bad("threshold_warning", $"{Value("threshold_warning", w2)} must be < threshold_critical {Value("threshold_critical", c2)}");
+        if (critical is { } c3 && emergency is { } e3 && c3 >= e3 && c3 <= 100)
+            reader.Bad("threshold_critical", $"{Value("threshold_critical", c3)} must be < threshold_emergency {Value("threshold_emergency", e3)}");
         if (multiplier is { } m && (m <= 1 || m > MaxMultiplier)) reader.Bad("auto_increase_multiplier", $"{Show(m)} must be > 1 and ≤ {Show(MaxMultiplier)}");
         if (maxIncrease is { } x && (x <= 0 || x > MaxQuotaValue)) reader.Bad("max_auto_increase", $"{Show(x)} must be > 0 and ≤ {Show(MaxQuotaValue)}");
         if (costThreshold is { } ct && (ct < 0 || ct > MaxCostThreshold)) reader.Bad("cost_threshold", $"{Show(ct)} must be ≥ 0 and ≤ {Show(MaxCostThreshold)}");

@@ -57,6 +57,22 @@ public sealed class SqliteAuditLog(SqliteDatabase db) : IAuditLog
         return rows;
     }
 
+    /// <summary>The newest <paramref name="limit"/> records the filter selects, returned oldest first.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditFilter filter, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        // The kinds travel as one ",A,B," parameter, so the statement stays constant (no SQL built from input).
+        var kinds = filter.Kinds is { } k ? "," + string.Join(",", k) + "," : null;
+        var rows = await db.QueryAsync(
+            "SELECT seq, id, run_id, ts, kind, rule_id, quota, action, message, action_id FROM audit " +
+            "WHERE ($rule IS NULL OR rule_id = $rule) AND ($kinds IS NULL OR instr($kinds, ',' || kind || ',') > 0) " +
+            "AND ($since IS NULL OR ts >= $since) AND ($until IS NULL OR ts < $until) ORDER BY seq DESC LIMIT $limit",
+            Read, ct, ("$rule", filter.RuleId), ("$kinds", kinds), ("$since", filter.Since is { } since ? SqliteDatabase.ToUnix(since) : null),
+            ("$until", filter.Until is { } until ? SqliteDatabase.ToUnix(until) : null), ("$limit", limit));
+        rows.Reverse();
+        return rows;
+    }
+
     private static AuditEntry Read(SqliteDataReader row) => new(
         row.GetInt64(0), row.GetString(1), row.GetString(2), SqliteDatabase.FromUnix(row.GetInt64(3)), Enum.Parse<AuditKind>(row.GetString(4)),
         row.GetString(5), SqliteDatabase.NullableString(row, 6), row.GetString(7), row.GetString(8), SqliteDatabase.NullableString(row, 9));

@@ -197,12 +197,26 @@ public sealed class DeploymentGateTests
     }
 
     [Fact]
-    public async Task QuotaMissingFromTheAccount_IsAShortfallThatSaysSo()
+    public void UsageItCannotRead_IsNotEnough_AndUnreadable()
+    {
+        // Before: usage without a metric counted as 0, so a full quota could pass the gate.
+        var key = new QuotaKey("ec2", "L-0263D0A3", "us-east-1");
+        var need = new QuotaNeed(key, "EC2-VPC Elastic IPs", 1, ["aws_eip.nat (+1)"]);
+
+        var line = GateLine.Evaluate(need, new QuotaInfo(key, "EC2-VPC Elastic IPs", 5, true, "None"), null, 0.2);
+
+        Assert.Equal((false, false, "current usage unknown (no usage metric)"), (line.Enough, line.Readable, line.Note));
+    }
+
+    [Fact]
+    public async Task QuotaMissingFromTheAccount_IsUnreadable_NotAShortfall()
     {
         var report = await CheckAsync("every-mapped-type.json", standardQuota: 10_000, standardUsage: 0);
 
         var nat = report.Lines.Single(l => l.Need.Quota.QuotaCode == "L-FE5A380F");
-        Assert.Equal((false, "quota not found in this account and Region"), (nat.Enough, nat.Note));
+        Assert.Equal((false, false, "quota not found in this account and Region"), (nat.Enough, nat.Readable, nat.Note));
+        Assert.DoesNotContain(nat, report.Shortfalls); // nothing to file for: the gate cannot tell
+        Assert.Contains(nat, report.Unreadable);
     }
 
     [Fact]

@@ -88,9 +88,10 @@ public class RuleParserTests
 
     [Theory]
     [InlineData("threshold_warning", "0", "threshold_warning 0 must be > 0")]
-    [InlineData("threshold_warning", "90", "threshold_warning 90 must be < threshold_critical 85")]
+    [InlineData("threshold_warning", "90", "threshold_warning 90 must be < threshold_critical 85 (the default)")]
     [InlineData("threshold_critical", "120", "threshold_critical 120 must be ≤ 100")]
-    [InlineData("threshold_critical", "96", "threshold_critical 96 must be < threshold_emergency 95")]
+    [InlineData("threshold_critical", "96", "threshold_critical 96 must be < threshold_emergency 95 (the default)")]
+    [InlineData("threshold_critical", "60", "threshold_warning 70 (the default) must be < threshold_critical 60")]
     [InlineData("threshold_emergency", "101", "threshold_emergency 101 must be ≤ 100")]
     [InlineData("threshold_emergency", "high", "threshold_emergency 'high' must be a number")]
     [InlineData("auto_increase_multiplier", "1", "auto_increase_multiplier 1 must be > 1 and ≤ 100")]
@@ -123,6 +124,14 @@ public class RuleParserTests
         var result = RuleParser.Parse(With(Minimal, field, value));
 
         Assert.Equal($"rule 'ec2-ondemand-use1': {problem}", result.Error);
+    }
+
+    [Fact]
+    public void Parse_ThresholdsBothTyped_NamesNoDefault()
+    {
+        var result = RuleParser.Parse(With(With(Minimal, "threshold_warning", "90"), "threshold_critical", "80"));
+
+        Assert.Equal("rule 'ec2-ondemand-use1': threshold_warning 90 must be < threshold_critical 80", result.Error);
     }
 
     [Theory]
