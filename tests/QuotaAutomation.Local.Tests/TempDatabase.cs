@@ -37,6 +37,9 @@ public sealed class TempDatabase : IAsyncLifetime
     /// <summary>Runs the CLI on this database with a plain 400-column console; returns the exit code and everything printed.</summary>
     public Task<(int Exit, string Output)> RunCliAsync(params string[] args) => Testing.CliRunner.RunAsync([.. args, "--db", Path], new FakeTimeProvider(Start));
 
+    /// <summary>Runs the CLI on this database with a console <paramref name="width"/> columns wide.</summary>
+    public Task<(int Exit, string Output)> RunCliAtWidthAsync(int width, params string[] args) => Testing.CliRunner.RunAsync([.. args, "--db", Path], new FakeTimeProvider(Start), width);
+
     public static AutomationEngine Engine(EmbeddedBackend backend) =>
         new(backend.Ports, new TrendForecaster(), backend.Clock, new EngineOptions { NewRunNonce = () => "t" + Guid.NewGuid().ToString("N")[..6] });
 
