@@ -21,7 +21,7 @@ internal static class CheckCommand
 
     private static Inputs NewInputs() => new(
         new Option<FileInfo?>("--plan") { Description = "terraform show -json PLANFILE output" },
-        new Option<FileInfo?>("--config") { Description = "The seed's infrastructure YAML (ec2.auto_scaling_groups, lambda.functions, rds.instances)" },
+        new Option<FileInfo?>("--config") { Description = "Infrastructure YAML: Auto Scaling groups (instance_type, max_size), Lambda functions (reserved_concurrency), RDS instances (docs/gate.md)" },
         new Option<double>("--buffer") { Description = "Headroom on top of what the change adds, in percent", DefaultValueFactory = _ => 20 });
 
     public static Command Create(CliApp app)
