@@ -47,7 +47,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
 
     internal Option<FileInfo?> Prices { get; } = new("--prices")
     {
-        Description = "JSON unit-price table for cost estimates (docs/rules.md#sizing-and-cost); default: the seed's prices",
+        Description = "JSON unit-price table for cost estimates; default: the built-in prices (docs/rules.md#sizing-and-cost)",
         Recursive = true,
     };
 

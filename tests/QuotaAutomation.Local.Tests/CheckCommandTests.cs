@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using QuotaAutomation.Cli;
 
 namespace QuotaAutomation.Local.Tests;
@@ -124,6 +125,57 @@ public sealed class CheckCommandTests : IAsyncLifetime
         var (exit, output) = await RunAsync("wait", "--plan", Path.Combine(Plans, "every-mapped-type.json"));
 
         Assert.Equal(ExitCodes.Invalid, exit);
-        Assert.Contains("nothing in flight for", output, StringComparison.Ordinal);
+        Assert.Contains("still short, and nothing in flight", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A plan creating <paramref name="count"/> resources of one type, shaped like <c>terraform show -json</c>.</summary>
+    private string Plan(string type, int count, string after)
+    {
+        var changes = string.Join(",", Enumerable.Range(0, count).Select(i =>
+            $$$"""{"address": "{{{type}}}.r{{{i}}}", "mode": "managed", "type": "{{{type}}}", "name": "r{{{i}}}", "change": {"actions": ["create"], "before": null, "after": {{{after}}}}}"""));
+        var path = Path.Combine(Folder, $"{type}-{count}.json");
+        File.WriteAllText(path, $$"""{"format_version": "1.2", "resource_changes": [{{changes}}]}""");
+        return path;
+    }
+
+    [Fact]
+    public async Task RequestApproveThenWait_WaitRunsTheCycles_FilesTheApprovedIncrease_AndTheGateOpens()
+    {
+        // 8 RDS instances on 33 of 40: short by 3; rds-instances-use1 wants a person's approval above $500/month.
+        var plan = Plan("aws_db_instance", 8, """{"instance_class": "db.r6g.large", "engine": "postgres"}""");
+        var (checkExit, checkOutput) = await RunAsync("check", "--plan", plan, "--request");
+        var approve = Regex.Match(checkOutput, "rds/L-7B6409FD@us-east-1: 40 → 80, .*\n.* approve (apr-[0-9a-f]{32})").Groups[1].Value;
+
+        var (approveExit, _) = await RunAsync("approve", approve);
+        var (waitExit, waitOutput) = await RunAsync("wait", "--plan", plan, "--timeout", "2h");
+
+        Assert.Equal((ExitCodes.Invalid, ExitCodes.Ok, ExitCodes.Ok), (checkExit, approveExit, waitExit));
+        Assert.Matches(@"rds-instances-use1: filed request sim-\d+ \(PENDING\) for 80", waitOutput); // by wait's own cycles, once approved
+        Assert.Contains("enough at 2026-11-24 ", waitOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestThenWait_AwsDeniesTheIncrease_WaitNamesTheDeniedRequest_ExitOne()
+    {
+        var plan = Path.Combine(Plans, "four-m5-4xlarge.json");
+        await RunAsync("check", "--plan", plan, "--buffer", "50", "--request", "--deny-rate", "1");
+
+        var (exit, output) = await RunAsync("wait", "--plan", plan, "--buffer", "50", "--timeout", "2h");
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("ec2/L-1216C47A@us-east-1: denied by AWS (request sim-000001, DENIED)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("never requested", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wait_QuotaGovernedByAnAlertOnlyRule_SaysNothingWillBeFiled_ExitOne()
+    {
+        var plan = Plan("aws_vpc", 1, """{"cidr_block": "10.0.0.0/16"}"""); // 4 VPCs of 5, +1 with 20 %: short by 1
+        await RunAsync("check", "--plan", plan, "--request");
+
+        var (exit, output) = await RunAsync("wait", "--plan", plan);
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("vpc/L-F678F1CE@us-east-1: rule 'vpcs-use1' is alert_only: it alerts and never files an increase", output, StringComparison.Ordinal);
     }
 }

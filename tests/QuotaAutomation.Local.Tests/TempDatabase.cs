@@ -40,6 +40,9 @@ public sealed class TempDatabase : IAsyncLifetime
     /// <summary>As <see cref="RunCliAsync"/>, with standard output and standard error apart.</summary>
     public Task<(int Exit, string Stdout, string Stderr)> RunCliSplitAsync(params string[] args) => Testing.CliRunner.RunSplitAsync([.. args, "--db", Path], new FakeTimeProvider(Start));
 
+    /// <summary>Runs the CLI on this database with a console <paramref name="width"/> columns wide.</summary>
+    public Task<(int Exit, string Output)> RunCliAtWidthAsync(int width, params string[] args) => Testing.CliRunner.RunAsync([.. args, "--db", Path], new FakeTimeProvider(Start), width);
+
     public static AutomationEngine Engine(EmbeddedBackend backend) =>
         new(backend.Ports, new TrendForecaster(), backend.Clock, new EngineOptions { NewRunNonce = () => "t" + Guid.NewGuid().ToString("N")[..6] });
 

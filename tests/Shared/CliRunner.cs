@@ -5,7 +5,7 @@ namespace QuotaAutomation.Testing;
 /// <summary>Runs the CLI in-process with a plain 400-column console and returns its exit code and everything it printed.</summary>
 internal static class CliRunner
 {
-    public static async Task<(int Exit, string Output)> RunAsync(string[] args, TimeProvider time)
+    public static async Task<(int Exit, string Output)> RunAsync(string[] args, TimeProvider time, int width = 400)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -15,7 +15,7 @@ internal static class CliRunner
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(writer),
         });
-        console.Profile.Width = 400;
+        console.Profile.Width = width;
         var exit = await new QuotaAutomation.Cli.CliApp(console, time).RunAsync(args, writer, writer);
         return (exit, writer.ToString());
     }

@@ -69,9 +69,11 @@ internal static class AuditCommand
     public static Command CreateNotifications(CliApp app)
     {
         var limit = new Option<int>("--limit") { Description = "How many of the newest messages", DefaultValueFactory = _ => 20 };
-        var command = new Command("notifications", "Show the alerts and approval requests sent to people (the embedded SNS)") { limit };
+        var command = new Command("notifications",
+            "Show the alerts and approval requests sent to people: the embedded SNS, or on AWS the audit trail's record of them (SNS keeps no history)") { limit };
         command.SetAction(async (parse, ct) =>
         {
+            if (app.IsAws(parse)) return await SentOnAwsAsync(app, parse, parse.GetValue(limit), ct);
             var backend = await app.OpenAsync(parse, ct);
             if (app.WantsJson(parse))
             {
@@ -86,5 +88,32 @@ internal static class AuditCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The actions that tell people something: an alert (or recovery) and an approval request.</summary>
+    private static readonly HashSet<string> Told = ["notify", "start_approval"];
+
+    /// <summary>
+    /// SNS delivers and forgets, so on AWS what was sent is read where the engine recorded it: each rule's audit trail
+    /// (through the rule_id index, as <c>audit --rule</c> reads it) holds the intent to send, with its text, and the
+    /// outcome (the SNS message id, or the error).
+    /// </summary>
+    private static async Task<int> SentOnAwsAsync(CliApp app, ParseResult parse, int limit, CancellationToken ct)
+    {
+        using var aws = app.OpenAws(parse);
+        var sent = new List<(AuditRecord Intent, AuditRecord? Outcome)>();
+        foreach (var raw in await aws.Ports.Rules.LoadRulesAsync(ct))
+        {
+            var trail = await aws.Audit.ForRuleAsync(Core.Rules.RuleParser.NameOf(raw), ct);
+            var outcomes = trail.Where(r => r.Kind == AuditKind.Outcome && r.ActionId is not null).GroupBy(r => r.ActionId!).ToDictionary(g => g.Key, g => g.Last());
+            sent.AddRange(trail.Where(r => r.Kind == AuditKind.Intent && Told.Contains(r.Action))
+                .Select(r => (r, outcomes.GetValueOrDefault(r.Id)))); // an outcome names its intent by the intent's id
+        }
+        app.Console.MarkupLine("[grey]SNS keeps no history: these are the alerts and approval requests the audit trail records for the rules in the rules table; subscribers (email, chat) received them from the alert and approval topics.[/]");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("time (UTC)", "rule", "action", "message", "outcome");
+        foreach (var (intent, outcome) in sent.OrderBy(s => s.Intent.Timestamp).TakeLast(limit))
+            table.AddRow(Render.Time(intent.Timestamp), Render.Text(intent.RuleId), Render.Text(intent.Action), Render.Text(intent.Message), Render.Text(outcome?.Message ?? "no outcome recorded"));
+        app.Console.Write(table);
+        return ExitCodes.Ok;
     }
 }

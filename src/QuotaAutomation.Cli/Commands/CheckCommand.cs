@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Gate;
+using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
 using Spectre.Console;
 
@@ -20,7 +21,7 @@ internal static class CheckCommand
 
     private static Inputs NewInputs() => new(
         new Option<FileInfo?>("--plan") { Description = "terraform show -json PLANFILE output" },
-        new Option<FileInfo?>("--config") { Description = "The seed's infrastructure YAML (ec2.auto_scaling_groups, lambda.functions, rds.instances)" },
+        new Option<FileInfo?>("--config") { Description = "Infrastructure YAML: Auto Scaling groups (instance_type, max_size), Lambda functions (reserved_concurrency), RDS instances (docs/gate.md)" },
         new Option<double>("--buffer") { Description = "Headroom on top of what the change adds, in percent", DefaultValueFactory = _ => 20 },
         new Option<FileInfo?>("--instance-types") { Description = "vCPUs of instance types the built-in table lacks: JSON {\"m8i.large\": 2} or CSV lines m8i.large,2 (on --backend aws EC2 DescribeInstanceTypes is asked first)" });
 
@@ -60,6 +61,7 @@ internal static class CheckCommand
                         app.Console.MarkupLine($"{Render.Text(result.Decision.RuleId)}: [bold]{Render.Text(result.Decision.Kind)}[/] {Render.Text(result.Decision.Reason)}");
                     foreach (var action in cycle.Actions.Where(a => a.Quota is { } q && shortQuotas.Contains(q)))
                         app.Console.MarkupLine($"  {Render.Text(action.Action)}: {action.Outcome} {Render.Text(action.Detail)}");
+                    await WaitingApprovals.WriteAsync(app, parse, session.Ports.Approvals, ct);
                     app.Console.MarkupLine("then: [bold]quota-automation wait[/] with the same --plan/--config, before applying");
                 }
                 return Unreadable(app, report);
@@ -99,25 +101,39 @@ internal static class CheckCommand
                         app.Console.MarkupLine($"[green]enough[/] at {session.Time.GetUtcNow():yyyy-MM-dd HH:mm} UTC");
                         return ExitCodes.Ok;
                     }
+                    // In flight: open in the engine's record (updated each cycle) or at AWS, or an approval not yet filed.
                     var approvals = await session.Ports.Approvals.ListActiveAsync(ct);
+                    var recorded = await session.Ports.Requests.ListOpenAsync(ct);
                     var idle = new List<string>();
+                    var inFlight = new List<string>();
                     foreach (var line in report.Shortfalls)
-                        if (await session.Ports.Requester.FindOpenRequestAsync(line.Need.Quota, ct) is null && !approvals.Any(a => a.Quota == line.Need.Quota))
-                            idle.Add(line.Need.Quota.ToString());
+                    {
+                        var quota = line.Need.Quota;
+                        if (recorded.FirstOrDefault(r => r.Quota == quota) is { } open)
+                            inFlight.Add($"{quota}: request {open.AwsRequestId ?? open.Id} {open.Status.ToApiName()} for {Render.Num(open.DesiredValue)}");
+                        else if (approvals.FirstOrDefault(a => a.Quota == quota) is { } approval)
+                            inFlight.Add($"{quota}: approval {approval.Id} {approval.Status} for {Render.Num(approval.DesiredValue)}");
+                        else if (await session.Ports.Requester.FindOpenRequestAsync(quota, ct) is { } atAws)
+                            inFlight.Add($"{quota}: request {atAws.Id} {atAws.Status.ToApiName()} for {Render.Num(atAws.DesiredValue)}");
+                        else
+                            idle.Add($"{quota}: {await WhyIdle.ExplainAsync(session.Ports, quota, session.Time.GetUtcNow(), ct)}");
+                    }
                     if (idle.Count > 0)
                     {
                         Write(app, report, "table");
-                        app.Console.MarkupLine($"[red]still short, and nothing in flight for {Render.Text(string.Join(", ", idle))}[/]: refused, or never requested (check --request)");
+                        app.Console.MarkupLine("[red]still short, and nothing in flight[/]:");
+                        foreach (var why in idle) app.Console.MarkupLine($"  {Render.Text(why)}");
                         return ExitCodes.Invalid;
                     }
                     if (session.Time.GetUtcNow() >= until)
                     {
                         Write(app, report, "table");
-                        app.Console.MarkupLine($"[red]timed out[/] after {limit.TotalMinutes:0.#} min with requests still open");
+                        app.Console.MarkupLine($"[red]timed out[/] after {limit.TotalMinutes:0.#} min with increases still in flight:");
+                        foreach (var what in inFlight) app.Console.MarkupLine($"  {Render.Text(what)}");
                         return ExitCodes.Invalid;
                     }
                     app.Console.MarkupLine($"[grey]{session.Time.GetUtcNow():HH:mm} UTC: {report.Shortfalls.Count()} quota(s) short, requests in flight; next look in {every.TotalMinutes:0.#} min[/]");
-                    await session.SleepAsync(every, ct);
+                    foreach (var change in await session.SleepAsync(every, ct)) app.Console.MarkupLine($"  [green]•[/] {Render.Text(change)}");
                 }
             });
         });
@@ -125,7 +141,9 @@ internal static class CheckCommand
     }
 
     /// <summary>The backend the command runs on: its ports, clock, default Region, and how time passes.</summary>
-    private sealed record Session(EnginePorts Ports, TimeProvider Time, string Region, Func<CancellationToken, Task> AfterCycleAsync, Func<TimeSpan, CancellationToken, Task> SleepAsync);
+    /// <param name="SleepAsync">Lets the time pass; returns the requests filed and status changes seen meanwhile (on AWS the Lambda's cycles follow requests: none here).</param>
+    private sealed record Session(EnginePorts Ports, TimeProvider Time, string Region, Func<CancellationToken, Task> AfterCycleAsync,
+        Func<TimeSpan, CancellationToken, Task<IReadOnlyList<string>>> SleepAsync);
 
     private static async Task<int> WithBackendAsync(CliApp app, ParseResult parse, Func<Session, Task<int>> work)
     {
@@ -133,11 +151,34 @@ internal static class CheckCommand
         {
             using var aws = app.OpenAws(parse);
             var region = parse.GetValue(app.Region) ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1";
-            return await work(new Session(aws.Ports, app.RealTime, region, _ => Task.CompletedTask, (d, c) => Task.Delay(d, app.RealTime, c)));
+            return await work(new Session(aws.Ports, app.RealTime, region, _ => Task.CompletedTask, async (d, c) =>
+            {
+                await Task.Delay(d, app.RealTime, c);
+                return [];
+            }));
         }
         var backend = await app.OpenAsync(parse, CancellationToken.None);
         return await work(new Session(backend.Ports, backend.Clock, parse.GetValue(app.Region) ?? Local.Simulation.BuiltInAccount.Region,
-            c => backend.AdvanceAsync(TimeSpan.FromMinutes(5), c), (d, c) => backend.AdvanceAsync(d, c)));
+            c => backend.AdvanceAsync(Local.Simulation.SimulatedAccount.SampleInterval, c), (d, c) => CyclesAsync(app, parse, backend, d, c)));
+    }
+
+    /// <summary>
+    /// Waiting on the embedded backend: nothing else runs the engine here, so time passes as <c>run</c> passes it, one
+    /// engine cycle every 5 virtual minutes. The cycles follow requests to AWS's answer and file approved increases.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> CyclesAsync(CliApp app, ParseResult parse, Local.EmbeddedBackend backend, TimeSpan duration, CancellationToken ct)
+    {
+        var engine = app.Engine(parse, backend.Ports, backend.Clock);
+        var until = backend.Clock.GetUtcNow() + duration;
+        var changes = new List<string>();
+        while (backend.Clock.GetUtcNow() < until)
+        {
+            var cycle = await engine.RunCycleAsync(ct);
+            changes.AddRange(cycle.Actions.Where(a => a.Action == "request_increase" && a.Outcome == ActionOutcome.Done).Select(a => $"{a.RuleId}: {a.Detail}"));
+            changes.AddRange(cycle.StatusChanges);
+            await backend.AdvanceAsync(Local.Simulation.SimulatedAccount.SampleInterval, ct);
+        }
+        return changes;
     }
 
     private static async Task<(IReadOnlyList<QuotaNeed> Needs, IReadOnlyList<string> Problems)> NeedsAsync(CliApp app, ParseResult parse, Inputs inputs, string region, CancellationToken ct)

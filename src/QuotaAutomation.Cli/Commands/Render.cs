@@ -38,28 +38,51 @@ internal static class Render
         _ => "grey",
     };
 
-    /// <summary>One cycle as people read it: every rule's decision, then what changed and what was done.</summary>
+    /// <summary>
+    /// One cycle as people read it: every rule's decision, then what changed and what was done. When the terminal has
+    /// no room for the reasons beside the numbers (under about 170 columns), the table drops the quota and reason
+    /// columns and the reasons follow it, each as wide as the terminal.
+    /// </summary>
     public static void Cycle(IAnsiConsole console, CycleReport report)
     {
-        console.Write(DecisionTable(report));
+        if (Fit.Fits(console, DecisionTable(report, wide: true, reason: false), Fit.ReadableText + 3))
+        {
+            console.Write(DecisionTable(report, wide: true, reason: true));
+        }
+        else
+        {
+            console.Write(DecisionTable(report, wide: false, reason: false));
+            console.MarkupLine("[bold]reasons[/]");
+            console.Write(Fit.Notes(report.Rules.Select(r => (Text(r.Decision.RuleId), Reason(r.Decision)))));
+        }
         if (report.StatusChanges.Count > 0) console.Write(new Rows(report.StatusChanges.Select(c => new Markup($"[green]•[/] {Text(c)}"))));
-        if (report.Actions.Count > 0) console.Write(ActionTable(report.Actions));
+        if (report.Actions.Count == 0) return;
+        var actions = ActionTable(report.Actions);
+        if (Fit.Fits(console, actions)) console.Write(actions);
+        else console.Write(new Rows(new Markup("[bold]actions[/]"), Fit.Notes(report.Actions.Select(a => (Text(a.RuleId), $"{Text(a.Action)} [{OutcomeColour(a.Outcome)}]{a.Outcome.ToString().ToLowerInvariant()}[/]: {Text(a.Detail)}")))));
     }
 
-    public static Table DecisionTable(CycleReport report)
+    /// <summary>A decision's reason, after its quota (which the narrow table leaves out).</summary>
+    public static string Reason(QuotaDecision decision) =>
+        (decision.Quota == Failed.Unknown ? "" : $"[grey]{Text(decision.Quota.ToString())}[/] ") + Text(decision.Reason);
+
+    /// <param name="wide">With the quota column.</param>
+    /// <param name="reason">With the reason column (it wraps; everything else is kept whole).</param>
+    public static Table DecisionTable(CycleReport report, bool wide = true, bool reason = true)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"cycle {Markup.Escape(report.RunId)} at {Time(report.StartedAt)} UTC")
-            .AddColumns("rule", "quota", "value", "usage", "forecast", "util.", "decision", "reason");
+            .AddColumn(Fit.Text("rule"));
+        if (wide) table.AddColumn(Fit.Number("quota"));
+        table.AddColumns(Fit.Number("value"), Fit.Number("usage"), Fit.Number("forecast"), Fit.Number("util."), Fit.Number("decision"));
+        if (reason) table.AddColumn(Fit.Text("reason"));
         foreach (var r in report.Rules)
         {
-            var colour = Colour(r.Decision);
-            table.AddRow(
-                Text(r.Decision.RuleId),
-                Text(r.Decision.Quota == Failed.Unknown ? "-" : r.Decision.Quota.ToString()),
-                Num(r.Quota?.Value), Num(r.CurrentUsage), Num(r.Forecast?.Peak), Pct(r.UtilizationPercent),
-                $"[{colour}]{Markup.Escape(r.Decision.Kind)}[/]",
-                Text(r.Decision.Reason));
+            var cells = new List<string> { Text(r.Decision.RuleId) };
+            if (wide) cells.Add(Text(r.Decision.Quota == Failed.Unknown ? "-" : r.Decision.Quota.ToString()));
+            cells.AddRange([Num(r.Quota?.Value), Num(r.CurrentUsage), Num(r.Forecast?.Peak), Pct(r.UtilizationPercent), $"[{Colour(r.Decision)}]{Markup.Escape(r.Decision.Kind)}[/]"]);
+            if (reason) cells.Add(Text(r.Decision.Reason));
+            table.AddRow([.. cells]);
         }
         return table;
     }
@@ -68,10 +91,9 @@ internal static class Render
     {
         var table = new Table().Border(TableBorder.Rounded).Title("actions").AddColumns("rule", "action", "outcome", "detail");
         foreach (var a in actions)
-        {
-            var colour = a.Outcome switch { ActionOutcome.Done => "green", ActionOutcome.Skipped => "grey", _ => "red" };
-            table.AddRow(Text(a.RuleId), Text(a.Action), $"[{colour}]{a.Outcome.ToString().ToLowerInvariant()}[/]", Text(a.Detail));
-        }
+            table.AddRow(Text(a.RuleId), Text(a.Action), $"[{OutcomeColour(a.Outcome)}]{a.Outcome.ToString().ToLowerInvariant()}[/]", Text(a.Detail));
         return table;
     }
+
+    private static string OutcomeColour(ActionOutcome outcome) => outcome switch { ActionOutcome.Done => "green", ActionOutcome.Skipped => "grey", _ => "red" };
 }

@@ -45,6 +45,7 @@ internal static class RunCommand
             if (count == 1)
             {
                 Render.Cycle(app.Console, await RunOneAsync(backend, engine, ct));
+                await WaitingApprovals.WriteAsync(app, parse, backend.Ports.Approvals, ct);
                 return ExitCodes.Ok;
             }
 
@@ -61,6 +62,7 @@ internal static class RunCommand
                     }
                 });
             await WriteSummaryAsync(app.Console, backend, reports, ct);
+            await WaitingApprovals.WriteAsync(app, parse, backend.Ports.Approvals, ct);
             return ExitCodes.Ok;
         });
         return command;
@@ -89,28 +91,16 @@ internal static class RunCommand
     {
         var first = reports[0];
         var last = reports[^1];
-        var table = new Table().Border(TableBorder.Rounded)
-            .Title($"{reports.Count} cycles, {Render.Time(first.StartedAt)} → {Render.Time(last.StartedAt)} UTC (virtual)")
-            .AddColumns("rule", "quota", "value start → end", "max util.", "alerts", "requests filed", "approvals asked", "held", "errors", "last decision");
-        foreach (var rule in last.Rules.Select(r => r.Decision.RuleId).Distinct())
-        {
-            var results = reports.SelectMany(r => r.Rules).Where(r => r.Decision.RuleId == rule).ToList();
-            var actions = reports.SelectMany(r => r.Actions).Where(a => a.RuleId == rule).ToList();
-            var values = results.Where(r => r.Quota is not null).Select(r => r.Quota!.Value).ToList();
-            var final = results[^1].Decision;
-            table.AddRow(
-                Render.Text(rule),
-                Render.Text(final.Quota == Failed.Unknown ? "-" : final.Quota.ToString()),
-                values.Count > 0 ? $"{Render.Num(values[0])} → {Render.Num(values[^1])}" : "-",
-                Render.Pct(results.Max(r => r.UtilizationPercent)),
-                Count(actions, "notify"),
-                Count(actions, "request_increase"),
-                Count(actions, "start_approval"),
-                results.Count(r => r.Decision is Held).ToString(CultureInfo.InvariantCulture),
-                results.Count(r => r.Decision is Failed).ToString(CultureInfo.InvariantCulture),
-                $"[{Render.Colour(final)}]{Render.Text(final.Kind)}[/]: {Render.Text(Shorten(final.Reason, 110))}");
-        }
+        var days = RuleDay.From(reports, SimulatedAccount.SampleInterval);
+        var title = $"{reports.Count} cycles, {Render.Time(first.StartedAt)} → {Render.Time(last.StartedAt)} UTC (virtual)";
+        var table = SummaryTable(days, title, wide: true, " ");
+        var wide = Fit.Fits(console, table);
+        if (!wide) table = SummaryTable(days, title, wide: false, " ");
+        if (!wide && !Fit.Fits(console, table)) table = SummaryTable(days, title, wide: false, "\n");
         console.Write(table);
+        console.MarkupLine(wide ? "[bold]Last decisions[/]" : "[bold]Actions and last decisions[/]");
+        console.Write(Fit.Notes(days.Select(d => (Render.Text(d.RuleId),
+            (wide ? "" : Actions(d) + "; ") + $"[{Render.Colour(d.LastDecision)}]{Render.Text(d.LastDecision.Kind)}[/]: {Render.Reason(d.LastDecision)}"))));
 
         var changes = reports.SelectMany(r => r.StatusChanges).ToList();
         if (changes.Count > 0)
@@ -122,20 +112,47 @@ internal static class RunCommand
         foreach (var failure in failures.Take(10))
             console.MarkupLine($"  [red]✗[/] {Render.Text(failure.RuleId)} {Render.Text(failure.Action)}: {Render.Text(failure.Detail)}");
 
-        var waiting = (await backend.Requests.ListActiveAsync(ct)).Where(a => a.Status == ApprovalStatus.Waiting).ToList();
-        if (waiting.Count > 0)
-        {
-            console.MarkupLine("[bold]Waiting for approval[/] (approve or deny, then run again):");
-            foreach (var a in waiting)
-                console.MarkupLine($"  [yellow]{Render.Text(a.Id)}[/] {Render.Text(a.Quota.ToString())} {Render.Num(a.CurrentValue)} → {Render.Num(a.DesiredValue)} (est. ${Render.Num(a.EstimatedMonthlyCost)}/month)");
-        }
+        var waiting = (await backend.Requests.ListActiveAsync(ct)).Count(a => a.Status == ApprovalStatus.Waiting);
         var open = await backend.Requests.ListOpenAsync(ct);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"[bold]Totals:[/] {reports.Sum(r => r.Actions.Count(a => a.Action == "notify"))} alerts, {reports.Sum(r => r.Actions.Count(a => a.Action == "request_increase" && a.Outcome == ActionOutcome.Done))} requests filed, {changes.Count} request outcomes, {open.Count} open, {waiting.Count} awaiting approval, {failures.Count} failed actions, {first.Rejected} rules failing per cycle."));
+            $"[bold]Totals:[/] {reports.Sum(r => r.Actions.Count(a => a.Action == "notify"))} alerts, {reports.Sum(r => r.Actions.Count(a => a.Action == "request_increase" && a.Outcome == ActionOutcome.Done))} requests filed, {changes.Count} request outcomes, {open.Count} open, {waiting} awaiting approval, {failures.Count} failed actions, {first.Rejected} rules failing per cycle."));
     }
 
-    private static string Count(IEnumerable<ActionResult> actions, string action) =>
-        actions.Count(a => a.Action == action && a.Outcome == ActionOutcome.Done).ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Per rule: the quota's value, the actual peak usage and the forecast peak (each with its percentage of the quota:
+    /// a forecast above 100 % is a warning, not an outage), and the minutes usage was over the quota. Wide, also the
+    /// quota and what was done; narrow (under about 200 columns), what was done goes below the table, and under about
+    /// 100 columns each percentage goes under its value (<paramref name="separator"/> a line break).
+    /// </summary>
+    private static Table SummaryTable(IReadOnlyList<RuleDay> days, string title, bool wide, string separator)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(title).AddColumn(Fit.Number("rule"));
+        if (wide) table.AddColumn(Fit.Number("quota"));
+        table.AddColumns(Fit.Number("value"), Fit.Number($"peak{separator}usage"), Fit.Number($"forecast{separator}peak"), Fit.Number($"min over{separator}quota"));
+        if (wide) table.AddColumns(Fit.Number("alerts"), Fit.Number("requests filed"), Fit.Number("approvals asked"), Fit.Number("held"), Fit.Number("errors"));
+        foreach (var d in days)
+        {
+            var value = d.ValueAtStart is not { } from ? "-" : from == d.ValueAtEnd ? Render.Num(from) : $"{Render.Num(from)} →{separator}{Render.Num(d.ValueAtEnd)}";
+            var cells = new List<string> { Render.Text(d.RuleId) };
+            if (wide) cells.Add(Render.Text(d.Quota?.ToString() ?? "-"));
+            cells.AddRange([value, Peak(d.PeakUsage, separator), Peak(d.PeakForecast, separator), Render.Num(d.MinutesOverQuota)]);
+            if (wide) cells.AddRange([Count(d.Alerts), Count(d.RequestsFiled), Count(d.ApprovalsAsked), Count(d.Held), Count(d.Errors)]);
+            table.AddRow([.. cells]);
+        }
+        return table;
+    }
 
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>What was done for a rule, in words: "1 request filed, 5 held", or "nothing done".</summary>
+    private static string Actions(RuleDay d)
+    {
+        var counts = new[] { (d.Alerts, "alert", "alerts"), (d.RequestsFiled, "request filed", "requests filed"), (d.ApprovalsAsked, "approval asked", "approvals asked"),
+            (d.Held, "cycle held", "cycles held"), (d.Errors, "error", "errors") };
+        var words = counts.Where(c => c.Item1 > 0).Select(c => $"{Count(c.Item1)} {(c.Item1 == 1 ? c.Item2 : c.Item3)}").ToList();
+        return words.Count > 0 ? string.Join(", ", words) : "nothing done";
+    }
+
+    private static string Peak((double Value, double Percent)? peak, string separator) =>
+        peak is (var value, var percent) ? $"{Render.Num(value)}{separator}({Render.Pct(percent)})" : "-";
+
+    private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 }
