@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "lambda_package" {
-  description = "Path of the Lambda zip: dotnet publish src/QuotaAutomation.Lambda -c Release -r linux-x64 --self-contained false, zipped (README: Deploy)."
+  description = "Path of the Lambda zip: dotnet publish src/QuotaAutomation.Lambda -c Release -r linux-x64 --self-contained false (-r linux-arm64 with architecture = arm64), zipped (README: Deploy)."
   type        = string
   validation {
     condition     = endswith(var.lambda_package, ".zip")
