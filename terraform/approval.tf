@@ -10,9 +10,10 @@ resource "aws_sfn_state_machine" "approval" {
 }
 
 resource "aws_iam_role" "approval" {
-  name               = "${var.name}-approval"
-  assume_role_policy = data.aws_iam_policy_document.states_trust.json
-  tags               = local.tags
+  name                 = "${var.name}-approval"
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.states_trust.json
+  tags                 = local.tags
 }
 
 data "aws_iam_policy_document" "states_trust" {
@@ -44,7 +45,7 @@ data "aws_iam_policy_document" "approval" {
   statement {
     sid       = "EncryptedTopic"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
+    resources = [local.topic_key_arn]
   }
 }
 

@@ -4,6 +4,7 @@
 resource "aws_cloudwatch_log_group" "approvals" {
   name              = "/aws/lambda/${var.name}-approvals"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
   tags              = local.tags
 }
 
@@ -12,7 +13,7 @@ resource "aws_lambda_function" "approvals" {
   description                    = "QuotaAutomation approval door: IAM-authenticated (or signed-link) approval requests only"
   role                           = aws_iam_role.approvals.arn
   runtime                        = "dotnet10"
-  architectures                  = ["x86_64"]
+  architectures                  = [var.architecture]
   handler                        = "QuotaAutomation.Lambda::QuotaAutomation.Lambda.Handler::HandleAsync"
   filename                       = var.lambda_package
   source_code_hash               = filebase64sha256(var.lambda_package)
@@ -76,9 +77,10 @@ resource "aws_kms_key" "links" {
 }
 
 resource "aws_iam_role" "approvals" {
-  name               = "${var.name}-approvals"
-  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
-  tags               = local.tags
+  name                 = "${var.name}-approvals"
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.lambda_trust.json
+  tags                 = local.tags
 }
 
 data "aws_iam_policy_document" "approvals" {
@@ -124,6 +126,14 @@ data "aws_iam_policy_document" "approvals" {
     sid       = "SendDecisions"
     actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
     resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = var.kms_key_arn != null ? [1] : []
+    content {
+      sid       = "TablesWithCustomerKey" # DynamoDB decrypts the state and audit items with the caller's rights on kms_key_arn
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.kms_key_arn]
+    }
   }
   dynamic "statement" {
     for_each = var.approval_links == "signed" ? [1] : []

@@ -43,10 +43,11 @@ resource "aws_dynamodb_table" "this" {
   }
 
   server_side_encryption {
-    enabled = true # the AWS managed key (aws/dynamodb): no key policy to keep in step with the role
+    enabled     = true # the AWS managed key (aws/dynamodb) unless kms_key_arn names a customer managed one
+    kms_key_arn = var.kms_key_arn
   }
 
-  deletion_protection_enabled = each.key == "audit" || each.key == "rules"
+  deletion_protection_enabled = var.deletion_protection && (each.key == "audit" || each.key == "rules")
 
   tags = local.tags
 }

@@ -1,9 +1,10 @@
 # The Lambda's role: the exact actions the code calls (docs/aws.md, "IAM permissions, per operation"), on the exact
 # resources where the action takes one. No wildcard action anywhere (TerraformModuleTests checks every statement).
 resource "aws_iam_role" "lambda" {
-  name               = var.name
-  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
-  tags               = local.tags
+  name                 = var.name
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.lambda_trust.json
+  tags                 = local.tags
 }
 
 data "aws_iam_policy_document" "lambda_trust" {
@@ -42,7 +43,7 @@ data "aws_iam_policy_document" "lambda" {
   statement {
     sid       = "EncryptedTopics"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-    resources = [aws_kms_key.this.arn]
+    resources = [local.topic_key_arn]
   }
   statement {
     sid       = "Rules"

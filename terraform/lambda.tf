@@ -1,6 +1,7 @@
 resource "aws_cloudwatch_log_group" "lambda" {
   name              = "/aws/lambda/${var.name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
   tags              = local.tags
 }
 
@@ -9,7 +10,7 @@ resource "aws_lambda_function" "this" {
   description      = "QuotaAutomation: keeps this account's quotas ahead of usage (schedule, approval workflow tasks, quota events)"
   role             = aws_iam_role.lambda.arn
   runtime          = "dotnet10"
-  architectures    = ["x86_64"] # ML.NET FastTree's native library ships for x64
+  architectures    = [var.architecture] # arm64: publish with -r linux-arm64 (variables.tf)
   handler          = "QuotaAutomation.Lambda::QuotaAutomation.Lambda.Handler::HandleAsync"
   filename         = var.lambda_package
   source_code_hash = filebase64sha256(var.lambda_package)
@@ -17,7 +18,7 @@ resource "aws_lambda_function" "this" {
   timeout          = var.time_budget_seconds + 30
   # A cycle, approval tasks and events at once, but never a stampede: quotas are locked per cycle. Approval requests
   # from people go to the approval function (approval_function.tf), so they can never use up this concurrency.
-  reserved_concurrent_executions = 5
+  reserved_concurrent_executions = var.reserved_concurrency
 
   environment {
     variables = {

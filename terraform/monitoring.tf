@@ -18,6 +18,14 @@ locals {
       metric      = "ApproximateNumberOfMessagesVisible"
       dimensions  = { QueueName = aws_sqs_queue.failed.name }
     }
+    # The function's own Errors metric (EMF, LambdaLog.Metrics): rules that could not be evaluated, actions that failed
+    # and rejected invocations, all of which the function answers without failing, so AWS/Lambda Errors stays at 0.
+    engine-errors = {
+      description = "QuotaAutomation reported errors: a rule it could not evaluate, an action that failed or an invocation it rejected (see the log's decision and error lines)"
+      namespace   = "QuotaAutomation"
+      metric      = "Errors"
+      dimensions  = { Function = aws_lambda_function.this.function_name }
+    }
     approval-failures = {
       description = "Approval workflow executions failed"
       namespace   = "AWS/States"
@@ -102,9 +110,17 @@ resource "aws_cloudwatch_dashboard" "this" {
       {
         type = "log", x = 12, y = 6, width = 12, height = 6
         properties = {
-          title = "Decisions that act (latest)", region = local.region
-          query = "SOURCE '${aws_cloudwatch_log_group.lambda.name}' | fields @timestamp, rule_id, decision, reason | filter decision not in ['none', 'held'] | sort @timestamp desc | limit 50"
+          title = "Decisions that act or failed (latest)", region = local.region
+          query = "SOURCE '${aws_cloudwatch_log_group.lambda.name}' | fields @timestamp, rule_id, account_id, region, service_code, quota_code, band, utilization_percent, decision, action, requested_value, reason | filter message = 'decision' | sort @timestamp desc | limit 50"
           view  = "table"
+        }
+      },
+      {
+        type = "metric", x = 0, y = 12, width = 24, height = 6
+        properties = {
+          title   = "Quota utilisation at the forecast peak (%), fullest 20", region = local.region, period = 300, stat = "Maximum"
+          metrics = [[{ expression = "SORT(SEARCH('{QuotaAutomation,ServiceCode,QuotaCode,Region,AccountId} MetricName=\"Utilization\"', 'Maximum', 300), MAX, DESC, 20)", id = "utilization" }]]
+          yAxis   = { left = { min = 0, max = 100 } }
         }
       },
     ]

@@ -1,6 +1,7 @@
 # A customer-managed key for the topics: an AWS managed SNS key cannot be used by CloudWatch alarms, EventBridge or
 # Step Functions, which publish here.
 resource "aws_kms_key" "this" {
+  count                   = var.kms_key_arn == null ? 1 : 0
   description             = "${var.name}: SNS topics"
   enable_key_rotation     = true
   deletion_window_in_days = 30
@@ -9,8 +10,9 @@ resource "aws_kms_key" "this" {
 }
 
 resource "aws_kms_alias" "this" {
+  count         = var.kms_key_arn == null ? 1 : 0
   name          = "alias/${var.name}"
-  target_key_id = aws_kms_key.this.key_id
+  target_key_id = aws_kms_key.this[0].key_id
 }
 
 data "aws_iam_policy_document" "kms" {
@@ -41,13 +43,13 @@ data "aws_iam_policy_document" "kms" {
 
 resource "aws_sns_topic" "alerts" {
   name              = "${var.name}-alerts"
-  kms_master_key_id = aws_kms_key.this.arn
+  kms_master_key_id = local.topic_key_arn
   tags              = local.tags
 }
 
 resource "aws_sns_topic" "approvals" {
   name              = "${var.name}-approvals"
-  kms_master_key_id = aws_kms_key.this.arn
+  kms_master_key_id = local.topic_key_arn
   tags              = local.tags
 }
 

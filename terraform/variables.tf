@@ -9,7 +9,7 @@ variable "name" {
 }
 
 variable "lambda_package" {
-  description = "Path of the Lambda zip: dotnet publish src/QuotaAutomation.Lambda -c Release -r linux-x64 --self-contained false, zipped (README: Deploy)."
+  description = "Path of the Lambda zip: dotnet publish src/QuotaAutomation.Lambda -c Release -r linux-x64 --self-contained false (-r linux-arm64 with architecture = arm64), zipped (README: Deploy)."
   type        = string
   validation {
     condition     = endswith(var.lambda_package, ".zip")
@@ -157,4 +157,50 @@ variable "approval_concurrency" {
     condition     = var.approval_concurrency >= 1 && var.approval_concurrency <= 20
     error_message = "approval_concurrency must be between 1 and 20."
   }
+}
+
+variable "permissions_boundary" {
+  description = "ARN of an IAM policy set as the permissions boundary of every role this module creates (the two functions' roles and the state machine's). Null: none."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN (arn:aws:iam::ACCOUNT:policy/NAME)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer managed KMS key for the SNS topics, the DynamoDB tables and the log groups. Null: the module creates a key for the topics, the tables use the AWS managed key (aws/dynamodb) and the log groups CloudWatch Logs' own encryption. The key policy must let CloudWatch Logs, CloudWatch alarms, EventBridge and Step Functions use it (README: \"Your own KMS key\")."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY_ID); an alias is not accepted."
+  }
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrency of the cycle function: a cycle, approval tasks and events at once, never a stampede (quotas are locked per cycle). Approval requests from people go to the approval function and never use it."
+  type        = number
+  default     = 5
+  validation {
+    condition     = var.reserved_concurrency >= 2 && var.reserved_concurrency <= 100
+    error_message = "reserved_concurrency must be between 2 and 100."
+  }
+}
+
+variable "architecture" {
+  description = "Instruction set of both functions: x86_64, or arm64 (about 20 % cheaper per GB-second). arm64 needs the package published with -r linux-arm64; ML.NET ships FastTree's native library for linux-x64 only, so on arm64 set forecaster = \"trend\" unless you have checked that the model loads (README: Architecture)."
+  type        = string
+  default     = "x86_64"
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
+variable "deletion_protection" {
+  description = "Deletion protection of the rules and audit tables (terraform destroy then stops at them). Turn off only for a throw-away deployment."
+  type        = bool
+  default     = true
 }

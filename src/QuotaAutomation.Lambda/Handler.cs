@@ -53,7 +53,7 @@ public sealed class Handler
         }
         catch (Exception inner)
         {
-            await Console.Out.WriteLineAsync(new JsonObject { ["level"] = "ERROR", ["message"] = "unhandled error", ["error"] = Core.Common.Echo.Of($"{e.GetType().Name}: {e.Message}; then {inner.GetType().Name}: {inner.Message}") }.ToJsonString());
+            await Console.Out.WriteAsync(new JsonObject { ["level"] = "ERROR", ["message"] = "unhandled error", ["error"] = Core.Common.Echo.Of($"{e.GetType().Name}: {e.Message}; then {inner.GetType().Name}: {inner.Message}") }.ToJsonString() + "\n"); // Write, not WriteLine: see LambdaLog
             reply = Unhandled(e);
         }
         FiniteJson.Replace(reply);

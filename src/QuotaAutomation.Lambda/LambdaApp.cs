@@ -106,6 +106,7 @@ public sealed class LambdaApp(LambdaServices services)
         var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         services.Log.Info("cycle finished", ("run_id", report.RunId), ("event_id", invocation.EventId), ("rules", report.Rules.Count),
             ("actions", report.Actions.Count), ("errors", report.Rejected + report.ActionsFailed), ("not_reached", report.NotReached), ("duration_ms", Math.Round(duration)));
+        CycleTelemetry.Write(services.Log, report);
         services.Log.Metrics(invocation.Kind,
             ("RulesProcessed", "Count", report.Rules.Count), ("Actions", "Count", report.Actions.Count(a => a.Outcome == ActionOutcome.Done)),
             ("Errors", "Count", report.Rejected + report.ActionsFailed), ("NotReached", "Count", report.NotReached), ("Duration", "Milliseconds", Math.Round(duration)));

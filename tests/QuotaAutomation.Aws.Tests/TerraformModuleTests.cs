@@ -101,8 +101,8 @@ public sealed partial class TerraformModuleTests
     {
         var allowed = Statements(ApprovalsPolicy()).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).Distinct().Order(StringComparer.Ordinal);
 
-        // kms:VerifyMac is a dynamic statement: granted only with signed links.
-        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan", "kms:VerifyMac", "logs:CreateLogStream", "logs:PutLogEvents", "states:SendTaskFailure", "states:SendTaskSuccess"], allowed);
+        // kms:VerifyMac is a dynamic statement: granted only with signed links; kms:Decrypt and kms:GenerateDataKey only with kms_key_arn.
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Scan", "kms:Decrypt", "kms:GenerateDataKey", "kms:VerifyMac", "logs:CreateLogStream", "logs:PutLogEvents", "states:SendTaskFailure", "states:SendTaskSuccess"], allowed);
         Assert.DoesNotContain("kms:GenerateMac", ApprovalsPolicy(), StringComparison.Ordinal); // it verifies links, it cannot make them
     }
 
@@ -133,10 +133,22 @@ public sealed partial class TerraformModuleTests
     [Fact]
     public void EachFunction_HasItsOwnReservedConcurrency()
     {
-        Assert.Contains("reserved_concurrent_executions = 5", File.ReadAllText(Path.Combine(Module, "lambda.tf")), StringComparison.Ordinal);
+        Assert.Contains("reserved_concurrent_executions = var.reserved_concurrency", File.ReadAllText(Path.Combine(Module, "lambda.tf")), StringComparison.Ordinal);
+        Assert.Matches("variable \"reserved_concurrency\" \\{[^}]*default     = 5\n", File.ReadAllText(Path.Combine(Module, "variables.tf")));
         Assert.Contains("reserved_concurrent_executions = var.approval_concurrency", File.ReadAllText(Path.Combine(Module, "approval_function.tf")), StringComparison.Ordinal);
         Assert.Contains("QA_SERVES                     = \"cycle\"", File.ReadAllText(Path.Combine(Module, "lambda.tf")), StringComparison.Ordinal);
         Assert.Contains("QA_SERVES                 = \"approval_links\"", File.ReadAllText(Path.Combine(Module, "approval_function.tf")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryRole_TakesThePermissionsBoundary()
+    {
+        var roles = RoleBlock().Matches(AllTerraform()).Select(m => m.Value).ToList();
+
+        Assert.Equal(4, roles.Count); // the two functions', the state machine's, the member accounts'
+        Assert.All(roles, r => Assert.Contains("permissions_boundary = var.permissions_boundary", r, StringComparison.Ordinal));
+        Assert.All(new[] { "variables.tf", Path.Combine("modules", "member-role", "variables.tf") },
+            f => Assert.Matches("variable \"permissions_boundary\" \\{[^}]*default     = null", File.ReadAllText(Path.Combine(Module, f))));
     }
 
     [Fact]
@@ -186,6 +198,9 @@ public sealed partial class TerraformModuleTests
 
     [GeneratedRegex("""sid += "SendDecisions"\s+actions += \["states:SendTaskSuccess", "states:SendTaskFailure"\]\s+resources += (?<resources>\[[^\]]*\])""")]
     private static partial Regex SendDecisions();
+
+    [GeneratedRegex("""resource "aws_iam_role" "[^"]+" \{.*?\n\}""", RegexOptions.Singleline)]
+    private static partial Regex RoleBlock();
 
     [GeneratedRegex("principal += \"\\*\"")]
     private static partial Regex PublicPrincipal();

@@ -5,7 +5,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 6.0"
+      version = ">= 5.0, < 7.0" # an IAM role and two data sources: any 5.x or 6.x
     }
   }
 }
@@ -14,9 +14,10 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 resource "aws_iam_role" "member" {
-  name               = var.role_name
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+  name                 = var.role_name
+  permissions_boundary = var.permissions_boundary
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "trust" {
