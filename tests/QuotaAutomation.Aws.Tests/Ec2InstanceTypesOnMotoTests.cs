@@ -20,11 +20,11 @@ public sealed class Ec2InstanceTypesOnMotoTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task VCpus_AreCachedForTheProcess()
+    public async Task VCpus_AreAskedOncePerType()
     {
         var calls = new CountingHandler(new SocketsHttpHandler());
         using var client = new Ec2Client(moto.Options(calls) with { AttemptTimeout = TimeSpan.FromSeconds(60) });
-        var types = new Ec2InstanceTypes(client, "test-cache-region");
+        var types = new Ec2InstanceTypes(client, "us-east-1");
 
         var first = await types.VCpusAsync(["c7i-flex.large", "q9.mega"], CancellationToken.None);
         var callsBefore = calls.Count;
@@ -32,6 +32,31 @@ public sealed class Ec2InstanceTypesOnMotoTests(MotoServer moto)
 
         Assert.Equal((2, callsBefore), (first["c7i-flex.large"], calls.Count));
         Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task VCpus_AreCachedOnDiskForADay()
+    {
+        var calls = new CountingHandler(new SocketsHttpHandler());
+        using var client = new Ec2Client(moto.Options(calls) with { AttemptTimeout = TimeSpan.FromSeconds(60) });
+        var file = Path.Combine(Path.GetTempPath(), $"qa-instance-types-{Guid.NewGuid():N}", "instance-types.json");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(AwsWorld.Now);
+        try
+        {
+            await new Ec2InstanceTypes(client, "us-east-1", file, time).VCpusAsync(["m5.metal"], CancellationToken.None);
+            var afterFirst = calls.Count;
+            var fromDisk = await new Ec2InstanceTypes(client, "us-east-1", file, time).VCpusAsync(["m5.metal"], CancellationToken.None);
+            var afterSecond = calls.Count;
+            time.Advance(TimeSpan.FromHours(25));
+            await new Ec2InstanceTypes(client, "us-east-1", file, time).VCpusAsync(["m5.metal"], CancellationToken.None);
+
+            Assert.Equal(96, fromDisk["m5.metal"]);
+            Assert.Equal((afterFirst, afterFirst + 1), (afterSecond, calls.Count)); // none the same day; one a day later
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
     }
 
     private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)

@@ -226,7 +226,10 @@ internal static class CheckCommand
         try
         {
             using var aws = app.OpenAws(parse);
-            foreach (var (type, vcpus) in await new QuotaAutomation.Aws.Adapters.Ec2InstanceTypes(aws.Ec2, region).VCpusAsync(wanted, ct)) sizes[type] = vcpus;
+            // Cached on disk for a day, per Region and endpoint (an emulator's answers never stand in for AWS's).
+            var cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "quota-automation", "instance-types.json");
+            var scope = parse.GetValue(app.EndpointUrl) is { } endpoint ? $"{region} {endpoint}" : region;
+            foreach (var (type, vcpus) in await new QuotaAutomation.Aws.Adapters.Ec2InstanceTypes(aws.Ec2, scope, cache, app.RealTime).VCpusAsync(wanted, ct)) sizes[type] = vcpus;
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is QuotaAutomation.Aws.Clients.AwsServiceException or HttpRequestException or TimeoutException)
         {
