@@ -16,7 +16,8 @@ internal static class RunCommand
     {
         var cycles = new Option<int>("--cycles") { Description = "Cycles to run, 5 virtual minutes apart (288 = one day)", DefaultValueFactory = _ => 1 };
         var start = new Option<string?>("--start") { Description = "Virtual start time for a new database (ISO 8601, UTC)" };
-        var command = new Command("run", "Run automation cycles on the embedded backend") { cycles, start };
+        var plot = new Option<DirectoryInfo?>("--plot") { Description = "Write one PNG per quota of these cycles (usage, forecast, quota, actions) and an index.html into this folder" };
+        var command = new Command("run", "Run automation cycles on the embedded backend") { cycles, start, plot };
         command.SetAction(async (parse, ct) =>
         {
             var count = parse.GetValue(cycles);
@@ -38,14 +39,21 @@ internal static class RunCommand
 
             if (startAt is not null && app.IsAws(parse))
                 throw new InvalidDataException("--start sets the virtual clock of a new embedded database; --backend aws runs at the real time");
+            if (app.IsAws(parse) && parse.GetValue(plot) is not null)
+            {
+                app.Console.MarkupLine("[red]error:[/] --plot draws the embedded backend's simulated cycles; on AWS, the CloudWatch dashboard shows each quota");
+                return ExitCodes.Error;
+            }
             if (app.WantsJson(parse)) return await Json.RunJson.RunAsync(app, parse, count, startAt, ct);
             if (app.IsAws(parse)) return await RunOnAwsAsync(app, parse, count, ct);
             var backend = await app.OpenAsync(parse, ct, startAt);
             var engine = app.Engine(parse, backend.Ports, backend.Clock);
             if (count == 1)
             {
-                Render.Cycle(app.Console, await RunOneAsync(backend, engine, ct));
+                var one = await RunOneAsync(backend, engine, ct);
+                Render.Cycle(app.Console, one);
                 await WaitingApprovals.WriteAsync(app, parse, backend.Ports.Approvals, ct);
+                WritePlots(app, parse.GetValue(plot), [one]);
                 return ExitCodes.Ok;
             }
 
@@ -63,6 +71,7 @@ internal static class RunCommand
                 });
             await WriteSummaryAsync(app.Console, backend, reports, ct);
             await WaitingApprovals.WriteAsync(app, parse, backend.Ports.Approvals, ct);
+            WritePlots(app, parse.GetValue(plot), reports);
             return ExitCodes.Ok;
         });
         return command;
@@ -78,6 +87,13 @@ internal static class RunCommand
             Render.Cycle(app.Console, await engine.RunCycleAsync(ct));
         }
         return ExitCodes.Ok;
+    }
+
+    private static void WritePlots(CliApp app, DirectoryInfo? folder, IReadOnlyList<CycleReport> reports)
+    {
+        if (folder is null) return;
+        var written = DayPlots.Write(reports, folder.FullName);
+        app.Console.MarkupLine($"[bold]Plots:[/] {written.Count - 1} quotas drawn; open {Render.Text(written[^1])}");
     }
 
     private static async Task<CycleReport> RunOneAsync(EmbeddedBackend backend, AutomationEngine engine, CancellationToken ct)
