@@ -114,13 +114,14 @@ public sealed class CliJsonTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Audit_Changes_KeepsIntentsOutcomesAndStatusChanges_NotDecisions()
+    public async Task Audit_Changes_KeepsIntentsOutcomesStatusChangesAndRuleEdits_NotDecisions()
     {
         await _db.RunCliAsync("run", "--cycles", "12");
+        Assert.Equal(0, (await _db.RunCliAsync("rules", "disable", "lambda-concurrency-use1")).Exit);
 
         var kinds = (await JsonAsync("audit", "--changes", "--limit", "1000")).GetProperty("records").EnumerateArray().Select(r => r.GetProperty("kind").GetString()).ToHashSet();
 
-        Assert.Equal(new HashSet<string?> { "Intent", "Outcome", "StatusChange" }, kinds);
+        Assert.Equal(new HashSet<string?> { "Intent", "Outcome", "StatusChange", "RuleChange" }, kinds);
     }
 
     [Theory]

@@ -11,8 +11,8 @@ internal static class AuditCommand
     public static Command Create(CliApp app)
     {
         var rule = new Option<string?>("--rule") { Description = "Only this rule's records" };
-        var kind = new Option<AuditKind?>("--kind") { Description = "Only records of this kind (RuleRejected, Decision, Intent, Outcome, StatusChange, Error, Cycle)" };
-        var changes = new Option<bool>("--changes") { Description = "Only records where something changed: intents, outcomes (alerts sent, requests filed) and status changes; not each cycle's decisions" };
+        var kind = new Option<AuditKind?>("--kind") { Description = $"Only records of this kind ({string.Join(", ", Enum.GetNames<AuditKind>())})" };
+        var changes = new Option<bool>("--changes") { Description = "Only records where something changed: intents, outcomes (alerts sent, requests filed), status changes and rule edits; not each cycle's decisions" };
         var since = new Option<string?>("--since") { Description = "From this time on: ISO 8601 (2026-11-24T15:00Z; UTC unless it says) or a duration back from now (30m, 2h, 7d; the virtual clock on the embedded backend)" };
         var until = new Option<string?>("--until") { Description = "Before this time (same forms as --since)" };
         var limit = new Option<int>("--limit") { Description = "How many of the newest records", DefaultValueFactory = _ => 50 };
