@@ -18,15 +18,8 @@ public sealed class CliExitCodeTests : IAsyncLifetime
 
     private Task<(int Exit, string Output)> RunAsync(params string[] args) => _db.RunCliAsync(args);
 
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(_db.Path)!, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     /// <summary>An infrastructure YAML in a Region the simulated account does not serve: the gate cannot read the quota.</summary>
-    private string ElsewhereConfig() => WriteFile("infra.yaml", "region: ap-south-1\nec2:\n  auto_scaling_groups:\n    - name: web\n      instance_type: m5.large\n      max_size: 2\n");
+    private string ElsewhereConfig() => _db.WriteFile("infra.yaml", "region: ap-south-1\nec2:\n  auto_scaling_groups:\n    - name: web\n      instance_type: m5.large\n      max_size: 2\n");
 
     [Fact]
     public async Task Check_MisspelledOption_ExitsTwo_NotOneWhichMeansShortfall()

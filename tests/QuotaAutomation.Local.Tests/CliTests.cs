@@ -17,13 +17,6 @@ public sealed partial class CliTests : IAsyncLifetime
 
     private Task<(int Exit, string Output)> RunAsync(params string[] args) => _db.RunCliAsync(args);
 
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(_db.Path)!, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     private const string ValidYaml = """
         rules:
           - rule_id: ec2-vcpu-use1
@@ -44,7 +37,7 @@ public sealed partial class CliTests : IAsyncLifetime
     [Fact]
     public async Task RulesValidate_ValidYaml_ExitsZero()
     {
-        var (exit, output) = await RunAsync("rules", "validate", WriteFile("rules.yaml", ValidYaml));
+        var (exit, output) = await RunAsync("rules", "validate", _db.WriteFile("rules.yaml", ValidYaml));
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("✓ 2 rules valid in rules.yaml", output, StringComparison.Ordinal);
@@ -53,7 +46,7 @@ public sealed partial class CliTests : IAsyncLifetime
     [Fact]
     public async Task RulesValidate_InvalidRules_ExitsOneAndNamesEachRuleAndField()
     {
-        var path = WriteFile("rules.json", """
+        var path = _db.WriteFile("rules.json", """
             [
               {"rule_id": "a", "service_code": "ec2", "quota_code": "L-1216C47A", "region": "us-east-1", "automation_level": "full_auto", "threshold_critical": 120},
               {"rule_id": "b", "service_code": "ec2", "quota_code": "L-1216C47A", "region": "us-east-1", "automation_level": "sometimes"},
@@ -74,7 +67,7 @@ public sealed partial class CliTests : IAsyncLifetime
     {
         var rule = """{"rule_id": "a", "service_code": "ec2", "quota_code": "L-1216C47A", "region": "us-east-1", "automation_level": "full_auto"}""";
 
-        var (exit, output) = await RunAsync("rules", "validate", WriteFile("dup.json", $"[{rule},{rule}]"));
+        var (exit, output) = await RunAsync("rules", "validate", _db.WriteFile("dup.json", $"[{rule},{rule}]"));
 
         Assert.Equal(ExitCodes.Invalid, exit);
         Assert.Contains("✗ rule 'a': rule_id appears 2 times (dup.json entry 1, dup.json entry 2); each rule needs its own", output, StringComparison.Ordinal);
@@ -88,7 +81,7 @@ public sealed partial class CliTests : IAsyncLifetime
     [InlineData("scalar.yaml", "just text")]
     public async Task RulesValidate_UnreadableFile_ExitsTwo(string name, string? text)
     {
-        var path = text is null ? Path.Combine(Path.GetDirectoryName(_db.Path)!, name) : WriteFile(name, text);
+        var path = text is null ? Path.Combine(Path.GetDirectoryName(_db.Path)!, name) : _db.WriteFile(name, text);
 
         var (exit, output) = await RunAsync("rules", "validate", path);
 
@@ -99,8 +92,8 @@ public sealed partial class CliTests : IAsyncLifetime
     [Fact]
     public async Task RulesImport_InvalidFile_ImportsNothing()
     {
-        await RunAsync("rules", "import", WriteFile("good.yaml", ValidYaml));
-        var bad = WriteFile("bad.yaml", ValidYaml.Replace("alert_only", "alert_always", StringComparison.Ordinal).Replace("ec2-vcpu-use1", "new-rule", StringComparison.Ordinal));
+        await RunAsync("rules", "import", _db.WriteFile("good.yaml", ValidYaml));
+        var bad = _db.WriteFile("bad.yaml", ValidYaml.Replace("alert_only", "alert_always", StringComparison.Ordinal).Replace("ec2-vcpu-use1", "new-rule", StringComparison.Ordinal));
 
         var (exit, output) = await RunAsync("rules", "import", bad);
         var (_, list) = await RunAsync("rules", "list");
@@ -113,7 +106,7 @@ public sealed partial class CliTests : IAsyncLifetime
     [Fact]
     public async Task RulesImport_ValidYaml_StoresRulesAsTyped()
     {
-        var (exit, output) = await RunAsync("rules", "import", WriteFile("rules.yaml", ValidYaml));
+        var (exit, output) = await RunAsync("rules", "import", _db.WriteFile("rules.yaml", ValidYaml));
         var (_, list) = await RunAsync("rules", "list");
 
         Assert.Equal(ExitCodes.Ok, exit);
@@ -187,7 +180,7 @@ public sealed partial class CliTests : IAsyncLifetime
     [Fact]
     public async Task Run_WithPriceTable_EstimatesCostFromIt()
     {
-        var prices = WriteFile("prices.json", """{"usd_per_unit_hour": {"ec2": 0.05}, "hours_per_month": 730}""");
+        var prices = _db.WriteFile("prices.json", """{"usd_per_unit_hour": {"ec2": 0.05}, "hours_per_month": 730}""");
 
         var (exit, output) = await RunAsync("run", "--prices", prices);
 
@@ -200,7 +193,7 @@ public sealed partial class CliTests : IAsyncLifetime
     [InlineData("""{"hours": 720}""", "'hours' is not a price table member")]
     public async Task Run_WithBadPriceTable_ExitsTwoNamingTheField(string json, string message)
     {
-        var (exit, output) = await RunAsync("run", "--prices", WriteFile("prices.json", json));
+        var (exit, output) = await RunAsync("run", "--prices", _db.WriteFile("prices.json", json));
 
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Contains(message, output, StringComparison.Ordinal);

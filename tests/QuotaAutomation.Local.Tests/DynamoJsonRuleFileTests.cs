@@ -20,13 +20,6 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
          "account_id": {"NULL": true}, "tags": {"L": [{"S": "team-x"}]}}
         """;
 
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(_db.Path)!, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     [Theory]
     [InlineData("scan.json", "{\"Items\": [RULE], \"Count\": 1, \"ScannedCount\": 1, \"ConsumedCapacity\": null}")]
     [InlineData("get-item.json", "{\"Item\": RULE}")]
@@ -35,7 +28,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     [InlineData("scan.out", "{\"Items\": [RULE], \"Count\": 1}")]
     public async Task Validate_DynamoDbJsonShapes_AreDetectedAndValid(string name, string shape)
     {
-        var (exit, output) = await _db.RunCliAsync("rules", "validate", WriteFile(name, shape.Replace("RULE", TypedRule, StringComparison.Ordinal)));
+        var (exit, output) = await _db.RunCliAsync("rules", "validate", _db.WriteFile(name, shape.Replace("RULE", TypedRule, StringComparison.Ordinal)));
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains($"✓ 1 rules valid in {name}", output, StringComparison.Ordinal);
@@ -46,7 +39,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     {
         var typed = TypedRule.Replace("\"N\": \"70\"", "\"N\": \"-5\"", StringComparison.Ordinal);
 
-        var (exit, output) = await _db.RunCliAsync("rules", "validate", WriteFile("scan.json", $"{{\"Items\": [{typed}]}}"));
+        var (exit, output) = await _db.RunCliAsync("rules", "validate", _db.WriteFile("scan.json", $"{{\"Items\": [{typed}]}}"));
 
         Assert.Equal(ExitCodes.Invalid, exit);
         Assert.Contains("✗ rule 'ec2-vcpu': threshold_warning -5 must be > 0", output, StringComparison.Ordinal);
@@ -62,7 +55,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     {
         var typed = TypedRule.Replace("{\"N\": \"70\"}", value, StringComparison.Ordinal);
 
-        var (exit, output) = await _db.RunCliAsync("rules", "validate", WriteFile("scan.json", $"{{\"Items\": [{typed}]}}"));
+        var (exit, output) = await _db.RunCliAsync("rules", "validate", _db.WriteFile("scan.json", $"{{\"Items\": [{typed}]}}"));
 
         Assert.Equal(ExitCodes.Invalid, exit);
         Assert.Contains($"✗ rule 'ec2-vcpu': threshold_warning is {what}; expected a number", output, StringComparison.Ordinal);
@@ -73,7 +66,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     {
         var typed = TypedRule.Replace("{\"S\": \"us-east-1\"}", "\"us-east-1\"", StringComparison.Ordinal);
 
-        var (_, output) = await _db.RunCliAsync("rules", "validate", WriteFile("scan.json", $"[{typed}]"));
+        var (_, output) = await _db.RunCliAsync("rules", "validate", _db.WriteFile("scan.json", $"[{typed}]"));
 
         Assert.Contains("✗ rule 'ec2-vcpu': region is plain JSON in a DynamoDB JSON item (write it typed, e.g. {\"S\": \"…\"} or {\"N\": \"70\"}); expected text: a Region such as 'us-east-1'",
             output, StringComparison.Ordinal);
@@ -84,7 +77,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     {
         var typed = TypedRule.Replace("{\"L\": [{\"S\": \"team-x\"}]}", "{\"SS\": [\"team-x\"]}", StringComparison.Ordinal);
 
-        var (exit, output) = await _db.RunCliAsync("rules", "import", WriteFile("scan.json", $"{{\"Items\": [{typed}]}}"));
+        var (exit, output) = await _db.RunCliAsync("rules", "import", _db.WriteFile("scan.json", $"{{\"Items\": [{typed}]}}"));
 
         Assert.Equal(ExitCodes.Invalid, exit);
         Assert.Contains("✗ rule 'ec2-vcpu': tags is a DynamoDB string set (SS), which a stored rule cannot keep: write it as a string or a list", output, StringComparison.Ordinal);
@@ -94,7 +87,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     [Fact]
     public async Task Import_ScanOutput_StoresTheDecodedValues()
     {
-        var (exit, _) = await _db.RunCliAsync("rules", "import", WriteFile("scan.json", $"{{\"Items\": [{TypedRule}]}}"));
+        var (exit, _) = await _db.RunCliAsync("rules", "import", _db.WriteFile("scan.json", $"{{\"Items\": [{TypedRule}]}}"));
 
         var item = (await (await _db.OpenAsync()).Rules.LoadByIdAsync(CancellationToken.None))["ec2-vcpu"];
         Assert.Equal(ExitCodes.Ok, exit);
@@ -108,7 +101,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     public async Task Export_ThenImportReplaceElsewhere_GivesTheSameRules(string format)
     {
         await _db.RunCliAsync("rules", "delete", "ec2-spot-typo"); // the deliberately broken sample would not import
-        await _db.RunCliAsync("rules", "import", WriteFile("scan.json", $"{{\"Items\": [{TypedRule}]}}"));
+        await _db.RunCliAsync("rules", "import", _db.WriteFile("scan.json", $"{{\"Items\": [{TypedRule}]}}"));
         var exported = Path.Combine(Path.GetDirectoryName(_db.Path)!, $"export-{format}.json");
         var other = Path.Combine(Path.GetDirectoryName(_db.Path)!, "other.db");
 
@@ -123,7 +116,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
     [Fact]
     public async Task Export_Dynamodb_IsWhatAwsDynamodbScanPrints()
     {
-        await _db.RunCliAsync("rules", "import", "--replace", WriteFile("scan.json", $"{{\"Items\": [{TypedRule}]}}"));
+        await _db.RunCliAsync("rules", "import", "--replace", _db.WriteFile("scan.json", $"{{\"Items\": [{TypedRule}]}}"));
 
         var (exit, output) = await _db.RunCliAsync("rules", "export", "--format", "dynamodb");
 

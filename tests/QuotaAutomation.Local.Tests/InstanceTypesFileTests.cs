@@ -11,14 +11,7 @@ public sealed class InstanceTypesFileTests : IAsyncLifetime
 
     public Task DisposeAsync() => _db.DisposeAsync();
 
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(_db.Path)!, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private string Config => WriteFile("infra.yaml", "ec2:\n  auto_scaling_groups:\n    - name: web\n      instance_type: m8i.2xlarge\n      max_size: 2\n");
+    private string Config => _db.WriteFile("infra.yaml", "ec2:\n  auto_scaling_groups:\n    - name: web\n      instance_type: m8i.2xlarge\n      max_size: 2\n");
 
     [Fact]
     public async Task Check_TypeNotInTheTable_ExitsTwo_AdvisingTheFile()
@@ -36,7 +29,7 @@ public sealed class InstanceTypesFileTests : IAsyncLifetime
     [InlineData("types.csv", "type,vcpus\n# from the EC2 console\nm8i.2xlarge, 8\n")]
     public async Task Check_TypeGivenInAFile_IsSized(string name, string text)
     {
-        var (exit, output) = await _db.RunCliAsync("check", "--config", Config, "--instance-types", WriteFile(name, text), "--format", "markdown");
+        var (exit, output) = await _db.RunCliAsync("check", "--config", Config, "--instance-types", _db.WriteFile(name, text), "--format", "markdown");
 
         Assert.Equal(ExitCodes.Ok, exit); // 2 × 8 = 16 vCPUs fit in the simulated 256
         Assert.Contains("| 16 |", output, StringComparison.Ordinal);
@@ -45,7 +38,7 @@ public sealed class InstanceTypesFileTests : IAsyncLifetime
     [Fact]
     public async Task Check_BadFile_ExitsTwo_NamingEachLine()
     {
-        var (exit, output) = await _db.RunCliAsync("check", "--config", Config, "--instance-types", WriteFile("types.csv", "m8i.2xlarge,eight\nm8i\nnot a type,2\n"));
+        var (exit, output) = await _db.RunCliAsync("check", "--config", Config, "--instance-types", _db.WriteFile("types.csv", "m8i.2xlarge,eight\nm8i\nnot a type,2\n"));
 
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Contains("error: types.csv line 1: vCPUs 'eight' must be a whole number from 1 to 4096; types.csv line 2: 'm8i' must be type,vcpus (e.g. m8i.large,2); "

@@ -22,13 +22,6 @@ public sealed class RuleChangeTests : IAsyncLifetime
         ]
         """;
 
-    private string WriteFile(string name, string text)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(_db.Path)!, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     private async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> StoredAsync() =>
         await (await _db.OpenAsync()).Rules.LoadByIdAsync(CancellationToken.None);
 
@@ -101,7 +94,7 @@ public sealed class RuleChangeTests : IAsyncLifetime
     [Fact]
     public async Task Import_WithoutReplace_Upserts()
     {
-        var (exit, _) = await _db.RunCliAsync("rules", "import", WriteFile("two.json", TwoRules));
+        var (exit, _) = await _db.RunCliAsync("rules", "import", _db.WriteFile("two.json", TwoRules));
 
         var stored = await StoredAsync();
         Assert.Equal(ExitCodes.Ok, exit);
@@ -113,7 +106,7 @@ public sealed class RuleChangeTests : IAsyncLifetime
     [Fact]
     public async Task ImportReplace_LeavesExactlyTheFilesRules_AndAuditsEachDeletion()
     {
-        var (exit, output) = await _db.RunCliAsync("rules", "import", "--replace", WriteFile("two.json", TwoRules));
+        var (exit, output) = await _db.RunCliAsync("rules", "import", "--replace", _db.WriteFile("two.json", TwoRules));
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Equal(["mine", "vpcs-use1"], (await StoredAsync()).Keys.Order(StringComparer.Ordinal));
@@ -125,7 +118,7 @@ public sealed class RuleChangeTests : IAsyncLifetime
     [Fact]
     public async Task ImportReplace_InvalidFile_DeletesNothing()
     {
-        var (exit, _) = await _db.RunCliAsync("rules", "import", "--replace", WriteFile("bad.json", TwoRules.Replace("monitor_only", "sometimes", StringComparison.Ordinal)));
+        var (exit, _) = await _db.RunCliAsync("rules", "import", "--replace", _db.WriteFile("bad.json", TwoRules.Replace("monitor_only", "sometimes", StringComparison.Ordinal)));
 
         Assert.Equal(ExitCodes.Invalid, exit);
         Assert.Equal(8, (await StoredAsync()).Count);

@@ -37,6 +37,14 @@ public sealed class TempDatabase : IAsyncLifetime
     /// <summary>Runs the CLI on this database with a plain 400-column console; returns the exit code and everything printed.</summary>
     public Task<(int Exit, string Output)> RunCliAsync(params string[] args) => Testing.CliRunner.RunAsync([.. args, "--db", Path], new FakeTimeProvider(Start));
 
+    /// <summary>Writes a file beside the database (rule files, plans, instance types) and returns its path.</summary>
+    public string WriteFile(string name, string text)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     /// <summary>As <see cref="RunCliAsync"/>, with standard output and standard error apart.</summary>
     public Task<(int Exit, string Stdout, string Stderr)> RunCliSplitAsync(params string[] args) => Testing.CliRunner.RunSplitAsync([.. args, "--db", Path], new FakeTimeProvider(Start));
 

@@ -39,41 +39,30 @@ internal static class StatusCommand
 
     private static async Task<IRenderable> TableAsync(CliApp app, ParseResult parse, EnginePorts ports, DateTimeOffset now, string clock, CancellationToken ct)
     {
-        var rules = (await ports.Rules.LoadRulesAsync(ct)).Select(raw => (Raw: raw, Parsed: RuleParser.Parse(raw))).ToList();
-        var quotas = await ports.Quotas.GetQuotasAsync(rules.Where(r => r.Parsed.Success).Select(r => r.Parsed.Value.Quota).Distinct().ToList(), ct);
-        var open = (await ports.Requests.ListOpenAsync(ct)).ToDictionary(r => r.Quota);
-        var approvals = (await ports.Approvals.ListActiveAsync(ct)).ToDictionary(a => a.Quota);
-        var forecaster = app.Forecaster(parse);
-
         var lines = new List<Line>();
-        foreach (var (raw, parsed) in rules)
+        foreach (var row in await StatusRow.ReadAsync(app, parse, ports, now, ct))
         {
-            if (!parsed.Success)
+            if (row.RuleInvalid)
             {
-                var name = Render.Text(RuleParser.NameOf(raw));
+                var name = Render.Text(row.RuleId);
                 lines.Add(new Line([name, "[red]invalid rule[/]"], [name, "-", "-", "-", "-", "[red]invalid rule[/]"]));
                 continue;
             }
-            var rule = parsed.Value;
-            if (!quotas.TryGetValue(rule.Quota, out var quota))
+            if (row.Info is not { } quota)
             {
-                lines.Add(new Line([Render.Text(rule.RuleId), Render.Text(rule.Quota.ToString()), "[red]no such quota[/]"],
-                    [Render.Text(rule.RuleId), "-", "-", "-", "-", $"[red]no such quota[/] {Render.Text(rule.Quota.ToString())}"]));
+                lines.Add(new Line([Render.Text(row.RuleId), Render.Text(row.Quota!.ToString()), "[red]no such quota[/]"],
+                    [Render.Text(row.RuleId), "-", "-", "-", "-", $"[red]no such quota[/] {Render.Text(row.Quota!.ToString())}"]));
                 continue;
             }
-            var history = await ports.History.ReadAsync(rule.Quota, now - TimeSpan.FromDays(14), now, ct);
-            var usage = history.Count > 0 ? history[^1].Value : (double?)null;
-            var forecast = history.Count > 0 ? forecaster.Predict(history, now, rule.ForecastHorizon) : null;
-            var peak = usage is { } u && forecast is not null ? Math.Max(u, forecast.Peak) : (double?)null;
-            var (inFlight, brief) = open.TryGetValue(rule.Quota, out var request)
+            var (inFlight, brief) = row.Request is { } request
                 ? ($"request {request.AwsRequestId ?? request.Id} {request.Status.ToApiName()} → {Render.Num(request.DesiredValue)}", $"request {request.Status.ToApiName()} →\u00a0{Render.Num(request.DesiredValue)}")
-                : approvals.TryGetValue(rule.Quota, out var approval)
+                : row.Approval is { } approval
                     ? ($"approval {approval.Id} {approval.Status} → {Render.Num(approval.DesiredValue)}", $"approval {approval.Status} →\u00a0{Render.Num(approval.DesiredValue)}")
                     : ("-", "-");
-            string[] numbers = [Render.Num(quota.Value), Render.Num(usage), Render.Num(forecast?.Peak), Render.Pct(peak is { } p && quota.Value > 0 ? 100 * p / quota.Value : null)];
+            string[] numbers = [Render.Num(quota.Value), Render.Num(row.Usage), Render.Num(row.Forecast?.Peak), Render.Pct(row.UtilizationPercent)];
             lines.Add(new Line(
-                [Render.Text(rule.RuleId), Render.Text(rule.Quota.ToString()), Render.Text(quota.QuotaName), .. numbers, Render.Text(forecast?.Forecaster ?? "no history yet"), Render.Text(inFlight)],
-                [Render.Text(rule.RuleId), .. numbers, Render.Text(brief)]));
+                [Render.Text(row.RuleId), Render.Text(row.Quota!.ToString()), Render.Text(quota.QuotaName), .. numbers, Render.Text(row.Forecast?.Forecaster ?? "no history yet"), Render.Text(inFlight)],
+                [Render.Text(row.RuleId), .. numbers, Render.Text(brief)]));
         }
 
         // All nine columns when they fit unwrapped; else rule, the numbers (never wrapped) and what is in flight, without

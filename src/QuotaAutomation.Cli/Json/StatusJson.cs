@@ -33,35 +33,13 @@ internal static class StatusJson
 
     private static async Task<StatusDocument> BuildAsync(CliApp app, ParseResult parse, EnginePorts ports, DateTimeOffset now, string clock, CancellationToken ct)
     {
-        var rules = (await ports.Rules.LoadRulesAsync(ct)).Select(raw => (Raw: raw, Parsed: RuleParser.Parse(raw))).ToList();
-        var quotas = await ports.Quotas.GetQuotasAsync(rules.Where(r => r.Parsed.Success).Select(r => r.Parsed.Value.Quota).Distinct().ToList(), ct);
-        var open = (await ports.Requests.ListOpenAsync(ct)).ToDictionary(r => r.Quota);
-        var approvals = (await ports.Approvals.ListActiveAsync(ct)).ToDictionary(a => a.Quota);
-        var forecaster = app.Forecaster(parse);
-        var rows = new List<QuotaStatus>();
-        foreach (var (raw, parsed) in rules)
-        {
-            if (!parsed.Success)
-            {
-                rows.Add(new QuotaStatus(RuleParser.NameOf(raw), null, null, null, null, null, null, null, null, parsed.Error));
-                continue;
-            }
-            var rule = parsed.Value;
-            if (!quotas.TryGetValue(rule.Quota, out var quota))
-            {
-                rows.Add(new QuotaStatus(rule.RuleId, rule.Quota.ToString(), null, null, null, null, null, null, null, "no such quota in this account and Region"));
-                continue;
-            }
-            var history = await ports.History.ReadAsync(rule.Quota, now - TimeSpan.FromDays(14), now, ct);
-            var usage = history.Count > 0 ? history[^1].Value : (double?)null;
-            var forecast = history.Count > 0 ? forecaster.Predict(history, now, rule.ForecastHorizon) : null;
-            var peak = usage is { } u && forecast is not null ? Math.Max(u, forecast.Peak) : (double?)null;
-            var inFlight = open.TryGetValue(rule.Quota, out var request)
-                ? new InFlight("request", request.AwsRequestId ?? request.Id, request.Status.ToApiName(), request.DesiredValue)
-                : approvals.TryGetValue(rule.Quota, out var approval) ? new InFlight("approval", approval.Id, approval.Status.ToString().ToLowerInvariant(), approval.DesiredValue) : null;
-            rows.Add(new QuotaStatus(rule.RuleId, rule.Quota.ToString(), quota.QuotaName, quota.Value, usage, JsonOutput.Estimate(forecast?.Peak),
-                JsonOutput.Percent(peak is { } p && quota.Value > 0 ? 100 * p / quota.Value : null), forecast?.Forecaster, inFlight, null));
-        }
+        var rows = (await Commands.StatusRow.ReadAsync(app, parse, ports, now, ct)).Select(row => row.Info is not { } quota
+            ? new QuotaStatus(row.RuleId, row.Quota?.ToString(), null, null, null, null, null, null, null, row.Problem)
+            : new QuotaStatus(row.RuleId, row.Quota!.ToString(), quota.QuotaName, quota.Value, row.Usage, JsonOutput.Estimate(row.Forecast?.Peak),
+                JsonOutput.Percent(row.UtilizationPercent), row.Forecast?.Forecaster,
+                row.Request is { } request ? new InFlight("request", request.AwsRequestId ?? request.Id, request.Status.ToApiName(), request.DesiredValue)
+                : row.Approval is { } approval ? new InFlight("approval", approval.Id, approval.Status.ToString().ToLowerInvariant(), approval.DesiredValue) : null,
+                null)).ToList();
         return new StatusDocument(now, clock, rows);
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using QuotaAutomation.Aws.Adapters;
 using QuotaAutomation.Aws.Tests.Fakes;
 using QuotaAutomation.Core.Audit;
-using Spectre.Console;
 
 namespace QuotaAutomation.Aws.Tests.StandIn;
 
@@ -24,21 +23,8 @@ public sealed class OnAwsRecipeTests(MotoServer moto) : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static async Task<(int Exit, string Output)> CliAsync(Dictionary<string, string> environment, CancellationToken ct, params string[] args)
-    {
-        var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 400;
-        var exit = await new Cli.CliApp(console, TimeProvider.System, name => environment.GetValueOrDefault(name) ?? Environment.GetEnvironmentVariable(name))
-            .RunAsync(args, writer, writer, ct);
-        return (exit, writer.ToString());
-    }
+    private static Task<(int Exit, string Output)> CliAsync(Dictionary<string, string> environment, CancellationToken ct, params string[] args) =>
+        Testing.CliRunner.RunAsync(args, TimeProvider.System, environment: environment, ct: ct);
 
     [Fact]
     public async Task TheRecipe_DecidesEveryRule_WithServeQuotasBesideMoto()
