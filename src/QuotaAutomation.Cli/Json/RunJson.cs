@@ -74,7 +74,7 @@ internal static class RunJson
         var actions = reports.SelectMany(r => r.Actions).ToList();
         var summary = new RunSummary(
             reports.Count, reports[0].StartedAt, reports[^1].StartedAt,
-            reports[^1].Rules.Select(r => r.Decision.RuleId).Distinct().Select(rule => Rule(rule, reports)).ToList(),
+            Commands.RuleDay.From(reports, SimulatedAccount.SampleInterval).Select(Rule).ToList(),
             actions.Count(a => a.Action == "notify" && a.Outcome == ActionOutcome.Done),
             actions.Count(a => a.Action == "request_increase" && a.Outcome == ActionOutcome.Done),
             reports.SelectMany(r => r.StatusChanges).ToList(),
@@ -93,22 +93,11 @@ internal static class RunJson
         report.Actions.Select(a => new ActionDocument(a.RuleId, a.Quota?.ToString(), a.Action, a.Outcome, a.Detail)).ToList(),
         report.StatusChanges);
 
-    private static RuleSummary Rule(string rule, IReadOnlyList<CycleReport> reports)
-    {
-        var results = reports.SelectMany(r => r.Rules).Where(r => r.Decision.RuleId == rule).ToList();
-        var actions = reports.SelectMany(r => r.Actions).Where(a => a.RuleId == rule && a.Outcome == ActionOutcome.Done).ToList();
-        var values = results.Where(r => r.Quota is not null).Select(r => r.Quota!.Value).ToList(); // filtered to non-null
-        var measured = results.Where(r => r.CurrentUsage is not null).ToList();
-        var peak = measured.MaxBy(r => r.CurrentUsage);
-        var final = results[^1].Decision;
-        return new RuleSummary(
-            rule, QuotaOf(final), values.Count > 0 ? values[0] : null, values.Count > 0 ? values[^1] : null,
-            peak?.CurrentUsage, peak is { Quota.Value: > 0 } ? JsonOutput.Percent(100 * peak.CurrentUsage / peak.Quota.Value) : null,
-            JsonOutput.Estimate(results.Where(r => r.Forecast is not null).Select(r => (double?)r.Forecast!.Peak).Max()), // filtered to non-null
-            5 * measured.Count(r => r.Quota is { } q && r.CurrentUsage > q.Value),
-            actions.Count(a => a.Action == "notify"), actions.Count(a => a.Action == "request_increase"), actions.Count(a => a.Action == "start_approval"),
-            results.Count(r => r.Decision is Held), results.Count(r => r.Decision is Failed), final.Kind, final.Reason);
-    }
+    /// <summary>The summary's line for one rule: the same figures as the table's (<see cref="Commands.RuleDay"/>).</summary>
+    private static RuleSummary Rule(Commands.RuleDay day) => new(
+        day.RuleId, day.Quota?.ToString(), day.ValueAtStart, day.ValueAtEnd,
+        day.PeakUsage?.Value, JsonOutput.Percent(day.PeakUsage?.Percent), JsonOutput.Estimate(day.PeakForecast?.Value),
+        (int)day.MinutesOverQuota, day.Alerts, day.RequestsFiled, day.ApprovalsAsked, day.Held, day.Errors, day.LastDecision.Kind, day.LastDecision.Reason);
 
     private static string? QuotaOf(QuotaDecision decision) => decision.Quota == Failed.Unknown ? null : decision.Quota.ToString();
 }
