@@ -41,7 +41,7 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
     /// <summary>A command line as a shell splits it (double quotes only: the tour and the printed commands use no others).</summary>
     private static string[] Words(string line) => [.. Word().Matches(line).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value)];
 
-    /// <summary>Paths relative to the clone (examples/…) made absolute; what the tour writes goes to the test's folder.</summary>
+    /// <summary>Paths relative to the clone (docs/examples/…) made absolute; what the tour writes goes to the test's folder.</summary>
     private string[] Resolve(string[] words) => [.. words.Select((w, i) =>
         i > 0 && words[i - 1] == "--plot" ? Path.Combine(Folder, w)
         : File.Exists(Path.Combine(Testing.Repository.Root, w)) ? Path.Combine(Testing.Repository.Root, w)
