@@ -33,9 +33,9 @@ public sealed class QuotasCommandTests : IAsyncLifetime
     [Fact]
     public async Task Search_ByCode_IgnoresCase()
     {
-        var (_, output) = await _db.RunCliAsync("--output", "json", "quotas", "search", "l-f678f1ce");
+        var (_, stdout, _) = await _db.RunCliSplitAsync("--output", "json", "quotas", "search", "l-f678f1ce");
 
-        var row = Assert.Single(JsonDocument.Parse(output[output.IndexOf('[', StringComparison.Ordinal)..]).RootElement.EnumerateArray());
+        var row = Assert.Single(JsonDocument.Parse(stdout).RootElement.EnumerateArray()); // stdout holds the document alone
         Assert.Equal("""{"service_code":"vpc","service_name":"Amazon Virtual Private Cloud (Amazon VPC)","quota_code":"L-F678F1CE","quota_name":"VPCs per Region","value":5,"value_is":"simulated","adjustable":true,"usage_metric":false,"served_by_simulated_account":true}""",
             JsonSerializer.Serialize(row));
     }
@@ -43,9 +43,9 @@ public sealed class QuotasCommandTests : IAsyncLifetime
     [Fact]
     public async Task List_Service_JsonHasEveryCatalogQuotaOfIt()
     {
-        var (exit, output) = await _db.RunCliAsync("--output", "json", "quotas", "list", "--service", "lambda");
+        var (exit, stdout, _) = await _db.RunCliSplitAsync("--output", "json", "quotas", "list", "--service", "lambda");
 
-        var rows = JsonDocument.Parse(output[output.IndexOf('[', StringComparison.Ordinal)..]).RootElement.EnumerateArray().ToList();
+        var rows = JsonDocument.Parse(stdout).RootElement.EnumerateArray().ToList();
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Equal(QuotaCatalog.All.Count(q => q.ServiceCode == "lambda"), rows.Count);
         Assert.Equal(["L-B99A9384"], rows.Where(r => r.GetProperty("served_by_simulated_account").GetBoolean()).Select(r => r.GetProperty("quota_code").GetString()));

@@ -39,7 +39,7 @@ internal static class InvokeCommand
                 reply = JsonSerializer.SerializeToElement(await EmbeddedLambda.Create(backend, seconds, log, app.Forecaster(parse), approvers, signed).HandleAsync(payload, ct));
                 await backend.AdvanceAsync(Local.Simulation.SimulatedAccount.SampleInterval, ct);
             }
-            app.Console.WriteLine(JsonSerializer.Serialize(reply, Indented));
+            app.Stdout.WriteLine(JsonSerializer.Serialize(reply, Indented)); // the reply is data: stdout, also under --output json
             return reply.TryGetProperty("status", out var status) && status.GetString() == "error" ? ExitCodes.Invalid : ExitCodes.Ok;
         });
         return command;

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using QuotaAutomation.Aws.Adapters;
 using QuotaAutomation.Local.Catalog;
 using Spectre.Console;
@@ -14,13 +12,6 @@ namespace QuotaAutomation.Cli.Commands;
 /// </summary>
 internal static class QuotasCommands
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        WriteIndented = true,
-    };
-
     /// <summary>One quota as shown. <see cref="ValueIs"/> says what <see cref="Value"/> is: default, applied or simulated.</summary>
     internal sealed record QuotaRow(string ServiceCode, string? ServiceName, string QuotaCode, string QuotaName, double? Value, string ValueIs,
         bool? Adjustable, bool UsageMetric, bool? ServedBySimulatedAccount);
@@ -47,7 +38,7 @@ internal static class QuotasCommands
             .OrderBy(r => r.ServiceCode, StringComparer.Ordinal).ThenBy(r => r.QuotaCode, StringComparer.Ordinal).ToList();
         if (app.WantsJson(parse))
         {
-            app.Console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(rows, Json));
+            Json.JsonOutput.Write(app, rows);
             return ExitCodes.Ok;
         }
         var simulated = rows.Any(r => r.ServedBySimulatedAccount is not null);
