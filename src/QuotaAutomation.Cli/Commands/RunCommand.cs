@@ -96,7 +96,8 @@ internal static class RunCommand
         app.Console.MarkupLine($"[bold]Plots:[/] {written.Count - 1} quotas drawn; open {Render.Text(written[^1])}");
     }
 
-    private static async Task<CycleReport> RunOneAsync(EmbeddedBackend backend, AutomationEngine engine, CancellationToken ct)
+    /// <summary>One embedded cycle, then the virtual clock five minutes on (the table and the JSON paths both run cycles so).</summary>
+    internal static async Task<CycleReport> RunOneAsync(EmbeddedBackend backend, AutomationEngine engine, CancellationToken ct)
     {
         var report = await engine.RunCycleAsync(ct);
         await backend.AdvanceAsync(SimulatedAccount.SampleInterval, ct);

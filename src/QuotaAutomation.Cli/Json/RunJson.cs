@@ -54,11 +54,7 @@ internal static class RunJson
         }
         var backend = await app.OpenAsync(parse, ct, start);
         var embedded = app.Engine(parse, backend.Ports, backend.Clock);
-        for (var i = 0; i < count; i++)
-        {
-            reports.Add(await embedded.RunCycleAsync(ct));
-            await backend.AdvanceAsync(SimulatedAccount.SampleInterval, ct);
-        }
+        for (var i = 0; i < count; i++) reports.Add(await Commands.RunCommand.RunOneAsync(backend, embedded, ct));
         var db = parse.GetValue(app.Database);
         JsonOutput.Write(app, await BuildAsync("embedded", reports, backend.Ports, db == CliApp.DefaultDatabase ? "" : $" --db {db}", ct));
         return ExitCodes.Ok;
