@@ -103,7 +103,7 @@ public sealed record RequestedServiceQuotaChange
 }
 
 /// <summary>Service Quotas over JSON 1.1 (<c>ServiceQuotasV20190624</c>), signing name <c>servicequotas</c>.</summary>
-public sealed class ServiceQuotasClient(AwsClientOptions options) : AwsJsonClient(new AwsTransport(options, "servicequotas", "servicequotas"), "1.1", "ServiceQuotasV20190624", AwsJson.Pascal)
+public sealed partial class ServiceQuotasClient(AwsClientOptions options) : AwsJsonClient(new AwsTransport(options, "servicequotas", "servicequotas"), "1.1", "ServiceQuotasV20190624", AwsJson.Pascal)
 {
     public Task<ListServiceQuotasResponse> ListServiceQuotasAsync(ListServiceQuotasRequest request, CancellationToken ct) =>
         CallAsync<ListServiceQuotasResponse>("ListServiceQuotas", request, ct);
