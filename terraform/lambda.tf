@@ -17,11 +17,13 @@ resource "aws_lambda_function" "this" {
   memory_size      = var.memory_mb
   timeout          = var.time_budget_seconds + 30
   # A cycle, approval tasks and events at once, but never a stampede: quotas are locked per cycle. Approval requests
-  # from people go to the approval function (approval_function.tf), so they can never use up this concurrency.
-  reserved_concurrent_executions = var.reserved_concurrency
+  # from people go to the approval function (approval_function.tf), so they can never use up this concurrency. With the
+  # fleet, each running shard batch (fleet_max_concurrency of them at most) is one more invocation.
+  reserved_concurrent_executions = var.reserved_concurrency + (var.fleet_enabled ? var.fleet_max_concurrency : 0)
 
   environment {
-    variables = {
+    # The fleet's settings (fleet.tf) are added only when fleet_enabled, so a deployment without it does not change.
+    variables = merge({
       QA_RULES_TABLE                = aws_dynamodb_table.this["rules"].name
       QA_USAGE_TABLE                = aws_dynamodb_table.this["usage"].name
       QA_AUDIT_TABLE                = aws_dynamodb_table.this["audit"].name
@@ -40,7 +42,7 @@ resource "aws_lambda_function" "this" {
       QA_APPROVAL_URL               = aws_lambda_function_url.approvals.function_url
       QA_APPROVAL_LINKS             = var.approval_links
       QA_LINK_KEY_ID                = var.approval_links == "signed" ? aws_kms_key.links[0].arn : ""
-    }
+    }, local.fleet_environment)
   }
 
   logging_config {
@@ -78,9 +80,11 @@ resource "aws_cloudwatch_event_rule" "schedule" {
   tags                = local.tags
 }
 
+# fleet_enabled: each tick starts a fleet run (fleet.tf) instead of one cycle of this account.
 resource "aws_cloudwatch_event_target" "schedule" {
-  rule = aws_cloudwatch_event_rule.schedule.name
-  arn  = aws_lambda_function.this.arn
+  rule     = aws_cloudwatch_event_rule.schedule.name
+  arn      = var.fleet_enabled ? aws_sfn_state_machine.fleet[0].arn : aws_lambda_function.this.arn
+  role_arn = var.fleet_enabled ? aws_iam_role.fleet_schedule[0].arn : null
 }
 
 resource "aws_lambda_permission" "schedule" {

@@ -52,3 +52,18 @@ output "failed_invocations_queue_url" {
   description = "Where asynchronous invocations that failed twice are parked."
   value       = aws_sqs_queue.failed.id
 }
+
+output "fleet_state_machine_arn" {
+  description = "The fleet state machine (null unless fleet_enabled): start a fleet run by hand with aws stepfunctions start-execution."
+  value       = var.fleet_enabled ? aws_sfn_state_machine.fleet[0].arn : null
+}
+
+output "fleet_bucket" {
+  description = "The fleet's bucket (null unless fleet_enabled): shards/ (the plans' JSON lines) and results/ (the Distributed Map's result files)."
+  value       = var.fleet_enabled ? aws_s3_bucket.fleet[0].id : null
+}
+
+output "member_role_stackset" {
+  description = "The StackSet that puts the member role in every account of member_role_ous (null when empty)."
+  value       = length(var.member_role_ous) > 0 ? aws_cloudformation_stack_set.member_role[0].name : null
+}

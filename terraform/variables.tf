@@ -204,3 +204,86 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "fleet_enabled" {
+  description = "Govern every account and Region of the organization on a Step Functions Distributed Map (fleet.tf, docs/fleet.md): the schedule starts the fleet state machine instead of the function. false (default): one cycle of this account and member_account_ids, as before."
+  type        = bool
+  default     = false
+}
+
+variable "fleet_max_concurrency" {
+  description = "Distributed Map MaxConcurrency: child workflows (shard batches) running at once. AWS allows up to 10,000; each running batch is one concurrent invocation of the cycle function, whose reserved concurrency becomes reserved_concurrency + this (it must fit the account's Lambda concurrency, 1,000 by default, of which 100 stay unreserved)."
+  type        = number
+  default     = 100
+  validation {
+    condition     = var.fleet_max_concurrency >= 1 && var.fleet_max_concurrency <= 1000 && floor(var.fleet_max_concurrency) == var.fleet_max_concurrency
+    error_message = "fleet_max_concurrency must be a whole number from 1 to 1000."
+  }
+}
+
+variable "fleet_batch_size" {
+  description = "Distributed Map ItemBatcher MaxItemsPerBatch: shards (account and Region cycles) one child workflow and one function invocation run. A batch must finish inside an Express child's 5 minutes."
+  type        = number
+  default     = 10
+  validation {
+    condition     = var.fleet_batch_size >= 1 && var.fleet_batch_size <= 100 && floor(var.fleet_batch_size) == var.fleet_batch_size
+    error_message = "fleet_batch_size must be a whole number from 1 to 100."
+  }
+}
+
+variable "fleet_tolerated_failure_percentage" {
+  description = "Distributed Map ToleratedFailurePercentage: the share of shards whose batch may fail (the function threw or timed out) before the fleet run fails and the fleet-failed alarm fires. A shard that fails as a value (a role that cannot be assumed) is reported by the summary and never counts here."
+  type        = number
+  default     = 5
+  validation {
+    condition     = var.fleet_tolerated_failure_percentage >= 0 && var.fleet_tolerated_failure_percentage <= 100
+    error_message = "fleet_tolerated_failure_percentage must be between 0 and 100."
+  }
+}
+
+variable "fleet_retention_days" {
+  description = "Days the fleet bucket keeps shard lists and Map results before they expire."
+  type        = number
+  default     = 3
+  validation {
+    condition     = var.fleet_retention_days >= 1 && var.fleet_retention_days <= 90 && floor(var.fleet_retention_days) == var.fleet_retention_days
+    error_message = "fleet_retention_days must be a whole number from 1 to 90."
+  }
+}
+
+variable "member_role_ous" {
+  description = "Organizational unit ids (ou-…) or the root id (r-…) whose accounts get the member role from a service-managed CloudFormation StackSet with automatic deployment (stackset.tf): accounts that join later get it by themselves. Empty: no StackSet (deploy modules/member-role yourself)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for o in var.member_role_ous : can(regex("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$", o))])
+    error_message = "member_role_ous must be OU ids (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)."
+  }
+}
+
+variable "stackset_call_as" {
+  description = "SELF when this deployment runs in the organization's management account, DELEGATED_ADMIN in a delegated administrator account for CloudFormation StackSets."
+  type        = string
+  default     = "SELF"
+  validation {
+    condition     = contains(["SELF", "DELEGATED_ADMIN"], var.stackset_call_as)
+    error_message = "stackset_call_as must be SELF or DELEGATED_ADMIN."
+  }
+}
+
+variable "member_permissions_boundary_name" {
+  description = "Name of an IAM policy that exists in every member account, set as the permissions boundary of the member role the StackSet creates. Null: none."
+  type        = string
+  default     = null
+}
+
+variable "quota_request_template" {
+  description = "Increases every new account of the organization starts with: Service Quotas' quota request template, associated with the organization (management account only). Keys are yours; e.g. { vcpus = { service_code = \"ec2\", quota_code = \"L-1216C47A\", region = \"us-east-1\", value = 256 } }. List a quota here or in rules, not both."
+  type = map(object({
+    service_code = string
+    quota_code   = string
+    region       = string
+    value        = number
+  }))
+  default = {}
+}

@@ -4,7 +4,9 @@ module uses that eng/tools/aws-schema-subset.json lacks. Run once (the output is
 
     curl -sSLO https://registry.npmjs.org/@cdktf/provider-aws/-/provider-aws-21.22.1.tgz
     tar -xzf provider-aws-21.22.1.tgz package/.jsii
-    python3 terraform/schema/extract.py package/.jsii aws_lambda_function_url aws_lambda_function_event_invoke_config > terraform/schema/aws-schema-extra.json
+    python3 terraform/schema/extract.py package/.jsii aws_lambda_function_url aws_lambda_function_event_invoke_config \
+      aws_s3_bucket_ownership_controls aws_s3_bucket_public_access_block aws_s3_bucket_server_side_encryption_configuration \
+      aws_s3_bucket_lifecycle_configuration aws_s3_bucket_policy aws_servicequotas_template_association > terraform/schema/aws-schema-extra.json
 
 The schema data is the provider's (MPL-2.0), as for the shared subset."""
 import json, re, sys
@@ -54,6 +56,7 @@ def schema(fqn, skip_meta):
 out = {"resource": {}, "data": {}}
 for resource in sys.argv[2:]:
     module = camel_module(resource)
-    config = next(k for k in types if k.lower() == f"@cdktf/provider-aws.{module}.{module}Config".lower())
+    # cdktf names a config "…AConfig" when "…Config" is taken by a nested type (s3BucketServerSideEncryptionConfiguration).
+    config = next(k for k in types if k.lower() in (f"@cdktf/provider-aws.{module}.{module}Config".lower(), f"@cdktf/provider-aws.{module}.{module}AConfig".lower()))
     out["resource"][resource] = schema(config, True)
 print(json.dumps(out, indent=1, sort_keys=True))

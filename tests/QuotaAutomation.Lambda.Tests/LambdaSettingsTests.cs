@@ -61,7 +61,7 @@ public partial class LambdaSettingsTests
     public void TerraformModule_SetsEveryRequiredSetting_AndOnlySettingsThatExist_ForTheHandlerThatExists()
     {
         var lambda = File.ReadAllText(Path.Combine(Testing.Repository.Root, "terraform", "lambda.tf"));
-        var environment = System.Text.RegularExpressions.Regex.Match(lambda, @"variables = \{(.*?)\}", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
+        var environment = System.Text.RegularExpressions.Regex.Match(lambda, @"variables = (?:merge\()?\{(.*?)\}", System.Text.RegularExpressions.RegexOptions.Singleline).Groups[1].Value;
         var set = System.Text.RegularExpressions.Regex.Matches(environment, @"(QA_\w+)\s*=").Select(m => m.Groups[1].Value).ToHashSet();
         var read = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Lambda", "LambdaSettings.cs")), "\"(QA_\\w+)\"")
             .Select(m => m.Groups[1].Value).ToHashSet();
