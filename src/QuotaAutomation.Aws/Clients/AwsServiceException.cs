@@ -20,7 +20,7 @@ public class AwsServiceException(string errorCode, string message, HttpStatusCod
 
     public string? RequestId { get; } = requestId;
 
-    /// <summary>Throttling codes across the services used (Service Quotas, CloudWatch, SNS, Step Functions, Support, EventBridge, DynamoDB).</summary>
+    /// <summary>Throttling codes across the services used (Service Quotas, CloudWatch, SNS, Step Functions, Support, EventBridge, DynamoDB, Organizations, Account).</summary>
     public bool IsThrottling => ErrorCode is "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded"
         or "ProvisionedThroughputExceededException" or "RequestThrottledException" or "ThrottledException" || StatusCode == (HttpStatusCode)429;
 
@@ -42,6 +42,7 @@ public class AwsServiceException(string errorCode, string message, HttpStatusCod
         "IllegalArgumentException" => new IllegalArgumentException(code, message, status, operation, requestId),
         "InvalidResourceStateException" => new InvalidResourceStateException(code, message, status, operation, requestId),
         "AccessDeniedException" or "AccessDenied" or "AuthorizationError" => new AccessDeniedException(code, message, status, operation, requestId),
+        "ResourceNotFoundException" => new ResourceNotFoundException(code, message, status, operation, requestId),
         _ => new AwsServiceException(code, message, status, operation, requestId),
     };
 }
@@ -66,5 +67,8 @@ public sealed class InvalidResourceStateException(string code, string message, H
     : AwsServiceException(code, message, status, operation, requestId);
 
 public sealed class AccessDeniedException(string code, string message, HttpStatusCode status, string operation, string? requestId)
+    : AwsServiceException(code, message, status, operation, requestId);
+/// <summary>The Account API's answer when the thing asked for is not there (no alternate contact of that type).</summary>
+public sealed class ResourceNotFoundException(string code, string message, HttpStatusCode status, string operation, string? requestId)
     : AwsServiceException(code, message, status, operation, requestId);
 #pragma warning restore CA1032
