@@ -41,7 +41,7 @@ public sealed class AccountClientTests(MotoServer moto)
         await moto.ResetAsync();
         using var account = new AccountClient(moto.Options());
 
-        var direct = await Assert.ThrowsAsync<ResourceNotFoundException>(() =>
+        var direct = await Assert.ThrowsAsync<AwsServiceException>(() =>
             account.GetAlternateContactAsync(new() { AlternateContactType = "OPERATIONS", AccountId = Member }, CancellationToken.None));
         var contact = await new AwsAlternateContacts(account, "123456789012").OperationsAsync(Member, CancellationToken.None);
 

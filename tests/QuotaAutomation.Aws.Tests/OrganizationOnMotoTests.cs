@@ -115,6 +115,25 @@ public sealed class OrganizationOnMotoTests(MotoServer moto)
         Assert.Equal("""{"ParentId":"r-ab12","ChildType":"ORGANIZATIONAL_UNIT","NextToken":"c1","MaxResults":20}""", handler.Seen[5].Body);
     }
 
+    [Fact]
+    public async Task ReadAsync_WithEnabledRegions_AsksOnlyForActiveAccounts()
+    {
+        var organizations = new ScriptedHandler(
+            () => Reply("DescribeOrganization", """{"Organization":{"Id":"o-abcdefghij","MasterAccountId":"123456789012","FeatureSet":"ALL"}}"""),
+            () => Reply("ListRoots", """{"Roots":[{"Id":"r-ab12","Name":"Root"}]}"""),
+            () => Reply("ListAccountsForParent", """{"Accounts":[{"Id":"123456789012","Name":"management","State":"ACTIVE"},{"Id":"210987654321","Name":"gone","State":"SUSPENDED"}]}"""),
+            () => Reply("ListChildren", """{"Children":[]}"""));
+        var account = new ScriptedHandler(() => ScriptedHandler.Json("""{"Regions":[{"RegionName":"eu-west-1","RegionOptStatus":"ENABLED_BY_DEFAULT"}]}"""));
+        using var client = new OrganizationsClient(new AwsClientOptions { Region = RegionEndpoint.USEast1, Credentials = new BasicAWSCredentials("a", "b"), MaxRetries = 0, Transport = organizations });
+        using var accountClient = new AccountClient(new AwsClientOptions { Region = RegionEndpoint.USEast1, Credentials = new BasicAWSCredentials("a", "b"), MaxRetries = 0, Transport = account });
+
+        var org = await new AwsOrganization(client, new AwsEnabledRegions(accountClient, "123456789012", TimeProvider.System)).ReadAsync(CancellationToken.None);
+
+        Assert.Equal(["eu-west-1"], org.Accounts.Single(a => a.Id == "123456789012").EnabledRegions);
+        Assert.Null(org.Accounts.Single(a => a.Id == "210987654321").EnabledRegions);
+        Assert.Equal("""{"MaxResults":50,"RegionOptStatusContains":["ENABLED","ENABLED_BY_DEFAULT"]}""", Assert.Single(account.Seen).Body); // the caller's own account: no AccountId
+    }
+
     private static HttpResponseMessage Reply(string operation, string body)
     {
         Assert.Empty(BotocoreModel.Load("organizations").CheckOutput(operation, body));

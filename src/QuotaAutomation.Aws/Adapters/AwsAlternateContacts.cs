@@ -22,7 +22,7 @@ public sealed class AwsAlternateContacts(AccountClient account, string? callerAc
             }, ct);
             return reply.AlternateContact;
         }
-        catch (ResourceNotFoundException)
+        catch (AwsServiceException e) when (e.ErrorCode == "ResourceNotFoundException")
         {
             return null; // no operations contact set: an expected answer, not a failure
         }

@@ -49,7 +49,7 @@ public sealed class AccountClient(AwsClientOptions options) : IDisposable
 {
     private readonly AwsTransport _transport = new(options, "account", "account", OrganizationsClient.GlobalRegion(options));
 
-    /// <summary>Throws <see cref="ResourceNotFoundException"/> when the account has no contact of that type.</summary>
+    /// <summary>Throws an <see cref="AwsServiceException"/> with code <c>ResourceNotFoundException</c> when the account has no contact of that type.</summary>
     public Task<GetAlternateContactResponse> GetAlternateContactAsync(GetAlternateContactRequest request, CancellationToken ct) =>
         CallAsync<GetAlternateContactResponse>("GetAlternateContact", "getAlternateContact", request, ct);
 

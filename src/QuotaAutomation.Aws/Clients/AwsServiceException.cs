@@ -42,7 +42,6 @@ public class AwsServiceException(string errorCode, string message, HttpStatusCod
         "IllegalArgumentException" => new IllegalArgumentException(code, message, status, operation, requestId),
         "InvalidResourceStateException" => new InvalidResourceStateException(code, message, status, operation, requestId),
         "AccessDeniedException" or "AccessDenied" or "AuthorizationError" => new AccessDeniedException(code, message, status, operation, requestId),
-        "ResourceNotFoundException" => new ResourceNotFoundException(code, message, status, operation, requestId),
         _ => new AwsServiceException(code, message, status, operation, requestId),
     };
 }
@@ -67,8 +66,5 @@ public sealed class InvalidResourceStateException(string code, string message, H
     : AwsServiceException(code, message, status, operation, requestId);
 
 public sealed class AccessDeniedException(string code, string message, HttpStatusCode status, string operation, string? requestId)
-    : AwsServiceException(code, message, status, operation, requestId);
-/// <summary>The Account API's answer when the thing asked for is not there (no alternate contact of that type).</summary>
-public sealed class ResourceNotFoundException(string code, string message, HttpStatusCode status, string operation, string? requestId)
     : AwsServiceException(code, message, status, operation, requestId);
 #pragma warning restore CA1032
