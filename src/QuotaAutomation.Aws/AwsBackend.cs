@@ -72,6 +72,18 @@ public sealed class AwsBackend : IDisposable
     /// <summary>The Step Functions client (approval workflow).</summary>
     public StepFunctionsClient StepFunctions => _clients.StepFunctions();
 
+    /// <summary>The organization (AWS Organizations), read as the caller: the management account or a delegated administrator.</summary>
+    public AwsOrganization Organization(AwsEnabledRegions? enabledRegions = null) => new(_clients.Organizations(), enabledRegions);
+
+    /// <summary>The Region the backend was opened in.</summary>
+    public string Region => _clients.BaseOptions.Region.SystemName;
+
+    /// <summary>The Account Management API (alternate contacts, enabled Regions), as the caller.</summary>
+    public AccountClient Account => _clients.Account();
+
+    /// <summary>Service Quotas Automatic Management in member accounts, through the member role.</summary>
+    public AwsAutoManagement AutoManagement => new(_clients);
+
     public Task<IReadOnlyList<string>> InitAsync(CancellationToken ct) => DynamoTables.CreateMissingAsync(Dynamo, Options, ct);
 
     public void Dispose()

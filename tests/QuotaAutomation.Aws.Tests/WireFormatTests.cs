@@ -33,6 +33,12 @@ public class WireFormatTests
         { "support", "DescribeCases" }, { "support", "DescribeTrustedAdvisorChecks" }, { "support", "DescribeTrustedAdvisorCheckResult" },
         { "events", "PutEvents" },
         { "kms", "GenerateMac" }, { "kms", "VerifyMac" },
+        { "organizations", "DescribeOrganization" }, { "organizations", "ListAccounts" }, { "organizations", "ListAccountsForParent" },
+        { "organizations", "ListChildren" }, { "organizations", "ListParents" }, { "organizations", "ListRoots" },
+        { "service-quotas", "PutServiceQuotaIncreaseRequestIntoTemplate" }, { "service-quotas", "ListServiceQuotaIncreaseRequestsInTemplate" },
+        { "service-quotas", "DeleteServiceQuotaIncreaseRequestFromTemplate" }, { "service-quotas", "AssociateServiceQuotaTemplate" },
+        { "service-quotas", "GetAssociationForServiceQuotaTemplate" },
+        { "service-quotas", "StartAutoManagement" }, { "service-quotas", "GetAutoManagementConfiguration" }, { "service-quotas", "StopAutoManagement" },
     };
 
     [Theory]
@@ -50,6 +56,41 @@ public class WireFormatTests
         Assert.Equal($"{metadata.GetProperty("targetPrefix").GetString()}.{operation}", seen.Target);
         Assert.Equal($"application/x-amz-json-{metadata.GetProperty("jsonVersion").GetString()}", seen.ContentType);
         Assert.Contains($"/{signingName}/aws4_request", seen.Authorization, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Organizations_GoesToThePartitionsGlobalEndpoint_SignedForUsEast1_WhateverTheRegion()
+    {
+        var handler = new ScriptedHandler();
+        using var organizations = new OrganizationsClient(Options(handler)); // us-west-2
+
+        await organizations.ListRootsAsync(new(), CancellationToken.None);
+
+        var seen = Assert.Single(handler.Seen);
+        Assert.Equal("https://organizations.us-east-1.amazonaws.com/", seen.Uri);
+        Assert.Contains("/us-east-1/organizations/aws4_request", seen.Authorization, StringComparison.Ordinal);
+    }
+
+    /// <summary>The Account API is REST-JSON: a POST to the operation's path (from the model's <c>http.requestUri</c>), a plain JSON body, no target header.</summary>
+    [Theory]
+    [InlineData("GetAlternateContact")]
+    [InlineData("ListRegions")]
+    public async Task Account_PostsTheModelsPath_WithAConformingBody_ToTheGlobalEndpoint(string operation)
+    {
+        var handler = new ScriptedHandler();
+        using var account = new AccountClient(Options(handler));
+        var model = BotocoreModel.Load("account");
+
+        if (operation == "GetAlternateContact")
+            await account.GetAlternateContactAsync(new() { AlternateContactType = "OPERATIONS", AccountId = "210987654321" }, CancellationToken.None);
+        else
+            await account.ListRegionsAsync(new() { AccountId = "210987654321", MaxResults = 50, RegionOptStatusContains = ["ENABLED", "ENABLED_BY_DEFAULT"] }, CancellationToken.None);
+
+        var seen = Assert.Single(handler.Seen);
+        Assert.Empty(model.Check(operation, seen.Body));
+        Assert.Equal("https://account.us-east-1.amazonaws.com" + model.RequestUri(operation), seen.Uri);
+        Assert.Equal(("application/json", (string?)null), (seen.ContentType, seen.Target));
+        Assert.Contains("/us-east-1/account/aws4_request", seen.Authorization, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -90,6 +131,7 @@ public class WireFormatTests
         using var support = new SupportClient(o);
         using var events = new EventBridgeClient(o);
         using var kms = new KmsClient(o);
+        using var organizations = new OrganizationsClient(o);
         var task = operation switch
         {
             "ListServiceQuotas" => quotas.ListServiceQuotasAsync(new() { ServiceCode = "ec2", MaxResults = 100, NextToken = "t" }, ct),
@@ -115,6 +157,21 @@ public class WireFormatTests
             "PutEvents" => events.PutEventsAsync(new([new PutEventsRequestEntry { Source = "quota-automation", DetailType = "Quota Threshold Exceeded", Detail = "{}", Time = T, EventBusName = "quota-events" }]), ct),
             "GenerateMac" => kms.GenerateMacAsync(new("arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", [1, 2, 3], "HMAC_SHA_256"), ct),
             "VerifyMac" => kms.VerifyMacAsync(new("arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", [1, 2, 3], "HMAC_SHA_256", [4, 5, 6]), ct),
+            "DescribeOrganization" => organizations.DescribeOrganizationAsync(new(), ct),
+            "ListAccounts" => organizations.ListAccountsAsync(new() { MaxResults = OrganizationsClient.MaxPageSize, NextToken = "t" }, ct),
+            "ListAccountsForParent" => organizations.ListAccountsForParentAsync(new() { ParentId = "ou-ab12-cdefgh34", MaxResults = 20 }, ct),
+            "ListChildren" => organizations.ListChildrenAsync(new() { ParentId = "r-ab12", ChildType = "ORGANIZATIONAL_UNIT", MaxResults = 20 }, ct),
+            "ListParents" => organizations.ListParentsAsync(new() { ChildId = "123456789012", MaxResults = 20 }, ct),
+            "ListRoots" => organizations.ListRootsAsync(new() { MaxResults = 20 }, ct),
+            "PutServiceQuotaIncreaseRequestIntoTemplate" => quotas.PutServiceQuotaIncreaseRequestIntoTemplateAsync(new() { ServiceCode = "ec2", QuotaCode = "L-1216C47A", AwsRegion = "eu-west-1", DesiredValue = 256 }, ct),
+            "ListServiceQuotaIncreaseRequestsInTemplate" => quotas.ListServiceQuotaIncreaseRequestsInTemplateAsync(new() { AwsRegion = "eu-west-1", MaxResults = 100 }, ct),
+            "DeleteServiceQuotaIncreaseRequestFromTemplate" => quotas.DeleteServiceQuotaIncreaseRequestFromTemplateAsync(new("ec2", "L-1216C47A", "eu-west-1"), ct),
+            "AssociateServiceQuotaTemplate" => quotas.AssociateServiceQuotaTemplateAsync(new(), ct),
+            "GetAssociationForServiceQuotaTemplate" => quotas.GetAssociationForServiceQuotaTemplateAsync(new(), ct),
+            "StartAutoManagement" => quotas.StartAutoManagementAsync(new() { OptInLevel = "ACCOUNT", OptInType = "NotifyOnly",
+                ExclusionList = new Dictionary<string, IReadOnlyList<string>> { ["ec2"] = ["L-1216C47A"] } }, ct),
+            "GetAutoManagementConfiguration" => quotas.GetAutoManagementConfigurationAsync(new(), ct),
+            "StopAutoManagement" => quotas.StopAutoManagementAsync(new(), ct),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
         };
         await task;

@@ -35,6 +35,12 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
 
+    /// <summary>AWS Organizations, as the caller (the management account or a delegated administrator): a global service.</summary>
+    public OrganizationsClient Organizations() => Get(null, o => new OrganizationsClient(o));
+
+    /// <summary>The Account Management API, as the caller: a global service.</summary>
+    public AccountClient Account() => Get(null, o => new AccountClient(o));
+
     /// <summary>The Support client for a quota's account (Support answers in us-east-1 whatever the quota's Region).</summary>
     public SupportClient Support(QuotaKey key) => Get(key with { Region = "us-east-1" }, o => new SupportClient(o));
 

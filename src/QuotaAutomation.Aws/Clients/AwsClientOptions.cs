@@ -41,6 +41,8 @@ public sealed record AwsClientOptions
         ["support"] = "SUPPORT",
         ["kms"] = "KMS",
         ["ec2"] = "EC2",
+        ["organizations"] = "ORGANIZATIONS",
+        ["account"] = "ACCOUNT",
     };
 
     /// <summary>One attempt's time limit; a slower answer is a timeout, retried like a 5xx.</summary>

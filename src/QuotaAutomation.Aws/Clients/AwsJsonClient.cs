@@ -8,6 +8,12 @@ public abstract class AwsJsonClient(AwsTransport transport, string jsonVersion, 
     protected async Task<TResponse> CallAsync<TResponse>(string operation, object request, CancellationToken ct)
     {
         using var document = await transport.JsonAsync(jsonVersion, targetPrefix, operation, request, serializer, ct);
+        return Read<TResponse>(document, operation, serializer);
+    }
+
+    /// <summary>A reply as its typed shape; one that does not fit is a malformed reply naming the field.</summary>
+    internal static TResponse Read<TResponse>(JsonDocument document, string operation, JsonSerializerOptions serializer)
+    {
         try
         {
             return document.RootElement.Deserialize<TResponse>(serializer)

@@ -20,7 +20,7 @@ public class AwsServiceException(string errorCode, string message, HttpStatusCod
 
     public string? RequestId { get; } = requestId;
 
-    /// <summary>Throttling codes across the services used (Service Quotas, CloudWatch, SNS, Step Functions, Support, EventBridge, DynamoDB).</summary>
+    /// <summary>Throttling codes across the services used (Service Quotas, CloudWatch, SNS, Step Functions, Support, EventBridge, DynamoDB, Organizations, Account).</summary>
     public bool IsThrottling => ErrorCode is "ThrottlingException" or "Throttling" or "TooManyRequestsException" or "RequestLimitExceeded"
         or "ProvisionedThroughputExceededException" or "RequestThrottledException" or "ThrottledException" || StatusCode == (HttpStatusCode)429;
 

@@ -15,7 +15,7 @@ namespace QuotaAutomation.Aws.Clients;
 /// Sends one service's requests: builds each attempt afresh, signs it with AWSSDK.Core's <see cref="SigV4SigningHandler"/>,
 /// retries throttling, 5xx, timeouts and connection failures with jittered exponential backoff (Polly), never client
 /// errors, and turns error bodies (JSON <c>__type</c>, <c>x-amzn-ErrorType</c>, query XML) into <see cref="AwsServiceException"/>s.
-/// Speaks the JSON 1.0/1.1 protocols and the query protocol (form POST, XML reply).
+/// Speaks the JSON 1.0/1.1 protocols, REST-JSON with fixed POST paths, and the query protocol (form POST, XML reply).
 /// </summary>
 public sealed class AwsTransport : IDisposable
 {
@@ -63,6 +63,30 @@ public sealed class AwsTransport : IDisposable
             var message = new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new ByteArrayContent(body) };
             message.Content.Headers.ContentType = new MediaTypeHeaderValue($"application/x-amz-json-{jsonVersion}"); // no charset: AWS rejects one
             message.Headers.TryAddWithoutValidation("X-Amz-Target", $"{targetPrefix}.{operation}");
+            return message;
+        }, ct);
+        try
+        {
+            return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(operation, e.Message, text);
+        }
+    }
+
+    /// <summary>
+    /// A REST-JSON call whose operation is a fixed POST path (the Account API: <c>POST /getAlternateContact</c>): the
+    /// request serialised as the JSON body, no target header.
+    /// </summary>
+    public async Task<JsonDocument> RestJsonAsync(string operation, string path, object request, JsonSerializerOptions serializer, CancellationToken ct)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), serializer);
+        var uri = new Uri(Endpoint, path.TrimStart('/')); // relative: an endpoint with a path (a proxy) keeps it
+        var text = await SendAsync(operation, () =>
+        {
+            var message = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return message;
         }, ct);
         try

@@ -24,6 +24,12 @@ public sealed record QuotaRule(
     /// <summary>Where the rule applies; a rule built in code applies to its quota key's account and Region.</summary>
     public RuleTargets Targets { get; init; } = RuleTargets.Exactly(Quota.Region, Quota.AccountId);
 
+    /// <summary>
+    /// The value every account created in the organization should start with for this quota in the rule's Regions
+    /// (the quota request template, <see cref="Fleet.TemplatePlan"/>); null: the rule asks for no template entry.
+    /// </summary>
+    public double? TemplateValue { get; init; }
+
     /// <summary>True for a rule over several accounts or Regions (or with a standby): only the fleet runs it, one shard at a time.</summary>
     public bool IsFleetRule => !Targets.IsSingle;
 

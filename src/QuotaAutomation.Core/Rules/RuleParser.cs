@@ -21,7 +21,7 @@ public static partial class RuleParser
         "max_auto_increase", "approval_required", "business_hours_only", "business_hours",
         "business_hours_timezone", "cost_threshold", "forecast_horizon_hours", "enabled",
         "approvers", "exclude_accounts", "exclude_regions", "standby_region", "standby_account", "standby_factor",
-        "standby_peak_days",
+        "standby_peak_days", "template_value",
     ];
 
     public static readonly IReadOnlySet<string> KnownAttributes = new HashSet<string>(Attributes, StringComparer.Ordinal);
@@ -70,6 +70,7 @@ public static partial class RuleParser
         var excludeAccounts = reader.AccountTargets("exclude_accounts", allowAll: false);
         var excludeRegions = reader.RegionTargets("exclude_regions", allowAll: false, RegionPattern());
         var standby = ReadStandby(reader, accounts, regions);
+        var templateValue = reader.IsGiven("template_value") ? reader.Number("template_value", 0) : null;
         if (regions is { Count: 0 }) reader.Bad("region", "is missing");
 
         if (warning is { } w && w <= 0) reader.Bad("threshold_warning", $"{Show(w)} must be > 0");
@@ -83,6 +84,7 @@ public static partial class RuleParser
             reader.Bad("threshold_critical", $"{Value("threshold_critical", c3)} must be < threshold_emergency {Value("threshold_emergency", e3)}");
         if (multiplier is { } m && (m <= 1 || m > MaxMultiplier)) reader.Bad("auto_increase_multiplier", $"{Show(m)} must be > 1 and ≤ {Show(MaxMultiplier)}");
         if (maxIncrease is { } x && (x <= 0 || x > MaxQuotaValue)) reader.Bad("max_auto_increase", $"{Show(x)} must be > 0 and ≤ {Show(MaxQuotaValue)}");
+        if (templateValue is { } tv && (tv <= 0 || tv > MaxQuotaValue)) reader.Bad("template_value", $"{Show(tv)} must be > 0 and ≤ {Show(MaxQuotaValue)}");
         if (costThreshold is { } ct && (ct < 0 || ct > MaxCostThreshold)) reader.Bad("cost_threshold", $"{Show(ct)} must be ≥ 0 and ≤ {Show(MaxCostThreshold)}");
         if (horizon is { } h && (h < 1 || h > MaxForecastHorizonHours))
             reader.Bad("forecast_horizon_hours", $"{Show(h)} must be between 1 and {Show(MaxForecastHorizonHours)}");
@@ -110,7 +112,7 @@ public static partial class RuleParser
             TimeSpan.FromHours(horizon!.Value),
             enabled!.Value,
             approvers)
-        { Targets = targets });
+        { Targets = targets, TemplateValue = templateValue });
     }
 
     /// <summary>

@@ -59,6 +59,9 @@ public sealed class BotocoreModel
         return problems;
     }
 
+    /// <summary>The path a REST operation is sent to (the model's <c>http.requestUri</c>, e.g. <c>/getAlternateContact</c>).</summary>
+    public string RequestUri(string operation) => _operations.GetProperty(operation).GetProperty("http").GetProperty("requestUri").GetString()!;
+
     /// <summary>The error shapes an operation may answer with (e.g. <c>NoSuchResourceException</c>).</summary>
     public IReadOnlyList<string> Errors(string operation) =>
         _operations.TryGetProperty(operation, out var op) && op.TryGetProperty("errors", out var errors)
