@@ -219,7 +219,11 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         // Approval messages name the command that decides on the backend in use.
         var options = IsAws(parse)
             ? new EngineOptions { HowToDecide = QuotaAutomation.Lambda.Handler.AwsHowToDecide }
-            : new EngineOptions { RunOwner = Local.Runtime.ProcessOwner.Current, OwnerAlive = Local.Runtime.ProcessOwner.IsAlive }; // a killed CLI is gone; a run behind the shared virtual clock is not
+            : new EngineOptions
+            {
+                RunOwner = Local.Runtime.ProcessOwner.Current, OwnerAlive = Local.Runtime.ProcessOwner.IsAlive, // a killed CLI is gone; a run behind the shared virtual clock is not
+                Cadence = Core.Cadence.ReadCadence.Default, // the simulated account's utilization report serves the quotas whose detail is not due
+            };
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
         return new(ports, Forecaster(parse), time, options);
     }

@@ -89,7 +89,11 @@ public sealed class Handler
     {
         ArgumentNullException.ThrowIfNull(settings);
         var backend = new AwsBackend(client, settings.Backend with { ApprovalsByWorkflow = settings.ApprovalStateMachineArn is not null });
-        var engineOptions = new EngineOptions { AlertCoolDown = settings.AlertCoolDown, HowToDecide = AwsHowToDecide };
+        var engineOptions = new EngineOptions
+        {
+            AlertCoolDown = settings.AlertCoolDown, HowToDecide = AwsHowToDecide,
+            Cadence = settings.AdaptiveCadence ? Core.Cadence.ReadCadence.Default : null,
+        };
         // A warm container keeps each quota's history window and reads only its newest hour from DynamoDB.
         var ports = backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) };
         if (settings.ApprovalStateMachineArn is { } machine)

@@ -102,7 +102,8 @@ public sealed class LambdaApp(LambdaServices services)
     private async Task<(JsonObject Reply, CycleReport Report)> CycleWithReportAsync(Invocation invocation, long started,
         IReadOnlyDictionary<Core.Quotas.QuotaKey, Expectation>? expectations, CancellationToken ct)
     {
-        var report = await _engine.RunCycleAsync(expectations, ct);
+        // A quota an event names (AWS Health threshold breach, spike, prediction) is read in detail now, whatever the cadence.
+        var report = await _engine.RunCycleAsync(expectations, invocation is QuotaEvent { Quota: { } woken } ? [woken] : null, ct);
         var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         services.Log.Info("cycle finished", ("run_id", report.RunId), ("event_id", invocation.EventId), ("rules", report.Rules.Count),
             ("actions", report.Actions.Count), ("errors", report.Rejected + report.ActionsFailed), ("not_reached", report.NotReached), ("duration_ms", Math.Round(duration)));

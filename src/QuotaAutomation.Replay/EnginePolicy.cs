@@ -15,7 +15,8 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
 {
     public const string RuleId = "replay";
 
-    public string Name => Policies.QuotaAutomation;
+    /// <summary><see cref="Policies.QuotaAutomation"/>, or <see cref="Policies.QuotaAutomationAdaptive"/> with a read cadence.</summary>
+    public string Name => options?.Cadence is null ? Policies.QuotaAutomation : Policies.QuotaAutomationAdaptive;
 
     /// <summary>The rule as a person would type it: full_auto, everything else at its default.</summary>
     public static IReadOnlyDictionary<string, object?> Rule { get; } = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -38,6 +39,8 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
         await rules.UpsertAsync([(RuleId, Rule)], ct);
         var history = new SqliteUsageHistory(db);
         var engineOptions = options ?? new EngineOptions();
+        // One engine cycle per grid step: the cadence's cycle is the trace's step.
+        if (engineOptions.Cadence is { } cadence) engineOptions = engineOptions with { Cadence = cadence with { Cycle = trace.Step } };
         var warmupEnd = trace.TimeAt(trace.FirstEvaluated - 1);
         await history.AppendAsync(ReplayAccount.Key, account.Samples(warmupEnd - engineOptions.HistoryWindow, warmupEnd), ct);
         var requests = new SqliteRequestStore(db);

@@ -78,6 +78,9 @@ public static class Policies
 {
     public const string QuotaAutomation = "quota-automation";
 
+    /// <summary>The engine with the adaptive read cadence: GetMetricData only when a quota's detail is due, the utilization report otherwise.</summary>
+    public const string QuotaAutomationAdaptive = "quota-automation-adaptive";
+
     /// <summary>The seed's engine: utilisation of max(current, 1.2 × current); at 70 / 85 / 95 % ask 1.2 / 1.5 / 2 × the quota.</summary>
     public static readonly FormulaPolicy Seed = new("seed", "the seed's engine: utilisation of 1.2 × current; at 70/85/95 % request 1.2/1.5/2 × the quota", v =>
         (1.2 * v.Usage / v.Quota) switch
@@ -104,7 +107,10 @@ public static class Policies
     public static readonly FormulaPolicy Limit = new("limit", "not a policy: the cap as fast as approvals allow (×2 steps, each approved in 30 min)", v =>
         v.Quota < v.Scenario.Cap ? v.Scenario.LargeFactor * v.Quota : null);
 
-    public static IReadOnlyList<string> Names { get; } = ["seed", "native", "custodian", "headroom", "limit", QuotaAutomation];
+    public static IReadOnlyList<string> Names { get; } = ["seed", "native", "custodian", "headroom", "limit", QuotaAutomation, QuotaAutomationAdaptive];
+
+    /// <summary>What <c>simulate</c> runs when no <c>--policy</c> is given: all but the adaptive-cadence variant (asked for by name).</summary>
+    public static IReadOnlyList<string> Default { get; } = [.. Names.Where(n => n != QuotaAutomationAdaptive)];
 
     public static IReadOnlyList<FormulaPolicy> Formulas { get; } = [Seed, Native, Custodian, Headroom, Limit];
 }

@@ -35,6 +35,12 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
 
     public int RequestsDenied => _requests.Count(r => r.Status == RequestStatus.Denied);
 
+    /// <summary>GetMetricData metrics the engine asked for (one per detailed query): what CloudWatch bills.</summary>
+    public int MetricsRequested { get; private set; }
+
+    /// <summary>Cycles that read the utilization report instead.</summary>
+    public int ReportsRead { get; private set; }
+
     public bool HasOpenRequest => _requests.Count > 0 && _requests[^1].Status.IsOpen();
 
     /// <summary>Decides the requests whose time has come (an approval raises the quota).</summary>
@@ -80,13 +86,28 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
     public async Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) =>
         (await GetQuotasAsync([key], ct)).GetValueOrDefault(key);
 
-    /// <summary>The trace's grid points after each query's start and up to <paramref name="until"/>.</summary>
+    /// <summary>
+    /// A detailed query: the trace's grid points after its start and up to <paramref name="until"/> (one metric
+    /// requested). Otherwise the utilization report: one sample, the grid point at or before
+    /// <paramref name="until"/> − <see cref="ReplayScenario.ReportLag"/>, if newer than what the engine has.
+    /// </summary>
     public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
         foreach (var query in queries.Where(q => q.Quota.Key == Key))
-            result[Key] = Samples(query.From, until);
+        {
+            if (query.Detailed)
+            {
+                MetricsRequested++;
+                result[Key] = Samples(query.From, until);
+                continue;
+            }
+            ReportsRead++;
+            var asOf = until - scenario.ReportLag;
+            var index = asOf < trace.Grid.Start ? -1 : Math.Min(trace.Count - 1, (int)((asOf - trace.Grid.Start).Ticks / trace.Step.Ticks));
+            result[Key] = index >= 0 && trace.TimeAt(index) > query.From ? [new UsageSample(trace.TimeAt(index), trace.Usage[index])] : [];
+        }
         return Task.FromResult<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>>(result);
     }
 

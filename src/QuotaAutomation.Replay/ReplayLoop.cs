@@ -9,6 +9,12 @@ public sealed record PolicyResult(
     double BreachMinutes, int BreachEvents, int Requests, int Denied, int ApprovalsAsked, int FailedActions,
     double MeanHeadroom, double FinalQuotaOverPeak, double FinalQuota, double MonthlyCost)
 {
+    /// <summary>GetMetricData metrics the policy requested (the engine: one per detailed read; formula policies read none).</summary>
+    public int MetricReads { get; init; }
+
+    /// <summary>Utilization reports the policy read instead (the engine with an adaptive cadence).</summary>
+    public int ReportReads { get; init; }
+
     /// <summary>Usage and the quota in force at each evaluated step; null unless asked for (plots).</summary>
     public IReadOnlyList<double>? QuotaSeries { get; init; }
 }
@@ -60,7 +66,7 @@ public static class ReplayLoop
                 breachSteps * stepMinutes, events, account.RequestsFiled, account.RequestsDenied, run.ApprovalsAsked, run.FailedActions,
                 headroomSteps > 0 ? headroom / headroomSteps : double.NaN, peak > 0 ? account.Quota / peak : double.NaN, account.Quota,
                 CostModel.SeedDefaults.MonthlyCost(ReplayAccount.Key, scenario.InitialQuota, account.Quota))
-            { QuotaSeries = series };
+            { QuotaSeries = series, MetricReads = account.MetricsRequested, ReportReads = account.ReportsRead };
         }
     }
 }

@@ -40,6 +40,12 @@ public sealed record ReplayScenario
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// How old the usage in the Service Quotas utilization report is when the engine reads it instead of GetMetricData
+    /// (adaptive cadence): AWS does not document the report's freshness, so it is a flag (docs/fleet-usage.md).
+    /// </summary>
+    public TimeSpan ReportLag { get; init; } = TimeSpan.FromMinutes(5);
+
     public double Cap => CapFactor * InitialQuota;
 
     /// <summary>The problems with these settings, one message each; empty when they are usable.</summary>
@@ -54,6 +60,7 @@ public sealed record ReplayScenario
         if (LargeFactor <= 1) problems.Add($"large-request factor {LargeFactor} must be > 1");
         if (DenyProbability is < 0 or > 1) problems.Add($"deny probability {DenyProbability} must be between 0 and 1");
         if (CapFactor <= 1) problems.Add($"cap factor {CapFactor} must be > 1");
+        if (ReportLag < TimeSpan.Zero) problems.Add($"report lag {ReportLag.TotalMinutes} minutes must be ≥ 0");
         return problems;
     }
 }

@@ -21,7 +21,16 @@ public sealed record PolicyTotals(
     [property: JsonPropertyName("failed_actions")] int FailedActions,
     [property: JsonPropertyName("median_mean_headroom")] double MedianMeanHeadroom,
     [property: JsonPropertyName("median_final_quota_over_peak")] double MedianFinalQuotaOverPeak,
-    [property: JsonPropertyName("monthly_cost_usd")] double MonthlyCostUsd);
+    [property: JsonPropertyName("monthly_cost_usd")] double MonthlyCostUsd)
+{
+    /// <summary>GetMetricData metrics requested (one per detailed read of the engine; formula policies read none).</summary>
+    [JsonPropertyName("metric_reads")]
+    public long MetricReads { get; init; }
+
+    /// <summary>Utilization reports read instead (the adaptive cadence).</summary>
+    [JsonPropertyName("report_reads")]
+    public long ReportReads { get; init; }
+}
 
 /// <summary>Totals per scenario and policy, avoidable breach minutes against <c>limit</c>, and the JSON and markdown reports.</summary>
 public static class ReplaySummary
@@ -44,7 +53,11 @@ public static class ReplaySummary
             g.Key.Scenario, g.Key.Policy, g.Count(),
             g.Sum(r => r.BreachMinutes), g.Sum(r => Avoidable(r, results)), g.Sum(r => r.BreachEvents), g.Count(r => r.BreachMinutes == 0),
             g.Sum(r => r.Requests), g.Sum(r => r.Denied), g.Sum(r => r.ApprovalsAsked), g.Sum(r => r.FailedActions),
-            Stats.Median(g.Select(r => r.MeanHeadroom)) ?? double.NaN, Stats.Median(g.Select(r => r.FinalQuotaOverPeak)) ?? double.NaN, Math.Round(g.Sum(r => r.MonthlyCost), 2))).ToList();
+            Stats.Median(g.Select(r => r.MeanHeadroom)) ?? double.NaN, Stats.Median(g.Select(r => r.FinalQuotaOverPeak)) ?? double.NaN, Math.Round(g.Sum(r => r.MonthlyCost), 2))
+        {
+            MetricReads = g.Sum(r => (long)r.MetricReads),
+            ReportReads = g.Sum(r => (long)r.ReportReads),
+        }).ToList();
     }
 
     public static string ToJson(ReplayScenario scenario, IReadOnlyList<PolicyResult> results, double virtualDays, double seconds)
@@ -63,6 +76,7 @@ public static class ReplaySummary
                 large_approval_delay_hours = scenario.LargeApprovalDelay.TotalHours,
                 large_factor = scenario.LargeFactor,
                 deny_probability = scenario.DenyProbability,
+                report_lag_minutes = scenario.ReportLag.TotalMinutes,
                 cap_factor = scenario.CapFactor,
                 seed = scenario.Seed,
             },
@@ -75,7 +89,7 @@ public static class ReplaySummary
                 breach_minutes = r.BreachMinutes, avoidable_breach_minutes = Avoidable(r, results), breach_events = r.BreachEvents,
                 requests = r.Requests, denied = r.Denied, approvals_asked = r.ApprovalsAsked, failed_actions = r.FailedActions,
                 mean_headroom = Finite(r.MeanHeadroom), final_quota_over_peak = Finite(r.FinalQuotaOverPeak), final_quota = r.FinalQuota,
-                monthly_cost_usd = Math.Round(r.MonthlyCost, 2),
+                monthly_cost_usd = Math.Round(r.MonthlyCost, 2), metric_reads = r.MetricReads, report_reads = r.ReportReads,
             }),
         }, Json);
     }
@@ -90,11 +104,11 @@ public static class ReplaySummary
             var rows = totals.Where(t => t.Scenario == scenario).ToList();
             md.AppendLine(CultureInfo.InvariantCulture, $"### Scenario `{scenario}`: totals over {rows[0].Traces} traces");
             md.AppendLine();
-            md.AppendLine("| policy | breach min | avoidable min | breach events | traces without breach | requests | denied | approvals asked | median mean headroom | median final quota ÷ peak | monthly cost of added quota |");
-            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            md.AppendLine("| policy | breach min | avoidable min | breach events | traces without breach | requests | denied | approvals asked | median mean headroom | median final quota ÷ peak | monthly cost of added quota | metric reads |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var t in rows)
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {t.Policy} | {t.BreachMinutes:#,0} | {t.AvoidableBreachMinutes:#,0} | {t.BreachEvents:#,0} | {t.TracesWithoutBreach} | {t.Requests:#,0} | {t.Denied} | {t.ApprovalsAsked} | {t.MedianMeanHeadroom:0.00} | {t.MedianFinalQuotaOverPeak:0.00} | ${t.MonthlyCostUsd:#,0} |");
+                    $"| {t.Policy} | {t.BreachMinutes:#,0} | {t.AvoidableBreachMinutes:#,0} | {t.BreachEvents:#,0} | {t.TracesWithoutBreach} | {t.Requests:#,0} | {t.Denied} | {t.ApprovalsAsked} | {t.MedianMeanHeadroom:0.00} | {t.MedianFinalQuotaOverPeak:0.00} | ${t.MonthlyCostUsd:#,0} | {t.MetricReads:#,0} |");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Per trace (`{scenario}`): breach minutes / requests");
             md.AppendLine();

@@ -14,22 +14,82 @@ namespace QuotaAutomation.Aws.Adapters;
 /// Quotas without a usage metric are looked up in the Trusted Advisor Service Limits check that reports them (one call
 /// per check and account, through <see cref="TrustedAdvisorLimits"/>), at the check's own refresh time; what no check
 /// covers is left out, and the engine audits it as having no usage source.
+/// <para>
+/// A metered query that is not <see cref="UsageQuery.Detailed"/> is served by the account and Region's utilization
+/// report instead (<see cref="QuotaUtilizationReports"/>, one per account and Region per call): one sample, the
+/// report's utilization × applied value at its generation time (no later than the cycle's). A quota the report does not
+/// list, or a report that fails or is not ready in time, is read with GetMetricData as before.
+/// </para>
 /// </summary>
-public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
+public sealed class AwsUsageSource(AwsClients clients, TimeProvider time) : IUsageSource
 {
     public const int PeriodSeconds = 300;
+
+    private int _metrics;
+
+    /// <summary>Reads with the system clock (report polls wait in real time).</summary>
+    public AwsUsageSource(AwsClients clients) : this(clients, TimeProvider.System)
+    {
+    }
+
+    /// <summary>The utilization reports read for non-detailed queries (and their call counters).</summary>
+    public QuotaUtilizationReports Reports { get; } = new(clients, time);
+
+    /// <summary>GetMetricData metrics requested so far: what CloudWatch bills ($0.01 per 1,000).</summary>
+    public int MetricsRequested => Volatile.Read(ref _metrics);
 
     public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
-        foreach (var group in queries.Where(q => q.Quota.UsageMetric is not null).GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
+        var detailed = await AddReportUsageAsync(queries.Where(q => q.Quota.UsageMetric is not null).ToList(), until, result, ct);
+        await AddMetricDataAsync(detailed, until, result, ct);
+        foreach (var group in queries.Where(q => q.Quota.UsageMetric is null).GroupBy(q => q.Quota.Key.AccountId))
+            await AddTrustedAdvisorUsageAsync(group.ToList(), until, result, ct);
+        return result;
+    }
+
+    /// <summary>Serves the non-detailed queries from their account and Region's report; returns the queries left for GetMetricData.</summary>
+    private async Task<List<UsageQuery>> AddReportUsageAsync(List<UsageQuery> metered, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)
+    {
+        var detailed = metered.Where(q => q.Detailed).ToList();
+        foreach (var group in metered.Where(q => !q.Detailed).GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
+        {
+            UtilizationReport? report;
+            try
+            {
+                report = await Reports.ReadAsync(group.First().Quota.Key, ct);
+            }
+            catch (AwsServiceException)
+            {
+                report = null; // not served here (an old endpoint, a stand-in), denied or throttled: read these in detail
+            }
+            foreach (var query in group)
+            {
+                var key = query.Quota.Key;
+                if (report is null || !report.Usage.TryGetValue((key.ServiceCode, key.QuotaCode), out var usage))
+                {
+                    detailed.Add(query);
+                    continue;
+                }
+                // A report made a few seconds into the cycle stands for the cycle's time; one older than the newest stored sample adds nothing.
+                var at = report.GeneratedAt < until ? report.GeneratedAt : until;
+                result[key] = at > query.From ? [new UsageSample(at, usage)] : [];
+            }
+        }
+        return detailed;
+    }
+
+    private async Task AddMetricDataAsync(List<UsageQuery> queries, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)
+    {
+        foreach (var group in queries.GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
         {
             var client = clients.CloudWatch(group.First().Quota.Key);
             foreach (var batch in group.Chunk(CloudWatchClient.MaxQueriesPerCall))
             {
                 var byId = batch.Select((q, i) => (Id: string.Create(CultureInfo.InvariantCulture, $"q{i}"), Query: q)).ToDictionary(x => x.Id, x => x.Query);
                 var samples = byId.Keys.ToDictionary(id => id, _ => new List<UsageSample>());
+                Interlocked.Add(ref _metrics, byId.Count); // billed per metric requested, whatever the pages
                 var request = new GetMetricDataRequest
                 {
                     MetricDataQueries = byId.Select(x => ToQuery(x.Key, x.Value.Quota.UsageMetric!)).ToList(), // filtered above
@@ -55,9 +115,6 @@ public sealed class AwsUsageSource(AwsClients clients) : IUsageSource
                 foreach (var (id, list) in samples) result[byId[id].Quota.Key] = list.OrderBy(s => s.Timestamp).ToList();
             }
         }
-        foreach (var group in queries.Where(q => q.Quota.UsageMetric is null).GroupBy(q => q.Quota.Key.AccountId))
-            await AddTrustedAdvisorUsageAsync(group.ToList(), until, result, ct);
-        return result;
     }
 
     private async Task AddTrustedAdvisorUsageAsync(List<UsageQuery> queries, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)

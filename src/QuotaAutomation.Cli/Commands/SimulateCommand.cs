@@ -17,7 +17,7 @@ internal static class SimulateCommand
     {
         var defaults = new ReplayScenario();
         var traces = TraceInputs.Option();
-        var policies = new Option<string[]>("--policy") { Description = $"Policies to compare: {string.Join(", ", Policies.Names)} (default: all)", AllowMultipleArgumentsPerToken = true };
+        var policies = new Option<string[]>("--policy") { Description = $"Policies to compare: {string.Join(", ", Policies.Names)} (default: all but {Policies.QuotaAutomationAdaptive})", AllowMultipleArgumentsPerToken = true };
         var scenarios = new Option<string[]>("--scenario") { Description = "as-is and/or growth (default: both)", AllowMultipleArgumentsPerToken = true };
         var json = new Option<FileInfo?>("--json") { Description = "Write per-policy totals per scenario and every trace's figures as JSON" };
         var report = new Option<FileInfo?>("--report") { Description = "Write a markdown report" };
@@ -30,14 +30,15 @@ internal static class SimulateCommand
         var largeDelay = new Option<double>("--large-approval-hours") { Description = "Hours until a request above --large-factor × the quota is decided", DefaultValueFactory = _ => defaults.LargeApprovalDelay.TotalHours };
         var largeFactor = new Option<double>("--large-factor") { Description = "Requests up to this × the quota are decided after --approval-delay", DefaultValueFactory = _ => defaults.LargeFactor };
         var cap = new Option<double>("--cap-factor") { Description = "No value above this × the initial quota can be requested", DefaultValueFactory = _ => defaults.CapFactor };
+        var reportLag = new Option<double>("--report-lag") { Description = "Minutes old the utilization report's usage is (quota-automation-adaptive reads it between detailed reads)", DefaultValueFactory = _ => defaults.ReportLag.TotalMinutes };
         var parallel = new Option<int>("--parallel") { Description = "Traces replayed at once", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("simulate", "Replay usage traces as quotas and compare QuotaAutomation with the usual ways of running quotas")
         {
-            traces, policies, scenarios, json, report, plots, plotTraces, warmup, p95, initial, growth, largeDelay, largeFactor, cap, parallel,
+            traces, policies, scenarios, json, report, plots, plotTraces, warmup, p95, initial, growth, largeDelay, largeFactor, cap, reportLag, parallel,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var chosenPolicies = parse.GetValue(policies) is { Length: > 0 } p ? p : [.. Policies.Names];
+            var chosenPolicies = parse.GetValue(policies) is { Length: > 0 } p ? p : [.. Policies.Default];
             var chosenScenarios = parse.GetValue(scenarios) is { Length: > 0 } s ? s : [.. ReplayScenario.Names];
             // --deny-rate and --approval-delay are the embedded account's options; the replay's deny rate defaults to 5 %.
             var denyRate = parse.GetResult(app.DenyRate) is { Implicit: false } ? parse.GetValue(app.DenyRate) : defaults.DenyProbability;
@@ -46,6 +47,7 @@ internal static class SimulateCommand
                 WarmupShare = parse.GetValue(warmup), WarmupP95 = parse.GetValue(p95), InitialQuota = parse.GetValue(initial), GrowthTo = parse.GetValue(growth),
                 ApprovalDelay = TimeSpan.FromMinutes(parse.GetValue(app.ApprovalDelay)), LargeApprovalDelay = TimeSpan.FromHours(parse.GetValue(largeDelay)),
                 LargeFactor = parse.GetValue(largeFactor), DenyProbability = denyRate, CapFactor = parse.GetValue(cap), Seed = parse.GetValue(app.Seed),
+                ReportLag = TimeSpan.FromMinutes(parse.GetValue(reportLag)),
             };
             var problems = chosenScenarios.SelectMany(name => (baseScenario with { Name = name }).Problems())
                 .Concat(chosenPolicies.Where(name => !Policies.Names.Contains(name)).Select(name => $"policy '{name}' must be one of {string.Join(", ", Policies.Names)}"))
@@ -55,11 +57,14 @@ internal static class SimulateCommand
 
             var files = TraceInputs.Read(parse.GetValue(traces));
             var toPlot = parse.GetValue(plots) is null ? [] : (parse.GetValue(plotTraces) ?? []).ToHashSet();
-            var forecaster = chosenPolicies.Contains(Policies.QuotaAutomation) ? app.Forecaster(parse) : null;
+            var forecaster = chosenPolicies.Any(p => p is Policies.QuotaAutomation or Policies.QuotaAutomationAdaptive) ? app.Forecaster(parse) : null;
             var scratch = Directory.CreateTempSubdirectory("quota-automation-replay-").FullName;
-            var replayPolicies = chosenPolicies.Select(name => name == Policies.QuotaAutomation
-                ? (IReplayPolicy)new EnginePolicy(forecaster!, scratch)
-                : Policies.Formulas.Single(f => f.Name == name)).ToList();
+            var replayPolicies = chosenPolicies.Select(name => name switch
+            {
+                Policies.QuotaAutomation => new EnginePolicy(forecaster!, scratch),
+                Policies.QuotaAutomationAdaptive => new EnginePolicy(forecaster!, scratch, new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default }), // set above for engine policies
+                _ => (IReplayPolicy)Policies.Formulas.Single(f => f.Name == name),
+            }).ToList();
 
             var results = new List<PolicyResult>();
             var clock = Stopwatch.StartNew();
@@ -102,11 +107,11 @@ internal static class SimulateCommand
             {
                 var table = new Table().Border(TableBorder.Rounded).Title(Render.Text($"scenario {scenario}: totals over {files.Count} traces"))
                     .AddColumns("policy", "breach min", "avoidable min", "breach events", "traces without breach", "requests", "denied", "approvals asked",
-                        "median headroom", "median final ÷ peak", "added quota $/month");
+                        "median headroom", "median final ÷ peak", "added quota $/month", "metric reads");
                 foreach (var t in ReplaySummary.Totals(ordered).Where(t => t.Scenario == scenario))
                     table.AddRow(t.Policy, Num(t.BreachMinutes), Num(t.AvoidableBreachMinutes), Num(t.BreachEvents), $"{t.TracesWithoutBreach}/{t.Traces}",
                         Num(t.Requests), Num(t.Denied), Num(t.ApprovalsAsked), t.MedianMeanHeadroom.ToString("0.00", CultureInfo.InvariantCulture),
-                        t.MedianFinalQuotaOverPeak.ToString("0.00", CultureInfo.InvariantCulture), Num(t.MonthlyCostUsd));
+                        t.MedianFinalQuotaOverPeak.ToString("0.00", CultureInfo.InvariantCulture), Num(t.MonthlyCostUsd), Num(t.MetricReads));
                 app.Console.Write(table);
             }
             app.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -18,7 +18,7 @@ namespace QuotaAutomation.Cli.StandIn;
 /// 14-day read of seven metrics took over a minute there. Both are answered from the simulated account in real time.
 /// For emulators only: it listens on loopback, checks no signature and serves one account in one Region.
 /// </summary>
-public sealed class ServiceQuotasStandIn(SimulatedAccount account, string region)
+public sealed partial class ServiceQuotasStandIn(SimulatedAccount account, string region)
 {
     public const string TargetPrefix = "ServiceQuotasV20190624.";
 
@@ -133,6 +133,8 @@ public sealed class ServiceQuotasStandIn(SimulatedAccount account, string region
                 "ListRequestedServiceQuotaChangeHistoryByQuota" => Ok(new JsonObject { ["RequestedQuotas"] = await HistoryAsync(Required(input, "ServiceCode"), Required(input, "QuotaCode"), Optional(input, "Status"), ct) }),
                 "ListRequestedServiceQuotaChangeHistory" => Ok(new JsonObject { ["RequestedQuotas"] = await HistoryAsync(Optional(input, "ServiceCode"), null, Optional(input, "Status"), ct) }),
                 "CreateSupportCase" => await SupportCaseAsync(Required(input, "RequestId"), ct),
+                "StartQuotaUtilizationReport" => Ok(StartReport()),
+                "GetQuotaUtilizationReport" => Ok(await ReportPageAsync(here, input, ct)),
                 _ => Error("UnknownOperationException", $"the stand-in does not serve '{target}'"),
             };
         }

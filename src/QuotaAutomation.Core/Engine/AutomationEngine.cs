@@ -43,7 +43,12 @@ public sealed class AutomationEngine
     public Task<CycleReport> RunCycleAsync(CancellationToken ct) => RunCycleAsync(null, ct);
 
     /// <param name="expectations">Usage that events announce for some quotas (scaling, failover): it raises those rules' forecast peaks.</param>
-    public async Task<CycleReport> RunCycleAsync(IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
+    public Task<CycleReport> RunCycleAsync(IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct) =>
+        RunCycleAsync(expectations, null, ct);
+
+    /// <param name="expectations">Usage that events announce for some quotas (scaling, failover): it raises those rules' forecast peaks.</param>
+    /// <param name="woken">Quotas an event named (a threshold breach, a spike): their usage is read in detail this cycle whatever <see cref="EngineOptions.Cadence"/> says.</param>
+    public async Task<CycleReport> RunCycleAsync(IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var runId = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMdd'T'HHmmss'Z'}-{_options.NewRunNonce()}");
@@ -52,7 +57,7 @@ public sealed class AutomationEngine
 
         var inFlight = await _follow.RunAsync(audit, now, ct);
         var reconciled = await _reconcile.RunAsync(audit, now, ct);
-        var evaluated = await _evaluate.RunAsync(audit, now, expectations, ct);
+        var evaluated = await _evaluate.RunAsync(audit, now, expectations, woken, ct);
         var admitted = await _admit.RunAsync(audit, now, inFlight, evaluated, ct);
         var acted = await _act.RunAsync(audit, admitted, ct);
         var recovered = await _recover.RunAsync(audit, admitted.Results, ct);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using QuotaAutomation.Core.Actions;
 using QuotaAutomation.Core.Approvals;
+using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Decisions;
 
 namespace QuotaAutomation.Core.Engine;
@@ -11,6 +12,12 @@ public sealed record EngineOptions
     public RequestLimits Limits { get; init; } = RequestLimits.Aws;
 
     public CostModel Costs { get; init; } = CostModel.SeedDefaults;
+
+    /// <summary>
+    /// When each quota is read in detail (GetMetricData) rather than from the utilization report; null: every quota in
+    /// detail every cycle.
+    /// </summary>
+    public ReadCadence? Cadence { get; init; }
 
     /// <summary>How much history a forecast reads, and how far back a quota with none is first read.</summary>
     public TimeSpan HistoryWindow { get; init; } = TimeSpan.FromDays(14);

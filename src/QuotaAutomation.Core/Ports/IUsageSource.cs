@@ -4,7 +4,15 @@ using QuotaAutomation.Core.Quotas;
 namespace QuotaAutomation.Core.Ports;
 
 /// <summary>Usage wanted for one quota from <paramref name="From"/> (exclusive) up to the cycle's time.</summary>
-public sealed record UsageQuery(QuotaInfo Quota, DateTimeOffset From);
+public sealed record UsageQuery(QuotaInfo Quota, DateTimeOffset From)
+{
+    /// <summary>
+    /// Read at 5-minute detail (CloudWatch <c>GetMetricData</c>, billed per metric). False: the account's Service Quotas
+    /// utilization report (one per account and Region, whatever the number of quotas) is enough this cycle; a source
+    /// without a report, or whose report omits the quota, reads it in detail anyway. See <see cref="Cadence.ReadCadence"/>.
+    /// </summary>
+    public bool Detailed { get; init; } = true;
+}
 
 /// <summary>Reads usage observations (CloudWatch <c>GetMetricData</c>, the simulator). One call serves every quota of a cycle.</summary>
 public interface IUsageSource

@@ -14,7 +14,7 @@ namespace QuotaAutomation.Local.Simulation;
 /// (some denied, drawn from the seed) and AWS's open-request limits are enforced with AWS's error names.
 /// Usage is reported as demand: above the quota means requests would have failed.
 /// </summary>
-public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, SimulationOptions options, DateTimeOffset genesis)
+public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider time, SimulationOptions options, DateTimeOffset genesis)
     : IQuotaSource, IUsageSource, IQuotaRequester
 {
     public static readonly TimeSpan SampleInterval = TimeSpan.FromMinutes(5);
@@ -62,12 +62,28 @@ public sealed class SimulatedAccount(SqliteDatabase db, TimeProvider time, Simul
         foreach (var query in queries)
         {
             if (!quotas.TryGetValue(query.Quota.Key, out var quota)) continue;
+            if (!query.Detailed && FromReport(quota, query, until) is { } reported)
+            {
+                result[quota.Info.Key] = reported;
+                continue;
+            }
+            Interlocked.Increment(ref _metricsRequested);
             var samples = new List<UsageSample>();
             for (var t = NextGridPoint(query.From); t <= until; t += SampleInterval)
                 samples.Add(new UsageSample(t, DemandAt(quota, t)));
             result[quota.Info.Key] = samples;
         }
         return result;
+    }
+
+    /// <summary>The utilization report's line for a quota, as the report path of <see cref="GetUsageAsync"/> reads it; null if the report does not list it.</summary>
+    private IReadOnlyList<UsageSample>? FromReport(SimulatedQuota quota, UsageQuery query, DateTimeOffset until)
+    {
+        var report = ReportAt(until, [quota]);
+        if (report.Lines.Count == 0) return null;
+        Interlocked.Increment(ref _reportLinesRead);
+        var line = report.Lines[0];
+        return report.GeneratedAt > query.From ? [new UsageSample(report.GeneratedAt, line.Utilization / 100 * line.AppliedValue)] : [];
     }
 
     /// <summary>The usage of a quota at a moment: a pure function of the seed, the quota and the time.</summary>

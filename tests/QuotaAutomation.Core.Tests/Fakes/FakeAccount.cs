@@ -21,6 +21,9 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
 
     public List<RequestedServiceQuotaChange> Requests { get; } = [];
 
+    /// <summary>Every usage query the engine made, in order (to see which were detailed).</summary>
+    public List<UsageQuery> Queries { get; } = [];
+
     /// <summary>Requests the engine made that AWS would refuse for breaking a limit or asking for ≤ the current value.</summary>
     public List<string> Violations { get; } = [];
 
@@ -62,6 +65,7 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
     public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         Throw("GetMetricData", null);
+        lock (_lock) Queries.AddRange(queries);
         var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
         foreach (var q in queries)
         {

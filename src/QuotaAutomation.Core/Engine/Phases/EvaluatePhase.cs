@@ -17,11 +17,12 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
     private readonly UsageCollection _usage = new(ports, options);
 
     /// <returns>One result per rule item: rejected rules first, then each enabled rule's decision.</returns>
+    /// <param name="woken">Quotas an event named (besides those with an expectation): their usage is read in detail now.</param>
     public async Task<List<RuleResult>> RunAsync(CycleAudit audit, DateTimeOffset now,
-        IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
+        IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
         var (rules, results) = await ParseRulesAsync(audit, ct);
-        results.AddRange(await EvaluateAsync(rules, now, audit, expectations, ct));
+        results.AddRange(await EvaluateAsync(rules, now, audit, expectations, woken, ct));
         return results;
     }
 
@@ -53,7 +54,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
     private static string Show(IReadOnlyList<string> targets) => targets.Count == 0 ? "(the hub's own)" : $"'{string.Join(",", targets)}'";
 
     private async Task<IReadOnlyList<RuleResult>> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit,
-        IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)
+        IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
         var keys = rules.Select(r => r.Quota).Distinct().ToList();
         QuotaDictionary quotas;
@@ -66,7 +67,9 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             return rules.Select(r => Fail(r, $"could not read quotas: {e.Message}")).ToList();
         }
 
-        var histories = await _usage.CollectAsync(quotas.Values.ToList(), now, audit, ct);
+        var warnings = rules.GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
+        var wake = new HashSet<QuotaKey>([.. woken ?? [], .. expectations?.Keys ?? []]);
+        var histories = await _usage.CollectAsync(quotas.Values.ToList(), warnings, wake, now, audit, ct);
         var results = new List<RuleResult>();
         foreach (var rule in rules)
         {

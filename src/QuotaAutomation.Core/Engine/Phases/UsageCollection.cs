@@ -7,19 +7,26 @@ namespace QuotaAutomation.Core.Engine.Phases;
 
 /// <summary>
 /// Part of evaluation: reads each quota's stored window once, asks the usage source (one call) only for what came
-/// after its newest sample, appends that, and returns the window with the new samples.
+/// after its newest sample, appends that, and returns the window with the new samples. With a
+/// <see cref="EngineOptions.Cadence"/>, only the quotas whose detailed read is due ask for detail; the others take the
+/// account's utilization report.
 /// </summary>
 internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
 {
-    public async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> CollectAsync(
-        IReadOnlyList<QuotaInfo> quotas, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
+    /// <param name="warningPercent">Each quota's lowest warning threshold among its rules (the cadence's "near").</param>
+    /// <param name="woken">Quotas an event named: read in detail now.</param>
+    public async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> CollectAsync(IReadOnlyList<QuotaInfo> quotas,
+        IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
     {
         var windowStart = now - options.HistoryWindow;
         var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
         foreach (var quota in quotas)
             histories[quota.Key] = await ports.History.ReadAsync(quota.Key, windowStart, now, ct);
         var queries = quotas
-            .Select(q => new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart))
+            .Select(q => new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart)
+            {
+                Detailed = options.Cadence?.DetailedReadDue(q, histories[q.Key], warningPercent.GetValueOrDefault(q.Key, 0), woken.Contains(q.Key), now) ?? true,
+            })
             .ToList();
         try
         {

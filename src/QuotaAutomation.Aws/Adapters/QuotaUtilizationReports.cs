@@ -1,0 +1,71 @@
+using QuotaAutomation.Aws.Clients;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Aws.Adapters;
+
+/// <summary>What one utilization report said: when it was made, and each listed quota's usage (utilization × applied value).</summary>
+public sealed record UtilizationReport(DateTimeOffset GeneratedAt, IReadOnlyDictionary<(string ServiceCode, string QuotaCode), double> Usage);
+
+/// <summary>
+/// Reads the Service Quotas utilization report of an account and Region: <c>StartQuotaUtilizationReport</c>, then
+/// <c>GetQuotaUtilizationReport</c> every <see cref="PollDelay"/> (on the given clock) until it is COMPLETED, at most
+/// <see cref="MaxPolls"/> times, then its pages of up to 1,000. One report serves every quota of the account and
+/// Region, so its cost does not grow with the number of quotas. A report that fails or is not ready in time is null:
+/// the caller reads those quotas with GetMetricData instead. Counters are for the bill (<c>simulate fleet</c>).
+/// </summary>
+public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider time)
+{
+    /// <summary>AWS: generation "may take several seconds".</summary>
+    public TimeSpan PollDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Polls before giving up on a report for this cycle (2 s × 15: half a minute of a 15-minute Lambda budget).</summary>
+    public int MaxPolls { get; init; } = 15;
+
+    private int _started;
+    private int _calls;
+
+    /// <summary>Reports started.</summary>
+    public int ReportsStarted => Volatile.Read(ref _started);
+
+    /// <summary>Service Quotas calls made for reports (starts, polls, pages).</summary>
+    public int ReportCalls => Volatile.Read(ref _calls);
+
+    /// <summary>The report of <paramref name="shard"/>'s account and Region; null when it failed or was not ready in time.</summary>
+    public async Task<UtilizationReport?> ReadAsync(QuotaKey shard, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        var client = clients.ServiceQuotas(shard);
+        Interlocked.Increment(ref _started);
+        Interlocked.Increment(ref _calls);
+        var started = await client.StartQuotaUtilizationReportAsync(new StartQuotaUtilizationReportRequest(), ct);
+        if (string.IsNullOrEmpty(started.ReportId) || started.Status == QuotaUtilizationReportStatus.Failed) return null;
+
+        var request = new GetQuotaUtilizationReportRequest { ReportId = started.ReportId, MaxResults = ServiceQuotasClient.MaxUtilizationReportPage };
+        GetQuotaUtilizationReportResponse page;
+        var polls = 0;
+        while (true)
+        {
+            Interlocked.Increment(ref _calls);
+            page = await client.GetQuotaUtilizationReportAsync(request, ct);
+            if (page.Status is QuotaUtilizationReportStatus.Completed) break;
+            if (page.Status is QuotaUtilizationReportStatus.Failed || ++polls >= MaxPolls) return null;
+            await Task.Delay(PollDelay, time, ct);
+        }
+
+        var generatedAt = page.GeneratedAt ?? time.GetUtcNow(); // no time given: as of when it was found complete
+        var usage = new Dictionary<(string, string), double>();
+        while (true)
+        {
+            foreach (var line in page.Quotas ?? [])
+            {
+                if (line is not { ServiceCode: { } service, QuotaCode: { } code, Utilization: { } percent, AppliedValue: { } applied }) continue;
+                var value = percent / 100 * applied;
+                if (double.IsFinite(value) && value >= 0) usage[(service, code)] = value;
+            }
+            if (string.IsNullOrEmpty(page.NextToken)) break;
+            Interlocked.Increment(ref _calls);
+            page = await client.GetQuotaUtilizationReportAsync(request with { NextToken = page.NextToken }, ct);
+        }
+        return new UtilizationReport(generatedAt, usage);
+    }
+}

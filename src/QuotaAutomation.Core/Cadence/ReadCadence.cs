@@ -1,0 +1,136 @@
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Cadence;
+
+/// <summary>
+/// When each quota's usage is next read in detail (one CloudWatch <c>GetMetricData</c> metric, 5-minute periods), rather
+/// than taken from the account's Service Quotas utilization report, which costs one report per account and Region
+/// whatever the number of quotas. GetMetricData is billed per metric requested ($0.01 per 1,000): reading every quota
+/// every 5 minutes is 8,640 metrics a quota a month. A quota near its warning threshold, after a spike, with a breach
+/// ahead, woken by an event, or with no recent history is read every cycle; a far and calm one hourly.
+/// </summary>
+/// <remarks>
+/// Stateless on purpose: whether a read is due is worked out from the stored history and the clock alone, so a cold
+/// Lambda container, a fleet shard on another container, or a replay gets the same answer as a warm process. A quota
+/// read every <c>interval</c> is due in the one cycle whose <see cref="Cycle"/>-long window holds a multiple of the
+/// interval (shifted per quota by a stable hash, so an account's hourly reads spread over the hour).
+/// </remarks>
+public sealed record ReadCadence
+{
+    /// <summary>The cadence the issue asks for: 5 minutes near a threshold, up to hourly when far and calm.</summary>
+    public static ReadCadence Default { get; } = new();
+
+    /// <summary>How often cycles run (the schedule): the shortest interval, and the width of the window a due read falls in.</summary>
+    public TimeSpan Cycle { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest interval between detailed reads: a far and calm quota.</summary>
+    public TimeSpan Calm { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>A quota whose 24 h peak came within this many points of its lowest warning threshold is near it.</summary>
+    public double NearPoints { get; init; } = 10;
+
+    /// <summary>A breach of the warning threshold this close, at the last two hours' trend, is read every cycle…</summary>
+    public TimeSpan BreachSoon { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>…and this close, every <see cref="Cycle"/> × 3.</summary>
+    public TimeSpan BreachAhead { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>With no sample this recent (a report that omits the quota or is stale, a gap), the next read is detailed: it backfills.</summary>
+    public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A sample this recent at ≥ 2× the 24 h median (<see cref="Events.SpikeClassifier"/>'s medium level) is a recent spike.</summary>
+    public TimeSpan SpikeMemory { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often <paramref name="quota"/>'s usage should be read in detail now, and why.</summary>
+    /// <param name="history">The quota's stored samples in time order (the cycle's window).</param>
+    /// <param name="warningPercent">The lowest warning threshold of the rules on this quota.</param>
+    /// <param name="woken">An event (AWS Health threshold breach, spike, scaling, failover) names this quota.</param>
+    public CadenceDecision Interval(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, bool woken, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        ArgumentNullException.ThrowIfNull(history);
+        if (woken) return new(Cycle, CadenceReason.Woken);
+        if (history.Count == 0 || now - history[^1].Timestamp > StaleAfter) return new(Cycle, CadenceReason.Backfill);
+        if (quota.Value <= 0) return new(Cycle, CadenceReason.NearThreshold); // no headroom to measure: watch it closely
+
+        var peakPercent = 100 * PeakSince(history, now - Events.SpikeClassifier.BaselineWindow) / quota.Value;
+        if (peakPercent >= warningPercent - NearPoints) return new(Cycle, CadenceReason.NearThreshold);
+        if (RecentSpike(history, now)) return new(Cycle, CadenceReason.Spike);
+
+        var toWarning = TimeToReach(history, now, quota.Value * warningPercent / 100);
+        if (toWarning <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
+        if (toWarning <= BreachAhead) return new(Cycle * 3, CadenceReason.BreachAhead);
+        return peakPercent >= warningPercent / 2
+            ? new(Max(Cycle, Calm / 2), CadenceReason.Calm)
+            : new(Max(Cycle, Calm), CadenceReason.Calm);
+    }
+
+    /// <summary>Whether a read every <paramref name="interval"/> falls in the cycle that runs at <paramref name="now"/>.</summary>
+    public bool IsDue(QuotaKey key, TimeSpan interval, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (interval <= Cycle) return true;
+        var offset = (long)(StableHash(key.ToString()) % (ulong)interval.Ticks);
+        return (now.UtcTicks - offset) / interval.Ticks != (now.UtcTicks - Cycle.Ticks - offset) / interval.Ticks;
+    }
+
+    /// <summary>Whether this cycle reads <paramref name="quota"/> in detail: <see cref="Interval"/>, then <see cref="IsDue"/>.</summary>
+    public bool DetailedReadDue(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, bool woken, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        return IsDue(quota.Key, Interval(quota, history, warningPercent, woken, now).Every, now);
+    }
+
+    private static double PeakSince(IReadOnlyList<UsageSample> history, DateTimeOffset from)
+    {
+        var peak = history[^1].Value;
+        for (var i = history.Count - 1; i >= 0 && history[i].Timestamp > from; i--) peak = Math.Max(peak, history[i].Value);
+        return peak;
+    }
+
+    private bool RecentSpike(IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    {
+        var recent = PeakSince(history, now - SpikeMemory);
+        return Events.SpikeClassifier.Classify(recent, history, now).Level >= Events.SpikeLevel.Medium;
+    }
+
+    /// <summary>When the last two hours' least-squares trend reaches <paramref name="level"/>; MaxValue when it falls or is flat.</summary>
+    private static TimeSpan TimeToReach(IReadOnlyList<UsageSample> history, DateTimeOffset now, double level)
+    {
+        var from = now - TimeSpan.FromHours(2);
+        double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (var i = history.Count - 1; i >= 0 && history[i].Timestamp > from; i--)
+        {
+            var x = (history[i].Timestamp - now).TotalHours;
+            var y = history[i].Value;
+            n++;
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+        }
+        var denominator = n * sxx - sx * sx;
+        if (n < 3 || denominator <= 0) return TimeSpan.MaxValue;
+        var slope = (n * sxy - sx * sy) / denominator; // units per hour
+        var atNow = (sy - slope * sx) / n;
+        if (atNow >= level) return TimeSpan.Zero;
+        if (slope <= 0) return TimeSpan.MaxValue;
+        var hours = (level - atNow) / slope;
+        return hours >= TimeSpan.MaxValue.TotalHours / 2 ? TimeSpan.MaxValue : TimeSpan.FromHours(hours);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>FNV-1a: the same in every process (string.GetHashCode is randomised per process).</summary>
+    private static ulong StableHash(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+        {
+            hash ^= c;
+            hash = unchecked(hash * 1099511628211UL);
+        }
+        return hash;
+    }
+}
