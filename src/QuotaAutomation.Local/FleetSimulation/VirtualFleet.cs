@@ -11,7 +11,8 @@ public sealed record VirtualQuota(string ServiceCode, string QuotaCode, string Q
 /// <summary>
 /// N virtual accounts × R Regions × Q governed quotas, all drawn from the seed: the same quotas in every account and
 /// Region (a fleet governs the same quotas everywhere), each account and Region with its own usage. Quotas are real
-/// ones from the bundled catalog (adjustable, with a usage metric), taken round-robin from the
+/// ones from the bundled catalog (adjustable, with a known default; each is given a CloudWatch usage metric, as most
+/// governed quotas have one), taken round-robin from the
 /// <see cref="Services"/> services that have the most such quotas, so a shard lists as many services as a real fleet would.
 /// </summary>
 public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyList<string> Regions, IReadOnlyList<VirtualQuota> Quotas, int Seed)
@@ -36,7 +37,7 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
         if (quotas < 1) throw new ArgumentOutOfRangeException(nameof(quotas), quotas, "at least one quota");
         if (services < 1) throw new ArgumentOutOfRangeException(nameof(services), services, "at least one service");
         var metered = QuotaCatalog.All
-            .Where(q => q.HasUsageMetric && q.Adjustable == true && q.DefaultValue is > 0)
+            .Where(q => q.Adjustable == true && q.DefaultValue is > 0)
             .GroupBy(q => q.ServiceCode)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Take(services)
@@ -47,7 +48,7 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
             foreach (var queue in metered.Where(q => q.Count > 0))
                 if (chosen.Count < quotas) chosen.Add(queue.Dequeue());
         if (chosen.Count < quotas)
-            throw new ArgumentOutOfRangeException(nameof(quotas), quotas, $"the catalog has {chosen.Count} adjustable metered quotas in {services} services");
+            throw new InvalidDataException($"{quotas} quotas from {services} services: the catalog has {chosen.Count} adjustable quotas with a default value in its {services} largest services; ask for fewer quotas or more services");
         var ids = Enumerable.Range(0, accounts).Select(i => (100_000_000_000L + i).ToString(CultureInfo.InvariantCulture)).ToList();
         return new VirtualFleet(ids, DefaultRegions.Take(regions).ToList(), chosen.Select(q => Governed(q, seed)).ToList(), seed);
     }
