@@ -12,7 +12,9 @@ internal static class FleetText
         return
         [
             string.Create(CultureInfo.InvariantCulture,
-                $"the real engine (AutomationEngine, trend forecaster) ran {report.ExecutedShards} of {report.Shards:#,0} shards ({(o.SamplesPerShape <= 0 ? "all of them" : $"up to {o.SamplesPerShape} per shape, {report.Shapes} shape(s)")}), each on its own embedded backend with the shard's {o.Quotas} simulated quotas and rules: a first cycle to fill 14 days of history, then the counted steady-state cycle 5 minutes later"),
+                $"the fleet's planner (FleetPlanner) expanded {o.Quotas} rules (account_id '*', region '*') over the virtual organization of {o.Accounts:#,0} accounts and {o.Regions} Regions into {report.Shards:#,0} shards; the summary step's code (FleetSummary) folded every shard's result"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"the fleet's shard code (ShardCycle: ScopedRuleStore, then the unchanged AutomationEngine with the trend forecaster) ran {report.ExecutedShards} of {report.Shards:#,0} shards ({(o.SamplesPerShape <= 0 ? "all of them" : $"up to {o.SamplesPerShape} per shape, {report.Shapes} shape(s)")}), each on its own embedded backend with the shard's {o.Quotas} simulated quotas and rules: a first cycle to fill 14 days of history, then the counted steady-state cycle 5 minutes later"),
             "every port call of the counted cycle was turned into the AWS calls the AWS adapters make for it (src/QuotaAutomation.Local/FleetSimulation/AwsCallMap.cs), in order and with the overlaps the engine had",
             $"the counted cycle's usage history was read {(o.WarmHistory ? "through the window cached by the first cycle (a warm container)" : "with a cold cache: the whole 14-day window per quota, as a fleet Lambda that ran other shards since")}",
         ];
@@ -23,7 +25,6 @@ internal static class FleetText
         var o = report.Options;
         var lines = new List<string>
         {
-            "the shard plan: every (account, Region) of the virtual organization, the account's API rate shared equally by its Regions' shards",
             report.ExecutedShards < report.Shards
                 ? "shards that did not run the engine replay the calls of an executed shard of their shape (same rules on the same quotas), the samples in turn"
                 : "every shard replays its own executed calls",

@@ -163,6 +163,7 @@ internal static class SimulateFleetCommand
             ("GetMetricData metrics", N(c.MetricsRequested)),
             ("throttled attempts / calls failed after retries", $"{N(c.Throttled)} / {N(c.FailedAfterRetries)}"),
             ("shards run once", $"{N(c.RunsPerShard.Count(r => r == 1))} of {N(report.Shards)}"),
+            ("summary (ok / partial / failed; rules, actions)", $"{report.Summary.Status}: {N(report.Summary.Ok)} / {N(report.Summary.Partial)} / {N(report.Summary.Failed)}; {N(report.Summary.Rules)} rules, {N(report.Summary.Actions)} actions"),
         })
             cycle.AddRow(Render.Text(name), Render.Text(value));
         app.Console.Write(cycle);

@@ -9,7 +9,7 @@ namespace QuotaAutomation.Cli.Json;
 /// Only figures that one seed fixes are here (this machine's execution times are printed to standard error), so two
 /// runs with one seed write the same document.
 /// </summary>
-internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetCycleDocument Cycle, IReadOnlyList<CallStats> Calls,
+internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetCycleDocument Cycle, FleetSummaryDocument Summary, IReadOnlyList<CallStats> Calls,
     FleetBillDocument Bill, IReadOnlyList<FleetTargetDocument> Targets, IReadOnlyList<string> Executed, IReadOnlyList<string> Modelled);
 
 internal sealed record FleetSizeDocument(int Accounts, int Regions, int Quotas, int Services, int Shards, int Shapes, int ExecutedShards, int Seed,
@@ -19,6 +19,9 @@ internal sealed record FleetCycleDocument(double MakespanSeconds, double PlanSec
     int PeakChildExecutions, int LambdaInvocations, int ColdStarts, int PeakLambdaConcurrency, int LambdaWaits, int LambdaTimeouts, double LambdaGbSeconds,
     double ExpressGbSeconds, long StandardTransitions, double DynamoDbReadUnits, double DynamoDbWriteUnits, long MetricsRequested, long ThrottledAttempts,
     long FailedAfterRetries, int ShardsRunOnce, int ShardsNotRunOnce);
+
+/// <summary>What the summary step reports for the cycle (FleetSummary over every shard's result).</summary>
+internal sealed record FleetSummaryDocument(string Status, int Shards, int Ok, int Partial, int Failed, int Rules, int Actions, int Errors);
 
 internal sealed record FleetBillDocument(string Region, double CyclesPerMonth, IReadOnlyList<BillLine> Lines, double TotalUsdPerMonth);
 
@@ -38,6 +41,8 @@ internal static class FleetJson
                 c.PeakChildren, c.LambdaInvocations, c.ColdStarts, c.PeakLambdaConcurrency, c.LambdaWaits, c.LambdaTimeouts, Round(c.LambdaGbSeconds),
                 Round(c.ExpressGbSeconds), c.StandardTransitions, Round(c.ReadUnits), Round(c.WriteUnits), c.MetricsRequested, c.Throttled, c.FailedAfterRetries,
                 c.RunsPerShard.Count(r => r == 1), c.RunsPerShard.Count(r => r != 1)),
+            new FleetSummaryDocument(report.Summary.Status, report.Summary.Shards, report.Summary.Ok, report.Summary.Partial, report.Summary.Failed,
+                report.Summary.Rules, report.Summary.Actions, report.Summary.Errors),
             c.Calls,
             new FleetBillDocument(prices.Region, report.Bill.CyclesPerMonth,
                 [.. report.Bill.Lines.Select(l => l with { Quantity = Round(l.Quantity), Usd = Math.Round(l.Usd, 2) })], Math.Round(report.Bill.TotalUsd, 2)),

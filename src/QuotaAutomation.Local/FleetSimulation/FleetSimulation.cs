@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using QuotaAutomation.Core.Fleet;
 using QuotaAutomation.Core.Fleet.Costs;
+using QuotaAutomation.Core.Rules;
 
 namespace QuotaAutomation.Local.FleetSimulation;
 
@@ -45,6 +47,7 @@ public sealed record FleetSimulationReport(
     int ExecutedShards,
     IReadOnlyList<ShardProfile> Executed,
     FleetCycleResult Cycle,
+    FleetSummary Summary,
     IReadOnlyDictionary<string, double> PerCycle,
     FleetBill Bill,
     TimeSpan ExecutionTime,
@@ -66,12 +69,12 @@ public static class FleetSimulation
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(prices);
         var fleet = VirtualFleet.Create(options.Accounts, options.Regions, options.Quotas, options.Services, options.Seed);
-        var shards = Plan(fleet);
-        var ruleIds = fleet.Quotas.Select(q => $"{q.ServiceCode}-{q.QuotaCode}").ToList();
-        var shapes = shards.GroupBy(_ => ProfileShape(ruleIds)).ToList(); // every shard of this fleet runs the same rules on the same quotas
+        var plan = Plan(fleet, options.Seed);
+        var shards = plan.Shards;
+        var shapes = shards.GroupBy(s => ShardProfile.ShapeOf(s.RuleIds), StringComparer.Ordinal).ToList();
 
         // Which shards run the real engine: every shard, or a few spread over each shape.
-        var executed = new List<(int Shape, SimulatedShard Shard)>();
+        var executed = new List<(int Shape, FleetShard Shard)>();
         for (var s = 0; s < shapes.Count; s++)
         {
             var members = shapes[s].ToList();
@@ -90,7 +93,7 @@ public static class FleetSimulation
             await Parallel.ForEachAsync(Enumerable.Range(0, executed.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallel), CancellationToken = ct }, async (i, c) =>
             {
                 var shard = executed[i].Shard;
-                profiles[i] = await ShardExecution.RunAsync(fleet, shard.AccountId, shard.Region, map, options.WarmHistory, scratch, c);
+                profiles[i] = await ShardExecution.RunAsync(fleet, shard, map, options.WarmHistory, scratch, c);
                 progress?.Report(("executing shards on the engine", Interlocked.Increment(ref done), executed.Count));
             });
         }
@@ -106,10 +109,15 @@ public static class FleetSimulation
         var shapeOf = shapes.SelectMany((g, s) => g.Select(shard => (shard.ShardId, s))).ToDictionary(x => x.ShardId, x => x.s, StringComparer.Ordinal);
         var samplesOf = Enumerable.Range(0, shapes.Count).Select(s => executed.Select((e, i) => (e, i)).Where(x => x.e.Shape == s).Select(x => x.i).ToList()).ToList();
         var turn = new int[shapes.Count];
-        var assigned = shards.Select(shard => shard with
+        var assigned = shards.Select(shard =>
         {
-            Profile = ownProfile.TryGetValue(shard.ShardId, out var own) ? own : samplesOf[shapeOf[shard.ShardId]][turn[shapeOf[shard.ShardId]]++ % samplesOf[shapeOf[shard.ShardId]].Count],
+            var shape = shapeOf[shard.ShardId];
+            var profile = ownProfile.TryGetValue(shard.ShardId, out var own) ? own : samplesOf[shape][turn[shape]++ % samplesOf[shape].Count];
+            return new SimulatedShard(shard.ShardId, shard.AccountId, shard.Region, shard.RateShare, profile);
         }).ToList();
+
+        // The summary step's code over every shard's result: an executed shard's own, a modelled one's sample's.
+        var summary = FleetSummary.From(assigned.Select(a => profiles[a.Profile].Result with { ShardId = a.ShardId, AccountId = a.AccountId, Region = a.Region }), plan.Skipped);
 
         progress?.Report(("modelling the cycle", 0, 1));
         clock.Restart();
@@ -118,15 +126,18 @@ public static class FleetSimulation
         progress?.Report(("modelling the cycle", 1, 1));
 
         var perCycle = PerCycle(cycle);
-        return new FleetSimulationReport(options, shards.Count, shapes.Count, executed.Count, profiles, cycle, perCycle,
+        return new FleetSimulationReport(options, shards.Count, shapes.Count, executed.Count, profiles, cycle, summary, perCycle,
             FleetBill.Compute(perCycle, options.CycleEvery, prices), executionTime, simulationTime);
     }
 
-    /// <summary>Every (account, Region) of the fleet, one shard each, the account's rate shared by its Regions' shards.</summary>
-    private static List<SimulatedShard> Plan(VirtualFleet fleet) =>
-        [.. fleet.AccountIds.SelectMany(a => fleet.Regions.Select(r => new SimulatedShard($"{a}/{r}", a, r, 1.0 / fleet.Regions.Count, 0)))];
-
-    private static string ProfileShape(IEnumerable<string> ruleIds) => ShardProfile.ShapeOf(ruleIds);
+    /// <summary>The fleet's plan by the fleet's planner: its rules over the virtual organization and the fleet's Regions.</summary>
+    private static FleetPlan Plan(VirtualFleet fleet, int seed)
+    {
+        var rules = fleet.Rules().Select(r => RuleParser.Parse(new RawRule($"virtual fleet rule '{r.RuleId}'", r.Item))).ToList();
+        if (rules.FirstOrDefault(r => !r.Success) is { } bad) throw new InvalidDataException($"a virtual fleet rule is invalid: {bad.Error}");
+        return FleetPlanner.Plan($"simulated-{seed}", [.. rules.Select(r => r.Value)], fleet.Organization(),
+            new FleetSettings(fleet.Regions, fleet.HubAccountId, fleet.Regions[0]));
+    }
 
     /// <summary>A cycle's billed quantities, by <see cref="BillItems"/> name.</summary>
     public static IReadOnlyDictionary<string, double> PerCycle(FleetCycleResult cycle)

@@ -1,3 +1,5 @@
+using QuotaAutomation.Core.Fleet;
+
 namespace QuotaAutomation.Local.FleetSimulation;
 
 /// <summary>
@@ -5,8 +7,12 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// for, and the engine's own outcome. <see cref="WallTime"/> is this machine's time for the cycle on the embedded
 /// backend: measured, so it varies between runs and is reported apart from the modelled figures.
 /// </summary>
-public sealed record ShardProfile(string ShardId, int Rules, int Actions, int Errors, IReadOnlyList<RecordedCall> Calls, TimeSpan WallTime)
+public sealed record ShardProfile(ShardResult Result, IReadOnlyList<RecordedCall> Calls, TimeSpan WallTime)
 {
+    public string ShardId => Result.ShardId;
+
+    public int Rules => Result.Rules;
+
     /// <summary>The shape of a shard: which rules on which quotas it runs, Region and account aside.</summary>
     public static string ShapeOf(IEnumerable<string> ruleIds) => string.Join(",", ruleIds.Order(StringComparer.Ordinal));
 }

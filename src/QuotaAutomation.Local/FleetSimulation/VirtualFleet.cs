@@ -64,7 +64,8 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
     }
 
     /// <summary>The simulated quotas of one account and Region, with the metric CloudWatch reports their usage by.</summary>
-    public IReadOnlyList<(QuotaInfo Quota, UsageProfile Profile)> QuotasOf(string accountId, string region) =>
+    /// <remarks>The hub's own quotas have no account id: its shards run under its own credentials.</remarks>
+    public IReadOnlyList<(QuotaInfo Quota, UsageProfile Profile)> QuotasOf(string? accountId, string region) =>
         [.. Quotas.Select(q => (new QuotaInfo(new QuotaKey(q.ServiceCode, q.QuotaCode, region, accountId), q.QuotaName, q.Value, Adjustable: true, "None",
             new UsageMetric("AWS/Usage", "ResourceCount", new Dictionary<string, string> { ["Service"] = q.ServiceCode, ["Type"] = "Resource", ["Resource"] = q.QuotaCode, ["Class"] = "None" }, "Maximum")),
             q.Profile))];
@@ -75,18 +76,25 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
     private static readonly Lazy<Dictionary<string, int>> QuotasPerService =
         new(() => QuotaCatalog.All.GroupBy(q => q.ServiceCode).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));
 
+    /// <summary>The hub: the organization's management account, where the engine runs (the first virtual account).</summary>
+    public string HubAccountId => AccountIds[0];
+
     /// <summary>
-    /// The rules of one shard as stored items, one per governed quota, naming the shard's account and Region (what a
-    /// fleet rule with <c>account_id: "*"</c> and <c>region: "*"</c> becomes for that shard).
+    /// The fleet's rules as stored items, one per governed quota, each for every account (<c>account_id: "*"</c>) and
+    /// every Region of the fleet (<c>region: "*"</c>): the plan makes them concrete per shard.
     /// </summary>
-    public IReadOnlyList<(string RuleId, IReadOnlyDictionary<string, object?> Item)> RulesOf(string accountId, string region) =>
+    public IReadOnlyList<(string RuleId, IReadOnlyDictionary<string, object?> Item)> Rules() =>
         [.. Quotas.Select(q => ($"{q.ServiceCode}-{q.QuotaCode}", (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["rule_id"] = $"{q.ServiceCode}-{q.QuotaCode}",
             ["service_code"] = q.ServiceCode,
             ["quota_code"] = q.QuotaCode,
-            ["region"] = region,
-            ["account_id"] = accountId,
+            ["region"] = "*",
+            ["account_id"] = "*",
             ["automation_level"] = q.Level,
         }))];
+
+    /// <summary>The virtual organization: every account active, in one of ten OUs under the root, the hub as its management account.</summary>
+    public Core.Fleet.Organization Organization() => new("o-virtual", HubAccountId,
+        [.. AccountIds.Select((id, i) => new Core.Fleet.OrgAccount(id, $"account-{i}", Core.Fleet.AccountState.Active, ["r-virt", $"ou-virt-{i % 10:D8}"]))]);
 }

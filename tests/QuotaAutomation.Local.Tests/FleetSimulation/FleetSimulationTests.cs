@@ -29,6 +29,7 @@ public sealed class FleetSimulationTests
             report.Executed.Select(p => p.ShardId).Order(StringComparer.Ordinal));
         Assert.All(report.Executed, p => Assert.Equal(3, p.Rules));
         Assert.Equal([1, 1, 1, 1], report.Cycle.RunsPerShard);
+        Assert.Equal((4, 12), (report.Summary.Shards, report.Summary.Rules));
     }
 
     [Fact]

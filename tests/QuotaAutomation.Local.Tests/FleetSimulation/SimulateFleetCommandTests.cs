@@ -14,9 +14,11 @@ public sealed class SimulateFleetCommandTests
         var document = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("measured here: 2 shard(s) on the engine", stderr, StringComparison.Ordinal);
-        Assert.Equal(["fleet", "cycle", "calls", "bill", "targets", "executed", "modelled"], document.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["fleet", "cycle", "summary", "calls", "bill", "targets", "executed", "modelled"], document.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("shards").GetInt32());
         Assert.Equal(2, document.GetProperty("cycle").GetProperty("shards_run_once").GetInt32());
+        Assert.Equal(2, document.GetProperty("summary").GetProperty("shards").GetInt32());
+        Assert.Equal(4, document.GetProperty("summary").GetProperty("rules").GetInt32());
         var lines = document.GetProperty("bill").GetProperty("lines").EnumerateArray().ToList();
         Assert.Equal(13, lines.Count);
         Assert.Equal(Math.Round(lines.Sum(l => l.GetProperty("usd").GetDouble()), 2), document.GetProperty("bill").GetProperty("total_usd_per_month").GetDouble(), 2);
