@@ -36,6 +36,7 @@ internal static class SimulateCommand
         {
             traces, policies, scenarios, json, report, plots, plotTraces, warmup, p95, initial, growth, largeDelay, largeFactor, cap, reportLag, parallel,
         };
+        command.Subcommands.Add(SimulateFleetCommand.Create(app));
         command.SetAction(async (parse, ct) =>
         {
             var chosenPolicies = parse.GetValue(policies) is { Length: > 0 } p ? p : [.. Policies.Default];

@@ -8,7 +8,8 @@ namespace QuotaAutomation.Core.Engine;
 /// Keeps each quota's last history window in memory between cycles of one process (a warm Lambda container, a
 /// replay), so a cycle reads only the window's newest part from the store instead of the whole window (14 days:
 /// 4,032 samples a quota at 5 minutes). The tail is re-read with an hour's overlap and merged by time, so samples
-/// another process appended meanwhile are not missed. Appends go straight to the store; the next read fetches them.
+/// another process appended meanwhile are not missed. Appends go to the store and into the cached window: a quota's
+/// first cycle appends its 14-day backfill after reading an empty window, older than the tail the next read fetches.
 /// </summary>
 public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
 {
@@ -20,7 +21,20 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
 
     private sealed record Window(DateTimeOffset From, DateTimeOffset Until, List<UsageSample> Samples);
 
-    public Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct) => store.AppendAsync(key, samples, ct);
+    public async Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        await store.AppendAsync(key, samples, ct);
+        lock (_lock)
+        {
+            // Samples past the window's end are left to the next read's tail, which fetches them with the others'.
+            if (!_windows.TryGetValue(key, out var cached)) return;
+            var inside = samples.Where(s => s.Timestamp > cached.From && s.Timestamp <= cached.Until).ToList();
+            if (inside.Count == 0) return;
+            var known = cached.Samples.Select(s => s.Timestamp).ToHashSet();
+            _windows[key] = cached with { Samples = [.. cached.Samples.Concat(inside.Where(s => !known.Contains(s.Timestamp))).OrderBy(s => s.Timestamp)] };
+        }
+    }
 
     public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {

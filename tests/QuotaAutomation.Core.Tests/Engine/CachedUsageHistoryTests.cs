@@ -34,6 +34,29 @@ public sealed class CachedUsageHistoryTests
 
     private static UsageSample At(int minutes, double value = 1) => new(T0.AddMinutes(minutes), value);
 
+    /// <summary>
+    /// A quota's first cycle reads an empty window, then appends the 14-day backfill it fetched. The next cycle in the
+    /// same container read only the last hour again and kept the (empty) cached rest: the backfill was lost for as long
+    /// as the container lived, and forecasts ran on one hour of history (seen in simulate fleet --warm-history: 4 alerts
+    /// and recoveries per shard that a cold read did not give).
+    /// </summary>
+    [Fact]
+    public async Task Read_AfterABackfillAppendedThroughTheCache_ReturnsTheBackfill()
+    {
+        var store = new CountingStore();
+        var cached = new CachedUsageHistory(store);
+        var window = TimeSpan.FromDays(7);
+        var now = T0.AddMinutes(5 * 2016);
+
+        Assert.Empty(await cached.ReadAsync(Key, now - window, now, CancellationToken.None));
+        await cached.AppendAsync(Key, Enumerable.Range(1, 2016).Select(i => At(5 * i, i)).ToList(), CancellationToken.None);
+        now = now.AddMinutes(5);
+        await cached.AppendAsync(Key, [new UsageSample(now, 0)], CancellationToken.None);
+        var got = await cached.ReadAsync(Key, now - window, now, CancellationToken.None);
+
+        Assert.Equal(store.Samples.Where(s => s.Timestamp > now - window && s.Timestamp <= now), got);
+    }
+
     [Fact]
     public async Task Read_SlidingWindow_ReturnsWhatTheStoreWould_ReadingOnlyTheTail()
     {

@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Globalization;
+using QuotaAutomation.Cli.Json;
+using QuotaAutomation.Core.Fleet.Costs;
+using QuotaAutomation.Local.FleetSimulation;
+using Spectre.Console;
+
+namespace QuotaAutomation.Cli.Commands;
+
+/// <summary>
+/// <c>simulate fleet</c>: one fleet cycle over N virtual accounts × R Regions × Q quotas, the real engine on sampled
+/// shards and the rest modelled on a virtual clock, with its calls, throttles and monthly bill (docs/benchmarks.md,
+/// "A fleet cycle (issue 14)").
+/// </summary>
+internal static class SimulateFleetCommand
+{
+    /// <summary>The issue's targets for 1,000 accounts × 17 Regions × 50 quotas.</summary>
+    public static readonly TimeSpan MakespanTarget = TimeSpan.FromMinutes(5);
+
+    public const int ConcurrencyTarget = 1000;
+
+    public const double MonthlyUsdTarget = 1000;
+
+    public static Command Create(CliApp app)
+    {
+        var d = new FleetSimulationOptions();
+        var accounts = new Option<int>("--accounts") { Description = "Virtual accounts in the organization", DefaultValueFactory = _ => d.Accounts };
+        var regions = new Option<int>("--regions") { Description = $"Regions per account (1 to {VirtualFleet.DefaultRegions.Count})", DefaultValueFactory = _ => d.Regions };
+        var quotas = new Option<int>("--quotas") { Description = "Governed quotas per account and Region (one rule each)", DefaultValueFactory = _ => d.Quotas };
+        var services = new Option<int>("--services") { Description = "Services the quotas come from", DefaultValueFactory = _ => d.Services };
+        var samples = new Option<int>("--samples-per-shape") { Description = "Shards of each shape run on the real engine; 0 runs every shard", DefaultValueFactory = _ => d.SamplesPerShape };
+        var parallel = new Option<int>("--parallel") { Description = "Executed shards at once on this machine", DefaultValueFactory = _ => d.Parallel };
+        var warm = new Option<bool>("--warm-history") { Description = "The counted cycle finds its usage window cached (the same container ran the shard last cycle)" };
+        var usage = new Option<string>("--usage") { Description = "metrics: GetMetricData as the engine reads today; report: Service Quotas' utilization report, GetMetricData only for the cadence share (modelled)", DefaultValueFactory = _ => "metrics" };
+        usage.AcceptOnlyFromAmong("metrics", "report");
+        var cadence = new Option<double>("--cadence-share") { Description = "Share of quotas read by GetMetricData each cycle (adaptive cadence); 1: every quota every cycle", DefaultValueFactory = _ => d.CadenceShare };
+        var maxConcurrency = new Option<int>("--max-concurrency") { Description = "Distributed Map MaxConcurrency", DefaultValueFactory = _ => d.Cycle.MaxConcurrency };
+        var batch = new Option<int>("--batch") { Description = "ItemBatcher MaxItemsPerBatch: shards per child execution", DefaultValueFactory = _ => d.Cycle.ItemsPerBatch };
+        var atOnce = new Option<int>("--shards-at-once") { Description = "Shards one Lambda invocation runs at once", DefaultValueFactory = _ => d.Cycle.ShardsAtOnce };
+        var memory = new Option<int>("--memory") { Description = "Lambda memory in MB (terraform var.memory_mb)", DefaultValueFactory = _ => d.Cycle.LambdaMemoryMb };
+        var lambdaConcurrency = new Option<int>("--lambda-concurrency") { Description = "Lambda concurrent executions available to the shard function", DefaultValueFactory = _ => d.Cycle.LambdaConcurrency };
+        var every = new Option<double>("--cycle-minutes") { Description = "Minutes between fleet cycles (the schedule)", DefaultValueFactory = _ => d.CycleEvery.TotalMinutes };
+        var awsPrices = new Option<FileInfo?>("--aws-prices") { Description = "JSON list prices for the bill (default: the bundled aws-list-prices.json, us-east-1)" };
+        var command = new Command("fleet", "Simulate one fleet cycle over a virtual organization: makespan, API calls by service, throttles and the monthly AWS bill")
+        {
+            accounts, regions, quotas, services, samples, parallel, warm, usage, cadence, maxConcurrency, batch, atOnce, memory, lambdaConcurrency, every, awsPrices,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new FleetSimulationOptions
+            {
+                Accounts = parse.GetValue(accounts), Regions = parse.GetValue(regions), Quotas = parse.GetValue(quotas), Services = parse.GetValue(services),
+                Seed = parse.GetValue(app.Seed), SamplesPerShape = parse.GetValue(samples), Parallel = parse.GetValue(parallel), WarmHistory = parse.GetValue(warm),
+                Usage = parse.GetValue(usage) == "report" ? UsageMode.Report : UsageMode.Metrics, CadenceShare = parse.GetValue(cadence),
+                CycleEvery = TimeSpan.FromMinutes(parse.GetValue(every)),
+                Cycle = d.Cycle with
+                {
+                    MaxConcurrency = parse.GetValue(maxConcurrency), ItemsPerBatch = parse.GetValue(batch), ShardsAtOnce = parse.GetValue(atOnce),
+                    LambdaMemoryMb = parse.GetValue(memory), LambdaConcurrency = parse.GetValue(lambdaConcurrency),
+                },
+            };
+            var problems = Problems(options);
+            if (problems.Count > 0)
+            {
+                app.Console.MarkupLine($"[red]error:[/] {Render.Text(string.Join("; ", problems))}");
+                return ExitCodes.Error;
+            }
+            var prices = ReadPrices(parse.GetValue(awsPrices));
+
+            FleetSimulationReport report = null!; // set inside the progress display, which always runs its body
+            await app.Console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    var progress = new Progress<(string Stage, int Done, int Total)>(p =>
+                    {
+                        if (!tasks.TryGetValue(p.Stage, out var task)) tasks[p.Stage] = task = context.AddTask(p.Stage, maxValue: Math.Max(1, p.Total));
+                        task.Value = p.Done;
+                    });
+                    report = await FleetSimulation.RunAsync(options, prices, new SynchronousProgress(progress), ct);
+                });
+
+            var targets = Targets(report);
+            Measured(app, report);
+            if (app.WantsJson(parse)) JsonOutput.Write(app, FleetJson.From(report, prices, targets));
+            else Tables(app, report, targets);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static List<string> Problems(FleetSimulationOptions o)
+    {
+        var problems = new List<string>();
+        if (o.Accounts < 1) problems.Add($"--accounts {o.Accounts} must be ≥ 1");
+        if (o.Regions < 1 || o.Regions > VirtualFleet.DefaultRegions.Count) problems.Add($"--regions {o.Regions} must be 1 to {VirtualFleet.DefaultRegions.Count}");
+        if (o.Quotas < 1) problems.Add($"--quotas {o.Quotas} must be ≥ 1");
+        if (o.Services < 1) problems.Add($"--services {o.Services} must be ≥ 1");
+        if (o.SamplesPerShape < 0) problems.Add($"--samples-per-shape {o.SamplesPerShape} must be ≥ 0");
+        if (o.Parallel < 1) problems.Add($"--parallel {o.Parallel} must be ≥ 1");
+        if (o.CadenceShare is < 0 or > 1 || double.IsNaN(o.CadenceShare)) problems.Add(string.Create(CultureInfo.InvariantCulture, $"--cadence-share {o.CadenceShare} must be in [0, 1]"));
+        if (!(o.CycleEvery > TimeSpan.Zero)) problems.Add(string.Create(CultureInfo.InvariantCulture, $"--cycle-minutes {o.CycleEvery.TotalMinutes} must be > 0"));
+        problems.AddRange(o.Cycle.Problems().Select(p => p
+            .Replace("MaxConcurrency", "--max-concurrency", StringComparison.Ordinal).Replace("MaxItemsPerBatch", "--batch", StringComparison.Ordinal)
+            .Replace("shards at once", "--shards-at-once", StringComparison.Ordinal).Replace("Lambda memory", "--memory", StringComparison.Ordinal)
+            .Replace("Lambda concurrency", "--lambda-concurrency", StringComparison.Ordinal)));
+        return problems;
+    }
+
+    /// <summary>The bundled list prices, or the file given; a bad file is refused with every problem named.</summary>
+    internal static PriceList ReadPrices(FileInfo? file)
+    {
+        string json, name;
+        if (file is null)
+        {
+            using var stream = typeof(SimulateFleetCommand).Assembly.GetManifestResourceStream("aws-list-prices.json")
+                ?? throw new InvalidOperationException("the bundled list prices (aws-list-prices.json) are not embedded in the CLI");
+            using var reader = new StreamReader(stream);
+            (json, name) = (reader.ReadToEnd(), "aws-list-prices.json");
+        }
+        else (json, name) = (File.ReadAllText(file.FullName), file.FullName);
+        var parsed = PriceList.Parse(json, name);
+        return parsed.Success ? parsed.Value : throw new InvalidDataException(parsed.Error);
+    }
+
+    internal static List<FleetTargetDocument> Targets(FleetSimulationReport report)
+    {
+        var c = report.Cycle;
+        return
+        [
+            new("makespan ≤ 5 min", string.Create(CultureInfo.InvariantCulture, $"{c.Makespan.TotalSeconds:0.0} s"), c.Makespan <= MakespanTarget),
+            new("MaxConcurrency ≤ 1,000", report.Options.Cycle.MaxConcurrency.ToString("#,0", CultureInfo.InvariantCulture), report.Options.Cycle.MaxConcurrency <= ConcurrencyTarget),
+            new("no throttling left after retries", string.Create(CultureInfo.InvariantCulture, $"{c.FailedAfterRetries:#,0} calls failed ({c.Throttled:#,0} throttled attempts)"), c.FailedAfterRetries == 0),
+            new("≤ $1,000 a month", string.Create(CultureInfo.InvariantCulture, $"${report.Bill.TotalUsd:#,0.00}"), report.Bill.TotalUsd <= MonthlyUsdTarget),
+        ];
+    }
+
+    /// <summary>This machine's times: measured, so they go to the message console (standard error in JSON mode), never into the document.</summary>
+    private static void Measured(CliApp app, FleetSimulationReport report)
+    {
+        var perShard = report.MeanShardWallTime;
+        app.Console.MarkupLine(Render.Text(string.Create(CultureInfo.InvariantCulture,
+            $"measured here: {report.ExecutedShards} shard(s) on the engine in {report.ExecutionTime.TotalSeconds:0.0} s (counted cycle {perShard.TotalMilliseconds:0} ms a shard on average: all {report.Shards:#,0} shards would take about {perShard.TotalSeconds * report.Shards / 60:#,0.0} min of engine time); the cycle modelled in {report.SimulationTime.TotalSeconds:0.0} s")));
+    }
+
+    private static void Tables(CliApp app, FleetSimulationReport report, List<FleetTargetDocument> targets)
+    {
+        var o = report.Options;
+        var c = report.Cycle;
+        static string N(double v) => v.ToString("#,0", CultureInfo.InvariantCulture);
+        static string S(TimeSpan t) => t.TotalSeconds.ToString("#,0.0", CultureInfo.InvariantCulture) + " s";
+
+        var cycle = new Table().Border(TableBorder.Rounded).Title(Render.Text(string.Create(CultureInfo.InvariantCulture,
+            $"one fleet cycle: {o.Accounts:#,0} accounts × {o.Regions} Regions × {o.Quotas} quotas = {report.Shards:#,0} shards")))
+            .AddColumns("figure", "value");
+        foreach (var (name, value) in new[]
+        {
+            ("makespan (plan + map + summary)", $"{S(c.Makespan)} ({S(c.PlanDuration)} + {S(c.MapDuration)} + {S(c.SummaryDuration)})"),
+            ("child executions (MaxConcurrency, batch)", $"{N(c.ChildExecutions)} ({N(o.Cycle.MaxConcurrency)}, {o.Cycle.ItemsPerBatch} shards each); at most {N(c.PeakChildren)} at once"),
+            ("Lambda invocations (cold starts, peak concurrency)", $"{N(c.LambdaInvocations)} ({N(c.ColdStarts)}, {N(c.PeakLambdaConcurrency)}); {N(c.LambdaWaits)} waited for concurrency, {N(c.LambdaTimeouts)} over the timeout"),
+            ("Lambda GB-seconds", c.LambdaGbSeconds.ToString("#,0.0", CultureInfo.InvariantCulture)),
+            ("DynamoDB read / write request units", $"{N(c.ReadUnits)} / {N(c.WriteUnits)}"),
+            ("GetMetricData metrics", N(c.MetricsRequested)),
+            ("throttled attempts / calls failed after retries", $"{N(c.Throttled)} / {N(c.FailedAfterRetries)}"),
+            ("shards run once", $"{N(c.RunsPerShard.Count(r => r == 1))} of {N(report.Shards)}"),
+            ("summary (ok / partial / failed; rules, actions)", $"{report.Summary.Status}: {N(report.Summary.Ok)} / {N(report.Summary.Partial)} / {N(report.Summary.Failed)}; {N(report.Summary.Rules)} rules, {N(report.Summary.Actions)} actions"),
+        })
+            cycle.AddRow(Render.Text(name), Render.Text(value));
+        app.Console.Write(cycle);
+
+        var calls = new Table().Border(TableBorder.Rounded).Title("API calls of the cycle").AddColumns("service", "operation", "calls", "attempts", "throttled", "failed after retries");
+        foreach (var call in c.Calls) calls.AddRow(call.Service, call.Operation, N(call.Calls), N(call.Attempts), N(call.Throttled), N(call.FailedAfterRetries));
+        app.Console.Write(calls);
+
+        var bill = new Table().Border(TableBorder.Rounded).Title(Render.Text(string.Create(CultureInfo.InvariantCulture,
+            $"monthly bill at list prices: {report.Bill.CyclesPerMonth:#,0} cycles in 30 days")))
+            .AddColumns("item", "quantity a month", "unit", "$ per unit", "$ a month");
+        foreach (var line in report.Bill.Lines)
+            bill.AddRow(Render.Text(line.Item), N(line.Quantity), Render.Text(line.Unit), line.UsdPerUnit.ToString("0.##########", CultureInfo.InvariantCulture) + (line.Assumed ? " (assumed)" : ""),
+                line.Usd.ToString("#,0.00", CultureInfo.InvariantCulture));
+        bill.AddRow("[bold]total[/]", "", "", "", $"[bold]{report.Bill.TotalUsd.ToString("#,0.00", CultureInfo.InvariantCulture)}[/]");
+        app.Console.Write(bill);
+
+        var goals = new Table().Border(TableBorder.Rounded).Title("the issue's targets (for 1,000 accounts × 17 Regions × 50 quotas)").AddColumns("target", "this run", "met");
+        foreach (var t in targets) goals.AddRow(Render.Text(t.Target), Render.Text(t.Value), t.Met ? "[green]yes[/]" : "[red]no[/]");
+        app.Console.Write(goals);
+
+        app.Console.MarkupLine("[bold]executed[/]");
+        foreach (var line in FleetText.Executed(report)) app.Console.MarkupLine($"  - {Render.Text(line)}");
+        app.Console.MarkupLine("[bold]modelled[/]");
+        foreach (var line in FleetText.Modelled(report)) app.Console.MarkupLine($"  - {Render.Text(line)}");
+    }
+
+    /// <summary>Reports on the caller's thread: <see cref="Progress{T}"/> posts to the thread pool, which could reorder updates.</summary>
+    private sealed class SynchronousProgress(IProgress<(string Stage, int Done, int Total)> inner) : IProgress<(string Stage, int Done, int Total)>
+    {
+        private readonly Lock _lock = new();
+
+        public void Report((string Stage, int Done, int Total) value)
+        {
+            lock (_lock) inner.Report(value);
+        }
+    }
+}

@@ -1,0 +1,344 @@
+namespace QuotaAutomation.Local.FleetSimulation;
+
+/// <summary>
+/// A discrete-event simulation of one fleet cycle on a virtual clock (nothing sleeps): the plan step, a Distributed
+/// Map starting child executions up to <c>MaxConcurrency</c>, each child invoking the shard Lambda with a batch of
+/// shards, each shard replaying the AWS calls its executed profile recorded, in order and with their overlaps, against
+/// AWS's rate limits (token buckets per account and Region for Service Quotas and CloudWatch, per hub table for
+/// DynamoDB, the hub's STS), with latencies and retry backoff drawn from one seeded <see cref="Random"/>; then the
+/// summary step. Events at the same instant are taken in the order they were scheduled, so one seed gives one result.
+/// </summary>
+/// <remarks>
+/// One file past 300 lines on purpose: the event loop's handlers share the clock, the queue, the buckets and the
+/// counters, and read as one sequence (a child starts, invokes, runs shards, each shard sends, arrives, completes).
+/// </remarks>
+public sealed class FleetCycleSimulator
+{
+    private const byte ChildReady = 0, LambdaBegin = 1, Send = 2, Arrive = 3, Complete = 4, ShardEnd = 5;
+
+    private readonly FleetCycleOptions _o;
+    private readonly IReadOnlyList<SimulatedShard> _shards;
+    private readonly IReadOnlyList<ShardWork> _work;
+    private readonly Random _random;
+    private readonly PriorityQueue<Event, (double, long)> _queue = new();
+    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stats> _stats = new(StringComparer.Ordinal);
+    private readonly List<Child> _children = [];
+    private readonly List<ShardRun> _runs = [];
+    private readonly Queue<int> _waitingForLambda = new();
+    private readonly int[] _runsPerShard;
+    private long _sequence;
+    private double _now;
+    private int _nextChild, _childrenRunning, _childrenDone, _peakChildren;
+    private double _lastChildStart = double.NegativeInfinity;
+    private int _lambdaActive, _warmIdle, _coldStarts, _lambdaWaits, _lambdaTimeouts, _peakLambda;
+    private double _lambdaGbSeconds, _expressGbSeconds, _readUnits, _writeUnits;
+    private long _metrics;
+
+    private readonly record struct Event(byte Kind, int A, int B = 0, int C = 0, double D = 0);
+
+    private sealed class Stats(string service, string operation)
+    {
+        public string Service { get; } = service;
+        public string Operation { get; } = operation;
+        public long Calls, Attempts, Throttled, Failed;
+    }
+
+    private sealed class Child(int first, int count)
+    {
+        public int First { get; } = first;
+        public int Count { get; } = count;
+        public int Started, Ended;
+        public double ReadyAt, InvokedAt;
+        public HashSet<string> Assumed { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>One shard's run: its calls (an AssumeRole first when its child has no credentials for the account yet), what has been sent and what has ended.</summary>
+    private sealed class ShardRun(int shard, int child, IReadOnlyList<ApiCall> calls, IReadOnlyList<IReadOnlyList<int>> waits)
+    {
+        public int Shard { get; } = shard;
+        public int Child { get; } = child;
+        public IReadOnlyList<ApiCall> Calls { get; } = calls;
+        public IReadOnlyList<IReadOnlyList<int>> Waits { get; } = waits;
+        public bool[] Ended { get; } = new bool[calls.Count];
+        public int NextToSend, EndedCount;
+        public Dictionary<string, Pacer> Pacers { get; } = new(StringComparer.Ordinal);
+    }
+
+    public FleetCycleSimulator(IReadOnlyList<SimulatedShard> shards, IReadOnlyList<ShardWork> work, FleetCycleOptions options, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Problems() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        _shards = shards;
+        _work = work;
+        _o = options;
+        _random = new Random(seed);
+        _runsPerShard = new int[shards.Count];
+        for (var first = 0; first < shards.Count; first += options.ItemsPerBatch)
+            _children.Add(new Child(first, Math.Min(options.ItemsPerBatch, shards.Count - first)));
+    }
+
+    public FleetCycleResult Run(int accounts)
+    {
+        // Plan: read the organization page by page, write the shards to S3 as JSON lines.
+        var listPages = (accounts + _o.AccountsPerListPage - 1) / _o.AccountsPerListPage;
+        var plan = Transition();
+        for (var p = 0; p < listPages; p++) plan += Hub(AwsServices.Organizations, "ListAccounts");
+        plan += Hub(AwsServices.S3, "PutObject") + _shards.Count * _o.ComputePerShardPlanned.TotalSeconds;
+        var planLambda = plan;
+        plan += Transition() + Hub(AwsServices.S3, "GetObject"); // the Map's ItemReader reads the shard list
+
+        _now = plan;
+        var mapStart = _now;
+        LaunchChildren();
+        while (_queue.TryDequeue(out var e, out var at))
+        {
+            _now = at.Item1;
+            Handle(e);
+        }
+        var mapEnd = Math.Max(_now, mapStart);
+
+        // ResultWriter writes the manifest and the results; the summary step reads them.
+        var summary = Hub(AwsServices.S3, "PutObject") + Hub(AwsServices.S3, "PutObject") + Hub(AwsServices.S3, "PutObject") + Transition();
+        var summaryLambda = Hub(AwsServices.S3, "GetObject") + Hub(AwsServices.S3, "GetObject") + _shards.Count * _o.ComputePerShardPlanned.TotalSeconds;
+        summary += summaryLambda + Transition();
+        _lambdaGbSeconds += Core.Fleet.Costs.BillingUnits.LambdaGbSeconds(TimeSpan.FromSeconds(planLambda), _o.LambdaMemoryMb)
+            + Core.Fleet.Costs.BillingUnits.LambdaGbSeconds(TimeSpan.FromSeconds(summaryLambda), _o.LambdaMemoryMb);
+
+        var calls = _stats.Values.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Operation, StringComparer.Ordinal)
+            .Select(s => new CallStats(s.Service, s.Operation, s.Calls, s.Attempts, s.Throttled, s.Failed)).ToList();
+        long Count(string service, string op) => _stats.TryGetValue($"{service}:{op}", out var s) ? s.Calls : 0;
+        // The parent's transitions: start → plan → map → summary → end, and one per child execution the map starts.
+        var transitions = 4L + _children.Count;
+        return new FleetCycleResult(
+            TimeSpan.FromSeconds(mapEnd + summary), TimeSpan.FromSeconds(plan), TimeSpan.FromSeconds(mapEnd - mapStart), TimeSpan.FromSeconds(summary),
+            _children.Count, calls, _runsPerShard, _children.Count + 2, _coldStarts, _lambdaWaits, _lambdaTimeouts, _peakLambda, _peakChildren,
+            _lambdaGbSeconds, _expressGbSeconds, transitions, _readUnits, _writeUnits, _metrics,
+            Count(AwsServices.S3, "PutObject"), Count(AwsServices.S3, "GetObject"));
+    }
+
+    /// <summary>A call outside the map (plan, summary): counted, its latency returned; no limits.</summary>
+    private double Hub(string service, string operation)
+    {
+        var stats = StatsOf(service, operation);
+        stats.Calls++;
+        stats.Attempts++;
+        return _o.Latencies[service].SampleMs(_random) / 1000;
+    }
+
+    private double Transition() => _o.StateTransition.SampleMs(_random) / 1000;
+
+    private void Schedule(double at, Event e) => _queue.Enqueue(e, (at, _sequence++));
+
+    private void LaunchChildren()
+    {
+        while (_childrenRunning < _o.MaxConcurrency && _nextChild < _children.Count)
+        {
+            var start = Math.Max(_now, _lastChildStart + 1 / _o.ChildStartsPerSecond);
+            _lastChildStart = start;
+            var child = _children[_nextChild];
+            child.ReadyAt = start;
+            _childrenRunning++;
+            _peakChildren = Math.Max(_peakChildren, _childrenRunning);
+            Schedule(start + _o.ChildStartOverhead.SampleMs(_random) / 1000, new Event(ChildReady, _nextChild));
+            _nextChild++;
+        }
+    }
+
+    private void Handle(Event e)
+    {
+        switch (e.Kind)
+        {
+            case ChildReady: Invoke(e.A); break;
+            case LambdaBegin:
+                for (var i = 0; i < _o.ShardsAtOnce; i++) StartShard(e.A);
+                break;
+            case Send: SendCall(e.A, e.B, e.C); break;
+            case Arrive: ArriveCall(e.A, e.B, e.C, e.D); break;
+            case Complete: CompleteCall(e.A, e.B, succeeded: e.C == 1); break;
+            case ShardEnd: EndShard(e.A); break;
+            default: throw new InvalidOperationException($"unknown event {e.Kind}");
+        }
+    }
+
+    /// <summary>The child's task invokes the shard Lambda: a warm environment if one is idle, a cold one if concurrency allows, else it waits (Lambda throttles; the state machine's Retry invokes again).</summary>
+    private void Invoke(int childIndex)
+    {
+        if (_lambdaActive >= _o.LambdaConcurrency)
+        {
+            _lambdaWaits++;
+            _waitingForLambda.Enqueue(childIndex);
+            return;
+        }
+        _lambdaActive++;
+        _peakLambda = Math.Max(_peakLambda, _lambdaActive);
+        var child = _children[childIndex];
+        child.InvokedAt = _now;
+        var begin = _now;
+        if (_warmIdle > 0) _warmIdle--;
+        else
+        {
+            _coldStarts++;
+            begin += _o.ColdStart.TotalSeconds;
+        }
+        Schedule(begin, new Event(LambdaBegin, childIndex));
+    }
+
+    private void StartShard(int childIndex)
+    {
+        var child = _children[childIndex];
+        if (child.Started >= child.Count) return;
+        var shardIndex = child.First + child.Started++;
+        var shard = _shards[shardIndex];
+        var work = _work[shard.Profile];
+        var calls = new List<ApiCall>(work.Calls.Count + 1);
+        var waits = new List<IReadOnlyList<int>>(work.Calls.Count + 1);
+        var offset = 0;
+        if (child.Assumed.Add(shard.AccountId))
+        {
+            calls.Add(new ApiCall(AwsServices.Sts, "AssumeRole", Hub: true));
+            waits.Add([]);
+            offset = 1;
+        }
+        foreach (var recorded in work.Calls)
+        {
+            calls.Add(recorded.Call);
+            waits.Add(offset == 0 ? recorded.WaitsFor : [.. recorded.WaitsFor.Select(w => w + 1), .. recorded.Index == 0 ? [0] : Array.Empty<int>()]);
+        }
+        var run = new ShardRun(shardIndex, childIndex, calls, waits);
+        _runs.Add(run);
+        var runIndex = _runs.Count - 1;
+        if (calls.Count == 0) Schedule(_now + Compute(shard), new Event(ShardEnd, runIndex));
+        else SendReady(runIndex);
+    }
+
+    private double Compute(SimulatedShard shard) => _work[shard.Profile].Rules * _o.ComputePerRule.TotalSeconds;
+
+    /// <summary>Sends every call whose turn has come: the one before it was sent and what it waits for has ended.</summary>
+    private void SendReady(int runIndex)
+    {
+        var run = _runs[runIndex];
+        while (run.NextToSend < run.Calls.Count && run.Waits[run.NextToSend].All(w => run.Ended[w]))
+        {
+            var index = run.NextToSend++;
+            StatsOf(run.Calls[index]).Calls++;
+            SendCall(runIndex, index, 0);
+        }
+    }
+
+    private void SendCall(int runIndex, int callIndex, int attempt)
+    {
+        var run = _runs[runIndex];
+        var call = run.Calls[callIndex];
+        var shard = _shards[run.Shard];
+        var at = _now;
+        if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is { } rate)
+        {
+            if (!run.Pacers.TryGetValue(call.Operation, out var pacer))
+                run.Pacers[call.Operation] = pacer = new Pacer(rate.PerSecond * Math.Clamp(shard.RateShare, 1e-6, 1));
+            at = pacer.Reserve(_now);
+        }
+        var latency = _o.Latencies.GetValueOrDefault(call.Service, _o.Latencies[AwsServices.Unmapped]).SampleMs(_random) / 1000;
+        if (!call.Hub && shard.Region != _o.HubRegion) latency += _o.CrossRegion.SampleMs(_random) / 1000;
+        StatsOf(call).Attempts++;
+        Schedule(at + latency / 2, new Event(Arrive, runIndex, callIndex, attempt, latency / 2));
+    }
+
+    private void ArriveCall(int runIndex, int callIndex, int attempt, double back)
+    {
+        var run = _runs[runIndex];
+        var call = run.Calls[callIndex];
+        if (Admit(call, _shards[run.Shard]))
+        {
+            Schedule(_now + back, new Event(Complete, runIndex, callIndex, 1));
+            return;
+        }
+        var stats = StatsOf(call);
+        stats.Throttled++;
+        if (attempt < _o.MaxRetries)
+        {
+            // Exponential backoff with jitter, as the clients' Polly pipeline: base × 2^attempt, jittered ±50 %.
+            var backoff = _o.BaseDelay.TotalSeconds * Math.Pow(2, attempt) * (0.5 + _random.NextDouble());
+            Schedule(_now + back + backoff, new Event(Send, runIndex, callIndex, attempt + 1));
+            return;
+        }
+        stats.Failed++;
+        Schedule(_now + back, new Event(Complete, runIndex, callIndex, 0));
+    }
+
+    /// <summary>AWS's side: the bucket the call draws on, if any, has room for it.</summary>
+    private bool Admit(ApiCall call, SimulatedShard shard)
+    {
+        var (key, rate, tokens) = call.Service switch
+        {
+            AwsServices.ServiceQuotas => ($"sq|{shard.AccountId}|{shard.Region}|{call.Operation}", MemberRate(call)!, 1.0),
+            AwsServices.CloudWatch => ($"cw|{shard.AccountId}|{shard.Region}", _o.GetMetricDataRate, 1.0),
+            AwsServices.Sts => ("sts", _o.AssumeRoleRate, 1.0),
+            AwsServices.DynamoDb when call.WriteUnits > 0 => ($"ddb|{call.Table}|w", _o.DynamoDbWriteUnits, call.WriteUnits),
+            AwsServices.DynamoDb => ($"ddb|{call.Table}|r", _o.DynamoDbReadUnits, call.ReadUnits),
+            _ => (null, null, 0.0),
+        };
+        if (key is null || rate is null) return true;
+        if (!_buckets.TryGetValue(key, out var bucket)) _buckets[key] = bucket = new TokenBucket(rate);
+        return bucket.TryTake(_now, tokens);
+    }
+
+    private Rate? MemberRate(ApiCall call) => call.Service switch
+    {
+        AwsServices.ServiceQuotas => _o.ServiceQuotasRates.GetValueOrDefault(call.Operation, _o.OtherServiceQuotasRate),
+        AwsServices.CloudWatch => _o.GetMetricDataRate,
+        _ => null,
+    };
+
+    private void CompleteCall(int runIndex, int callIndex, bool succeeded)
+    {
+        var run = _runs[runIndex];
+        var call = run.Calls[callIndex];
+        if (succeeded)
+        {
+            _readUnits += call.ReadUnits;
+            _writeUnits += call.WriteUnits;
+            _metrics += call.Metrics;
+        }
+        run.Ended[callIndex] = true;
+        run.EndedCount++;
+        if (run.EndedCount == run.Calls.Count) Schedule(_now + Compute(_shards[run.Shard]), new Event(ShardEnd, runIndex));
+        else SendReady(runIndex);
+    }
+
+    private void EndShard(int runIndex)
+    {
+        var run = _runs[runIndex];
+        _runsPerShard[run.Shard]++;
+        var child = _children[run.Child];
+        child.Ended++;
+        if (child.Started < child.Count)
+        {
+            StartShard(run.Child);
+            return;
+        }
+        if (child.Ended < child.Count) return;
+
+        var duration = TimeSpan.FromSeconds(_now - child.InvokedAt);
+        _lambdaGbSeconds += Core.Fleet.Costs.BillingUnits.LambdaGbSeconds(duration, _o.LambdaMemoryMb);
+        if (duration > _o.LambdaTimeout) _lambdaTimeouts++;
+        _expressGbSeconds += Core.Fleet.Costs.BillingUnits.ExpressGbSeconds(TimeSpan.FromSeconds(_now - child.ReadyAt), _o.ExpressMemoryMb);
+        _lambdaActive--;
+        _warmIdle++;
+        _childrenRunning--;
+        _childrenDone++;
+        if (_waitingForLambda.TryDequeue(out var waiting)) Invoke(waiting);
+        LaunchChildren();
+    }
+
+    private Stats StatsOf(ApiCall call) => StatsOf(call.Service, call.Operation);
+
+    private Stats StatsOf(string service, string operation)
+    {
+        var key = $"{service}:{operation}";
+        if (!_stats.TryGetValue(key, out var stats)) _stats[key] = stats = new Stats(service, operation);
+        return stats;
+    }
+}

@@ -1,0 +1,18 @@
+using QuotaAutomation.Core.Fleet;
+
+namespace QuotaAutomation.Local.FleetSimulation;
+
+/// <summary>
+/// What one executed shard cycle did: the AWS calls it would make on the AWS backend, in order, with what each waited
+/// for, and the engine's own outcome. <see cref="WallTime"/> is this machine's time for the cycle on the embedded
+/// backend: measured, so it varies between runs and is reported apart from the modelled figures.
+/// </summary>
+public sealed record ShardProfile(ShardResult Result, IReadOnlyList<RecordedCall> Calls, TimeSpan WallTime)
+{
+    public string ShardId => Result.ShardId;
+
+    public int Rules => Result.Rules;
+
+    /// <summary>The shape of a shard: which rules on which quotas it runs, Region and account aside.</summary>
+    public static string ShapeOf(IEnumerable<string> ruleIds) => string.Join(",", ruleIds.Order(StringComparer.Ordinal));
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using QuotaAutomation.Cli;
+
+namespace QuotaAutomation.Local.Tests.FleetSimulation;
+
+public sealed class SimulateFleetCommandTests
+{
+    [Fact]
+    public async Task Json_IsOneDocument_WithTheCycleTheBillAndTheTargets()
+    {
+        var (exit, stdout, stderr) = await Testing.CliRunner.RunSplitAsync(
+            ["simulate", "fleet", "--accounts", "2", "--regions", "1", "--quotas", "2", "--services", "1", "--output", "json"], TimeProvider.System);
+
+        var document = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("measured here: 2 shard(s) on the engine", stderr, StringComparison.Ordinal);
+        Assert.Equal(["fleet", "cycle", "summary", "calls", "bill", "targets", "executed", "modelled"], document.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(2, document.GetProperty("fleet").GetProperty("shards").GetInt32());
+        Assert.Equal(2, document.GetProperty("cycle").GetProperty("shards_run_once").GetInt32());
+        Assert.Equal(2, document.GetProperty("summary").GetProperty("shards").GetInt32());
+        Assert.Equal(4, document.GetProperty("summary").GetProperty("rules").GetInt32());
+        var lines = document.GetProperty("bill").GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(13, lines.Count);
+        Assert.Equal(Math.Round(lines.Sum(l => l.GetProperty("usd").GetDouble()), 2), document.GetProperty("bill").GetProperty("total_usd_per_month").GetDouble(), 2);
+        Assert.Equal(["makespan ≤ 5 min", "MaxConcurrency ≤ 1,000", "no throttling left after retries", "≤ $1,000 a month"],
+            document.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()));
+    }
+
+    [Fact]
+    public async Task BadOptions_AreNamedAllAtOnce_ExitTwo()
+    {
+        var (exit, output) = await Testing.CliRunner.RunAsync(
+            ["simulate", "fleet", "--regions", "18", "--cadence-share", "1.5", "--max-concurrency", "0"], TimeProvider.System);
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains("error: --regions 18 must be 1 to 17; --cadence-share 1.5 must be in [0, 1]; --max-concurrency 0 must be ≥ 1", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+}
