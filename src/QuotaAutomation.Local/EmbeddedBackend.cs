@@ -15,11 +15,12 @@ namespace QuotaAutomation.Local;
 /// </summary>
 public sealed class EmbeddedBackend
 {
-    private EmbeddedBackend(SqliteDatabase db, VirtualClock clock, SimulatedAccount account, SimulationOptions simulation, bool created)
+    private EmbeddedBackend(SqliteDatabase db, VirtualClock clock, SimulatedAccount account, SimulationOptions simulation, DateTimeOffset genesis, bool created)
     {
         Database = db;
         Clock = clock;
         Account = account;
+        Accounts = new SimulatedFleet(db, clock, simulation, genesis, account);
         Simulation = simulation;
         Created = created;
         Rules = new SqliteRuleStore(db, clock);
@@ -29,14 +30,21 @@ public sealed class EmbeddedBackend
         Notifier = new SqliteNotifier(db, clock);
         Events = new SqliteEventLog(db);
         Door = new SqliteApprovalDoor(db);
-        Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Notifier, Audit, Events);
+        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events);
     }
 
     public SqliteDatabase Database { get; }
 
     public VirtualClock Clock { get; }
 
+    /// <summary>The hub's own simulated account (quotas with no account id).</summary>
     public SimulatedAccount Account { get; }
+
+    /// <summary>
+    /// What the engine's quota, usage and request ports are: the hub's account, and once a virtual organization is
+    /// joined (<see cref="Fleet.VirtualOrganization"/>) its member accounts, by each quota's account id.
+    /// </summary>
+    public SimulatedFleet Accounts { get; }
 
     public SimulationOptions Simulation { get; }
 
@@ -84,7 +92,7 @@ public sealed class EmbeddedBackend
         var simulation = options.Simulation with { Seed = int.Parse(state["seed"], CultureInfo.InvariantCulture) };
         var clock = new VirtualClock(Parse(state["clock"]));
         var account = new SimulatedAccount(db, clock, simulation, Parse(state["genesis"]));
-        var backend = new EmbeddedBackend(db, clock, account, simulation, created);
+        var backend = new EmbeddedBackend(db, clock, account, simulation, Parse(state["genesis"]), created);
         if (created)
         {
             await account.EnsureQuotasAsync(BuiltInAccount.Quotas, ct);
