@@ -213,14 +213,17 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         return new SimulationOptions { Seed = parse.GetValue(Seed), ApprovalDelay = TimeSpan.FromMinutes(delay), DenyProbability = denyRate };
     }
 
-    internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time)
+    internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time) => new(ports, Forecaster(parse), time, EngineOptions(parse));
+
+    /// <summary>The engine's settings for the backend in use: how approvals are decided, who runs the cycle, <c>--prices</c>.</summary>
+    internal EngineOptions EngineOptions(ParseResult parse)
     {
         // Approval messages name the command that decides on the backend in use.
         var options = IsAws(parse)
             ? new EngineOptions { HowToDecide = QuotaAutomation.Lambda.Handler.AwsHowToDecide }
             : new EngineOptions { RunOwner = Local.Runtime.ProcessOwner.Current, OwnerAlive = Local.Runtime.ProcessOwner.IsAlive }; // a killed CLI is gone; a run behind the shared virtual clock is not
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
-        return new(ports, Forecaster(parse), time, options);
+        return options;
     }
 
     /// <summary>The forecaster <c>--forecaster</c> names; the model is loaded once, and a missing one is reported.</summary>
@@ -248,6 +251,10 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         "embedded" => false,
         var other => throw new InvalidDataException($"--backend '{other}' must be embedded or aws"),
     };
+
+    /// <summary>The AWS Organization a fleet runs over, read with the caller's credentials (the management or a delegated administrator account).</summary>
+    internal static Core.Fleet.IOrganization AwsOrganization(QuotaAutomation.Aws.AwsBackend aws) =>
+        throw new InvalidDataException("run --fleet --backend aws reads the accounts through AWS Organizations, whose adapter is not in this build yet; run --fleet on the embedded backend meanwhile");
 
     internal QuotaAutomation.Aws.AwsBackend OpenAws(ParseResult parse)
     {

@@ -9,12 +9,18 @@ namespace QuotaAutomation.Local.Fleet;
 /// </summary>
 public sealed record VirtualOrganizationSettings(int Accounts, IReadOnlyList<string> Regions)
 {
-    /// <summary>The 17 Regions AWS enables in every account by default (the opt-in ones are not among them).</summary>
+    /// <summary>
+    /// The 17 Regions AWS enables in every account by default (the opt-in ones are not among them), the busiest first,
+    /// so a count picks the Regions fleets use most (3: us-east-1, eu-west-1, us-west-2).
+    /// </summary>
     public static readonly IReadOnlyList<string> DefaultEnabledRegions =
     [
-        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1", "eu-west-1", "eu-west-2", "eu-west-3",
-        "eu-central-1", "eu-north-1", "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2",
+        "us-east-1", "eu-west-1", "us-west-2", "ap-southeast-1", "eu-central-1", "us-east-2", "ap-northeast-1", "ap-southeast-2", "eu-west-2",
+        "ca-central-1", "ap-south-1", "us-west-1", "sa-east-1", "eu-north-1", "eu-west-3", "ap-northeast-2", "ap-northeast-3",
     ];
+
+    /// <summary>A new virtual organization's size when the options do not say.</summary>
+    public static readonly VirtualOrganizationSettings Default = new(10, DefaultEnabledRegions.Take(3).ToList());
 
     public const int MaxAccounts = 10_000;
 

@@ -214,6 +214,9 @@ public sealed class SqliteDatabase
             severity TEXT NOT NULL, last_sent INTEGER NOT NULL,
             PRIMARY KEY (service_code, quota_code, region, account_id, severity));
 
+        -- AWS's open requests per account, shared by a fleet's parallel shards: each account's open request keys.
+        CREATE TABLE IF NOT EXISTS request_budget (account_id TEXT PRIMARY KEY, open_keys TEXT NOT NULL);
+
         CREATE TABLE IF NOT EXISTS sim_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS sim_quotas (
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
