@@ -78,7 +78,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         Recursive = true,
     };
 
-    internal Option<string?> Region { get; } = new("--region") { Description = "aws backend: the Region (default: AWS_REGION or the profile's)", Recursive = true };
+    internal Option<string?> Region { get; } = new("--region") { Description = "aws backend: the Region (default: AWS_REGION or the profile's); embedded status and audit: only this Region of a fleet", Recursive = true };
 
     internal Option<string?> Profile { get; } = new("--profile") { Description = "aws backend: a named profile (default: the SDK's credential chain)", Recursive = true };
 

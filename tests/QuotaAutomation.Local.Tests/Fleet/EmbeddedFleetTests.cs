@@ -86,7 +86,7 @@ public sealed class EmbeddedFleetTests : IAsyncLifetime
         var quotas = await backend.Database.QueryAsync("SELECT COUNT(*) FROM sim_quotas WHERE instr($ids, ',' || account_id || ',') > 0", r => r.GetInt64(0), CancellationToken.None,
             ("$ids", "," + string.Join(",", inactive.Select(a => a.Id)) + ","));
 
-        Assert.Equal([AccountState.Suspended, AccountState.Closed, AccountState.PendingClosure], inactive.Select(a => a.State).Order());
+        Assert.Equal([AccountState.Suspended, AccountState.PendingClosure, AccountState.Closed], inactive.Select(a => a.State).Order());
         Assert.Equal(inactive.Select(a => a.Id).Order(StringComparer.Ordinal), result.Summary.Skipped.Select(s => s.AccountId).Order(StringComparer.Ordinal));
         Assert.Equal((0L, 0L), (touched[0], quotas[0]));
     }
