@@ -210,6 +210,8 @@ internal static class RulesCommands
         var valid = parsed.Where(p => p.Result.Success && !ambiguous.Contains(p.Raw)).Select(p => (p.Raw, p.Result.Value)).ToList();
 
         foreach (var problem in problems) console.MarkupLine($"[red]✗[/] {Render.Text(problem)}");
+        // Overlaps are legal (the most specific rule wins), but a person should know which rule governs where.
+        foreach (var overlap in Core.Fleet.RuleOverlaps.Find(valid.Select(v => v.Value).ToList())) console.MarkupLine($"[yellow]overlap:[/] {Render.Text(overlap)}");
         console.MarkupLine(problems.Count == 0
             ? $"[green]✓ {valid.Count} rules valid[/] in {Render.Text(where)}"
             : $"[red]{problems.Count} problem(s)[/], {valid.Count} of {raws.Count} rules valid in {Render.Text(where)}");
