@@ -69,6 +69,9 @@ public sealed class AwsBackend : IDisposable
     /// <summary>STS, for who the caller is.</summary>
     public StsClient Sts => _clients.Sts();
 
+    /// <summary>The backend's Region (the hub's home Region in a fleet).</summary>
+    public string Region => _clients.BaseOptions.Region.SystemName;
+
     /// <summary>The Step Functions client (approval workflow).</summary>
     public StepFunctionsClient StepFunctions => _clients.StepFunctions();
 

@@ -78,7 +78,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         Recursive = true,
     };
 
-    internal Option<string?> Region { get; } = new("--region") { Description = "aws backend: the Region (default: AWS_REGION or the profile's)", Recursive = true };
+    internal Option<string?> Region { get; } = new("--region") { Description = "aws backend: the Region (default: AWS_REGION or the profile's); embedded status and audit: only this Region of a fleet", Recursive = true };
 
     internal Option<string?> Profile { get; } = new("--profile") { Description = "aws backend: a named profile (default: the SDK's credential chain)", Recursive = true };
 
@@ -214,7 +214,10 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         return new SimulationOptions { Seed = parse.GetValue(Seed), ApprovalDelay = TimeSpan.FromMinutes(delay), DenyProbability = denyRate };
     }
 
-    internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time)
+    internal AutomationEngine Engine(ParseResult parse, EnginePorts ports, TimeProvider time) => new(ports, Forecaster(parse), time, EngineOptions(parse));
+
+    /// <summary>The engine's settings for the backend in use: how approvals are decided, who runs the cycle, <c>--prices</c>.</summary>
+    internal EngineOptions EngineOptions(ParseResult parse)
     {
         // Approval messages name the command that decides on the backend in use.
         var options = IsAws(parse)
@@ -225,7 +228,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
                 Cadence = Core.Cadence.ReadCadence.Default, // the simulated account's utilization report serves the quotas whose detail is not due
             };
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
-        return new(ports, Forecaster(parse), time, options);
+        return options;
     }
 
     /// <summary>The forecaster <c>--forecaster</c> names; the model is loaded once, and a missing one is reported.</summary>
@@ -253,6 +256,10 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         "embedded" => false,
         var other => throw new InvalidDataException($"--backend '{other}' must be embedded or aws"),
     };
+
+    /// <summary>The AWS Organization a fleet runs over, read with the caller's credentials (the management or a delegated administrator account).</summary>
+    internal static Core.Fleet.IOrganization AwsOrganization(QuotaAutomation.Aws.AwsBackend aws) =>
+        throw new InvalidDataException("run --fleet --backend aws reads the accounts through AWS Organizations, whose adapter is not in this build yet; run --fleet on the embedded backend meanwhile");
 
     internal QuotaAutomation.Aws.AwsBackend OpenAws(ParseResult parse)
     {

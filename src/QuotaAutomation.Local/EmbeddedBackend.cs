@@ -15,11 +15,12 @@ namespace QuotaAutomation.Local;
 /// </summary>
 public sealed class EmbeddedBackend
 {
-    private EmbeddedBackend(SqliteDatabase db, VirtualClock clock, SimulatedAccount account, SimulationOptions simulation, bool created)
+    private EmbeddedBackend(SqliteDatabase db, VirtualClock clock, SimulatedAccount account, SimulationOptions simulation, DateTimeOffset genesis, bool created)
     {
         Database = db;
         Clock = clock;
         Account = account;
+        Accounts = new SimulatedFleet(db, clock, simulation, genesis, account);
         Simulation = simulation;
         Created = created;
         Rules = new SqliteRuleStore(db, clock);
@@ -29,14 +30,22 @@ public sealed class EmbeddedBackend
         Notifier = new SqliteNotifier(db, clock);
         Events = new SqliteEventLog(db);
         Door = new SqliteApprovalDoor(db);
-        Ports = new EnginePorts(Rules, account, account, History, account, Requests, Requests, Notifier, Notifier, Audit, Events);
+        Budget = new SqliteRequestBudget(db);
+        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events);
     }
 
     public SqliteDatabase Database { get; }
 
     public VirtualClock Clock { get; }
 
+    /// <summary>The hub's own simulated account (quotas with no account id).</summary>
     public SimulatedAccount Account { get; }
+
+    /// <summary>
+    /// What the engine's quota, usage and request ports are: the hub's account, and once a virtual organization is
+    /// joined (<see cref="Fleet.VirtualOrganization"/>) its member accounts, by each quota's account id.
+    /// </summary>
+    public SimulatedFleet Accounts { get; }
 
     public SimulationOptions Simulation { get; }
 
@@ -54,6 +63,9 @@ public sealed class EmbeddedBackend
     public SqliteNotifier Notifier { get; }
 
     public SqliteEventLog Events { get; }
+
+    /// <summary>AWS's open requests per account, shared by the parallel shards of a fleet run.</summary>
+    public SqliteRequestBudget Budget { get; }
 
     /// <summary>Task tokens, spent link nonces and the link key.</summary>
     public SqliteApprovalDoor Door { get; }
@@ -84,7 +96,7 @@ public sealed class EmbeddedBackend
         var simulation = options.Simulation with { Seed = int.Parse(state["seed"], CultureInfo.InvariantCulture) };
         var clock = new VirtualClock(Parse(state["clock"]));
         var account = new SimulatedAccount(db, clock, simulation, Parse(state["genesis"]));
-        var backend = new EmbeddedBackend(db, clock, account, simulation, created);
+        var backend = new EmbeddedBackend(db, clock, account, simulation, Parse(state["genesis"]), created);
         if (created)
         {
             await account.EnsureQuotasAsync(BuiltInAccount.Quotas, ct);
@@ -92,6 +104,36 @@ public sealed class EmbeddedBackend
                 await backend.Rules.UpsertAsync(SampleRules.Items.Select(i => ((string)i["rule_id"]!, i)), ct); // every sample has a rule_id
         }
         return backend;
+    }
+
+    /// <summary>The virtual organization this database's fleet runs over, once joined (<see cref="JoinOrganizationAsync"/>).</summary>
+    public Fleet.VirtualOrganization? Organization { get; private set; }
+
+    /// <summary>
+    /// Joins the database's virtual organization: the one its first fleet run kept, or, on the first, one of the
+    /// <paramref name="asked"/> size (default <see cref="Fleet.VirtualOrganizationSettings.Default"/>), kept from now
+    /// on; a database this open created also gets the fleet sample rules. Asking for another size than the kept one is
+    /// an error that says which size the database has.
+    /// </summary>
+    /// <returns>The organization, and whether this call made it.</returns>
+    public async Task<(Fleet.VirtualOrganization Organization, bool Made)> JoinOrganizationAsync(int? accounts, IReadOnlyList<string>? regions, CancellationToken ct)
+    {
+        var kept = await Fleet.VirtualOrganizationSettings.ReadAsync(Database, ct);
+        var made = kept is null;
+        if (kept is null)
+        {
+            var asked = new Fleet.VirtualOrganizationSettings(accounts ?? Fleet.VirtualOrganizationSettings.Default.Accounts, regions ?? Fleet.VirtualOrganizationSettings.Default.Regions);
+            kept = await asked.KeepAsync(Database, ct);
+            if (Created) await Rules.UpsertAsync(Fleet.FleetSampleRules.Items.Select(i => ((string)i["rule_id"]!, i)), ct); // every sample has a rule_id
+        }
+        else if ((accounts is { } a && a != kept.Accounts) || (regions is { } r && !r.SequenceEqual(kept.Regions)))
+        {
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{Database.Path} keeps a virtual organization of {kept.Accounts} accounts in {kept.Regions.Count} Regions ({string.Join(",", kept.Regions)}) from its first fleet run: drop --accounts and --regions to use it, or give a new --db"));
+        }
+        Organization = Fleet.VirtualOrganization.Create(Simulation.Seed, kept);
+        Accounts.Join(Organization.Organization.ManagementAccountId, Organization.Members());
+        return (Organization, made);
     }
 
     /// <summary>A person's decision on a waiting approval, recorded with who made it (the next cycle files an approved one).</summary>

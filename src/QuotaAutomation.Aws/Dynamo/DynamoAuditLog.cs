@@ -86,7 +86,7 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
             return null;
         var records = new List<AuditRecord>();
         foreach (var query in queries) records.AddRange((await DynamoItems.QueryAllAsync(dynamo, query, ct)).Select(Read));
-        return records.Where(r => filter.Matches(r.Kind, r.RuleId, r.Timestamp)).OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        return records.Where(filter.Matches).OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
     private async Task PutAsync(AuditRecord record, CancellationToken ct)

@@ -16,13 +16,15 @@ internal static class AuditCommand
         var since = new Option<string?>("--since") { Description = "From this time on: ISO 8601 (2026-11-24T15:00Z; UTC unless it says) or a duration back from now (30m, 2h, 7d; the virtual clock on the embedded backend)" };
         var until = new Option<string?>("--until") { Description = "Before this time (same forms as --since)" };
         var limit = new Option<int>("--limit") { Description = "How many of the newest records", DefaultValueFactory = _ => 50 };
-        var command = new Command("audit", "Show the audit trail, oldest of the selection first") { rule, kind, changes, since, until, limit };
+        var place = new PlaceOptions(app);
+        var command = new Command("audit", "Show the audit trail, oldest of the selection first (--account, --ou, and on the embedded backend --region: a fleet's accounts and Region)") { rule, kind, changes, since, until, limit, place.Account, place.Ou };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(limit) < 1) throw new InvalidDataException($"--limit {parse.GetValue(limit)} must be at least 1");
-            Func<DateTimeOffset, AuditFilter> filter = now => new AuditFilter(parse.GetValue(rule), parse.GetValue(kind), parse.GetValue(changes),
-                parse.GetValue(since) is { } s ? TimeArgument.Parse(s, "--since", now) : null, parse.GetValue(until) is { } u ? TimeArgument.Parse(u, "--until", now) : null);
-            var rows = app.IsAws(parse) ? await FromDynamoAsync(app, parse, filter, limit, ct) : await FromSqliteAsync(app, parse, filter, limit, ct);
+            Func<DateTimeOffset, IReadOnlyCollection<string>?, AuditFilter> filter = (now, accounts) => new AuditFilter(parse.GetValue(rule), parse.GetValue(kind), parse.GetValue(changes),
+                parse.GetValue(since) is { } s ? TimeArgument.Parse(s, "--since", now) : null, parse.GetValue(until) is { } u ? TimeArgument.Parse(u, "--until", now) : null)
+                { Accounts = accounts, Region = place.Region(parse) };
+            var rows = app.IsAws(parse) ? await FromDynamoAsync(app, parse, place, filter, limit, ct) : await FromSqliteAsync(app, parse, place, filter, limit, ct);
             if (app.WantsJson(parse))
             {
                 Json.JsonOutput.Write(app, new Json.AuditDocument(rows.Select(r => new Json.AuditRecordDocument(r.Id, r.RunId, r.Timestamp, r.Kind.ToString(), r.RuleId, r.Quota, r.Action, r.Message, r.ActionId)).ToList()));
@@ -49,18 +51,22 @@ internal static class AuditCommand
 
     private sealed record Row(string Number, string Id, string RunId, DateTimeOffset Timestamp, AuditKind Kind, string RuleId, string? Quota, string Action, string Message, string? ActionId);
 
-    private static async Task<IReadOnlyList<Row>> FromSqliteAsync(CliApp app, ParseResult parse, Func<DateTimeOffset, AuditFilter> filter, Option<int> limit, CancellationToken ct)
+    private static async Task<IReadOnlyList<Row>> FromSqliteAsync(CliApp app, ParseResult parse, PlaceOptions place, Func<DateTimeOffset, IReadOnlyCollection<string>?, AuditFilter> filter,
+        Option<int> limit, CancellationToken ct)
     {
         var backend = await app.OpenAsync(parse, ct);
-        return (await backend.Audit.QueryAsync(filter(backend.Clock.GetUtcNow()), parse.GetValue(limit), ct))
+        var accounts = await place.AccountsAsync(parse, await PlaceOptions.EmbeddedOrganizationAsync(backend, ct), ct);
+        return (await backend.Audit.QueryAsync(filter(backend.Clock.GetUtcNow(), accounts), parse.GetValue(limit), ct))
             .Select(r => new Row(r.Sequence.ToString(CultureInfo.InvariantCulture), r.Id, r.RunId, r.Timestamp, r.Kind, r.RuleId, r.Quota, r.Action, r.Message, r.ActionId)).ToList();
     }
 
     /// <summary>On DynamoDB the trail is read through its rule_id and kind indexes (a whole-table scan is not what an audit read should cost).</summary>
-    private static async Task<IReadOnlyList<Row>> FromDynamoAsync(CliApp app, ParseResult parse, Func<DateTimeOffset, AuditFilter> filter, Option<int> limit, CancellationToken ct)
+    private static async Task<IReadOnlyList<Row>> FromDynamoAsync(CliApp app, ParseResult parse, PlaceOptions place, Func<DateTimeOffset, IReadOnlyCollection<string>?, AuditFilter> filter,
+        Option<int> limit, CancellationToken ct)
     {
         using var aws = app.OpenAws(parse);
-        var records = await aws.Audit.QueryAsync(filter(app.RealTime.GetUtcNow()), ct)
+        var accounts = await place.AccountsAsync(parse, parse.GetValue(place.Ou) is null ? null : CliApp.AwsOrganization(aws), ct);
+        var records = await aws.Audit.QueryAsync(filter(app.RealTime.GetUtcNow(), accounts), ct)
             ?? throw new InvalidDataException("audit --backend aws needs --rule, --kind or --changes: the audit table is read through its rule_id and kind indexes, not scanned");
         return records.Skip(Math.Max(0, records.Count - parse.GetValue(limit)))
             .Select(r => new Row(r.Id, r.Id, r.RunId, r.Timestamp, r.Kind, r.RuleId, r.Quota?.ToString(), r.Action, r.Message, r.ActionId)).ToList();

@@ -17,7 +17,8 @@ internal static class RunCommand
         var cycles = new Option<int>("--cycles") { Description = "Cycles to run, 5 virtual minutes apart (288 = one day)", DefaultValueFactory = _ => 1 };
         var start = new Option<string?>("--start") { Description = "Virtual start time for a new database (ISO 8601, UTC)" };
         var plot = new Option<DirectoryInfo?>("--plot") { Description = "Write one PNG per quota of these cycles (usage, forecast, quota, actions) and an index.html into this folder" };
-        var command = new Command("run", "Run automation cycles on the embedded backend") { cycles, start, plot };
+        var fleet = new FleetOptions();
+        var command = new Command("run", "Run automation cycles on the embedded backend") { cycles, start, plot, fleet.Fleet, fleet.Accounts, fleet.Regions, fleet.Parallel };
         command.SetAction(async (parse, ct) =>
         {
             var count = parse.GetValue(cycles);
@@ -43,6 +44,16 @@ internal static class RunCommand
             {
                 app.Console.MarkupLine("[red]error:[/] --plot draws the embedded backend's simulated cycles; on AWS, the CloudWatch dashboard shows each quota");
                 return ExitCodes.Error;
+            }
+            if (!parse.GetValue(fleet.Fleet) && fleet.Given(parse) is { } stray)
+            {
+                app.Console.MarkupLine($"[red]error:[/] {stray} applies to run --fleet");
+                return ExitCodes.Error;
+            }
+            if (parse.GetValue(fleet.Fleet))
+            {
+                if (parse.GetValue(plot) is not null) throw new InvalidDataException("--plot draws one account's quotas; a fleet run has thousands: use status --account or --ou to see some");
+                return await FleetRun.RunAsync(app, parse, fleet, count, startAt, ct);
             }
             if (app.WantsJson(parse)) return await Json.RunJson.RunAsync(app, parse, count, startAt, ct);
             if (app.IsAws(parse)) return await RunOnAwsAsync(app, parse, count, ct);

@@ -15,9 +15,19 @@ internal static class StatusCommand
 {
     public static Command Create(CliApp app)
     {
-        var command = new Command("status", "Show each quota: value, usage, forecast, utilisation, pending request");
+        var place = new PlaceOptions(app);
+        var command = new Command("status", "Show each quota: value, usage, forecast, utilisation, pending request (--account, --ou, --region: a fleet's rules where they run)") { place.Account, place.Ou };
         command.SetAction(async (parse, ct) =>
         {
+            if (place.Given(parse))
+            {
+                if (app.IsAws(parse)) throw new InvalidDataException("status --account and --ou read the embedded backend's fleet; on AWS use audit --account or --ou");
+                var fleet = await app.OpenAsync(parse, ct);
+                var rows = await StatusRow.ReadFleetAsync(app, parse, fleet, place, ct);
+                if (app.WantsJson(parse)) return Json.StatusJson.Write(app, rows, fleet.Clock.GetUtcNow(), "virtual");
+                app.Console.Write(Table(app, rows, fleet.Clock.GetUtcNow(), " (virtual clock)"));
+                return ExitCodes.Ok;
+            }
             if (app.WantsJson(parse)) return await Json.StatusJson.WriteAsync(app, parse, ct);
             if (app.IsAws(parse))
             {
@@ -37,10 +47,13 @@ internal static class StatusCommand
     /// <summary>One rule's line: <see cref="Wide"/> cells when the terminal has room for all nine columns, else <see cref="Narrow"/>.</summary>
     private sealed record Line(string[] Wide, string[] Narrow);
 
-    private static async Task<IRenderable> TableAsync(CliApp app, ParseResult parse, EnginePorts ports, DateTimeOffset now, string clock, CancellationToken ct)
+    private static async Task<IRenderable> TableAsync(CliApp app, ParseResult parse, EnginePorts ports, DateTimeOffset now, string clock, CancellationToken ct) =>
+        Table(app, await StatusRow.ReadAsync(app, parse, ports, now, ct), now, clock);
+
+    private static Table Table(CliApp app, IReadOnlyList<StatusRow> rows, DateTimeOffset now, string clock)
     {
         var lines = new List<Line>();
-        foreach (var row in await StatusRow.ReadAsync(app, parse, ports, now, ct))
+        foreach (var row in rows)
         {
             if (row.RuleInvalid)
             {

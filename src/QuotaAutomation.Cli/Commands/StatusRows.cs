@@ -1,9 +1,12 @@
 using System.CommandLine;
 using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Fleet;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Core.Rules;
+using QuotaAutomation.Local;
+using QuotaAutomation.Local.Simulation;
 
 namespace QuotaAutomation.Cli.Commands;
 
@@ -45,5 +48,38 @@ internal sealed record StatusRow(string RuleId, QuotaKey? Quota, QuotaInfo? Info
                 open.GetValueOrDefault(rule.Quota), approvals.GetValueOrDefault(rule.Quota), null, RuleInvalid: false));
         }
         return rows;
+    }
+
+    /// <summary>
+    /// A fleet's rules where they run: the plan's shards of the selected accounts (<c>--account</c>, <c>--ou</c>) and
+    /// Region (<c>--region</c>), each rule made concrete for its shard (<see cref="ScopedRuleStore"/>) and read as above,
+    /// through the shard's view of the stores.
+    /// </summary>
+    public static async Task<IReadOnlyList<StatusRow>> ReadFleetAsync(CliApp app, ParseResult parse, EmbeddedBackend backend, PlaceOptions place, CancellationToken ct)
+    {
+        var organization = await PlaceOptions.EmbeddedOrganizationAsync(backend, ct)
+            ?? throw new InvalidDataException($"{backend.Database.Path} has no virtual organization yet: run --fleet makes it");
+        var accounts = await place.AccountsAsync(parse, organization, ct);
+        var region = place.Region(parse);
+        var org = await organization.ReadAsync(ct);
+        var planned = await new FleetCycle(organization, backend.Rules, NoShards.Instance)
+            .PlanAsync("status", new FleetSettings(null, org.ManagementAccountId, BuiltInAccount.Region), ct);
+        var rows = new List<StatusRow>();
+        var now = backend.Clock.GetUtcNow();
+        foreach (var shard in planned.Plan.Shards.Where(s => (accounts is null || accounts.Contains(s.AccountId)) && (region is null || s.Region == region)))
+        {
+            var requests = backend.Requests.ForShard(shard.AccountId == org.ManagementAccountId ? "" : shard.AccountId, shard.Region);
+            var ports = backend.Ports with { Rules = new ScopedRuleStore(backend.Rules, shard, org.ManagementAccountId), Requests = requests, Approvals = requests };
+            rows.AddRange(await ReadAsync(app, parse, ports, now, ct));
+        }
+        return rows;
+    }
+
+    /// <summary>Planning only: status reads the plan's shards and runs none.</summary>
+    private sealed class NoShards : IShardRunner
+    {
+        public static readonly NoShards Instance = new();
+
+        public Task<ShardResult> RunAsync(FleetShard shard, CancellationToken ct) => throw new InvalidOperationException("status plans shards and runs none");
     }
 }

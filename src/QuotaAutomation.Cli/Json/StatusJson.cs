@@ -31,9 +31,19 @@ internal static class StatusJson
         return ExitCodes.Ok;
     }
 
-    private static async Task<StatusDocument> BuildAsync(CliApp app, ParseResult parse, EnginePorts ports, DateTimeOffset now, string clock, CancellationToken ct)
+    /// <summary>Writes rows already read (a fleet's, selected by account, OU and Region).</summary>
+    public static int Write(CliApp app, IReadOnlyList<Commands.StatusRow> rows, DateTimeOffset now, string clock)
     {
-        var rows = (await Commands.StatusRow.ReadAsync(app, parse, ports, now, ct)).Select(row => row.Info is not { } quota
+        JsonOutput.Write(app, Build(rows, now, clock));
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<StatusDocument> BuildAsync(CliApp app, ParseResult parse, EnginePorts ports, DateTimeOffset now, string clock, CancellationToken ct) =>
+        Build(await Commands.StatusRow.ReadAsync(app, parse, ports, now, ct), now, clock);
+
+    private static StatusDocument Build(IReadOnlyList<Commands.StatusRow> statusRows, DateTimeOffset now, string clock)
+    {
+        var rows = statusRows.Select(row => row.Info is not { } quota
             ? new QuotaStatus(row.RuleId, row.Quota?.ToString(), null, null, null, null, null, null, null, row.Problem)
             : new QuotaStatus(row.RuleId, row.Quota!.ToString(), quota.QuotaName, quota.Value, row.Usage, JsonOutput.Estimate(row.Forecast?.Peak),
                 JsonOutput.Percent(row.UtilizationPercent), row.Forecast?.Forecaster,

@@ -14,7 +14,12 @@ namespace QuotaAutomation.Local.Simulation;
 /// (some denied, drawn from the seed) and AWS's open-request limits are enforced with AWS's error names.
 /// Usage is reported as demand: above the quota means requests would have failed.
 /// </summary>
-public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider time, SimulationOptions options, DateTimeOffset genesis)
+/// <param name="accountId">
+/// The account this instance is, as its rows' <c>account_id</c>: "" (the default) is the caller's own account; a member
+/// account of a virtual organization is its id. Every read and write is confined to its rows, so the accounts of a
+/// fleet share the file and never see each other's quotas or requests.
+/// </param>
+public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider time, SimulationOptions options, DateTimeOffset genesis, string accountId = "")
     : IQuotaSource, IUsageSource, IQuotaRequester
 {
     public static readonly TimeSpan SampleInterval = TimeSpan.FromMinutes(5);
@@ -22,22 +27,31 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
     private const string QuotaColumns = "service_code, quota_code, region, account_id, quota_name, value, initial_value, adjustable, unit, profile";
     private const string RequestColumns = "id, service_code, quota_code, region, account_id, desired_value, status, case_id, created_at";
 
-    /// <summary>Adds the built-in quotas when the account has none.</summary>
+    /// <summary>The account's <c>account_id</c> column: "" for the caller's own.</summary>
+    public string AccountId => accountId;
+
+    /// <summary>Adds the quotas the account does not have yet (one transaction: a fleet adds an account's Region at a time).</summary>
     public async Task EnsureQuotasAsync(IEnumerable<(QuotaInfo Quota, UsageProfile Profile)> quotas, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(quotas);
+        await using var connection = await db.ConnectAsync(ct);
+        await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var (quota, profile) in quotas)
         {
-            await db.ExecuteAsync($"INSERT OR IGNORE INTO sim_quotas ({QuotaColumns}) VALUES ($service, $quota, $region, $account, $name, $value, $value, $adjustable, $unit, $profile)",
-                ct, [.. SqliteDatabase.KeyParameters(quota.Key), ("$name", quota.QuotaName), ("$value", quota.Value),
+            await using var insert = SqliteDatabase.Command(connection,
+                $"INSERT OR IGNORE INTO sim_quotas ({QuotaColumns}) VALUES ($service, $quota, $region, $account, $name, $value, $value, $adjustable, $unit, $profile)",
+                [.. SqliteDatabase.KeyParameters(quota.Key), ("$name", quota.QuotaName), ("$value", quota.Value),
                     ("$adjustable", quota.Adjustable ? 1 : 0), ("$unit", quota.Unit), ("$profile", JsonSerializer.Serialize(new StoredQuota(quota.UsageMetric, profile)))]);
+            insert.Transaction = transaction;
+            await insert.ExecuteNonQueryAsync(ct);
         }
+        await transaction.CommitAsync(ct);
     }
 
     public async Task<IReadOnlyList<SimulatedQuota>> ListQuotasAsync(CancellationToken ct)
     {
         await SettleAsync(ct);
-        return await db.QueryAsync($"SELECT {QuotaColumns} FROM sim_quotas ORDER BY service_code, quota_code, region, account_id", ReadQuota, ct);
+        return await db.QueryAsync($"SELECT {QuotaColumns} FROM sim_quotas WHERE account_id = $self ORDER BY service_code, quota_code, region, account_id", ReadQuota, ct, ("$self", accountId));
     }
 
     public async Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
@@ -121,8 +135,8 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
                 string.Create(CultureInfo.InvariantCulture, $"DesiredValue {desiredValue} must be greater than the current value {current.Info.Value}."));
 
         var open = await QueryAsync(connection, transaction,
-            "SELECT service_code, quota_code, region, account_id FROM sim_requests WHERE status IN ('PENDING', 'CASE_OPENED')",
-            row => SqliteDatabase.ReadKey(row), ct);
+            "SELECT service_code, quota_code, region, account_id FROM sim_requests WHERE status IN ('PENDING', 'CASE_OPENED') AND account_id = $self",
+            row => SqliteDatabase.ReadKey(row), ct, ("$self", accountId));
         if (open.Count(k => k == quota) >= options.Limits.PerQuota)
             throw new QuotaServiceException(QuotaServiceException.ResourceAlreadyExists, $"A request for quota {quota} is already open.");
         if (open.Count(k => k.Region == quota.Region && k.AccountOrSelf == quota.AccountOrSelf) >= options.Limits.PerRegion)
@@ -133,7 +147,11 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
         var count = (await QueryAsync(connection, transaction, "SELECT COUNT(*) FROM sim_requests", row => row.GetInt64(0), ct))[0];
         var id = string.Create(CultureInfo.InvariantCulture, $"sim-{count + 1:D6}");
         var now = time.GetUtcNow();
-        var verdict = StableRandom.Uniform(options.Seed, "verdict", count + 1) < options.DenyProbability ? "DENIED" : "APPROVED";
+        // A member account draws by quota and value, not by the file's request count, so the accounts of a fleet that file
+        // in parallel get the same verdicts in every run.
+        var draw = accountId.Length == 0 ? StableRandom.Uniform(options.Seed, "verdict", count + 1)
+            : StableRandom.Uniform(options.Seed, $"verdict/{quota}", (long)desiredValue);
+        var verdict = draw < options.DenyProbability ? "DENIED" : "APPROVED";
         var delay = desiredValue <= options.LargeFactor * current.Info.Value ? options.ApprovalDelay : options.LargeApprovalDelay;
         await using (var insert = SqliteDatabase.Command(connection,
             "INSERT INTO sim_requests (id, service_code, quota_code, region, account_id, desired_value, status, created_at, decide_at, verdict) VALUES ($id, $service, $quota, $region, $account, $desired, 'PENDING', $created, $decide, $verdict)",
@@ -150,7 +168,7 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
     public async Task<RequestedServiceQuotaChange> GetRequestAsync(QuotaKey quota, string requestId, CancellationToken ct)
     {
         await SettleAsync(ct);
-        var found = await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests WHERE id = $id", ReadRequest, ct, ("$id", requestId));
+        var found = await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests WHERE id = $id AND account_id = $self", ReadRequest, ct, ("$id", requestId), ("$self", accountId));
         return found.Count == 1 ? found[0]
             : throw new QuotaServiceException(QuotaServiceException.NoSuchResource, $"The request {requestId} does not exist.");
     }
@@ -185,23 +203,28 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
     public async Task<IReadOnlyList<RequestedServiceQuotaChange>> ListRequestsAsync(CancellationToken ct)
     {
         await SettleAsync(ct);
-        return await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests ORDER BY id DESC", ReadRequest, ct);
+        return await db.QueryAsync($"SELECT {RequestColumns} FROM sim_requests WHERE account_id = $self ORDER BY id DESC", ReadRequest, ct, ("$self", accountId));
     }
 
     /// <summary>Decides the requests whose time has come; an approval raises the quota.</summary>
     private async Task SettleAsync(CancellationToken ct)
     {
         var now = SqliteDatabase.ToUnix(time.GetUtcNow());
+        // Most calls find nothing due: a read says so without taking the file's write lock, which a fleet's parallel
+        // shards would otherwise queue on at every call.
+        var due = await db.QueryAsync("SELECT 1 FROM sim_requests WHERE account_id = $self AND status IN ('PENDING','CASE_OPENED') AND decide_at <= $now LIMIT 1",
+            row => row.GetInt64(0), ct, ("$self", accountId), ("$now", now));
+        if (due.Count == 0) return;
         await using var connection = await db.ConnectAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var sql in new[]
         {
             $"UPDATE sim_quotas SET value = (SELECT MAX(r.desired_value) FROM sim_requests r WHERE r.status IN ('PENDING','CASE_OPENED') AND r.verdict = 'APPROVED' AND r.decide_at <= $now AND {Match("r")}) " +
-            $"WHERE EXISTS (SELECT 1 FROM sim_requests r WHERE r.status IN ('PENDING','CASE_OPENED') AND r.verdict = 'APPROVED' AND r.decide_at <= $now AND r.desired_value > sim_quotas.value AND {Match("r")})",
-            "UPDATE sim_requests SET status = verdict WHERE status IN ('PENDING','CASE_OPENED') AND decide_at <= $now",
+            $"WHERE account_id = $self AND EXISTS (SELECT 1 FROM sim_requests r WHERE r.status IN ('PENDING','CASE_OPENED') AND r.verdict = 'APPROVED' AND r.decide_at <= $now AND r.desired_value > sim_quotas.value AND {Match("r")})",
+            "UPDATE sim_requests SET status = verdict WHERE account_id = $self AND status IN ('PENDING','CASE_OPENED') AND decide_at <= $now",
         })
         {
-            await using var command = SqliteDatabase.Command(connection, sql, ("$now", now));
+            await using var command = SqliteDatabase.Command(connection, sql, ("$now", now), ("$self", accountId));
             command.Transaction = transaction;
             await command.ExecuteNonQueryAsync(ct);
         }

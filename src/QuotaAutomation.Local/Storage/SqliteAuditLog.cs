@@ -6,15 +6,27 @@ using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Local.Storage;
 
-/// <summary>The audit trail: insert-only (a duplicate id fails; triggers forbid update and delete).</summary>
-public sealed class SqliteAuditLog(SqliteDatabase db) : IAuditLog
+/// <summary>
+/// The audit trail: insert-only (a duplicate id fails; triggers forbid update and delete). Each record is filed under
+/// its account and Region: a fleet shard's (<see cref="ForShard"/>) all under the shard's, others under their quota's
+/// ("" for the hub's own account).
+/// </summary>
+public sealed class SqliteAuditLog(SqliteDatabase db, string? shardAccountId = null, string? shardRegion = null) : IAuditLog
 {
+    private const string Insert = "INTO audit (id, run_id, ts, kind, rule_id, quota, action, message, action_id, details, account_id, region) " +
+        "VALUES ($id, $run, $ts, $kind, $rule, $quota, $action, $message, $actionId, $details, $account, $region)";
+
+    /// <summary>
+    /// The trail as one fleet shard writes and reconciles it: every record under the shard's account and Region (its
+    /// cycle records too), and only the shard's own unfinished records to close, read through the (account, Region,
+    /// time) index rather than across the whole fleet's trail.
+    /// </summary>
+    public SqliteAuditLog ForShard(string accountId, string region) => new(db, accountId, region);
+
     public async Task AppendAsync(AuditRecord record, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await db.ExecuteAsync(
-            "INSERT INTO audit (id, run_id, ts, kind, rule_id, quota, action, message, action_id, details) VALUES ($id, $run, $ts, $kind, $rule, $quota, $action, $message, $actionId, $details)",
-            ct, Parameters(record));
+        await db.ExecuteAsync("INSERT " + Insert, ct, Parameters(record));
     }
 
     public async Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct)
@@ -22,25 +34,24 @@ public sealed class SqliteAuditLog(SqliteDatabase db) : IAuditLog
         ArgumentNullException.ThrowIfNull(record);
         // OR IGNORE skips only the insert whose id exists (a concurrent cycle reconciled the same record first); the
         // triggers that forbid update and delete are untouched.
-        return await db.ExecuteAsync(
-            "INSERT OR IGNORE INTO audit (id, run_id, ts, kind, rule_id, quota, action, message, action_id, details) VALUES ($id, $run, $ts, $kind, $rule, $quota, $action, $message, $actionId, $details)",
-            ct, Parameters(record)) == 1;
+        return await db.ExecuteAsync("INSERT OR IGNORE " + Insert, ct, Parameters(record)) == 1;
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct) =>
         await db.QueryAsync(
             "SELECT id, run_id, ts, kind, rule_id, quota, action, message, action_id, details FROM audit s " +
-            "WHERE s.ts >= $since AND s.ts <= $until AND (" +
+            "WHERE s.ts >= $since AND s.ts <= $until " + (shardAccountId is null ? "" : "AND s.account_id = $account AND s.region = $region ") + "AND (" +
             "  (s.kind = 'Intent' AND NOT EXISTS (SELECT 1 FROM audit o WHERE o.action_id = s.id AND o.kind = 'Outcome')) OR " +
             "  (s.kind = 'Cycle' AND s.action = 'cycle_start' AND NOT EXISTS (SELECT 1 FROM audit e WHERE e.run_id = s.run_id AND e.kind = 'Cycle' AND e.action = 'cycle_end'))) " +
             "ORDER BY s.seq",
             row => new AuditRecord(row.GetString(0), row.GetString(1), SqliteDatabase.FromUnix(row.GetInt64(2)), Enum.Parse<AuditKind>(row.GetString(3)),
                 row.GetString(4), QuotaKey.TryParse(SqliteDatabase.NullableString(row, 5)), row.GetString(6), row.GetString(7), SqliteDatabase.NullableString(row, 8),
                 SqliteDatabase.NullableString(row, 9) is { } details ? JsonSerializer.Deserialize<Dictionary<string, string>>(details) : null),
-            ct, ("$since", SqliteDatabase.ToUnix(since)), ("$until", SqliteDatabase.ToUnix(until)));
+            ct, ("$since", SqliteDatabase.ToUnix(since)), ("$until", SqliteDatabase.ToUnix(until)), ("$account", shardAccountId), ("$region", shardRegion));
 
-    private static (string, object?)[] Parameters(AuditRecord record) =>
+    private (string, object?)[] Parameters(AuditRecord record) =>
     [
+        ("$account", shardAccountId ?? (record.Quota is { } q ? q.AccountId ?? "" : null)), ("$region", shardRegion ?? record.Quota?.Region),
         ("$id", record.Id), ("$run", record.RunId), ("$ts", SqliteDatabase.ToUnix(record.Timestamp)), ("$kind", record.Kind.ToString()),
         ("$rule", record.RuleId), ("$quota", record.Quota?.ToString()), ("$action", record.Action), ("$message", record.Message),
         ("$actionId", record.ActionId), ("$details", record.Details is null ? null : JsonSerializer.Serialize(record.Details)),
@@ -66,8 +77,10 @@ public sealed class SqliteAuditLog(SqliteDatabase db) : IAuditLog
         var rows = await db.QueryAsync(
             "SELECT seq, id, run_id, ts, kind, rule_id, quota, action, message, action_id FROM audit " +
             "WHERE ($rule IS NULL OR rule_id = $rule) AND ($kinds IS NULL OR instr($kinds, ',' || kind || ',') > 0) " +
-            "AND ($since IS NULL OR ts >= $since) AND ($until IS NULL OR ts < $until) ORDER BY seq DESC LIMIT $limit",
-            Read, ct, ("$rule", filter.RuleId), ("$kinds", kinds), ("$since", filter.Since is { } since ? SqliteDatabase.ToUnix(since) : null),
+            "AND ($since IS NULL OR ts >= $since) AND ($until IS NULL OR ts < $until) " +
+            "AND ($accounts IS NULL OR instr($accounts, ',' || account_id || ',') > 0) AND ($region IS NULL OR region = $region) ORDER BY seq DESC LIMIT $limit",
+            Read, ct, ("$rule", filter.RuleId), ("$kinds", kinds), ("$accounts", filter.Accounts is { } a ? "," + string.Join(",", a) + "," : null), ("$region", filter.Region),
+            ("$since", filter.Since is { } since ? SqliteDatabase.ToUnix(since) : null),
             ("$until", filter.Until is { } until ? SqliteDatabase.ToUnix(until) : null), ("$limit", limit));
         rows.Reverse();
         return rows;

@@ -30,7 +30,30 @@ public sealed class SqliteDatabase
         await using var command = connection.CreateCommand();
         command.CommandText = Schema;
         await command.ExecuteNonQueryAsync(ct);
+        await AddAuditPlaceAsync(connection, ct);
         return db;
+    }
+
+    /// <summary>
+    /// The audit's account and Region columns (the fleet's one central audit is read by account and Region), added to
+    /// a file made before they existed; its older records keep them empty.
+    /// </summary>
+    private static async Task AddAuditPlaceAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        await using var columns = Command(connection, "SELECT COUNT(*) FROM pragma_table_info('audit') WHERE name = 'account_id'");
+        if ((long)(await columns.ExecuteScalarAsync(ct) ?? 0L) == 0)
+        {
+            try
+            {
+                await using var add = Command(connection, "ALTER TABLE audit ADD COLUMN account_id TEXT; ALTER TABLE audit ADD COLUMN region TEXT;");
+                await add.ExecuteNonQueryAsync(ct);
+            }
+            catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.Ordinal)) // another process added them first
+            {
+            }
+        }
+        await using var index = Command(connection, "CREATE INDEX IF NOT EXISTS audit_by_place ON audit (account_id, region, ts)");
+        await index.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Closes this file's pooled connections (and only this file's), so the file can be deleted.</summary>
@@ -191,6 +214,9 @@ public sealed class SqliteDatabase
             severity TEXT NOT NULL, last_sent INTEGER NOT NULL,
             PRIMARY KEY (service_code, quota_code, region, account_id, severity));
 
+        -- AWS's open requests per account, shared by a fleet's parallel shards: each account's open request keys.
+        CREATE TABLE IF NOT EXISTS request_budget (account_id TEXT PRIMARY KEY, open_keys TEXT NOT NULL);
+
         CREATE TABLE IF NOT EXISTS sim_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS sim_quotas (
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
@@ -202,5 +228,11 @@ public sealed class SqliteDatabase
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
             desired_value REAL NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, decide_at INTEGER NOT NULL,
             verdict TEXT NOT NULL, case_id TEXT);
+        -- A virtual organization's accounts share the two tables: each account reads and settles only its own rows.
+        CREATE INDEX IF NOT EXISTS sim_quotas_by_account ON sim_quotas (account_id, region);
+        CREATE INDEX IF NOT EXISTS sim_requests_by_account ON sim_requests (account_id, status);
+        -- A fleet shard follows its own account and Region's requests and approvals.
+        CREATE INDEX IF NOT EXISTS requests_by_place ON requests (account_id, region, is_open);
+        CREATE INDEX IF NOT EXISTS approvals_by_place ON approvals (account_id, region, is_active);
         """);
 }

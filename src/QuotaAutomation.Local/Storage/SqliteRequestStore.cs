@@ -8,8 +8,19 @@ namespace QuotaAutomation.Local.Storage;
 /// Increase requests and approvals. The "one open per quota" rule is a unique partial index, so a reservation that
 /// loses a race fails in the database, not in a check-then-write.
 /// </summary>
-public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IApprovalStore
+/// <param name="shardAccountId">With <paramref name="shardRegion"/>, a fleet shard's view (<see cref="ForShard"/>).</param>
+public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId = null, string? shardRegion = null) : IRequestStore, IApprovalStore
 {
+    /// <summary>The lists' extra condition for a shard: its own account and Region only (through the place indexes).</summary>
+    private string Place => shardAccountId is null ? "" : " AND account_id = $shardAccount AND region = $shardRegion";
+
+    /// <summary>
+    /// The requests and approvals one fleet shard follows: those of its account (the <c>account_id</c> its quota keys
+    /// carry, "" for the hub's own) in its Region. Shards of one account run in parallel, one per Region: each follows
+    /// its own Region's, so none reads or updates another's.
+    /// </summary>
+    public SqliteRequestStore ForShard(string accountId, string region) => new(db, accountId, region);
+
     private const string RequestColumns =
         "id, rule_id, service_code, quota_code, region, account_id, from_value, desired_value, status, created_at, updated_at, aws_request_id, case_id, approval_id, error";
 
@@ -20,7 +31,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
         (await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE id = $id", ReadRequest, ct, ("$id", id))).SingleOrDefault();
 
     public async Task<IReadOnlyList<QuotaRequest>> ListOpenAsync(CancellationToken ct) =>
-        await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE is_open = 1 ORDER BY created_at, id", ReadRequest, ct);
+        await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE is_open = 1{Place} ORDER BY created_at, id", ReadRequest, ct, ShardParameters);
 
     /// <summary>Every request, newest first, for the CLI.</summary>
     public async Task<IReadOnlyList<QuotaRequest>> ListRequestsAsync(int limit, CancellationToken ct) =>
@@ -43,12 +54,12 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
     }
 
     public async Task<IReadOnlyList<QuotaRequest>> ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct) =>
-        await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE status IN ('Denied', 'NotApproved') AND updated_at > $since ORDER BY updated_at",
-            ReadRequest, ct, ("$since", SqliteDatabase.ToUnix(since)));
+        await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE status IN ('Denied', 'NotApproved') AND updated_at > $since{Place} ORDER BY updated_at",
+            ReadRequest, ct, [("$since", SqliteDatabase.ToUnix(since)), .. ShardParameters]);
 
     async Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct) =>
-        await db.QueryAsync($"SELECT {ApprovalColumns} FROM approvals WHERE status = 'Denied' AND decided_at > $since ORDER BY decided_at",
-            ReadApproval, ct, ("$since", SqliteDatabase.ToUnix(since)));
+        await db.QueryAsync($"SELECT {ApprovalColumns} FROM approvals WHERE status = 'Denied' AND decided_at > $since{Place} ORDER BY decided_at",
+            ReadApproval, ct, [("$since", SqliteDatabase.ToUnix(since)), .. ShardParameters]);
 
     public async Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct)
     {
@@ -58,7 +69,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
     }
 
     public async Task<IReadOnlyList<ApprovalRequest>> ListActiveAsync(CancellationToken ct) =>
-        await db.QueryAsync($"SELECT {ApprovalColumns} FROM approvals WHERE is_active = 1 ORDER BY created_at, id", ReadApproval, ct);
+        await db.QueryAsync($"SELECT {ApprovalColumns} FROM approvals WHERE is_active = 1{Place} ORDER BY created_at, id", ReadApproval, ct, ShardParameters);
 
     public async Task<IReadOnlyList<ApprovalRequest>> ListApprovalsAsync(int limit, CancellationToken ct) =>
         await db.QueryAsync($"SELECT {ApprovalColumns} FROM approvals ORDER BY created_at DESC, id DESC LIMIT $limit", ReadApproval, ct, ("$limit", limit));
@@ -74,6 +85,8 @@ public sealed class SqliteRequestStore(SqliteDatabase db) : IRequestStore, IAppr
             ct, ApprovalParameters(approval));
         if (changed != 1) throw new InvalidOperationException($"approval {approval.Id} does not exist");
     }
+
+    private (string, object?)[] ShardParameters => shardAccountId is null ? [] : [("$shardAccount", shardAccountId), ("$shardRegion", shardRegion)];
 
     private static (string, object?)[] RequestParameters(QuotaRequest r) =>
     [

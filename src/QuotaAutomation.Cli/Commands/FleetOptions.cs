@@ -1,0 +1,35 @@
+using System.CommandLine;
+
+namespace QuotaAutomation.Cli.Commands;
+
+/// <summary><c>run --fleet</c>'s options: the virtual organization's size (kept by the database on first use) and the shards run at once.</summary>
+internal sealed class FleetOptions
+{
+    public Option<bool> Fleet { get; } = new("--fleet")
+    {
+        Description = "Run one cycle over every account and Region the rules target (plan → shards in parallel → summary): on the embedded backend a virtual organization, on --backend aws the AWS Organization",
+    };
+
+    public Option<int?> Accounts { get; } = new("--accounts")
+    {
+        Description = "Embedded fleet: member accounts of the virtual organization, kept by the database on first use (default 10)",
+    };
+
+    public Option<string?> Regions { get; } = new("--regions")
+    {
+        Description = "Embedded fleet: the organization's Regions, a count of the 17 default Regions or a list (us-east-1,eu-west-1), kept on first use (default 3)",
+    };
+
+    public Option<int> Parallel { get; } = new("--parallel")
+    {
+        Description = "Shards run at once (default: the processor count)",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    /// <summary>The first fleet-only option given, for the message when <c>--fleet</c> is missing; null when none is.</summary>
+    public string? Given(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return new Option[] { Accounts, Regions, Parallel }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+    }
+}
