@@ -12,10 +12,29 @@ public sealed class SqliteAuditLog(SqliteDatabase db) : IAuditLog
     public async Task AppendAsync(AuditRecord record, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await db.ExecuteAsync(
-            "INSERT INTO audit (id, run_id, ts, kind, rule_id, quota, action, message, action_id, details) VALUES ($id, $run, $ts, $kind, $rule, $quota, $action, $message, $actionId, $details)",
-            ct, Parameters(record));
+        await db.ExecuteAsync(Insert, ct, Parameters(record));
     }
+
+    /// <summary>One transaction for the whole batch: 10,000 decisions cost one commit (one fsync), not 10,000. A duplicate id rolls it all back.</summary>
+    public async Task AppendManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0) return;
+        await using var connection = await db.ConnectAsync(ct);
+        await using var transaction = connection.BeginTransaction();
+        await using var command = SqliteDatabase.Command(connection, Insert, Parameters(records[0]));
+        command.Transaction = transaction;
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            foreach (var (name, value) in Parameters(record)) command.Parameters[name].Value = value ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
+    private const string Insert =
+        "INSERT INTO audit (id, run_id, ts, kind, rule_id, quota, action, message, action_id, details) VALUES ($id, $run, $ts, $kind, $rule, $quota, $action, $message, $actionId, $details)";
 
     public async Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct)
     {
