@@ -19,7 +19,7 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// reads only its newest hour. That was one Query per quota, one after another: N calls for N quotas. The newest hour
 /// of every quota is now its head, and heads are read 100 a call (BatchGetItem) and written with the samples 25 a call
 /// (BatchWriteItem), 8 calls in flight: a steady cycle makes ⌈N/100⌉ reads and ⌈2N/25⌉ writes. A window the head does
-/// not cover (a cold container's 14 days) is still one Query per quota, 8 at once. A whole rolling window in one item
+/// not cover (a cold container's 14 days) is still one Query per quota, one at a time. A whole rolling window in one item
 /// was the other choice: 14 days of 5-minute samples is about 50 KB, so rewriting it every cycle costs about 50 write
 /// units per quota against 2 here (a sample and a head of under 1 KB each).
 /// A head is a cache of the sample items, never the only copy: it says from when it is complete
@@ -83,7 +83,7 @@ public sealed class DynamoUsageHistory(IAmazonDynamoDB dynamo, string table, Tim
 
     /// <summary>
     /// The heads of every quota in one BatchGetItem per 100; a quota whose head does not reach back to
-    /// <paramref name="from"/> (or has none) is queried, 8 at once.
+    /// <paramref name="from"/> (or has none) is queried.
     /// </summary>
     public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> ReadManyAsync(
         IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
@@ -110,7 +110,9 @@ public sealed class DynamoUsageHistory(IAmazonDynamoDB dynamo, string table, Tim
             }
         }
 
-        await Parallel.ForEachAsync(distinct.Where(k => !windows.ContainsKey(k)), new ParallelOptions { MaxDegreeOfParallelism = DynamoBatches.MaxInFlight, CancellationToken = ct },
+        // One at a time: a cold container reads each window once, and a fleet already runs many shards against the hub's
+        // table at once (8 cycles on one serialised moto timed out waiting behind each other's 8 queries).
+        await Parallel.ForEachAsync(distinct.Where(k => !windows.ContainsKey(k)), new ParallelOptions { MaxDegreeOfParallelism = 1, CancellationToken = ct },
             async (key, token) =>
             {
                 var samples = await QueryAsync(key, fromSeconds, untilSeconds, token);
