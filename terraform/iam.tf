@@ -51,8 +51,8 @@ data "aws_iam_policy_document" "lambda" {
     resources = [local.table_arns["rules"]]
   }
   statement {
-    sid       = "UsageHistory"
-    actions   = ["dynamodb:Query", "dynamodb:BatchWriteItem"]
+    sid       = "UsageHistory" # BatchGetItem: each quota's newest samples (its head item), 100 a call
+    actions   = ["dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]
     resources = [local.table_arns["usage"]]
   }
   statement {

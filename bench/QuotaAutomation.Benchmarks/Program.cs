@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Forecasting;
 
-// `memory` prints the loaded model's managed memory and load time; anything else runs the BenchmarkDotNet suite.
+// `memory` prints the loaded model's managed memory and load time; `shard N` times cycles over N rules on the embedded
+// backend (ShardCycle); anything else runs the BenchmarkDotNet suite.
 if (args is ["memory"])
 {
     var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -13,6 +14,11 @@ if (args is ["memory"])
     var loaded = clock.Elapsed;
     var after = GC.GetTotalMemory(forceFullCollection: true);
     Console.WriteLine($"model file {new FileInfo(QuotaAutomation.Benchmarks.Paths.Model).Length / 1024} KiB; load {loaded.TotalMilliseconds:0} ms; managed memory held {(after - before) / 1024} KiB ({model.Metadata.Trees} trees)");
+    return;
+}
+if (args is ["shard", var count])
+{
+    await QuotaAutomation.Benchmarks.ShardCycle.RunAsync(int.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(QuotaAutomation.Benchmarks.ForecastBenchmarks).Assembly).Run(args);

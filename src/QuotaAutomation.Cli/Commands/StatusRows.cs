@@ -27,6 +27,10 @@ internal sealed record StatusRow(string RuleId, QuotaKey? Quota, QuotaInfo? Info
         var open = (await ports.Requests.ListOpenAsync(ct)).ToDictionary(r => r.Quota);
         var approvals = (await ports.Approvals.ListActiveAsync(ct)).ToDictionary(a => a.Quota);
         var forecaster = app.Forecaster(parse);
+        // Every quota's history in one batched read, and one forecast per quota and horizon: 10,000 rules on 13 quotas
+        // forecast a few dozen times, not 10,000 (issue 14; 38 s before).
+        var histories = await ports.History.ReadManyAsync(quotas.Keys.ToList(), now - TimeSpan.FromDays(14), now, ct);
+        var forecasts = new Dictionary<(QuotaKey, TimeSpan), Forecast>();
         var rows = new List<StatusRow>();
         foreach (var (raw, parsed) in rules)
         {
@@ -41,10 +45,12 @@ internal sealed record StatusRow(string RuleId, QuotaKey? Quota, QuotaInfo? Info
                 rows.Add(new StatusRow(rule.RuleId, rule.Quota, null, null, null, null, null, "no such quota in this account and Region", RuleInvalid: false));
                 continue;
             }
-            var history = await ports.History.ReadAsync(rule.Quota, now - TimeSpan.FromDays(14), now, ct);
+            var history = histories.GetValueOrDefault(rule.Quota) ?? [];
+            if (history.Count > 0 && !forecasts.ContainsKey((rule.Quota, rule.ForecastHorizon)))
+                forecasts[(rule.Quota, rule.ForecastHorizon)] = forecaster.Predict(history, now, rule.ForecastHorizon);
             rows.Add(new StatusRow(rule.RuleId, rule.Quota, quota,
                 history.Count > 0 ? history[^1].Value : null,
-                history.Count > 0 ? forecaster.Predict(history, now, rule.ForecastHorizon) : null,
+                forecasts.GetValueOrDefault((rule.Quota, rule.ForecastHorizon)),
                 open.GetValueOrDefault(rule.Quota), approvals.GetValueOrDefault(rule.Quota), null, RuleInvalid: false));
         }
         return rows;

@@ -55,19 +55,51 @@ public sealed class AutomationEngine
         var audit = new CycleAudit(_ports.Audit, _time, runId, _options.RunOwner);
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_start", $"cycle {runId} started", ct);
 
+        try
+        {
+            return await RunPhasesAsync(audit, now, expectations, woken, ct);
+        }
+        catch
+        {
+            await FlushQuietlyAsync(audit); // what the cycle decided before it failed is written; its own exception goes on
+            throw;
+        }
+    }
+
+    /// <summary>The phases in order. Each phase's held audit records (decisions, errors) are written as one batch when it ends (<see cref="CycleAudit"/>).</summary>
+    private async Task<CycleReport> RunPhasesAsync(CycleAudit audit, DateTimeOffset now, IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations,
+        IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
+    {
         var inFlight = await _follow.RunAsync(audit, now, ct);
+        await audit.FlushAsync(CancellationToken.None);
         var reconciled = await _reconcile.RunAsync(audit, now, ct);
+        await audit.FlushAsync(CancellationToken.None);
         var evaluated = await _evaluate.RunAsync(audit, now, expectations, woken, ct);
         var admitted = await _admit.RunAsync(audit, now, inFlight, evaluated, ct);
+        await audit.FlushAsync(CancellationToken.None);
         var acted = await _act.RunAsync(audit, admitted, ct);
         var recovered = await _recover.RunAsync(audit, admitted.Results, ct);
         IReadOnlyList<ActionResult> actions = [.. inFlight.Actions, .. acted, .. recovered];
         var published = await _publish.RunAsync(audit, now, admitted.Results, actions, ct);
 
+        var runId = audit.RunId;
         var results = admitted.Results;
         var report = new CycleReport(runId, now, results, actions, [.. inFlight.Changes, .. reconciled]) { Published = published };
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
             $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None);
         return report;
+    }
+
+    /// <summary>Writes what a failing cycle had decided before it failed; a second failure here must not hide the first.</summary>
+    private static async Task FlushQuietlyAsync(CycleAudit audit)
+    {
+        try
+        {
+            await audit.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store that failed the cycle may be the audit store itself: the cycle's exception says what went wrong.
+        }
     }
 }

@@ -36,22 +36,55 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
         }
     }
 
-    public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
+    public Task AppendManyAsync(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples, CancellationToken ct) => store.AppendManyAsync(samples, ct);
+
+    public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>
+        (await ReadManyAsync([key], from, until, ct))[key];
+
+    /// <summary>Quotas with no usable cached window are read whole in one batch; the others' tails in one batch per tail start (usually one).</summary>
+    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> ReadManyAsync(
+        IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {
-        Window? cached;
-        lock (_lock) _windows.TryGetValue(key, out cached);
-        if (cached is null || from < cached.From || until < cached.Until)
+        ArgumentNullException.ThrowIfNull(keys);
+        var whole = new List<QuotaKey>();
+        var tails = new Dictionary<DateTimeOffset, List<(QuotaKey Key, Window Cached)>>();
+        lock (_lock)
         {
-            var all = await store.ReadAsync(key, from, until, ct);
-            lock (_lock) _windows[key] = new Window(from, until, [.. all]);
-            return all;
+            foreach (var key in keys.Distinct())
+            {
+                if (!_windows.TryGetValue(key, out var cached) || from < cached.From || until < cached.Until)
+                {
+                    whole.Add(key);
+                    continue;
+                }
+                var tailFrom = cached.Until - Overlap > cached.From ? cached.Until - Overlap : cached.From;
+                if (!tails.TryGetValue(tailFrom, out var group)) tails[tailFrom] = group = [];
+                group.Add((key, cached));
+            }
         }
 
-        var tailFrom = cached.Until - Overlap > cached.From ? cached.Until - Overlap : cached.From;
-        var tail = await store.ReadAsync(key, tailFrom, until, ct);
-        var kept = cached.Samples.Where(s => s.Timestamp > from && s.Timestamp <= tailFrom);
-        var window = new Window(from, until, [.. kept, .. tail]);
-        lock (_lock) _windows[key] = window;
-        return window.Samples.ToList(); // a copy: the caller may keep it while the next cycle replaces the window
+        var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        if (whole.Count > 0)
+        {
+            var read = await store.ReadManyAsync(whole, from, until, ct);
+            foreach (var key in whole)
+            {
+                var all = read.GetValueOrDefault(key) ?? [];
+                lock (_lock) _windows[key] = new Window(from, until, [.. all]);
+                result[key] = all;
+            }
+        }
+        foreach (var (tailFrom, group) in tails)
+        {
+            var read = await store.ReadManyAsync(group.Select(g => g.Key).ToList(), tailFrom, until, ct);
+            foreach (var (key, cached) in group)
+            {
+                var kept = cached.Samples.Where(s => s.Timestamp > from && s.Timestamp <= tailFrom);
+                var window = new Window(from, until, [.. kept, .. read.GetValueOrDefault(key) ?? []]);
+                lock (_lock) _windows[key] = window;
+                result[key] = window.Samples.ToList(); // a copy: the caller may keep it while the next cycle replaces the window
+            }
+        }
+        return result;
     }
 }

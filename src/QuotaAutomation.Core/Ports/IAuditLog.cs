@@ -8,6 +8,17 @@ public interface IAuditLog
     Task AppendAsync(AuditRecord record, CancellationToken ct);
 
     /// <summary>
+    /// Appends records in their order, none overwriting an existing id. A store writes them in as few round trips as it
+    /// can (SQLite: one transaction; DynamoDB: conditional transactions of 100): a cycle's decisions are one batch, not
+    /// one write per rule. All or nothing where the store allows; on failure the caller may append the same batch again.
+    /// </summary>
+    async Task AppendManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        foreach (var record in records) await AppendAsync(record, ct);
+    }
+
+    /// <summary>
     /// Appends unless a record with the same id exists: how two cycles reconciling one dangling record write one
     /// outcome between them (the reconciled record's id is derived from the dangling one's).
     /// </summary>

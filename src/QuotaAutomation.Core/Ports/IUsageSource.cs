@@ -29,4 +29,24 @@ public interface IUsageHistory
 
     /// <summary>Samples with <paramref name="from"/> &lt; time ≤ <paramref name="until"/>, in time order.</summary>
     Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="ReadAsync"/> for many quotas at once, as few round trips as the store allows (a cycle reads every
+    /// quota's window). Every key is in the result, with an empty list when it has no samples.
+    /// </summary>
+    async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> ReadManyAsync(
+        IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var windows = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        foreach (var key in keys.Distinct()) windows[key] = await ReadAsync(key, from, until, ct);
+        return windows;
+    }
+
+    /// <summary><see cref="AppendAsync"/> for many quotas at once (a cycle's new samples), as few round trips as the store allows.</summary>
+    async Task AppendManyAsync(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        foreach (var (key, added) in samples) await AppendAsync(key, added, ct);
+    }
 }

@@ -29,6 +29,24 @@ public sealed class SqliteAuditLog(SqliteDatabase db, string? shardAccountId = n
         await db.ExecuteAsync("INSERT " + Insert, ct, Parameters(record));
     }
 
+    /// <summary>One transaction for the whole batch: 10,000 decisions cost one commit (one fsync), not 10,000. A duplicate id rolls it all back.</summary>
+    public async Task AppendManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0) return;
+        await using var connection = await db.ConnectAsync(ct);
+        await using var transaction = connection.BeginTransaction();
+        await using var command = SqliteDatabase.Command(connection, "INSERT " + Insert, Parameters(records[0]));
+        command.Transaction = transaction;
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record);
+            foreach (var (name, value) in Parameters(record)) command.Parameters[name].Value = value ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+    }
+
     public async Task<bool> TryAppendAsync(AuditRecord record, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(record);

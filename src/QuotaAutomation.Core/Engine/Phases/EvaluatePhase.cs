@@ -70,6 +70,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         var warnings = rules.GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
         var wake = new HashSet<QuotaKey>([.. woken ?? [], .. expectations?.Keys ?? []]);
         var histories = await _usage.CollectAsync(quotas.Values.ToList(), warnings, wake, now, audit, ct);
+        var forecasts = new CycleForecasts(forecaster, now);
         var results = new List<RuleResult>();
         foreach (var rule in rules)
         {
@@ -92,18 +93,18 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
                 continue;
             }
             var current = history[^1].Value;
-            var forecast = Forecast(rule, history, now);
+            var forecast = forecasts.For(rule.Quota, history, rule.ForecastHorizon);
             if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
                 forecast = Expect(forecast, expected, current, quota, histories);
             var snapshot = new QuotaSnapshot(quota, current, forecast);
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
-            var breach = EstimateBreach(rule, quota, history, forecast, now);
+            var breach = EstimateBreach(rule, quota, history, forecast, forecasts);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
             results.Add(new RuleResult(decision, quota, current, forecast)
             {
                 Breach = breach,
                 Cleared = snapshot.UtilizationPercent < rule.Thresholds.Warning - options.RecoveryMargin,
-                NewSpike = NewSpike(history, now),
+                NewSpike = forecasts.NewSpike(rule.Quota, history),
             });
         }
         return results;
@@ -112,23 +113,13 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
     }
 
     /// <summary>Time to breach from forecasts at 1 h, 24 h and the rule's horizon (the last is the decision's own).</summary>
-    private BreachEstimate? EstimateBreach(QuotaRule rule, QuotaInfo quota, IReadOnlyList<UsageSample> history, Forecast forecast, DateTimeOffset now)
+    private static BreachEstimate? EstimateBreach(QuotaRule rule, QuotaInfo quota, IReadOnlyList<UsageSample> history, Forecast forecast, CycleForecasts forecasts)
     {
         if (quota.Value <= 0 || forecast.Peak < quota.Value) return null; // the longest horizon does not reach it: no breach ahead
         var horizons = new[] { TimeSpan.FromHours(1), TimeSpan.FromHours(24) }.Where(h => h < rule.ForecastHorizon)
-            .Select(h => (h, Forecast(rule with { ForecastHorizon = h }, history, now)))
+            .Select(h => (h, forecasts.For(rule.Quota, history, h)))
             .Append((rule.ForecastHorizon, forecast));
         return BreachEstimate.From(quota.Value, horizons);
-    }
-
-    /// <summary>A spike seen for the first time: the newest sample is ≥ 2× the 24 h median and the one before was not.</summary>
-    private static Events.SpikeAssessment? NewSpike(IReadOnlyList<UsageSample> history, DateTimeOffset now)
-    {
-        if (history.Count < 3) return null;
-        var earlier = new Common.ListPrefix<UsageSample>(history, history.Count - 1);
-        var spike = Events.SpikeClassifier.Classify(history[^1].Value, earlier, now);
-        var before = Events.SpikeClassifier.Classify(earlier[^1].Value, new Common.ListPrefix<UsageSample>(history, history.Count - 2), earlier[^1].Timestamp);
-        return spike.Level >= Events.SpikeLevel.Medium && before.Level == Events.SpikeLevel.Low ? spike : null;
     }
 
     /// <summary>An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.</summary>
@@ -142,17 +133,5 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         return usage > forecast.Peak
             ? new Forecast(usage, forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {usage:0.##}"))
             : forecast;
-    }
-
-    private Forecast Forecast(QuotaRule rule, IReadOnlyList<UsageSample> history, DateTimeOffset now)
-    {
-        try
-        {
-            return forecaster.Predict(history, now, rule.ForecastHorizon);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return Forecasting.Forecast.CurrentOnly(history[^1].Value, $"{forecaster.Name} failed: {e.Message}");
-        }
     }
 }

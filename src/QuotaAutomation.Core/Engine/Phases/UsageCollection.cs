@@ -19,9 +19,10 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
         IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
     {
         var windowStart = now - options.HistoryWindow;
-        var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
-        foreach (var quota in quotas)
-            histories[quota.Key] = await ports.History.ReadAsync(quota.Key, windowStart, now, ct);
+        // One batched read of every window and one batched append of every quota's new samples (IUsageHistory's many-key
+        // methods): a store's round trips grow with quotas ÷ its batch size, not with quotas.
+        var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>(
+            await ports.History.ReadManyAsync(quotas.Select(q => q.Key).ToList(), windowStart, now, ct));
         var queries = quotas
             .Select(q => new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart)
             {
@@ -31,14 +32,15 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
         try
         {
             var fresh = await ports.Usage.GetUsageAsync(queries, now, ct);
+            var appended = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
             foreach (var query in queries)
             {
                 if (!fresh.TryGetValue(query.Quota.Key, out var samples)) continue;
                 var added = samples.Where(s => s.Timestamp > query.From && s.Timestamp <= now).ToList();
-                if (added.Count == 0) continue;
-                await ports.History.AppendAsync(query.Quota.Key, added, ct);
-                histories[query.Quota.Key] = [.. histories[query.Quota.Key], .. added];
+                if (added.Count > 0) appended[query.Quota.Key] = added;
             }
+            await ports.History.AppendManyAsync(appended, ct);
+            foreach (var (key, added) in appended) histories[key] = [.. histories[key], .. added];
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
