@@ -21,22 +21,26 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
 
     private sealed record Window(DateTimeOffset From, DateTimeOffset Until, List<UsageSample> Samples);
 
-    public async Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct)
+    public Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct) =>
+        AppendManyAsync(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [key] = samples }, ct);
+
+    public async Task AppendManyAsync(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        await store.AppendAsync(key, samples, ct);
+        await store.AppendManyAsync(samples, ct);
         lock (_lock)
-        {
-            // Samples past the window's end are left to the next read's tail, which fetches them with the others'.
-            if (!_windows.TryGetValue(key, out var cached)) return;
-            var inside = samples.Where(s => s.Timestamp > cached.From && s.Timestamp <= cached.Until).ToList();
-            if (inside.Count == 0) return;
-            var known = cached.Samples.Select(s => s.Timestamp).ToHashSet();
-            _windows[key] = cached with { Samples = [.. cached.Samples.Concat(inside.Where(s => !known.Contains(s.Timestamp))).OrderBy(s => s.Timestamp)] };
-        }
+            foreach (var (key, added) in samples) Remember(key, added);
     }
 
-    public Task AppendManyAsync(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples, CancellationToken ct) => store.AppendManyAsync(samples, ct);
+    /// <summary>Samples past the window's end are left to the next read's tail, which fetches them with the others'.</summary>
+    private void Remember(QuotaKey key, IReadOnlyList<UsageSample> samples)
+    {
+        if (!_windows.TryGetValue(key, out var cached)) return;
+        var inside = samples.Where(s => s.Timestamp > cached.From && s.Timestamp <= cached.Until).ToList();
+        if (inside.Count == 0) return;
+        var known = cached.Samples.Select(s => s.Timestamp).ToHashSet();
+        _windows[key] = cached with { Samples = [.. cached.Samples.Concat(inside.Where(s => !known.Contains(s.Timestamp))).OrderBy(s => s.Timestamp)] };
+    }
 
     public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>
         (await ReadManyAsync([key], from, until, ct))[key];
