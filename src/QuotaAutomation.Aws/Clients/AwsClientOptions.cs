@@ -41,6 +41,7 @@ public sealed record AwsClientOptions
         ["support"] = "SUPPORT",
         ["kms"] = "KMS",
         ["ec2"] = "EC2",
+        ["s3"] = "S3",
     };
 
     /// <summary>One attempt's time limit; a slower answer is a timeout, retried like a 5xx.</summary>
