@@ -68,7 +68,7 @@ public sealed class DynamoJsonRuleFileTests : IAsyncLifetime
 
         var (_, output) = await _db.RunCliAsync("rules", "validate", _db.WriteFile("scan.json", $"[{typed}]"));
 
-        Assert.Contains("✗ rule 'ec2-vcpu': region is plain JSON in a DynamoDB JSON item (write it typed, e.g. {\"S\": \"…\"} or {\"N\": \"70\"}); expected text: a Region such as 'us-east-1'",
+        Assert.Contains("✗ rule 'ec2-vcpu': region is plain JSON in a DynamoDB JSON item (write it typed, e.g. {\"S\": \"…\"} or {\"N\": \"70\"}); expected a Region such as 'us-east-1' or '*', or a list of them",
             output, StringComparison.Ordinal);
     }
 

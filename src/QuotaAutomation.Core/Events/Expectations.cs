@@ -10,9 +10,10 @@ namespace QuotaAutomation.Core.Events;
 /// quota's utilisation is at least <paramref name="MinUtilizationPercent"/>. The engine raises the rule's forecast peak
 /// to it, so every rule of the decision table still applies.
 /// </summary>
-public sealed record Expectation(double Multiplier, double MinUtilizationPercent, QuotaKey? AddUsageOf, string Reason, double AddUnits = 0)
+/// <param name="AtLeast">A floor on the expected usage, whatever the current usage (failover parity: the primary's peak × factor).</param>
+public sealed record Expectation(double Multiplier, double MinUtilizationPercent, QuotaKey? AddUsageOf, string Reason, double AddUnits = 0, double AtLeast = 0)
 {
-    public double ExpectedUsage(double currentUsage, double? otherUsage) => currentUsage * Multiplier + (otherUsage ?? 0) + AddUnits;
+    public double ExpectedUsage(double currentUsage, double? otherUsage) => Math.Max(AtLeast, currentUsage * Multiplier + (otherUsage ?? 0) + AddUnits);
 }
 
 /// <summary>

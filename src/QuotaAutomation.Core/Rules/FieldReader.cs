@@ -36,22 +36,6 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         return null;
     }
 
-    public string? AccountId(string field)
-    {
-        if (Unsupported(field, "a 12-digit AWS account id")) return null;
-        if (!TryGet(field, out var value) || value is null || value is string { Length: 0 }) return null;
-        var text = value switch
-        {
-            string s => s.Trim(),
-            // A number keeps its digits only when no leading zero was lost.
-            double or decimal or long or int => Convert.ToString(value, CultureInfo.InvariantCulture),
-            _ => null,
-        };
-        if (text is not null && AccountPattern().IsMatch(text)) return text;
-        Bad(field, $"{RuleParser.Show(value)} must be a 12-digit AWS account id, written as a string");
-        return null;
-    }
-
     public AutomationLevel? Level(string field)
     {
         if (Unsupported(field, "one of monitor_only, alert_only, auto_request, auto_approve, full_auto")) return null;

@@ -21,6 +21,12 @@ public sealed record QuotaRule(
     bool Enabled,
     IReadOnlyList<string>? Approvers = null)
 {
+    /// <summary>Where the rule applies; a rule built in code applies to its quota key's account and Region.</summary>
+    public RuleTargets Targets { get; init; } = RuleTargets.Exactly(Quota.Region, Quota.AccountId);
+
+    /// <summary>True for a rule over several accounts or Regions (or with a standby): only the fleet runs it, one shard at a time.</summary>
+    public bool IsFleetRule => !Targets.IsSingle;
+
     public const double DefaultMultiplier = 1.5;
     public const double DefaultMaxAutoIncrease = 10_000;
     public const double DefaultCostThreshold = 1_000;

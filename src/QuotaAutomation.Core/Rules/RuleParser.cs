@@ -20,7 +20,8 @@ public static partial class RuleParser
         "threshold_warning", "threshold_critical", "threshold_emergency", "auto_increase_multiplier",
         "max_auto_increase", "approval_required", "business_hours_only", "business_hours",
         "business_hours_timezone", "cost_threshold", "forecast_horizon_hours", "enabled",
-        "approvers",
+        "approvers", "exclude_accounts", "exclude_regions", "standby_region", "standby_account", "standby_factor",
+        "standby_peak_days",
     ];
 
     public static readonly IReadOnlySet<string> KnownAttributes = new HashSet<string>(Attributes, StringComparer.Ordinal);
@@ -51,8 +52,8 @@ public static partial class RuleParser
         var ruleId = reader.Identifier("rule_id", RuleIdPattern(), "letters, digits, '.', '_' or '-', at most 128");
         var serviceCode = reader.Identifier("service_code", ServiceCodePattern(), "a Service Quotas service code such as 'ec2'");
         var quotaCode = reader.Identifier("quota_code", QuotaCodePattern(), "a quota code such as 'L-1216C47A'");
-        var region = reader.Identifier("region", RegionPattern(), "a Region such as 'us-east-1'");
-        var accountId = reader.AccountId("account_id");
+        var regions = reader.RegionTargets("region", allowAll: true, RegionPattern());
+        var accounts = reader.AccountTargets("account_id", allowAll: true);
         var level = reader.Level("automation_level");
         var warning = reader.Number("threshold_warning", Thresholds.Default.Warning, allowPercent: true);
         var critical = reader.Number("threshold_critical", Thresholds.Default.Critical, allowPercent: true);
@@ -66,6 +67,10 @@ public static partial class RuleParser
         var horizon = reader.Number("forecast_horizon_hours", QuotaRule.DefaultForecastHorizon.TotalHours);
         var enabled = reader.Bool("enabled", true);
         var approvers = reader.ArnPatterns("approvers");
+        var excludeAccounts = reader.AccountTargets("exclude_accounts", allowAll: false);
+        var excludeRegions = reader.RegionTargets("exclude_regions", allowAll: false, RegionPattern());
+        var standby = ReadStandby(reader, accounts, regions);
+        if (regions is { Count: 0 }) reader.Bad("region", "is missing");
 
         if (warning is { } w && w <= 0) reader.Bad("threshold_warning", $"{Show(w)} must be > 0");
         if (emergency is { } e && e > 100) reader.Bad("threshold_emergency", $"{Show(e)} must be ≤ 100");
@@ -88,9 +93,13 @@ public static partial class RuleParser
             return Result.Fail<QuotaRule>($"rule '{name}': {string.Join("; ", reader.Errors)}");
 
         // Every value below was checked above; the reader returned null only alongside an error.
+        var targets = new RuleTargets(accounts!, regions!, excludeAccounts!, excludeRegions!, standby);
+        var key = targets.IsSingle
+            ? new QuotaKey(serviceCode!, quotaCode!, regions![0], accounts!.Count == 0 ? null : accounts[0])
+            : new QuotaKey(serviceCode!, quotaCode!, RuleTargets.All, RuleTargets.All); // a fleet rule: each shard makes it concrete
         return Result.Ok(new QuotaRule(
             ruleId!,
-            new QuotaKey(serviceCode!, quotaCode!, region!, accountId),
+            key,
             level!.Value,
             new Thresholds(warning!.Value, critical!.Value, emergency!.Value),
             multiplier!.Value,
@@ -100,7 +109,38 @@ public static partial class RuleParser
             costThreshold!.Value,
             TimeSpan.FromHours(horizon!.Value),
             enabled!.Value,
-            approvers));
+            approvers)
+        { Targets = targets });
+    }
+
+    /// <summary>
+    /// The standby of failover parity: another Region of the same account(s) or another account in the same
+    /// Region(s), never both; the primary side must be one Region (or one account) so its peak is one number.
+    /// </summary>
+    private static Standby? ReadStandby(FieldReader reader, IReadOnlyList<string>? accounts, IReadOnlyList<string>? regions)
+    {
+        var standbyRegion = reader.RegionTargets("standby_region", allowAll: false, RegionPattern());
+        var standbyAccount = reader.AccountTargets("standby_account", allowAll: false);
+        var factor = reader.Number("standby_factor", Standby.DefaultFactor);
+        var days = reader.Number("standby_peak_days", Standby.DefaultPeakWindow.TotalDays);
+        var region = standbyRegion is [var r] ? r : null;
+        var account = standbyAccount is [var a] ? a : null;
+        if (standbyRegion is { Count: > 1 }) reader.Bad("standby_region", "must be one Region");
+        if (standbyAccount is { Count: > 1 } || account is not null && !RuleTargets.IsAccountId(account)) reader.Bad("standby_account", "must be one 12-digit account id");
+        if (region is null && account is null)
+        {
+            if (reader.IsGiven("standby_factor")) reader.Bad("standby_factor", "needs standby_region or standby_account");
+            if (reader.IsGiven("standby_peak_days")) reader.Bad("standby_peak_days", "needs standby_region or standby_account");
+            return null;
+        }
+        if (region is not null && account is not null) reader.Bad("standby_account", "cannot be set with standby_region: a standby is another Region or another account");
+        if (region is not null && (regions is not [var primary] || primary == RuleTargets.All || primary == region))
+            reader.Bad("standby_region", $"needs region to be one other Region (the primary), not {Show(regions is null ? null : string.Join(",", regions))}");
+        if (account is not null && (accounts is not [var source] || !RuleTargets.IsAccountId(source) || source == account))
+            reader.Bad("standby_account", "needs account_id to be one other 12-digit account (the primary)");
+        if (factor is { } f && (f < 1 || f > 10)) reader.Bad("standby_factor", $"{Show(f)} must be between 1 and 10");
+        if (days is { } d && (d < 1 || d > 90)) reader.Bad("standby_peak_days", $"{Show(d)} must be between 1 and 90");
+        return factor is null || days is null ? null : new Standby(region, account, factor.Value, TimeSpan.FromDays(days.Value));
     }
 
     /// <summary>The rule id an item names, for messages about items that fail before parsing.</summary>

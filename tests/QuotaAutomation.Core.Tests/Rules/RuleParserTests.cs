@@ -112,8 +112,8 @@ public class RuleParserTests
     [InlineData("automation_level", "full-automatic", "automation_level 'full-automatic' must be one of monitor_only, alert_only, auto_request, auto_approve, full_auto")]
     [InlineData("service_code", "3c2", "service_code '3c2' must be a Service Quotas service code such as 'ec2'")]
     [InlineData("quota_code", "L 1216C47A", "quota_code 'L 1216C47A' must be a quota code such as 'L-1216C47A'")]
-    [InlineData("region", "US East", "region 'US East' must be a Region such as 'us-east-1'")]
-    [InlineData("account_id", "12345", "account_id '12345' must be a 12-digit AWS account id, written as a string")]
+    [InlineData("region", "US East", "region 'US East' must be a Region such as 'us-east-1' or '*', or a list of them")]
+    [InlineData("account_id", "12345", "account_id '12345' must be a 12-digit account id, an OU id 'ou-…', a root id 'r-…' or '*', or a list of them")]
     [InlineData("business_hours", "weekdays 9 to 5", "business_hours 'weekdays 9 to 5' must look like 'Mon-Fri 09:00-18:00' (start before end)")]
     [InlineData("business_hours", "Mon-Fri 18:00-09:00", "business_hours 'Mon-Fri 18:00-09:00' must look like 'Mon-Fri 09:00-18:00' (start before end)")]
     [InlineData("business_hours_timezone", "Mars/Olympus", "business_hours_timezone 'Mars/Olympus' must be a time zone id such as 'UTC' or 'Europe/Berlin'")]
@@ -155,7 +155,7 @@ public class RuleParserTests
     {
         var raw = With(With(Minimal, "threshold_warning", new object?[] { 70.0 }), "region", new Dictionary<string, object?> { ["S"] = "us-east-1" });
 
-        Assert.Equal("rule 'ec2-ondemand-use1': region a map must be a string: a Region such as 'us-east-1'; threshold_warning a list must be a number",
+        Assert.Equal("rule 'ec2-ondemand-use1': region a map must be a Region such as 'us-east-1' or '*', or a list of them; threshold_warning a list must be a number",
             RuleParser.Parse(raw).Error);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Quotas;
@@ -32,6 +33,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         foreach (var raw in raws)
         {
             var parsed = RuleParser.Parse(raw);
+            if (parsed is { Success: true, Value.IsFleetRule: true }) parsed = FleetOnly(parsed.Value);
             if (parsed.Success)
             {
                 if (parsed.Value.Enabled) rules.Add(parsed.Value);
@@ -43,6 +45,12 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         }
         return (rules, rejected);
     }
+
+    /// <summary>A rule over several accounts or Regions is the fleet's: a cycle of one account and Region cannot run it alone.</summary>
+    private static Result<QuotaRule> FleetOnly(QuotaRule rule) => Result.Fail<QuotaRule>(
+        $"rule '{rule.RuleId}': account_id {Show(rule.Targets.Accounts)} / region {Show(rule.Targets.Regions)}{(rule.Targets.Standby is null ? "" : " with a standby")} targets several accounts or Regions: it runs in the fleet (quota-automation run --fleet, or the fleet state machine), one account and Region per shard");
+
+    private static string Show(IReadOnlyList<string> targets) => targets.Count == 0 ? "(the hub's own)" : $"'{string.Join(",", targets)}'";
 
     private async Task<IReadOnlyList<RuleResult>> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit,
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, CancellationToken ct)

@@ -1,0 +1,13 @@
+namespace QuotaAutomation.Core.Fleet;
+
+/// <summary>
+/// One (account, Region) cycle of a fleet run: the rules the plan resolved for it (the most specific per quota).
+/// </summary>
+/// <param name="ShardId"><c>{AccountId}/{Region}</c>.</param>
+/// <param name="RateShare">The share (0–1] of the account's API rates this shard may use: shards of one account split them.</param>
+/// <param name="Parity">Rules that run here as a failover standby; empty when none.</param>
+public sealed record FleetShard(string FleetRunId, string ShardId, string AccountId, string Region, IReadOnlyList<string> RuleIds, double RateShare,
+    IReadOnlyList<ParityLink>? Parity = null)
+{
+    public static string IdOf(string accountId, string region) => $"{accountId}/{region}";
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using QuotaAutomation.Core.Fleet;
+
+namespace QuotaAutomation.Core.Tests.Fleet;
+
+public sealed class FleetShardJsonTests
+{
+    [Fact]
+    public void AShard_RoundTripsAsOneJsonLine()
+    {
+        var shard = new FleetShard("run-1", "222222222222/eu-west-1", "222222222222", "eu-west-1", ["a", "b"], 0.5,
+            [new ParityLink("dr", "ec2", "L-1216C47A", "222222222222", "us-east-1", 1.5, 14)]);
+
+        var line = FleetShardJson.Write(shard);
+
+        Assert.Equal("""{"fleet_run_id":"run-1","shard_id":"222222222222/eu-west-1","account_id":"222222222222","region":"eu-west-1","rule_ids":["a","b"],"rate_share":0.5,"parity":[{"rule_id":"dr","service_code":"ec2","quota_code":"L-1216C47A","primary_account_id":"222222222222","primary_region":"us-east-1","factor":1.5,"peak_window_days":14}]}""", line);
+        var back = FleetShardJson.Read(JsonDocument.Parse(line).RootElement, "Items[0]").Value;
+        Assert.Equal(shard with { RuleIds = back.RuleIds, Parity = back.Parity }, back);
+        Assert.Equal(shard.RuleIds, back.RuleIds);
+        Assert.Equal(shard.Parity, back.Parity);
+    }
+
+    [Theory]
+    [InlineData("[]", "Items[2] must be a shard object, not array")]
+    [InlineData("""{"fleet_run_id":"r","shard_id":"1/x","account_id":"1","region":"Mars","rule_ids":"a","rate_share":2}""",
+        "Items[2]: account_id '1' must be a 12-digit account id; region 'Mars' must be a Region such as 'us-east-1'; rule_ids is missing or not a list; rate_share is missing or not a number in (0, 1]")]
+    [InlineData("""{"fleet_run_id":"r","shard_id":"222222222222/us-west-2","account_id":"222222222222","region":"us-east-1","rule_ids":[1],"rate_share":1}""",
+        "Items[2]: shard_id '222222222222/us-west-2' must be '222222222222/us-east-1'; rule_ids has a number, not a rule id")]
+    public void ABadItem_IsNamedFieldByField(string json, string error)
+    {
+        Assert.Equal(error, FleetShardJson.Read(JsonDocument.Parse(json).RootElement, "Items[2]").Error);
+    }
+}

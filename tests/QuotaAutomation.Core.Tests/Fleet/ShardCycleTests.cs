@@ -1,0 +1,75 @@
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Fleet;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Tests.Engine;
+using QuotaAutomation.Core.Tests.Fakes;
+
+namespace QuotaAutomation.Core.Tests.Fleet;
+
+public sealed class ShardCycleTests
+{
+    private const string Hub = FleetTestOrg.Hub;
+    private const string Member = FleetTestOrg.ProdAccount;
+
+    private static (EngineFixture Fixture, ShardCycle Cycle) Setup()
+    {
+        var f = new EngineFixture();
+        var ports = new EnginePorts(f.Stores, f.Account, f.Account, f.Stores, f.Account, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores);
+        return (f, new ShardCycle(ports, new TrendForecaster(), f.Time, f.Options, Hub));
+    }
+
+    [Fact]
+    public async Task AShard_RunsOnlyItsRules_MadeConcreteForItsAccountAndRegion()
+    {
+        var (f, cycle) = Setup();
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 10, region: "eu-west-1");
+        f.Account.Quotas[new QuotaKey("ec2", "L-1216C47A", "eu-west-1", Member)] = f.Account.Quotas[new QuotaKey("ec2", "L-1216C47A", "eu-west-1")] with { Key = new QuotaKey("ec2", "L-1216C47A", "eu-west-1", Member) };
+        f.Account.Usage[new QuotaKey("ec2", "L-1216C47A", "eu-west-1", Member)] = _ => 10;
+        f.Stores.Rules.Add(TestRules.Item("fleet", "ec2", "L-1216C47A", "monitor_only", ("account_id", "*"), ("region", "*"), ("exclude_regions", "ap-south-1")));
+        f.Stores.Rules.Add(TestRules.Item("other", "ec2", "L-1216C47A", "monitor_only", ("account_id", "*")));
+
+        var result = await cycle.RunAsync(new FleetShard("run-1", $"{Member}/eu-west-1", Member, "eu-west-1", ["fleet"], 1), CancellationToken.None);
+
+        Assert.Equal(new ShardResult($"{Member}/eu-west-1", Member, "eu-west-1", "ok", 1, 0, 0, null), result);
+        Assert.Contains(f.Stores.Audit, r => r.RuleId == "fleet" && r.Quota == new QuotaKey("ec2", "L-1216C47A", "eu-west-1", Member));
+        Assert.DoesNotContain(f.Stores.Audit, r => r.RuleId == "other");
+    }
+
+    [Fact]
+    public async Task AStandby_IsRaisedToThePrimarysPeakTimesFactor_AndItsDriftReported()
+    {
+        var (f, cycle) = Setup();
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 5, region: "eu-west-1"); // the hub's standby: 100, barely used
+        var primary = new QuotaKey("ec2", "L-1216C47A", "us-east-1");
+        await f.Stores.AppendAsync(primary, [new UsageSample(f.Time.GetUtcNow().AddDays(-2), 150), new UsageSample(f.Time.GetUtcNow().AddHours(-1), 90)], CancellationToken.None);
+        f.Stores.Rules.Add(TestRules.Item("dr", "ec2", "L-1216C47A", "full_auto", ("standby_region", "eu-west-1"), ("standby_factor", 1.2)));
+        var shard = new FleetShard("run-1", $"{Hub}/eu-west-1", Hub, "eu-west-1", ["dr"], 1, [new ParityLink("dr", "ec2", "L-1216C47A", Hub, "us-east-1", 1.2, 14)]);
+
+        var result = await cycle.RunAsync(shard, CancellationToken.None);
+
+        var drift = Assert.Single(result.Drift!);
+        Assert.Equal("rule 'dr': standby ec2/L-1216C47A@eu-west-1 is 100, below 180 (primary ec2/L-1216C47A@us-east-1 peak 150 × factor)", drift.ToString());
+        var request = Assert.Single(f.Account.Requests);
+        Assert.True(request.DesiredValue >= 180, $"asked {request.DesiredValue}");
+        Assert.Equal(new QuotaKey("ec2", "L-1216C47A", "eu-west-1"), request.Quota);
+    }
+
+    [Fact]
+    public async Task AShardWhoseCycleThrows_FailsAlone_WithTheReason()
+    {
+        var (f, _) = Setup();
+        var broken = new EnginePorts(new ThrowingRules(), f.Account, f.Account, f.Stores, f.Account, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores);
+        var cycle = new ShardCycle(broken, new TrendForecaster(), f.Time, f.Options, Hub);
+
+        var result = await cycle.RunAsync(new FleetShard("run-1", $"{Member}/us-east-1", Member, "us-east-1", ["x"], 1), CancellationToken.None);
+
+        Assert.Equal(ShardResult.NotRun(new FleetShard("run-1", $"{Member}/us-east-1", Member, "us-east-1", ["x"], 1),
+            $"shard {Member}/us-east-1 failed: AccessDenied: not authorized to perform sts:AssumeRole"), result);
+    }
+
+    private sealed class ThrowingRules : Ports.IRuleStore
+    {
+        public Task<IReadOnlyList<Core.Rules.RawRule>> LoadRulesAsync(CancellationToken ct) => throw new InvalidOperationException("AccessDenied: not authorized to perform sts:AssumeRole");
+    }
+}
