@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
 using static QuotaAutomation.Aws.Dynamo.DynamoItems;
 
 namespace QuotaAutomation.Aws.Dynamo;
@@ -15,10 +16,23 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// one item needs none (and moto's TransactWriteItems restores a copy of the table on a failed transaction, which
 /// loses concurrent writes that DynamoDB would keep).
 /// </summary>
-public sealed class DynamoAccountRequestBudget(IAmazonDynamoDB dynamo, string table)
+public sealed class DynamoAccountRequestBudget(IAmazonDynamoDB dynamo, string table) : IAccountRequestBudget
 {
     public const string SortKey = "OPEN_REQUESTS";
 
+    public Task<bool> TryReserveAsync(QuotaKey quota, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        return TryReserveAsync(quota.AccountOrSelf, QuotaId(quota), limit, ct);
+    }
+
+    public Task ReleaseAsync(QuotaKey quota, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        return ReleaseAsync(quota.AccountOrSelf, QuotaId(quota), ct);
+    }
+
+    /// <param name="accountId">The account, or <c>self</c> for the hub's own (its quota keys name no account).</param>
     public async Task<bool> TryReserveAsync(string accountId, string quotaKey, int limit, CancellationToken ct)
     {
         try
