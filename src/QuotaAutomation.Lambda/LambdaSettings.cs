@@ -19,7 +19,8 @@ public sealed record LambdaSettings(
     IReadOnlyList<string>? Approvers = null,
     string? LinkKeyId = null,
     Uri? ApprovalUrl = null,
-    FunctionRole Role = FunctionRole.All)
+    FunctionRole Role = FunctionRole.All,
+    FleetOptions? Fleet = null)
 {
     /// <summary>Signed links for people without AWS credentials are on (<c>QA_APPROVAL_LINKS=signed</c>, which requires the key).</summary>
     public bool SignedLinks => LinkKeyId is not null;
@@ -89,9 +90,11 @@ public sealed record LambdaSettings(
         if (links == "signed" && approvalUrl is null && functionRole != FunctionRole.ApprovalLinks)
             problems.Add("QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links");
 
+        var fleet = FleetOptions.FromEnvironment(variable, problems);
+
         return problems.Count > 0
             ? Result.Fail<LambdaSettings>("invalid settings: " + string.Join("; ", problems))
             : Result.Ok(new LambdaSettings(backend, machine, TimeSpan.FromSeconds(budget), TimeSpan.FromMinutes(coolDown), endpoint,
-                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model", approvers, links == "signed" ? keyId : null, approvalUrl, functionRole));
+                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model", approvers, links == "signed" ? keyId : null, approvalUrl, functionRole, fleet));
     }
 }
