@@ -42,6 +42,9 @@ public sealed class AwsBackend : IDisposable
 
     public AwsBackendOptions Options { get; }
 
+    /// <summary>Where and as whom the backend's clients call AWS (a fleet shard makes its own clients from them).</summary>
+    public AwsClientOptions ClientOptions => _clients.BaseOptions;
+
     public IAmazonDynamoDB Dynamo { get; }
 
     public DynamoRuleStore Rules { get; }
@@ -65,6 +68,9 @@ public sealed class AwsBackend : IDisposable
 
     /// <summary>EC2, for instance types' vCPUs (the deployment gate).</summary>
     public Ec2Client Ec2 => _clients.Ec2();
+
+    /// <summary>SNS in the backend's Region and account (alert topics, contact subscriptions).</summary>
+    public SnsClient Sns => _clients.Sns();
 
     /// <summary>STS, for who the caller is.</summary>
     public StsClient Sts => _clients.Sts();

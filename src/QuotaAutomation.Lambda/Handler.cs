@@ -85,7 +85,8 @@ public sealed class Handler
     }
 
     /// <summary>The application on AWS (or an emulator): also used by <c>invoke --backend aws</c>.</summary>
-    public static LambdaApp Build(AwsClientOptions client, LambdaSettings settings, TimeProvider time, LambdaLog log)
+    /// <param name="organization">AWS Organizations for fleet runs (<c>QA_FLEET_BUCKET</c>); null: a fleet plan says it is not wired.</param>
+    public static LambdaApp Build(AwsClientOptions client, LambdaSettings settings, TimeProvider time, LambdaLog log, Core.Fleet.IOrganization? organization = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var backend = new AwsBackend(client, settings.Backend with { ApprovalsByWorkflow = settings.ApprovalStateMachineArn is not null });
@@ -104,8 +105,31 @@ public sealed class Handler
                 await backend.Door.FindTaskTokenAsync(approval.Id, ct) ?? throw new InvalidOperationException($"approval {approval.Id} has no waiting workflow: decide it with quota-automation --backend aws approve|deny {approval.Id}"),
                 approve, approval.Id, who, comment, via, ct);
         var door = new ApprovalDoor(settings.Approvers ?? [], backend.Door, settings.LinkKeyId is { } key ? new KmsLinkSigner(backend.Kms, key) : null, settings.ApprovalUrl);
+        var forecaster = settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster();
         return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,
-            decide, settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster(), door, settings.Role));
+            decide, forecaster, door, settings.Role, Fleet(backend, client, ports, forecaster, time, engineOptions, settings.Fleet, organization)));
+    }
+
+    /// <summary>The fleet steps on AWS, when <c>QA_FLEET_BUCKET</c> is set.</summary>
+    public static FleetServices? Fleet(AwsBackend backend, AwsClientOptions client, EnginePorts ports, Core.Forecasting.IForecaster forecaster, TimeProvider time,
+        EngineOptions engineOptions, FleetOptions? options, Core.Fleet.IOrganization? organization)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(client);
+        if (options?.Bucket is not { } bucket) return null;
+        var hub = new Lazy<Task<string>>(async () => (await backend.Sts.GetCallerArnAsync(CancellationToken.None)).Split(':')[4]); // arn:aws:sts::ACCOUNT:…
+        var contacts = new ContactSubscriptions(backend.Sns);
+        return new FleetServices(organization ?? new UnwiredOrganization(), new S3ShardStore(client, bucket),
+            (hubId, topics) => new AwsShardRunner(backend, ports, forecaster, time, engineOptions, hubId, topics, options.AccountRate),
+            _ => hub.Value, options.Regions, client.Region.SystemName, options.Routes, backend.Options.AlertTopicArn,
+            SubscribeContacts: async (list, ct) => await contacts.EnsureAsync(list.Select(c => new AccountContact(c.AccountId, c.TopicArn, c.Email)), ct));
+    }
+
+    /// <summary>Until the AWS Organizations adapter is passed to <see cref="Build"/>, a fleet plan says so (audited) instead of planning nothing.</summary>
+    private sealed class UnwiredOrganization : Core.Fleet.IOrganization
+    {
+        public Task<Core.Fleet.Organization> ReadAsync(CancellationToken ct) =>
+            throw new InvalidOperationException("the organization cannot be read: this build has no AWS Organizations adapter wired into Handler.Build");
     }
 
     /// <summary>What approval messages tell approvers on AWS: the CLI decides as the caller STS names (checked against the allow-list).</summary>

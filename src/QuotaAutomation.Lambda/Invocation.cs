@@ -93,6 +93,7 @@ public static partial class InvocationParser
         }
         if (root.ValueKind != JsonValueKind.Object) return Result.Fail<Invocation>($"event (unnamed): the payload is a JSON {root.ValueKind}, not an object");
 
+        if (root.TryGetProperty("fleet", out _)) return ParseFleet(root);
         if (Str(root, "task") is { } task) return ParseTask(root, task);
         if (IsFunctionUrl(root))
             return HttpProblem(root) is { } problem

@@ -22,7 +22,8 @@ public sealed record LambdaServices(
     ApprovalDecider? Decide = null,
     Core.Forecasting.IForecaster? Forecaster = null,
     ApprovalDoor? Door = null,
-    FunctionRole Role = FunctionRole.All);
+    FunctionRole Role = FunctionRole.All,
+    FleetServices? Fleet = null);
 
 /// <summary>
 /// What one deployed function serves (<c>QA_SERVES</c>): the cycle function never answers HTTP, the approval function
@@ -47,6 +48,7 @@ public sealed class LambdaApp(LambdaServices services)
 {
     private readonly AutomationEngine _engine = new(services.Ports, services.Forecaster ?? new Core.Forecasting.TrendForecaster(), services.Time, services.EngineOptions);
     private readonly Core.Engine.Acting.AlertSender _alerts = new(services.Ports, services.Time, services.EngineOptions);
+    private readonly FleetHandlers _fleet = new(services);
 
     public async Task<JsonObject> HandleAsync(string payload, CancellationToken ct)
     {
@@ -72,6 +74,9 @@ public sealed class LambdaApp(LambdaServices services)
                 QuotaEvent quotaEvent => await QuotaEventAsync(quotaEvent, started, budget.Token),
                 ServiceQuotasApiCall call => await ApiCallAsync(call, budget.Token),
                 HttpRequest http => await ApprovalPage.HandleAsync(http, services, budget.Token),
+                FleetPlanStep plan => await _fleet.PlanAsync(plan, budget.Token),
+                FleetShardBatch batch => await _fleet.ShardAsync(batch, budget.Token),
+                FleetSummaryStep summary => await _fleet.SummaryAsync(summary, budget.Token),
                 _ => throw new UnreachableException(invocation.GetType().Name),
             };
             if (invocation is not HttpRequest) reply["kind"] = invocation.Kind; // a Function URL reply is the HTTP response itself

@@ -20,7 +20,8 @@ public sealed record LambdaSettings(
     string? LinkKeyId = null,
     Uri? ApprovalUrl = null,
     FunctionRole Role = FunctionRole.All,
-    bool AdaptiveCadence = false)
+    bool AdaptiveCadence = false,
+    FleetOptions? Fleet = null)
 {
     /// <summary>Signed links for people without AWS credentials are on (<c>QA_APPROVAL_LINKS=signed</c>, which requires the key).</summary>
     public bool SignedLinks => LinkKeyId is not null;
@@ -93,10 +94,11 @@ public sealed record LambdaSettings(
         // adaptive: GetMetricData only when a quota's detail is due, the utilization report otherwise (docs/fleet-usage.md).
         var cadence = variable("QA_READ_CADENCE")?.Trim() is { Length: > 0 } c ? c : "every_cycle";
         if (cadence is not ("every_cycle" or "adaptive")) problems.Add($"QA_READ_CADENCE '{cadence}' must be every_cycle or adaptive");
+        var fleet = FleetOptions.FromEnvironment(variable, problems);
 
         return problems.Count > 0
             ? Result.Fail<LambdaSettings>("invalid settings: " + string.Join("; ", problems))
             : Result.Ok(new LambdaSettings(backend, machine, TimeSpan.FromSeconds(budget), TimeSpan.FromMinutes(coolDown), endpoint,
-                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model", approvers, links == "signed" ? keyId : null, approvalUrl, functionRole, cadence == "adaptive"));
+                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model", approvers, links == "signed" ? keyId : null, approvalUrl, functionRole, cadence == "adaptive", fleet));
     }
 }

@@ -47,6 +47,9 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     /// <summary>The credentials a quota's calls are signed with (the member role for another account).</summary>
     public Amazon.Runtime.AWSCredentials CredentialsFor(QuotaKey key) => OptionsFor(key.AccountOrSelf, key.Region).Credentials;
 
+    /// <summary>The role assumed in another account: <see cref="AwsBackendOptions.MemberRoleName"/> there.</summary>
+    public string MemberRoleArn(string account) => $"arn:{baseOptions.Region.PartitionName}:iam::{account}:role/{backend.MemberRoleName}";
+
     private T Get<T>(QuotaKey? key, Func<AwsClientOptions, T> create) where T : IDisposable =>
         (T)_clients.GetOrAdd((key?.AccountOrSelf ?? "self", key?.Region ?? baseOptions.Region.SystemName, typeof(T)), k => create(OptionsFor(k.Account, k.Region)));
 
@@ -54,8 +57,7 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     {
         var options = baseOptions with { Region = RegionEndpoint.GetBySystemName(region) };
         if (account == "self") return options;
-        var role = $"arn:{baseOptions.Region.PartitionName}:iam::{account}:role/{backend.MemberRoleName}";
-        return options with { Credentials = new MemberAccountCredentials(baseOptions.Credentials, role, options.Region, baseOptions.EndpointFor("sts")) };
+        return options with { Credentials = new MemberAccountCredentials(baseOptions.Credentials, MemberRoleArn(account), options.Region, baseOptions.EndpointFor("sts"), baseOptions.Transport) };
     }
 
     public void Dispose()

@@ -7,9 +7,10 @@ namespace QuotaAutomation.Aws.Adapters;
 
 /// <summary>
 /// Credentials of a role in a member account, from STS AssumeRole with the engine's own credentials, refreshed
-/// before they expire. Unlike the SDK's AssumeRoleAWSCredentials it honours the endpoint override, so emulators work.
+/// before they expire. Unlike the SDK's AssumeRoleAWSCredentials it honours the endpoint override, so emulators work,
+/// and the clients' transport (<paramref name="transport"/>), so tests see and fake STS at the wire.
 /// </summary>
-public sealed class MemberAccountCredentials(AWSCredentials source, string roleArn, RegionEndpoint region, Uri? endpointUrl) : RefreshingAWSCredentials
+public sealed class MemberAccountCredentials(AWSCredentials source, string roleArn, RegionEndpoint region, Uri? endpointUrl, HttpMessageHandler? transport = null) : RefreshingAWSCredentials
 {
     public string RoleArn => roleArn;
 
@@ -28,9 +29,19 @@ public sealed class MemberAccountCredentials(AWSCredentials source, string roleA
         {
             config.RegionEndpoint = region;
         }
+        if (transport is not null) config.HttpClientFactory = new FixedHttpClientFactory(transport);
         using var sts = new AmazonSecurityTokenServiceClient(source, config);
         var reply = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = "quota-automation", DurationSeconds = 3600 });
         var c = reply.Credentials;
         return new CredentialsRefreshState(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), c.Expiration?.ToUniversalTime() ?? DateTime.MinValue);
+    }
+
+    private sealed class FixedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
     }
 }

@@ -43,6 +43,7 @@ public sealed record AwsClientOptions
         ["ec2"] = "EC2",
         ["organizations"] = "ORGANIZATIONS",
         ["account"] = "ACCOUNT",
+        ["s3"] = "S3",
     };
 
     /// <summary>One attempt's time limit; a slower answer is a timeout, retried like a 5xx.</summary>

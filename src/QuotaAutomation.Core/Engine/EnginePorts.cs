@@ -3,6 +3,7 @@ using QuotaAutomation.Core.Ports;
 namespace QuotaAutomation.Core.Engine;
 
 /// <summary>The adapters one engine runs on: all AWS or all embedded (or a mix in tests).</summary>
+/// <param name="RequestBudget">The account's open-request slots shared with concurrent fleet shards; null: none shared (<see cref="LocalRequestBudget"/>).</param>
 public sealed record EnginePorts(
     IRuleStore Rules,
     IQuotaSource Quotas,
@@ -14,4 +15,5 @@ public sealed record EnginePorts(
     INotifier Notifier,
     IAlertLog Alerts,
     IAuditLog Audit,
-    IEventPublisher Published);
+    IEventPublisher Published,
+    IAccountRequestBudget? RequestBudget = null);

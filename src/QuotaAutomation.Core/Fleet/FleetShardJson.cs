@@ -67,7 +67,7 @@ public static class FleetShardJson
         if (!item.TryGetProperty("rule_ids", out var ids) || ids.ValueKind != JsonValueKind.Array) problems.Add("rule_ids is missing or not a list");
         else
             foreach (var id in ids.EnumerateArray())
-                if (id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 and <= 128 } s) ruleIds.Add(s);
+                if (JsonStrings.Read(id) is { Length: > 0 and <= 128 } s) ruleIds.Add(s); // Read, not GetString: a lone surrogate must not throw
                 else problems.Add($"rule_ids has {Describe(id)}, not a rule id");
         var share = item.TryGetProperty("rate_share", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetDouble(out var d) && d > 0 && d <= 1 ? d : (double?)null;
         if (share is null) problems.Add("rate_share is missing or not a number in (0, 1]");
@@ -103,7 +103,7 @@ public static class FleetShardJson
 
     private static string? Text(JsonElement item, string field, List<string> problems, Func<string, bool> valid, string expectation, string prefix = "")
     {
-        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty(field, out var value) || value.ValueKind != JsonValueKind.String || value.GetString() is not { Length: > 0 } text)
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty(field, out var value) || JsonStrings.Read(value) is not { Length: > 0 } text)
         {
             problems.Add($"{prefix}{field} is missing or not a string");
             return null;
@@ -120,7 +120,7 @@ public static class FleetShardJson
         return null;
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind == JsonValueKind.String ? $"'{Echo.Of(value.GetString())}'" : $"a {value.ValueKind.ToString().ToLowerInvariant()}";
+    private static string Describe(JsonElement value) => value.ValueKind == JsonValueKind.String ? $"'{Echo.Of(JsonStrings.Read(value))}'" : $"a {value.ValueKind.ToString().ToLowerInvariant()}";
 
     private static bool IsRunId(string text) => text.Length <= 80 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or ':' or '_' or '-');
 

@@ -6,10 +6,13 @@ namespace QuotaAutomation.Core.Engine.Acting;
 
 /// <summary>
 /// Files an increase with Service Quotas behind a reservation in the request store, so two cycles never file for
-/// one quota; closes the approval it carries out.
+/// one quota, and a slot of the account's request budget, so concurrent fleet shards of one account never have more
+/// than <paramref name="accountLimit"/> open between them; closes the approval it carries out.
 /// </summary>
-internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time)
+internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time, int accountLimit = 20)
 {
+    private readonly IAccountRequestBudget _budget = ports.RequestBudget ?? LocalRequestBudget.Instance;
+
     /// <summary>The reservation a run files a rule's increase under: reconciliation finds it from the intent's run and rule.</summary>
     public static string ReservationId(string runId, string ruleId) => $"req-{runId}-{ruleId}";
 
@@ -26,6 +29,10 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time)
             if (approval is not null) await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
             return (ActionOutcome.Skipped, already);
         }
+        // The budget's slot is per quota and idempotent: when another cycle holds this quota's request it holds this
+        // slot too, so a refused store reservation below releases nothing.
+        if (!await _budget.TryReserveAsync(wanted.Quota, accountLimit, ct))
+            return (ActionOutcome.Skipped, $"{accountLimit} requests already open in account {wanted.Quota.AccountOrSelf} across its Regions (AWS limit, shared by its fleet shards); {wanted.Quota} waits");
         var reservation = new QuotaRequest(ReservationId(audit.RunId, wanted.RuleId), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
             wanted.DesiredValue, RequestStatus.Filing, now, now, ApprovalId: approval?.Id);
         if (!await ports.Requests.TryReserveAsync(reservation, ct))
@@ -44,12 +51,14 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time)
             await ports.Requests.UpdateAsync(existing is null
                 ? reservation with { Status = RequestStatus.Failed, Error = e.Message, UpdatedAt = time.GetUtcNow() }
                 : reservation with { Status = existing.Status, AwsRequestId = existing.Id, DesiredValue = existing.DesiredValue, UpdatedAt = time.GetUtcNow() }, ct);
+            if (existing is null) await _budget.ReleaseAsync(wanted.Quota, ct);
             return (ActionOutcome.Skipped, $"AWS already has an open request for {wanted.Quota}{(existing is null ? "" : $" ({existing.Id}); following it")}");
         }
         catch (QuotaServiceException e)
         {
             // AWS refused: nothing is open, so release the reservation.
             await ports.Requests.UpdateAsync(reservation with { Status = RequestStatus.Failed, Error = e.Message, UpdatedAt = time.GetUtcNow() }, ct);
+            await _budget.ReleaseAsync(wanted.Quota, ct);
             // "DesiredValue must be greater than the current value": another cycle's increase got there between the
             // re-read and the filing. Concurrency, not a failure.
             if (e.ErrorCode == QuotaServiceException.IllegalArgument && await AlreadyThereAsync(wanted, ct) is { } raced)

@@ -13,7 +13,7 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
 {
     private readonly AlertSender _alerts = new(ports, time, options);
     private readonly ApprovalStarter _approvals = new(ports, time, options);
-    private readonly IncreaseFiler _filer = new(ports, time);
+    private readonly IncreaseFiler _filer = new(ports, time, options.Limits.PerAccount);
 
     public async Task<IReadOnlyList<ActionResult>> RunAsync(CycleAudit audit, AdmittedDecisions admitted, CancellationToken ct)
     {

@@ -1,0 +1,53 @@
+using QuotaAutomation.Aws.Dynamo;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Fleet;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Aws.Adapters;
+
+/// <summary>
+/// One shard on AWS: the hub's tables (audit, state, usage: one central record keyed by account and Region), and
+/// Service Quotas, CloudWatch and Support in the shard's account under its member role (the hub's own account with
+/// its own credentials), spaced to the shard's share of the account's API rate. The account's open requests are
+/// counted across its shards in the state table (<see cref="DynamoAccountRequestBudget"/>). A role that cannot be
+/// assumed fails this shard only, naming the account and the role.
+/// </summary>
+/// <param name="accountRate">Requests per second one account's shards may make between them (<c>QA_FLEET_ACCOUNT_RATE</c>).</param>
+/// <param name="alertTopics">The run's routed alert topics, account → topic.</param>
+public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IForecaster forecaster, TimeProvider time, EngineOptions options,
+    string hubAccountId, IReadOnlyDictionary<string, string> alertTopics, double accountRate) : IShardRunner
+{
+    private static readonly SocketsHttpHandler Sockets = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+    public async Task<ShardResult> RunAsync(FleetShard shard, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        // API rates are real time, whatever clock the engine runs on.
+        var transport = new AccountRateLimit(accountRate * shard.RateShare, TimeProvider.System, backend.ClientOptions.Transport ?? Sockets);
+        using var clients = new AwsClients(backend.ClientOptions with { Transport = transport }, backend.Options);
+        if (!string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal))
+        {
+            var role = clients.MemberRoleArn(shard.AccountId);
+            try
+            {
+                await clients.CredentialsFor(new QuotaKey("sts", "AssumeRole", shard.Region, shard.AccountId)).GetCredentialsAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var code = (e as Amazon.Runtime.AmazonServiceException)?.ErrorCode;
+                return ShardResult.NotRun(shard, $"account {shard.AccountId}: role {role} cannot be assumed ({(code is null ? "" : code + ": ")}{e.Message}); "
+                    + $"the member role must exist in the account and trust the hub account {hubAccountId}");
+            }
+        }
+        var ports = basePorts with
+        {
+            Quotas = new AwsQuotaSource(clients),
+            Usage = new AwsUsageSource(clients),
+            Requester = new AwsQuotaRequester(clients),
+            Notifier = new SnsNotifier(clients, backend.Options, account => alertTopics.GetValueOrDefault(account)),
+            RequestBudget = new DynamoAccountRequestBudget(backend.Dynamo, backend.Options.StateTable),
+        };
+        return await new ShardCycle(ports, forecaster, time, options, hubAccountId).RunAsync(shard, ct);
+    }
+}

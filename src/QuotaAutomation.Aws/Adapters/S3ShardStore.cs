@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using QuotaAutomation.Aws.Clients;
+using QuotaAutomation.Core.Ports;
+
+namespace QuotaAutomation.Aws.Adapters;
+
+/// <summary>
+/// The fleet's shard lists and the Distributed Map's results in S3 (AWSSDK.S3). The bucket must be in the state
+/// machine's account and Region: Step Functions' <c>ResultWriter</c> fails with <c>States.ResultWriterFailed</c> otherwise.
+/// </summary>
+public sealed class S3ShardStore : IShardStore, IDisposable
+{
+    private readonly AmazonS3Client _s3;
+
+    public S3ShardStore(AwsClientOptions client, string bucket)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
+        Bucket = bucket;
+        var config = new AmazonS3Config { MaxErrorRetry = client.MaxRetries, Timeout = client.AttemptTimeout };
+        if (client.EndpointFor("s3") is { } endpoint)
+        {
+            config.ServiceURL = endpoint.ToString(); // only ServiceURL: setting RegionEndpoint afterwards would clear it
+            config.AuthenticationRegion = client.Region.SystemName;
+            config.ForcePathStyle = true; // emulators serve buckets by path, not by host name
+        }
+        else
+        {
+            config.RegionEndpoint = client.Region;
+        }
+        if (client.Transport is { } transport) config.HttpClientFactory = new FixedHttpClientFactory(transport);
+        _s3 = new AmazonS3Client(client.Credentials, config);
+    }
+
+    public string Bucket { get; }
+
+    public async Task PutTextAsync(string key, string text, CancellationToken ct)
+    {
+        try
+        {
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = key, ContentBody = text, ContentType = "application/jsonl" }, ct);
+        }
+        catch (AmazonS3Exception e)
+        {
+            throw new InvalidOperationException($"S3 PutObject s3://{Bucket}/{key} failed: {e.ErrorCode} {e.Message}", e);
+        }
+    }
+
+    public async Task<string?> GetTextAsync(string bucket, string key, CancellationToken ct)
+    {
+        try
+        {
+            using var reply = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct);
+            using var reader = new StreamReader(reply.ResponseStream, Encoding.UTF8);
+            return await reader.ReadToEndAsync(ct);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode == "NoSuchKey")
+        {
+            return null;
+        }
+        catch (AmazonS3Exception e)
+        {
+            throw new InvalidOperationException($"S3 GetObject s3://{bucket}/{key} failed: {e.ErrorCode} {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _s3.Dispose();
+
+    /// <summary>Routes the S3 SDK through a given handler (tests: a fake or a call counter).</summary>
+    private sealed class FixedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using QuotaAutomation.Core.Fleet;
+
+namespace QuotaAutomation.Lambda;
+
+/// <summary>
+/// The fleet settings (docs/fleet-aws.md): <c>QA_FLEET_BUCKET</c> turns the fleet steps on; <c>QA_FLEET_REGIONS</c>
+/// says what <c>region: '*'</c> means; <c>QA_FLEET_ACCOUNT_RATE</c> is one account's API requests per second, shared by
+/// its shards; <c>QA_ALERT_ROUTES</c> routes alerts by account or OU.
+/// </summary>
+public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions, double AccountRate, AlertRoutes Routes)
+{
+    /// <summary>Requests per second per account when unset: half of Service Quotas' 10/s for ListServiceQuotas, so other callers keep room.</summary>
+    public const double DefaultAccountRate = 5;
+
+    public static FleetOptions FromEnvironment(Func<string, string?> variable, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        ArgumentNullException.ThrowIfNull(problems);
+        var bucket = variable("QA_FLEET_BUCKET")?.Trim() is { Length: > 0 } b ? b : null;
+        if (bucket is not null && (bucket.Length is < 3 or > 63 || !bucket.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.')))
+            problems.Add($"QA_FLEET_BUCKET '{bucket}' must be an S3 bucket name (3-63 lower-case letters, digits, '-' or '.')");
+        IReadOnlyList<string>? regions = null;
+        if (variable("QA_FLEET_REGIONS")?.Trim() is { Length: > 0 } list)
+        {
+            regions = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var bad in regions.Where(r => r.Count(c => c == '-') < 2 || !r.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+                problems.Add($"QA_FLEET_REGIONS: '{bad}' is not a Region such as us-east-1");
+        }
+        var rate = DefaultAccountRate;
+        if (variable("QA_FLEET_ACCOUNT_RATE")?.Trim() is { Length: > 0 } r
+            && (!double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out rate) || !double.IsFinite(rate) || rate is < 0.1 or > 100))
+        {
+            problems.Add($"QA_FLEET_ACCOUNT_RATE '{r}' must be requests per second from 0.1 to 100");
+            rate = DefaultAccountRate;
+        }
+        var routes = AlertRoutes.Parse("QA_ALERT_ROUTES", variable("QA_ALERT_ROUTES"));
+        if (!routes.Success) problems.Add(routes.Error!); // Error is set when !Success
+        return new FleetOptions(bucket, regions, rate, routes.Success ? routes.Value : AlertRoutes.None);
+    }
+}

@@ -1,0 +1,33 @@
+using QuotaAutomation.Core.Fleet;
+using QuotaAutomation.Core.Ports;
+
+namespace QuotaAutomation.Lambda;
+
+/// <summary>
+/// What the fleet steps run on besides the engine's ports (docs/fleet-aws.md). On AWS: AWS Organizations, S3, the
+/// shard runner under each account's member role; in tests, fakes.
+/// </summary>
+/// <param name="HubAccountId">The account the function runs in (STS GetCallerIdentity, once per container).</param>
+/// <param name="Runner">The runner for one batch, given the hub's account and the run's routed alert topics (account → topic).</param>
+/// <param name="Regions">What <c>region: '*'</c> means (<c>QA_FLEET_REGIONS</c>); null: each account's enabled Regions.</param>
+/// <param name="OperationsContact">The account's operations alternate contact's e-mail (Account <c>GetAlternateContact</c>); null: contacts are not subscribed.</param>
+/// <param name="SubscribeContacts">Subscribes contacts to their accounts' alerts; returns what it did, for the audit.</param>
+public sealed record FleetServices(
+    IOrganization Organization,
+    IShardStore Store,
+    Func<string, IReadOnlyDictionary<string, string>, IShardRunner> Runner,
+    Func<CancellationToken, Task<string>> HubAccountId,
+    IReadOnlyList<string>? Regions,
+    string HomeRegion,
+    AlertRoutes Routes,
+    string? AlertTopicArn = null,
+    Func<string, CancellationToken, Task<string?>>? OperationsContact = null,
+    Func<IReadOnlyList<(string AccountId, string TopicArn, string Email)>, CancellationToken, Task<IReadOnlyList<string>>>? SubscribeContacts = null)
+{
+    /// <summary>Where a run's files are: <c>fleet/{run}/shards.jsonl</c> and <c>fleet/{run}/alert-routes.json</c>.</summary>
+    public const string Prefix = "fleet";
+
+    public static string ShardsKey(string runId) => $"{Prefix}/{runId}/shards.jsonl";
+
+    public static string RoutesKey(string runId) => $"{Prefix}/{runId}/alert-routes.json";
+}
