@@ -84,9 +84,6 @@ public sealed class AwsBackend : IDisposable
     /// <summary>The organization (AWS Organizations), read as the caller: the management account or a delegated administrator.</summary>
     public AwsOrganization Organization(AwsEnabledRegions? enabledRegions = null) => new(_clients.Organizations(), enabledRegions);
 
-    /// <summary>The Region the backend was opened in.</summary>
-    public string Region => _clients.BaseOptions.Region.SystemName;
-
     /// <summary>The Account Management API (alternate contacts, enabled Regions), as the caller.</summary>
     public AccountClient Account => _clients.Account();
 

@@ -258,8 +258,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
     };
 
     /// <summary>The AWS Organization a fleet runs over, read with the caller's credentials (the management or a delegated administrator account).</summary>
-    internal static Core.Fleet.IOrganization AwsOrganization(QuotaAutomation.Aws.AwsBackend aws) =>
-        throw new InvalidDataException("run --fleet --backend aws reads the accounts through AWS Organizations, whose adapter is not in this build yet; run --fleet on the embedded backend meanwhile");
+    internal static Core.Fleet.IOrganization AwsOrganization(QuotaAutomation.Aws.AwsBackend aws) => aws.Organization();
 
     internal QuotaAutomation.Aws.AwsBackend OpenAws(ParseResult parse)
     {

@@ -6,9 +6,10 @@ namespace QuotaAutomation.Lambda;
 /// <summary>
 /// The fleet settings (docs/fleet-aws.md): <c>QA_FLEET_BUCKET</c> turns the fleet steps on; <c>QA_FLEET_REGIONS</c>
 /// says what <c>region: '*'</c> means; <c>QA_FLEET_ACCOUNT_RATE</c> is one account's API requests per second, shared by
-/// its shards; <c>QA_ALERT_ROUTES</c> routes alerts by account or OU.
+/// its shards; <c>QA_ALERT_ROUTES</c> routes alerts by account or OU; <c>QA_ALERT_CONTACTS=operations</c> also
+/// subscribes each account's operations alternate contact to its alerts.
 /// </summary>
-public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions, double AccountRate, AlertRoutes Routes)
+public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions, double AccountRate, AlertRoutes Routes, bool NotifyOperationsContacts = false)
 {
     /// <summary>Requests per second per account when unset: half of Service Quotas' 10/s for ListServiceQuotas, so other callers keep room.</summary>
     public const double DefaultAccountRate = 5;
@@ -36,6 +37,8 @@ public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions
         }
         var routes = AlertRoutes.Parse("QA_ALERT_ROUTES", variable("QA_ALERT_ROUTES"));
         if (!routes.Success) problems.Add(routes.Error!); // Error is set when !Success
-        return new FleetOptions(bucket, regions, rate, routes.Success ? routes.Value : AlertRoutes.None);
+        var contacts = variable("QA_ALERT_CONTACTS")?.Trim() is { Length: > 0 } c ? c : "none";
+        if (contacts is not ("none" or "operations")) problems.Add($"QA_ALERT_CONTACTS '{contacts}' must be none or operations");
+        return new FleetOptions(bucket, regions, rate, routes.Success ? routes.Value : AlertRoutes.None, contacts == "operations");
     }
 }

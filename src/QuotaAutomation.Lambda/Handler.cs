@@ -85,7 +85,7 @@ public sealed class Handler
     }
 
     /// <summary>The application on AWS (or an emulator): also used by <c>invoke --backend aws</c>.</summary>
-    /// <param name="organization">AWS Organizations for fleet runs (<c>QA_FLEET_BUCKET</c>); null: a fleet plan says it is not wired.</param>
+    /// <param name="organization">The organization fleet runs read (<c>QA_FLEET_BUCKET</c>); null: AWS Organizations (tests pass another).</param>
     public static LambdaApp Build(AwsClientOptions client, LambdaSettings settings, TimeProvider time, LambdaLog log, Core.Fleet.IOrganization? organization = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -119,17 +119,27 @@ public sealed class Handler
         if (options?.Bucket is not { } bucket) return null;
         var hub = new Lazy<Task<string>>(async () => (await backend.Sts.GetCallerArnAsync(CancellationToken.None)).Split(':')[4]); // arn:aws:sts::ACCOUNT:…
         var contacts = new ContactSubscriptions(backend.Sns);
-        return new FleetServices(organization ?? new UnwiredOrganization(), new S3ShardStore(client, bucket),
+        // Enabled Regions are read only when no Regions setting says what region '*' means.
+        organization ??= new HubOrganization(async () => backend.Organization(options.Regions is null ? new AwsEnabledRegions(backend.Account, await hub.Value, time) : null));
+        return new FleetServices(organization, new S3ShardStore(client, bucket),
             (hubId, topics) => new AwsShardRunner(backend, ports, forecaster, time, engineOptions, hubId, topics, options.AccountRate),
             _ => hub.Value, options.Regions, client.Region.SystemName, options.Routes, backend.Options.AlertTopicArn,
-            SubscribeContacts: async (list, ct) => await contacts.EnsureAsync(list.Select(c => new AccountContact(c.AccountId, c.TopicArn, c.Email)), ct));
+            SubscribeContacts: async (list, ct) => await contacts.EnsureAsync(list.Select(c => new AccountContact(c.AccountId, c.TopicArn, c.Email)), ct),
+            OperationsContact: options.NotifyOperationsContacts ? OperationsEmailAsync : null);
+
+        async Task<string?> OperationsEmailAsync(string account, CancellationToken ct) =>
+            (await new AwsAlternateContacts(backend.Account, await hub.Value).OperationsAsync(account, ct))?.EmailAddress;
     }
 
-    /// <summary>Until the AWS Organizations adapter is passed to <see cref="Build"/>, a fleet plan says so (audited) instead of planning nothing.</summary>
-    private sealed class UnwiredOrganization : Core.Fleet.IOrganization
+    /// <summary>
+    /// AWS Organizations, made on first use: reading enabled Regions needs the hub's account id (STS), and the adapter
+    /// is kept so a warm container reuses its 24-hour cache of each account's Regions.
+    /// </summary>
+    private sealed class HubOrganization(Func<Task<AwsOrganization>> create) : Core.Fleet.IOrganization
     {
-        public Task<Core.Fleet.Organization> ReadAsync(CancellationToken ct) =>
-            throw new InvalidOperationException("the organization cannot be read: this build has no AWS Organizations adapter wired into Handler.Build");
+        private readonly Lazy<Task<AwsOrganization>> _organization = new(create);
+
+        public async Task<Core.Fleet.Organization> ReadAsync(CancellationToken ct) => await (await _organization.Value).ReadAsync(ct);
     }
 
     /// <summary>What approval messages tell approvers on AWS: the CLI decides as the caller STS names (checked against the allow-list).</summary>

@@ -44,13 +44,24 @@ internal static class OrgCommands
         return org;
     }
 
-    private static async Task<int> ShowAsync(CliApp app, ParseResult parse, bool enabledRegions, CancellationToken ct)
+    /// <summary>AWS Organizations with <c>--backend aws</c>; the embedded backend's virtual organization once <c>run --fleet</c> made it.</summary>
+    private static async Task<Core.Fleet.Organization> ReadOrganizationAsync(CliApp app, ParseResult parse, bool enabledRegions, CancellationToken ct)
     {
         if (!app.IsAws(parse))
-            throw new InvalidDataException("org show reads AWS Organizations: use --backend aws (the embedded backend's virtual organization is not in this build)");
+        {
+            var backend = await app.OpenAsync(parse, ct);
+            var virtualOrg = await PlaceOptions.EmbeddedOrganizationAsync(backend, ct)
+                ?? throw new InvalidDataException("this database has no virtual organization yet: run quota-automation run --fleet first (or use --backend aws)");
+            return await virtualOrg.ReadAsync(ct);
+        }
         using var aws = app.OpenAws(parse);
         var regions = enabledRegions ? new AwsEnabledRegions(aws.Account, AccountOf(await aws.Sts.GetCallerArnAsync(ct)), app.RealTime) : null;
-        var org = await aws.Organization(regions).ReadAsync(ct);
+        return await aws.Organization(regions).ReadAsync(ct);
+    }
+
+    private static async Task<int> ShowAsync(CliApp app, ParseResult parse, bool enabledRegions, CancellationToken ct)
+    {
+        var org = await ReadOrganizationAsync(app, parse, enabledRegions, ct);
         var accounts = org.Accounts.OrderBy(a => string.Join('/', a.Parents), StringComparer.Ordinal).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
         if (app.WantsJson(parse))
         {
