@@ -248,9 +248,7 @@ data "aws_iam_policy_document" "lambda_fleet" {
   statement {
     sid = "ReadTheOrganization" # Organizations' read actions; the organization's ARNs are not known before it is read
     actions = [
-      "organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListAccounts", "organizations:ListAccountsForParent",
-      "organizations:ListChildren", "organizations:ListParents", "organizations:ListOrganizationalUnitsForParent",
-      "organizations:DescribeAccount", "organizations:DescribeOrganizationalUnit",
+      "organizations:DescribeOrganization", "organizations:ListRoots", "organizations:ListAccountsForParent", "organizations:ListChildren",
     ]
     resources = ["*"]
   }
@@ -263,17 +261,6 @@ data "aws_iam_policy_document" "lambda_fleet" {
     sid       = "MemberRolesInTheOrganization"
     actions   = ["sts:AssumeRole"]
     resources = ["arn:${local.partition}:iam::*:role/${var.member_role_name}"]
-  }
-  statement {
-    sid = "QuotaTemplateAutoManagementAndReports" # these Service Quotas actions take no resource ARN
-    actions = [
-      "servicequotas:PutServiceQuotaIncreaseRequestIntoTemplate", "servicequotas:GetServiceQuotaIncreaseRequestFromTemplate",
-      "servicequotas:ListServiceQuotaIncreaseRequestsInTemplate", "servicequotas:DeleteServiceQuotaIncreaseRequestFromTemplate",
-      "servicequotas:AssociateServiceQuotaTemplate", "servicequotas:GetAssociationForServiceQuotaTemplate",
-      "servicequotas:StartAutoManagement", "servicequotas:GetAutoManagementConfiguration", "servicequotas:UpdateAutoManagement",
-      "servicequotas:StartQuotaUtilizationReport", "servicequotas:GetQuotaUtilizationReport",
-    ]
-    resources = ["*"]
   }
 }
 
@@ -300,18 +287,4 @@ resource "aws_cloudwatch_metric_alarm" "fleet_failed" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = [aws_sns_topic.alerts.arn]
   tags                = local.tags
-}
-
-# New accounts start ready: Service Quotas' quota request template (the organization's management account only).
-# Rules can put increases there too (the CLI and the function); list a quota here or in rules, not both.
-resource "aws_servicequotas_template" "fleet" {
-  for_each     = var.quota_request_template
-  service_code = each.value.service_code
-  quota_code   = each.value.quota_code
-  region       = each.value.region
-  value        = each.value.value
-}
-
-resource "aws_servicequotas_template_association" "fleet" {
-  count = length(var.quota_request_template) > 0 ? 1 : 0
 }

@@ -38,6 +38,7 @@ locals {
 
 module "member_quota_access" {
   source             = "./modules/quota-access"
+  auto_management    = true
   request_quota_arns = [local.member_quota_arn_placeholder]
 }
 

@@ -57,6 +57,16 @@ variable "forecaster" {
   }
 }
 
+variable "read_cadence" {
+  description = "every_cycle (every quota's usage from CloudWatch GetMetricData each cycle) or adaptive (GetMetricData only when a quota's detail is due, Service Quotas' utilization report otherwise; what a fleet should use: docs/fleet.md)."
+  type        = string
+  default     = "every_cycle"
+  validation {
+    condition     = contains(["every_cycle", "adaptive"], var.read_cadence)
+    error_message = "read_cadence must be every_cycle or adaptive."
+  }
+}
+
 variable "alert_cooldown_minutes" {
   description = "An alert for a quota and band is sent at most once per this many minutes."
   type        = number
@@ -275,15 +285,4 @@ variable "member_permissions_boundary_name" {
   description = "Name of an IAM policy that exists in every member account, set as the permissions boundary of the member role the StackSet creates. Null: none."
   type        = string
   default     = null
-}
-
-variable "quota_request_template" {
-  description = "Increases every new account of the organization starts with: Service Quotas' quota request template, associated with the organization (management account only). Keys are yours; e.g. { vcpus = { service_code = \"ec2\", quota_code = \"L-1216C47A\", region = \"us-east-1\", value = 256 } }. List a quota here or in rules, not both."
-  type = map(object({
-    service_code = string
-    quota_code   = string
-    region       = string
-    value        = number
-  }))
-  default = {}
 }

@@ -4,7 +4,7 @@ using QuotaAutomation.Core.Fleet;
 namespace QuotaAutomation.Lambda;
 
 /// <summary>
-/// The fleet settings (docs/fleet-aws.md): <c>QA_FLEET_BUCKET</c> turns the fleet steps on; <c>QA_FLEET_REGIONS</c>
+/// The fleet settings (docs/fleet.md): <c>QA_FLEET_BUCKET</c> turns the fleet steps on; <c>QA_FLEET_REGIONS</c>
 /// says what <c>region: '*'</c> means; <c>QA_FLEET_ACCOUNT_RATE</c> is one account's API requests per second, shared by
 /// its shards; <c>QA_ALERT_ROUTES</c> routes alerts by account or OU; <c>QA_ALERT_CONTACTS=operations</c> also
 /// subscribes each account's operations alternate contact to its alerts.

@@ -4,7 +4,7 @@ using QuotaAutomation.Core.Ports;
 namespace QuotaAutomation.Lambda;
 
 /// <summary>
-/// What the fleet steps run on besides the engine's ports (docs/fleet-aws.md). On AWS: AWS Organizations, S3, the
+/// What the fleet steps run on besides the engine's ports (docs/fleet.md). On AWS: AWS Organizations, S3, the
 /// shard runner under each account's member role; in tests, fakes.
 /// </summary>
 /// <param name="HubAccountId">The account the function runs in (STS GetCallerIdentity, once per container).</param>

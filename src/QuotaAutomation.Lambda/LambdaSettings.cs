@@ -91,7 +91,7 @@ public sealed record LambdaSettings(
         if (links == "signed" && approvalUrl is null && functionRole != FunctionRole.ApprovalLinks)
             problems.Add("QA_APPROVAL_URL is missing: QA_APPROVAL_LINKS=signed needs the approval function's URL to put in the links");
 
-        // adaptive: GetMetricData only when a quota's detail is due, the utilization report otherwise (docs/fleet-usage.md).
+        // adaptive: GetMetricData only when a quota's detail is due, the utilization report otherwise (docs/fleet.md).
         var cadence = variable("QA_READ_CADENCE")?.Trim() is { Length: > 0 } c ? c : "every_cycle";
         if (cadence is not ("every_cycle" or "adaptive")) problems.Add($"QA_READ_CADENCE '{cadence}' must be every_cycle or adaptive");
         var fleet = FleetOptions.FromEnvironment(variable, problems);

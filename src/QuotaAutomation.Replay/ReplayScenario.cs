@@ -42,7 +42,7 @@ public sealed record ReplayScenario
 
     /// <summary>
     /// How old the usage in the Service Quotas utilization report is when the engine reads it instead of GetMetricData
-    /// (adaptive cadence): AWS does not document the report's freshness, so it is a flag (docs/fleet-usage.md).
+    /// (adaptive cadence): AWS does not document the report's freshness, so it is a flag (docs/fleet.md).
     /// </summary>
     public TimeSpan ReportLag { get; init; } = TimeSpan.FromMinutes(5);
 

@@ -30,7 +30,7 @@ public sealed class AdaptiveCadenceReplayTests : IDisposable
     {
         // The scenario puts the warm-up's 95th percentile at 60 % of the quota: the cadence's "near" band (a 24 h peak
         // within 10 points of the 70 % warning) holds most days, so most cycles still read in detail (1,824 of 2,098
-        // with the trend forecaster, 420 with the shipped model: docs/fleet-usage.md).
+        // with the trend forecaster, 420 with the shipped model: docs/fleet.md).
         var scenario = new ReplayScenario();
         var trace = ReplayTrace.From(TraceFile.Read(Path.Combine(Testing.Repository.Traces, "speed_7578.csv")), scenario);
 

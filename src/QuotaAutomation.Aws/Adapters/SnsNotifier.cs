@@ -5,7 +5,7 @@ namespace QuotaAutomation.Aws.Adapters;
 
 /// <summary>
 /// Publishes notifications to the alert or approval SNS topic. An alert about another account's quota goes to that
-/// account's routed topic when <paramref name="alertTopicFor"/> names one (docs/fleet-aws.md, "Alert routing"), and
+/// account's routed topic when <paramref name="alertTopicFor"/> names one (docs/fleet.md, "Alert routing"), and
 /// carries the account as the message attribute <c>account_id</c>, which per-account subscriptions filter on.
 /// </summary>
 public sealed class SnsNotifier(AwsClients clients, AwsBackendOptions options, Func<string, string?>? alertTopicFor = null) : INotifier

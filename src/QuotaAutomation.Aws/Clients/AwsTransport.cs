@@ -65,14 +65,7 @@ public sealed class AwsTransport : IDisposable
             message.Headers.TryAddWithoutValidation("X-Amz-Target", $"{targetPrefix}.{operation}");
             return message;
         }, ct);
-        try
-        {
-            return JsonDocument.Parse(text.Length == 0 ? "{}" : text);
-        }
-        catch (JsonException e)
-        {
-            throw Malformed(operation, e.Message, text);
-        }
+        return ParseJson(operation, text);
     }
 
     /// <summary>
@@ -89,6 +82,12 @@ public sealed class AwsTransport : IDisposable
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             return message;
         }, ct);
+        return ParseJson(operation, text);
+    }
+
+    /// <summary>A JSON reply (an empty body is an empty object); one that does not parse is a malformed reply, named by operation.</summary>
+    private static JsonDocument ParseJson(string operation, string text)
+    {
         try
         {
             return JsonDocument.Parse(text.Length == 0 ? "{}" : text);

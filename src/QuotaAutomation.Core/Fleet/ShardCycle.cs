@@ -19,7 +19,13 @@ public sealed class ShardCycle(EnginePorts ports, IForecaster forecaster, TimePr
         ArgumentNullException.ThrowIfNull(shard);
         try
         {
-            var scoped = ports with { Rules = new ScopedRuleStore(ports.Rules, shard, hubAccountId) };
+            bool InShard(QuotaKey key) => key.Region == shard.Region && (key.AccountId ?? hubAccountId) == shard.AccountId;
+            var scoped = ports with
+            {
+                Rules = new ScopedRuleStore(ports.Rules, shard, hubAccountId),
+                Requests = new ShardRequestStore(ports.Requests, InShard),
+                Approvals = new ShardApprovalStore(ports.Approvals, InShard),
+            };
             var peaks = await PrimaryPeaksAsync(shard, ct);
             var expectations = peaks.ToDictionary(p => p.Standby, p => new Expectation(1, 0, null,
                 string.Create(CultureInfo.InvariantCulture, $"failover parity with {p.Primary}: its {p.Link.PeakWindowDays:0.#}-day peak {p.Peak:0.##} × {p.Link.Factor:0.##}"),

@@ -23,11 +23,6 @@ module "quota_automation" {
   # The member role lands in every account of these OUs, and in accounts that join them later.
   member_role_ous = ["ou-abcd-11111111", "ou-abcd-22222222"]
   # stackset_call_as = "DELEGATED_ADMIN"   # when this runs in a delegated administrator account, not the management account
-
-  # Every new account of the organization starts with these increases (Service Quotas' quota request template).
-  # quota_request_template = {
-  #   vcpus = { service_code = "ec2", quota_code = "L-1216C47A", region = "us-east-1", value = 256 }
-  # }
 }
 
 output "fleet_state_machine_arn" {

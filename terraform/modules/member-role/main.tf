@@ -32,6 +32,7 @@ data "aws_iam_policy_document" "trust" {
 
 module "quota_access" {
   source             = "../quota-access"
+  auto_management    = true
   request_quota_arns = ["arn:${data.aws_partition.current.partition}:servicequotas:*:${data.aws_caller_identity.current.account_id}:*/*"]
 }
 

@@ -6,13 +6,19 @@ variable "request_quota_arns" {
   type        = list(string)
 }
 
+variable "auto_management" {
+  description = "Also allow turning Service Quotas Automatic Management on (NotifyOnly) and reading it: member roles, which `org auto-management enable` assumes."
+  type        = bool
+  default     = false
+}
+
 data "aws_iam_policy_document" "this" {
   statement {
     sid = "ReadQuotasAndFollowRequests" # Service Quotas reads take no resource ARN
     actions = [
       "servicequotas:ListServiceQuotas", "servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota",
       "servicequotas:GetRequestedServiceQuotaChange", "servicequotas:ListRequestedServiceQuotaChangeHistoryByQuota",
-      "servicequotas:CreateSupportCase",
+      "servicequotas:CreateSupportCase", "servicequotas:StartQuotaUtilizationReport", "servicequotas:GetQuotaUtilizationReport",
     ]
     resources = ["*"]
   }
@@ -25,6 +31,14 @@ data "aws_iam_policy_document" "this" {
     sid       = "SupportCasesAndTrustedAdvisor" # Service Quotas opens cases as the caller; Trusted Advisor usage
     actions   = ["support:CreateCase", "support:DescribeCases", "support:DescribeTrustedAdvisorChecks", "support:DescribeTrustedAdvisorCheckResult"]
     resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = var.auto_management ? [1] : []
+    content {
+      sid       = "AutomaticManagement" # takes no resource ARN
+      actions   = ["servicequotas:StartAutoManagement", "servicequotas:GetAutoManagementConfiguration"]
+      resources = ["*"]
+    }
   }
   statement {
     sid       = "Usage"

@@ -69,7 +69,8 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 
         var warnings = rules.GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
         var wake = new HashSet<QuotaKey>([.. woken ?? [], .. expectations?.Keys ?? []]);
-        var histories = await _usage.CollectAsync(quotas.Values.ToList(), warnings, wake, now, audit, ct);
+        var unreadable = new Dictionary<QuotaKey, string>();
+        var histories = await _usage.CollectAsync(quotas.Values.ToList(), warnings, wake, now, audit, unreadable, ct);
         var forecasts = new CycleForecasts(forecaster, now);
         var results = new List<RuleResult>();
         foreach (var rule in rules)
@@ -82,6 +83,11 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             if (!quotas.TryGetValue(rule.Quota, out var quota))
             {
                 results.Add(Fail(rule, $"quota {rule.Quota} not found in Service Quotas"));
+                continue;
+            }
+            if (unreadable.TryGetValue(rule.Quota, out var readError))
+            {
+                results.Add(Fail(rule, $"could not read the stored usage of {rule.Quota}: {readError}"));
                 continue;
             }
             if (!histories.TryGetValue(rule.Quota, out var history) || history.Count == 0)

@@ -15,15 +15,16 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
 {
     /// <param name="warningPercent">Each quota's lowest warning threshold among its rules (the cadence's "near").</param>
     /// <param name="woken">Quotas an event named: read in detail now.</param>
+    /// <param name="unreadable">Filled with the quotas whose stored window could not be read, and why: only their rules fail.</param>
     public async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> CollectAsync(IReadOnlyList<QuotaInfo> quotas,
-        IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
+        IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now, CycleAudit audit,
+        Dictionary<QuotaKey, string> unreadable, CancellationToken ct)
     {
         var windowStart = now - options.HistoryWindow;
         // One batched read of every window and one batched append of every quota's new samples (IUsageHistory's many-key
         // methods): a store's round trips grow with quotas ÷ its batch size, not with quotas.
-        var histories = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>(
-            await ports.History.ReadManyAsync(quotas.Select(q => q.Key).ToList(), windowStart, now, ct));
-        var queries = quotas
+        var histories = await ReadWindowsAsync(quotas.Select(q => q.Key).ToList(), windowStart, now, unreadable, ct);
+        var queries = quotas.Where(q => histories.ContainsKey(q.Key))
             .Select(q => new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart)
             {
                 Detailed = options.Cadence?.DetailedReadDue(q, histories[q.Key], warningPercent.GetValueOrDefault(q.Key, 0), woken.Contains(q.Key), now) ?? true,
@@ -48,5 +49,34 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
             await audit.WriteAsync(AuditKind.Error, "-", null, "collect_usage", $"could not read usage, deciding on stored history: {e.Message}", ct);
         }
         return histories;
+    }
+
+    /// <summary>
+    /// Every window in one batch; when the batch fails after its retries, each quota on its own, so one quota's failing
+    /// read fails that quota's rules and not the cycle.
+    /// </summary>
+    private async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> ReadWindowsAsync(IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until,
+        Dictionary<QuotaKey, string> unreadable, CancellationToken ct)
+    {
+        try
+        {
+            return new(await ports.History.ReadManyAsync(keys, from, until, ct));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var windows = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+            foreach (var key in keys)
+            {
+                try
+                {
+                    windows[key] = await ports.History.ReadAsync(key, from, until, ct);
+                }
+                catch (Exception one) when (one is not OperationCanceledException)
+                {
+                    unreadable[key] = one.Message;
+                }
+            }
+            return windows;
+        }
     }
 }
