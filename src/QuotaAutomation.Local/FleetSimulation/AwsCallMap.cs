@@ -60,6 +60,12 @@ public sealed class AwsCallMap
         (nameof(IUsageHistory), "AppendAsync") => BatchWrites("usage", ((IReadOnlyList<UsageSample>)args[1]!).Count, SampleItemBytes),
         (nameof(IUsageHistory), "ReadAsync") => Paged("Query", "usage", (long)Count(result) * SampleItemBytes, stronglyConsistent: false),
         (nameof(IAuditLog), "AppendAsync" or "TryAppendAsync") => [Write("PutItem", "audit", AuditBytes((AuditRecord)args[0]!))],
+        // The batched methods are counted as the per-quota calls they replace (the model predates DynamoDB batching: an upper bound).
+        (nameof(IAuditLog), "AppendManyAsync") => [.. ((IReadOnlyList<AuditRecord>)args[0]!).Select(r => Write("PutItem", "audit", AuditBytes(r)))],
+        (nameof(IUsageHistory), "AppendManyAsync") =>
+            [.. ((IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>)args[0]!).Values.SelectMany(samples => BatchWrites("usage", samples.Count, SampleItemBytes))],
+        (nameof(IUsageHistory), "ReadManyAsync") =>
+            [.. ((IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>)result!).Values.SelectMany(samples => Paged("Query", "usage", (long)samples.Count * SampleItemBytes, stronglyConsistent: false))],
         (nameof(IAuditLog), "ListUnfinishedAsync") =>
         [
             .. Paged("Query", "audit", AuditItemOverheadBytes + 100, stronglyConsistent: false), // intents of the window: few

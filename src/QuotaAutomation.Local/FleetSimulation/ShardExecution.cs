@@ -35,8 +35,9 @@ public static class ShardExecution
                 Start = VirtualFleet.Start,
                 SampleRules = false,
             }, TimeProvider.System, ct); // the start is given: real time is not read
-            var hub = fleet.HubAccountId;
-            await backend.Account.EnsureQuotasAsync(fleet.QuotasOf(accountId == hub ? null : accountId, region), ct);
+            // The shard's own backend is its account: its keys carry no account id, as the simulated account serves only its own rows.
+            var hub = accountId;
+            await backend.Account.EnsureQuotasAsync(fleet.QuotasOf(null, region), ct);
             await backend.Rules.UpsertAsync(fleet.Rules(), ct);
             var nonce = 0;
             var options = new EngineOptions { NewRunNonce = () => $"{++nonce:D8}", NewApprovalId = () => $"apr-{accountId}-{region}-{++nonce:D8}" };
