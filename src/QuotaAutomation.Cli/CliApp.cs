@@ -257,9 +257,6 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         var other => throw new InvalidDataException($"--backend '{other}' must be embedded or aws"),
     };
 
-    /// <summary>The AWS Organization a fleet runs over, read with the caller's credentials (the management or a delegated administrator account).</summary>
-    internal static Core.Fleet.IOrganization AwsOrganization(QuotaAutomation.Aws.AwsBackend aws) => aws.Organization();
-
     internal QuotaAutomation.Aws.AwsBackend OpenAws(ParseResult parse)
     {
         Uri? endpoint = null;

@@ -25,7 +25,7 @@ public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions
         if (variable("QA_FLEET_REGIONS")?.Trim() is { Length: > 0 } list)
         {
             regions = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var bad in regions.Where(r => r.Count(c => c == '-') < 2 || !r.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')))
+            foreach (var bad in regions.Where(r => !FleetShardJson.IsRegion(r)))
                 problems.Add($"QA_FLEET_REGIONS: '{bad}' is not a Region such as us-east-1");
         }
         var rate = DefaultAccountRate;

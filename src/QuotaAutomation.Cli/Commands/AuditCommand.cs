@@ -65,7 +65,7 @@ internal static class AuditCommand
         Option<int> limit, CancellationToken ct)
     {
         using var aws = app.OpenAws(parse);
-        var accounts = await place.AccountsAsync(parse, parse.GetValue(place.Ou) is null ? null : CliApp.AwsOrganization(aws), ct);
+        var accounts = await place.AccountsAsync(parse, parse.GetValue(place.Ou) is null ? null : aws.Organization(), ct);
         var records = await aws.Audit.QueryAsync(filter(app.RealTime.GetUtcNow(), accounts), ct)
             ?? throw new InvalidDataException("audit --backend aws needs --rule, --kind or --changes: the audit table is read through its rule_id and kind indexes, not scanned");
         return records.Skip(Math.Max(0, records.Count - parse.GetValue(limit)))

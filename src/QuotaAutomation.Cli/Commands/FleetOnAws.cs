@@ -13,7 +13,7 @@ internal static class FleetOnAws
     public static async Task<int> RunAsync(CliApp app, ParseResult parse, int parallel, int cycles, CancellationToken ct)
     {
         using var aws = app.OpenAws(parse);
-        var organization = CliApp.AwsOrganization(aws);
+        var organization = aws.Organization();
         var hub = (await aws.Sts.GetCallerArnAsync(ct)).Split(':')[4]; // arn:partition:sts::ACCOUNT:…
         var runner = new ShardCycle(aws.Ports, app.Forecaster(parse), app.RealTime, app.EngineOptions(parse), hub);
         var fleet = new FleetCycle(organization, aws.Rules, runner);

@@ -124,5 +124,6 @@ public static class FleetShardJson
 
     private static bool IsRunId(string text) => text.Length <= 80 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or ':' or '_' or '-');
 
-    private static bool IsRegion(string text) => text.Length <= 32 && text.Count(c => c == '-') >= 2 && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+    /// <summary>A Region's shape (lower-case letters, digits and at least two '-', at most 32), for names that arrive as settings or items.</summary>
+    public static bool IsRegion(string text) => text.Length <= 32 && text.Count(c => c == '-') >= 2 && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }
