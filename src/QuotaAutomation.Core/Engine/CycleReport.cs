@@ -42,6 +42,12 @@ public sealed record CycleReport(
     /// <summary>The quota events this cycle published (threshold crossings told to people, new spikes).</summary>
     public IReadOnlyList<Ports.QuotaEventRecord> Published { get; init; } = [];
 
+    /// <summary>
+    /// When the next cycle is needed: the earliest next read the cadence calls for among this cycle's quotas. Null
+    /// without a cadence (every cycle reads every quota) or when no quota was read.
+    /// </summary>
+    public DateTimeOffset? NextCycleDue { get; init; }
+
     public int Rejected => Rules.Count(r => r.Decision is Failed);
 
     public int ActionsFailed => Actions.Count(a => a.Outcome == ActionOutcome.Failed);

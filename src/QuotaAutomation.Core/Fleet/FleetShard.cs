@@ -6,8 +6,12 @@ namespace QuotaAutomation.Core.Fleet;
 /// <param name="ShardId"><c>{AccountId}/{Region}</c>.</param>
 /// <param name="RateShare">The share (0–1] of the account's API rates this shard may use: shards of one account split them.</param>
 /// <param name="Parity">Rules that run here as a failover standby; empty when none.</param>
+/// <param name="Woken">
+/// Quotas (<c>{service}/{quota code}</c>) an event from the account named since the shard last ran (an AWS Health
+/// threshold notification, a quota event): read in detail this cycle whatever the cadence says. Null or empty: none.
+/// </param>
 public sealed record FleetShard(string FleetRunId, string ShardId, string AccountId, string Region, IReadOnlyList<string> RuleIds, double RateShare,
-    IReadOnlyList<ParityLink>? Parity = null)
+    IReadOnlyList<ParityLink>? Parity = null, IReadOnlyList<string>? Woken = null)
 {
     public static string IdOf(string accountId, string region) => $"{accountId}/{region}";
 }

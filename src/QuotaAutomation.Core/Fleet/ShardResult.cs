@@ -4,8 +4,12 @@ namespace QuotaAutomation.Core.Fleet;
 /// <param name="Status"><c>ok</c>, <c>partial</c> (some rules or actions failed) or <c>failed</c> (the shard could not run, or every rule failed).</param>
 /// <param name="Error">Why the shard failed, or its first rule failure; null when ok.</param>
 /// <param name="Drift">Standby quotas below the primary's peak × factor after this cycle.</param>
+/// <param name="NextDue">
+/// When the shard next needs a cycle: the earliest next read its quotas' cadence calls for (5 minutes near a threshold,
+/// up to hourly when far and calm). Null when unknown (no cadence, or the shard failed): the next fleet cycle runs it.
+/// </param>
 public sealed record ShardResult(string ShardId, string AccountId, string Region, string Status, int Rules, int Actions, int Errors, string? Error,
-    IReadOnlyList<ParityDrift>? Drift = null)
+    IReadOnlyList<ParityDrift>? Drift = null, DateTimeOffset? NextDue = null)
 {
     public const string Ok = "ok";
     public const string Partial = "partial";
