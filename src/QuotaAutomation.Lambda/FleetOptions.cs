@@ -1,5 +1,6 @@
 using System.Globalization;
 using QuotaAutomation.Core.Fleet;
+using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Lambda;
 
@@ -25,7 +26,7 @@ public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions
         if (variable("QA_FLEET_REGIONS")?.Trim() is { Length: > 0 } list)
         {
             regions = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            foreach (var bad in regions.Where(r => !FleetShardJson.IsRegion(r)))
+            foreach (var bad in regions.Where(r => !RegionName.IsValid(r)))
                 problems.Add($"QA_FLEET_REGIONS: '{bad}' is not a Region such as us-east-1");
         }
         var rate = DefaultAccountRate;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using QuotaAutomation.Core.Common;
+using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Core.Rules;
 
 namespace QuotaAutomation.Core.Fleet;
@@ -59,7 +60,7 @@ public static class FleetShardJson
         var problems = new List<string>();
         var runId = Text(item, "fleet_run_id", problems, IsRunId, "letters, digits, '.', ':', '_' or '-', at most 80");
         var account = Text(item, "account_id", problems, RuleTargets.IsAccountId, "a 12-digit account id");
-        var region = Text(item, "region", problems, IsRegion, "a Region such as 'us-east-1'");
+        var region = Text(item, "region", problems, RegionName.IsValid, "a Region such as 'us-east-1'");
         var shardId = Text(item, "shard_id", problems, _ => true, "");
         if (shardId is not null && account is not null && region is not null && shardId != FleetShard.IdOf(account, region))
             problems.Add($"shard_id '{Echo.Of(shardId)}' must be '{FleetShard.IdOf(account, region)}'");
@@ -93,7 +94,7 @@ public static class FleetShardJson
             var service = Text(link, "service_code", problems, _ => true, "", "parity.");
             var quota = Text(link, "quota_code", problems, _ => true, "", "parity.");
             var account = Text(link, "primary_account_id", problems, RuleTargets.IsAccountId, "a 12-digit account id", "parity.");
-            var region = Text(link, "primary_region", problems, IsRegion, "a Region", "parity.");
+            var region = Text(link, "primary_region", problems, RegionName.IsValid, "a Region", "parity.");
             var factor = Number(link, "factor", 1, 10, problems);
             var days = Number(link, "peak_window_days", 1, 90, problems);
             if (problems.Count == before) links.Add(new ParityLink(rule!, service!, quota!, account!, region!, factor!.Value, days!.Value));
@@ -125,5 +126,4 @@ public static class FleetShardJson
     private static bool IsRunId(string text) => text.Length <= 80 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or ':' or '_' or '-');
 
     /// <summary>A Region's shape (lower-case letters, digits and at least two '-', at most 32), for names that arrive as settings or items.</summary>
-    public static bool IsRegion(string text) => text.Length <= 32 && text.Count(c => c == '-') >= 2 && text.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 }

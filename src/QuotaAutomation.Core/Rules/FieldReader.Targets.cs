@@ -5,15 +5,24 @@ namespace QuotaAutomation.Core.Rules;
 /// <summary>Reading a rule's targets: a single value, a list, or a comma-separated string of them.</summary>
 internal sealed partial class FieldReader
 {
-    private const string AccountExpectation = "a 12-digit account id, an OU id 'ou-…', a root id 'r-…' or '*', or a list of them";
-    private const string RegionExpectation = "a Region such as 'us-east-1' or '*', or a list of them";
+    private static readonly Expectation Accounts = new(
+        "a 12-digit account id, an OU id 'ou-…', a root id 'r-…' or '*', or a list of them",
+        "a 12-digit account id, an OU id 'ou-…', a root id 'r-…', or a list of them");
+
+    private static readonly Expectation Regions = new("a Region such as 'us-east-1' or '*', or a list of them", "a Region such as 'us-east-1', or a list of them");
+
+    /// <summary>What a target field must be, with and without '*' (exclusions and standbys cannot name everything).</summary>
+    private sealed record Expectation(string WithAll, string WithoutAll)
+    {
+        public string For(bool allowAll) => allowAll ? WithAll : WithoutAll;
+    }
 
     /// <summary>Account targets; empty when the field is absent (the hub's own account).</summary>
     public IReadOnlyList<string>? AccountTargets(string field, bool allowAll) =>
-        Targets(field, allowAll, AccountExpectation, t => AccountPattern().IsMatch(t) || OrganizationalUnitPattern().IsMatch(t) || RootPattern().IsMatch(t));
+        Targets(field, allowAll, Accounts.For(allowAll), t => AccountPattern().IsMatch(t) || OrganizationalUnitPattern().IsMatch(t) || RootPattern().IsMatch(t));
 
     public IReadOnlyList<string>? RegionTargets(string field, bool allowAll, Regex regionPattern) =>
-        Targets(field, allowAll, RegionExpectation, regionPattern.IsMatch);
+        Targets(field, allowAll, Regions.For(allowAll), regionPattern.IsMatch);
 
     private List<string>? Targets(string field, bool allowAll, string expectation, Func<string, bool> valid)
     {
@@ -48,7 +57,7 @@ internal sealed partial class FieldReader
         }
         if (problems.Count > 0)
         {
-            Bad(field, $"{string.Join(", ", problems)} must be {(allowAll ? expectation : expectation.Replace(" or '*'", "", StringComparison.Ordinal))}");
+            Bad(field, $"{string.Join(", ", problems)} must be {expectation}");
             return null;
         }
         if (targets.Contains(RuleTargets.All) && targets.Count > 1)

@@ -52,7 +52,7 @@ public static partial class RuleParser
         var ruleId = reader.Identifier("rule_id", RuleIdPattern(), "letters, digits, '.', '_' or '-', at most 128");
         var serviceCode = reader.Identifier("service_code", ServiceCodePattern(), "a Service Quotas service code such as 'ec2'");
         var quotaCode = reader.Identifier("quota_code", QuotaCodePattern(), "a quota code such as 'L-1216C47A'");
-        var regions = reader.RegionTargets("region", allowAll: true, RegionPattern());
+        var regions = reader.RegionTargets("region", allowAll: true, RegionName.Pattern());
         var accounts = reader.AccountTargets("account_id", allowAll: true);
         var level = reader.Level("automation_level");
         var warning = reader.Number("threshold_warning", Thresholds.Default.Warning, allowPercent: true);
@@ -68,7 +68,7 @@ public static partial class RuleParser
         var enabled = reader.Bool("enabled", true);
         var approvers = reader.ArnPatterns("approvers");
         var excludeAccounts = reader.AccountTargets("exclude_accounts", allowAll: false);
-        var excludeRegions = reader.RegionTargets("exclude_regions", allowAll: false, RegionPattern());
+        var excludeRegions = reader.RegionTargets("exclude_regions", allowAll: false, RegionName.Pattern());
         var standby = ReadStandby(reader, accounts, regions);
         var templateValue = reader.IsGiven("template_value") ? reader.Number("template_value", 0) : null;
         if (regions is { Count: 0 }) reader.Bad("region", "is missing");
@@ -121,7 +121,7 @@ public static partial class RuleParser
     /// </summary>
     private static Standby? ReadStandby(FieldReader reader, IReadOnlyList<string>? accounts, IReadOnlyList<string>? regions)
     {
-        var standbyRegion = reader.RegionTargets("standby_region", allowAll: false, RegionPattern());
+        var standbyRegion = reader.RegionTargets("standby_region", allowAll: false, RegionName.Pattern());
         var standbyAccount = reader.AccountTargets("standby_account", allowAll: false);
         var factor = reader.Number("standby_factor", Standby.DefaultFactor);
         var days = reader.Number("standby_peak_days", Standby.DefaultPeakWindow.TotalDays);
@@ -169,13 +169,10 @@ public static partial class RuleParser
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,128}$")]
     private static partial Regex RuleIdPattern();
 
-    // Patterns from the Service Quotas model (ServiceCode, QuotaCode); Region in AWS's partition form.
+    // Patterns from the Service Quotas model (ServiceCode, QuotaCode); Regions: RegionName.
     [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9-]{1,63}$")]
     private static partial Regex ServiceCodePattern();
 
     [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9-]{1,128}$")]
     private static partial Regex QuotaCodePattern();
-
-    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")]
-    private static partial Regex RegionPattern();
 }

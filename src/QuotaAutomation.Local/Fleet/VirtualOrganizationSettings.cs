@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Local.Storage;
 
 namespace QuotaAutomation.Local.Fleet;
@@ -34,7 +35,7 @@ public sealed record VirtualOrganizationSettings(int Accounts, IReadOnlyList<str
             return count is >= 1 and <= 17 ? DefaultEnabledRegions.Take(count).ToList()
                 : throw new InvalidDataException($"--regions {count} must be 1 to 17 (the Regions every account has), or a list such as us-east-1,eu-west-1");
         var regions = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
-        var bad = regions.FirstOrDefault(r => !IsRegionName(r));
+        var bad = regions.FirstOrDefault(r => !RegionName.IsValid(r));
         return bad is null && regions.Count > 0 ? regions
             : throw new InvalidDataException($"--regions '{text}' must be a count or Region names separated by commas, such as us-east-1,eu-west-1");
     }
@@ -44,8 +45,6 @@ public sealed record VirtualOrganizationSettings(int Accounts, IReadOnlyList<str
         ? throw new InvalidDataException($"--accounts {Accounts} must be 1 to {MaxAccounts:#,0}")
         : this;
 
-    private static bool IsRegionName(string name) =>
-        name.Length is >= 9 and <= 20 && name.Count(c => c == '-') == 2 && char.IsAsciiDigit(name[^1]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     /// <summary>The settings the database keeps, or null when no fleet has run on it.</summary>
     public static async Task<VirtualOrganizationSettings?> ReadAsync(SqliteDatabase db, CancellationToken ct)
