@@ -19,6 +19,12 @@ public sealed record EngineOptions
     /// </summary>
     public ReadCadence? Cadence { get; init; }
 
+    /// <summary>
+    /// Whether the cycle's "nothing to do" decisions are written as digest records (<see cref="Audit.QuietDecisions"/>)
+    /// rather than one record per rule. Fleet shards turn it on: their audit is the fleet's largest DynamoDB cost.
+    /// </summary>
+    public bool DigestQuietDecisions { get; init; }
+
     /// <summary>How much history a forecast reads, and how far back a quota with none is first read.</summary>
     public TimeSpan HistoryWindow { get; init; } = TimeSpan.FromDays(14);
 

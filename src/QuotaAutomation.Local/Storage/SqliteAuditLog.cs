@@ -92,16 +92,34 @@ public sealed class SqliteAuditLog(SqliteDatabase db, string? shardAccountId = n
         ArgumentNullException.ThrowIfNull(filter);
         // The kinds travel as one ",A,B," parameter, so the statement stays constant (no SQL built from input).
         var kinds = filter.Kinds is { } k ? "," + string.Join(",", k) + "," : null;
+        // A rule's quiet decisions live in its cycle's digest records (QuietDecisions): a rule filter finds those too,
+        // and each shows as the rule's own decision.
         var rows = await db.QueryAsync(
-            "SELECT seq, id, run_id, ts, kind, rule_id, quota, action, message, action_id FROM audit " +
-            "WHERE ($rule IS NULL OR rule_id = $rule) AND ($kinds IS NULL OR instr($kinds, ',' || kind || ',') > 0) " +
+            "SELECT seq, id, run_id, ts, kind, rule_id, quota, action, message, action_id, details FROM audit " +
+            "WHERE ($rule IS NULL OR rule_id = $rule OR (kind = 'Decision' AND action = $digest AND details IS NOT NULL " +
+            "  AND EXISTS (SELECT 1 FROM json_each(audit.details) WHERE json_each.key = $ruleKey))) " +
+            "AND ($kinds IS NULL OR instr($kinds, ',' || kind || ',') > 0) " +
             "AND ($since IS NULL OR ts >= $since) AND ($until IS NULL OR ts < $until) " +
             "AND ($accounts IS NULL OR instr($accounts, ',' || account_id || ',') > 0) AND ($region IS NULL OR region = $region) ORDER BY seq DESC LIMIT $limit",
-            Read, ct, ("$rule", filter.RuleId), ("$kinds", kinds), ("$accounts", filter.Accounts is { } a ? "," + string.Join(",", a) + "," : null), ("$region", filter.Region),
+            row => ReadFor(row, filter.RuleId), ct, ("$rule", filter.RuleId), ("$digest", QuietDecisions.Action),
+            ("$ruleKey", filter.RuleId is { } rule ? QuietDecisions.KeyOf(rule) : null),
+            ("$kinds", kinds), ("$accounts", filter.Accounts is { } a ? "," + string.Join(",", a) + "," : null), ("$region", filter.Region),
             ("$since", filter.Since is { } since ? SqliteDatabase.ToUnix(since) : null),
             ("$until", filter.Until is { } until ? SqliteDatabase.ToUnix(until) : null), ("$limit", limit));
         rows.Reverse();
         return rows;
+    }
+
+    /// <summary>A row as read; a digest found by a rule filter as that rule's decision in it.</summary>
+    private static AuditEntry ReadFor(SqliteDataReader row, string? ruleId)
+    {
+        var entry = Read(row);
+        if (ruleId is null || entry.RuleId == ruleId || SqliteDatabase.NullableString(row, 10) is not { } details) return entry;
+        var record = new AuditRecord(entry.Id, entry.RunId, entry.Timestamp, entry.Kind, entry.RuleId, null, entry.Action, entry.Message, null,
+            JsonSerializer.Deserialize<Dictionary<string, string>>(details));
+        return QuietDecisions.For(record, ruleId) is { } decision
+            ? entry with { Id = decision.Id, RuleId = decision.RuleId, Quota = decision.Quota?.ToString(), Action = decision.Action, Message = decision.Message }
+            : entry;
     }
 
     private static AuditEntry Read(SqliteDataReader row) => new(

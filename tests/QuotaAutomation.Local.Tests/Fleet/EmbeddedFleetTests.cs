@@ -117,4 +117,21 @@ public sealed class EmbeddedFleetTests : IAsyncLifetime
         Assert.Equal(["cycle_start", "cycle_end"], records.Where(r => r.Kind == AuditKind.Cycle).Select(r => r.Action));
         Assert.All(records.Where(r => r.Quota is not null), r => Assert.EndsWith($"@{shard.Region}#{shard.AccountId}", r.Quota, StringComparison.Ordinal));
     }
+    [Fact]
+    public async Task FleetCycle_QuietDecisionsAreDigested_AndAuditByRuleFindsTheirEntry()
+    {
+        var (backend, org, result) = await RunFleetAsync();
+        var shard = result.Results.First(r => r.AccountId != org.Organization.ManagementAccountId && r.Status == ShardResult.Ok);
+        var details = (await backend.Database.QueryAsync("SELECT details FROM audit WHERE action = 'none_digest' AND account_id = $a AND region = $r",
+            r => r.GetString(0), CancellationToken.None, ("$a", shard.AccountId), ("$r", shard.Region))).Single();
+        var rule = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(details)!.Keys.First(k => k.StartsWith("rule:", StringComparison.Ordinal))["rule:".Length..];
+
+        var records = await backend.Audit.QueryAsync(new AuditFilter(rule) { Accounts = [shard.AccountId], Region = shard.Region }, 1000, CancellationToken.None);
+
+        var decision = Assert.Single(records, r => r.Kind == AuditKind.Decision);
+        Assert.Equal((rule, "none"), (decision.RuleId, decision.Action));
+        Assert.EndsWith($"#{rule}", decision.Id, StringComparison.Ordinal);
+        Assert.EndsWith($"@{shard.Region}#{shard.AccountId}", decision.Quota, StringComparison.Ordinal);
+        Assert.DoesNotContain(records, r => r.Action == "none_digest");
+    }
 }

@@ -37,7 +37,11 @@ internal sealed class AdmitPhase(EnginePorts ports, EngineOptions options)
         var admitted = RequestAdmission.Admit(candidates, inFlight, options.Limits);
 
         var admittedResults = results.Select((r, i) => r with { Decision = admitted[i] }).ToList();
-        foreach (var decision in admitted) await AuditDecisionAsync(audit, decision, ct);
+        var quiet = options.DigestQuietDecisions ? admitted.OfType<NoAction>().ToList() : [];
+        foreach (var decision in admitted.Where(d => !options.DigestQuietDecisions || d is not NoAction)) await AuditDecisionAsync(audit, decision, ct);
+        foreach (var digest in quiet.Chunk(QuietDecisions.PerRecord))
+            await audit.WriteAsync(AuditKind.Decision, "-", null, QuietDecisions.Action, $"{digest.Length} rules: no action", ct,
+                details: digest.ToDictionary(d => QuietDecisions.KeyOf(d.RuleId), d => QuietDecisions.Entry(d.Quota, d.Reason), StringComparer.Ordinal));
         return new AdmittedDecisions(admittedResults, admitted, approved);
     }
 
