@@ -98,7 +98,7 @@ public sealed partial class FleetOnMotoTests(MotoServer moto)
         // Audited: a fleet_shard record per cell, keyed by account and Region; engine decisions for each reachable cell.
         var audit = await ScanAuditAsync(backend);
         Assert.Equal(inScope.Order(StringComparer.Ordinal), audit.Where(a => a.Action == "fleet_shard").Select(a => $"{a.Details!["account_id"]}/{a.Details["region"]}").Order(StringComparer.Ordinal));
-        Assert.Equal(reachable, audit.Where(a => a.Kind == Core.Audit.AuditKind.Decision && a.Quota is not null)
+        Assert.Equal(reachable, audit.SelectMany(Core.Audit.QuietDecisions.Unpack).Where(a => a.Kind == Core.Audit.AuditKind.Decision && a.Quota is not null)
             .Select(a => $"{a.Quota!.AccountId ?? Hub}/{a.Quota.Region}").Distinct().Order(StringComparer.Ordinal));
         Assert.Contains(audit, a => a.Action == "fleet_account_skipped" && a.Details!["account_id"] == gone);
         Assert.Equal(("failed", 8, 2, norole), ((string?)summary["status"], (int)summary["shards"]!, (int)summary["failed"]!, (string?)Assert.Single(summary["accounts_failed"]!.AsArray())));
