@@ -225,7 +225,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
             : new EngineOptions
             {
                 RunOwner = Local.Runtime.ProcessOwner.Current, OwnerAlive = Local.Runtime.ProcessOwner.IsAlive, // a killed CLI is gone; a run behind the shared virtual clock is not
-                Cadence = Core.Cadence.ReadCadence.Default, // the simulated account's utilization report serves the quotas whose detail is not due
+                Cadence = Core.Cadence.ReadCadence.Default with { ReportCoversCalm = true }, // the simulated account's utilization report serves the quotas whose detail is not due
             };
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
         return options;

@@ -27,11 +27,16 @@ internal sealed class FleetHandlers(LambdaServices services)
         var runId = step.FleetRunId ?? string.Create(CultureInfo.InvariantCulture, $"fleet-{now:yyyyMMdd'T'HHmmss'Z'}-{services.EngineOptions.NewRunNonce()}");
         var organization = await fleet.Organization.ReadAsync(ct);
         var rules = new List<QuotaRule>();
+        var items = new Dictionary<string, RawRule>(StringComparer.Ordinal);
         var rejected = 0;
         foreach (var raw in await services.Ports.Rules.LoadRulesAsync(ct))
         {
             var parsed = RuleParser.Parse(raw);
-            if (parsed.Success) rules.Add(parsed.Value);
+            if (parsed.Success)
+            {
+                rules.Add(parsed.Value);
+                items[parsed.Value.RuleId] = raw;
+            }
             else
             {
                 rejected++;
@@ -39,9 +44,12 @@ internal sealed class FleetHandlers(LambdaServices services)
             }
         }
         var hub = await fleet.HubAccountId(ct);
-        var plan = FleetPlanner.Plan(runId, rules, organization, new FleetSettings(fleet.Regions, hub, fleet.HomeRegion));
+        var everyShard = FleetPlanner.Plan(runId, rules, organization, new FleetSettings(fleet.Regions, hub, fleet.HomeRegion));
+        var scheduled = await ScheduleAsync(runId, everyShard, items, now, step.All, ct);
+        var plan = scheduled.Due;
         var key = FleetServices.ShardsKey(runId);
-        await fleet.Store.PutTextAsync(key, FleetShardJson.WriteLines(plan.Shards), ct);
+        await fleet.Store.PutTextAsync(key, FleetShardJson.WriteLines(plan.Shards), ct); // empty when no shard is due: the state machine skips the Map
+        await fleet.Store.PutTextAsync(FleetServices.PlannedKey(runId), FleetScheduleJson.Write(scheduled.Planned), ct);
         var routes = RoutesFor(fleet.Routes, organization, plan);
         if (routes.Count > 0) await fleet.Store.PutTextAsync(FleetServices.RoutesKey(runId), JsonSerializer.Serialize(routes), ct);
         await SubscribeContactsAsync(runId, organization, plan, routes, ct);
@@ -50,15 +58,19 @@ internal sealed class FleetHandlers(LambdaServices services)
             await AuditAsync(runId, AuditKind.Decision, "-", "fleet_account_skipped", $"account {skipped.AccountId} ({skipped.Name}) skipped: {skipped.Reason}", Details(runId, skipped.AccountId, null), ct);
         foreach (var overlap in plan.Overlaps)
             await AuditAsync(runId, AuditKind.Decision, overlap.Winner, "fleet_rule_overlap", overlap.ToString(), null, ct);
-        var summary = $"fleet run {runId}: {plan.Shards.Count} shard(s) over {plan.Accounts} account(s) of {organization.Accounts.Count}; {plan.Skipped.Count} skipped; {plan.Overlaps.Count} overlap(s); {rejected} rule(s) rejected; shards at s3://{fleet.Store.Bucket}/{key}";
+        var summary = $"fleet run {runId}: {plan.Shards.Count} shard(s) due of {scheduled.Planned.Count} planned ({scheduled.NotDue} not due{(step.All ? ", all forced" : "")}) over {plan.Accounts} account(s) of {organization.Accounts.Count}; {plan.Skipped.Count} skipped; {plan.Overlaps.Count} overlap(s); {rejected} rule(s) rejected; shards at s3://{fleet.Store.Bucket}/{key}";
         await AuditAsync(runId, AuditKind.Cycle, "-", "fleet_plan", summary, null, ct);
-        services.Log.Info("fleet planned", ("fleet_run_id", runId), ("shards", plan.Shards.Count), ("accounts", plan.Accounts), ("skipped", plan.Skipped.Count), ("rules_rejected", rejected));
+        services.Log.Info("fleet planned", ("fleet_run_id", runId), ("shards", plan.Shards.Count), ("planned", scheduled.Planned.Count), ("not_due", scheduled.NotDue),
+            ("accounts", plan.Accounts), ("skipped", plan.Skipped.Count), ("rules_rejected", rejected));
         return new JsonObject
         {
             ["fleet_run_id"] = runId,
             ["bucket"] = fleet.Store.Bucket,
             ["key"] = key,
             ["shards"] = plan.Shards.Count,
+            ["planned"] = scheduled.Planned.Count,
+            ["due"] = plan.Shards.Count,
+            ["not_due"] = scheduled.NotDue,
             ["accounts"] = plan.Accounts,
             ["skipped"] = new JsonArray(plan.Skipped.Select(s => (JsonNode)new JsonObject { ["account_id"] = s.AccountId, ["name"] = Echo.Of(s.Name), ["reason"] = Echo.Of(s.Reason) }).ToArray()),
         };
@@ -100,6 +112,7 @@ internal sealed class FleetHandlers(LambdaServices services)
     {
         var fleet = Fleet;
         var (results, problems) = await MapResults.ReadAsync(step.Map, fleet.Store, ct);
+        await RescheduleAsync(step.FleetRunId, results, ct);
         var summary = FleetSummary.From(results);
         var digest = summary.Digest();
         if (problems.Count > 0) digest += "\n" + string.Join("\n", problems.Select(p => $"- result unreadable: {p}"));
@@ -114,6 +127,39 @@ internal sealed class FleetHandlers(LambdaServices services)
             ["digest"] = digest,
         };
     }
+
+    /// <summary>
+    /// The due shards of the plan: the schedule (<c>fleet/schedule.json</c>; unreadable: every shard due, audited), the
+    /// wakes taken, and <paramref name="all"/> (<c>{"fleet":"plan","all":true}</c>) forcing every shard.
+    /// </summary>
+    private async Task<ScheduledPlan> ScheduleAsync(string runId, FleetPlan plan, IReadOnlyDictionary<string, RawRule> items, DateTimeOffset now, bool all, CancellationToken ct)
+    {
+        var fleet = Fleet;
+        var (schedule, problem) = FleetScheduleJson.Read(await fleet.Store.GetTextAsync(fleet.Store.Bucket, FleetScheduleJson.Key, ct), ScheduleName(fleet));
+        if (problem is not null) await AuditAsync(runId, AuditKind.Error, "-", "fleet_schedule", problem, null, ct);
+        var wakes = await fleet.Wakes.TakeAsync(ct);
+        return ScheduledPlan.Select(plan, items, schedule, wakes, now, services.EngineOptions.Cadence?.Cycle ?? Core.Cadence.ReadCadence.Default.Cycle, all);
+    }
+
+    /// <summary>
+    /// Merges the run's results into the schedule: a shard that ran takes its <c>next_due</c>, one that did not keeps
+    /// its entry, one no longer planned is dropped. Without the plan's list of planned shards (lost), nothing is dropped
+    /// and the shards that ran get no fingerprint, so the next plan runs them.
+    /// </summary>
+    private async Task RescheduleAsync(string runId, IReadOnlyList<ShardResult> results, CancellationToken ct)
+    {
+        var fleet = Fleet;
+        var (schedule, problem) = FleetScheduleJson.Read(await fleet.Store.GetTextAsync(fleet.Store.Bucket, FleetScheduleJson.Key, ct), ScheduleName(fleet));
+        var plannedText = await fleet.Store.GetTextAsync(fleet.Store.Bucket, FleetServices.PlannedKey(runId), ct);
+        var (planned, plannedProblem) = FleetScheduleJson.Read(plannedText, $"s3://{fleet.Store.Bucket}/{FleetServices.PlannedKey(runId)}");
+        IReadOnlyList<ScheduledShard> entries = plannedText is not null && plannedProblem is null ? [.. planned.Shards.Values]
+            : [.. schedule.Shards.Values, .. results.Where(r => !schedule.Shards.ContainsKey(r.ShardId)).Select(r => new ScheduledShard(r.ShardId, null, ""))];
+        foreach (var p in new[] { problem, plannedProblem, plannedText is null ? $"s3://{fleet.Store.Bucket}/{FleetServices.PlannedKey(runId)} is missing: no shard is dropped from the schedule" : null }.OfType<string>())
+            await AuditAsync(runId, AuditKind.Error, "-", "fleet_schedule", p, null, ct);
+        await fleet.Store.PutTextAsync(FleetScheduleJson.Key, FleetScheduleJson.Write(schedule.After(entries, results)), ct);
+    }
+
+    private static string ScheduleName(FleetServices fleet) => $"s3://{fleet.Store.Bucket}/{FleetScheduleJson.Key}";
 
     /// <summary>Each planned account's routed topic, where it has one (the shard steps read it, not the organization).</summary>
     private static Dictionary<string, string> RoutesFor(AlertRoutes routes, Organization organization, FleetPlan plan)
@@ -151,6 +197,7 @@ internal sealed class FleetHandlers(LambdaServices services)
     {
         ["shard_id"] = r.ShardId, ["account_id"] = r.AccountId, ["region"] = r.Region, ["status"] = r.Status,
         ["rules"] = r.Rules, ["actions"] = r.Actions, ["errors"] = r.Errors, ["error"] = r.Error is null ? null : Echo.Of(r.Error),
+        ["next_due"] = r.NextDue is { } due ? FleetScheduleJson.Iso(due) : null,
     };
 
     private static Dictionary<string, string> Details(string runId, string accountId, string? region)

@@ -12,6 +12,7 @@ namespace QuotaAutomation.Lambda;
 /// <param name="Regions">What <c>region: '*'</c> means (<c>QA_FLEET_REGIONS</c>); null: each account's enabled Regions.</param>
 /// <param name="OperationsContact">The account's operations alternate contact's e-mail (Account <c>GetAlternateContact</c>); null: contacts are not subscribed.</param>
 /// <param name="SubscribeContacts">Subscribes contacts to their accounts' alerts; returns what it did, for the audit.</param>
+/// <param name="ShardWakes">Shards events asked to run before their schedule; null: none (<see cref="NoShardWakes"/>).</param>
 public sealed record FleetServices(
     IOrganization Organization,
     IShardStore Store,
@@ -22,12 +23,18 @@ public sealed record FleetServices(
     AlertRoutes Routes,
     string? AlertTopicArn = null,
     Func<string, CancellationToken, Task<string?>>? OperationsContact = null,
-    Func<IReadOnlyList<(string AccountId, string TopicArn, string Email)>, CancellationToken, Task<IReadOnlyList<string>>>? SubscribeContacts = null)
+    Func<IReadOnlyList<(string AccountId, string TopicArn, string Email)>, CancellationToken, Task<IReadOnlyList<string>>>? SubscribeContacts = null,
+    IShardWakes? ShardWakes = null)
 {
-    /// <summary>Where a run's files are: <c>fleet/{run}/shards.jsonl</c> and <c>fleet/{run}/alert-routes.json</c>.</summary>
+    public IShardWakes Wakes => ShardWakes ?? NoShardWakes.Instance;
+
+    /// <summary>Where a run's files are: <c>fleet/{run}/shards.jsonl</c>, <c>fleet/{run}/planned.json</c> and <c>fleet/{run}/alert-routes.json</c>; the schedule is <see cref="FleetScheduleJson.Key"/>.</summary>
     public const string Prefix = "fleet";
 
     public static string ShardsKey(string runId) => $"{Prefix}/{runId}/shards.jsonl";
 
     public static string RoutesKey(string runId) => $"{Prefix}/{runId}/alert-routes.json";
+
+    /// <summary>Every planned shard's schedule entry (its fingerprint), due or not: the summary merges the results into the schedule with it.</summary>
+    public static string PlannedKey(string runId) => $"{Prefix}/{runId}/planned.json";
 }

@@ -93,7 +93,8 @@ public sealed class Handler
         var engineOptions = new EngineOptions
         {
             AlertCoolDown = settings.AlertCoolDown, HowToDecide = AwsHowToDecide,
-            Cadence = settings.AdaptiveCadence ? Core.Cadence.ReadCadence.Default : null,
+            // AwsUsageSource serves the quotas not read in detail from the utilization report (GetMetricData where it omits one).
+            Cadence = settings.AdaptiveCadence ? Core.Cadence.ReadCadence.Default with { ReportCoversCalm = true } : null,
         };
         // A warm container keeps each quota's history window and reads only its newest hour from DynamoDB.
         var ports = backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) };

@@ -4,8 +4,9 @@ using QuotaAutomation.Core.Fleet;
 
 namespace QuotaAutomation.Lambda;
 
-/// <summary>The fleet state machine's plan step (terraform/fleet.asl.json): expand rules × accounts × Regions into shards.</summary>
-public sealed record FleetPlanStep(string EventId, string? FleetRunId) : Invocation(EventId)
+/// <summary>The fleet state machine's plan step (terraform/fleet.asl.json): expand rules × accounts × Regions into shards, and write the due ones.</summary>
+/// <param name="All">Every planned shard, due or not (<c>"all": true</c>).</param>
+public sealed record FleetPlanStep(string EventId, string? FleetRunId, bool All = false) : Invocation(EventId)
 {
     public override string Kind => "fleet_plan";
 }
@@ -41,7 +42,9 @@ public static partial class InvocationParser
             return Result.Fail<Invocation>($"{label}: fleet_run_id must be letters, digits, '.', ':', '_' or '-', at most 80");
         return name switch
         {
-            "plan" => Result.Ok<Invocation>(new FleetPlanStep(runId ?? "fleet-plan", runId)),
+            "plan" => !root.TryGetProperty("all", out var all) || all.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null
+                ? Result.Ok<Invocation>(new FleetPlanStep(runId ?? "fleet-plan", runId, all.ValueKind == JsonValueKind.True))
+                : Result.Fail<Invocation>($"{label}: all must be true or false"),
             "shard" => ParseShardBatch(root, label),
             _ => runId is null ? Result.Fail<Invocation>($"{label}: fleet_run_id is missing")
                 : !root.TryGetProperty("map", out var map) || map.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array)

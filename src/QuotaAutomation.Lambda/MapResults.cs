@@ -111,7 +111,9 @@ internal static class MapResults
                 problems.Add($"{name}: a result lacks shard_id, account_id, region or a status of ok, partial or failed");
                 continue;
             }
-            results.Add(new ShardResult(shard, account, region, status, Int(r, "rules"), Int(r, "actions"), Int(r, "errors"), Str(r, "error")));
+            // next_due (ISO 8601): when the shard next needs a cycle; absent, null or unreadable: the next cycle (never later than asked).
+            results.Add(new ShardResult(shard, account, region, status, Int(r, "rules"), Int(r, "actions"), Int(r, "errors"), Str(r, "error"),
+                NextDue: status == ShardResult.Ok ? FleetScheduleJson.ParseIso(Str(r, "next_due")) : null));
         }
     }
 

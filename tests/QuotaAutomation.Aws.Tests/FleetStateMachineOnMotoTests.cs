@@ -32,7 +32,9 @@ public sealed class FleetStateMachineOnMotoTests(MotoServer moto)
     /// <summary>The shard payloads the Map must send (2 shards a batch); their items, in order, are the plan's JSON lines.</summary>
     private static JsonArray ExpectedPayloads() => JsonNode.Parse(File.ReadAllText(FixturePath))!.AsArray();
 
-    private static object PlanReply => new { fleet_run_id = RunId, bucket = Bucket, key = ShardsKey, shards = 5, accounts = 3, skipped = Array.Empty<object>() };
+    private static object PlanReply => PlanReplyOf(shards: 5);
+
+    private static object PlanReplyOf(int shards) => new { fleet_run_id = RunId, bucket = Bucket, key = ShardsKey, shards, planned = 5, due = shards, not_due = 5 - shards, accounts = 3, skipped = Array.Empty<object>() };
 
     private static object ShardReply(params string[] shardIds) => new
     {
@@ -129,6 +131,16 @@ public sealed class FleetStateMachineOnMotoTests(MotoServer moto)
         // Every line, in batches of 2 (the last one short), each exactly {"fleet":"shard","Items":[…],"BatchInput":{…}}.
         Assert.True(JsonNode.DeepEquals(ExpectedPayloads(), new JsonArray(run.Invocations.Where(i => Shard(i) == "shard").Select(i => i.DeepClone()).ToArray())),
             "the shard payloads differ from Fixtures/fleet-map-items.json");
+    }
+
+    [Fact]
+    public async Task APlanWithNoShardDue_SkipsTheMap_AndTheSummaryStillRuns_OnAnEmptyResultList()
+    {
+        var run = await RunAsync(PlanReplyOf(shards: 0), SummaryReply);
+
+        Assert.Equal("SUCCEEDED", run.Execution.Status);
+        Assert.Equal(["plan", "summary"], run.Invocations.Select(Shard));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("[]"), run.Invocations[1]!["map"]));
     }
 
     [Fact]

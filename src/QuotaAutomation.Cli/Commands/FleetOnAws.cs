@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QuotaAutomation.Core.Fleet;
+using QuotaAutomation.Core.Ports;
 
 namespace QuotaAutomation.Cli.Commands;
 
@@ -10,7 +11,7 @@ namespace QuotaAutomation.Cli.Commands;
 /// </summary>
 internal static class FleetOnAws
 {
-    public static async Task<int> RunAsync(CliApp app, ParseResult parse, int parallel, int cycles, CancellationToken ct)
+    public static async Task<int> RunAsync(CliApp app, ParseResult parse, int parallel, int cycles, bool allShards, CancellationToken ct)
     {
         using var aws = app.OpenAws(parse);
         var organization = aws.Organization();
@@ -18,11 +19,13 @@ internal static class FleetOnAws
         var runner = new ShardCycle(aws.Ports, app.Forecaster(parse), app.RealTime, app.EngineOptions(parse), hub);
         var fleet = new FleetCycle(organization, aws.Rules, runner);
         var settings = new FleetSettings(null, hub, aws.Region);
+        // In this process only (the Lambda's schedule is in its fleet bucket): the first cycle runs every shard, later --cycles the due ones.
+        var schedule = new FleetRunSchedule(null, NoShardWakes.Instance, Core.Cadence.ReadCadence.Default.Cycle, allShards);
         var runs = new List<FleetRunReport>(cycles);
         for (var i = 0; i < cycles; i++)
         {
             var at = app.RealTime.GetUtcNow();
-            runs.Add(await FleetRun.RunOneAsync(app, fleet, settings, FleetRun.FleetRunId(at), at, parallel, ct));
+            runs.Add(await FleetRun.RunOneAsync(app, fleet, settings, FleetRun.FleetRunId(at), at, parallel, schedule, ct));
         }
         return FleetRun.Write(app, parse, "aws", runs);
     }

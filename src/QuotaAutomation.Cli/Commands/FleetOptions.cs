@@ -26,10 +26,15 @@ internal sealed class FleetOptions
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
+    public Option<bool> AllShards { get; } = new("--all-shards")
+    {
+        Description = "Run every shard, not only those due (a calm shard otherwise waits for its hourly cycle; the schedule is kept beside the database)",
+    };
+
     /// <summary>The first fleet-only option given, for the message when <c>--fleet</c> is missing; null when none is.</summary>
     public string? Given(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return new Option[] { Accounts, Regions, Parallel }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+        return new Option[] { Accounts, Regions, Parallel, AllShards }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using QuotaAutomation.Core.Fleet;
+using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Local;
 using QuotaAutomation.Local.Fleet;
 using QuotaAutomation.Local.Simulation;
@@ -24,7 +25,7 @@ internal static class FleetRun
         {
             if (parse.GetValue(options.Accounts) is not null || parse.GetValue(options.Regions) is not null)
                 throw new InvalidDataException("--accounts and --regions size the embedded backend's virtual organization; --backend aws reads the AWS Organization");
-            return await FleetOnAws.RunAsync(app, parse, parallel, cycles, ct);
+            return await FleetOnAws.RunAsync(app, parse, parallel, cycles, parse.GetValue(options.AllShards), ct);
         }
 
         var backend = await app.OpenAsync(parse, ct, start);
@@ -35,21 +36,26 @@ internal static class FleetRun
         var runner = new EmbeddedShardRunner(backend, organization, app.Forecaster(parse), app.EngineOptions(parse));
         var fleet = new FleetCycle(organization, backend.Rules, runner);
         var settings = new FleetSettings(null, organization.Organization.ManagementAccountId, BuiltInAccount.Region);
+        var schedule = new FleetRunSchedule(FleetRunSchedule.FileFor(backend.Database.Path), NoShardWakes.Instance, SimulatedAccount.SampleInterval, parse.GetValue(options.AllShards));
         var runs = new List<FleetRunReport>(cycles);
         for (var i = 0; i < cycles; i++)
         {
             var at = backend.Clock.GetUtcNow();
-            runs.Add(await RunOneAsync(app, fleet, settings, FleetRunId(at), at, parallel, ct));
+            runs.Add(await RunOneAsync(app, fleet, settings, FleetRunId(at), at, parallel, schedule, ct));
             await backend.AdvanceAsync(SimulatedAccount.SampleInterval, ct);
         }
         return Write(app, parse, "embedded", runs);
     }
 
-    /// <summary>One fleet cycle with a progress bar of its shards (on standard error with <c>--output json</c>).</summary>
-    internal static async Task<FleetRunReport> RunOneAsync(CliApp app, FleetCycle fleet, FleetSettings settings, string fleetRunId, DateTimeOffset at, int parallel, CancellationToken ct)
+    /// <summary>One fleet cycle of the due shards, with a progress bar of them (on standard error with <c>--output json</c>).</summary>
+    internal static async Task<FleetRunReport> RunOneAsync(CliApp app, FleetCycle fleet, FleetSettings settings, string fleetRunId, DateTimeOffset at, int parallel,
+        FleetRunSchedule schedule, CancellationToken ct)
     {
         var started = app.RealTime.GetTimestamp();
-        var planned = await fleet.PlanAsync(fleetRunId, settings, ct);
+        var everyShard = await fleet.PlanAsync(fleetRunId, settings, ct);
+        var scheduled = await schedule.SelectAsync(everyShard, at, ct);
+        if (schedule.Problem is { } problem) app.Console.MarkupLine($"[yellow]•[/] {Render.Text(problem)}");
+        var planned = everyShard with { Plan = scheduled.Due };
         FleetCycleResult? result = null;
         await app.Console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -60,7 +66,8 @@ internal static class FleetRun
                 result = await fleet.RunAsync(planned, parallel, new Increments(task), ct);
                 task.Value = task.MaxValue;
             });
-        return new FleetRunReport(fleetRunId, at, planned.Organization, parallel, result!, app.RealTime.GetElapsedTime(started)); // set inside StartAsync, which awaits it
+        await schedule.SaveAsync(scheduled, result!.Results, ct); // set inside StartAsync, which awaits it
+        return new FleetRunReport(fleetRunId, at, planned.Organization, parallel, result, app.RealTime.GetElapsedTime(started)) { PlannedShards = scheduled.Planned.Count };
     }
 
     /// <summary>Moves a progress bar on as shards finish (on the shards' threads: Spectre's task is thread-safe).</summary>
@@ -79,7 +86,8 @@ internal static class FleetRun
             Json.JsonOutput.Write(app, Json.FleetRunJson.Document(backend, runs));
             return ExitCodes.Ok;
         }
-        foreach (var run in runs.Take(runs.Count - 1)) app.Console.MarkupLine(Render.Text($"{run.FleetRunId}: {run.Result.Summary.Digest(maxLines: 0).Split('\n')[0]}"));
+        foreach (var run in runs.Take(runs.Count - 1))
+            app.Console.MarkupLine(Render.Text(string.Create(CultureInfo.InvariantCulture, $"{run.FleetRunId}: {run.Result.Plan.Shards.Count} of {run.PlannedShards} shards due; {run.Result.Summary.Digest(maxLines: 0).Split('\n')[0]}")));
         Summary(app.Console, runs[^1]);
         return ExitCodes.Ok;
     }
@@ -90,7 +98,7 @@ internal static class FleetRun
         var s = run.Result.Summary;
         var names = run.Organization.Accounts.ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
         var title = string.Create(CultureInfo.InvariantCulture,
-            $"fleet {run.FleetRunId} at {Render.Time(run.At)} UTC: {run.Result.Plan.Accounts} accounts, {s.Shards} shards, {run.Parallel} at a time, {run.Elapsed.TotalSeconds:0.0} s");
+            $"fleet {run.FleetRunId} at {Render.Time(run.At)} UTC: {run.Result.Plan.Accounts} accounts, {s.Shards} of {run.PlannedShards} shards due ({run.PlannedShards - s.Shards} not due), {run.Parallel} at a time, {run.Elapsed.TotalSeconds:0.0} s");
         console.MarkupLine($"[bold]{Render.Text(title)}[/]");
         var totals = new Table().Border(TableBorder.Rounded).AddColumns(
             Fit.Number("shards"), Fit.Number("ok"), Fit.Number("partial"), Fit.Number("failed"), Fit.Number("rule evaluations"), Fit.Number("actions"),
@@ -118,4 +126,8 @@ internal static class FleetRun
 }
 
 /// <summary>One fleet cycle as the CLI reports it.</summary>
-internal sealed record FleetRunReport(string FleetRunId, DateTimeOffset At, Organization Organization, int Parallel, FleetCycleResult Result, TimeSpan Elapsed);
+internal sealed record FleetRunReport(string FleetRunId, DateTimeOffset At, Organization Organization, int Parallel, FleetCycleResult Result, TimeSpan Elapsed)
+{
+    /// <summary>Shards the plan found, due or not (the result's are the due ones, which ran).</summary>
+    public int PlannedShards { get; init; }
+}

@@ -63,7 +63,7 @@ internal static class SimulateCommand
             var replayPolicies = chosenPolicies.Select(name => name switch
             {
                 Policies.QuotaAutomation => new EnginePolicy(forecaster!, scratch),
-                Policies.QuotaAutomationAdaptive => new EnginePolicy(forecaster!, scratch, new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default }), // set above for engine policies
+                Policies.QuotaAutomationAdaptive => new EnginePolicy(forecaster!, scratch, new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default with { ReportCoversCalm = true } }), // the replay account's report serves calm quotas; set above for engine policies
                 _ => (IReplayPolicy)Policies.Formulas.Single(f => f.Name == name),
             }).ToList();
 

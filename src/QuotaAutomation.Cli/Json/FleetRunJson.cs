@@ -7,9 +7,11 @@ namespace QuotaAutomation.Cli.Json;
 internal sealed record FleetRunDocument(string Backend, IReadOnlyList<FleetRunCycleDocument> Cycles);
 
 /// <param name="ElapsedSeconds">Real time the cycle took in this process (plan, shards, summary).</param>
+/// <param name="PlannedShards">Shards the plan found; <c>totals.shards</c> of them were due and ran, <paramref name="NotDue"/> waited.</param>
 internal sealed record FleetRunCycleDocument(string FleetRunId, DateTimeOffset At, string OrganizationId, int Accounts, int Parallel, double ElapsedSeconds,
     string Status, FleetRunTotals Totals, IReadOnlyList<AccountFailureDocument> AccountsFailed, IReadOnlyList<SkippedAccountDocument> Skipped,
-    IReadOnlyList<string> Overlaps, IReadOnlyList<RejectedRuleDocument> RejectedRules, IReadOnlyList<ShardDocument> Shards, string Digest);
+    IReadOnlyList<string> Overlaps, IReadOnlyList<RejectedRuleDocument> RejectedRules, IReadOnlyList<ShardDocument> Shards, string Digest,
+    int PlannedShards, int NotDue);
 
 internal sealed record FleetRunTotals(int Shards, int Ok, int Partial, int Failed, int Rules, int Actions, int Errors);
 
@@ -19,8 +21,8 @@ internal sealed record SkippedAccountDocument(string AccountId, string Name, str
 
 internal sealed record RejectedRuleDocument(string RuleId, string Error);
 
-/// <summary>One shard's result, as the Lambda's shard step returns it.</summary>
-internal sealed record ShardDocument(string ShardId, string AccountId, string Region, string Status, int Rules, int Actions, int Errors, string? Error);
+/// <summary>One shard's result, as the Lambda's shard step returns it (<paramref name="NextDue"/>: when it next needs a cycle; null: the next one).</summary>
+internal sealed record ShardDocument(string ShardId, string AccountId, string Region, string Status, int Rules, int Actions, int Errors, string? Error, DateTimeOffset? NextDue);
 
 internal static class FleetRunJson
 {
@@ -36,7 +38,7 @@ internal static class FleetRunJson
             s.Skipped.Select(k => new SkippedAccountDocument(k.AccountId, k.Name, k.Reason)).ToList(),
             run.Result.Plan.Overlaps.Select(o => o.ToString()).ToList(),
             run.Result.Rejected.Select(r => new RejectedRuleDocument(r.RuleId, r.Error)).ToList(),
-            run.Result.Results.Select(r => new ShardDocument(r.ShardId, r.AccountId, r.Region, r.Status, r.Rules, r.Actions, r.Errors, r.Error)).ToList(),
-            s.Digest());
+            run.Result.Results.Select(r => new ShardDocument(r.ShardId, r.AccountId, r.Region, r.Status, r.Rules, r.Actions, r.Errors, r.Error, r.NextDue)).ToList(),
+            s.Digest(), run.PlannedShards, run.PlannedShards - s.Shards);
     }
 }

@@ -14,7 +14,9 @@ namespace QuotaAutomation.Core.Cadence;
 /// Stateless on purpose: whether a read is due is worked out from the stored history and the clock alone, so a cold
 /// Lambda container, a fleet shard on another container, or a replay gets the same answer as a warm process. A quota
 /// read every <c>interval</c> is due in the one cycle whose <see cref="Cycle"/>-long window holds a multiple of the
-/// interval (shifted per quota by a stable hash, so an account's hourly reads spread over the hour).
+/// interval, shifted by a stable hash of the quota's account and Region: every quota of one fleet shard (account,
+/// Region) falls due in the same cycle, so a calm shard runs once an hour, and shards spread over the hour. The shift
+/// is the same hash modulo each interval, so the hourly points are a subset of the 30-minute and 15-minute ones.
 /// </remarks>
 public sealed record ReadCadence
 {
@@ -36,8 +38,19 @@ public sealed record ReadCadence
     /// <summary>…and this close, every <see cref="Cycle"/> × 3.</summary>
     public TimeSpan BreachAhead { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>With no sample this recent (a report that omits the quota or is stale, a gap), the next read is detailed: it backfills.</summary>
+    /// <summary>
+    /// With no sample within the quota's own interval plus this (a report that omits the quota or is stale, a gap), the
+    /// next read is detailed: it backfills. Relative to the interval because a calm shard runs hourly: its newest sample
+    /// is an hour old by design.
+    /// </summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The utilization report gives every quota a sample each time its shard runs: a <see cref="CadenceReason.Calm"/>
+    /// quota then needs no detailed (GetMetricData) read at all; its interval still says when the shard next runs.
+    /// False: a calm quota is read in detail once per interval (a source without the report).
+    /// </summary>
+    public bool ReportCoversCalm { get; init; }
 
     /// <summary>A sample this recent at ≥ 2× the 24 h median (<see cref="Events.SpikeClassifier"/>'s medium level) is a recent spike.</summary>
     public TimeSpan SpikeMemory { get; init; } = TimeSpan.FromHours(1);
@@ -51,7 +64,13 @@ public sealed record ReadCadence
         ArgumentNullException.ThrowIfNull(quota);
         ArgumentNullException.ThrowIfNull(history);
         if (woken) return new(Cycle, CadenceReason.Woken);
-        if (history.Count == 0 || now - history[^1].Timestamp > StaleAfter) return new(Cycle, CadenceReason.Backfill);
+        if (history.Count == 0) return new(Cycle, CadenceReason.Backfill);
+        var decision = FromHistory(quota, history, warningPercent, now);
+        return now - history[^1].Timestamp > decision.Every + StaleAfter ? new(Cycle, CadenceReason.Backfill) : decision;
+    }
+
+    private CadenceDecision FromHistory(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, DateTimeOffset now)
+    {
         if (quota.Value <= 0) return new(Cycle, CadenceReason.NearThreshold); // no headroom to measure: watch it closely
 
         var peakPercent = 100 * PeakSince(history, now - Events.SpikeClassifier.BaselineWindow) / quota.Value;
@@ -71,16 +90,39 @@ public sealed record ReadCadence
     {
         ArgumentNullException.ThrowIfNull(key);
         if (interval <= Cycle) return true;
-        var offset = (long)(StableHash(key.ToString()) % (ulong)interval.Ticks);
+        var offset = Offset(key, interval);
         return (now.UtcTicks - offset) / interval.Ticks != (now.UtcTicks - Cycle.Ticks - offset) / interval.Ticks;
     }
 
-    /// <summary>Whether this cycle reads <paramref name="quota"/> in detail: <see cref="Interval"/>, then <see cref="IsDue"/>.</summary>
+    /// <summary>
+    /// The start of the next cycle after <paramref name="now"/> (cycles every <see cref="Cycle"/> from now) in which
+    /// <see cref="IsDue"/> holds for a read every <paramref name="interval"/>: the next cycle when the interval is one
+    /// cycle or less.
+    /// </summary>
+    public DateTimeOffset NextDue(QuotaKey key, TimeSpan interval, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (interval <= Cycle) return now + Cycle;
+        var offset = Offset(key, interval);
+        var nextPoint = ((now.UtcTicks - offset) / interval.Ticks + 1) * interval.Ticks + offset; // the first multiple (shifted) after now
+        var cycles = (nextPoint - now.UtcTicks + Cycle.Ticks - 1) / Cycle.Ticks; // the cycle whose window (t − Cycle, t] holds it
+        return now + TimeSpan.FromTicks(Cycle.Ticks * cycles);
+    }
+
+    /// <summary>
+    /// Whether this cycle reads <paramref name="quota"/> in detail: <see cref="Interval"/>, then <see cref="IsDue"/>; never
+    /// for a calm quota when <see cref="ReportCoversCalm"/>.
+    /// </summary>
     public bool DetailedReadDue(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, bool woken, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(quota);
-        return IsDue(quota.Key, Interval(quota, history, warningPercent, woken, now).Every, now);
+        var decision = Interval(quota, history, warningPercent, woken, now);
+        if (ReportCoversCalm && decision.Reason == CadenceReason.Calm) return false;
+        return IsDue(quota.Key, decision.Every, now);
     }
+
+    /// <summary>The shift of a read's due points: per account and Region (one fleet shard), the same in every process.</summary>
+    private static long Offset(QuotaKey key, TimeSpan interval) => (long)(StableHash($"{key.AccountOrSelf}/{key.Region}") % (ulong)interval.Ticks);
 
     private static double PeakSince(IReadOnlyList<UsageSample> history, DateTimeOffset from)
     {

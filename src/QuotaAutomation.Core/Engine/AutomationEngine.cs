@@ -75,7 +75,7 @@ public sealed class AutomationEngine
         var reconciled = await _reconcile.RunAsync(audit, now, ct);
         await audit.FlushAsync(CancellationToken.None);
         var evaluated = await _evaluate.RunAsync(audit, now, expectations, woken, ct);
-        var admitted = await _admit.RunAsync(audit, now, inFlight, evaluated, ct);
+        var admitted = await _admit.RunAsync(audit, now, inFlight, evaluated.Results, ct);
         await audit.FlushAsync(CancellationToken.None);
         var acted = await _act.RunAsync(audit, admitted, ct);
         var recovered = await _recover.RunAsync(audit, admitted.Results, ct);
@@ -84,7 +84,7 @@ public sealed class AutomationEngine
 
         var runId = audit.RunId;
         var results = admitted.Results;
-        var report = new CycleReport(runId, now, results, actions, [.. inFlight.Changes, .. reconciled]) { Published = published };
+        var report = new CycleReport(runId, now, results, actions, [.. inFlight.Changes, .. reconciled]) { Published = published, NextCycleDue = evaluated.NextCycleDue };
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
             $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None);
         return report;

@@ -4,7 +4,11 @@ using QuotaAutomation.Core.Rules;
 namespace QuotaAutomation.Core.Fleet;
 
 /// <summary>A fleet cycle's plan, with the stored rules the parser refused (no shard runs them, so the plan names them).</summary>
-public sealed record FleetCyclePlan(FleetPlan Plan, Organization Organization, IReadOnlyList<RejectedRule> Rejected);
+public sealed record FleetCyclePlan(FleetPlan Plan, Organization Organization, IReadOnlyList<RejectedRule> Rejected)
+{
+    /// <summary>The parsed rules' stored items by rule id: what a shard's schedule fingerprint hashes (<see cref="FleetSchedule.Fingerprint"/>).</summary>
+    public IReadOnlyDictionary<string, RawRule> Rules { get; init; } = new Dictionary<string, RawRule>(StringComparer.Ordinal);
+}
 
 /// <summary>What one fleet cycle planned, what each shard did, and the summary of it all.</summary>
 public sealed record FleetCycleResult(FleetPlan Plan, IReadOnlyList<ShardResult> Results, FleetSummary Summary, IReadOnlyList<RejectedRule> Rejected);
@@ -30,8 +34,13 @@ public sealed class FleetCycle(IOrganization organization, IRuleStore rules, ISh
         var org = await organization.ReadAsync(ct);
         var parsed = (await rules.LoadRulesAsync(ct)).Select(raw => (Raw: raw, Rule: RuleParser.Parse(raw))).ToList();
         var plan = FleetPlanner.Plan(fleetRunId, parsed.Where(p => p.Rule.Success).Select(p => p.Rule.Value).ToList(), org, settings);
+        var byId = new Dictionary<string, RawRule>(StringComparer.Ordinal);
+        foreach (var (raw, rule) in parsed.Where(p => p.Rule.Success)) byId[rule.Value.RuleId] = raw;
         return new FleetCyclePlan(plan, org,
-            parsed.Where(p => !p.Rule.Success).Select(p => new RejectedRule(RuleParser.NameOf(p.Raw), p.Rule.Error!)).ToList()); // Error is set whenever Success is false
+            parsed.Where(p => !p.Rule.Success).Select(p => new RejectedRule(RuleParser.NameOf(p.Raw), p.Rule.Error!)).ToList()) // Error is set whenever Success is false
+        {
+            Rules = byId,
+        };
     }
 
     /// <summary>Runs the plan's shards, at most <paramref name="parallelism"/> at a time, each result reported as it comes.</summary>

@@ -73,6 +73,7 @@ public sealed class ShardCycle(EnginePorts ports, IForecaster forecaster, TimePr
             if (value is { } v && v < target) drift.Add(new ParityDrift(link.RuleId, standby.ToString(), primary.ToString(), peak, target, v));
         }
         return new ShardResult(shard.ShardId, shard.AccountId, shard.Region, status, report.Rules.Count, report.Actions.Count, errors,
-            status == ShardResult.Ok ? null : firstError ?? $"{report.NotReached} action(s) not reached", drift.Count == 0 ? null : drift);
+            status == ShardResult.Ok ? null : firstError ?? $"{report.NotReached} action(s) not reached", drift.Count == 0 ? null : drift,
+            status == ShardResult.Ok ? report.NextCycleDue : null); // a partial or failed shard runs again next cycle
     }
 }

@@ -50,4 +50,41 @@ public class CadenceInEngineTests
 
         Assert.True(f.Account.Queries[^1].Detailed);
     }
+
+    [Fact]
+    public async Task TheReport_SaysTheNextCycleTheCadenceNeeds_ForACalmQuota_ItsShardsHourlyCycle()
+    {
+        var f = Calm(new EngineOptions { Cadence = ReadCadence.Default });
+        var key = f.Account.Quotas.Keys.Single();
+
+        var first = await f.CycleAsync(); // the backfill reads the whole window: calm from then on
+        var second = await f.CycleAsync();
+
+        Assert.Equal(EngineFixture.Start.AddMinutes(HubHourlyMinute), first.NextCycleDue);
+        Assert.Equal(EngineFixture.Start.AddMinutes(HubHourlyMinute), second.NextCycleDue);
+        Assert.Equal(ReadCadence.Default.NextDue(key, TimeSpan.FromHours(1), EngineFixture.Start.AddMinutes(5)), second.NextCycleDue);
+    }
+
+    /// <summary>The hub's us-east-1 hourly cycle after 12:00 and 12:05 on the fixture's day (the FNV-1a hash of "self/us-east-1": xx:58.1 falls in 12:55–13:00).</summary>
+    private const int HubHourlyMinute = 60;
+
+    [Fact]
+    public async Task WithoutACadence_TheReportSaysNothingOfTheNextCycle()
+    {
+        var f = Calm(new EngineOptions());
+
+        var report = await f.CycleAsync();
+
+        Assert.Null(report.NextCycleDue);
+    }
+
+    [Fact]
+    public async Task WhenTheReportCoversCalmQuotas_ACalmQuotaIsReadInDetailOnlyToBackfill()
+    {
+        var f = Calm(new EngineOptions { Cadence = ReadCadence.Default with { ReportCoversCalm = true } });
+
+        for (var i = 0; i < 25; i++) await f.CycleAsync();
+
+        Assert.Equal([true], f.Account.Queries.Where(q => q.Detailed).Select(q => q.Detailed)); // the first read only
+    }
 }

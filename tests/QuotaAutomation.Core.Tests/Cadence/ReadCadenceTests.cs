@@ -25,10 +25,24 @@ public class ReadCadenceTests
         Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Woken), Decide(Day(_ => 100), woken: true));
 
     [Fact]
-    public void NoHistory_OrNoneInTheLast15Minutes_IsBackfilledInDetail()
+    public void NoHistory_IsBackfilledInDetail() =>
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Backfill), Decide([]));
+
+    [Fact]
+    public void AnHourlyQuota_WhoseNewestSampleIsAnHourOld_IsNotStale_ButPastItsIntervalPlus15Minutes_IsBackfilled()
     {
-        Assert.Equal(CadenceReason.Backfill, Decide([]).Reason);
-        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Backfill), Decide(Day(_ => 100).SkipLast(4).ToList())); // newest 20 minutes old
+        // Flat at 10 %: far and calm, read hourly. A shard that runs hourly finds its newest sample an hour old by design.
+        Assert.Equal(new CadenceDecision(TimeSpan.FromHours(1), CadenceReason.Calm), Decide(Day(_ => 100).SkipLast(12).ToList())); // 60 minutes old
+        Assert.Equal(new CadenceDecision(TimeSpan.FromHours(1), CadenceReason.Calm), Decide(Day(_ => 100).SkipLast(15).ToList())); // 75: at the limit
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Backfill), Decide(Day(_ => 100).SkipLast(16).ToList())); // 80
+    }
+
+    [Fact]
+    public void AQuotaReadEveryCycle_IsBackfilled_OnceItsNewestSampleIsOlderThan5Plus15Minutes()
+    {
+        // A 24 h peak of 60 %: near the 70 % warning, read every cycle.
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.NearThreshold), Decide(Day(ago => ago == 600 ? 600 : 100).SkipLast(4).ToList())); // 20 minutes old
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Backfill), Decide(Day(ago => ago == 600 ? 600 : 100).SkipLast(5).ToList())); // 25
     }
 
     [Fact]
@@ -69,13 +83,81 @@ public class ReadCadenceTests
     }
 
     [Fact]
-    public void HourlyReads_OfManyQuotas_SpreadOverTheHour()
+    public void HourlyReads_OfManyShards_SpreadOverTheHour()
     {
-        var keys = Enumerable.Range(0, 1200).Select(i => new QuotaKey("ec2", $"L-{i:D8}", "us-east-1")).ToList();
+        var keys = Enumerable.Range(0, 1200).Select(i => new QuotaKey("ec2", "L-1216C47A", "us-east-1", $"{100000000000 + i}")).ToList();
 
         var perCycle = Enumerable.Range(0, 12).Select(i => keys.Count(k => Cadence.IsDue(k, TimeSpan.FromHours(1), Now.AddMinutes(5 * i)))).ToList();
 
         Assert.Equal(1200, perCycle.Sum()); // each once an hour
         Assert.All(perCycle, n => Assert.InRange(n, 60, 140)); // about 100 a cycle, not 1,200 at once
+    }
+
+    [Fact]
+    public void EveryQuotaOfOneAccountAndRegion_FallsDueInTheSameCycle_PinnedForTheHubsUsEast1()
+    {
+        var shard = new[] { Quota.Key, new QuotaKey("ec2", "L-1216C47A", "us-east-1"), new QuotaKey("dynamodb", "L-F98FE922", "us-east-1") };
+        var cycles = Enumerable.Range(0, 12).Select(i => Now.AddMinutes(5 * i)).ToList();
+
+        var due = shard.Select(k => cycles.Single(t => Cadence.IsDue(k, TimeSpan.FromHours(1), t))).Distinct().ToList();
+
+        Assert.Equal([Now.AddMinutes(DueMinute)], due);
+    }
+
+    /// <summary>The hub's us-east-1 shard's hourly cycle after <see cref="Now"/> (12:00), from the FNV-1a hash of "self/us-east-1".</summary>
+    private const int DueMinute = 0;
+
+    [Fact]
+    public void HourlyDuePoints_AreAlso30And15MinuteDuePoints()
+    {
+        var keys = Enumerable.Range(0, 200).Select(i => new QuotaKey("ec2", "L-1216C47A", i % 2 == 0 ? "us-east-1" : "eu-west-1", $"{100000000000 + i}")).ToList();
+        var cycles = Enumerable.Range(0, 288).Select(i => Now.AddMinutes(5 * i)).ToList();
+
+        var pairs = keys.SelectMany(k => cycles.Select(t => (k, t))).ToList();
+
+        Assert.All(pairs.Where(p => Cadence.IsDue(p.k, TimeSpan.FromHours(1), p.t)), p => Assert.True(Cadence.IsDue(p.k, TimeSpan.FromMinutes(30), p.t)));
+        Assert.All(pairs.Where(p => Cadence.IsDue(p.k, TimeSpan.FromMinutes(30), p.t)), p => Assert.True(Cadence.IsDue(p.k, TimeSpan.FromMinutes(15), p.t)));
+        Assert.Equal(200 * 24, pairs.Count(p => Cadence.IsDue(p.k, TimeSpan.FromHours(1), p.t)));
+    }
+
+    [Fact]
+    public void NextDue_IsTheNextCycleInWhichTheReadIsDue_Pinned()
+    {
+        var hourly = Cadence.NextDue(Quota.Key, TimeSpan.FromHours(1), Now);
+
+        Assert.Equal(Now.AddMinutes(NextHourlyMinute), hourly);
+        Assert.True(Cadence.IsDue(Quota.Key, TimeSpan.FromHours(1), hourly));
+        Assert.All(Enumerable.Range(1, NextHourlyMinute / 5 - 1).Select(i => Now.AddMinutes(5 * i)), t => Assert.False(Cadence.IsDue(Quota.Key, TimeSpan.FromHours(1), t)));
+        Assert.Equal(Now.AddMinutes(5), Cadence.NextDue(Quota.Key, TimeSpan.FromMinutes(5), Now));
+    }
+
+    /// <summary>The cycle after <see cref="Now"/> in which the hub's us-east-1 hourly reads fall due (the next hour's, as 12:00 is this hour's).</summary>
+    private const int NextHourlyMinute = 60;
+
+    [Fact]
+    public void NextDue_FromAnyMomentOfTheHour_IsAtMostAnIntervalAway_AndDue()
+    {
+        var key = new QuotaKey("ec2", "L-1216C47A", "eu-west-1", "123456789012");
+        var moments = Enumerable.Range(0, 120).Select(i => Now.AddSeconds(37 * i)).ToList();
+
+        Assert.All(moments, t =>
+        {
+            var next = Cadence.NextDue(key, TimeSpan.FromMinutes(30), t);
+            Assert.InRange(next - t, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30));
+            Assert.True(Cadence.IsDue(key, TimeSpan.FromMinutes(30), next));
+            Assert.Equal(TimeSpan.Zero, TimeSpan.FromTicks((next - t).Ticks % TimeSpan.FromMinutes(5).Ticks));
+        });
+    }
+
+    [Fact]
+    public void WhenTheReportCoversCalmQuotas_ACalmQuotaIsNeverReadInDetail_ANearOneStillIs()
+    {
+        var covered = Cadence with { ReportCoversCalm = true };
+        var due = Now.AddMinutes(DueMinute);
+
+        Assert.True(Cadence.DetailedReadDue(Quota, Day(_ => 200), 70, false, due)); // its hourly cycle
+        Assert.False(covered.DetailedReadDue(Quota, Day(_ => 200), 70, false, due));
+        Assert.True(covered.DetailedReadDue(Quota, Day(ago => ago == 600 ? 600 : 100), 70, false, due.AddMinutes(5))); // near: every cycle
+        Assert.True(covered.DetailedReadDue(Quota, [], 70, false, due.AddMinutes(5))); // backfill
     }
 }

@@ -1,4 +1,5 @@
 using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Fleet;
 using QuotaAutomation.Core.Forecasting;
@@ -55,6 +56,25 @@ public sealed class ShardCycleTests
         var request = Assert.Single(f.Account.Requests);
         Assert.True(request.DesiredValue >= 180, $"asked {request.DesiredValue}");
         Assert.Equal(new QuotaKey("ec2", "L-1216C47A", "eu-west-1"), request.Quota);
+    }
+
+    [Fact]
+    public async Task AnOkShard_CarriesTheCycleReportsNextDue_APartialOneNone()
+    {
+        var f = new EngineFixture(new EngineOptions { Cadence = ReadCadence.Default });
+        var ports = new EnginePorts(f.Stores, f.Account, f.Account, f.Stores, f.Account, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores);
+        var cycle = new ShardCycle(ports, new TrendForecaster(), f.Time, f.Options, Hub);
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 10, region: "eu-west-1");
+        f.Stores.Rules.Add(TestRules.Item("calm", "ec2", "L-1216C47A", "monitor_only", ("region", "eu-west-1")));
+        f.Stores.Rules.Add(TestRules.Item("missing", "ec2", "L-00000000", "monitor_only", ("region", "eu-west-1")));
+        var shard = new FleetShard("run-1", $"{Hub}/eu-west-1", Hub, "eu-west-1", ["calm"], 1);
+
+        var ok = await cycle.RunAsync(shard, CancellationToken.None);
+        var partial = await cycle.RunAsync(shard with { RuleIds = ["calm", "missing"] }, CancellationToken.None);
+
+        Assert.Equal(f.Time.GetUtcNow().AddMinutes(40), ok.NextDue); // calm: the hub's eu-west-1 hourly cycle (its hash puts it at xx:40)
+        Assert.Equal(ShardResult.Partial, partial.Status);
+        Assert.Null(partial.NextDue);
     }
 
     [Fact]

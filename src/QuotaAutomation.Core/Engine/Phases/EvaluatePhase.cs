@@ -16,14 +16,15 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 {
     private readonly UsageCollection _usage = new(ports, options);
 
-    /// <returns>One result per rule item: rejected rules first, then each enabled rule's decision.</returns>
+    /// <returns>One result per rule item: rejected rules first, then each enabled rule's decision; and when the cadence next needs a cycle.</returns>
     /// <param name="woken">Quotas an event named (besides those with an expectation): their usage is read in detail now.</param>
-    public async Task<List<RuleResult>> RunAsync(CycleAudit audit, DateTimeOffset now,
+    public async Task<Evaluation> RunAsync(CycleAudit audit, DateTimeOffset now,
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
         var (rules, results) = await ParseRulesAsync(audit, ct);
-        results.AddRange(await EvaluateAsync(rules, now, audit, expectations, woken, ct));
-        return results;
+        var (evaluated, nextDue) = await EvaluateAsync(rules, now, audit, expectations, woken, ct);
+        results.AddRange(evaluated);
+        return new Evaluation(results, nextDue);
     }
 
     private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
@@ -53,7 +54,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 
     private static string Show(IReadOnlyList<string> targets) => targets.Count == 0 ? "(the hub's own)" : $"'{string.Join(",", targets)}'";
 
-    private async Task<IReadOnlyList<RuleResult>> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit,
+    private async Task<(IReadOnlyList<RuleResult> Results, DateTimeOffset? NextDue)> EvaluateAsync(IReadOnlyList<QuotaRule> rules, DateTimeOffset now, CycleAudit audit,
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
         var keys = rules.Select(r => r.Quota).Distinct().ToList();
@@ -64,13 +65,13 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return rules.Select(r => Fail(r, $"could not read quotas: {e.Message}")).ToList();
+            return (rules.Select(r => Fail(r, $"could not read quotas: {e.Message}")).ToList(), null);
         }
 
         var warnings = rules.GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
         var wake = new HashSet<QuotaKey>([.. woken ?? [], .. expectations?.Keys ?? []]);
         var unreadable = new Dictionary<QuotaKey, string>();
-        var histories = await _usage.CollectAsync(quotas.Values.ToList(), warnings, wake, now, audit, unreadable, ct);
+        var (histories, nextDue) = await _usage.CollectAsync(quotas.Values.ToList(), warnings, wake, now, audit, unreadable, ct);
         var forecasts = new CycleForecasts(forecaster, now);
         var results = new List<RuleResult>();
         foreach (var rule in rules)
@@ -113,7 +114,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
                 NewSpike = forecasts.NewSpike(rule.Quota, history),
             });
         }
-        return results;
+        return (results, nextDue);
 
         static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
     }
@@ -141,3 +142,6 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             : forecast;
     }
 }
+
+/// <summary>The evaluate phase's results, and when the read cadence next needs a cycle (<see cref="CycleReport.NextCycleDue"/>).</summary>
+internal sealed record Evaluation(List<RuleResult> Results, DateTimeOffset? NextCycleDue);

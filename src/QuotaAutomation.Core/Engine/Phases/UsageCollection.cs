@@ -9,14 +9,14 @@ namespace QuotaAutomation.Core.Engine.Phases;
 /// Part of evaluation: reads each quota's stored window once, asks the usage source (one call) only for what came
 /// after its newest sample, appends that, and returns the window with the new samples. With a
 /// <see cref="EngineOptions.Cadence"/>, only the quotas whose detailed read is due ask for detail; the others take the
-/// account's utilization report.
+/// account's utilization report, and the collection says when the next cycle is needed (<see cref="CycleReport.NextCycleDue"/>).
 /// </summary>
 internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
 {
     /// <param name="warningPercent">Each quota's lowest warning threshold among its rules (the cadence's "near").</param>
     /// <param name="woken">Quotas an event named: read in detail now.</param>
     /// <param name="unreadable">Filled with the quotas whose stored window could not be read, and why: only their rules fail.</param>
-    public async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> CollectAsync(IReadOnlyList<QuotaInfo> quotas,
+    public async Task<CollectedUsage> CollectAsync(IReadOnlyList<QuotaInfo> quotas,
         IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now, CycleAudit audit,
         Dictionary<QuotaKey, string> unreadable, CancellationToken ct)
     {
@@ -48,7 +48,25 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
             // Stored history still serves this cycle; the next one reads what this one missed.
             await audit.WriteAsync(AuditKind.Error, "-", null, "collect_usage", $"could not read usage, deciding on stored history: {e.Message}", ct);
         }
-        return histories;
+        return new CollectedUsage(histories, NextDue(quotas, histories, warningPercent, woken, now));
+    }
+
+    /// <summary>
+    /// The earliest next due read among the quotas, from their windows with this cycle's samples (the same inputs as the
+    /// detailed-read decision): a quota this cycle could not read is backfilled next cycle. Null without a cadence.
+    /// </summary>
+    private DateTimeOffset? NextDue(IReadOnlyList<QuotaInfo> quotas, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> histories,
+        IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now)
+    {
+        if (options.Cadence is not { } cadence) return null;
+        DateTimeOffset? next = null;
+        foreach (var quota in quotas)
+        {
+            var interval = cadence.Interval(quota, histories.GetValueOrDefault(quota.Key) ?? [], warningPercent.GetValueOrDefault(quota.Key, 0), woken.Contains(quota.Key), now).Every;
+            var due = cadence.NextDue(quota.Key, interval, now);
+            if (next is null || due < next) next = due;
+        }
+        return next;
     }
 
     /// <summary>
@@ -80,3 +98,6 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
         }
     }
 }
+
+/// <summary>Each quota's window with this cycle's samples, and when the cadence next needs a cycle (null without one, or no quota).</summary>
+internal sealed record CollectedUsage(Dictionary<QuotaKey, IReadOnlyList<UsageSample>> Histories, DateTimeOffset? NextDue);

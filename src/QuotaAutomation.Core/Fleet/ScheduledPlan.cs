@@ -1,0 +1,29 @@
+using QuotaAutomation.Core.Rules;
+
+namespace QuotaAutomation.Core.Fleet;
+
+/// <summary>
+/// A fleet cycle's plan cut to the shards that are due (<see cref="FleetSchedule.Due"/>), and every planned shard's
+/// schedule entry (its fingerprint), which the summary merges the results into (<see cref="FleetSchedule.After"/>).
+/// What the Lambda's plan step writes to S3 and the CLI's <c>run --fleet</c> runs: the same selection in both.
+/// </summary>
+/// <param name="Due">The plan with only the due shards (skipped accounts and overlaps as planned).</param>
+/// <param name="Planned">Every planned shard's entry, next due unknown: the summary's input.</param>
+public sealed record ScheduledPlan(FleetPlan Due, IReadOnlyList<ScheduledShard> Planned)
+{
+    /// <summary>Planned shards the schedule let wait this cycle.</summary>
+    public int NotDue => Planned.Count - Due.Shards.Count;
+
+    /// <param name="rules">The stored rules by rule id, as the plan read them: their content is in each shard's fingerprint.</param>
+    /// <param name="wakes">Shard id → quota ids events named (<see cref="Ports.IShardWakes.TakeAsync"/>).</param>
+    /// <param name="cycle">How often fleet cycles run.</param>
+    /// <param name="all">Run every planned shard whatever the schedule says.</param>
+    public static ScheduledPlan Select(FleetPlan plan, IReadOnlyDictionary<string, RawRule> rules, FleetSchedule schedule,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> wakes, DateTimeOffset now, TimeSpan cycle, bool all)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(schedule);
+        var planned = FleetSchedule.Planned(plan.Shards, rules);
+        return new ScheduledPlan(plan with { Shards = schedule.Due(plan.Shards, planned, wakes, now, cycle, all) }, planned);
+    }
+}
