@@ -32,6 +32,10 @@ public static class ShardWakeIds
         return true;
     }
 
+    /// <summary>The service and code of a well-formed id (<see cref="IsQuotaId"/>), else null; the code may be <c>*</c>.</summary>
+    public static (string Service, string Code)? Split(string id) =>
+        IsQuotaId(id) ? (id[..id.IndexOf('/', StringComparison.Ordinal)], id[(id.IndexOf('/', StringComparison.Ordinal) + 1)..]) : null;
+
     /// <summary>The quota ids a store returns: its marker dropped, each once, in order.</summary>
     public static IReadOnlyList<string> Quotas(IEnumerable<string> stored) =>
         stored.Where(id => id != WholeShard).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
