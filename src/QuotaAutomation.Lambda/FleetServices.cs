@@ -24,6 +24,9 @@ public sealed record FleetServices(
     Func<string, CancellationToken, Task<string?>>? OperationsContact = null,
     Func<IReadOnlyList<(string AccountId, string TopicArn, string Email)>, CancellationToken, Task<IReadOnlyList<string>>>? SubscribeContacts = null)
 {
+    /// <summary>Shards quota events woke (DynamoDB's state table on AWS): events write them, the plan takes them.</summary>
+    public IShardWakes Wakes { get; init; } = NoShardWakes.Instance;
+
     /// <summary>Where a run's files are: <c>fleet/{run}/shards.jsonl</c> and <c>fleet/{run}/alert-routes.json</c>.</summary>
     public const string Prefix = "fleet";
 

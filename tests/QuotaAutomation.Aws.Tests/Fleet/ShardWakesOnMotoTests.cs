@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using QuotaAutomation.Aws.Adapters;
 using QuotaAutomation.Aws.Dynamo;
 using QuotaAutomation.Aws.Tests.Fakes;
+using QuotaAutomation.Lambda;
 
 namespace QuotaAutomation.Aws.Tests.Fleet;
 
@@ -22,7 +23,7 @@ public sealed class ShardWakesOnMotoTests(MotoServer moto)
     [Fact]
     public async Task Take_TwoWakesOfOneShard_MergedIntoOneStringSet_AndRemoved()
     {
-        using var backend = await BackendAsync(null);
+        using var backend = await BackendAsync(new OneAtATime(new SocketsHttpHandler())); // concurrent, each request whole (moto's UpdateItem is not atomic)
         var wakes = new DynamoShardWakes(backend.Dynamo, backend.Options.StateTable, Time);
         await Task.WhenAll(
             wakes.WakeAsync("111111111111", "us-east-1", ["ec2/L-1216C47A", "vpc/L-F678F1CE"], CancellationToken.None),
@@ -66,6 +67,36 @@ public sealed class ShardWakesOnMotoTests(MotoServer moto)
         Assert.Equal(["ec2/L-1216C47A"], first[Shard]);
         Assert.Equal(["ec2/L-0263D0A3"], next[Shard]);
         Assert.Empty(last);
+    }
+
+    [Fact]
+    public async Task Handler_WithTheFleetOn_WakesAMembersShardInTheStateTable_OnItsAwsHealthBreach()
+    {
+        await moto.ResetAsync();
+        var settings = LambdaSettings.FromEnvironment(new Dictionary<string, string?>
+        {
+            ["QA_RULES_TABLE"] = "quota-automation-rules", ["QA_USAGE_TABLE"] = "quota-automation-usage", ["QA_AUDIT_TABLE"] = "quota-automation-audit",
+            ["QA_STATE_TABLE"] = "quota-automation-state", ["QA_EVENTS_TABLE"] = "quota-automation-events", ["QA_ALERT_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:alerts",
+            ["QA_TIME_BUDGET_SECONDS"] = "60", ["AWS_REGION"] = "us-east-1", ["QA_FORECASTER"] = "trend", ["QA_FLEET_BUCKET"] = "qa-fleet",
+        }.GetValueOrDefault).Value;
+        using var backend = new AwsBackend(moto.Options(), settings.Backend);
+        await backend.InitAsync(CancellationToken.None);
+        var app = Handler.Build(moto.Options(), settings, Time, new LambdaLog(TextWriter.Null, Time, "quota-automation"), new NoOrganization());
+
+        var reply = await app.HandleAsync("""
+            {"version":"0","id":"97c1eb90-0f16-f3d5-b0d6-d6b8d6614315","detail-type":"AWS Health Event","source":"aws.health","account":"111111111111",
+             "time":"2026-11-30T11:59:00Z","region":"us-east-1","resources":["Service: ec2 | Quota Name: Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances | Utilization: 80.0%"],
+             "detail":{"service":"SERVICEQUOTAS","eventTypeCode":"AWS_SERVICEQUOTAS_THRESHOLD_BREACH","eventTypeCategory":"accountNotification","eventRegion":"us-east-1"}}
+            """, CancellationToken.None);
+        var taken = await new DynamoShardWakes(backend.Dynamo, backend.Options.StateTable, Time).TakeAsync(CancellationToken.None);
+
+        Assert.Equal(("ok", Shard), ((string?)reply["status"], (string?)reply["shard_woken"]));
+        Assert.Equal(["ec2/*"], taken[Shard]);
+    }
+
+    private sealed class NoOrganization : Core.Fleet.IOrganization
+    {
+        public Task<Core.Fleet.Organization> ReadAsync(CancellationToken ct) => throw new InvalidOperationException("no organization is read by an event");
     }
 
     private async Task<AwsBackend> BackendAsync(HttpMessageHandler? transport)
