@@ -67,8 +67,8 @@ data "aws_iam_policy_document" "lambda" {
     resources = [local.table_arns["audit"]]
   }
   statement {
-    sid       = "State" # requests, approvals, locks (in transactions), alert times
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
+    sid       = "State" # requests, approvals, locks (in transactions), alert times; UpdateItem: each account's request budget and shard wakes (string sets)
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
     resources = [local.table_arns["state"], "${local.table_arns["state"]}/index/*"]
   }
   statement {

@@ -23,10 +23,10 @@ public sealed record FleetServices(
     AlertRoutes Routes,
     string? AlertTopicArn = null,
     Func<string, CancellationToken, Task<string?>>? OperationsContact = null,
-    Func<IReadOnlyList<(string AccountId, string TopicArn, string Email)>, CancellationToken, Task<IReadOnlyList<string>>>? SubscribeContacts = null,
-    IShardWakes? ShardWakes = null)
+    Func<IReadOnlyList<(string AccountId, string TopicArn, string Email)>, CancellationToken, Task<IReadOnlyList<string>>>? SubscribeContacts = null)
 {
-    public IShardWakes Wakes => ShardWakes ?? NoShardWakes.Instance;
+    /// <summary>Shards quota events woke (DynamoDB's state table on AWS): events write them, the plan takes them.</summary>
+    public IShardWakes Wakes { get; init; } = NoShardWakes.Instance;
 
     /// <summary>Where a run's files are: <c>fleet/{run}/shards.jsonl</c>, <c>fleet/{run}/planned.json</c> and <c>fleet/{run}/alert-routes.json</c>; the schedule is <see cref="FleetScheduleJson.Key"/>.</summary>
     public const string Prefix = "fleet";

@@ -126,7 +126,10 @@ public sealed class Handler
             (hubId, topics) => new AwsShardRunner(backend, ports, forecaster, time, engineOptions, hubId, topics, options.AccountRate),
             _ => hub.Value, options.Regions, client.Region.SystemName, options.Routes, backend.Options.AlertTopicArn,
             SubscribeContacts: async (list, ct) => await contacts.EnsureAsync(list.Select(c => new AccountContact(c.AccountId, c.TopicArn, c.Email)), ct),
-            OperationsContact: options.NotifyOperationsContacts ? OperationsEmailAsync : null);
+            OperationsContact: options.NotifyOperationsContacts ? OperationsEmailAsync : null)
+        {
+            Wakes = new Aws.Dynamo.DynamoShardWakes(backend.Dynamo, backend.Options.StateTable, time),
+        };
 
         async Task<string?> OperationsEmailAsync(string account, CancellationToken ct) =>
             (await new AwsAlternateContacts(backend.Account, await hub.Value).OperationsAsync(account, ct))?.EmailAddress;

@@ -33,6 +33,18 @@ public sealed record ApprovalTask(string EventId, string Task, string ApprovalId
 public sealed record QuotaEvent(string EventId, string EventType, string Source, DateTimeOffset Time, QuotaKey? Quota, JsonElement Detail) : Invocation(EventId)
 {
     public override string Kind => EventType;
+
+    /// <summary>The envelope's <c>account</c>: the account the event came from (EventBridge keeps it when an event is forwarded to another account's bus).</summary>
+    public string? Account { get; init; }
+
+    /// <summary>The envelope's <c>region</c>.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>
+    /// The envelope's <c>resources</c>, as given (non-strings as null): an AWS Health threshold notification names its
+    /// quota there (<c>Service: ec2 | Quota Name: … | Utilization: 80.0%</c>). Read only to wake a fleet shard.
+    /// </summary>
+    public IReadOnlyList<string?> Resources { get; init; } = [];
 }
 
 /// <summary>A Service Quotas API call seen by CloudTrail (someone filed, followed or escalated a request).</summary>
@@ -111,7 +123,7 @@ public static partial class InvocationParser
         if (!root.TryGetProperty("detail", out var detail) || detail.ValueKind != JsonValueKind.Object)
             return Result.Fail<Invocation>($"{name}: detail is missing or not an object");
 
-        return (source, detailType) switch
+        var invocation = (source, detailType) switch
         {
             ("aws.events", "Scheduled Event") => Result.Ok<Invocation>(new ScheduledCycle(id, time)),
             (OwnSource, _) when EventTypes.TryGetValue(detailType, out var type) => ParseQuotaEvent(name, id, type, source, time, detail),
@@ -123,7 +135,13 @@ public static partial class InvocationParser
             ("aws.servicequotas", "AWS API Call via CloudTrail") => ParseApiCall(name, id, time, root, detail),
             _ => Result.Fail<Invocation>($"{name}: source '{source}' with detail-type '{detailType}' is not a caller this function serves"),
         };
+        return invocation.Success && invocation.Value is QuotaEvent quotaEvent
+            ? Result.Ok<Invocation>(quotaEvent with { Account = Str(root, "account"), Region = Str(root, "region"), Resources = Resources(root) })
+            : invocation;
     }
+
+    private static List<string?> Resources(JsonElement root) =>
+        root.TryGetProperty("resources", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().Select(JsonStrings.Read).ToList() : [];
 
     private static Result<Invocation> ParseTask(JsonElement root, string task)
     {

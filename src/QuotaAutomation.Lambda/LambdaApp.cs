@@ -180,6 +180,15 @@ public sealed class LambdaApp(LambdaServices services)
 
     private async Task<JsonObject> QuotaEventAsync(QuotaEvent quotaEvent, long started, CancellationToken ct)
     {
+        // With the fleet on, every governed quota belongs to a shard (the schedule runs the fleet, not this account's
+        // cycle): an event about one quota wakes its shard instead of running a cycle here (docs/fleet-wake.md).
+        ShardWake? wake = null;
+        if (services.Fleet is { } fleet && quotaEvent.EventType is "quota_threshold_exceeded" or "quota_usage_spike" or "quota_prediction_alert")
+        {
+            var routed = ShardWake.Of(quotaEvent, await fleet.HubAccountId(ct));
+            if (!routed.Success) return await RejectAsync(quotaEvent.Kind, routed.Error!, started); // Error is set on failure
+            wake = routed.Value;
+        }
         var detail = quotaEvent.Detail.GetRawText();
         if (!await services.Events.TryAppendAsync(new QuotaEventRecord(quotaEvent.EventId, quotaEvent.EventType, quotaEvent.Source, quotaEvent.Time, quotaEvent.Quota, detail), ct))
             return new JsonObject { ["status"] = "duplicate", ["event_id"] = quotaEvent.EventId }; // EventBridge delivers at least once
@@ -189,7 +198,7 @@ public sealed class LambdaApp(LambdaServices services)
         {
             case "quota_threshold_exceeded":
                 // Act by the bands at once, on fresh data and with every invariant: an out-of-schedule cycle.
-                var cycle = await CycleAsync(quotaEvent, started, ct);
+                var cycle = await CycleOrWakeAsync(quotaEvent, wake, started, ct);
                 cycle["trigger"] = quotaEvent.Source == "aws.health" ? "AWS Health threshold breach" : "quota threshold event";
                 return cycle;
             case "quota_usage_spike":
@@ -199,14 +208,14 @@ public sealed class LambdaApp(LambdaServices services)
                     await _alerts.SendAsync(quotaEvent.EventId,
                         new Core.Decisions.Alert("-", quotaEvent.Quota!, Echo.Of(spike.Reason), spike.Level == SpikeLevel.High ? Core.Decisions.Severity.Emergency : Core.Decisions.Severity.Critical), ct, // the parser requires a quota
                         $"[SPIKE {spike.Level.ToString().ToUpperInvariant()}] {quotaEvent.Quota}");
-                var reply = spike.Level == SpikeLevel.High ? await CycleAsync(quotaEvent, started, ct) : new JsonObject { ["status"] = "ok" };
+                var reply = spike.Level == SpikeLevel.High ? await CycleOrWakeAsync(quotaEvent, wake, started, ct) : new JsonObject { ["status"] = "ok" };
                 reply["spike"] = spike.Level.ToString().ToLowerInvariant();
                 reply["reason"] = spike.Reason;
                 return reply;
             case "quota_prediction_alert":
                 var confidence = quotaEvent.Detail.GetProperty("confidence").GetDouble();
                 if (confidence < 0.8) return new JsonObject { ["status"] = "ok", ["reason"] = $"confidence {confidence:0.##} below 0.8: logged only" };
-                var predicted = await CycleAsync(quotaEvent, started, ct);
+                var predicted = await CycleOrWakeAsync(quotaEvent, wake, started, ct);
                 predicted["reason"] = $"confidence {confidence:0.##}: re-evaluated now";
                 return predicted;
             case "infrastructure_scaling":
@@ -218,6 +227,24 @@ public sealed class LambdaApp(LambdaServices services)
             default:
                 throw new UnreachableException($"event type {quotaEvent.EventType}"); // the parser admits only the types above
         }
+    }
+
+    /// <summary>An out-of-schedule cycle of this account, or with the fleet on the shard woken: the next fleet run reads its quotas in detail.</summary>
+    private async Task<JsonObject> CycleOrWakeAsync(QuotaEvent e, ShardWake? wake, long started, CancellationToken ct)
+    {
+        if (wake is null) return await CycleAsync(e, started, ct);
+        await services.Fleet!.Wakes.WakeAsync(wake.AccountId, wake.Region, wake.QuotaIds, ct); // a wake exists only with the fleet on
+        var quotas = wake.QuotaIds.Count == 0 ? "no quota named: the shard runs" : $"{string.Join(", ", wake.QuotaIds)} read in detail";
+        var text = $"{e.Kind} '{e.EventId}' from account {wake.AccountId} in {wake.Region} woke shard {wake.ShardId}: {quotas} at the next fleet run";
+        await services.Ports.Audit.AppendAsync(new AuditRecord($"{e.EventId}/shard_woken", e.EventId, services.Time.GetUtcNow(), AuditKind.Decision, "-", e.Quota, "shard_woken", Echo.Of(text),
+            Details: new Dictionary<string, string>(StringComparer.Ordinal) { ["account_id"] = wake.AccountId, ["region"] = wake.Region, ["shard_id"] = wake.ShardId, ["quotas"] = string.Join(",", wake.QuotaIds) }), ct);
+        services.Log.Info("shard woken", ("event_id", e.EventId), ("shard_id", wake.ShardId), ("quotas", wake.QuotaIds.Count));
+        return new JsonObject
+        {
+            ["status"] = "ok",
+            ["shard_woken"] = wake.ShardId,
+            ["quotas"] = new JsonArray(wake.QuotaIds.Select(q => (JsonNode)q).ToArray()),
+        };
     }
 
     private async Task<JsonObject> ScalingAsync(QuotaEvent e, long started, CancellationToken ct)

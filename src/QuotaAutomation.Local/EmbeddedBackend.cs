@@ -31,6 +31,7 @@ public sealed class EmbeddedBackend
         Events = new SqliteEventLog(db);
         Door = new SqliteApprovalDoor(db);
         Budget = new SqliteRequestBudget(db);
+        Wakes = new SqliteShardWakes(db);
         Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events);
     }
 
@@ -66,6 +67,9 @@ public sealed class EmbeddedBackend
 
     /// <summary>AWS's open requests per account, shared by the parallel shards of a fleet run.</summary>
     public SqliteRequestBudget Budget { get; }
+
+    /// <summary>Shards an event woke, taken by the next fleet plan.</summary>
+    public SqliteShardWakes Wakes { get; }
 
     /// <summary>Task tokens, spent link nonces and the link key.</summary>
     public SqliteApprovalDoor Door { get; }

@@ -32,7 +32,7 @@ public sealed class FleetScheduleStepTests : EmbeddedFunctionTests
         var org = new Organization("o-test", Hub, [new OrgAccount(Hub, "hub", AccountState.Active, ["r-1"]),
             new OrgAccount(Calm, "calm", AccountState.Active, ["r-1"]), new OrgAccount(Busy, "busy", AccountState.Active, ["r-1"])]);
         var fleet = new FleetServices(new FixedOrganization(org), _bucket, (_, _) => new AnsweringRunner(Backend.Clock), _ => Task.FromResult(Hub), null, "us-east-1",
-            AlertRoutes.None, ShardWakes: new Wakes(_wakes));
+            AlertRoutes.None) { Wakes = new Wakes(_wakes) };
         var rules = new Rules(() => _rules);
         return new LambdaApp(new LambdaServices(Backend.Ports with { Rules = rules }, Backend.Events, Backend.Requests.FindApprovalAsync, Backend.Clock,
             new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default }, TimeSpan.FromSeconds(60), new LambdaLog(Logs, Backend.Clock, "quota-automation-test"), Fleet: fleet));

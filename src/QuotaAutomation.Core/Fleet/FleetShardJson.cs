@@ -44,6 +44,12 @@ public static class FleetShardJson
                 }
                 json.WriteEndArray();
             }
+            if (shard.Woken is { Count: > 0 } woken)
+            {
+                json.WriteStartArray("woken");
+                foreach (var id in woken) json.WriteStringValue(id);
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -73,9 +79,30 @@ public static class FleetShardJson
         var share = item.TryGetProperty("rate_share", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetDouble(out var d) && d > 0 && d <= 1 ? d : (double?)null;
         if (share is null) problems.Add("rate_share is missing or not a number in (0, 1]");
         var parity = Parity(item, problems);
+        var woken = Woken(item, problems);
         return problems.Count > 0
             ? Result.Fail<FleetShard>($"{name}: {string.Join("; ", problems)}")
-            : Result.Ok(new FleetShard(runId!, shardId!, account!, region!, ruleIds, share!.Value, parity)); // all set when no problem
+            : Result.Ok(new FleetShard(runId!, shardId!, account!, region!, ruleIds, share!.Value, parity, woken)); // all set when no problem
+    }
+
+    /// <summary>The quotas an event woke (<see cref="ShardWakeIds"/>): absent, null or empty is none.</summary>
+    private static List<string>? Woken(JsonElement item, List<string> problems)
+    {
+        if (!item.TryGetProperty("woken", out var list) || list.ValueKind == JsonValueKind.Null) return null;
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add($"woken must be a list of {ShardWakeIds.Shape} strings");
+            return null;
+        }
+        var ids = new List<string>();
+        var index = 0;
+        foreach (var id in list.EnumerateArray())
+        {
+            if (JsonStrings.Read(id) is { } s && ShardWakeIds.IsQuotaId(s)) ids.Add(s);
+            else problems.Add($"woken[{index}] must be a {ShardWakeIds.Shape} string, not {Describe(id)}");
+            index++;
+        }
+        return ids.Count == 0 ? null : ids;
     }
 
     private static List<ParityLink>? Parity(JsonElement item, List<string> problems)

@@ -30,7 +30,7 @@ public sealed class ShardCycle(EnginePorts ports, IForecaster forecaster, TimePr
             var expectations = peaks.ToDictionary(p => p.Standby, p => new Expectation(1, 0, null,
                 string.Create(CultureInfo.InvariantCulture, $"failover parity with {p.Primary}: its {p.Link.PeakWindowDays:0.#}-day peak {p.Peak:0.##} × {p.Link.Factor:0.##}"),
                 AtLeast: p.Peak * p.Link.Factor));
-            var report = await new AutomationEngine(scoped, forecaster, time, options with { DigestQuietDecisions = true }).RunCycleAsync(expectations, ct);
+            var report = await new AutomationEngine(scoped, forecaster, time, options with { DigestQuietDecisions = true }).RunCycleAsync(expectations, await WokenAsync(shard, scoped.Rules, ct), ct);
             return Result(shard, report, peaks);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -42,6 +42,22 @@ public sealed class ShardCycle(EnginePorts ports, IForecaster forecaster, TimePr
     /// <summary>The key a shard's quota has: the hub's own account is the engine's "self" (no account id).</summary>
     public QuotaKey KeyIn(string accountId, string region, string serviceCode, string quotaCode) =>
         new(serviceCode, quotaCode, region, string.Equals(accountId, hubAccountId, StringComparison.Ordinal) ? null : accountId);
+
+    /// <summary>
+    /// The quotas an event woke (<see cref="FleetShard.Woken"/>) as this shard's keys, for the engine to read in detail
+    /// this cycle. <c>{service}/*</c> (an AWS Health notification names no quota code) is every quota of the service the
+    /// shard's rules govern: that alone costs one more read of the rules, and only when such a wake is pending.
+    /// </summary>
+    private async Task<IReadOnlyCollection<QuotaKey>?> WokenAsync(FleetShard shard, Ports.IRuleStore rules, CancellationToken ct)
+    {
+        if (shard.Woken is not { Count: > 0 } ids) return null;
+        var named = ids.Select(ShardWakeIds.Split).OfType<(string Service, string Code)>().ToList();
+        var keys = named.Where(n => n.Code != "*").Select(n => KeyIn(shard.AccountId, shard.Region, n.Service, n.Code)).ToHashSet();
+        if (named.Any(n => n.Code == "*"))
+            foreach (var rule in (await rules.LoadRulesAsync(ct)).Select(Rules.RuleParser.Parse).Where(r => r.Success))
+                if (ids.Any(id => ShardWakeIds.Names(id, rule.Value.Quota))) keys.Add(rule.Value.Quota);
+        return keys;
+    }
 
     private async Task<List<(ParityLink Link, QuotaKey Standby, QuotaKey Primary, double Peak)>> PrimaryPeaksAsync(FleetShard shard, CancellationToken ct)
     {

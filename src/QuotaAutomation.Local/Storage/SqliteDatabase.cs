@@ -216,6 +216,8 @@ public sealed class SqliteDatabase
 
         -- AWS's open requests per account, shared by a fleet's parallel shards: each account's open request keys.
         CREATE TABLE IF NOT EXISTS request_budget (account_id TEXT PRIMARY KEY, open_keys TEXT NOT NULL);
+        -- Shards an event woke (IShardWakes): one row per (shard, quota id); '*' alone wakes the shard with no quota named.
+        CREATE TABLE IF NOT EXISTS shard_wakes (shard_id TEXT NOT NULL, quota_id TEXT NOT NULL, PRIMARY KEY (shard_id, quota_id)) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS sim_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS sim_quotas (

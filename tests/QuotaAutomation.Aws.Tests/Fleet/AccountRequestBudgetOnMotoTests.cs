@@ -132,33 +132,6 @@ public sealed class AccountRequestBudgetOnMotoTests(MotoServer moto) : IDisposab
 
     public void Dispose() => _shared?.Dispose();
 
-    /// <summary>Sends one request at a time: each reaches moto whole, as DynamoDB applies each write whole.</summary>
-    private sealed class OneAtATime(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        private readonly SemaphoreSlim _one = new(1, 1);
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            await _one.WaitAsync(cancellationToken);
-            try
-            {
-                var response = await base.SendAsync(request, cancellationToken);
-                await response.Content.LoadIntoBufferAsync(cancellationToken);
-                return response;
-            }
-            finally
-            {
-                _one.Release();
-            }
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) _one.Dispose();
-            base.Dispose(disposing);
-        }
-    }
-
     private sealed class Owned<T>(T value, IDisposable owner) : IDisposable
     {
         public T Value => value;

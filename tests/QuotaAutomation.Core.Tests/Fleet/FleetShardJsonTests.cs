@@ -20,6 +20,18 @@ public sealed class FleetShardJsonTests
         Assert.Equal(shard.Parity, back.Parity);
     }
 
+    [Fact]
+    public void AWokenShard_RoundTripsItsWokenQuotas()
+    {
+        var shard = new FleetShard("run-1", "222222222222/eu-west-1", "222222222222", "eu-west-1", ["a"], 1, Woken: ["ec2/L-1216C47A", "cloudtrail/*"]);
+
+        var line = FleetShardJson.Write(shard);
+
+        Assert.Equal("""{"fleet_run_id":"run-1","shard_id":"222222222222/eu-west-1","account_id":"222222222222","region":"eu-west-1","rule_ids":["a"],"rate_share":1,"woken":["ec2/L-1216C47A","cloudtrail/*"]}""", line);
+        var back = FleetShardJson.Read(JsonDocument.Parse(line).RootElement, "Items[0]").Value;
+        Assert.Equal(shard.Woken, back.Woken);
+    }
+
     [Theory]
     [InlineData("[]", "Items[2] must be a shard object, not array")]
     [InlineData("""{"fleet_run_id":"r","shard_id":"1/x","account_id":"1","region":"Mars","rule_ids":"a","rate_share":2}""",
@@ -29,5 +41,15 @@ public sealed class FleetShardJsonTests
     public void ABadItem_IsNamedFieldByField(string json, string error)
     {
         Assert.Equal(error, FleetShardJson.Read(JsonDocument.Parse(json).RootElement, "Items[2]").Error);
+    }
+
+    [Theory]
+    [InlineData("""{"fleet_run_id":"r","shard_id":"111111111111/us-east-1","account_id":"111111111111","region":"us-east-1","rule_ids":["a"],"rate_share":1,"woken":["ec2/L-1216C47A","vpc/L-F678F1CE","ec2",7]}""",
+        "shard 111111111111/us-east-1: woken[2] must be a '{service}/{quota code}' string, not 'ec2'; woken[3] must be a '{service}/{quota code}' string, not a number")]
+    [InlineData("""{"fleet_run_id":"r","shard_id":"111111111111/us-east-1","account_id":"111111111111","region":"us-east-1","rule_ids":["a"],"rate_share":1,"woken":"ec2/L-1216C47A"}""",
+        "shard 111111111111/us-east-1: woken must be a list of '{service}/{quota code}' strings")]
+    public void ABadWokenList_IsNamedEntryByEntry(string json, string error)
+    {
+        Assert.Equal(error, FleetShardJson.Read(JsonDocument.Parse(json).RootElement, "shard 111111111111/us-east-1").Error);
     }
 }

@@ -90,6 +90,30 @@ public sealed class ShardCycleTests
             $"shard {Member}/us-east-1 failed: AccessDenied: not authorized to perform sts:AssumeRole"), result);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("lambda/L-B99A9384", true)]
+    [InlineData("lambda/*", true)] // an AWS Health notification names the service, not the quota code
+    [InlineData("ec2/*", false)]
+    public async Task AWokenCalmQuota_IsReadInDetail_InTheShardsNextCycle(string? woken, bool detailed)
+    {
+        var f = new EngineFixture(new EngineOptions { Cadence = Core.Cadence.ReadCadence.Default });
+        var cycle = new ShardCycle(new EnginePorts(f.Stores, f.Account, f.Account, f.Stores, f.Account, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores),
+            new TrendForecaster(), f.Time, f.Options, Hub);
+        var quota = f.Account.Add("lambda", "L-B99A9384", 1000, _ => 100).Key; // 10 %: far from the 70 % warning, flat
+        f.Stores.Rules.Add(TestRules.Item("lambda", "lambda", "L-B99A9384", "monitor_only", ("account_id", "*"), ("region", "*")));
+        var shard = new FleetShard("run-1", $"{Hub}/us-east-1", Hub, "us-east-1", ["lambda"], 1);
+        await cycle.RunAsync(shard, CancellationToken.None); // the backfill
+        var notDue = Enumerable.Range(1, 12).Select(i => EngineFixture.Start.AddMinutes(5 * i))
+            .First(t => !Core.Cadence.ReadCadence.Default.IsDue(quota, TimeSpan.FromHours(1), t));
+        f.Time.Advance(notDue - f.Time.GetUtcNow());
+
+        await cycle.RunAsync(shard with { Woken = woken is null ? null : [woken] }, CancellationToken.None);
+
+        Assert.Equal(2, f.Account.Queries.Count(q => q.Quota.Key == quota));
+        Assert.Equal(detailed, f.Account.Queries[^1].Detailed);
+    }
+
     private sealed class ThrowingRules : Ports.IRuleStore
     {
         public Task<IReadOnlyList<Core.Rules.RawRule>> LoadRulesAsync(CancellationToken ct) => throw new InvalidOperationException("AccessDenied: not authorized to perform sts:AssumeRole");
