@@ -30,7 +30,7 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// which the engine then asks the usage source for again and the merge keeps as one row.
 /// </para>
 /// <para>
-/// A row DynamoDB would refuse (over 400 KB: about 14,000 quotas of typical names, 6,000 of the longest) is refused
+/// A row DynamoDB would refuse (over 400 KB: about 16,000 quotas of typical names and values, 7,000 of the longest) is refused
 /// before any write, naming the shard and time: a shard is one account and Region, so nothing splits it further.
 /// </para>
 /// </remarks>
