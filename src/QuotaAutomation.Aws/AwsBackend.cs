@@ -35,6 +35,7 @@ public sealed class AwsBackend : IDisposable
         Audit = new DynamoAuditLog(Dynamo, options.AuditTable, options.AuditRetention);
         Events = new DynamoEventLog(Dynamo, options.EventsTable, options.EventRetention);
         Door = new DynamoApprovalDoor(Dynamo, options.StateTable);
+        ShardHistory = new DynamoShardHistory(Dynamo, options.UsageTable, options.UsageRetention);
         var quotas = new AwsQuotaSource(_clients);
         Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
             new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit, new EventBridgePublisher(_clients, options));
@@ -56,6 +57,9 @@ public sealed class AwsBackend : IDisposable
     public DynamoEventLog Events { get; }
 
     public EnginePorts Ports { get; }
+
+    /// <summary>Fleet shards' usage history: one row per shard and time in the usage table (the hub's own cycle keeps <see cref="EnginePorts.History"/>).</summary>
+    public DynamoShardHistory ShardHistory { get; }
 
     /// <summary>Task tokens and spent link nonces (state table).</summary>
     public DynamoApprovalDoor Door { get; }

@@ -120,10 +120,12 @@ public sealed class Handler
         if (options?.Bucket is not { } bucket) return null;
         var hub = new Lazy<Task<string>>(async () => (await backend.Sts.GetCallerArnAsync(CancellationToken.None)).Split(':')[4]); // arn:aws:sts::ACCOUNT:…
         var contacts = new ContactSubscriptions(backend.Sns);
+        // Shards keep one usage row per shard and time; a warm container keeps their windows as the hub's cycle keeps its own.
+        var shardHistory = new CachedUsageHistory(backend.ShardHistory);
         // Enabled Regions are read only when no Regions setting says what region '*' means.
         organization ??= new HubOrganization(async () => backend.Organization(options.Regions is null ? new AwsEnabledRegions(backend.Account, await hub.Value, time) : null));
         return new FleetServices(organization, new S3ShardStore(client, bucket),
-            (hubId, topics) => new AwsShardRunner(backend, ports, forecaster, time, engineOptions, hubId, topics, options.AccountRate),
+            (hubId, topics) => new AwsShardRunner(backend, ports, forecaster, time, engineOptions, hubId, topics, options.AccountRate, shardHistory),
             _ => hub.Value, options.Regions, client.Region.SystemName, options.Routes, backend.Options.AlertTopicArn,
             SubscribeContacts: async (list, ct) => await contacts.EnsureAsync(list.Select(c => new AccountContact(c.AccountId, c.TopicArn, c.Email)), ct),
             OperationsContact: options.NotifyOperationsContacts ? OperationsEmailAsync : null)

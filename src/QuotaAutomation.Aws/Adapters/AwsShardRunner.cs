@@ -2,6 +2,7 @@ using QuotaAutomation.Aws.Dynamo;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Fleet;
 using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Aws.Adapters;
@@ -15,8 +16,10 @@ namespace QuotaAutomation.Aws.Adapters;
 /// </summary>
 /// <param name="accountRate">Requests per second one account's shards may make between them (<c>QA_FLEET_ACCOUNT_RATE</c>).</param>
 /// <param name="alertTopics">The run's routed alert topics, account → topic.</param>
+/// <param name="shardHistory">The shards' usage history: one row per shard and time (<see cref="AwsBackend.ShardHistory"/> when null); a
+/// warm container passes the same <see cref="CachedUsageHistory"/> around it to every batch.</param>
 public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IForecaster forecaster, TimeProvider time, EngineOptions options,
-    string hubAccountId, IReadOnlyDictionary<string, string> alertTopics, double accountRate) : IShardRunner
+    string hubAccountId, IReadOnlyDictionary<string, string> alertTopics, double accountRate, IUsageHistory? shardHistory = null) : IShardRunner
 {
     private static readonly SocketsHttpHandler Sockets = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
@@ -44,6 +47,7 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
         {
             Quotas = new AwsQuotaSource(clients),
             Usage = new AwsUsageSource(clients),
+            History = shardHistory ?? backend.ShardHistory,
             Requester = new AwsQuotaRequester(clients),
             Notifier = new SnsNotifier(clients, backend.Options, account => alertTopics.GetValueOrDefault(account)),
             RequestBudget = new DynamoAccountRequestBudget(backend.Dynamo, backend.Options.StateTable),

@@ -8,7 +8,8 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// The five tables and their keys (docs/aws.md; terraform/ must create exactly these). All on-demand, TTL on <c>ttl</c>.
 /// <list type="bullet">
 /// <item><c>rules</c>: <c>rule_id</c> (S). Items as people type them.</item>
-/// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>; at <c>ts</c> 0 the quota's head (<see cref="DynamoUsageHistory"/>).</item>
+/// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>; at <c>ts</c> 0 the quota's head (<see cref="DynamoUsageHistory"/>);
+/// fleet shards' rows under <c>shard#{account}#{region}</c> with <c>v</c> (<see cref="DynamoShardHistory"/>).</item>
 /// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSIs <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N) and
 /// <c>kind-ts-index</c> (<c>kind</c> S, <c>ts</c> N, for reconciliation); TTL 365 days.</item>
 /// <item><c>state</c>: <c>pk</c> (S) + <c>sk</c> (S): requests (<c>REQ#id</c>/<c>REQ</c>), approvals (<c>APR#id</c>/<c>APR</c>),
