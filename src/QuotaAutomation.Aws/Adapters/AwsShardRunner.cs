@@ -8,7 +8,8 @@ using QuotaAutomation.Core.Quotas;
 namespace QuotaAutomation.Aws.Adapters;
 
 /// <summary>
-/// One shard on AWS: the hub's tables (audit, state, usage: one central record keyed by account and Region), and
+/// One shard on AWS: the hub's tables (audit, state, usage: one central record keyed by account and Region; its
+/// audit records reconciliation reads carry the shard's key, <see cref="DynamoAuditLog.ForShard"/>), and
 /// Service Quotas, CloudWatch and Support in the shard's account under its member role (the hub's own account with
 /// its own credentials), spaced to the shard's share of the account's API rate. The account's open requests are
 /// counted across its shards in the state table (<see cref="DynamoAccountRequestBudget"/>). A role that cannot be
@@ -51,6 +52,7 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
             Requester = new AwsQuotaRequester(clients),
             Notifier = new SnsNotifier(clients, backend.Options, account => alertTopics.GetValueOrDefault(account)),
             RequestBudget = new DynamoAccountRequestBudget(backend.Dynamo, backend.Options.StateTable),
+            Audit = backend.Audit.ForShard(shard.AccountId, shard.Region), // reconciles only its own records (shard-ts-index)
         };
         return await new ShardCycle(ports, forecaster, time, options, hubAccountId).RunAsync(shard, ct);
     }

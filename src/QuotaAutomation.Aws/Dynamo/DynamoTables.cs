@@ -11,7 +11,9 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>; at <c>ts</c> 0 the quota's head (<see cref="DynamoUsageHistory"/>);
 /// fleet shards' rows under <c>shard#{account}#{region}</c> with <c>v</c> (<see cref="DynamoShardHistory"/>).</item>
 /// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSIs <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N) and
-/// <c>kind-ts-index</c> (<c>kind</c> S, <c>ts</c> N, for reconciliation); TTL 365 days.</item>
+/// <c>kind-ts-index</c> (<c>kind</c> S, <c>ts</c> N, for the hub's plain reconciliation and <c>audit --kind</c>) and
+/// <c>shard-ts-index</c> (<c>shard</c> S, <c>ts</c> N: sparse, a fleet shard's intents, outcomes and cycle records, for
+/// its own reconciliation); TTL 365 days.</item>
 /// <item><c>state</c>: <c>pk</c> (S) + <c>sk</c> (S): requests (<c>REQ#id</c>/<c>REQ</c>), approvals (<c>APR#id</c>/<c>APR</c>),
 /// per-quota locks (<c>QUOTA#key</c>/<c>OPEN_REQUEST</c>, <c>ACTIVE_APPROVAL</c>) and alert times (<c>QUOTA#key</c>/<c>ALERT#severity</c>);
 /// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones.</item>
@@ -24,6 +26,9 @@ public static class DynamoTables
 
     /// <summary>Audit records by kind and time: how each cycle finds intents without outcomes and cycles without ends.</summary>
     public const string AuditByKindIndex = "kind-ts-index";
+
+    /// <summary>A fleet shard's intents, outcomes and cycle records by time: how its cycle finds its own unfinished ones (<see cref="DynamoAuditLog.ForShard"/>).</summary>
+    public const string AuditByShardIndex = "shard-ts-index";
     public const string StateIndex = "state-index";
 
     /// <summary>Creates the tables that do not exist yet and turns on TTL. For emulators and first use; production uses Terraform.</summary>
@@ -67,8 +72,8 @@ public static class DynamoTables
         [
             Table(options.RulesTable, [("rule_id", ScalarAttributeType.S)], [("rule_id", KeyType.HASH)]),
             Table(options.UsageTable, [("quota", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("quota", KeyType.HASH), ("ts", KeyType.RANGE)]),
-            Table(options.AuditTable, [("id", ScalarAttributeType.S), ("kind", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("id", KeyType.HASH)],
-                Index(AuditByRuleIndex, "rule_id", "ts"), Index(AuditByKindIndex, "kind", "ts")),
+            Table(options.AuditTable, [("id", ScalarAttributeType.S), ("kind", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("shard", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)],
+                [("id", KeyType.HASH)], Index(AuditByRuleIndex, "rule_id", "ts"), Index(AuditByKindIndex, "kind", "ts"), Index(AuditByShardIndex, "shard", "ts")),
             Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
                 [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at")),
             Table(options.EventsTable, [("event_id", ScalarAttributeType.S)], [("event_id", KeyType.HASH)]),

@@ -9,10 +9,13 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// <summary>
 /// The AWS calls each engine port call becomes on the AWS backend, written from the adapters in
 /// src/QuotaAutomation.Aws (Dynamo*, AwsQuotaSource, AwsUsageSource, SnsNotifier, EventBridgePublisher,
-/// AwsQuotaRequester) as they are today. DynamoDB request units follow from item sizes, which are modelled
-/// (<see cref="SampleItemBytes"/> and the others below), not measured on DynamoDB. When an adapter changes (batched
-/// stores, a rolling window per quota), this map must change with it: a port method it does not know is counted as
-/// <see cref="AwsServices.Unmapped"/>, so the output shows the gap.
+/// AwsQuotaRequester) as they are today. The DynamoDB rows are the adapters' calls method by method (docs/fleet-recon.md
+/// has the table): batches cut at DynamoDB's limits (BatchGetItem 100 keys, BatchWriteItem 25 items, TransactWriteItems
+/// 100 actions), Query and Scan in 1 MB pages, and request units from the items' sizes (<see cref="DynamoItemSizes"/>:
+/// the real item shapes, computed from the call's arguments where they carry them, else the modelled constants below),
+/// with the index writes DynamoDB bills besides the table's. A fleet shard's audit is <c>ForShard</c>'s (its intents,
+/// outcomes and cycle records are on <c>shard-ts-index</c> too). When an adapter changes, this map must change with it:
+/// a port method it does not know is counted as <see cref="AwsServices.Unmapped"/>, so the output shows the gap.
 /// </summary>
 public sealed class AwsCallMap
 {
@@ -31,17 +34,26 @@ public sealed class AwsCallMap
     /// <summary>DynamoDB returns at most 1 MB a Query or Scan page.</summary>
     private const long PageBytes = 1 << 20;
 
+    /// <summary>How much a usage head holds (DynamoUsageHistory.HeadSpan): a read of a window no longer than this is served from heads.</summary>
+    public static readonly TimeSpan HeadSpan = TimeSpan.FromHours(2);
+
     /// <param name="rulesInTable">Rule items in the hub's rules table: every shard scans all of them (the rule store has no index by target).</param>
     /// <param name="cycleRecordsInReconcileWindow">
-    /// Cycle records reconciliation reads each cycle from the audit index (a day of cycle starts and ends: 576 at one
-    /// cycle per 5 minutes), assuming the index is keyed by shard as the embedded backend's per-shard file is.
+    /// The shard's cycle records its reconciliation reads each cycle from its partition of <c>shard-ts-index</c> (a
+    /// day of cycle starts and ends: 576 at one cycle per 5 minutes, 48 at one an hour).
     /// </param>
     /// <param name="listPagesOfService">ListServiceQuotas pages a service's listing takes (100 quotas a page).</param>
-    public AwsCallMap(int rulesInTable, int cycleRecordsInReconcileWindow, Func<string, int> listPagesOfService)
+    /// <param name="shardHistoryRows">
+    /// Usage history as DynamoShardHistory keeps a fleet shard's: one item per (shard, time) holding every quota's value,
+    /// the window one Query per shard, a run's rows 25 a BatchWriteItem. False: DynamoUsageHistory (a sample item and
+    /// a head item per quota).
+    /// </param>
+    public AwsCallMap(int rulesInTable, int cycleRecordsInReconcileWindow, Func<string, int> listPagesOfService, bool shardHistoryRows = false)
     {
         RulesInTable = rulesInTable;
         CycleRecordsInReconcileWindow = cycleRecordsInReconcileWindow;
         ListPagesOfService = listPagesOfService;
+        ShardHistoryRows = shardHistoryRows;
     }
 
     public int RulesInTable { get; }
@@ -50,6 +62,8 @@ public sealed class AwsCallMap
 
     public Func<string, int> ListPagesOfService { get; }
 
+    public bool ShardHistoryRows { get; }
+
     /// <summary>The AWS calls for one port call, given its arguments and (for reads) what it returned.</summary>
     public IReadOnlyList<ApiCall> For(Type port, string method, object?[] args, object? result) => (port.Name, method) switch
     {
@@ -57,28 +71,37 @@ public sealed class AwsCallMap
         (nameof(IQuotaSource), "GetQuotasAsync") => Listings((IReadOnlyCollection<QuotaKey>)args[0]!),
         (nameof(IQuotaSource), "GetQuotaAsync") => [Member("GetServiceQuota")],
         (nameof(IUsageSource), "GetUsageAsync") => MetricData((IReadOnlyList<UsageQuery>)args[0]!),
-        (nameof(IUsageHistory), "AppendAsync") => BatchWrites("usage", ((IReadOnlyList<UsageSample>)args[1]!).Count, SampleItemBytes),
-        (nameof(IUsageHistory), "ReadAsync") => Paged("Query", "usage", (long)Count(result) * SampleItemBytes, stronglyConsistent: false),
-        (nameof(IAuditLog), "AppendAsync" or "TryAppendAsync") => [Write("PutItem", "audit", AuditBytes((AuditRecord)args[0]!))],
-        // The batched methods are counted as the per-quota calls they replace (the model predates DynamoDB batching: an upper bound).
-        (nameof(IAuditLog), "AppendManyAsync") => [.. ((IReadOnlyList<AuditRecord>)args[0]!).Select(r => Write("PutItem", "audit", AuditBytes(r)))],
-        (nameof(IUsageHistory), "AppendManyAsync") =>
-            [.. ((IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>)args[0]!).Values.SelectMany(samples => BatchWrites("usage", samples.Count, SampleItemBytes))],
+        (nameof(IUsageHistory), "AppendAsync") => HistoryWrites(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [(QuotaKey)args[0]!] = (IReadOnlyList<UsageSample>)args[1]! }),
+        (nameof(IUsageHistory), "AppendManyAsync") => HistoryWrites((IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>)args[0]!),
+        (nameof(IUsageHistory), "ReadAsync") =>
+            HistoryReads([(QuotaKey)args[0]!], (DateTimeOffset)args[1]!, (DateTimeOffset)args[2]!, new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [(QuotaKey)args[0]!] = (IReadOnlyList<UsageSample>?)result ?? [] }),
         (nameof(IUsageHistory), "ReadManyAsync") =>
-            [.. ((IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>)result!).Values.SelectMany(samples => Paged("Query", "usage", (long)samples.Count * SampleItemBytes, stronglyConsistent: false))],
+            HistoryReads((IReadOnlyList<QuotaKey>)args[0]!, (DateTimeOffset)args[1]!, (DateTimeOffset)args[2]!, (IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>?)result ?? new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>()),
+        // A conditional PutItem: the table and every index whose keys the item has (rule_id, kind; a shard's intents, outcomes and cycle records: shard).
+        (nameof(IAuditLog), "AppendAsync" or "TryAppendAsync") => [Write("PutItem", "audit", AuditWriteUnits((AuditRecord)args[0]!, transactional: false))],
+        // Conditional puts in TransactWriteItems of 100 (BatchWriteItem is denied on the audit table: it cannot be conditional).
+        (nameof(IAuditLog), "AppendManyAsync") =>
+            [.. ((IReadOnlyList<AuditRecord>)args[0]!).Chunk(100).Select(chunk => Write("TransactWriteItems", "audit", chunk.Sum(r => AuditWriteUnits(r, transactional: true))))],
+        // One Query of the shard's partition of shard-ts-index: the window's cycle records, plus the intents and outcomes (few) it finds open.
         (nameof(IAuditLog), "ListUnfinishedAsync") =>
-        [
-            .. Paged("Query", "audit", AuditItemOverheadBytes + 100, stronglyConsistent: false), // intents of the window: few
-            .. Paged("Query", "audit", AuditItemOverheadBytes + 100, stronglyConsistent: false), // outcomes: as few
-            .. Paged("Query", "audit", (long)CycleRecordsInReconcileWindow * (AuditItemOverheadBytes + 100), stronglyConsistent: false),
-        ],
+            Paged("Query", "audit", (long)CycleRecordsInReconcileWindow * (AuditItemOverheadBytes + 100)
+                + (((IReadOnlyList<AuditRecord>?)result)?.Sum(r => DynamoItemSizes.Audit(r, shardIndexed: true)) ?? 0), stronglyConsistent: false),
+        // The state table's lists are Queries of state-index (a GSI: eventually consistent); they return the whole fleet's open items, filtered per shard after.
         (nameof(IRequestStore) or nameof(IApprovalStore) or nameof(IAlertLog), "ListOpenAsync" or "ListDeniedSinceAsync" or "ListActiveAsync" or "ActiveAsync") =>
-            Paged("Query", "state", (long)Math.Max(1, Count(result)) * StateItemBytes, stronglyConsistent: true),
+            Paged("Query", "state", (long)Math.Max(1, Count(result)) * StateItemBytes, stronglyConsistent: false),
         (nameof(IRequestStore) or nameof(IApprovalStore), "FindRequestAsync" or "FindApprovalAsync") => [Read("GetItem", "state", StateItemBytes, true)],
-        (nameof(IAlertLog), "LastSentAsync") => [Read("GetItem", "state", StateItemBytes, true)],
-        (nameof(IRequestStore) or nameof(IApprovalStore) or nameof(IAlertLog), "TryReserveAsync" or "TryStartAsync" or "UpdateAsync" or "RecordSentAsync") =>
-            [Write("PutItem", "state", StateItemBytes)],
-        (nameof(IAlertLog), "ClearAsync") => [Write("DeleteItem", "state", StateItemBytes)],
+        (nameof(IAlertLog), "LastSentAsync") => [Read("GetItem", "state", DynamoItemSizes.AlertItem((QuotaKey)args[0]!), true)],
+        // The request or approval and its per-quota lock, both conditional puts in one transaction (2 units an item), plus the item's state-index entry.
+        (nameof(IRequestStore), "TryReserveAsync") or (nameof(IApprovalStore), "TryStartAsync") =>
+            [Write("TransactWriteItems", "state", 2 * Units(DynamoItemSizes.LockItem) + 2 * Units(StateItemBytes) + Units(StateItemBytes))],
+        (nameof(IRequestStore), "UpdateAsync") => StateUpdate(((QuotaRequest)args[0]!).Status.IsOpen()),
+        (nameof(IApprovalStore), "UpdateAsync") => StateUpdate(((ApprovalRequest)args[0]!).Status is ApprovalStatus.Waiting or ApprovalStatus.Approved),
+        (nameof(IAlertLog), "RecordSentAsync") => [Write("PutItem", "state", 2 * Units(DynamoItemSizes.AlertItem((QuotaKey)args[0]!)))], // the item and its state-index entry
+        // A strongly consistent Query of the quota's alert items, then a DeleteItem for each (the map assumes one severity recorded), which deletes its index entry too.
+        (nameof(IAlertLog), "ClearAsync") =>
+            [Read("Query", "state", DynamoItemSizes.AlertItem((QuotaKey)args[0]!), true), Write("DeleteItem", "state", 2 * Units(DynamoItemSizes.AlertItem((QuotaKey)args[0]!)))],
+        // The account's one budget item (ACCOUNT#id / OPEN_REQUESTS, at most 20 quota keys: under 1 KB), a conditional UpdateItem; on no index.
+        (nameof(IAccountRequestBudget), "TryReserveAsync" or "ReleaseAsync") => [Write("UpdateItem", "state", 1)],
         (nameof(INotifier), "PublishAsync") => [new ApiCall(AwsServices.Sns, "Publish", Hub: true)],
         (nameof(IEventPublisher), "PublishAsync") =>
             [.. Enumerable.Repeat(new ApiCall(AwsServices.EventBridge, "PutEvents", Hub: true), (((System.Collections.ICollection)args[0]!).Count + 9) / 10)],
@@ -88,6 +111,65 @@ public sealed class AwsCallMap
         (nameof(IQuotaRequester), "CreateSupportCaseAsync") => [Member("CreateSupportCase")],
         _ => [new ApiCall(AwsServices.Unmapped, $"{port.Name}.{method}", Hub: true)],
     };
+
+    /// <summary>
+    /// DynamoUsageHistory: every quota's new sample items and its new head, in one list cut into BatchWriteItems of 25.
+    /// Shard rows: one item per (shard, time) with every quota's value at that time, 25 a BatchWriteItem.
+    /// </summary>
+    private List<ApiCall> HistoryWrites(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples)
+    {
+        var units = new List<double>();
+        if (ShardHistoryRows)
+            units.AddRange(samples.SelectMany(q => q.Value.Select(s => (q.Key, Sample: s)))
+                .GroupBy(x => (x.Key.AccountOrSelf, x.Key.Region, x.Sample.Timestamp))
+                .Select(row => Units(DynamoItemSizes.ShardRow(row.Key.AccountOrSelf, row.Key.Region, row.Select(x => (x.Key, x.Sample.Value))))));
+        else
+            foreach (var (key, added) in samples.Where(s => s.Value.Count > 0))
+            {
+                units.AddRange(added.Select(s => Units(DynamoItemSizes.Sample(key, s.Value))));
+                units.Add(Units(DynamoItemSizes.Head(key, added[^1].Value)));
+            }
+        return [.. units.Chunk(25).Select(chunk => Write("BatchWriteItem", "usage", chunk.Sum()))];
+    }
+
+    /// <summary>
+    /// DynamoUsageHistory: a window no longer than a head's span is read from the heads, 100 a BatchGetItem (eventually
+    /// consistent: half a unit per head of under 4 KB); a longer one (a cold container's 14 days) is one Query per quota,
+    /// one after another. Shard rows: one Query per shard over the window, its rows being the times any quota has a sample.
+    /// </summary>
+    private List<ApiCall> HistoryReads(IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until, IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> found)
+    {
+        var distinct = keys.Distinct().ToList();
+        if (ShardHistoryRows)
+            return [.. distinct.GroupBy(k => (k.AccountOrSelf, k.Region)).SelectMany(shard => Paged("Query", "usage",
+                shard.SelectMany(k => found.GetValueOrDefault(k, []).Select(s => (Key: k, Sample: s))).GroupBy(x => x.Sample.Timestamp)
+                    .Sum(row => (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value)))), stronglyConsistent: false))];
+        if (until - from <= HeadSpan)
+            return [.. distinct.Chunk(100).Select(chunk => new ApiCall(AwsServices.DynamoDb, "BatchGetItem", Hub: true, "usage",
+                ReadUnits: chunk.Sum(k => BillingUnits.DynamoReadUnits(DynamoItemSizes.Head(k, found.GetValueOrDefault(k, []) is { Count: > 0 } s ? s[^1].Value : 0), stronglyConsistent: false))))];
+        return [.. distinct.SelectMany(k => Paged("Query", "usage", found.GetValueOrDefault(k, []).Sum(s => (long)DynamoItemSizes.Sample(k, s.Value)), stronglyConsistent: false))];
+    }
+
+    /// <summary>
+    /// A request or approval that stays open is a conditional PutItem; one that closes is a transaction of its put and
+    /// its lock's conditional delete (2 units each). Either way its state-index entry moves (<c>updated_at</c>, the
+    /// index's sort key, changes): a delete and a put there.
+    /// </summary>
+    private static List<ApiCall> StateUpdate(bool stillHeld) => stillHeld
+        ? [Write("PutItem", "state", Units(StateItemBytes) + 2 * Units(StateItemBytes))]
+        : [Write("TransactWriteItems", "state", 2 * Units(StateItemBytes) + 2 * Units(DynamoItemSizes.LockItem) + 2 * Units(StateItemBytes))];
+
+    /// <summary>
+    /// An audit record's write units: the table's (twice in a transaction: prepare and commit) and one write per index
+    /// that holds it (projection ALL, so the whole item; a transaction's changes reach the indexes as ordinary writes).
+    /// </summary>
+    public static double AuditWriteUnits(AuditRecord record, bool transactional)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var shardIndexed = record.Kind is AuditKind.Intent or AuditKind.Outcome or AuditKind.Cycle;
+        var item = Units(DynamoItemSizes.Audit(record, shardIndexed));
+        return (transactional ? 2 : 1) * item + (shardIndexed ? 3 : 2) * item;
+    }
 
     private List<ApiCall> Listings(IReadOnlyCollection<QuotaKey> keys) =>
         [.. keys.Select(k => (k.AccountId, k.Region, k.ServiceCode)).Distinct()
@@ -107,8 +189,10 @@ public sealed class AwsCallMap
     private static ApiCall Read(string operation, string table, long bytes, bool stronglyConsistent) =>
         new(AwsServices.DynamoDb, operation, Hub: true, table, ReadUnits: BillingUnits.DynamoReadUnits(bytes, stronglyConsistent));
 
-    private static ApiCall Write(string operation, string table, long itemBytes) =>
-        new(AwsServices.DynamoDb, operation, Hub: true, table, WriteUnits: BillingUnits.DynamoWriteUnits(itemBytes));
+    private static ApiCall Write(string operation, string table, double writeUnits) =>
+        new(AwsServices.DynamoDb, operation, Hub: true, table, WriteUnits: writeUnits);
+
+    private static double Units(long itemBytes) => BillingUnits.DynamoWriteUnits(itemBytes);
 
     /// <summary>A Query or Scan: one call per 1 MB page, request units per 4 KB of what it returns.</summary>
     private static List<ApiCall> Paged(string operation, string table, long bytes, bool stronglyConsistent)
@@ -116,14 +200,6 @@ public sealed class AwsCallMap
         var pages = Math.Max(1, (int)((bytes + PageBytes - 1) / PageBytes));
         return [.. Enumerable.Range(0, pages).Select(p => Read(operation, table, Math.Min(PageBytes, bytes - p * PageBytes), stronglyConsistent))];
     }
-
-    /// <summary>BatchWriteItem: 25 items a call, each item billed on its own.</summary>
-    private static List<ApiCall> BatchWrites(string table, int items, int itemBytes) =>
-        [.. Enumerable.Range(0, (items + 24) / 25).Select(b => new ApiCall(AwsServices.DynamoDb, "BatchWriteItem", Hub: true, table,
-            WriteUnits: Math.Min(25, items - b * 25) * BillingUnits.DynamoWriteUnits(itemBytes)))];
-
-    private static long AuditBytes(AuditRecord record) =>
-        AuditItemOverheadBytes + record.Message.Length + (record.Details?.Sum(d => d.Key.Length + d.Value.Length) ?? 0);
 
     private static int Count(object? result) => result is System.Collections.ICollection c ? c.Count : 0;
 }

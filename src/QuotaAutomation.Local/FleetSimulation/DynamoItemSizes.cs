@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Local.FleetSimulation;
+
+/// <summary>
+/// The size DynamoDB bills an item at, for the items the AWS adapters write, built the way they build them
+/// (src/QuotaAutomation.Aws/Dynamo): each attribute's name plus its value, strings in UTF-8 bytes, numbers about one byte
+/// per two significant digits plus one (docs.aws.amazon.com, DynamoDB item sizes). Request units follow from these
+/// (<see cref="Core.Fleet.Costs.BillingUnits"/>): a write unit per 1 KB, a read unit per 4 KB.
+/// </summary>
+public static class DynamoItemSizes
+{
+    /// <summary>An epoch-seconds number (10 digits).</summary>
+    private const int Seconds = 6;
+
+    /// <summary>A per-quota lock item (<c>QUOTA#key</c> / <c>OPEN_REQUEST</c>, <c>holder</c> = the request id): about 120 bytes.</summary>
+    public const int LockItem = 120;
+
+    /// <summary>The samples a head holds at most: <see cref="AwsCallMap.HeadSpan"/> of 5-minute samples.</summary>
+    public const int HeadSamples = 24;
+
+    /// <summary>A usage sample item: <c>quota</c>, <c>ts</c>, <c>value</c>, <c>ttl</c>.</summary>
+    public static int Sample(QuotaKey key, double value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return "quota".Length + Utf8(key.ToString()) + "ts".Length + Seconds + "value".Length + Number(value) + "ttl".Length + Seconds;
+    }
+
+    /// <summary>A quota's head item (<c>ts</c> 0): <c>complete_after</c> and <c>samples</c>, <see cref="HeadSamples"/> <c>seconds:value</c> pairs.</summary>
+    public static int Head(QuotaKey key, double typicalValue)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var pair = 10 + 1 + Text(typicalValue).Length + 1;
+        return "quota".Length + Utf8(key.ToString()) + "ts".Length + 1 + "complete_after".Length + Seconds
+            + "samples".Length + HeadSamples * pair - 1 + "ttl".Length + Seconds;
+    }
+
+    /// <summary>A fleet shard's usage row (DynamoShardHistory): <c>quota</c> = <c>shard#{account}#{region}</c>, <c>ts</c>, <c>v</c> = <c>{service}/{code}={value};…</c>, <c>ttl</c>.</summary>
+    public static int ShardRow(string account, string region, IEnumerable<(QuotaKey Key, double Value)> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var v = values.Sum(x => Utf8(x.Key.ServiceCode) + 1 + Utf8(x.Key.QuotaCode) + 1 + Text(x.Value).Length + 1) - 1;
+        return "quota".Length + Utf8($"shard#{account}#{region}") + "ts".Length + Seconds + "v".Length + Math.Max(0, v) + "ttl".Length + Seconds;
+    }
+
+    /// <summary>An audit item as DynamoAuditLog writes it; <paramref name="shardIndexed"/>: with its <c>shard</c> attribute (<c>{account}#{region}</c>).</summary>
+    public static int Audit(AuditRecord record, bool shardIndexed)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var size = Attr("id", record.Id) + Attr("run_id", record.RunId) + "ts".Length + Seconds
+            + Attr("at", record.Timestamp.ToString("O", CultureInfo.InvariantCulture)) + Attr("kind", record.Kind.ToString()) + Attr("rule_id", record.RuleId)
+            + Attr("action", record.Action) + Attr("message", record.Message) + "ttl".Length + Seconds
+            + Attr("quota", record.Quota?.ToString()) + Attr("action_id", record.ActionId)
+            + Attr("details", record.Details is null ? null : JsonSerializer.Serialize(record.Details));
+        return shardIndexed ? size + Attr("shard", $"{record.Quota?.AccountId ?? "000000000000"}#{record.Quota?.Region ?? "us-east-1"}") : size;
+    }
+
+    /// <summary>An alert-time item: <c>QUOTA#key</c> / <c>ALERT#severity</c>, <c>last_sent</c>, <c>state_key</c>, <c>updated_at</c> and the quota's key attributes.</summary>
+    public static int AlertItem(QuotaKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Attr("pk", $"QUOTA#{key}") + Attr("sk", "ALERT#Critical") + "last_sent".Length + Seconds + Attr("state_key", "ALERT") + "updated_at".Length + Seconds
+            + Attr("service_code", key.ServiceCode) + Attr("quota_code", key.QuotaCode) + Attr("region", key.Region) + Attr("account_id", key.AccountId);
+    }
+
+    private static int Attr(string name, string? value) => value is null ? 0 : name.Length + Utf8(value);
+
+    private static int Utf8(string text) => Encoding.UTF8.GetByteCount(text);
+
+    private static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A number's stored size: its significant digits, two a byte, plus one.</summary>
+    private static int Number(double value)
+    {
+        var digits = Text(Math.Abs(value)).Split('E')[0].Replace(".", "", StringComparison.Ordinal).Trim('0').Length;
+        return Math.Max(1, (digits + 1) / 2) + 1;
+    }
+}

@@ -1,0 +1,83 @@
+using QuotaAutomation.Aws.Tests.Fakes;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Local.FleetSimulation;
+
+namespace QuotaAutomation.Aws.Tests.Fleet;
+
+/// <summary>
+/// The call map simulate fleet prices (<see cref="AwsCallMap"/>) against the adapters themselves: a fleet shard's
+/// steady-state cycle over N quotas on moto (its audit <c>ForShard</c>), each port call the engine makes turned into
+/// the map's DynamoDB calls, and the DynamoDB calls the adapters really sent counted at the transport. The two must be
+/// the same, operation by operation. Quotas and usage come from stand-ins, as in DynamoBatchingTests.
+/// </summary>
+[Collection(MotoGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class CallMapOnMotoTests(MotoServer moto)
+{
+    [Theory]
+    [InlineData(10)]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public async Task SteadyStateShardCycle_DynamoDbCalls_AreTheMapsOperationByOperation(int quotas)
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        using var backend = world.Backend();
+        var keys = Enumerable.Range(0, quotas).Select(i => new QuotaKey("vpc", $"L-{i:D8}", "us-east-1")).ToList();
+        foreach (var key in keys)
+            await backend.Rules.PutAsync(new Dictionary<string, object?>
+            {
+                ["rule_id"] = key.QuotaCode, ["service_code"] = key.ServiceCode, ["quota_code"] = key.QuotaCode, ["region"] = key.Region, ["automation_level"] = "full_auto",
+            }, CancellationToken.None);
+        var map = new AwsCallMap(rulesInTable: quotas, cycleRecordsInReconcileWindow: 2, _ => 1);
+        var log = new ShardCallLog();
+        var ports = backend.Ports with
+        {
+            Rules = CountingProxy.Wrap<IRuleStore>(backend.Rules, log, map),
+            Quotas = new StandInQuotas(keys),
+            Usage = new StandInUsage(),
+            History = new CachedUsageHistory(CountingProxy.Wrap(backend.Ports.History, log, map)),
+            Requests = CountingProxy.Wrap<IRequestStore>(backend.State, log, map),
+            Approvals = CountingProxy.Wrap<IApprovalStore>(backend.State, log, map),
+            Alerts = CountingProxy.Wrap<IAlertLog>(backend.State, log, map),
+            Audit = CountingProxy.Wrap<IAuditLog>(backend.Audit.ForShard("123456789012", "us-east-1"), log, map),
+        };
+        var engine = new AutomationEngine(ports, new TrendForecaster(), world.Time, new EngineOptions());
+        await engine.RunCycleAsync(CancellationToken.None); // a warm container's first cycle: whole windows
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        world.Quotas.Forwarded.Clear();
+        log.Clear();
+
+        await engine.RunCycleAsync(CancellationToken.None);
+
+        var sent = world.Quotas.Forwarded.Where(c => c.Key.StartsWith("DynamoDB_", StringComparison.Ordinal))
+            .OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key["DynamoDB_20120810.".Length..]}={c.Value}").ToList();
+        var mapped = log.Calls().Where(c => c.Call.Service == AwsServices.DynamoDb).GroupBy(c => c.Call.Operation)
+            .OrderBy(g => "DynamoDB_20120810." + g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}").ToList();
+        Assert.Contains($"BatchGetItem={(quotas + 99) / 100}", sent); // the heads: what is compared is the cycle's calls, not two empty lists
+        Assert.Equal(sent, mapped);
+    }
+
+    private sealed class StandInQuotas(IReadOnlyList<QuotaKey> keys) : IQuotaSource
+    {
+        public Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> wanted, CancellationToken ct) =>
+            Task.FromResult(new QuotaDictionary(keys.Where(wanted.Contains).ToDictionary(k => k, Info)));
+
+        public Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) => Task.FromResult<QuotaInfo?>(keys.Contains(key) ? Info(key) : null);
+
+        private static QuotaInfo Info(QuotaKey key) => new(key, key.QuotaCode, 10, Adjustable: true, "None", null);
+    }
+
+    /// <summary>Usage 4 every 5 minutes over the last hour: a quiet quota.</summary>
+    private sealed class StandInUsage : IUsageSource
+    {
+        public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+        {
+            IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> usage = queries.ToDictionary(q => q.Quota.Key, IReadOnlyList<UsageSample> (q) =>
+                Enumerable.Range(0, 13).Select(i => until - TimeSpan.FromMinutes(5 * i)).Where(t => t > q.From).Order().Select(t => new UsageSample(t, 4)).ToList());
+            return Task.FromResult(usage);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Local.FleetSimulation;
+
+namespace QuotaAutomation.Local.Tests.FleetSimulation;
+
+/// <summary>
+/// The DynamoDB rows of the call map, pinned method by method: the calls the adapters in src/QuotaAutomation.Aws/Dynamo
+/// make for a given argument and the request units they are billed (the moto cross-check, that the adapters make that
+/// many calls, is in QuotaAutomation.Aws.Tests' CallMapOnMotoTests).
+/// </summary>
+public sealed class AwsCallMapTests
+{
+    private static readonly DateTimeOffset T = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly AwsCallMap Map = new(rulesInTable: 50, cycleRecordsInReconcileWindow: 576, _ => 1);
+    private static readonly AwsCallMap RowsMap = new(rulesInTable: 50, cycleRecordsInReconcileWindow: 576, _ => 1, shardHistoryRows: true);
+
+    /// <summary><c>ec2/L-00000001@us-east-1</c> … (24 characters each): a sample item of value 4 is 53 bytes, a head 379.</summary>
+    private static List<QuotaKey> Keys(int n, string? account = null) => [.. Enumerable.Range(1, n).Select(i => new QuotaKey("ec2", $"L-{i:D8}", "us-east-1", account))];
+
+    private static Dictionary<QuotaKey, IReadOnlyList<UsageSample>> Window(IEnumerable<QuotaKey> keys, int samples) =>
+        keys.ToDictionary(k => k, IReadOnlyList<UsageSample> (_) => [.. Enumerable.Range(0, samples).Select(i => new UsageSample(T - TimeSpan.FromMinutes(5 * i), 4))]);
+
+    private static List<string> Shown(IReadOnlyList<ApiCall> calls) =>
+        [.. calls.Select(c => $"{c.Operation} {c.Table} r{c.ReadUnits.ToString(System.Globalization.CultureInfo.InvariantCulture)} w{c.WriteUnits.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
+
+    [Fact]
+    public void HistoryReadMany_50QuotasOverAnHour_IsOneBatchGetItemOf50Heads()
+    {
+        var keys = Keys(50);
+
+        var calls = Map.For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddHours(-1), T, CancellationToken.None], Window(keys, 12));
+
+        Assert.Equal(["BatchGetItem usage r25 w0"], Shown(calls)); // a head of under 4 KB: half a unit, eventually consistent
+    }
+
+    [Fact]
+    public void HistoryReadMany_150QuotasOverAnHour_IsTwoBatchGetItems()
+    {
+        var keys = Keys(150);
+
+        var calls = Map.For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddHours(-1), T, CancellationToken.None], Window(keys, 12));
+
+        Assert.Equal(["BatchGetItem usage r50 w0", "BatchGetItem usage r25 w0"], Shown(calls));
+    }
+
+    [Fact]
+    public void HistoryReadMany_14DaysOf3Quotas_IsOneQueryPerQuota()
+    {
+        var keys = Keys(3);
+
+        var calls = Map.For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddDays(-14), T, CancellationToken.None], Window(keys, 4032));
+
+        // 4,032 samples × 53 bytes = 213,696 bytes: 53 units of 4 KB, halved.
+        Assert.Equal(["Query usage r26.5 w0", "Query usage r26.5 w0", "Query usage r26.5 w0"], Shown(calls));
+    }
+
+    [Fact]
+    public void HistoryAppendMany_50QuotasOneSampleEach_IsFourBatchWriteItemsOf100Units()
+    {
+        var samples = Window(Keys(50), 1);
+
+        var calls = Map.For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
+
+        Assert.Equal(Enumerable.Repeat("BatchWriteItem usage r0 w25", 4), Shown(calls)); // ⌈(50 samples + 50 heads) / 25⌉, each under 1 KB
+    }
+
+    [Fact]
+    public void ShardRowsAppendMany_100QuotasOneTime_IsOneRowOfTwoUnits()
+    {
+        var samples = Window(Keys(100), 1);
+
+        var calls = RowsMap.For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
+
+        // v = 100 × "ec2/L-00000001=4;" (17) − 1 = 1,699 bytes; with quota "shard#self#us-east-1", ts, ttl: 1,742 bytes.
+        Assert.Equal(["BatchWriteItem usage r0 w2"], Shown(calls));
+    }
+
+    [Fact]
+    public void ShardRowsAppendMany_30TimesOfOneShard_IsTwoBatchWriteItems()
+    {
+        var samples = Window(Keys(10), 30);
+
+        var calls = RowsMap.For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
+
+        Assert.Equal(["BatchWriteItem usage r0 w25", "BatchWriteItem usage r0 w5"], Shown(calls));
+    }
+
+    [Fact]
+    public void ShardRowsReadMany_14DaysOf50Quotas_IsOneQueryPaged()
+    {
+        var keys = Keys(50);
+
+        var calls = RowsMap.For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddDays(-14), T, CancellationToken.None], Window(keys, 4032));
+
+        // 4,032 rows × 892 bytes = 3,596,544 bytes: three full 1 MB pages (128 units each) and 450,816 bytes (111 units of 4 KB, halved).
+        Assert.Equal(["Query usage r128 w0", "Query usage r128 w0", "Query usage r128 w0", "Query usage r55.5 w0"], Shown(calls));
+    }
+
+    [Fact]
+    public void ShardRowsReadMany_TwoShards_IsOneQueryEach()
+    {
+        var keys = Keys(5, "111111111111").Concat(Keys(5, "222222222222")).ToList();
+
+        var calls = RowsMap.For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddHours(-1), T, CancellationToken.None], Window(keys, 12));
+
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r0.5 w0"], Shown(calls));
+    }
+
+    [Fact]
+    public void AuditAppendMany_150Decisions_IsTwoTransactionsOfFourUnitsARecord()
+    {
+        var records = Enumerable.Range(1, 150).Select(i => Decision(i)).ToList();
+
+        var calls = Map.For(typeof(IAuditLog), "AppendManyAsync", [records, CancellationToken.None], null);
+
+        // Each record: 2 units in the table (a transaction's prepare and commit) + 1 in rule_id-ts-index + 1 in kind-ts-index.
+        Assert.Equal(["TransactWriteItems audit r0 w400", "TransactWriteItems audit r0 w200"], Shown(calls));
+    }
+
+    [Fact]
+    public void AuditAppend_AnIntent_IsOnePutItemWrittenToTheTableAndThreeIndexes()
+    {
+        var intent = new AuditRecord("run-1/00003", "run-1", T, AuditKind.Intent, "rule-1", Keys(1)[0], "notify", "send alert");
+
+        var calls = Map.For(typeof(IAuditLog), "AppendAsync", [intent, CancellationToken.None], null);
+
+        Assert.Equal(["PutItem audit r0 w4"], Shown(calls));
+    }
+
+    [Fact]
+    public void AuditAppend_ADecision_IsNotOnTheShardIndex()
+    {
+        var calls = Map.For(typeof(IAuditLog), "TryAppendAsync", [Decision(1), CancellationToken.None], true);
+
+        Assert.Equal(["PutItem audit r0 w3"], Shown(calls));
+    }
+
+    [Fact]
+    public void AuditListUnfinished_ADayOf5MinuteCycles_IsOneQueryOfTheShardsPartition()
+    {
+        var calls = Map.For(typeof(IAuditLog), "ListUnfinishedAsync", [T.AddDays(-1), T.AddMinutes(-15), CancellationToken.None], Array.Empty<AuditRecord>());
+
+        Assert.Equal(["Query audit r22.5 w0"], Shown(calls)); // 576 cycle records × 320 bytes = 184,320 bytes: 45 units, halved
+    }
+
+    [Fact]
+    public void StateRequest_ReserveCloseAndUpdate_AreTheAdaptersTransactionsAndPuts()
+    {
+        var request = new QuotaRequest("req-1", "rule-1", Keys(1)[0], 100, 150, RequestStatus.Filing, T, T);
+
+        var reserve = Map.For(typeof(IRequestStore), "TryReserveAsync", [request, CancellationToken.None], true);
+        var stillOpen = Map.For(typeof(IRequestStore), "UpdateAsync", [request with { Status = RequestStatus.Pending }, CancellationToken.None], null);
+        var closed = Map.For(typeof(IRequestStore), "UpdateAsync", [request with { Status = RequestStatus.Denied }, CancellationToken.None], null);
+
+        Assert.Equal(["TransactWriteItems state r0 w5"], Shown(reserve));   // lock and request, 2 units each, + the request's state-index entry
+        Assert.Equal(["PutItem state r0 w3"], Shown(stillOpen));            // the request + its index entry moved (delete and put)
+        Assert.Equal(["TransactWriteItems state r0 w6"], Shown(closed));    // the request and the lock's delete, 2 units each, + the index move
+    }
+
+    [Fact]
+    public void StateLists_AreEventuallyConsistentQueriesOfStateIndex()
+    {
+        var calls = Map.For(typeof(IRequestStore), "ListOpenAsync", [CancellationToken.None], new List<QuotaRequest>());
+
+        Assert.Equal(["Query state r0.5 w0"], Shown(calls));
+    }
+
+    [Fact]
+    public void AccountRequestBudget_ReserveAndRelease_AreOneUpdateItemEach()
+    {
+        var reserve = Map.For(typeof(IAccountRequestBudget), "TryReserveAsync", [Keys(1)[0], 20, CancellationToken.None], true);
+        var release = Map.For(typeof(IAccountRequestBudget), "ReleaseAsync", [Keys(1)[0], CancellationToken.None], null);
+
+        Assert.Equal(["UpdateItem state r0 w1", "UpdateItem state r0 w1"], Shown([.. reserve, .. release]));
+    }
+
+    [Fact]
+    public void Rules_10000Items_AreAStronglyConsistentScanOf4Pages()
+    {
+        var calls = new AwsCallMap(10_000, 576, _ => 1).For(typeof(IRuleStore), "LoadRulesAsync", [CancellationToken.None], null);
+
+        // 10,000 × 400 bytes = 4,000,000 bytes: three full pages (256 units each) and 854,272 bytes (209 units).
+        Assert.Equal(["Scan rules r256 w0", "Scan rules r256 w0", "Scan rules r256 w0", "Scan rules r209 w0"], Shown(calls));
+    }
+
+    private static AuditRecord Decision(int i) =>
+        new($"run-1/{i + 10:D5}", "run-1", T, AuditKind.Decision, $"rule-{i}", Keys(1)[0], "none", "peak 40.0%: below the warning threshold 80%");
+}
