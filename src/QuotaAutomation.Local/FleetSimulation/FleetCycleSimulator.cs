@@ -233,12 +233,12 @@ public sealed class FleetCycleSimulator
         var run = _runs[runIndex];
         var call = run.Calls[callIndex];
         var shard = _shards[run.Shard];
-        var at = _now;
+        var at = attempt == 0 ? _now + call.WaitFirst.TotalSeconds : _now;
         if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is { } rate)
         {
             if (!run.Pacers.TryGetValue(call.Operation, out var pacer))
                 run.Pacers[call.Operation] = pacer = new Pacer(rate.PerSecond * Math.Clamp(shard.RateShare, 1e-6, 1));
-            at = pacer.Reserve(_now);
+            at = pacer.Reserve(at);
         }
         var latency = _o.Latencies.GetValueOrDefault(call.Service, _o.Latencies[AwsServices.Unmapped]).SampleMs(_random) / 1000;
         if (!call.Hub && shard.Region != _o.HubRegion) latency += _o.CrossRegion.SampleMs(_random) / 1000;
