@@ -9,7 +9,7 @@ namespace QuotaAutomation.Cli.Json;
 /// the targets are met. Only figures that one seed fixes are here (this machine's execution times are printed
 /// to standard error), so two runs with one seed write the same document.
 /// </summary>
-internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetDayDocument Day, FleetCycleDocument FirstCycle, FleetCycleDocument BusiestCycle,
+internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetDayDocument Day, FleetCycleDocument? FirstCycle, FleetCycleDocument BusiestCycle,
     FleetSummaryDocument Summary, IReadOnlyList<DayCalls> Calls, FleetBillDocument Bill, IReadOnlyList<FleetTargetDocument> Targets,
     IReadOnlyList<string> Executed, IReadOnlyList<string> Modelled);
 
@@ -41,7 +41,7 @@ internal static class FleetJson
             new FleetSizeDocument(o.Accounts, o.Regions, o.Quotas, o.Services, report.Shards, report.Shapes, report.Executed.Count, o.Seed,
                 o.Hours, o.Cycle.MaxConcurrency, o.Cycle.ItemsPerBatch, o.Cycle.ShardsAtOnce, o.Cycle.LambdaMemoryMb, FleetSimulationOptions.CycleEvery.TotalMinutes),
             new FleetDayDocument(o.SteadyCycles, report.SteadyRuns, steady.Min(), steady.Max(), Math.Round(report.DetailedShare, 4), report.ModelledCycles),
-            Cycle(report.First), Cycle(report.Busiest),
+            Cycle(report.First), Cycle(report.Busiest)!, // the busiest cycle is always modelled
             new FleetSummaryDocument(report.Summary.Status, report.Summary.Shards, report.Summary.Ok, report.Summary.Partial, report.Summary.Failed,
                 report.Summary.Rules, report.Summary.Actions, report.Summary.Errors),
             report.Calls,
@@ -50,9 +50,10 @@ internal static class FleetJson
             targets, FleetText.Executed(report), FleetText.Modelled(report));
     }
 
-    private static FleetCycleDocument Cycle(ModelledCycle cycle)
+    /// <summary>A modelled cycle; null when it was not modelled (the first cycle over its cap).</summary>
+    private static FleetCycleDocument? Cycle(ModelledCycle cycle)
     {
-        var c = cycle.Result;
+        if (cycle.Result is not { } c) return null;
         return new FleetCycleDocument(cycle.Cycle, cycle.DueShards, Seconds(c.Makespan), Seconds(c.PlanDuration), Seconds(c.MapDuration), Seconds(c.SummaryDuration),
             c.ChildExecutions, c.PeakChildren, c.LambdaInvocations, c.ColdStarts, c.PeakLambdaConcurrency, c.LambdaWaits, c.LambdaTimeouts, Round(c.LambdaGbSeconds),
             Round(c.ReadUnits), Round(c.WriteUnits), c.MetricsRequested, c.Throttled, c.FailedAfterRetries, c.Calls);

@@ -7,13 +7,13 @@ namespace QuotaAutomation.Local.FleetSimulation;
 public sealed record DayCount(IReadOnlyList<int> RunsPerCycle, IReadOnlyList<long> CallsPerCycle, IReadOnlyList<int> ChildrenPerCycle,
     IReadOnlyList<int> AssumeRolesPerCycle, IReadOnlyList<long> Occurrences, IReadOnlyList<DayCalls> Calls);
 
-/// <summary>The cycles put through the cycle model: the first, the busiest steady one, and every modelled one by index.</summary>
+/// <summary>The cycles put through the cycle model: the first (unless over its cap), the busiest steady one, and every modelled one by index.</summary>
 public sealed record DayModel(ModelledCycle First, ModelledCycle Busiest, IReadOnlyDictionary<int, FleetCycleResult> Cycles);
 
 /// <summary>
 /// Counts and models a <see cref="FleetDay"/>: each cycle's due shards go to the map in plan order, batched as the
-/// ItemBatcher batches them; the first cycle, the busiest steady cycle (most calls) and every k-th steady cycle (all
-/// when the day's runs fit <c>budget</c>) go through <see cref="FleetCycleSimulator"/>.
+/// ItemBatcher batches them; the first cycle (unless it makes more calls than its cap), the busiest steady cycle (most calls) and every k-th steady cycle (all
+/// when the day's calls fit <c>budget</c>) go through <see cref="FleetCycleSimulator"/>.
 /// </summary>
 public sealed class FleetDayModel(FleetDay day, FleetCycleOptions options, int accounts, int seed)
 {
@@ -58,15 +58,16 @@ public sealed class FleetDayModel(FleetDay day, FleetCycleOptions options, int a
 
     private int ListPages => (accounts + options.AccountsPerListPage - 1) / options.AccountsPerListPage;
 
-    public DayModel Model(DayCount count, int budget, IProgress<(string Stage, int Done, int Total)>? progress)
+    public DayModel Model(DayCount count, long budget, long firstCycleCap, IProgress<(string Stage, int Done, int Total)>? progress)
     {
         ArgumentNullException.ThrowIfNull(count);
         var busiest = 0;
         for (var c = 1; c < count.CallsPerCycle.Count; c++)
             if (busiest == 0 || count.CallsPerCycle[c] > count.CallsPerCycle[busiest]) busiest = c;
-        var steadyRuns = count.RunsPerCycle.Skip(1).Sum(r => (long)r);
-        var every = Math.Max(1, (int)Math.Ceiling(steadyRuns / (double)Math.Max(1, budget)));
-        var chosen = new SortedSet<int> { 0, busiest };
+        var steadyCalls = count.CallsPerCycle.Skip(1).Sum();
+        var every = Math.Max(1, (int)Math.Ceiling(steadyCalls / (double)Math.Max(1, budget)));
+        var chosen = new SortedSet<int> { busiest };
+        if (count.CallsPerCycle[0] <= firstCycleCap) chosen.Add(0);
         for (var c = 1; c <= day.SteadyCycles; c += every) chosen.Add(c);
 
         const string Stage = "modelling cycles on the virtual clock";
@@ -76,7 +77,8 @@ public sealed class FleetDayModel(FleetDay day, FleetCycleOptions options, int a
             results[c] = ModelCycle(c);
             progress?.Report((Stage, results.Count, chosen.Count));
         }
-        return new DayModel(new ModelledCycle(0, count.RunsPerCycle[0], results[0]), new ModelledCycle(busiest, count.RunsPerCycle[busiest], results[busiest]), results);
+        return new DayModel(new ModelledCycle(0, count.RunsPerCycle[0], count.CallsPerCycle[0], results.GetValueOrDefault(0)),
+            new ModelledCycle(busiest, count.RunsPerCycle[busiest], count.CallsPerCycle[busiest], results[busiest]), results);
     }
 
     /// <summary>One cycle through the cycle model: its due shards in plan order, each replaying its work.</summary>

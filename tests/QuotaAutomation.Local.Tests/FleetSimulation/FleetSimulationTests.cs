@@ -84,7 +84,20 @@ public sealed class FleetSimulationTests
         var other = await Local.FleetSimulation.FleetSimulation.RunAsync(tiny with { Seed = 8 }, Prices, null, CancellationToken.None);
 
         Assert.Equal(Modelled(first), Modelled(second));
-        Assert.NotEqual(first.Busiest.Result.Makespan, other.Busiest.Result.Makespan);
+        Assert.NotEqual(first.Busiest.Result!.Makespan, other.Busiest.Result!.Makespan);
+    }
+
+    [Fact]
+    public async Task FirstCycleOverItsCap_IsCountedNotModelled_TheBusiestStillIs()
+    {
+        var tiny = new FleetSimulationOptions { Accounts = 2, Regions = 1, Quotas = 3, Services = 2, SamplesPerShape = 1, Hours = 1, Seed = 7, FirstCycleCallsCap = 10 };
+
+        var report = await Local.FleetSimulation.FleetSimulation.RunAsync(tiny, Prices, null, CancellationToken.None);
+
+        Assert.Null(report.First.Result);
+        Assert.Equal((2, report.Executed[0].Runs[0].Calls.Count * 2L), (report.First.DueShards, report.First.Calls));
+        Assert.NotNull(report.Busiest.Result);
+        Assert.Equal(12, report.ModelledCycles); // the steady cycles only
     }
 
     /// <summary>Everything one seed fixes: the executed calls, the modelled cycles and the bill (not this machine's times).</summary>
