@@ -30,29 +30,23 @@ internal static class SimulateFleetCommand
         var services = new Option<int>("--services") { Description = "Services the quotas come from", DefaultValueFactory = _ => d.Services };
         var samples = new Option<int>("--samples-per-shape") { Description = "Shards of each shape run on the real engine; 0 runs every shard", DefaultValueFactory = _ => d.SamplesPerShape };
         var parallel = new Option<int>("--parallel") { Description = "Executed shards at once on this machine", DefaultValueFactory = _ => d.Parallel };
-        var warm = new Option<bool>("--warm-history") { Description = "The counted cycle finds its usage window cached (the same container ran the shard last cycle)" };
-        var usage = new Option<string>("--usage") { Description = "metrics: GetMetricData as the engine reads today; report: Service Quotas' utilization report, GetMetricData only for the cadence share (modelled)", DefaultValueFactory = _ => "metrics" };
-        usage.AcceptOnlyFromAmong("metrics", "report");
-        var cadence = new Option<double>("--cadence-share") { Description = "Share of quotas read by GetMetricData each cycle (adaptive cadence); 1: every quota every cycle", DefaultValueFactory = _ => d.CadenceShare };
+        var hours = new Option<int>("--hours") { Description = "Hours of 5-minute cycles after the first one that the sample shards run through", DefaultValueFactory = _ => d.Hours };
         var maxConcurrency = new Option<int>("--max-concurrency") { Description = "Distributed Map MaxConcurrency", DefaultValueFactory = _ => d.Cycle.MaxConcurrency };
         var batch = new Option<int>("--batch") { Description = "ItemBatcher MaxItemsPerBatch: shards per child execution", DefaultValueFactory = _ => d.Cycle.ItemsPerBatch };
         var atOnce = new Option<int>("--shards-at-once") { Description = "Shards one Lambda invocation runs at once", DefaultValueFactory = _ => d.Cycle.ShardsAtOnce };
         var memory = new Option<int>("--memory") { Description = "Lambda memory in MB (terraform var.memory_mb)", DefaultValueFactory = _ => d.Cycle.LambdaMemoryMb };
         var lambdaConcurrency = new Option<int>("--lambda-concurrency") { Description = "Lambda concurrent executions available to the shard function", DefaultValueFactory = _ => d.Cycle.LambdaConcurrency };
-        var every = new Option<double>("--cycle-minutes") { Description = "Minutes between fleet cycles (the schedule)", DefaultValueFactory = _ => d.CycleEvery.TotalMinutes };
         var awsPrices = new Option<FileInfo?>("--aws-prices") { Description = "JSON list prices for the bill (default: the bundled aws-list-prices.json, us-east-1)" };
-        var command = new Command("fleet", "Simulate one fleet cycle over a virtual organization: makespan, API calls by service, throttles and the monthly AWS bill")
+        var command = new Command("fleet", "Simulate a day of fleet cycles over a virtual organization: makespan, shard runs, API calls by service, throttles and the monthly AWS bill")
         {
-            accounts, regions, quotas, services, samples, parallel, warm, usage, cadence, maxConcurrency, batch, atOnce, memory, lambdaConcurrency, every, awsPrices,
+            accounts, regions, quotas, services, samples, parallel, hours, maxConcurrency, batch, atOnce, memory, lambdaConcurrency, awsPrices,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new FleetSimulationOptions
             {
                 Accounts = parse.GetValue(accounts), Regions = parse.GetValue(regions), Quotas = parse.GetValue(quotas), Services = parse.GetValue(services),
-                Seed = parse.GetValue(app.Seed), SamplesPerShape = parse.GetValue(samples), Parallel = parse.GetValue(parallel), WarmHistory = parse.GetValue(warm),
-                Usage = parse.GetValue(usage) == "report" ? UsageMode.Report : UsageMode.Metrics, CadenceShare = parse.GetValue(cadence),
-                CycleEvery = TimeSpan.FromMinutes(parse.GetValue(every)),
+                Seed = parse.GetValue(app.Seed), SamplesPerShape = parse.GetValue(samples), Parallel = parse.GetValue(parallel), Hours = parse.GetValue(hours),
                 Cycle = d.Cycle with
                 {
                     MaxConcurrency = parse.GetValue(maxConcurrency), ItemsPerBatch = parse.GetValue(batch), ShardsAtOnce = parse.GetValue(atOnce),
@@ -98,8 +92,7 @@ internal static class SimulateFleetCommand
         if (o.Services < 1) problems.Add($"--services {o.Services} must be ≥ 1");
         if (o.SamplesPerShape < 0) problems.Add($"--samples-per-shape {o.SamplesPerShape} must be ≥ 0");
         if (o.Parallel < 1) problems.Add($"--parallel {o.Parallel} must be ≥ 1");
-        if (o.CadenceShare is < 0 or > 1 || double.IsNaN(o.CadenceShare)) problems.Add(string.Create(CultureInfo.InvariantCulture, $"--cadence-share {o.CadenceShare} must be in [0, 1]"));
-        if (!(o.CycleEvery > TimeSpan.Zero)) problems.Add(string.Create(CultureInfo.InvariantCulture, $"--cycle-minutes {o.CycleEvery.TotalMinutes} must be > 0"));
+        if (o.Hours is < 1 or > 24 * 7) problems.Add($"--hours {o.Hours} must be 1 to 168");
         problems.AddRange(o.Cycle.Problems().Select(p => p
             .Replace("MaxConcurrency", "--max-concurrency", StringComparison.Ordinal).Replace("MaxItemsPerBatch", "--batch", StringComparison.Ordinal)
             .Replace("shards at once", "--shards-at-once", StringComparison.Ordinal).Replace("Lambda memory", "--memory", StringComparison.Ordinal)
@@ -125,12 +118,16 @@ internal static class SimulateFleetCommand
 
     internal static List<FleetTargetDocument> Targets(FleetSimulationReport report)
     {
-        var c = report.Cycle;
+        var (busiest, first) = (report.Busiest.Result!, report.First.Result); // the busiest cycle is always modelled
+        var firstMakespan = first is null ? "not modelled" : string.Create(CultureInfo.InvariantCulture, $"{first.Makespan.TotalSeconds:0.0} s");
+        var firstFailed = first is null ? "not modelled" : string.Create(CultureInfo.InvariantCulture, $"{first.FailedAfterRetries:#,0} ({first.Throttled:#,0})");
         return
         [
-            new("makespan ≤ 5 min", string.Create(CultureInfo.InvariantCulture, $"{c.Makespan.TotalSeconds:0.0} s"), c.Makespan <= MakespanTarget),
+            new("makespan ≤ 5 min", string.Create(CultureInfo.InvariantCulture, $"busiest cycle {busiest.Makespan.TotalSeconds:0.0} s (first cycle {firstMakespan})"), busiest.Makespan <= MakespanTarget),
             new("MaxConcurrency ≤ 1,000", report.Options.Cycle.MaxConcurrency.ToString("#,0", CultureInfo.InvariantCulture), report.Options.Cycle.MaxConcurrency <= ConcurrencyTarget),
-            new("no throttling left after retries", string.Create(CultureInfo.InvariantCulture, $"{c.FailedAfterRetries:#,0} calls failed ({c.Throttled:#,0} throttled attempts)"), c.FailedAfterRetries == 0),
+            new("no throttling left after retries", string.Create(CultureInfo.InvariantCulture,
+                $"busiest cycle {busiest.FailedAfterRetries:#,0} calls failed ({busiest.Throttled:#,0} throttled attempts); first cycle {firstFailed}"),
+                busiest.FailedAfterRetries == 0 && first?.FailedAfterRetries is null or 0),
             new("≤ $1,000 a month", string.Create(CultureInfo.InvariantCulture, $"${report.Bill.TotalUsd:#,0.00}"), report.Bill.TotalUsd <= MonthlyUsdTarget),
         ];
     }
@@ -138,42 +135,55 @@ internal static class SimulateFleetCommand
     /// <summary>This machine's times: measured, so they go to the message console (standard error in JSON mode), never into the document.</summary>
     private static void Measured(CliApp app, FleetSimulationReport report)
     {
-        var perShard = report.MeanShardWallTime;
+        var runs = report.Executed.Sum(d => d.Runs.Count);
         app.Console.MarkupLine(Render.Text(string.Create(CultureInfo.InvariantCulture,
-            $"measured here: {report.ExecutedShards} shard(s) on the engine in {report.ExecutionTime.TotalSeconds:0.0} s (counted cycle {perShard.TotalMilliseconds:0} ms a shard on average: all {report.Shards:#,0} shards would take about {perShard.TotalSeconds * report.Shards / 60:#,0.0} min of engine time); the cycle modelled in {report.SimulationTime.TotalSeconds:0.0} s")));
+            $"measured here: {report.Executed.Count} sample shard(s) through {report.Options.Hours} h on the engine in {report.ExecutionTime.TotalSeconds:0.0} s ({runs:#,0} runs, {report.MeanRunWallTime.TotalMilliseconds:0} ms a run on average); {report.ModelledCycles} of {report.RunsPerCycle.Count} cycles modelled in {report.SimulationTime.TotalSeconds:0.0} s")));
     }
 
     private static void Tables(CliApp app, FleetSimulationReport report, List<FleetTargetDocument> targets)
     {
         var o = report.Options;
-        var c = report.Cycle;
+        var (busiest, first) = (report.Busiest.Result!, report.First.Result); // the busiest cycle is always modelled
         static string N(double v) => v.ToString("#,0", CultureInfo.InvariantCulture);
         static string S(TimeSpan t) => t.TotalSeconds.ToString("#,0.0", CultureInfo.InvariantCulture) + " s";
+        static string At(int cycle) => (VirtualFleet.Start + cycle * FleetSimulationOptions.CycleEvery).ToString("HH:mm", CultureInfo.InvariantCulture);
+        var steady = report.RunsPerCycle.Skip(1).ToList();
 
-        var cycle = new Table().Border(TableBorder.Rounded).Title(Render.Text(string.Create(CultureInfo.InvariantCulture,
-            $"one fleet cycle: {o.Accounts:#,0} accounts × {o.Regions} Regions × {o.Quotas} quotas = {report.Shards:#,0} shards")))
+        var day = new Table().Border(TableBorder.Rounded).Title(Render.Text(string.Create(CultureInfo.InvariantCulture,
+            $"a fleet day: {o.Accounts:#,0} accounts × {o.Regions} Regions × {o.Quotas} quotas = {report.Shards:#,0} shards, the first cycle and {o.Hours} h of 5-minute cycles")))
             .AddColumns("figure", "value");
         foreach (var (name, value) in new[]
         {
-            ("makespan (plan + map + summary)", $"{S(c.Makespan)} ({S(c.PlanDuration)} + {S(c.MapDuration)} + {S(c.SummaryDuration)})"),
-            ("child executions (MaxConcurrency, batch)", $"{N(c.ChildExecutions)} ({N(o.Cycle.MaxConcurrency)}, {o.Cycle.ItemsPerBatch} shards each); at most {N(c.PeakChildren)} at once"),
-            ("Lambda invocations (cold starts, peak concurrency)", $"{N(c.LambdaInvocations)} ({N(c.ColdStarts)}, {N(c.PeakLambdaConcurrency)}); {N(c.LambdaWaits)} waited for concurrency, {N(c.LambdaTimeouts)} over the timeout"),
-            ("Lambda GB-seconds", c.LambdaGbSeconds.ToString("#,0.0", CultureInfo.InvariantCulture)),
-            ("DynamoDB read / write request units", $"{N(c.ReadUnits)} / {N(c.WriteUnits)}"),
-            ("GetMetricData metrics", N(c.MetricsRequested)),
-            ("throttled attempts / calls failed after retries", $"{N(c.Throttled)} / {N(c.FailedAfterRetries)}"),
-            ("shards run once", $"{N(c.RunsPerShard.Count(r => r == 1))} of {N(report.Shards)}"),
-            ("summary (ok / partial / failed; rules, actions)", $"{report.Summary.Status}: {N(report.Summary.Ok)} / {N(report.Summary.Partial)} / {N(report.Summary.Failed)}; {N(report.Summary.Rules)} rules, {N(report.Summary.Actions)} actions"),
+            ("busiest cycle: makespan (plan + map + summary)", $"{S(busiest.Makespan)} ({S(busiest.PlanDuration)} + {S(busiest.MapDuration)} + {S(busiest.SummaryDuration)}) at {At(report.Busiest.Cycle)}, {N(report.Busiest.DueShards)} shards due"),
+            ("first cycle (every shard backfills): makespan", first is null
+                ? $"not modelled: {N(report.First.Calls)} calls, over the cap of {N(o.FirstCycleCallsCap)}; {N(report.First.DueShards)} shards"
+                : $"{S(first.Makespan)}, {N(report.First.DueShards)} shards, {N(report.First.Calls)} calls"),
+            ("shard runs a day (per cycle: least / mean / most)", steady.Count == 0 ? "0" : string.Create(CultureInfo.InvariantCulture, $"{N(report.SteadyRuns)} ({N(steady.Min())} / {steady.Average():#,0.0} / {N(steady.Max())})")),
+            ("quotas read in detail a run (samples' mean)", report.DetailedShare.ToString("P1", CultureInfo.InvariantCulture)),
+            ("throttled attempts / failed after retries: busiest cycle", $"{N(busiest.Throttled)} / {N(busiest.FailedAfterRetries)}"),
+            ("throttled attempts / failed after retries: first cycle", first is null ? "not modelled" : $"{N(first.Throttled)} / {N(first.FailedAfterRetries)}"),
+            ("busiest cycle: child executions (MaxConcurrency, batch), Lambda", $"{N(busiest.ChildExecutions)} ({N(o.Cycle.MaxConcurrency)}, {o.Cycle.ItemsPerBatch} shards each), peak {N(busiest.PeakChildren)}; {N(busiest.LambdaInvocations)} invocations, {N(busiest.ColdStarts)} cold, {N(busiest.LambdaTimeouts)} over the timeout"),
+            ("a day: Lambda GB-s, DynamoDB RRU / WRU, GetMetricData metrics", $"{report.PerDay[BillItems.LambdaGbSeconds].ToString("#,0.0", CultureInfo.InvariantCulture)}, {N(report.PerDay[BillItems.DynamoDbReadRequestUnits])} / {N(report.PerDay[BillItems.DynamoDbWriteRequestUnits])}, {N(report.PerDay[BillItems.CloudWatchMetricsRequested])}"),
+            ("cycles modelled on the virtual clock", $"{N(report.ModelledCycles)} of {N(report.RunsPerCycle.Count)}"),
+            ("busiest cycle's summary (ok / partial / failed; rules, actions)", $"{report.Summary.Status}: {N(report.Summary.Ok)} / {N(report.Summary.Partial)} / {N(report.Summary.Failed)}; {N(report.Summary.Rules)} rules, {N(report.Summary.Actions)} actions"),
         })
-            cycle.AddRow(Render.Text(name), Render.Text(value));
-        app.Console.Write(cycle);
+            day.AddRow(Render.Text(name), Render.Text(value));
+        app.Console.Write(day);
 
-        var calls = new Table().Border(TableBorder.Rounded).Title("API calls of the cycle").AddColumns("service", "operation", "calls", "attempts", "throttled", "failed after retries");
-        foreach (var call in c.Calls) calls.AddRow(call.Service, call.Operation, N(call.Calls), N(call.Attempts), N(call.Throttled), N(call.FailedAfterRetries));
+        var calls = new Table().Border(TableBorder.Rounded).Title("API calls: a day's steady cycles, and the busiest and first cycles on the virtual clock")
+            .AddColumns("service", "operation", "calls, steady cycles", "busiest: calls", "throttled", "failed", "first: calls", "throttled", "failed");
+        foreach (var (service, operation) in report.Calls.Select(c => (c.Service, c.Operation)).Union(busiest.Calls.Select(c => (c.Service, c.Operation))).Union((first?.Calls ?? []).Select(c => (c.Service, c.Operation)))
+            .OrderBy(c => c.Service, StringComparer.Ordinal).ThenBy(c => c.Operation, StringComparer.Ordinal))
+        {
+            var a = report.Calls.FirstOrDefault(c => c.Service == service && c.Operation == operation);
+            var b = busiest.Calls.FirstOrDefault(c => c.Service == service && c.Operation == operation);
+            var f = first?.Calls.FirstOrDefault(c => c.Service == service && c.Operation == operation);
+            calls.AddRow(service, operation, N(a?.Calls ?? 0), N(b?.Calls ?? 0), N(b?.Throttled ?? 0), N(b?.FailedAfterRetries ?? 0), N(f?.Calls ?? 0), N(f?.Throttled ?? 0), N(f?.FailedAfterRetries ?? 0));
+        }
         app.Console.Write(calls);
 
         var bill = new Table().Border(TableBorder.Rounded).Title(Render.Text(string.Create(CultureInfo.InvariantCulture,
-            $"monthly bill at list prices: {report.Bill.CyclesPerMonth:#,0} cycles in 30 days")))
+            $"monthly bill at list prices: the {o.Hours} h of steady cycles × {report.Bill.CyclesPerMonth:#,0.##} ({FleetBill.AverageMonth.TotalDays:0.##} days a month)")))
             .AddColumns("item", "quantity a month", "unit", "$ per unit", "$ a month");
         foreach (var line in report.Bill.Lines)
             bill.AddRow(Render.Text(line.Item), N(line.Quantity), Render.Text(line.Unit), line.UsdPerUnit.ToString("0.##########", CultureInfo.InvariantCulture) + (line.Assumed ? " (assumed)" : ""),

@@ -4,9 +4,11 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// One AWS API request a shard would make on the AWS backend, as its adapters make it: the service's signing name,
 /// the operation, and what it is billed or limited by (DynamoDB request units of <see cref="Table"/>, GetMetricData
 /// metrics). <see cref="Hub"/> is true for calls to the hub account (its DynamoDB tables, its STS), false for calls in
-/// the member account and Region of the shard.
+/// the member account and Region of the shard. <see cref="WaitFirst"/> is how long the caller waits before sending it (a
+/// poll after the adapter's poll delay).
 /// </summary>
-public sealed record ApiCall(string Service, string Operation, bool Hub, string? Table = null, double ReadUnits = 0, double WriteUnits = 0, int Metrics = 0)
+public sealed record ApiCall(string Service, string Operation, bool Hub, string? Table = null, double ReadUnits = 0, double WriteUnits = 0, int Metrics = 0,
+    TimeSpan WaitFirst = default)
 {
     public string Name => $"{Service}:{Operation}";
 }

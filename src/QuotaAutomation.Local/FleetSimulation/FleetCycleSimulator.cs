@@ -21,10 +21,10 @@ public sealed class FleetCycleSimulator
     private readonly IReadOnlyList<ShardWork> _work;
     private readonly Random _random;
     private readonly PriorityQueue<Event, (double, long)> _queue = new();
-    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Stats> _stats = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Kind, string? A, string? B, string? C), TokenBucket> _buckets = [];
+    private readonly Dictionary<(string Service, string Operation), Stats> _stats = [];
     private readonly List<Child> _children = [];
-    private readonly List<ShardRun> _runs = [];
+    private readonly List<ShardRun?> _runs = []; // a run is let go when it ends
     private readonly Queue<int> _waitingForLambda = new();
     private readonly int[] _runsPerShard;
     private long _sequence;
@@ -53,16 +53,34 @@ public sealed class FleetCycleSimulator
         public HashSet<string> Assumed { get; } = new(StringComparer.Ordinal);
     }
 
-    /// <summary>One shard's run: its calls (an AssumeRole first when its child has no credentials for the account yet), what has been sent and what has ended.</summary>
-    private sealed class ShardRun(int shard, int child, IReadOnlyList<ApiCall> calls, IReadOnlyList<IReadOnlyList<int>> waits)
+    /// <summary>
+    /// One shard's run: its work's calls, after an AssumeRole when its child has no credentials for the account yet
+    /// (call 0 then, the work's calls shifted by one), what has been sent and what has ended. The work's calls are not
+    /// copied: a cycle of 17,000 backfilling shards replays millions of them.
+    /// </summary>
+    private sealed class ShardRun(int shard, int child, ShardWork work, bool assumes)
     {
+        private static readonly ApiCall AssumeRole = new(AwsServices.Sts, "AssumeRole", Hub: true);
+
         public int Shard { get; } = shard;
         public int Child { get; } = child;
-        public IReadOnlyList<ApiCall> Calls { get; } = calls;
-        public IReadOnlyList<IReadOnlyList<int>> Waits { get; } = waits;
-        public bool[] Ended { get; } = new bool[calls.Count];
+        public int Count { get; } = work.Calls.Count + (assumes ? 1 : 0);
+        public bool[] Ended { get; } = new bool[work.Calls.Count + (assumes ? 1 : 0)];
         public int NextToSend, EndedCount;
         public Dictionary<string, Pacer> Pacers { get; } = new(StringComparer.Ordinal);
+
+        public ApiCall Call(int index) => !assumes ? work.Calls[index].Call : index == 0 ? AssumeRole : work.Calls[index - 1].Call;
+
+        /// <summary>Whether what call <paramref name="index"/> waits for has ended (the work's first call waits for the AssumeRole).</summary>
+        public bool CanSend(int index)
+        {
+            if (assumes && index == 0) return true;
+            var recorded = work.Calls[assumes ? index - 1 : index];
+            if (assumes && recorded.Index == 0 && !Ended[0]) return false;
+            foreach (var w in recorded.WaitsFor)
+                if (!Ended[assumes ? w + 1 : w]) return false;
+            return true;
+        }
     }
 
     public FleetCycleSimulator(IReadOnlyList<SimulatedShard> shards, IReadOnlyList<ShardWork> work, FleetCycleOptions options, int seed)
@@ -109,7 +127,7 @@ public sealed class FleetCycleSimulator
 
         var calls = _stats.Values.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Operation, StringComparer.Ordinal)
             .Select(s => new CallStats(s.Service, s.Operation, s.Calls, s.Attempts, s.Throttled, s.Failed)).ToList();
-        long Count(string service, string op) => _stats.TryGetValue($"{service}:{op}", out var s) ? s.Calls : 0;
+        long Count(string service, string op) => _stats.TryGetValue((service, op), out var s) ? s.Calls : 0;
         // The parent's transitions: start → plan → map → summary → end, and one per child execution the map starts.
         var transitions = 4L + _children.Count;
         return new FleetCycleResult(
@@ -192,25 +210,10 @@ public sealed class FleetCycleSimulator
         if (child.Started >= child.Count) return;
         var shardIndex = child.First + child.Started++;
         var shard = _shards[shardIndex];
-        var work = _work[shard.Profile];
-        var calls = new List<ApiCall>(work.Calls.Count + 1);
-        var waits = new List<IReadOnlyList<int>>(work.Calls.Count + 1);
-        var offset = 0;
-        if (child.Assumed.Add(shard.AccountId))
-        {
-            calls.Add(new ApiCall(AwsServices.Sts, "AssumeRole", Hub: true));
-            waits.Add([]);
-            offset = 1;
-        }
-        foreach (var recorded in work.Calls)
-        {
-            calls.Add(recorded.Call);
-            waits.Add(offset == 0 ? recorded.WaitsFor : [.. recorded.WaitsFor.Select(w => w + 1), .. recorded.Index == 0 ? [0] : Array.Empty<int>()]);
-        }
-        var run = new ShardRun(shardIndex, childIndex, calls, waits);
+        var run = new ShardRun(shardIndex, childIndex, _work[shard.Profile], child.Assumed.Add(shard.AccountId));
         _runs.Add(run);
         var runIndex = _runs.Count - 1;
-        if (calls.Count == 0) Schedule(_now + Compute(shard), new Event(ShardEnd, runIndex));
+        if (run.Count == 0) Schedule(_now + Compute(shard), new Event(ShardEnd, runIndex));
         else SendReady(runIndex);
     }
 
@@ -219,26 +222,26 @@ public sealed class FleetCycleSimulator
     /// <summary>Sends every call whose turn has come: the one before it was sent and what it waits for has ended.</summary>
     private void SendReady(int runIndex)
     {
-        var run = _runs[runIndex];
-        while (run.NextToSend < run.Calls.Count && run.Waits[run.NextToSend].All(w => run.Ended[w]))
+        var run = _runs[runIndex]!;
+        while (run.NextToSend < run.Count && run.CanSend(run.NextToSend))
         {
             var index = run.NextToSend++;
-            StatsOf(run.Calls[index]).Calls++;
+            StatsOf(run.Call(index)).Calls++;
             SendCall(runIndex, index, 0);
         }
     }
 
     private void SendCall(int runIndex, int callIndex, int attempt)
     {
-        var run = _runs[runIndex];
-        var call = run.Calls[callIndex];
+        var run = _runs[runIndex]!;
+        var call = run.Call(callIndex);
         var shard = _shards[run.Shard];
-        var at = _now;
+        var at = attempt == 0 ? _now + call.WaitFirst.TotalSeconds : _now;
         if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is { } rate)
         {
             if (!run.Pacers.TryGetValue(call.Operation, out var pacer))
                 run.Pacers[call.Operation] = pacer = new Pacer(rate.PerSecond * Math.Clamp(shard.RateShare, 1e-6, 1));
-            at = pacer.Reserve(_now);
+            at = pacer.Reserve(at);
         }
         var latency = _o.Latencies.GetValueOrDefault(call.Service, _o.Latencies[AwsServices.Unmapped]).SampleMs(_random) / 1000;
         if (!call.Hub && shard.Region != _o.HubRegion) latency += _o.CrossRegion.SampleMs(_random) / 1000;
@@ -248,8 +251,8 @@ public sealed class FleetCycleSimulator
 
     private void ArriveCall(int runIndex, int callIndex, int attempt, double back)
     {
-        var run = _runs[runIndex];
-        var call = run.Calls[callIndex];
+        var run = _runs[runIndex]!;
+        var call = run.Call(callIndex);
         if (Admit(call, _shards[run.Shard]))
         {
             Schedule(_now + back, new Event(Complete, runIndex, callIndex, 1));
@@ -271,16 +274,20 @@ public sealed class FleetCycleSimulator
     /// <summary>AWS's side: the bucket the call draws on, if any, has room for it.</summary>
     private bool Admit(ApiCall call, SimulatedShard shard)
     {
-        var (key, rate, tokens) = call.Service switch
+        // Keyed by a tuple, not a formatted string: a backfilling cycle makes hundreds of millions of attempts.
+        (string Kind, string? A, string? B, string? C) key;
+        Rate? rate;
+        var tokens = 1.0;
+        switch (call.Service)
         {
-            AwsServices.ServiceQuotas => ($"sq|{shard.AccountId}|{shard.Region}|{call.Operation}", MemberRate(call)!, 1.0),
-            AwsServices.CloudWatch => ($"cw|{shard.AccountId}|{shard.Region}", _o.GetMetricDataRate, 1.0),
-            AwsServices.Sts => ("sts", _o.AssumeRoleRate, 1.0),
-            AwsServices.DynamoDb when call.WriteUnits > 0 => ($"ddb|{call.Table}|w", _o.DynamoDbWriteUnits, call.WriteUnits),
-            AwsServices.DynamoDb => ($"ddb|{call.Table}|r", _o.DynamoDbReadUnits, call.ReadUnits),
-            _ => (null, null, 0.0),
-        };
-        if (key is null || rate is null) return true;
+            case AwsServices.ServiceQuotas: (key, rate) = (("sq", shard.AccountId, shard.Region, call.Operation), MemberRate(call)); break;
+            case AwsServices.CloudWatch: (key, rate) = (("cw", shard.AccountId, shard.Region, null), _o.GetMetricDataRate); break;
+            case AwsServices.Sts: (key, rate) = (("sts", null, null, null), _o.AssumeRoleRate); break;
+            case AwsServices.DynamoDb when call.WriteUnits > 0: (key, rate, tokens) = (("ddb-w", call.Table, null, null), _o.DynamoDbWriteUnits, call.WriteUnits); break;
+            case AwsServices.DynamoDb: (key, rate, tokens) = (("ddb-r", call.Table, null, null), _o.DynamoDbReadUnits, call.ReadUnits); break;
+            default: return true;
+        }
+        if (rate is null) return true;
         if (!_buckets.TryGetValue(key, out var bucket)) _buckets[key] = bucket = new TokenBucket(rate);
         return bucket.TryTake(_now, tokens);
     }
@@ -294,8 +301,8 @@ public sealed class FleetCycleSimulator
 
     private void CompleteCall(int runIndex, int callIndex, bool succeeded)
     {
-        var run = _runs[runIndex];
-        var call = run.Calls[callIndex];
+        var run = _runs[runIndex]!;
+        var call = run.Call(callIndex);
         if (succeeded)
         {
             _readUnits += call.ReadUnits;
@@ -304,13 +311,14 @@ public sealed class FleetCycleSimulator
         }
         run.Ended[callIndex] = true;
         run.EndedCount++;
-        if (run.EndedCount == run.Calls.Count) Schedule(_now + Compute(_shards[run.Shard]), new Event(ShardEnd, runIndex));
+        if (run.EndedCount == run.Count) Schedule(_now + Compute(_shards[run.Shard]), new Event(ShardEnd, runIndex));
         else SendReady(runIndex);
     }
 
     private void EndShard(int runIndex)
     {
-        var run = _runs[runIndex];
+        var run = _runs[runIndex]!;
+        _runs[runIndex] = null;
         _runsPerShard[run.Shard]++;
         var child = _children[run.Child];
         child.Ended++;
@@ -337,8 +345,7 @@ public sealed class FleetCycleSimulator
 
     private Stats StatsOf(string service, string operation)
     {
-        var key = $"{service}:{operation}";
-        if (!_stats.TryGetValue(key, out var stats)) _stats[key] = stats = new Stats(service, operation);
+        if (!_stats.TryGetValue((service, operation), out var stats)) _stats[(service, operation)] = stats = new Stats(service, operation);
         return stats;
     }
 }

@@ -5,7 +5,7 @@ using QuotaAutomation.Core.Rules;
 
 namespace QuotaAutomation.Local.FleetSimulation;
 
-/// <summary>What to simulate: the fleet's size, how shards are executed and modelled, and the cycle's settings.</summary>
+/// <summary>What to simulate: the fleet's size, how many shards run the engine, how long a day, and the cycle's settings.</summary>
 public sealed record FleetSimulationOptions
 {
     public int Accounts { get; init; } = 10;
@@ -19,47 +19,93 @@ public sealed record FleetSimulationOptions
 
     public int Seed { get; init; } = 42;
 
-    /// <summary>Shards of each shape run on the real engine; 0 runs every shard.</summary>
-    public int SamplesPerShape { get; init; } = 3;
+    /// <summary>Shards of each shape that run the real engine through the day; 0 runs every shard.</summary>
+    public int SamplesPerShape { get; init; } = 2;
 
     /// <summary>Executed shards at once on this machine.</summary>
     public int Parallel { get; init; } = 2;
 
-    /// <summary>Whether the counted cycle finds its usage window cached (the same container ran the shard last cycle).</summary>
-    public bool WarmHistory { get; init; }
+    /// <summary>Hours of 5-minute cycles after the first (backfilling) one: a whole number, so the phases wrap around it.</summary>
+    public int Hours { get; init; } = 24;
 
-    public UsageMode Usage { get; init; } = UsageMode.Metrics;
+    /// <summary>
+    /// Calls the cycle model puts through the discrete-event simulation besides the first and the busiest cycle: when
+    /// the day's steady cycles make more, every k-th cycle is modelled and the others' Lambda and Express GB-seconds are
+    /// estimated from the modelled ones' per shard run.
+    /// </summary>
+    public long ModelledCallsBudget { get; init; } = 10_000_000;
 
-    /// <summary>Share of the quotas read by GetMetricData each cycle (adaptive cadence); 1 reads every quota every cycle.</summary>
-    public double CadenceShare { get; init; } = 1;
-
-    /// <summary>How often the schedule starts a fleet cycle (terraform's rate(5 minutes)).</summary>
-    public TimeSpan CycleEvery { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// The most calls the first cycle is modelled with: every shard backfills 14 days in it, which with one usage item
+    /// per quota and sample is about 8,000 BatchWriteItem calls a 50-quota shard (140 million at 1,000 accounts: hours on
+    /// two shared cores). Past it the first cycle's calls are counted and its makespan is not modelled.
+    /// </summary>
+    public long FirstCycleCallsCap { get; init; } = 20_000_000;
 
     public FleetCycleOptions Cycle { get; init; } = new();
+
+    /// <summary>How often the schedule starts a fleet cycle (terraform's rate(5 minutes), the cadence's cycle).</summary>
+    public static TimeSpan CycleEvery => ShardExecution.CycleInterval;
+
+    public int SteadyCycles => (int)(TimeSpan.FromHours(Hours) / CycleEvery);
 }
 
-/// <summary>The simulated fleet cycle and its bill, with what was executed and what was modelled.</summary>
+/// <summary>
+/// A cycle of the day for the cycle model: its index (0: the first), the shards due, their calls, and what the model
+/// found; null when it had more calls than the model is given (<see cref="FleetSimulationOptions.FirstCycleCallsCap"/>).
+/// </summary>
+public sealed record ModelledCycle(int Cycle, int DueShards, long Calls, FleetCycleResult? Result);
+
+/// <summary>An operation's calls over the simulated day's steady cycles.</summary>
+public sealed record DayCalls(string Service, string Operation, long Calls);
+
+/// <summary>The simulated day and its bill, with what was executed and what was modelled.</summary>
 public sealed record FleetSimulationReport(
     FleetSimulationOptions Options,
     int Shards,
     int Shapes,
-    int ExecutedShards,
-    IReadOnlyList<ShardProfile> Executed,
-    FleetCycleResult Cycle,
+    IReadOnlyList<ShardDay> Executed,
+    IReadOnlyList<int> RunsPerCycle,
+    ModelledCycle First,
+    ModelledCycle Busiest,
+    int ModelledCycles,
+    IReadOnlyList<DayCalls> Calls,
     FleetSummary Summary,
-    IReadOnlyDictionary<string, double> PerCycle,
+    IReadOnlyDictionary<string, double> PerDay,
     FleetBill Bill,
     TimeSpan ExecutionTime,
     TimeSpan SimulationTime)
 {
-    /// <summary>This machine's mean time for one executed shard's counted cycle: measured, so it varies between runs.</summary>
-    public TimeSpan MeanShardWallTime => Executed.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)Executed.Average(p => p.WallTime.Ticks));
+    /// <summary>Shard runs over the steady cycles (the first cycle, where every shard runs, aside).</summary>
+    public long SteadyRuns => RunsPerCycle.Skip(1).Sum(r => (long)r);
+
+    /// <summary>The executed samples' detailed reads (GetMetricData metrics) a steady run, over their quotas read: the share of quotas the cadence found hot.</summary>
+    public double DetailedShare
+    {
+        get
+        {
+            var steady = Executed.SelectMany(d => d.Runs.Where(r => r.Cycle > 0)).ToList();
+            var quotas = steady.Sum(r => (double)r.Rules);
+            return quotas == 0 ? 0 : steady.Sum(r => r.Calls.Sum(c => (double)c.Call.Metrics)) / quotas;
+        }
+    }
+
+    /// <summary>This machine's mean time for one executed shard run: measured, so it varies between runs.</summary>
+    public TimeSpan MeanRunWallTime
+    {
+        get
+        {
+            var runs = Executed.SelectMany(d => d.Runs).ToList();
+            return runs.Count == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)runs.Average(r => r.WallTime.Ticks));
+        }
+    }
 }
 
 /// <summary>
-/// <c>simulate fleet</c>'s conductor: build the virtual fleet, plan its shards, run the real engine for a sample of
-/// shards of each shape (or all), model the cycle on the virtual clock, and price it.
+/// <c>simulate fleet</c>'s conductor: build the virtual fleet, plan its shards, run the real engine through a day of
+/// cycles for a sample of shards of each shape (or all), replay the day for every shard at its own phase
+/// (<see cref="FleetDay"/>), model the first and the busiest cycles (and enough others for the Lambda time) on the
+/// virtual clock, and price the day's steady cycles.
 /// </summary>
 public static class FleetSimulation
 {
@@ -68,6 +114,7 @@ public static class FleetSimulation
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(prices);
+        if (options.Hours < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Hours, "at least one hour of cycles");
         var fleet = VirtualFleet.Create(options.Accounts, options.Regions, options.Quotas, options.Services, options.Seed);
         var plan = Plan(fleet, options.Seed);
         var shards = plan.Shards;
@@ -82,19 +129,21 @@ public static class FleetSimulation
             for (var k = 0; k < take; k++) executed.Add((s, members[(int)((long)k * members.Count / take)]));
         }
 
-        var map = new AwsCallMap(rulesInTable: fleet.Quotas.Count, cycleRecordsInReconcileWindow: (int)(2 * TimeSpan.FromDays(1) / options.CycleEvery), VirtualFleet.ListPages);
+        var steadyCycles = options.SteadyCycles;
+        var map = new AwsCallMap(rulesInTable: fleet.Quotas.Count, cycleRecordsInReconcileWindow: (int)(2 * TimeSpan.FromDays(1) / FleetSimulationOptions.CycleEvery), VirtualFleet.ListPages);
         var scratch = Directory.CreateTempSubdirectory("quota-automation-fleet-").FullName;
-        var profiles = new ShardProfile[executed.Count];
+        var days = new ShardDay[executed.Count];
         var clock = Stopwatch.StartNew();
         try
         {
-            var done = 0;
-            progress?.Report(("executing shards on the engine", 0, executed.Count));
+            var (done, cyclesDone, allCycles) = (0, 0, executed.Count * (steadyCycles + 1));
+            var stage = $"running {executed.Count} sample shard(s) on the engine through {options.Hours} h of cycles";
+            progress?.Report((stage, 0, allCycles));
             await Parallel.ForEachAsync(Enumerable.Range(0, executed.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallel), CancellationToken = ct }, async (i, c) =>
             {
-                var shard = executed[i].Shard;
-                profiles[i] = await ShardExecution.RunAsync(fleet, shard, map, options.WarmHistory, scratch, c);
-                progress?.Report(("executing shards on the engine", Interlocked.Increment(ref done), executed.Count));
+                days[i] = await ShardExecution.RunDayAsync(fleet, executed[i].Shard, map, steadyCycles, scratch,
+                    () => progress?.Report((stage, Interlocked.Increment(ref cyclesDone), allCycles)), c);
+                Interlocked.Increment(ref done);
             });
         }
         finally
@@ -103,31 +152,33 @@ public static class FleetSimulation
         }
         var executionTime = clock.Elapsed;
 
-        // Each shard replays an executed profile of its shape: its own when it ran, else the samples in turn.
-        var work = profiles.Select(p => new ShardWork(UsageReading.Apply(p.Calls, options.Usage, options.CadenceShare), p.Rules)).ToList();
-        var ownProfile = executed.Select((e, i) => (e.Shard.ShardId, i)).ToDictionary(x => x.ShardId, x => x.i, StringComparer.Ordinal);
+        // Each shard replays an executed day of its shape: its own when it ran, else the samples in turn.
+        var ownDay = executed.Select((e, i) => (e.Shard.ShardId, i)).ToDictionary(x => x.ShardId, x => x.i, StringComparer.Ordinal);
         var shapeOf = shapes.SelectMany((g, s) => g.Select(shard => (shard.ShardId, s))).ToDictionary(x => x.ShardId, x => x.s, StringComparer.Ordinal);
         var samplesOf = Enumerable.Range(0, shapes.Count).Select(s => executed.Select((e, i) => (e, i)).Where(x => x.e.Shape == s).Select(x => x.i).ToList()).ToList();
         var turn = new int[shapes.Count];
-        var assigned = shards.Select(shard =>
+        var sampleOf = shards.Select(shard =>
         {
             var shape = shapeOf[shard.ShardId];
-            var profile = ownProfile.TryGetValue(shard.ShardId, out var own) ? own : samplesOf[shape][turn[shape]++ % samplesOf[shape].Count];
-            return new SimulatedShard(shard.ShardId, shard.AccountId, shard.Region, shard.RateShare, profile);
+            return ownDay.TryGetValue(shard.ShardId, out var own) ? own : samplesOf[shape][turn[shape]++ % samplesOf[shape].Count];
         }).ToList();
 
-        // The summary step's code over every shard's result: an executed shard's own, a modelled one's sample's.
-        var summary = FleetSummary.From(assigned.Select(a => profiles[a.Profile].Result with { ShardId = a.ShardId, AccountId = a.AccountId, Region = a.Region }), plan.Skipped);
-
-        progress?.Report(("modelling the cycle", 0, 1));
         clock.Restart();
-        var cycle = new FleetCycleSimulator(assigned, work, options.Cycle, options.Seed).Run(options.Accounts);
+        var day = new FleetDay(shards, days, sampleOf, VirtualFleet.Start, FleetSimulationOptions.CycleEvery);
+        var model = new FleetDayModel(day, options.Cycle, options.Accounts, options.Seed);
+        var counted = model.Count(progress);
+        var modelled = model.Model(counted, options.ModelledCallsBudget, options.FirstCycleCallsCap, progress);
         var simulationTime = clock.Elapsed;
-        progress?.Report(("modelling the cycle", 1, 1));
 
-        var perCycle = PerCycle(cycle);
-        return new FleetSimulationReport(options, shards.Count, shapes.Count, executed.Count, profiles, cycle, summary, perCycle,
-            FleetBill.Compute(perCycle, options.CycleEvery, prices), executionTime, simulationTime);
+        var busiest = modelled.Busiest;
+        var summary = FleetSummary.From(day.DueIn(busiest.Cycle).Select(d =>
+        {
+            var shard = day.Shard(d.Shard);
+            return day.Work[d.Work].Run.Result with { ShardId = shard.ShardId, AccountId = shard.AccountId, Region = shard.Region };
+        }), plan.Skipped);
+        var perDay = model.PerDay(counted, modelled);
+        return new FleetSimulationReport(options, shards.Count, shapes.Count, days, counted.RunsPerCycle, modelled.First, busiest, modelled.Cycles.Count,
+            counted.Calls, summary, perDay, FleetBill.Compute(perDay, TimeSpan.FromHours(options.Hours), prices, FleetBill.AverageMonth), executionTime, simulationTime);
     }
 
     /// <summary>The fleet's plan by the fleet's planner: its rules over the virtual organization and the fleet's Regions.</summary>
@@ -137,27 +188,5 @@ public static class FleetSimulation
         if (rules.FirstOrDefault(r => !r.Success) is { } bad) throw new InvalidDataException($"a virtual fleet rule is invalid: {bad.Error}");
         return FleetPlanner.Plan($"simulated-{seed}", [.. rules.Select(r => r.Value)], fleet.Organization(),
             new FleetSettings(fleet.Regions, fleet.HubAccountId, fleet.Regions[0]));
-    }
-
-    /// <summary>A cycle's billed quantities, by <see cref="BillItems"/> name.</summary>
-    public static IReadOnlyDictionary<string, double> PerCycle(FleetCycleResult cycle)
-    {
-        ArgumentNullException.ThrowIfNull(cycle);
-        return new Dictionary<string, double>(StringComparer.Ordinal)
-        {
-            [BillItems.LambdaRequests] = cycle.LambdaInvocations,
-            [BillItems.LambdaGbSeconds] = cycle.LambdaGbSeconds,
-            [BillItems.StepFunctionsStandardTransitions] = cycle.StandardTransitions,
-            [BillItems.StepFunctionsExpressRequests] = cycle.ChildExecutions,
-            [BillItems.StepFunctionsExpressGbSeconds] = cycle.ExpressGbSeconds,
-            [BillItems.DynamoDbReadRequestUnits] = cycle.ReadUnits,
-            [BillItems.DynamoDbWriteRequestUnits] = cycle.WriteUnits,
-            [BillItems.CloudWatchMetricsRequested] = cycle.MetricsRequested,
-            [BillItems.ServiceQuotasRequests] = cycle.CallsOf(AwsServices.ServiceQuotas),
-            [BillItems.StsRequests] = cycle.CallsOf(AwsServices.Sts),
-            [BillItems.S3PutRequests] = cycle.S3Puts,
-            [BillItems.S3GetRequests] = cycle.S3Gets,
-            [BillItems.SnsPublishes] = cycle.CallsOf(AwsServices.Sns),
-        };
     }
 }

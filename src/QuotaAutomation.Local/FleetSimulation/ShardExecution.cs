@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Fleet;
 using QuotaAutomation.Core.Forecasting;
@@ -8,19 +9,29 @@ using QuotaAutomation.Local.Simulation;
 namespace QuotaAutomation.Local.FleetSimulation;
 
 /// <summary>
-/// Runs one shard of the real plan, an (account, Region), through the fleet's shard code (<see cref="ShardCycle"/>:
-/// the fleet's rules made concrete by <see cref="ScopedRuleStore"/>, then the unchanged engine) on an embedded backend
-/// of its own (a SQLite file with the shard's simulated quotas and the fleet's rules): one cycle that fills the history (a quota's first cycle reads 14 days),
-/// then, 5 minutes later, the steady-state cycle that is counted, with every port call turned into the AWS calls the
-/// AWS adapters would make (<see cref="AwsCallMap"/>). The counted cycle's usage history is read through a fresh
-/// <see cref="CachedUsageHistory"/> unless <paramref name="warmHistory"/>: a fleet's Lambda containers run other
-/// shards between two cycles of one shard, so its window is not cached (warm: the same container ran it last cycle).
+/// Runs one shard of the real plan, an (account, Region), through a day of the fleet's cycles with the fleet's shard
+/// code (<see cref="ShardCycle"/>: the fleet's rules made concrete by <see cref="ScopedRuleStore"/>, then the unchanged
+/// engine with the adaptive cadence on) on an embedded backend of its own (a SQLite file with the shard's simulated
+/// quotas and the fleet's rules): the first cycle (every quota backfills 14 days), then one cycle every 5 minutes in
+/// which the shard is due (<see cref="ShardDayLoop"/>). Every run's port calls become the AWS calls the AWS adapters
+/// would make (<see cref="AwsCallMap"/>; usage reads as <see cref="CountedUsageSource"/> counts what the simulated
+/// account's report and metrics served). A fleet's Lambda containers run other shards between two runs of one shard,
+/// so every run is counted as reading its whole window (the map sees what the window read returned); the engine here
+/// reads it through a <see cref="CachedUsageHistory"/> kept for the day, so the day takes seconds, not minutes.
 /// </summary>
 public static class ShardExecution
 {
     public static readonly TimeSpan CycleInterval = TimeSpan.FromMinutes(5);
 
-    public static async Task<ShardProfile> RunAsync(VirtualFleet fleet, FleetShard shard, AwsCallMap map, bool warmHistory, string scratch, CancellationToken ct)
+    /// <summary>
+    /// The cadence fleet shards run with: the embedded backend's (the CLI's <c>EngineOptions</c>: the simulated account's
+    /// utilization report serves the quotas whose detailed read is not due).
+    /// </summary>
+    public static ReadCadence Cadence { get; } = ReadCadence.Default;
+
+    /// <param name="steadyCycles">Cycles after the first: 12 an hour.</param>
+    /// <param name="ranCycle">Called after each cycle of the day, run or skipped (for a progress bar).</param>
+    public static async Task<ShardDay> RunDayAsync(VirtualFleet fleet, FleetShard shard, AwsCallMap map, int steadyCycles, string scratch, Action? ranCycle, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(shard);
@@ -40,21 +51,32 @@ public static class ShardExecution
             await backend.Account.EnsureQuotasAsync(fleet.QuotasOf(null, region), ct);
             await backend.Rules.UpsertAsync(fleet.Rules(), ct);
             var nonce = 0;
-            var options = new EngineOptions { NewRunNonce = () => $"{++nonce:D8}", NewApprovalId = () => $"apr-{accountId}-{region}-{++nonce:D8}" };
+            var options = new EngineOptions
+            {
+                NewRunNonce = () => $"{++nonce:D8}",
+                NewApprovalId = () => $"apr-{accountId}-{region}-{++nonce:D8}",
+                Cadence = Cadence,
+            };
             var forecaster = new TrendForecaster();
 
             var log = new ShardCallLog();
-            var counted = Counted(backend.Ports, log, map);
-            var cache = new CachedUsageHistory(counted.History);
-            await new ShardCycle(counted with { History = cache }, forecaster, backend.Clock, options, hub).RunAsync(shard, ct);
-            await backend.AdvanceAsync(CycleInterval, ct);
-            log.Clear(); // the first cycle fills the history; only the steady-state cycle is counted
-
-            var clock = Stopwatch.StartNew();
-            var history = warmHistory ? cache : new CachedUsageHistory(counted.History);
-            var result = await new ShardCycle(counted with { History = history }, forecaster, backend.Clock, options, hub).RunAsync(shard, ct);
-            clock.Stop();
-            return new ShardProfile(result, log.Calls(), clock.Elapsed);
+            var counted = Counted(backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) }, log, map) with
+            {
+                Usage = new CountedUsageSource(backend.Ports.Usage, backend.Account, log),
+            };
+            var cycle = new ShardCycle(counted, forecaster, backend.Clock, options, hub);
+            var done = 0;
+            var runs = await ShardDayLoop.RunAsync(VirtualFleet.Start, CycleInterval, steadyCycles, async (index, c) =>
+            {
+                log.Clear();
+                var clock = Stopwatch.StartNew();
+                var result = await cycle.RunAsync(shard, c);
+                clock.Stop();
+                for (; done <= index; done++) ranCycle?.Invoke();
+                return new ShardProfile(index, result, log.Calls(), clock.Elapsed);
+            }, backend.AdvanceAsync, ct);
+            for (; done <= steadyCycles; done++) ranCycle?.Invoke();
+            return new ShardDay(shard, steadyCycles, runs);
         }
         finally
         {
@@ -66,7 +88,7 @@ public static class ShardExecution
     private static EnginePorts Counted(EnginePorts ports, ShardCallLog log, AwsCallMap map) => new(
         CountingProxy.Wrap<Core.Ports.IRuleStore>(ports.Rules, log, map),
         CountingProxy.Wrap<Core.Ports.IQuotaSource>(ports.Quotas, log, map),
-        CountingProxy.Wrap<Core.Ports.IUsageSource>(ports.Usage, log, map),
+        ports.Usage,
         CountingProxy.Wrap<Core.Ports.IUsageHistory>(ports.History, log, map),
         CountingProxy.Wrap<Core.Ports.IQuotaRequester>(ports.Requester, log, map),
         CountingProxy.Wrap<Core.Ports.IRequestStore>(ports.Requests, log, map),

@@ -3,11 +3,12 @@ using QuotaAutomation.Core.Fleet;
 namespace QuotaAutomation.Local.FleetSimulation;
 
 /// <summary>
-/// What one executed shard cycle did: the AWS calls it would make on the AWS backend, in order, with what each waited
-/// for, and the engine's own outcome. <see cref="WallTime"/> is this machine's time for the cycle on the embedded
-/// backend: measured, so it varies between runs and is reported apart from the modelled figures.
+/// What one executed shard run did in cycle <see cref="Cycle"/> of the simulated day (0: the first, backfilling cycle):
+/// the AWS calls it would make on the AWS backend, in order, with what each waited for, and the engine's own outcome.
+/// <see cref="WallTime"/> is this machine's time for the run on the embedded backend: measured, so it varies between
+/// runs and is reported apart from the modelled figures.
 /// </summary>
-public sealed record ShardProfile(ShardResult Result, IReadOnlyList<RecordedCall> Calls, TimeSpan WallTime)
+public sealed record ShardProfile(int Cycle, ShardResult Result, IReadOnlyList<RecordedCall> Calls, TimeSpan WallTime)
 {
     public string ShardId => Result.ShardId;
 

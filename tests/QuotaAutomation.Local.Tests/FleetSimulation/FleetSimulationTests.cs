@@ -6,77 +6,108 @@ using QuotaAutomation.Local.FleetSimulation;
 namespace QuotaAutomation.Local.Tests.FleetSimulation;
 
 /// <summary>
-/// <c>simulate fleet</c> on a small fleet where every shard runs the real engine: each shard runs once, the modelled
-/// cycle's counts are the executed shards' counts, the bill is the sum of its lines, and one seed gives one result.
+/// <c>simulate fleet</c> on a small fleet where every shard runs the real engine through two hours of cycles: the
+/// day's runs are the schedule's, the bill's lines are the counted quantities × the prices, and one seed gives one result.
 /// </summary>
 public sealed class FleetSimulationTests
 {
-    private static readonly FleetSimulationOptions Small = new() { Accounts = 2, Regions = 2, Quotas = 3, Services = 2, SamplesPerShape = 0, Seed = 7 };
+    private static readonly FleetSimulationOptions Small = new() { Accounts = 3, Regions = 2, Quotas = 10, Services = 3, SamplesPerShape = 0, Hours = 2, Seed = 7 };
 
     private static readonly PriceList Prices = SimulateFleetCommand.ReadPrices(null);
 
-    /// <summary>One run serves the invariant tests: each runs the engine for every shard, seconds each.</summary>
+    /// <summary>One run serves the invariant tests: it runs the engine for every shard through the day, seconds each.</summary>
     private static readonly Lazy<Task<FleetSimulationReport>> Once = new(() => Local.FleetSimulation.FleetSimulation.RunAsync(Small, Prices, null, CancellationToken.None));
 
     [Fact]
-    public async Task SmallFleet_EveryShardRunsTheEngineOnce_AndIsModelledOnce()
+    public async Task SmallFleet_EveryShardRunsItsDay_InTheCyclesItsScheduleMadeDue()
     {
         var report = await Once.Value;
 
-        Assert.Equal(4, report.Shards);
-        Assert.Equal(4, report.ExecutedShards);
-        Assert.Equal(["100000000000/us-east-1", "100000000000/us-east-2", "100000000001/us-east-1", "100000000001/us-east-2"],
-            report.Executed.Select(p => p.ShardId).Order(StringComparer.Ordinal));
-        Assert.All(report.Executed, p => Assert.Equal(3, p.Rules));
-        Assert.Equal([1, 1, 1, 1], report.Cycle.RunsPerShard);
-        Assert.Equal((4, 12), (report.Summary.Shards, report.Summary.Rules));
+        Assert.Equal((6, 6), (report.Shards, report.Executed.Count));
+        Assert.Equal(25, report.RunsPerCycle.Count); // the first cycle and 2 h of 5-minute cycles
+        foreach (var day in report.Executed)
+        {
+            var due = new List<int> { 0 };
+            for (var c = 1; c <= 24; c++)
+                if (ShardDayLoop.Due(day.Runs.Last(r => r.Cycle < c).Result.NextDue, VirtualFleet.Start + c * FleetSimulationOptions.CycleEvery)) due.Add(c);
+            Assert.Equal(due, day.Runs.Select(r => r.Cycle));
+            Assert.All(day.Runs, r => Assert.Equal(10, r.Rules));
+        }
+        for (var c = 0; c < 25; c++)
+            Assert.Equal(report.Executed.Count(d => d.RunIn(c) is not null), report.RunsPerCycle[c]);
+        Assert.Equal(6, report.First.DueShards);
+        Assert.Equal(report.RunsPerCycle.Skip(1).Sum(), report.SteadyRuns);
     }
 
     [Fact]
-    public async Task SmallFleet_CallCountsAddUp_ToTheExecutedShardsCalls()
+    public async Task SmallFleet_FirstCycleBackfillsInDetail_SteadyCyclesTakeTheReportForTheRest()
     {
         var report = await Once.Value;
 
-        var executed = report.Executed.SelectMany(p => p.Calls).ToList();
-        Assert.DoesNotContain(executed, c => c.Call.Service == AwsServices.Unmapped);
-        foreach (var service in new[] { AwsServices.DynamoDb, AwsServices.ServiceQuotas, AwsServices.CloudWatch })
-            Assert.Equal(executed.Count(c => c.Call.Service == service), report.Cycle.CallsOf(service));
-        Assert.Equal(2, report.Cycle.CallsOf(AwsServices.Sts)); // one AssumeRole per account in each child: one child of 4 shards
-        Assert.Equal(executed.Sum(c => c.Call.ReadUnits), report.Cycle.ReadUnits, 6);
-        Assert.Equal(executed.Sum(c => c.Call.WriteUnits), report.Cycle.WriteUnits, 6);
-        Assert.Equal(4 * 3, report.Cycle.MetricsRequested); // every quota read once by GetMetricData
-        Assert.All(report.Cycle.Calls, c => Assert.Equal(c.Calls + c.Throttled - c.FailedAfterRetries, c.Attempts));
+        var first = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle == 0).SelectMany(r => r.Calls)).ToList();
+        var steady = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle > 0).SelectMany(r => r.Calls)).ToList();
+        Assert.Equal(6 * 10, first.Sum(c => c.Call.Metrics)); // every quota backfills by GetMetricData
+        Assert.DoesNotContain(first, c => c.Call.Operation == "StartQuotaUtilizationReport");
+        Assert.Contains(steady, c => c.Call.Operation == "StartQuotaUtilizationReport");
+        Assert.InRange(steady.Sum(c => c.Call.Metrics), 0, steady.Count(c => c.Call.Operation == "StartQuotaUtilizationReport") * 10 - 1);
+        Assert.DoesNotContain(first.Concat(steady), c => c.Call.Service == AwsServices.Unmapped);
     }
 
     [Fact]
-    public async Task SmallFleet_BillIsTheSumOfItsParts()
+    public async Task SmallFleet_BillLinesAreTheCountedQuantitiesTimesThePrices()
     {
         var report = await Once.Value;
 
-        Assert.Equal(8640, report.Bill.CyclesPerMonth);
-        Assert.All(report.Bill.Lines, l => Assert.Equal(report.PerCycle[l.Item] * 8640 * Prices.For(l.Item).UsdPerUnit, l.Usd, 9));
+        var steady = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle > 0).SelectMany(r => r.Calls)).Select(c => c.Call).ToList();
+        Assert.Equal(steady.Sum(c => c.ReadUnits), report.PerDay[BillItems.DynamoDbReadRequestUnits], 6);
+        Assert.Equal(steady.Sum(c => c.WriteUnits), report.PerDay[BillItems.DynamoDbWriteRequestUnits], 6);
+        Assert.Equal(steady.Sum(c => c.Metrics), report.PerDay[BillItems.CloudWatchMetricsRequested]);
+        Assert.Equal(steady.Count(c => c.Service == AwsServices.ServiceQuotas), report.PerDay[BillItems.ServiceQuotasRequests]);
+        Assert.Equal(steady.Count(c => c.Service == AwsServices.ServiceQuotas), report.Calls.Where(c => c.Service == AwsServices.ServiceQuotas).Sum(c => c.Calls));
+        // One child execution a cycle (6 shards, 10 a batch): its invocation, the plan's and the summary's.
+        Assert.Equal(24 * 3, report.PerDay[BillItems.LambdaRequests]);
+        Assert.Equal(24 * (4 + 1), report.PerDay[BillItems.StepFunctionsStandardTransitions]);
+        Assert.Equal(24 * 3, report.PerDay[BillItems.StsRequests]); // one AssumeRole per account in the child
+        Assert.Equal(25, report.ModelledCycles); // a small day: every cycle on the virtual clock
+        Assert.Equal(FleetBill.AverageMonth / TimeSpan.FromHours(2), report.Bill.CyclesPerMonth, 9);
+        Assert.All(report.Bill.Lines, l => Assert.Equal(report.PerDay[l.Item] * report.Bill.CyclesPerMonth * Prices.For(l.Item).UsdPerUnit, l.Usd, 9));
         Assert.Equal(report.Bill.Lines.Sum(l => l.Usd), report.Bill.TotalUsd, 9);
-        Assert.Equal(report.Cycle.ChildExecutions + 2, report.PerCycle[BillItems.LambdaRequests]); // the children, the plan and the summary
-        Assert.Equal(4 + report.Cycle.ChildExecutions, report.PerCycle[BillItems.StepFunctionsStandardTransitions]);
     }
 
     [Fact]
     public async Task SameSeed_SameResult_OtherSeed_OtherLatencies()
     {
-        var first = await Once.Value;
-        var second = await Local.FleetSimulation.FleetSimulation.RunAsync(Small, Prices, null, CancellationToken.None);
-        var other = await Local.FleetSimulation.FleetSimulation.RunAsync(Small with { Seed = 8 }, Prices, null, CancellationToken.None);
+        var tiny = new FleetSimulationOptions { Accounts = 2, Regions = 1, Quotas = 3, Services = 2, SamplesPerShape = 1, Hours = 1, Seed = 7 };
+
+        var first = await Local.FleetSimulation.FleetSimulation.RunAsync(tiny, Prices, null, CancellationToken.None);
+        var second = await Local.FleetSimulation.FleetSimulation.RunAsync(tiny, Prices, null, CancellationToken.None);
+        var other = await Local.FleetSimulation.FleetSimulation.RunAsync(tiny with { Seed = 8 }, Prices, null, CancellationToken.None);
 
         Assert.Equal(Modelled(first), Modelled(second));
-        Assert.NotEqual(first.Cycle.Makespan, other.Cycle.Makespan);
+        Assert.NotEqual(first.Busiest.Result!.Makespan, other.Busiest.Result!.Makespan);
     }
 
-    /// <summary>Everything one seed fixes: the executed calls, the modelled cycle and the bill (not this machine's times).</summary>
+    [Fact]
+    public async Task FirstCycleOverItsCap_IsCountedNotModelled_TheBusiestStillIs()
+    {
+        var tiny = new FleetSimulationOptions { Accounts = 2, Regions = 1, Quotas = 3, Services = 2, SamplesPerShape = 1, Hours = 1, Seed = 7, FirstCycleCallsCap = 10 };
+
+        var report = await Local.FleetSimulation.FleetSimulation.RunAsync(tiny, Prices, null, CancellationToken.None);
+
+        Assert.Null(report.First.Result);
+        Assert.Equal((2, report.Executed[0].Runs[0].Calls.Count * 2L), (report.First.DueShards, report.First.Calls));
+        Assert.NotNull(report.Busiest.Result);
+        Assert.Equal(12, report.ModelledCycles); // the steady cycles only
+    }
+
+    /// <summary>Everything one seed fixes: the executed calls, the modelled cycles and the bill (not this machine's times).</summary>
     private static string Modelled(FleetSimulationReport report) => JsonSerializer.Serialize(new
     {
-        Calls = report.Executed.Select(p => p.Calls.Select(c => c.Call.Name + "/" + c.Call.ReadUnits + "/" + c.Call.WriteUnits + "/" + string.Join(",", c.WaitsFor))),
-        report.Cycle,
-        report.PerCycle,
+        Calls = report.Executed.Select(d => d.Runs.Select(r => r.Cycle + ":" + string.Join(";", r.Calls.Select(c => c.Call.Name + "/" + c.Call.ReadUnits + "/" + c.Call.WriteUnits + "/" + string.Join(",", c.WaitsFor))))),
+        report.RunsPerCycle,
+        First = report.First.Result,
+        Busiest = report.Busiest.Result,
+        report.PerDay,
         report.Bill,
     });
 }

@@ -9,14 +9,15 @@ public sealed class SimulateFleetCommandTests
     public async Task Json_IsOneDocument_WithTheCycleTheBillAndTheTargets()
     {
         var (exit, stdout, stderr) = await Testing.CliRunner.RunSplitAsync(
-            ["simulate", "fleet", "--accounts", "2", "--regions", "1", "--quotas", "2", "--services", "1", "--output", "json"], TimeProvider.System);
+            ["simulate", "fleet", "--accounts", "2", "--regions", "1", "--quotas", "2", "--services", "1", "--hours", "1", "--output", "json"], TimeProvider.System);
 
         var document = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(ExitCodes.Ok, exit);
-        Assert.Contains("measured here: 2 shard(s) on the engine", stderr, StringComparison.Ordinal);
-        Assert.Equal(["fleet", "cycle", "summary", "calls", "bill", "targets", "executed", "modelled"], document.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("measured here: 2 sample shard(s) through 1 h on the engine", stderr, StringComparison.Ordinal);
+        Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled"], document.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("shards").GetInt32());
-        Assert.Equal(2, document.GetProperty("cycle").GetProperty("shards_run_once").GetInt32());
+        Assert.Equal(2, document.GetProperty("first_cycle").GetProperty("due_shards").GetInt32());
+        Assert.Equal(12, document.GetProperty("day").GetProperty("cycles").GetInt32());
         Assert.Equal(2, document.GetProperty("summary").GetProperty("shards").GetInt32());
         Assert.Equal(4, document.GetProperty("summary").GetProperty("rules").GetInt32());
         var lines = document.GetProperty("bill").GetProperty("lines").EnumerateArray().ToList();
@@ -31,9 +32,9 @@ public sealed class SimulateFleetCommandTests
     public async Task BadOptions_AreNamedAllAtOnce_ExitTwo()
     {
         var (exit, output) = await Testing.CliRunner.RunAsync(
-            ["simulate", "fleet", "--regions", "18", "--cadence-share", "1.5", "--max-concurrency", "0"], TimeProvider.System);
+            ["simulate", "fleet", "--regions", "18", "--hours", "0", "--max-concurrency", "0"], TimeProvider.System);
 
         Assert.Equal(ExitCodes.Error, exit);
-        Assert.Contains("error: --regions 18 must be 1 to 17; --cadence-share 1.5 must be in [0, 1]; --max-concurrency 0 must be ≥ 1", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("error: --regions 18 must be 1 to 17; --hours 0 must be 1 to 168; --max-concurrency 0 must be ≥ 1", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
     }
 }

@@ -13,18 +13,22 @@ public sealed record FleetBill(IReadOnlyList<BillLine> Lines, double CyclesPerMo
     /// <summary>A month as the issue counts it: 30 days, so one cycle every 5 minutes is 8,640 cycles.</summary>
     public static readonly TimeSpan Month = TimeSpan.FromDays(30);
 
+    /// <summary>A calendar month on average (365.25 ÷ 12 days): what a simulated day is scaled by.</summary>
+    public static readonly TimeSpan AverageMonth = TimeSpan.FromDays(365.25 / 12);
+
     public double TotalUsd => Lines.Sum(l => l.Usd);
 
-    /// <param name="perCycle">Quantities of one fleet cycle by <see cref="BillItems"/> name; an item not given is 0.</param>
-    /// <param name="cycleEvery">How often a fleet cycle starts (the schedule).</param>
-    public static FleetBill Compute(IReadOnlyDictionary<string, double> perCycle, TimeSpan cycleEvery, PriceList prices)
+    /// <param name="perCycle">Quantities of one fleet cycle (or of <paramref name="cycleEvery"/>'s span) by <see cref="BillItems"/> name; an item not given is 0.</param>
+    /// <param name="cycleEvery">How often a fleet cycle starts (the schedule), or the span the quantities were counted over.</param>
+    /// <param name="month">The month the bill is for: <see cref="Month"/> unless given.</param>
+    public static FleetBill Compute(IReadOnlyDictionary<string, double> perCycle, TimeSpan cycleEvery, PriceList prices, TimeSpan? month = null)
     {
         ArgumentNullException.ThrowIfNull(perCycle);
         ArgumentNullException.ThrowIfNull(prices);
         if (cycleEvery <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(cycleEvery), cycleEvery, "a cycle interval must be positive");
         var unknown = perCycle.Keys.Where(k => !BillItems.All.Contains(k)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"not bill items: {string.Join(", ", unknown)}", nameof(perCycle));
-        var cycles = Month / cycleEvery;
+        var cycles = (month ?? Month) / cycleEvery;
         var lines = BillItems.All.Select(item =>
         {
             var price = prices.For(item);

@@ -1,0 +1,54 @@
+using QuotaAutomation.Core.Cadence;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Local.Simulation;
+
+namespace QuotaAutomation.Local.FleetSimulation;
+
+/// <summary>
+/// The embedded backend's usage source, counted as the AWS adapter (<c>AwsUsageSource</c>) would call AWS for what it
+/// actually did: the queries the simulated account answered from its utilization report (the non-detailed ones the
+/// cadence left to it) are one <c>StartQuotaUtilizationReport</c> and its <c>GetQuotaUtilizationReport</c> polls and
+/// pages, the ones it read in detail are <c>GetMetricData</c> metrics, 500 a call. Counted from the account's own
+/// counters, so what is counted is what the engine's real path chose, not a modelled share.
+/// </summary>
+public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount account, ShardCallLog log) : IUsageSource
+{
+    /// <summary>GetQuotaUtilizationReport calls until the report is COMPLETED: the first poll finds it PENDING (assumed: AWS says "several seconds").</summary>
+    public const int ReportPolls = 2;
+
+    /// <summary>The adapter's wait between two polls (<c>QuotaUtilizationReports.PollDelay</c>).</summary>
+    public static readonly TimeSpan PollDelay = TimeSpan.FromSeconds(2);
+
+    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        var slot = log.Begin();
+        var (metrics, lines) = (account.MetricsRequested, account.ReportLinesRead);
+        try
+        {
+            return await inner.GetUsageAsync(queries, until, ct);
+        }
+        finally
+        {
+            log.End(slot, Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines));
+        }
+    }
+
+    /// <summary>One shard's usage calls: <paramref name="detailed"/> metrics by GetMetricData, <paramref name="fromReport"/> quotas from the report.</summary>
+    public static IReadOnlyList<ApiCall> Calls(int detailed, int fromReport)
+    {
+        var count = UsageReadCount.ForShard(detailed + fromReport, detailed, meteredInAccount: detailed + fromReport, ReportPolls);
+        var calls = new List<ApiCall>();
+        if (count.ReportsStarted > 0)
+        {
+            calls.Add(new ApiCall(AwsServices.ServiceQuotas, "StartQuotaUtilizationReport", Hub: false));
+            for (var i = 0; i < count.ReportCalls - count.ReportsStarted; i++)
+                calls.Add(new ApiCall(AwsServices.ServiceQuotas, "GetQuotaUtilizationReport", Hub: false, WaitFirst: i is > 0 and < ReportPolls ? PollDelay : TimeSpan.Zero));
+        }
+        for (var left = detailed; left > 0; left -= UsageReadCount.MetricsPerCall)
+            calls.Add(new ApiCall(AwsServices.CloudWatch, "GetMetricData", Hub: false, Metrics: Math.Min(UsageReadCount.MetricsPerCall, left)));
+        return calls;
+    }
+}
