@@ -1,6 +1,7 @@
 using System.Text.Json;
 using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Fleet;
+using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Core.Rules;
 
 namespace QuotaAutomation.Lambda;
@@ -27,7 +28,7 @@ public sealed record ShardWake(string AccountId, string Region, IReadOnlyList<st
             : Text(e.Detail, "eventRegion") is { } eventRegion ? (eventRegion, "detail.eventRegion")
             : (e.Region, "region");
         if (region is null) problems.Add("region is missing");
-        else if (!FleetShardJson.IsRegion(region)) problems.Add($"{regionField} '{Echo.Of(region)}' must be a Region such as 'us-east-1'");
+        else if (!RegionName.IsValid(region)) problems.Add($"{regionField} '{Echo.Of(region)}' must be a Region such as 'us-east-1'");
         var ids = new List<string>();
         if (e.Quota is { } q)
         {
