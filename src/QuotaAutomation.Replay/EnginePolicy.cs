@@ -11,7 +11,11 @@ namespace QuotaAutomation.Replay;
 /// a scratch file per trace, and the replay account behind the Service Quotas and CloudWatch ports. One engine cycle
 /// per grid step, at the step's time on a virtual clock; the warm-up is written into the usage history first.
 /// </summary>
-public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, EngineOptions? options = null) : IReplayPolicy
+/// <param name="dueCyclesOnly">
+/// Run a cycle only when the last one's <see cref="CycleReport.NextCycleDue"/> has come (within half a step), as a
+/// fleet shard runs only when due (<c>Core/Fleet/FleetSchedule.cs</c>); false: every step.
+/// </param>
+public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, EngineOptions? options = null, bool dueCyclesOnly = false) : IReplayPolicy
 {
     public const string RuleId = "replay";
 
@@ -46,18 +50,26 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
         var requests = new SqliteRequestStore(db);
         var notifier = new SqliteNotifier(db, clock);
         var ports = new EnginePorts(rules, account, account, new CachedUsageHistory(history), account, requests, requests, notifier, notifier, new SqliteAuditLog(db), new SqliteEventLog(db));
-        return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), db, folder);
+        return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), db, folder, dueCyclesOnly ? clock : null, trace.Step);
     }
 
-    private sealed class Run(AutomationEngine engine, SqliteDatabase db, string folder) : IPolicyRun
+    private sealed class Run(AutomationEngine engine, SqliteDatabase db, string folder, TimeProvider? dueClock, TimeSpan step) : IPolicyRun
     {
+        private DateTimeOffset? _nextDue;
+
+        /// <summary>Cycles run (fewer than steps when only due cycles run).</summary>
+        public int Cycles { get; private set; }
+
         public int ApprovalsAsked { get; private set; }
 
         public int FailedActions { get; private set; }
 
         public async Task StepAsync(int index, CancellationToken ct)
         {
+            if (dueClock is not null && _nextDue is { } due && due > dueClock.GetUtcNow() + step / 2) return; // not due: the shard waits
             var report = await engine.RunCycleAsync(ct);
+            Cycles++;
+            _nextDue = report.NextCycleDue;
             ApprovalsAsked += report.Actions.Count(a => a.Action == "start_approval" && a.Outcome == ActionOutcome.Done);
             FailedActions += report.Actions.Count(a => a.Outcome == ActionOutcome.Failed);
         }

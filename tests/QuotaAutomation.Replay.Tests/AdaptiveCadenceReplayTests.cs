@@ -58,4 +58,36 @@ public sealed class AdaptiveCadenceReplayTests : IDisposable
         Assert.InRange(adaptive.BreachMinutes - everyCycle.BreachMinutes, 0, scenario.ReportLag.TotalMinutes);
         Assert.True(2 * adaptive.MetricReads < everyCycle.MetricReads);
     }
+
+    [Fact]
+    public async Task AJumpFromCalm_WhenOnlyDueCyclesRun_IsSeenAtTheShardsNextHourlyCycle()
+    {
+        // As above, but the engine runs only when the last cycle's NextCycleDue has come, as a fleet shard on the schedule:
+        // the calm quota's shard runs hourly, so the jump waits for its next hourly cycle (no wake: no event in the replay).
+        var start = new DateTimeOffset(2026, 11, 2, 0, 0, 0, TimeSpan.Zero);
+        var samples = Enumerable.Range(0, 800).Select(i => new UsageSample(start.AddMinutes(5 * i), i is >= 700 and < 720 ? 1300 : 200)).ToList();
+        var scenario = new ReplayScenario { DenyProbability = 0, WarmupShare = 0.5, WarmupP95 = 200 };
+        var trace = ReplayTrace.From("calm-jump", samples, scenario);
+
+        var everyCycle = await ReplayLoop.RunAsync(trace, scenario, new EnginePolicy(new TrendForecaster(), _scratch), keepSeries: false, CancellationToken.None);
+        var due = await ReplayLoop.RunAsync(trace, scenario, new EnginePolicy(new TrendForecaster(), _scratch,
+            new EngineOptions { Cadence = ReadCadence.Default with { ReportCoversCalm = true } }, dueCyclesOnly: true), keepSeries: false, CancellationToken.None);
+
+        // Measured 2026-11-30: 30 → 70 breach minutes; 118 of 800 cycles ran (91 metric reads, 27 report reads).
+        Assert.InRange(due.BreachMinutes - everyCycle.BreachMinutes, 0, ReadCadence.Default.Calm.TotalMinutes + scenario.ReportLag.TotalMinutes);
+    }
+
+    [Fact]
+    public async Task OnABundledTrace_WhenOnlyDueCyclesRun_BreachMinutesDoNotRise()
+    {
+        var scenario = new ReplayScenario();
+        var trace = ReplayTrace.From(TraceFile.Read(Path.Combine(Testing.Repository.Traces, "speed_7578.csv")), scenario);
+
+        var everyCycle = await ReplayLoop.RunAsync(trace, scenario, new EnginePolicy(new TrendForecaster(), _scratch), keepSeries: false, CancellationToken.None);
+        var due = await ReplayLoop.RunAsync(trace, scenario, new EnginePolicy(new TrendForecaster(), _scratch,
+            new EngineOptions { Cadence = ReadCadence.Default with { ReportCoversCalm = true } }, dueCyclesOnly: true), keepSeries: false, CancellationToken.None);
+
+        // Measured 2026-11-30: 0 → 0 breach minutes; 1,810 of 2,098 cycles ran (1,764 metric reads, 46 report reads): the quota sits near its threshold.
+        Assert.True(due.BreachMinutes <= everyCycle.BreachMinutes, $"breach minutes {due.BreachMinutes} due cycles only vs {everyCycle.BreachMinutes} every cycle");
+    }
 }

@@ -31,6 +31,31 @@ public sealed class CliFleetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunFleet_SecondCycle_RunsOnlyTheDueShards_TheScheduleKeptBesideTheDatabase_AllShardsRunsEveryOne()
+    {
+        string[] fleet = ["run", "--fleet", "--accounts", "6", "--regions", "2", "--parallel", "2", "--forecaster", "trend", "--output", "json"];
+
+        var (_, twoCycles, _) = await _db.RunCliSplitAsync([.. fleet, "--cycles", "2"]);
+        var (_, next, _) = await _db.RunCliSplitAsync(fleet);
+        var (_, forced, _) = await _db.RunCliSplitAsync([.. fleet, "--all-shards"]);
+
+        static (int Planned, int Due, int NotDue) Counts(string stdout, int cycle)
+        {
+            using var json = JsonDocument.Parse(stdout);
+            var c = json.RootElement.GetProperty("cycles")[cycle];
+            return (c.GetProperty("planned_shards").GetInt32(), c.GetProperty("totals").GetProperty("shards").GetInt32(), c.GetProperty("not_due").GetInt32());
+        }
+        Assert.Equal((FleetShards, FleetShards, 0), Counts(twoCycles, 0)); // no schedule yet: every shard
+        Assert.Equal((FleetShards, FleetShards - SecondNotDue, SecondNotDue), Counts(twoCycles, 1));
+        Assert.True(File.Exists(_db.Path + ".fleet/schedule.json"));
+        Assert.True(Counts(next, 0).NotDue > 0, "the next run goes on from the kept schedule");
+        Assert.Equal((FleetShards, FleetShards, 0), Counts(forced, 0));
+    }
+
+    /// <summary>6 accounts (one suspended) × 2 Regions under the sample rules, and the calm ones of them 5 minutes after the first cycle.</summary>
+    private const int FleetShards = 11, SecondNotDue = 3;
+
+    [Fact]
     public async Task Run_FleetOptionWithoutFleet_ExitsTwoAndSaysSo()
     {
         var (exit, output) = await _db.RunCliAsync("run", "--accounts", "5");
