@@ -54,6 +54,34 @@ public sealed class DynamoBatchingTests(MotoServer moto)
             calls);
     }
 
+    /// <summary>
+    /// A fleet shard's cycle (<see cref="Dynamo.DynamoShardHistory"/> behind a warm container's cache, as the Lambda
+    /// composes it): the same fixed calls, and the history is one Query (the newest hour) and one PutItem (the new row).
+    /// </summary>
+    [Fact]
+    public async Task SteadyStateCycle_ShardHistory_OneQueryAndOnePutForTheHistory()
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        using var backend = world.Backend();
+        var keys = Enumerable.Range(0, 50).Select(i => new QuotaKey("vpc", $"L-{i:D8}", "us-east-1")).ToList();
+        foreach (var key in keys)
+            await backend.Rules.PutAsync(new Dictionary<string, object?>
+            {
+                ["rule_id"] = key.QuotaCode, ["service_code"] = key.ServiceCode, ["quota_code"] = key.QuotaCode, ["region"] = key.Region, ["automation_level"] = "full_auto",
+            }, CancellationToken.None);
+        var ports = backend.Ports with { Quotas = new StandInQuotas(keys), Usage = new StandInUsage(), History = new CachedUsageHistory(backend.ShardHistory) };
+        var engine = new AutomationEngine(ports, new TrendForecaster(), world.Time, new EngineOptions());
+        await engine.RunCycleAsync(CancellationToken.None); // a cold container: the 14-day window in one Query, 13 rows in one batch
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        world.Quotas.Forwarded.Clear();
+
+        var report = await engine.RunCycleAsync(CancellationToken.None);
+
+        Assert.All(report.Rules, r => Assert.Equal("none", r.Decision.Kind));
+        Assert.Equal("PutItem=3 Query=9 Scan=1 TransactWriteItems=1", ShardUsage.DynamoCalls(world)); // history: 1 Query, 1 PutItem; the rest as above
+        Assert.Equal(50, report.Rules.Count);
+    }
+
     [Fact]
     public async Task BatchWrite_SomeItemsUnprocessed_AreSentAgainUntilStored()
     {
