@@ -52,6 +52,15 @@ public class FleetBillTests
     }
 
     [Fact]
+    public void Compute_ADaysQuantities_OverTheAverageMonth_Are30Point4375Days()
+    {
+        var bill = FleetBill.Compute(new Dictionary<string, double> { [BillItems.LambdaRequests] = 1_000_000 }, TimeSpan.FromDays(1), Prices, FleetBill.AverageMonth);
+
+        Assert.Equal(30.4375, bill.CyclesPerMonth, 9);
+        Assert.Equal(30_437_500, bill.Lines.Single(l => l.Item == BillItems.LambdaRequests).Quantity, 6);
+    }
+
+    [Fact]
     public void Compute_UnknownItem_IsRefusedByName()
     {
         var e = Assert.Throws<ArgumentException>(() => FleetBill.Compute(new Dictionary<string, double> { ["ec2.hours"] = 1 }, TimeSpan.FromMinutes(5), Prices));
