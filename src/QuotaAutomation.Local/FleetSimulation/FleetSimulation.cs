@@ -130,7 +130,8 @@ public static class FleetSimulation
         }
 
         var steadyCycles = options.SteadyCycles;
-        var map = new AwsCallMap(rulesInTable: fleet.Quotas.Count, cycleRecordsInReconcileWindow: (int)(2 * TimeSpan.FromDays(1) / FleetSimulationOptions.CycleEvery), VirtualFleet.ListPages);
+        var map = new AwsCallMap(rulesInTable: fleet.Quotas.Count, cycleRecordsInReconcileWindow: (int)(2 * TimeSpan.FromDays(1) / FleetSimulationOptions.CycleEvery), VirtualFleet.ListPages,
+            shardHistoryRows: true); // fleet shards on AWS keep one usage row per shard and time (DynamoShardHistory)
         var scratch = Directory.CreateTempSubdirectory("quota-automation-fleet-").FullName;
         var days = new ShardDay[executed.Count];
         var clock = Stopwatch.StartNew();

@@ -27,7 +27,7 @@ public static class ShardExecution
     /// The cadence fleet shards run with: the embedded backend's (the CLI's <c>EngineOptions</c>: the simulated account's
     /// utilization report serves the quotas whose detailed read is not due).
     /// </summary>
-    public static ReadCadence Cadence { get; } = ReadCadence.Default;
+    public static ReadCadence Cadence { get; } = ReadCadence.Default with { ReportCoversCalm = true }; // the simulated account's report serves the quotas whose detail is not due, as in the CLI and the Lambda
 
     /// <param name="steadyCycles">Cycles after the first: 12 an hour.</param>
     /// <param name="ranCycle">Called after each cycle of the day, run or skipped (for a progress bar).</param>
