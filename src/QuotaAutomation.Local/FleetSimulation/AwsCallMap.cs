@@ -114,15 +114,24 @@ public sealed class AwsCallMap
 
     /// <summary>
     /// DynamoUsageHistory: every quota's new sample items and its new head, in one list cut into BatchWriteItems of 25.
-    /// Shard rows: one item per (shard, time) with every quota's value at that time, 25 a BatchWriteItem.
+    /// Shard rows (DynamoShardHistory): one item per (shard, time) with every quota's value at that time; a shard's one
+    /// new row is a conditional PutItem; several are one consistent Query of their span (to merge rows already there:
+    /// counted as finding none, a run's new times) and BatchWriteItems of 25.
     /// </summary>
     private List<ApiCall> HistoryWrites(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples)
     {
         var units = new List<double>();
         if (ShardHistoryRows)
-            units.AddRange(samples.SelectMany(q => q.Value.Select(s => (q.Key, Sample: s)))
-                .GroupBy(x => (x.Key.AccountOrSelf, x.Key.Region, x.Sample.Timestamp))
-                .Select(row => Units(DynamoItemSizes.ShardRow(row.Key.AccountOrSelf, row.Key.Region, row.Select(x => (x.Key, x.Sample.Value))))));
+            return [.. samples.SelectMany(q => q.Value.Select(s => (q.Key, Sample: s)))
+                .GroupBy(x => (x.Key.AccountOrSelf, x.Key.Region))
+                .SelectMany(shard =>
+                {
+                    var rows = shard.GroupBy(x => x.Sample.Timestamp)
+                        .Select(row => Units(DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value))))).ToList();
+                    return rows.Count == 1
+                        ? [Write("PutItem", "usage", rows[0])]
+                        : rows.Chunk(25).Select(chunk => Write("BatchWriteItem", "usage", chunk.Sum())).Prepend(Read("Query", "usage", 0, stronglyConsistent: true));
+                })];
         else
             foreach (var (key, added) in samples.Where(s => s.Value.Count > 0))
             {

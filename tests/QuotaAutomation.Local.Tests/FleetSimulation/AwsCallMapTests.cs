@@ -75,17 +75,17 @@ public sealed class AwsCallMapTests
         var calls = RowsMap.For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
 
         // v = 100 × "ec2/L-00000001=4;" (17) − 1 = 1,699 bytes; with quota "shard#self#us-east-1", ts, ttl: 1,742 bytes.
-        Assert.Equal(["BatchWriteItem usage r0 w2"], Shown(calls));
+        Assert.Equal(["PutItem usage r0 w2"], Shown(calls)); // one new row: DynamoShardHistory's conditional put
     }
 
     [Fact]
-    public void ShardRowsAppendMany_30TimesOfOneShard_IsTwoBatchWriteItems()
+    public void ShardRowsAppendMany_30TimesOfOneShard_IsAQueryOfTheSpanAndTwoBatchWriteItems()
     {
         var samples = Window(Keys(10), 30);
 
         var calls = RowsMap.For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
 
-        Assert.Equal(["BatchWriteItem usage r0 w25", "BatchWriteItem usage r0 w5"], Shown(calls));
+        Assert.Equal(["Query usage r1 w0", "BatchWriteItem usage r0 w25", "BatchWriteItem usage r0 w5"], Shown(calls));
     }
 
     [Fact]
