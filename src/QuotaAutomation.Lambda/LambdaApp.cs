@@ -181,7 +181,7 @@ public sealed class LambdaApp(LambdaServices services)
     private async Task<JsonObject> QuotaEventAsync(QuotaEvent quotaEvent, long started, CancellationToken ct)
     {
         // With the fleet on, every governed quota belongs to a shard (the schedule runs the fleet, not this account's
-        // cycle): an event about one quota wakes its shard instead of running a cycle here (docs/fleet-wake.md).
+        // cycle): an event about one quota wakes its shard instead of running a cycle here (docs/fleet-wakes.md).
         ShardWake? wake = null;
         if (services.Fleet is { } fleet && quotaEvent.EventType is "quota_threshold_exceeded" or "quota_usage_spike" or "quota_prediction_alert")
         {

@@ -7,7 +7,7 @@ using QuotaAutomation.Core.Rules;
 namespace QuotaAutomation.Lambda;
 
 /// <summary>
-/// The fleet shard a quota event wakes, with the fleet on (docs/fleet-wake.md): the account is the quota's
+/// The fleet shard a quota event wakes, with the fleet on (docs/fleet-wakes.md): the account is the quota's
 /// <c>account_id</c>, else the envelope's <c>account</c> (the account the event came from), else the hub's; the Region is
 /// the quota's, else AWS Health's <c>detail.eventRegion</c>, else the envelope's <c>region</c>. The quotas are the event's
 /// quota, or for an AWS Health threshold notification the service of each <c>resources</c> entry (<c>{service}/*</c>:

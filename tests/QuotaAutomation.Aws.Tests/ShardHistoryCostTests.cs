@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace QuotaAutomation.Aws.Tests;
 
 /// <summary>
-/// The figures of docs/fleet-hist.md: what one 50-quota shard costs in DynamoDB per run, with one row per shard and time
+/// The figures of docs/fleet-usage-rows.md: what one 50-quota shard costs in DynamoDB per run, with one row per shard and time
 /// (<see cref="DynamoShardHistory"/>) against one item per quota and time plus a head (<see cref="DynamoUsageHistory"/>).
 /// Calls are counted at the transport on moto; capacity units are computed from the stored items' sizes as DynamoDB
 /// bills them (<see cref="DynamoItemSize"/>), since moto answers <c>ReturnConsumedCapacity</c> with 1.0 whatever the size.

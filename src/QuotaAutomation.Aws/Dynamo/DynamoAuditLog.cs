@@ -88,7 +88,7 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
     /// The window's intents, outcomes and cycle records; those whose closing record is missing are unfinished. An
     /// outcome is always written after its intent, so an intent's outcome falls in the window too. A shard's trail:
     /// one Query of its partition of <c>shard-ts-index</c>. The whole trail (the hub's plain cycle): one Query of
-    /// <c>kind-ts-index</c> per kind, which also finds records written before <c>shard</c> existed (docs/fleet-recon.md).
+    /// <c>kind-ts-index</c> per kind, which also finds records written before <c>shard</c> existed (docs/fleet-reconciliation.md).
     /// </summary>
     public async Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
     {

@@ -12,7 +12,7 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// that time (<see cref="ShardRow"/>), <c>ttl</c> = <c>ts</c> + the retention.
 /// </summary>
 /// <remarks>
-/// Why (issue 14, docs/fleet-hist.md): a shard of 50 quotas on a cold container read its 14-day window by one Query per
+/// Why (issue 14, docs/fleet-usage-rows.md): a shard of 50 quotas on a cold container read its 14-day window by one Query per
 /// quota and wrote a sample and a head per quota per run. Here the window is one Query of the shard's partition (1 MB a
 /// page, about 5 pages at 5-minute rows) and a run writes one item of about 1 KB.
 /// <para>

@@ -36,15 +36,26 @@ internal static class SimulateFleetCommand
         var atOnce = new Option<int>("--shards-at-once") { Description = "Shards one Lambda invocation runs at once", DefaultValueFactory = _ => d.Cycle.ShardsAtOnce };
         var memory = new Option<int>("--memory") { Description = "Lambda memory in MB (terraform var.memory_mb)", DefaultValueFactory = _ => d.Cycle.LambdaMemoryMb };
         var lambdaConcurrency = new Option<int>("--lambda-concurrency") { Description = "Lambda concurrent executions available to the shard function", DefaultValueFactory = _ => d.Cycle.LambdaConcurrency };
+        var utilization = new Option<string>("--utilization")
+        {
+            Description = "The range each virtual quota's base usage is drawn from, in % of its value (LOW-HIGH): how near their thresholds the fleet's quotas sit",
+            DefaultValueFactory = _ => "20-80",
+        };
         var awsPrices = new Option<FileInfo?>("--aws-prices") { Description = "JSON list prices for the bill (default: the bundled aws-list-prices.json, us-east-1)" };
         var command = new Command("fleet", "Simulate a day of fleet cycles over a virtual organization: makespan, shard runs, API calls by service, throttles and the monthly AWS bill")
         {
-            accounts, regions, quotas, services, samples, parallel, hours, maxConcurrency, batch, atOnce, memory, lambdaConcurrency, awsPrices,
+            accounts, regions, quotas, services, samples, parallel, hours, utilization, maxConcurrency, batch, atOnce, memory, lambdaConcurrency, awsPrices,
         };
         command.SetAction(async (parse, ct) =>
         {
+            if (ParseUtilization(parse.GetValue(utilization)!) is not { } baseUtilization)
+            {
+                app.Console.MarkupLine($"[red]error:[/] {Render.Text($"--utilization '{parse.GetValue(utilization)}' must be LOW-HIGH in % of the quota, 0 ≤ LOW < HIGH ≤ 200, such as 20-80")}");
+                return ExitCodes.Error;
+            }
             var options = new FleetSimulationOptions
             {
+                BaseUtilization = baseUtilization,
                 Accounts = parse.GetValue(accounts), Regions = parse.GetValue(regions), Quotas = parse.GetValue(quotas), Services = parse.GetValue(services),
                 Seed = parse.GetValue(app.Seed), SamplesPerShape = parse.GetValue(samples), Parallel = parse.GetValue(parallel), Hours = parse.GetValue(hours),
                 Cycle = d.Cycle with
@@ -81,6 +92,17 @@ internal static class SimulateFleetCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>"20-80" → (0.2, 0.8); null when it is not two percentages, low below high, within 0–200.</summary>
+    internal static (double Low, double High)? ParseUtilization(string text)
+    {
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        if (parts.Length != 2) return null;
+        var style = System.Globalization.NumberStyles.AllowDecimalPoint;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return double.TryParse(parts[0], style, culture, out var low) && double.TryParse(parts[1], style, culture, out var high) && low < high && high <= 200
+            ? (low / 100, high / 100) : null;
     }
 
     private static List<string> Problems(FleetSimulationOptions o)

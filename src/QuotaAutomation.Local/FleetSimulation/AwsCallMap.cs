@@ -9,7 +9,7 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// <summary>
 /// The AWS calls each engine port call becomes on the AWS backend, written from the adapters in
 /// src/QuotaAutomation.Aws (Dynamo*, AwsQuotaSource, AwsUsageSource, SnsNotifier, EventBridgePublisher,
-/// AwsQuotaRequester) as they are today. The DynamoDB rows are the adapters' calls method by method (docs/fleet-recon.md
+/// AwsQuotaRequester) as they are today. The DynamoDB rows are the adapters' calls method by method (docs/fleet-reconciliation.md
 /// has the table): batches cut at DynamoDB's limits (BatchGetItem 100 keys, BatchWriteItem 25 items, TransactWriteItems
 /// 100 actions), Query and Scan in 1 MB pages, and request units from the items' sizes (<see cref="DynamoItemSizes"/>:
 /// the real item shapes, computed from the call's arguments where they carry them, else the modelled constants below),

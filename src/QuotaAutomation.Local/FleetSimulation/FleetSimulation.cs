@@ -19,6 +19,9 @@ public sealed record FleetSimulationOptions
 
     public int Seed { get; init; } = 42;
 
+    /// <summary>The range each virtual quota's base usage is drawn from, as fractions of its value (<see cref="VirtualFleet.Create"/>).</summary>
+    public (double Low, double High) BaseUtilization { get; init; } = VirtualFleet.DefaultBaseUtilization;
+
     /// <summary>Shards of each shape that run the real engine through the day; 0 runs every shard.</summary>
     public int SamplesPerShape { get; init; } = 2;
 
@@ -115,7 +118,7 @@ public static class FleetSimulation
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(prices);
         if (options.Hours < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Hours, "at least one hour of cycles");
-        var fleet = VirtualFleet.Create(options.Accounts, options.Regions, options.Quotas, options.Services, options.Seed);
+        var fleet = VirtualFleet.Create(options.Accounts, options.Regions, options.Quotas, options.Services, options.Seed, options.BaseUtilization);
         var plan = Plan(fleet, options.Seed);
         var shards = plan.Shards;
         var shapes = shards.GroupBy(s => ShardProfile.ShapeOf(s.RuleIds), StringComparer.Ordinal).ToList();

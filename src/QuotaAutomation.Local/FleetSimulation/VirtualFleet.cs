@@ -30,8 +30,14 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
     public int Services => Quotas.Select(q => q.ServiceCode).Distinct().Count();
 
     /// <summary>Builds a fleet; more Regions than <see cref="DefaultRegions"/> or more quotas than the catalog offers are refused.</summary>
-    public static VirtualFleet Create(int accounts, int regions, int quotas, int services, int seed)
+    /// <param name="baseUtilization">
+    /// The range each quota's base usage is drawn from, as fractions of its value (default 20–80 %): how close to their
+    /// thresholds the fleet's quotas sit, which sets how many are read in detail and how often shards are due.
+    /// </param>
+    public static VirtualFleet Create(int accounts, int regions, int quotas, int services, int seed, (double Low, double High)? baseUtilization = null)
     {
+        var (low, high) = baseUtilization ?? DefaultBaseUtilization;
+        if (low < 0 || high > 2 || low >= high) throw new ArgumentOutOfRangeException(nameof(baseUtilization), baseUtilization, "0 ≤ low < high ≤ 2");
         if (accounts < 1) throw new ArgumentOutOfRangeException(nameof(accounts), accounts, "at least one account");
         if (regions < 1 || regions > DefaultRegions.Count) throw new ArgumentOutOfRangeException(nameof(regions), regions, $"1 to {DefaultRegions.Count} Regions");
         if (quotas < 1) throw new ArgumentOutOfRangeException(nameof(quotas), quotas, "at least one quota");
@@ -50,14 +56,17 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
         if (chosen.Count < quotas)
             throw new InvalidDataException($"{quotas} quotas from {services} services: the catalog has {chosen.Count} adjustable quotas with a default value in its {services} largest services; ask for fewer quotas or more services");
         var ids = Enumerable.Range(0, accounts).Select(i => (100_000_000_000L + i).ToString(CultureInfo.InvariantCulture)).ToList();
-        return new VirtualFleet(ids, DefaultRegions.Take(regions).ToList(), chosen.Select(q => Governed(q, seed)).ToList(), seed);
+        return new VirtualFleet(ids, DefaultRegions.Take(regions).ToList(), chosen.Select(q => Governed(q, seed, low, high)).ToList(), seed);
     }
 
+    /// <summary>Each quota's base usage by default: 20–80 % of its value.</summary>
+    public static readonly (double Low, double High) DefaultBaseUtilization = (0.2, 0.8);
+
     /// <summary>A quota's usage shape and its rule's automation level, drawn from the seed: most quiet, some growing towards a threshold.</summary>
-    private static VirtualQuota Governed(CatalogQuota q, int seed)
+    private static VirtualQuota Governed(CatalogQuota q, int seed, double low, double high)
     {
         double U(string what) => StableRandom.Uniform(seed, $"{q.ServiceCode}/{q.QuotaCode}/{what}", 0);
-        var profile = new UsageProfile(BaseFraction: 0.2 + 0.6 * U("base"), GrowthPerDay: 0.01 * U("growth"), DailyAmplitude: 0.2 * U("daily"),
+        var profile = new UsageProfile(BaseFraction: low + (high - low) * U("base"), GrowthPerDay: 0.01 * U("growth"), DailyAmplitude: 0.2 * U("daily"),
             WeekendFactor: 0.8 + 0.2 * U("weekend"), SpikeChancePerHour: 0.01 * U("spike"), SpikeSize: 1.2 + 0.5 * U("size"), Noise: 0.03);
         var level = U("level") switch { < 0.5 => "alert_only", < 0.8 => "monitor_only", _ => "auto_request" };
         return new VirtualQuota(q.ServiceCode, q.QuotaCode, q.QuotaName, q.DefaultValue!.Value, profile, level); // DefaultValue > 0 was filtered above

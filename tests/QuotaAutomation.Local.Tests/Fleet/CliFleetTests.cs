@@ -72,7 +72,8 @@ public sealed class CliFleetTests : IAsyncLifetime
         var (org, _) = await backend.JoinOrganizationAsync(null, null, CancellationToken.None);
         var prod = org.AccountsUnder("ou-fl33-prodwork");
 
-        var (exit, stdout, _) = await _db.RunCliSplitAsync("audit", "--ou", "ou-fl33-prodwork", "--region", "eu-west-1", "--limit", "10000", "--output", "json");
+        // By rule: a shard's quiet decisions are digested, and a rule filter shows the rule's entry in each digest with its quota.
+        var (exit, stdout, _) = await _db.RunCliSplitAsync("audit", "--rule", "fleet-lambda-prod", "--ou", "ou-fl33-prodwork", "--region", "eu-west-1", "--limit", "10000", "--output", "json");
 
         using var json = JsonDocument.Parse(stdout);
         var quotas = json.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("quota").GetString()).Where(q => q is not null).ToList();

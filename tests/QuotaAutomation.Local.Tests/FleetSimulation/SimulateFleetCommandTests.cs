@@ -37,4 +37,25 @@ public sealed class SimulateFleetCommandTests
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Contains("error: --regions 18 must be 1 to 17; --hours 0 must be 1 to 168; --max-concurrency 0 must be ≥ 1", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
     }
+    [Theory]
+    [InlineData("80-20")]
+    [InlineData("20")]
+    [InlineData("-5-50")]
+    [InlineData("20-250")]
+    public async Task BadUtilization_IsNamed_ExitTwo(string range)
+    {
+        var (exit, output) = await Testing.CliRunner.RunAsync(["simulate", "fleet", "--utilization", range], TimeProvider.System);
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains($"error: --utilization '{range}' must be LOW-HIGH in % of the quota, 0 ≤ LOW < HIGH ≤ 200, such as 20-80", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Utilization_SetsTheRangeOfEveryQuotasBaseUsage()
+    {
+        var fleet = Local.FleetSimulation.VirtualFleet.Create(1, 1, 50, 5, 42, (0.05, 0.4));
+
+        Assert.All(fleet.Quotas, q => Assert.InRange(q.Profile.BaseFraction, 0.05, 0.4));
+        Assert.Equal(Local.FleetSimulation.VirtualFleet.Create(1, 1, 50, 5, 42).Quotas.Select(q => q.QuotaCode), fleet.Quotas.Select(q => q.QuotaCode));
+    }
 }
