@@ -27,12 +27,7 @@ public sealed class DynamoBatchingTests(MotoServer moto)
     {
         using var world = await AwsWorld.CreateAsync(moto);
         using var backend = world.Backend();
-        var keys = Enumerable.Range(0, quotas).Select(i => new QuotaKey("vpc", $"L-{i:D8}", "us-east-1")).ToList();
-        foreach (var key in keys)
-            await backend.Rules.PutAsync(new Dictionary<string, object?>
-            {
-                ["rule_id"] = key.QuotaCode, ["service_code"] = key.ServiceCode, ["quota_code"] = key.QuotaCode, ["region"] = key.Region, ["automation_level"] = "full_auto",
-            }, CancellationToken.None);
+        var keys = await FullAutoRules.PutAsync(backend, quotas);
         var ports = backend.Ports with { Quotas = new StandInQuotas(keys), Usage = new StandInUsage(), History = new CachedUsageHistory(backend.Ports.History) };
         var engine = new AutomationEngine(ports, new TrendForecaster(), world.Time, new EngineOptions());
         await engine.RunCycleAsync(CancellationToken.None); // a warm container's first cycle: whole windows, one Query each

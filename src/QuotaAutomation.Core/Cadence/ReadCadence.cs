@@ -32,7 +32,11 @@ public sealed record ReadCadence
     /// <summary>A quota whose 24 h peak came within this many points of its lowest warning threshold is near it.</summary>
     public double NearPoints { get; init; } = 10;
 
-    /// <summary>A breach of the warning threshold this close, at the last two hours' trend, is read every cycle…</summary>
+    /// <summary>
+    /// A breach of the warning threshold this close, at the last two hours' trend (or, while usage stays within
+    /// yesterday's range, at the daily peak's growth from yesterday to today: a daily upswing is not a breach ahead), is
+    /// read every cycle…
+    /// </summary>
     public TimeSpan BreachSoon { get; init; } = TimeSpan.FromHours(6);
 
     /// <summary>…and this close, every <see cref="Cycle"/> × 3.</summary>
@@ -77,7 +81,10 @@ public sealed record ReadCadence
         if (peakPercent >= warningPercent - NearPoints) return new(Cycle, CadenceReason.NearThreshold);
         if (RecentSpike(history, now)) return new(Cycle, CadenceReason.Spike);
 
-        var toWarning = TimeToReach(history, now, quota.Value * warningPercent / 100);
+        var level = quota.Value * warningPercent / 100;
+        var toWarning = TimeToReach(history, now, level);
+        if (toWarning <= BreachAhead && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
+            toWarning = DayOverDay(history, now, level, yesterdayPeak);
         if (toWarning <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
         if (toWarning <= BreachAhead) return new(Cycle * 3, CadenceReason.BreachAhead);
         return peakPercent >= warningPercent / 2
@@ -136,6 +143,33 @@ public sealed record ReadCadence
         var recent = PeakSince(history, now - SpikeMemory);
         return Events.SpikeClassifier.Classify(recent, history, now).Level >= Events.SpikeLevel.Medium;
     }
+
+    /// <summary>
+    /// Yesterday's peak (24 to 48 hours ago) when the history covers it and the newest sample is no higher: usage is then
+    /// moving within a range it already had, so a rising two-hour trend is the daily swing's upswing, not growth. A
+    /// ramp that leaves yesterday's range is judged by its two-hour trend. Null otherwise.
+    /// </summary>
+    private static double? WithinYesterdaysRange(IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    {
+        if (history[0].Timestamp > now - 2 * Day) return null;
+        var peak = double.NegativeInfinity;
+        foreach (var s in history)
+            if (s.Timestamp > now - 2 * Day && s.Timestamp <= now - Day) peak = Math.Max(peak, s.Value);
+        return double.IsFinite(peak) && history[^1].Value <= peak ? peak : null;
+    }
+
+    /// <summary>When the daily peak, growing as it grew from yesterday to today, reaches <paramref name="level"/>; MaxValue when it did not grow.</summary>
+    private static TimeSpan DayOverDay(IReadOnlyList<UsageSample> history, DateTimeOffset now, double level, double yesterdayPeak)
+    {
+        var todayPeak = PeakSince(history, now - Day);
+        var growthPerDay = todayPeak - yesterdayPeak;
+        if (todayPeak >= level) return TimeSpan.Zero;
+        if (growthPerDay <= 0) return TimeSpan.MaxValue;
+        var days = (level - todayPeak) / growthPerDay;
+        return days >= TimeSpan.MaxValue.TotalDays / 2 ? TimeSpan.MaxValue : TimeSpan.FromDays(days);
+    }
+
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
     /// <summary>When the last two hours' least-squares trend reaches <paramref name="level"/>; MaxValue when it falls or is flat.</summary>
     private static TimeSpan TimeToReach(IReadOnlyList<UsageSample> history, DateTimeOffset now, double level)

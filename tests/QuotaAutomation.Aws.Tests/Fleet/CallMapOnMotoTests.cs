@@ -25,12 +25,7 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
     {
         using var world = await AwsWorld.CreateAsync(moto);
         using var backend = world.Backend();
-        var keys = Enumerable.Range(0, quotas).Select(i => new QuotaKey("vpc", $"L-{i:D8}", "us-east-1")).ToList();
-        foreach (var key in keys)
-            await backend.Rules.PutAsync(new Dictionary<string, object?>
-            {
-                ["rule_id"] = key.QuotaCode, ["service_code"] = key.ServiceCode, ["quota_code"] = key.QuotaCode, ["region"] = key.Region, ["automation_level"] = "full_auto",
-            }, CancellationToken.None);
+        var keys = await FullAutoRules.PutAsync(backend, quotas);
         var map = new AwsCallMap(rulesInTable: quotas, cycleRecordsInReconcileWindow: 2, _ => 1);
         var log = new ShardCallLog();
         var ports = backend.Ports with

@@ -69,6 +69,49 @@ public class ReadCadenceTests
         Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(15), CadenceReason.BreachAhead), Decide(Day(ago => ago < 120 ? 310 - 30 * ago / 60.0 : 250)));
     }
 
+    /// <summary>Three days of 5-minute samples ending now: a daily swing between 250 and 450 (its low at 06:00) plus <paramref name="growthPerDay"/>.</summary>
+    private static List<UsageSample> Swing(double growthPerDay) =>
+        Enumerable.Range(0, 3 * 288).Select(i => Now.AddMinutes(-5 * (3 * 288 - 1 - i))).Select(t => new UsageSample(t,
+            350 - 100 * Math.Cos(2 * Math.PI * (t.TimeOfDay.TotalHours - 6) / 24) + growthPerDay * (t - Now).TotalDays)).ToList();
+
+    [Fact]
+    public void TheUpswingOfADailySwing_WithinYesterdaysRange_IsCalm_NotABreachAhead()
+    {
+        // At 12:00 the swing rises 26 units an hour from 350: the two-hour trend alone reaches 700 in about 13 h (every
+        // 15 minutes before). Yesterday it went as high (450) and today's peak is no higher: no growth, so calm, 30 minutes.
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(30), CadenceReason.Calm), Decide(Swing(growthPerDay: 0)));
+    }
+
+    [Fact]
+    public void ADailySwingThatGrowsSlowly_IsCalm() =>
+        // 10 a day (1 % of the quota): the daily peak reaches 700 in about 25 days.
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(30), CadenceReason.Calm), Decide(Swing(growthPerDay: 10)));
+
+    [Fact]
+    public void WithinYesterdaysRange_ThePeaksDayOverDayGrowth_SetsTheBreachAhead()
+    {
+        // Yesterday's peak 450, today's 590 (10 hours ago), now rising 50 an hour to 440: the two-hour trend reaches 700 in
+        // about 5 h (every cycle), but usage is within yesterday's range, and the peak's growth (140 a day) reaches 700 in
+        // about 19 h: every 15 minutes.
+        var history = Enumerable.Range(0, 3 * 288).Select(i => Now.AddMinutes(-5 * (3 * 288 - 1 - i))).Select(t => new UsageSample(t, (Now - t).TotalHours switch
+        {
+            < 2 => 440 - 50 * (Now - t).TotalHours,
+            10 => 590,
+            36 => 450,
+            _ => 400,
+        })).ToList();
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(15), CadenceReason.BreachAhead), Decide(history));
+    }
+
+    [Fact]
+    public void ARampAboveYesterdaysRange_IsJudgedByItsTwoHourTrend()
+    {
+        // Two days flat at 250, then the last two hours rise 100 an hour to 450: above yesterday's 250, so the trend counts.
+        var history = Enumerable.Range(0, 3 * 288).Select(i => Now.AddMinutes(-5 * (3 * 288 - 1 - i)))
+            .Select(t => new UsageSample(t, t > Now.AddHours(-2) ? 450 - 100 * (Now - t).TotalHours : 250)).ToList();
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.BreachAhead), Decide(history));
+    }
+
     [Fact]
     public void AnHourlyRead_IsDueInExactlyOneOfTwelveFiveMinuteCycles_TheSameOneInEveryProcess()
     {
