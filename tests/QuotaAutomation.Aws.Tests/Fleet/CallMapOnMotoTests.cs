@@ -19,8 +19,7 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
 {
     [Theory]
     [InlineData(10)]
-    [InlineData(100)]
-    [InlineData(1000)]
+    [InlineData(100)] // not 1,000: 74 s on moto for what DynamoBatchingTests' 1,000 and AwsCallMapTests' batch boundaries (150 decisions: two transactions) already show
     public async Task SteadyStateShardCycle_DynamoDbCalls_AreTheMapsOperationByOperation(int quotas)
     {
         using var world = await AwsWorld.CreateAsync(moto);
