@@ -131,27 +131,6 @@ public sealed class DynamoBatchingTests(MotoServer moto)
 
     private static int Ceiling(int n, int size) => (n + size - 1) / size;
 
-    private sealed class StandInQuotas(IReadOnlyList<QuotaKey> keys) : IQuotaSource
-    {
-        public Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> wanted, CancellationToken ct) =>
-            Task.FromResult(new QuotaDictionary(keys.Where(wanted.Contains).ToDictionary(k => k, Info)));
-
-        public Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) => Task.FromResult<QuotaInfo?>(keys.Contains(key) ? Info(key) : null);
-
-        private static QuotaInfo Info(QuotaKey key) => new(key, key.QuotaCode, 10, Adjustable: true, "None", null);
-    }
-
-    /// <summary>Usage 4 every 5 minutes over the last hour: what GetMetricData would answer for a quiet quota.</summary>
-    private sealed class StandInUsage : IUsageSource
-    {
-        public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
-        {
-            IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> usage = queries.ToDictionary(q => q.Quota.Key, IReadOnlyList<UsageSample> (q) =>
-                Enumerable.Range(0, 13).Select(i => until - TimeSpan.FromMinutes(5 * i)).Where(t => t > q.From).Order().Select(t => new UsageSample(t, 4)).ToList());
-            return Task.FromResult(usage);
-        }
-    }
-
     /// <summary>
     /// Passes requests on, except the first BatchWriteItem or BatchGetItem: its items or keys after the first
     /// <paramref name="keep"/> are not sent, and come back as <c>UnprocessedItems</c> / <c>UnprocessedKeys</c>, as

@@ -53,25 +53,4 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
         Assert.Contains($"BatchGetItem={(quotas + 99) / 100}", sent); // the heads: what is compared is the cycle's calls, not two empty lists
         Assert.Equal(sent, mapped);
     }
-
-    private sealed class StandInQuotas(IReadOnlyList<QuotaKey> keys) : IQuotaSource
-    {
-        public Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> wanted, CancellationToken ct) =>
-            Task.FromResult(new QuotaDictionary(keys.Where(wanted.Contains).ToDictionary(k => k, Info)));
-
-        public Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) => Task.FromResult<QuotaInfo?>(keys.Contains(key) ? Info(key) : null);
-
-        private static QuotaInfo Info(QuotaKey key) => new(key, key.QuotaCode, 10, Adjustable: true, "None", null);
-    }
-
-    /// <summary>Usage 4 every 5 minutes over the last hour: a quiet quota.</summary>
-    private sealed class StandInUsage : IUsageSource
-    {
-        public Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
-        {
-            IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> usage = queries.ToDictionary(q => q.Quota.Key, IReadOnlyList<UsageSample> (q) =>
-                Enumerable.Range(0, 13).Select(i => until - TimeSpan.FromMinutes(5 * i)).Where(t => t > q.From).Order().Select(t => new UsageSample(t, 4)).ToList());
-            return Task.FromResult(usage);
-        }
-    }
 }
