@@ -59,6 +59,13 @@ public sealed record ReadCadence
     /// <summary>A sample this recent at ≥ 2× the 24 h median (<see cref="Events.SpikeClassifier"/>'s medium level) is a recent spike.</summary>
     public TimeSpan SpikeMemory { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// …when it also rose at least this many points of the quota above that median. A ratio alone makes a spike of a
+    /// count of one or two: a quota of 1,000 going from 1 to 2 is "2×", and would keep an idle Region's shard on the
+    /// 5-minute cadence for an hour, while a quota of 5 going from 1 to 2 (20 points) is worth watching.
+    /// </summary>
+    public double SpikeMinPoints { get; init; } = 5;
+
     /// <summary>How often <paramref name="quota"/>'s usage should be read in detail now, and why.</summary>
     /// <param name="history">The quota's stored samples in time order (the cycle's window).</param>
     /// <param name="warningPercent">The lowest warning threshold of the rules on this quota.</param>
@@ -79,7 +86,7 @@ public sealed record ReadCadence
 
         var peakPercent = 100 * PeakSince(history, now - Events.SpikeClassifier.BaselineWindow) / quota.Value;
         if (peakPercent >= warningPercent - NearPoints) return new(Cycle, CadenceReason.NearThreshold);
-        if (RecentSpike(history, now)) return new(Cycle, CadenceReason.Spike);
+        if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
 
         var level = quota.Value * warningPercent / 100;
         var toWarning = TimeToReach(history, now, level);
@@ -138,10 +145,11 @@ public sealed record ReadCadence
         return peak;
     }
 
-    private bool RecentSpike(IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    private bool RecentSpike(QuotaInfo quota, IReadOnlyList<UsageSample> history, DateTimeOffset now)
     {
         var recent = PeakSince(history, now - SpikeMemory);
-        return Events.SpikeClassifier.Classify(recent, history, now).Level >= Events.SpikeLevel.Medium;
+        var spike = Events.SpikeClassifier.Classify(recent, history, now);
+        return spike.Level >= Events.SpikeLevel.Medium && 100 * (recent - spike.Baseline) / quota.Value >= SpikeMinPoints;
     }
 
     /// <summary>

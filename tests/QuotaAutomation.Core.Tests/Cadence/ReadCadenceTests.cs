@@ -61,6 +61,16 @@ public class ReadCadenceTests
         Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Spike), Decide(Day(ago => ago == 30 ? 250 : 100)));
 
     [Fact]
+    public void ASpikeOfAFewUnits_FarBelowTheQuota_IsNotWatchedEveryCycle()
+    {
+        // 1 → 2 on a quota of 1,000 is 2× its median but 0.1 points of the quota: calm, hourly. 50 → 110 is 2.2× and
+        // rises 6 points: a spike. 45 → 90 is 2× and rises 4.5 points: not.
+        Assert.Equal(new CadenceDecision(TimeSpan.FromHours(1), CadenceReason.Calm), Decide(Day(ago => ago == 30 ? 2 : 1)));
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Spike), Decide(Day(ago => ago == 30 ? 110 : 50)));
+        Assert.Equal(new CadenceDecision(TimeSpan.FromHours(1), CadenceReason.Calm), Decide(Day(ago => ago == 30 ? 90 : 45))); // 4.5 points
+    }
+
+    [Fact]
     public void ATrendReachingTheWarningWithin6Hours_IsReadEveryCycle_WithinADay_Every15Minutes()
     {
         // From 250, the last two hours rise 100 units an hour to 450 at now: 700 in 2.5 h. At 30 an hour to 310: 700 in 13 h.
