@@ -57,6 +57,13 @@ public sealed record UsageMix
     /// <summary>A quota's base outside its account's home Regions: default VPC resources and a few stray items.</summary>
     public double IdleHigh { get; init; } = 0.05;
 
+    /// <summary>
+    /// Outside its home Regions a quota's usage stays at its base: stray items follow no workload's daily cycle, weekend
+    /// or spikes. (With the swing and noise, a count of a unit or two rounds between 0 and 1 or 1 and 2, which the read
+    /// cadence takes for a spike of 2× its median: every idle shard would then be due for an hour after each flip.)
+    /// </summary>
+    public bool IdleIsFlat { get; init; } = true;
+
     /// <summary>The ranges the rest of each draw's shape comes from (round 2's, unchanged): growth a day, daily swing (±), weekend level, spike chance an hour and size, noise.</summary>
     public double MaxGrowthPerDay { get; init; } = 0.01;
 

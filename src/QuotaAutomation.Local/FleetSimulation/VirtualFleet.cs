@@ -101,6 +101,7 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
         var baseFraction = !home ? m.IdleHigh * U("base")
             : U("hot") < m.HotShare ? m.HotLow + (m.HotHigh - m.HotLow) * U("base")
             : m.BusyLow + (m.BusyHigh - m.BusyLow) * Math.Pow(U("base"), m.BusySkew);
+        if (!home && m.IdleIsFlat) return new UsageProfile(baseFraction, GrowthPerDay: 0, DailyAmplitude: 0, WeekendFactor: 1, SpikeChancePerHour: 0, SpikeSize: 1, Noise: 0);
         return new UsageProfile(BaseFraction: baseFraction, GrowthPerDay: m.MaxGrowthPerDay * U("growth"), DailyAmplitude: m.MaxDailyAmplitude * U("daily"),
             WeekendFactor: m.MinWeekendFactor + (1 - m.MinWeekendFactor) * U("weekend"), SpikeChancePerHour: m.MaxSpikeChancePerHour * U("spike"),
             SpikeSize: m.MinSpikeSize + (m.MaxSpikeSize - m.MinSpikeSize) * U("size"), Noise: m.Noise);

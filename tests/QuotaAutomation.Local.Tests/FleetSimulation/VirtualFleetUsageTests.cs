@@ -95,6 +95,17 @@ public sealed class VirtualFleetUsageTests
     }
 
     [Fact]
+    public void Organization_IdleRegions_AreFlat()
+    {
+        var fleet = VirtualFleet.Create(50, 17, 50, 10, 42);
+
+        var idle = fleet.AccountIds.SelectMany(a => fleet.Regions.Except(fleet.HomeRegionsOf(a)).SelectMany(r => fleet.QuotasOf(a, r))).Select(q => q.Profile).ToList();
+
+        Assert.NotEmpty(idle);
+        Assert.All(idle, p => Assert.Equal((0.0, 0.0, 1.0, 0.0, 0.0), (p.GrowthPerDay, p.DailyAmplitude, p.WeekendFactor, p.SpikeChancePerHour, p.Noise)));
+    }
+
+    [Fact]
     public void Uniform_EveryRegionIsBusy_BasesInTheRange()
     {
         var fleet = VirtualFleet.Create(30, 4, 50, 5, 42, UsageMix.Uniform(0.05, 0.4));
