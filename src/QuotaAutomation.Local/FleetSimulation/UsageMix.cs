@@ -14,7 +14,7 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// </remarks>
 public sealed record UsageMix
 {
-    /// <summary>The realistic default: a few home Regions busy, the rest nearly idle, most quotas far below their thresholds.</summary>
+    /// <summary>The default, an assumed organization: a few home Regions busy, the rest nearly idle, most quotas far below their thresholds.</summary>
     public static UsageMix Organization { get; } = new();
 
     /// <summary>
