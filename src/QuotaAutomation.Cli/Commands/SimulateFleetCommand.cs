@@ -28,7 +28,7 @@ internal static class SimulateFleetCommand
         var regions = new Option<int>("--regions") { Description = $"Regions per account (1 to {VirtualFleet.DefaultRegions.Count})", DefaultValueFactory = _ => d.Regions };
         var quotas = new Option<int>("--quotas") { Description = "Governed quotas per account and Region (one rule each)", DefaultValueFactory = _ => d.Quotas };
         var services = new Option<int>("--services") { Description = "Services the quotas come from", DefaultValueFactory = _ => d.Services };
-        var samples = new Option<int>("--samples-per-shape") { Description = "Shards of each shape run on the real engine; 0 runs every shard", DefaultValueFactory = _ => d.SamplesPerShape };
+        var samples = new Option<int>("--samples-per-shape") { Description = "Shards of each stratum (same rules; home or other Region; 0, 1–2 or 3+ quotas near a threshold) run on the real engine, the others replaying one of their stratum's; 0 runs every shard", DefaultValueFactory = _ => d.SamplesPerShape };
         var parallel = new Option<int>("--parallel") { Description = "Executed shards at once on this machine", DefaultValueFactory = _ => d.Parallel };
         var hours = new Option<int>("--hours") { Description = "Hours of 5-minute cycles after the first one that the sample shards run through", DefaultValueFactory = _ => d.Hours };
         var maxConcurrency = new Option<int>("--max-concurrency") { Description = "Distributed Map MaxConcurrency", DefaultValueFactory = _ => d.Cycle.MaxConcurrency };
@@ -36,10 +36,10 @@ internal static class SimulateFleetCommand
         var atOnce = new Option<int>("--shards-at-once") { Description = "Shards one Lambda invocation runs at once", DefaultValueFactory = _ => d.Cycle.ShardsAtOnce };
         var memory = new Option<int>("--memory") { Description = "Lambda memory in MB (terraform var.memory_mb)", DefaultValueFactory = _ => d.Cycle.LambdaMemoryMb };
         var lambdaConcurrency = new Option<int>("--lambda-concurrency") { Description = "Lambda concurrent executions available to the shard function", DefaultValueFactory = _ => d.Cycle.LambdaConcurrency };
-        var utilization = new Option<string>("--utilization")
+        var utilization = new Option<string?>("--utilization")
         {
-            Description = "The range each virtual quota's base usage is drawn from, in % of its value (LOW-HIGH): how near their thresholds the fleet's quotas sit",
-            DefaultValueFactory = _ => "20-80",
+            Description = "The uniform stress profile instead of the default organization profile (busy home Regions, the rest nearly idle; docs/fleet-usage-profile.md): "
+                + "every Region of every account busy, each quota's base usage uniform in LOW-HIGH % of its value, such as 20-80 (round 2's generator)",
         };
         var awsPrices = new Option<FileInfo?>("--aws-prices") { Description = "JSON list prices for the bill (default: the bundled aws-list-prices.json, us-east-1)" };
         var command = new Command("fleet", "Simulate a day of fleet cycles over a virtual organization: makespan, shard runs, API calls by service, throttles and the monthly AWS bill")
@@ -48,14 +48,19 @@ internal static class SimulateFleetCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (ParseUtilization(parse.GetValue(utilization)!) is not { } baseUtilization)
+            var usage = UsageMix.Organization;
+            if (parse.GetValue(utilization) is { } range)
             {
-                app.Console.MarkupLine($"[red]error:[/] {Render.Text($"--utilization '{parse.GetValue(utilization)}' must be LOW-HIGH in % of the quota, 0 ≤ LOW < HIGH ≤ 200, such as 20-80")}");
-                return ExitCodes.Error;
+                if (ParseUtilization(range) is not { } uniform)
+                {
+                    app.Console.MarkupLine($"[red]error:[/] {Render.Text($"--utilization '{range}' must be LOW-HIGH in % of the quota, 0 ≤ LOW < HIGH ≤ 200, such as 20-80")}");
+                    return ExitCodes.Error;
+                }
+                usage = UsageMix.Uniform(uniform.Low, uniform.High);
             }
             var options = new FleetSimulationOptions
             {
-                BaseUtilization = baseUtilization,
+                Usage = usage,
                 Accounts = parse.GetValue(accounts), Regions = parse.GetValue(regions), Quotas = parse.GetValue(quotas), Services = parse.GetValue(services),
                 Seed = parse.GetValue(app.Seed), SamplesPerShape = parse.GetValue(samples), Parallel = parse.GetValue(parallel), Hours = parse.GetValue(hours),
                 Cycle = d.Cycle with

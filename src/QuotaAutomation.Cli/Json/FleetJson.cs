@@ -13,7 +13,7 @@ internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetDayDocument D
     FleetSummaryDocument Summary, IReadOnlyList<DayCalls> Calls, FleetBillDocument Bill, IReadOnlyList<FleetTargetDocument> Targets,
     IReadOnlyList<string> Executed, IReadOnlyList<string> Modelled);
 
-internal sealed record FleetSizeDocument(int Accounts, int Regions, int Quotas, int Services, int Shards, int Shapes, int ExecutedShards, int Seed,
+internal sealed record FleetSizeDocument(int Accounts, int Regions, int Quotas, int Services, int Shards, string Profile, IReadOnlyList<FleetStratum> Strata, int ExecutedShards, int Seed,
     int Hours, int MaxConcurrency, int ItemsPerBatch, int ShardsAtOnce, int LambdaMemoryMb, double CycleMinutes);
 
 /// <summary>The day's steady cycles: shard runs, the share of quotas read in detail, and the cycles modelled.</summary>
@@ -38,7 +38,7 @@ internal static class FleetJson
         var o = report.Options;
         var steady = report.RunsPerCycle.Skip(1).DefaultIfEmpty(0).ToList();
         return new FleetDocument(
-            new FleetSizeDocument(o.Accounts, o.Regions, o.Quotas, o.Services, report.Shards, report.Shapes, report.Executed.Count, o.Seed,
+            new FleetSizeDocument(o.Accounts, o.Regions, o.Quotas, o.Services, report.Shards, o.Usage.Name, report.Strata, report.Executed.Count, o.Seed,
                 o.Hours, o.Cycle.MaxConcurrency, o.Cycle.ItemsPerBatch, o.Cycle.ShardsAtOnce, o.Cycle.LambdaMemoryMb, FleetSimulationOptions.CycleEvery.TotalMinutes),
             new FleetDayDocument(o.SteadyCycles, report.SteadyRuns, steady.Min(), steady.Max(), Math.Round(report.DetailedShare, 4), report.ModelledCycles),
             Cycle(report.First), Cycle(report.Busiest)!, // the busiest cycle is always modelled

@@ -19,10 +19,10 @@ public sealed record FleetSimulationOptions
 
     public int Seed { get; init; } = 42;
 
-    /// <summary>The range each virtual quota's base usage is drawn from, as fractions of its value (<see cref="VirtualFleet.Create"/>).</summary>
-    public (double Low, double High) BaseUtilization { get; init; } = VirtualFleet.DefaultBaseUtilization;
+    /// <summary>How the virtual fleet's usage is drawn per (account, Region, quota) (<see cref="VirtualFleet.Create"/>): a realistic organization by default.</summary>
+    public UsageMix Usage { get; init; } = UsageMix.Organization;
 
-    /// <summary>Shards of each shape that run the real engine through the day; 0 runs every shard.</summary>
+    /// <summary>Shards of each stratum (same rules, home or other Region, quotas near a threshold) that run the real engine through the day; 0 runs every shard.</summary>
     public int SamplesPerShape { get; init; } = 2;
 
     /// <summary>Executed shards at once on this machine.</summary>
@@ -66,7 +66,7 @@ public sealed record DayCalls(string Service, string Operation, long Calls);
 public sealed record FleetSimulationReport(
     FleetSimulationOptions Options,
     int Shards,
-    int Shapes,
+    IReadOnlyList<FleetStratum> Strata,
     IReadOnlyList<ShardDay> Executed,
     IReadOnlyList<int> RunsPerCycle,
     ModelledCycle First,
@@ -106,7 +106,8 @@ public sealed record FleetSimulationReport(
 
 /// <summary>
 /// <c>simulate fleet</c>'s conductor: build the virtual fleet, plan its shards, run the real engine through a day of
-/// cycles for a sample of shards of each shape (or all), replay the day for every shard at its own phase
+/// cycles for a sample of shards of each stratum (or all; <see cref="StratifiedSample"/>), replay a sample of its own
+/// stratum for every shard at its own phase
 /// (<see cref="FleetDay"/>), model the first and the busiest cycles (and enough others for the Lambda time) on the
 /// virtual clock, and price the day's steady cycles.
 /// </summary>
@@ -118,19 +119,15 @@ public static class FleetSimulation
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(prices);
         if (options.Hours < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Hours, "at least one hour of cycles");
-        var fleet = VirtualFleet.Create(options.Accounts, options.Regions, options.Quotas, options.Services, options.Seed, options.BaseUtilization);
+        var fleet = VirtualFleet.Create(options.Accounts, options.Regions, options.Quotas, options.Services, options.Seed, options.Usage);
         var plan = Plan(fleet, options.Seed);
         var shards = plan.Shards;
-        var shapes = shards.GroupBy(s => ShardProfile.ShapeOf(s.RuleIds), StringComparer.Ordinal).ToList();
 
-        // Which shards run the real engine: every shard, or a few spread over each shape.
-        var executed = new List<(int Shape, FleetShard Shard)>();
-        for (var s = 0; s < shapes.Count; s++)
-        {
-            var members = shapes[s].ToList();
-            var take = options.SamplesPerShape <= 0 ? members.Count : Math.Min(options.SamplesPerShape, members.Count);
-            for (var k = 0; k < take; k++) executed.Add((s, members[(int)((long)k * members.Count / take)]));
-        }
+        // Which shards run the real engine: every shard, or a few of each stratum (its rules' shape, and how its usage was drawn).
+        var shapes = shards.Select(s => ShardProfile.ShapeOf(s.RuleIds)).Distinct(StringComparer.Ordinal).ToList();
+        var strata = shards.Select(s => (shapes.Count == 1 ? "" : $"shape {shapes.IndexOf(ShardProfile.ShapeOf(s.RuleIds)) + 1}, ") + fleet.StratumOf(s.AccountId, s.Region)).ToList();
+        var sample = StratifiedSample.Draw([.. shards.Select(s => s.ShardId)], strata, Math.Max(0, options.SamplesPerShape), options.Seed);
+        var executed = sample.Executed.Select(i => shards[i]).ToList();
 
         var steadyCycles = options.SteadyCycles;
         var map = new AwsCallMap(rulesInTable: fleet.Quotas.Count, cycleRecordsInReconcileWindow: (int)(2 * TimeSpan.FromDays(1) / FleetSimulationOptions.CycleEvery), VirtualFleet.ListPages,
@@ -145,7 +142,7 @@ public static class FleetSimulation
             progress?.Report((stage, 0, allCycles));
             await Parallel.ForEachAsync(Enumerable.Range(0, executed.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallel), CancellationToken = ct }, async (i, c) =>
             {
-                days[i] = await ShardExecution.RunDayAsync(fleet, executed[i].Shard, map, steadyCycles, scratch,
+                days[i] = await ShardExecution.RunDayAsync(fleet, executed[i], map, steadyCycles, scratch,
                     () => progress?.Report((stage, Interlocked.Increment(ref cyclesDone), allCycles)), c);
                 Interlocked.Increment(ref done);
             });
@@ -156,19 +153,8 @@ public static class FleetSimulation
         }
         var executionTime = clock.Elapsed;
 
-        // Each shard replays an executed day of its shape: its own when it ran, else the samples in turn.
-        var ownDay = executed.Select((e, i) => (e.Shard.ShardId, i)).ToDictionary(x => x.ShardId, x => x.i, StringComparer.Ordinal);
-        var shapeOf = shapes.SelectMany((g, s) => g.Select(shard => (shard.ShardId, s))).ToDictionary(x => x.ShardId, x => x.s, StringComparer.Ordinal);
-        var samplesOf = Enumerable.Range(0, shapes.Count).Select(s => executed.Select((e, i) => (e, i)).Where(x => x.e.Shape == s).Select(x => x.i).ToList()).ToList();
-        var turn = new int[shapes.Count];
-        var sampleOf = shards.Select(shard =>
-        {
-            var shape = shapeOf[shard.ShardId];
-            return ownDay.TryGetValue(shard.ShardId, out var own) ? own : samplesOf[shape][turn[shape]++ % samplesOf[shape].Count];
-        }).ToList();
-
         clock.Restart();
-        var day = new FleetDay(shards, days, sampleOf, VirtualFleet.Start, FleetSimulationOptions.CycleEvery);
+        var day = new FleetDay(shards, days, sample.SampleOf, VirtualFleet.Start, FleetSimulationOptions.CycleEvery); // each shard replays a day of its own stratum
         var model = new FleetDayModel(day, options.Cycle, options.Accounts, options.Seed);
         var counted = model.Count(progress);
         var modelled = model.Model(counted, options.ModelledCallsBudget, options.FirstCycleCallsCap, progress);
@@ -181,7 +167,7 @@ public static class FleetSimulation
             return day.Work[d.Work].Run.Result with { ShardId = shard.ShardId, AccountId = shard.AccountId, Region = shard.Region };
         }), plan.Skipped);
         var perDay = model.PerDay(counted, modelled);
-        return new FleetSimulationReport(options, shards.Count, shapes.Count, days, counted.RunsPerCycle, modelled.First, busiest, modelled.Cycles.Count,
+        return new FleetSimulationReport(options, shards.Count, sample.Strata, days, counted.RunsPerCycle, modelled.First, busiest, modelled.Cycles.Count,
             counted.Calls, summary, perDay, FleetBill.Compute(perDay, TimeSpan.FromHours(options.Hours), prices, FleetBill.AverageMonth), executionTime, simulationTime);
     }
 

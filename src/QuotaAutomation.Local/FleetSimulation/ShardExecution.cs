@@ -48,7 +48,7 @@ public static class ShardExecution
             }, TimeProvider.System, ct); // the start is given: real time is not read
             // The shard's own backend is its account: its keys carry no account id, as the simulated account serves only its own rows.
             var hub = accountId;
-            await backend.Account.EnsureQuotasAsync(fleet.QuotasOf(null, region), ct);
+            await backend.Account.EnsureQuotasAsync(fleet.QuotasOf(accountId, region), ct);
             await backend.Rules.UpsertAsync(fleet.Rules(), ct);
             var nonce = 0;
             var options = new EngineOptions

@@ -5,17 +5,18 @@ using QuotaAutomation.Local.Simulation;
 
 namespace QuotaAutomation.Local.FleetSimulation;
 
-/// <summary>One governed quota of the virtual fleet: a real quota of the catalog, with a usage shape drawn from the seed.</summary>
-public sealed record VirtualQuota(string ServiceCode, string QuotaCode, string QuotaName, double Value, UsageProfile Profile, string Level);
+/// <summary>One governed quota of the virtual fleet: a real quota of the catalog, with its rule's automation level drawn from the seed.</summary>
+public sealed record VirtualQuota(string ServiceCode, string QuotaCode, string QuotaName, double Value, string Level);
 
 /// <summary>
 /// N virtual accounts × R Regions × Q governed quotas, all drawn from the seed: the same quotas in every account and
-/// Region (a fleet governs the same quotas everywhere), each account and Region with its own usage. Quotas are real
+/// Region (a fleet governs the same quotas everywhere), each (account, Region, quota) with a usage shape of its own
+/// drawn by <see cref="Usage"/> (<see cref="UsageOf"/>): busy in the account's home Regions, nearly idle elsewhere. Quotas are real
 /// ones from the bundled catalog (adjustable, with a known default; each is given a CloudWatch usage metric, as most
 /// governed quotas have one), taken round-robin from the
 /// <see cref="Services"/> services that have the most such quotas, so a shard lists as many services as a real fleet would.
 /// </summary>
-public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyList<string> Regions, IReadOnlyList<VirtualQuota> Quotas, int Seed)
+public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyList<string> Regions, IReadOnlyList<VirtualQuota> Quotas, int Seed, UsageMix Usage)
 {
     /// <summary>The commercial Regions enabled by default, in the order a fleet takes them (the hub's first).</summary>
     public static IReadOnlyList<string> DefaultRegions { get; } =
@@ -30,14 +31,12 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
     public int Services => Quotas.Select(q => q.ServiceCode).Distinct().Count();
 
     /// <summary>Builds a fleet; more Regions than <see cref="DefaultRegions"/> or more quotas than the catalog offers are refused.</summary>
-    /// <param name="baseUtilization">
-    /// The range each quota's base usage is drawn from, as fractions of its value (default 20–80 %): how close to their
-    /// thresholds the fleet's quotas sit, which sets how many are read in detail and how often shards are due.
+    /// <param name="usage">
+    /// How usage is drawn (default <see cref="UsageMix.Organization"/>): how close to their thresholds the fleet's quotas
+    /// sit, and where, which sets how many are read in detail and how often shards are due.
     /// </param>
-    public static VirtualFleet Create(int accounts, int regions, int quotas, int services, int seed, (double Low, double High)? baseUtilization = null)
+    public static VirtualFleet Create(int accounts, int regions, int quotas, int services, int seed, UsageMix? usage = null)
     {
-        var (low, high) = baseUtilization ?? DefaultBaseUtilization;
-        if (low < 0 || high > 2 || low >= high) throw new ArgumentOutOfRangeException(nameof(baseUtilization), baseUtilization, "0 ≤ low < high ≤ 2");
         if (accounts < 1) throw new ArgumentOutOfRangeException(nameof(accounts), accounts, "at least one account");
         if (regions < 1 || regions > DefaultRegions.Count) throw new ArgumentOutOfRangeException(nameof(regions), regions, $"1 to {DefaultRegions.Count} Regions");
         if (quotas < 1) throw new ArgumentOutOfRangeException(nameof(quotas), quotas, "at least one quota");
@@ -56,28 +55,82 @@ public sealed record VirtualFleet(IReadOnlyList<string> AccountIds, IReadOnlyLis
         if (chosen.Count < quotas)
             throw new InvalidDataException($"{quotas} quotas from {services} services: the catalog has {chosen.Count} adjustable quotas with a default value in its {services} largest services; ask for fewer quotas or more services");
         var ids = Enumerable.Range(0, accounts).Select(i => (100_000_000_000L + i).ToString(CultureInfo.InvariantCulture)).ToList();
-        return new VirtualFleet(ids, DefaultRegions.Take(regions).ToList(), chosen.Select(q => Governed(q, seed, low, high)).ToList(), seed);
+        return new VirtualFleet(ids, DefaultRegions.Take(regions).ToList(), chosen.Select(q => Governed(q, seed)).ToList(), seed, usage ?? UsageMix.Organization);
     }
 
-    /// <summary>Each quota's base usage by default: 20–80 % of its value.</summary>
-    public static readonly (double Low, double High) DefaultBaseUtilization = (0.2, 0.8);
-
-    /// <summary>A quota's usage shape and its rule's automation level, drawn from the seed: most quiet, some growing towards a threshold.</summary>
-    private static VirtualQuota Governed(CatalogQuota q, int seed, double low, double high)
+    /// <summary>A quota's rule's automation level, drawn from the seed (the rule is the same in every account and Region).</summary>
+    private static VirtualQuota Governed(CatalogQuota q, int seed)
     {
-        double U(string what) => StableRandom.Uniform(seed, $"{q.ServiceCode}/{q.QuotaCode}/{what}", 0);
-        var profile = new UsageProfile(BaseFraction: low + (high - low) * U("base"), GrowthPerDay: 0.01 * U("growth"), DailyAmplitude: 0.2 * U("daily"),
-            WeekendFactor: 0.8 + 0.2 * U("weekend"), SpikeChancePerHour: 0.01 * U("spike"), SpikeSize: 1.2 + 0.5 * U("size"), Noise: 0.03);
-        var level = U("level") switch { < 0.5 => "alert_only", < 0.8 => "monitor_only", _ => "auto_request" };
-        return new VirtualQuota(q.ServiceCode, q.QuotaCode, q.QuotaName, q.DefaultValue!.Value, profile, level); // DefaultValue > 0 was filtered above
+        var level = StableRandom.Uniform(seed, $"{q.ServiceCode}/{q.QuotaCode}/level", 0) switch { < 0.5 => "alert_only", < 0.8 => "monitor_only", _ => "auto_request" };
+        return new VirtualQuota(q.ServiceCode, q.QuotaCode, q.QuotaName, q.DefaultValue!.Value, level); // DefaultValue > 0 was filtered above
     }
 
-    /// <summary>The simulated quotas of one account and Region, with the metric CloudWatch reports their usage by.</summary>
-    /// <remarks>The hub's own quotas have no account id: its shards run under its own credentials.</remarks>
-    public IReadOnlyList<(QuotaInfo Quota, UsageProfile Profile)> QuotasOf(string? accountId, string region) =>
-        [.. Quotas.Select(q => (new QuotaInfo(new QuotaKey(q.ServiceCode, q.QuotaCode, region, accountId), q.QuotaName, q.Value, Adjustable: true, "None",
+    /// <summary>
+    /// The Regions where <paramref name="accountId"/> runs its workloads, its first home Region first: the fleet's first
+    /// Region for <see cref="UsageMix.FirstRegionShare"/> of accounts (else one of the others), then 0, 1, 2 … more drawn
+    /// with <see cref="UsageMix.ExtraHomeRegionWeights"/> from the rest; every Region under <see cref="UsageMix.EveryRegionHome"/>.
+    /// </summary>
+    public IReadOnlyList<string> HomeRegionsOf(string accountId)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        if (Usage.EveryRegionHome) return Regions;
+        double U(string what) => StableRandom.Uniform(Seed, $"{accountId}/home/{what}", 0);
+        var first = Regions.Count == 1 || U("first") < Usage.FirstRegionShare
+            ? Regions[0]
+            : Regions[1 + Math.Min(Regions.Count - 2, (int)(U("which") * (Regions.Count - 1)))];
+        var weights = Usage.ExtraHomeRegionWeights;
+        var (draw, extra) = (U("extra") * weights.Sum(), 0);
+        while (extra < weights.Count - 1 && draw >= weights[extra]) draw -= weights[extra++];
+        var others = Regions.Where(r => r != first).OrderBy(r => U(r)).ThenBy(r => r, StringComparer.Ordinal).Take(extra);
+        return [first, .. others];
+    }
+
+    /// <summary>
+    /// The usage shape of one quota in one account and Region, drawn from the seed by (account, Region, quota): a base
+    /// by <see cref="Usage"/> (busy in a home Region, near zero elsewhere), and its own growth, daily swing, weekend
+    /// level, spikes and noise within <see cref="Usage"/>'s ranges.
+    /// </summary>
+    public UsageProfile UsageOf(string accountId, string region, VirtualQuota quota) => UsageOf(accountId, region, quota, HomeRegionsOf(accountId).Contains(region));
+
+    private UsageProfile UsageOf(string accountId, string region, VirtualQuota quota, bool home)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        ArgumentNullException.ThrowIfNull(quota);
+        var m = Usage;
+        double U(string what) => StableRandom.Uniform(Seed, $"{accountId}/{region}/{quota.ServiceCode}/{quota.QuotaCode}/{what}", 0);
+        var baseFraction = !home ? m.IdleHigh * U("base")
+            : U("hot") < m.HotShare ? m.HotLow + (m.HotHigh - m.HotLow) * U("base")
+            : m.BusyLow + (m.BusyHigh - m.BusyLow) * Math.Pow(U("base"), m.BusySkew);
+        if (!home && m.IdleIsFlat) return new UsageProfile(baseFraction, GrowthPerDay: 0, DailyAmplitude: 0, WeekendFactor: 1, SpikeChancePerHour: 0, SpikeSize: 1, Noise: 0);
+        return new UsageProfile(BaseFraction: baseFraction, GrowthPerDay: m.MaxGrowthPerDay * U("growth"), DailyAmplitude: m.MaxDailyAmplitude * U("daily"),
+            WeekendFactor: m.MinWeekendFactor + (1 - m.MinWeekendFactor) * U("weekend"), SpikeChancePerHour: m.MaxSpikeChancePerHour * U("spike"),
+            SpikeSize: m.MinSpikeSize + (m.MaxSpikeSize - m.MinSpikeSize) * U("size"), Noise: m.Noise);
+    }
+
+    /// <summary>
+    /// The stratum of a shard for sampling: whether its Region is one of the account's home Regions, and how many of its
+    /// quotas' daily peaks (base × (1 + swing)) reach <see cref="UsageMix.NearFraction"/> (0, 1–2, 3 or more): what sets
+    /// how often it is due and how many quotas it reads in detail.
+    /// </summary>
+    public string StratumOf(string accountId, string region)
+    {
+        var home = HomeRegionsOf(accountId).Contains(region);
+        var near = Quotas.Count(q => UsageOf(accountId, region, q, home) is var p && p.BaseFraction * (1 + p.DailyAmplitude) >= UsageMix.NearFraction);
+        return $"{(home ? "home" : "other")} Region, {near switch { 0 => "0", <= 2 => "1–2", _ => "3+" }} near";
+    }
+
+    /// <summary>
+    /// The simulated quotas of one shard, with the metric CloudWatch reports their usage by and the usage drawn for
+    /// (<paramref name="accountId"/>, <paramref name="region"/>), keyed as the shard's own embedded backend serves them:
+    /// with no account id (a shard's backend is its account).
+    /// </summary>
+    public IReadOnlyList<(QuotaInfo Quota, UsageProfile Profile)> QuotasOf(string accountId, string region)
+    {
+        var home = HomeRegionsOf(accountId).Contains(region);
+        return [.. Quotas.Select(q => (new QuotaInfo(new QuotaKey(q.ServiceCode, q.QuotaCode, region, null), q.QuotaName, q.Value, Adjustable: true, "None",
             new UsageMetric("AWS/Usage", "ResourceCount", new Dictionary<string, string> { ["Service"] = q.ServiceCode, ["Type"] = "Resource", ["Resource"] = q.QuotaCode, ["Class"] = "None" }, "Maximum")),
-            q.Profile))];
+            UsageOf(accountId, region, q, home)))];
+    }
 
     /// <summary>ListServiceQuotas pages of a service (100 quotas a page), from the catalog's count of its quotas.</summary>
     public static int ListPages(string serviceCode) => Math.Max(1, (QuotasPerService.Value.GetValueOrDefault(serviceCode) + 99) / 100);

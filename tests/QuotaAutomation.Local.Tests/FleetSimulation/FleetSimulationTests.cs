@@ -11,7 +11,8 @@ namespace QuotaAutomation.Local.Tests.FleetSimulation;
 /// </summary>
 public sealed class FleetSimulationTests
 {
-    private static readonly FleetSimulationOptions Small = new() { Accounts = 3, Regions = 2, Quotas = 10, Services = 3, SamplesPerShape = 0, Hours = 2, Seed = 7 };
+    /// <summary>The uniform stress profile: every shard busy, so some shard is due in every cycle and the accounting below has work each cycle.</summary>
+    private static readonly FleetSimulationOptions Small = new() { Accounts = 3, Regions = 2, Quotas = 10, Services = 3, SamplesPerShape = 0, Hours = 2, Seed = 7, Usage = UsageMix.Uniform(0.2, 0.8) };
 
     private static readonly PriceList Prices = SimulateFleetCommand.ReadPrices(null);
 
@@ -98,6 +99,22 @@ public sealed class FleetSimulationTests
         Assert.Equal((2, report.Executed[0].Runs[0].Calls.Count * 2L), (report.First.DueShards, report.First.Calls));
         Assert.NotNull(report.Busiest.Result);
         Assert.Equal(12, report.ModelledCycles); // the steady cycles only
+    }
+
+    [Fact]
+    public async Task Organization_EveryShardReplaysASampleOfItsOwnStratum()
+    {
+        var options = new FleetSimulationOptions { Accounts = 6, Regions = 3, Quotas = 10, Services = 3, SamplesPerShape = 1, Hours = 1, Seed = 7 };
+        var fleet = VirtualFleet.Create(6, 3, 10, 3, 7);
+
+        var report = await Local.FleetSimulation.FleetSimulation.RunAsync(options, Prices, null, CancellationToken.None);
+
+        Assert.Equal(18, report.Strata.Sum(s => s.Shards));
+        Assert.Equal(report.Strata.Count, report.Executed.Count); // one sample a stratum
+        Assert.Contains(report.Strata, s => s.Name == "other Region, 0 near");
+        var sampled = report.Executed.Select(d => fleet.StratumOf(d.Shard.AccountId, d.Shard.Region)).ToList();
+        Assert.Equal(report.Strata.Select(s => s.Name), sampled); // each stratum's sample is of that stratum
+        Assert.Equal(report.Strata.Select(s => s.Name).Order(StringComparer.Ordinal), fleet.AccountIds.SelectMany(a => fleet.Regions.Select(r => fleet.StratumOf(a, r))).Distinct().Order(StringComparer.Ordinal));
     }
 
     /// <summary>Everything one seed fixes: the executed calls, the modelled cycles and the bill (not this machine's times).</summary>

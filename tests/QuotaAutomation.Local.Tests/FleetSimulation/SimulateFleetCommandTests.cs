@@ -16,6 +16,8 @@ public sealed class SimulateFleetCommandTests
         Assert.Contains("measured here: 2 sample shard(s) through 1 h on the engine", stderr, StringComparison.Ordinal);
         Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled"], document.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("shards").GetInt32());
+        Assert.Equal("organization", document.GetProperty("fleet").GetProperty("profile").GetString());
+        Assert.Equal(2, document.GetProperty("fleet").GetProperty("strata").EnumerateArray().Sum(s => s.GetProperty("shards").GetInt32()));
         Assert.Equal(2, document.GetProperty("first_cycle").GetProperty("due_shards").GetInt32());
         Assert.Equal(12, document.GetProperty("day").GetProperty("cycles").GetInt32());
         Assert.Equal(2, document.GetProperty("summary").GetProperty("shards").GetInt32());
@@ -51,11 +53,17 @@ public sealed class SimulateFleetCommandTests
     }
 
     [Fact]
-    public void Utilization_SetsTheRangeOfEveryQuotasBaseUsage()
+    public async Task Utilization_GivesTheUniformProfile_EveryRegionBusy()
     {
-        var fleet = Local.FleetSimulation.VirtualFleet.Create(1, 1, 50, 5, 42, (0.05, 0.4));
+        var (exit, stdout, _) = await Testing.CliRunner.RunSplitAsync(
+            ["simulate", "fleet", "--accounts", "2", "--regions", "3", "--quotas", "2", "--services", "1", "--hours", "1", "--samples-per-shape", "1", "--utilization", "5-40", "--output", "json"], TimeProvider.System);
 
-        Assert.All(fleet.Quotas, q => Assert.InRange(q.Profile.BaseFraction, 0.05, 0.4));
-        Assert.Equal(Local.FleetSimulation.VirtualFleet.Create(1, 1, 50, 5, 42).Quotas.Select(q => q.QuotaCode), fleet.Quotas.Select(q => q.QuotaCode));
+        var fleet = JsonDocument.Parse(stdout).RootElement.GetProperty("fleet");
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Equal("uniform", fleet.GetProperty("profile").GetString());
+        var strata = fleet.GetProperty("strata").EnumerateArray().ToList();
+        Assert.All(strata, s => Assert.StartsWith("home Region, ", s.GetProperty("name").GetString(), StringComparison.Ordinal));
+        Assert.Equal(6, strata.Sum(s => s.GetProperty("shards").GetInt32()));
+        Assert.Equal(strata.Count, fleet.GetProperty("executed_shards").GetInt32()); // one sample a stratum
     }
 }
