@@ -61,6 +61,9 @@ public sealed class AwsBackend : IDisposable
     /// <summary>Fleet shards' usage history: one row per shard and time in the usage table (the hub's own cycle keeps <see cref="EnginePorts.History"/>).</summary>
     public DynamoShardHistory ShardHistory { get; }
 
+    /// <summary>Quota definitions (usage metric, unit, period) fleet shards resolve, kept for the backend's (the container's) life.</summary>
+    public QuotaDefinitions QuotaDefinitions { get; } = new();
+
     /// <summary>Task tokens and spent link nonces (state table).</summary>
     public DynamoApprovalDoor Door { get; }
 

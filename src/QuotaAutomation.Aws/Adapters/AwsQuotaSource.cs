@@ -10,15 +10,34 @@ namespace QuotaAutomation.Aws.Adapters;
 /// <c>GetServiceQuota</c>, then <c>GetAWSDefaultServiceQuota</c>; so are all of a service's quotas when its listing
 /// fails for another reason than throttling. A listing that is throttled after its retries, or whose connection
 /// fails, fails only the keys it would have served (<see cref="QuotaDictionary.Failed"/>).
+/// <para>
+/// With a run's utilization report (a fleet shard's run: <c>report</c>, read once and shared with the run's usage source),
+/// the quotas the completed report lists take their applied value, adjustability and name from it, and their unit,
+/// period and usage metric from the container's <see cref="QuotaDefinitions"/> (a metric not resolved yet is
+/// <see cref="UsageMetric.Unresolved"/>: the usage source resolves it when the quota's detailed read is due). Only a
+/// service with a wanted quota the report does not list is listed; a report that fails or is not ready in time
+/// leaves every key to the listings, as without a report: an outage of the report costs calls, never decisions.
+/// </para>
 /// </summary>
-public sealed class AwsQuotaSource(AwsClients clients) : IQuotaSource
+public sealed class AwsQuotaSource(AwsClients clients, QuotaUtilizationReports? report = null, QuotaDefinitions? definitions = null) : IQuotaSource
 {
     public async Task<QuotaDictionary> GetQuotasAsync(IReadOnlyCollection<QuotaKey> keys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var found = new Dictionary<QuotaKey, QuotaInfo>();
         var failed = new Dictionary<QuotaKey, string>();
-        foreach (var group in keys.GroupBy(k => (k.AccountId, k.Region, k.ServiceCode)))
+        var listed = keys;
+        if (report is not null)
+        {
+            foreach (var shard in keys.GroupBy(k => (k.AccountId, k.Region)))
+            {
+                if (await ReportAsync(shard.First(), ct) is not { } read) continue;
+                foreach (var key in shard)
+                    if (read.Quotas.TryGetValue((key.ServiceCode, key.QuotaCode), out var line)) found[key] = FromReport(key, line);
+            }
+            listed = keys.Where(k => !found.ContainsKey(k)).ToList();
+        }
+        foreach (var group in listed.GroupBy(k => (k.AccountId, k.Region, k.ServiceCode)))
         {
             var wanted = group.ToHashSet();
             var client = clients.ServiceQuotas(group.First());
@@ -31,7 +50,7 @@ public sealed class AwsQuotaSource(AwsClients clients) : IQuotaSource
                     foreach (var quota in page.Quotas ?? [])
                     {
                         var key = new QuotaKey(group.Key.ServiceCode, quota.QuotaCode ?? "", group.Key.Region, group.Key.AccountId);
-                        if (wanted.Contains(key) && ToInfo(key, quota) is { } info) found[key] = info;
+                        if (wanted.Contains(key) && ToInfo(key, quota) is { } info) found[key] = Remembered(info);
                     }
                     next = page.NextToken;
                 }
@@ -54,7 +73,7 @@ public sealed class AwsQuotaSource(AwsClients clients) : IQuotaSource
             {
                 try
                 {
-                    if (await GetOneAsync(client, key, ct) is { } info) found[key] = info;
+                    if (await GetOneAsync(client, key, ct) is { } info) found[key] = Remembered(info);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested && (e is AwsServiceException or HttpRequestException or TimeoutException or TaskCanceledException))
                 {
@@ -69,6 +88,35 @@ public sealed class AwsQuotaSource(AwsClients clients) : IQuotaSource
     {
         ArgumentNullException.ThrowIfNull(key);
         return await GetOneAsync(clients.ServiceQuotas(key), key, ct);
+    }
+
+    /// <summary>A quota the report lists: its value from the report, what it is from the known definition.</summary>
+    private QuotaInfo FromReport(QuotaKey key, ReportedQuota line)
+    {
+        var known = definitions?.Find(key);
+        // Without a known definition: the unit an absent Unit maps to (as ToInfo), no period (the report's utilization is
+        // already in the quota's own terms; a detailed read resolves the definition first), and a metric known to exist.
+        return new QuotaInfo(key, line.QuotaName ?? key.QuotaCode, line.AppliedValue, line.Adjustable ?? false, known?.Unit ?? "None",
+            known?.UsageMetric ?? UsageMetric.Unresolved(line.Namespace), known?.Period);
+    }
+
+    /// <summary>The run's report of the account and Region; null when it failed, was throttled or was not ready in time (every key is listed).</summary>
+    private async Task<UtilizationReport?> ReportAsync(QuotaKey shard, CancellationToken ct)
+    {
+        try
+        {
+            return await report!.ReadAsync(shard, ct); // called only with a report
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && (e is AwsServiceException or HttpRequestException or TimeoutException or TaskCanceledException))
+        {
+            return null;
+        }
+    }
+
+    private QuotaInfo Remembered(QuotaInfo info)
+    {
+        definitions?.Remember(info);
+        return info;
     }
 
     private static async Task<QuotaInfo?> GetOneAsync(ServiceQuotasClient client, QuotaKey key, CancellationToken ct)

@@ -44,10 +44,13 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
                     + $"the member role must exist in the account and trust the hub account {hubAccountId}");
             }
         }
+        // One utilization report per run, shared: the quota source takes applied values from it, the usage source the
+        // usage of the quotas whose detailed read is not due (report polls wait in real time, as the API rates).
+        var report = new QuotaUtilizationReports(clients, TimeProvider.System) { OncePerRun = true };
         var ports = basePorts with
         {
-            Quotas = new AwsQuotaSource(clients),
-            Usage = new AwsUsageSource(clients),
+            Quotas = new AwsQuotaSource(clients, report, backend.QuotaDefinitions),
+            Usage = new AwsUsageSource(clients, TimeProvider.System, report, backend.QuotaDefinitions),
             History = shardHistory ?? backend.ShardHistory,
             Requester = new AwsQuotaRequester(clients),
             Notifier = new SnsNotifier(clients, backend.Options, account => alertTopics.GetValueOrDefault(account)),

@@ -20,8 +20,15 @@ namespace QuotaAutomation.Aws.Adapters;
 /// report's utilization × applied value at its generation time (no later than the cycle's). A quota the report does not
 /// list, or a report that fails or is not ready in time, is read with GetMetricData as before.
 /// </para>
+/// <para>
+/// A fleet shard's run gives its own report (<paramref name="runReport"/>, read once and shared with the run's quota
+/// source) and the container's <see cref="QuotaDefinitions"/>. A quota whose value came from that report has a metric
+/// known to exist but not yet resolved (<see cref="UsageMetric.IsResolved"/> false); when its detailed read is due its
+/// definition is resolved with <c>GetServiceQuota</c> (once per quota code for the container's life). A metric that
+/// cannot be resolved takes the report's sample instead.
+/// </para>
 /// </summary>
-public sealed class AwsUsageSource(AwsClients clients, TimeProvider time) : IUsageSource
+public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaUtilizationReports? runReport = null, QuotaDefinitions? definitions = null) : IUsageSource
 {
     public const int PeriodSeconds = 300;
 
@@ -33,7 +40,7 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time) : IUsa
     }
 
     /// <summary>The utilization reports read for non-detailed queries (and their call counters).</summary>
-    public QuotaUtilizationReports Reports { get; } = new(clients, time);
+    public QuotaUtilizationReports Reports { get; } = runReport ?? new(clients, time);
 
     /// <summary>GetMetricData metrics requested so far: what CloudWatch bills ($0.01 per 1,000).</summary>
     public int MetricsRequested => Volatile.Read(ref _metrics);
@@ -43,7 +50,7 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time) : IUsa
         ArgumentNullException.ThrowIfNull(queries);
         var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
         var detailed = await AddReportUsageAsync(queries.Where(q => q.Quota.UsageMetric is not null).ToList(), until, result, ct);
-        await AddMetricDataAsync(detailed, until, result, ct);
+        await AddMetricDataAsync(await ResolveMetricsAsync(detailed, until, result, ct), until, result, ct);
         foreach (var group in queries.Where(q => q.Quota.UsageMetric is null).GroupBy(q => q.Quota.Key.AccountId))
             await AddTrustedAdvisorUsageAsync(group.ToList(), until, result, ct);
         return result;
@@ -55,29 +62,61 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time) : IUsa
         var detailed = metered.Where(q => q.Detailed).ToList();
         foreach (var group in metered.Where(q => !q.Detailed).GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
         {
-            UtilizationReport? report;
-            try
-            {
-                report = await Reports.ReadAsync(group.First().Quota.Key, ct);
-            }
-            catch (AwsServiceException)
-            {
-                report = null; // not served here (an old endpoint, a stand-in), denied or throttled: read these in detail
-            }
+            var report = await ReportAsync(group.First().Quota.Key, ct);
             foreach (var query in group)
             {
                 var key = query.Quota.Key;
-                if (report is null || !report.Usage.TryGetValue((key.ServiceCode, key.QuotaCode), out var usage))
-                {
-                    detailed.Add(query);
-                    continue;
-                }
-                // A report made a few seconds into the cycle stands for the cycle's time; one older than the newest stored sample adds nothing.
-                var at = report.GeneratedAt < until ? report.GeneratedAt : until;
-                result[key] = at > query.From ? [new UsageSample(at, usage)] : [];
+                if (ReportSample(report, query, until) is { } sample) result[key] = sample;
+                else detailed.Add(query);
             }
         }
         return detailed;
+    }
+
+    /// <summary>The account and Region's report: null when it failed, was not ready in time, or is not served here.</summary>
+    private async Task<UtilizationReport?> ReportAsync(QuotaKey key, CancellationToken ct)
+    {
+        try
+        {
+            return await Reports.ReadAsync(key, ct);
+        }
+        catch (AwsServiceException)
+        {
+            return null; // not served here (an old endpoint, a stand-in), denied or throttled: read these in detail
+        }
+    }
+
+    /// <summary>The report's one sample of the quota (none when it is not newer than the stored ones); null when the report does not list its usage.</summary>
+    private static List<UsageSample>? ReportSample(UtilizationReport? report, UsageQuery query, DateTimeOffset until)
+    {
+        if (report is null || !report.Usage.TryGetValue((query.Quota.Key.ServiceCode, query.Quota.Key.QuotaCode), out var usage)) return null;
+        // A report made a few seconds into the cycle stands for the cycle's time; one older than the newest stored sample adds nothing.
+        var at = report.GeneratedAt < until ? report.GeneratedAt : until;
+        return at > query.From ? [new UsageSample(at, usage)] : [];
+    }
+
+    /// <summary>
+    /// The detailed queries with every metric resolved: a metric the report only said exists is resolved from its
+    /// definition (<see cref="QuotaDefinitions"/>); one that cannot be takes the run's report sample instead.
+    /// </summary>
+    private async Task<List<UsageQuery>> ResolveMetricsAsync(List<UsageQuery> detailed, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)
+    {
+        var resolved = new List<UsageQuery>(detailed.Count);
+        foreach (var query in detailed)
+        {
+            if (query.Quota.UsageMetric is not { IsResolved: false })
+            {
+                resolved.Add(query);
+                continue;
+            }
+            var key = query.Quota.Key;
+            var definition = definitions is null ? null : await definitions.ResolveAsync(clients.ServiceQuotas(key), key, ct);
+            if (definition?.UsageMetric is { IsResolved: true } metric)
+                resolved.Add(query with { Quota = query.Quota with { UsageMetric = metric, Unit = definition.Unit, Period = definition.Period } });
+            else if (runReport is not null && ReportSample(await ReportAsync(key, ct), query, until) is { } sample)
+                result[key] = sample; // the run's report, read once: no new call
+        }
+        return resolved;
     }
 
     private async Task AddMetricDataAsync(List<UsageQuery> queries, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)

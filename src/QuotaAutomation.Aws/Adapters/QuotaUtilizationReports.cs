@@ -1,10 +1,19 @@
+using System.Collections.Concurrent;
 using QuotaAutomation.Aws.Clients;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Aws.Adapters;
 
-/// <summary>What one utilization report said: when it was made, and each listed quota's usage (utilization × applied value).</summary>
-public sealed record UtilizationReport(DateTimeOffset GeneratedAt, IReadOnlyDictionary<(string ServiceCode, string QuotaCode), double> Usage);
+/// <summary>What one utilization report said: when it was made, and each listed quota (by service and quota code).</summary>
+public sealed record UtilizationReport(DateTimeOffset GeneratedAt, IReadOnlyDictionary<(string ServiceCode, string QuotaCode), ReportedQuota> Quotas)
+{
+    /// <summary>Each listed quota's usage (utilization × applied value), where the report gives its utilization.</summary>
+    public IReadOnlyDictionary<(string ServiceCode, string QuotaCode), double> Usage { get; } =
+        Quotas.Where(q => q.Value.Usage is not null).ToDictionary(q => q.Key, q => q.Value.Usage!.Value); // filtered above
+}
+
+/// <summary>One line of the report (<c>QuotaUtilizationInfo</c>): the quota's applied value and what else it says; <paramref name="Usage"/> null without a utilization.</summary>
+public sealed record ReportedQuota(string? QuotaName, string Namespace, double AppliedValue, bool? Adjustable, double? Usage);
 
 /// <summary>
 /// Reads the Service Quotas utilization report of an account and Region: <c>StartQuotaUtilizationReport</c>, then
@@ -12,6 +21,8 @@ public sealed record UtilizationReport(DateTimeOffset GeneratedAt, IReadOnlyDict
 /// <see cref="MaxPolls"/> times, then its pages of up to 1,000. One report serves every quota of the account and
 /// Region, so its cost does not grow with the number of quotas. A report that fails or is not ready in time is null:
 /// the caller reads those quotas with GetMetricData instead. Counters are for the bill (<c>simulate fleet</c>).
+/// With <see cref="OncePerRun"/> (a fleet shard's run: its quota source and usage source share the instance), each
+/// account and Region's report is started and polled once, and every caller gets that one.
 /// </summary>
 public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider time)
 {
@@ -21,6 +32,10 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
     /// <summary>Polls before giving up on a report for this cycle (2 s × 15: half a minute of a 15-minute Lambda budget).</summary>
     public int MaxPolls { get; init; } = 15;
 
+    /// <summary>Read each account and Region's report once and give every later caller the same (a run's report).</summary>
+    public bool OncePerRun { get; init; }
+
+    private readonly ConcurrentDictionary<(string? AccountId, string Region), Lazy<Task<UtilizationReport?>>> _read = new();
     private int _started;
     private int _calls;
 
@@ -31,9 +46,16 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
     public int ReportCalls => Volatile.Read(ref _calls);
 
     /// <summary>The report of <paramref name="shard"/>'s account and Region; null when it failed or was not ready in time.</summary>
-    public async Task<UtilizationReport?> ReadAsync(QuotaKey shard, CancellationToken ct)
+    public Task<UtilizationReport?> ReadAsync(QuotaKey shard, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(shard);
+        return OncePerRun
+            ? _read.GetOrAdd((shard.AccountId, shard.Region), _ => new Lazy<Task<UtilizationReport?>>(() => StartAndReadAsync(shard, ct))).Value
+            : StartAndReadAsync(shard, ct);
+    }
+
+    private async Task<UtilizationReport?> StartAndReadAsync(QuotaKey shard, CancellationToken ct)
+    {
         var client = clients.ServiceQuotas(shard);
         Interlocked.Increment(ref _started);
         Interlocked.Increment(ref _calls);
@@ -53,19 +75,19 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
         }
 
         var generatedAt = page.GeneratedAt ?? time.GetUtcNow(); // no time given: as of when it was found complete
-        var usage = new Dictionary<(string, string), double>();
+        var quotas = new Dictionary<(string, string), ReportedQuota>();
         while (true)
         {
             foreach (var line in page.Quotas ?? [])
             {
-                if (line is not { ServiceCode: { } service, QuotaCode: { } code, Utilization: { } percent, AppliedValue: { } applied }) continue;
-                var value = percent / 100 * applied;
-                if (double.IsFinite(value) && value >= 0) usage[(service, code)] = value;
+                if (line is not { ServiceCode: { } service, QuotaCode: { } code, AppliedValue: { } applied } || !double.IsFinite(applied) || applied < 0) continue;
+                var value = line.Utilization / 100 * applied;
+                quotas[(service, code)] = new ReportedQuota(line.QuotaName, line.Namespace ?? "", applied, line.Adjustable, value is { } v && double.IsFinite(v) && v >= 0 ? v : null);
             }
             if (string.IsNullOrEmpty(page.NextToken)) break;
             Interlocked.Increment(ref _calls);
             page = await client.GetQuotaUtilizationReportAsync(request with { NextToken = page.NextToken }, ct);
         }
-        return new UtilizationReport(generatedAt, usage);
+        return new UtilizationReport(generatedAt, quotas);
     }
 }

@@ -48,12 +48,19 @@ public sealed class AwsCallMap
     /// the window one Query per shard, a run's rows 25 a BatchWriteItem. False: DynamoUsageHistory (a sample item and
     /// a head item per quota).
     /// </param>
-    public AwsCallMap(int rulesInTable, int cycleRecordsInReconcileWindow, Func<string, int> listPagesOfService, bool shardHistoryRows = false)
+    /// <param name="reportValues">
+    /// The quota source reads applied values from the run's utilization report, as a fleet shard's run on AWS does
+    /// (AwsShardRunner): one report a run (a Start, <see cref="CountedUsageSource.ReportPolls"/> polls, a page per 1,000
+    /// more), and listings only for the services of quotas it does not cover (those without a usage metric). False: a
+    /// listing per service, as the hub's own cycle.
+    /// </param>
+    public AwsCallMap(int rulesInTable, int cycleRecordsInReconcileWindow, Func<string, int> listPagesOfService, bool shardHistoryRows = false, bool reportValues = false)
     {
         RulesInTable = rulesInTable;
         CycleRecordsInReconcileWindow = cycleRecordsInReconcileWindow;
         ListPagesOfService = listPagesOfService;
         ShardHistoryRows = shardHistoryRows;
+        ReportValues = reportValues;
     }
 
     public int RulesInTable { get; }
@@ -64,11 +71,15 @@ public sealed class AwsCallMap
 
     public bool ShardHistoryRows { get; }
 
+    public bool ReportValues { get; }
+
     /// <summary>The AWS calls for one port call, given its arguments and (for reads) what it returned.</summary>
     public IReadOnlyList<ApiCall> For(Type port, string method, object?[] args, object? result) => (port.Name, method) switch
     {
         (nameof(IRuleStore) or "IRuleEditor", "LoadRulesAsync") => Paged("Scan", "rules", (long)RulesInTable * RuleItemBytes, stronglyConsistent: true),
-        (nameof(IQuotaSource), "GetQuotasAsync") => Listings((IReadOnlyCollection<QuotaKey>)args[0]!),
+        (nameof(IQuotaSource), "GetQuotasAsync") => ReportValues
+            ? ReportThenListings((IReadOnlyCollection<QuotaKey>)args[0]!, result as QuotaDictionary)
+            : Listings((IReadOnlyCollection<QuotaKey>)args[0]!),
         (nameof(IQuotaSource), "GetQuotaAsync") => [Member("GetServiceQuota")],
         (nameof(IUsageSource), "GetUsageAsync") => MetricData((IReadOnlyList<UsageQuery>)args[0]!),
         (nameof(IUsageHistory), "AppendAsync") => HistoryWrites(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [(QuotaKey)args[0]!] = (IReadOnlyList<UsageSample>)args[1]! }),
@@ -183,6 +194,26 @@ public sealed class AwsCallMap
     private List<ApiCall> Listings(IReadOnlyCollection<QuotaKey> keys) =>
         [.. keys.Select(k => (k.AccountId, k.Region, k.ServiceCode)).Distinct()
             .SelectMany(g => Enumerable.Repeat(Member("ListServiceQuotas"), Math.Max(1, ListPagesOfService(g.ServiceCode))))];
+
+    /// <summary>
+    /// AwsQuotaSource with a run's report: per account and Region one report (Start, polls 2 s apart, a page per 1,000
+    /// quotas it covers), then the listings of the services whose wanted quotas it does not cover. The report lists
+    /// every quota with a usage metric and a value (as the simulated account's does); a read that failed is all listings.
+    /// </summary>
+    private List<ApiCall> ReportThenListings(IReadOnlyCollection<QuotaKey> keys, QuotaDictionary? found)
+    {
+        var calls = new List<ApiCall>();
+        foreach (var shard in keys.GroupBy(k => (k.AccountId, k.Region)))
+        {
+            var covered = shard.Count(k => found?.GetValueOrDefault(k) is { UsageMetric: not null, Value: > 0 });
+            calls.Add(Member("StartQuotaUtilizationReport"));
+            for (var poll = 0; poll < CountedUsageSource.ReportPolls; poll++)
+                calls.Add(Member("GetQuotaUtilizationReport") with { WaitFirst = poll > 0 ? CountedUsageSource.PollDelay : TimeSpan.Zero });
+            for (var page = 1; page < (covered + 999) / 1000; page++) calls.Add(Member("GetQuotaUtilizationReport"));
+            calls.AddRange(Listings([.. shard.Where(k => found?.GetValueOrDefault(k) is not { UsageMetric: not null, Value: > 0 })]));
+        }
+        return calls;
+    }
 
     /// <summary>GetMetricData takes up to 500 queries a call and bills each metric requested.</summary>
     private static List<ApiCall> MetricData(IReadOnlyList<UsageQuery> queries)

@@ -12,9 +12,17 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// cadence left to it) are one <c>StartQuotaUtilizationReport</c> and its <c>GetQuotaUtilizationReport</c> polls and
 /// pages, the ones it read in detail are <c>GetMetricData</c> metrics, 500 a call. Counted from the account's own
 /// counters, so what is counted is what the engine's real path chose, not a modelled share.
+/// <para>
+/// With <paramref name="reportReadForValues"/> (a fleet shard's run on AWS: the quota source read the run's one report
+/// for applied values, counted by <see cref="AwsCallMap"/>), no report call is counted here; instead the first detailed
+/// read of each quota code resolves its metric with one <c>GetServiceQuota</c> (the AWS adapter keeps definitions for the
+/// container's life: this instance stands for one container, cold at the shard's first run).
+/// </para>
 /// </summary>
-public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount account, ShardCallLog log) : IUsageSource
+public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount account, ShardCallLog log, bool reportReadForValues = false) : IUsageSource
 {
+    private readonly HashSet<(string ServiceCode, string QuotaCode)> _resolved = [];
+
     /// <summary>GetQuotaUtilizationReport calls until the report is COMPLETED: the first poll finds it PENDING (assumed: AWS says "several seconds").</summary>
     public const int ReportPolls = 2;
 
@@ -32,8 +40,18 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
         }
         finally
         {
-            log.End(slot, Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines));
+            log.End(slot, reportReadForValues
+                ? [.. Resolutions(queries), .. Calls(account.MetricsRequested - metrics, fromReport: 0)]
+                : Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines));
         }
+    }
+
+    /// <summary>A GetServiceQuota for each quota code read in detail for the first time (its metric, once per container).</summary>
+    private List<ApiCall> Resolutions(IReadOnlyList<UsageQuery> queries)
+    {
+        lock (_resolved)
+            return [.. queries.Where(q => q.Detailed && q.Quota.UsageMetric is not null && _resolved.Add((q.Quota.Key.ServiceCode, q.Quota.Key.QuotaCode)))
+                .Select(_ => new ApiCall(AwsServices.ServiceQuotas, "GetServiceQuota", Hub: false))];
     }
 
     /// <summary>One shard's usage calls: <paramref name="detailed"/> metrics by GetMetricData, <paramref name="fromReport"/> quotas from the report.</summary>

@@ -131,7 +131,8 @@ public static class FleetSimulation
 
         var steadyCycles = options.SteadyCycles;
         var map = new AwsCallMap(rulesInTable: fleet.Quotas.Count, cycleRecordsInReconcileWindow: (int)(2 * TimeSpan.FromDays(1) / FleetSimulationOptions.CycleEvery), VirtualFleet.ListPages,
-            shardHistoryRows: true); // fleet shards on AWS keep one usage row per shard and time (DynamoShardHistory)
+            shardHistoryRows: true, // fleet shards on AWS keep one usage row per shard and time (DynamoShardHistory)
+            reportValues: true); // and take applied values from the run's utilization report (AwsShardRunner)
         var scratch = Directory.CreateTempSubdirectory("quota-automation-fleet-").FullName;
         var days = new ShardDay[executed.Count];
         var clock = Stopwatch.StartNew();

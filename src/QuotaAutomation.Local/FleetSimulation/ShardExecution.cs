@@ -62,7 +62,7 @@ public static class ShardExecution
             var log = new ShardCallLog();
             var counted = Counted(backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) }, log, map) with
             {
-                Usage = new CountedUsageSource(backend.Ports.Usage, backend.Account, log),
+                Usage = new CountedUsageSource(backend.Ports.Usage, backend.Account, log, reportReadForValues: map.ReportValues),
             };
             var cycle = new ShardCycle(counted, forecaster, backend.Clock, options, hub);
             var done = 0;

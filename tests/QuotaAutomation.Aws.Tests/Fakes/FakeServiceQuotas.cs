@@ -12,19 +12,39 @@ namespace QuotaAutomation.Aws.Tests.Fakes;
 /// ListAWSDefaultServiceQuotas, for vpc). Speaks the real JSON 1.1 wire shapes (botocore service-quotas 2019-06-24:
 /// members, epoch-second timestamps, <c>__type</c> errors) and AWS's open-request limits. Optionally serves CloudWatch
 /// GetMetricData with a constant per metric. Every other request goes to the inner handler (moto), or is refused.
-/// Each request is recorded, so tests can count calls and check them against the botocore model.
+/// Each request is recorded, so tests can count calls and check them against the botocore model. It also serves the
+/// account's utilization report (StartQuotaUtilizationReport / GetQuotaUtilizationReport: <c>{ReportId, Status,
+/// Message}</c>, then <c>{ReportId, Status, GeneratedAt, TotalCount, Quotas[{QuotaCode, ServiceCode, QuotaName,
+/// Namespace, Utilization, DefaultValue, AppliedValue, ServiceName, Adjustable}], NextToken}</c>, fullest first): every
+/// quota of the Region that has a usage metric, as AWS lists it.
 /// </summary>
 public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) : DelegatingHandler(inner ?? new RefuseHandler())
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Region, string Service, string Code), JsonObject> _quotas = [];
     private readonly List<JsonObject> _requests = [];
+    private readonly Dictionary<string, (string Region, int Polls)> _reports = [];
 
     /// <summary>(target, region, body) of every request seen, in order; the target is e.g. <c>ServiceQuotasV20190624.ListServiceQuotas</c>.</summary>
     public List<(string Target, string Region, string Body)> Seen { get; } = [];
 
     /// <summary>When set, CloudWatch GetMetricData is answered here: the value of every metric at every 5-minute step.</summary>
     public Func<string, double>? MetricValue { get; set; }
+
+    /// <summary>Serve the utilization report (off: answered as an unknown operation, as before the report existed).</summary>
+    public bool ServeReports { get; set; }
+
+    /// <summary>GetQuotaUtilizationReport polls answered PENDING before the report is COMPLETED.</summary>
+    public int ReportPendingPolls { get; set; }
+
+    /// <summary>A quota's utilization % in the report, by quota code (default 40).</summary>
+    public Func<string, double> ReportUtilization { get; set; } = _ => 40;
+
+    /// <summary>A quota's applied value in the report, by quota code, when it should differ from its listed value (null: the same).</summary>
+    public Func<string, double?> ReportedValue { get; set; } = _ => null;
+
+    /// <summary>The clock a report's <c>GeneratedAt</c> is read from.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>Service Quotas operations to leave to the inner handler (moto), e.g. GetServiceQuota for vpc.</summary>
     public Func<string, bool> PassThrough { get; set; } = _ => false;
@@ -108,6 +128,8 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
                     ["RequestedQuotas"] = new JsonArray(_requests.Where(r => (string?)r["Region"] == region && (string?)r["ServiceCode"] == (string?)input["ServiceCode"] && (string?)r["QuotaCode"] == (string?)input["QuotaCode"]).Select(r => (JsonNode)Wire(r)).ToArray()),
                 }),
                 "CreateSupportCase" => SupportCase(input),
+                "StartQuotaUtilizationReport" when ServeReports => StartReport(region),
+                "GetQuotaUtilizationReport" when ServeReports => Report(input),
                 _ => Error("UnknownOperationException", operation),
             };
         }
@@ -170,6 +192,42 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
         };
         _requests.Add(request);
         return Ok(new JsonObject { ["RequestedQuota"] = Wire(request) });
+    }
+
+    private HttpResponseMessage StartReport(string region)
+    {
+        var id = string.Create(CultureInfo.InvariantCulture, $"qur-{_reports.Count + 1:D4}");
+        _reports[id] = (region, 0);
+        return Ok(new JsonObject { ["ReportId"] = id, ["Status"] = "PENDING", ["Message"] = "Quota utilization report generation started." });
+    }
+
+    private HttpResponseMessage Report(JsonObject input)
+    {
+        var id = (string?)input["ReportId"] ?? "";
+        if (!_reports.TryGetValue(id, out var report)) return Error("NoSuchResourceException", $"The report {id} does not exist or has expired.");
+        if (report.Polls < ReportPendingPolls)
+        {
+            _reports[id] = report with { Polls = report.Polls + 1 };
+            return Ok(new JsonObject { ["ReportId"] = id, ["Status"] = "PENDING" });
+        }
+        var lines = _quotas.Where(q => q.Key.Region == report.Region && q.Value["UsageMetric"] is not null)
+            .Select(q => new JsonObject
+            {
+                ["QuotaCode"] = q.Key.Code, ["ServiceCode"] = q.Key.Service, ["QuotaName"] = (string?)q.Value["QuotaName"],
+                ["Namespace"] = (string?)q.Value["UsageMetric"]!["MetricNamespace"], ["Utilization"] = ReportUtilization(q.Key.Code),
+                ["DefaultValue"] = (double)q.Value["Value"]!, ["AppliedValue"] = ReportedValue(q.Key.Code) ?? (double)q.Value["Value"]!,
+                ["ServiceName"] = (string?)q.Value["ServiceName"], ["Adjustable"] = (bool)q.Value["Adjustable"]!,
+            })
+            .OrderByDescending(l => (double)l["Utilization"]!).ThenBy(l => (string?)l["QuotaCode"], StringComparer.Ordinal).ToList();
+        var max = (int?)input["MaxResults"] ?? 1000;
+        var skip = input["NextToken"] is { } token ? int.Parse((string)token!, CultureInfo.InvariantCulture) : 0;
+        var reply = new JsonObject
+        {
+            ["ReportId"] = id, ["Status"] = "COMPLETED", ["GeneratedAt"] = Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, ["TotalCount"] = lines.Count,
+            ["Quotas"] = new JsonArray(lines.Skip(skip).Take(max).Select(l => (JsonNode)l).ToArray()),
+        };
+        if (skip + max < lines.Count) reply["NextToken"] = (skip + max).ToString(CultureInfo.InvariantCulture);
+        return Ok(reply);
     }
 
     private HttpResponseMessage SupportCase(JsonObject input)

@@ -1,3 +1,5 @@
+using QuotaAutomation.Aws.Adapters;
+using QuotaAutomation.Aws.Clients;
 using QuotaAutomation.Aws.Tests.Fakes;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Forecasting;
@@ -11,7 +13,10 @@ namespace QuotaAutomation.Aws.Tests.Fleet;
 /// The call map simulate fleet prices (<see cref="AwsCallMap"/>) against the adapters themselves: a fleet shard's
 /// steady-state cycle over N quotas on moto (its audit <c>ForShard</c>), each port call the engine makes turned into
 /// the map's DynamoDB calls, and the DynamoDB calls the adapters really sent counted at the transport. The two must be
-/// the same, operation by operation. Quotas and usage come from stand-ins, as in DynamoBatchingTests.
+/// the same, operation by operation. Quotas and usage come from stand-ins, as in DynamoBatchingTests; or, for the
+/// Service Quotas calls of a shard run that takes applied values from its utilization report, from the real
+/// AwsQuotaSource and AwsUsageSource sharing one report a run, over <see cref="FakeServiceQuotas"/>'s report, listings
+/// and GetServiceQuota at the HTTP transport (moto serves none of them but GetServiceQuota for vpc).
 /// </summary>
 [Collection(MotoGroup.Name)]
 [Trait("Category", "Integration")]
@@ -51,6 +56,47 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
         var mapped = log.Calls().Where(c => c.Call.Service == AwsServices.DynamoDb).GroupBy(c => c.Call.Operation)
             .OrderBy(g => "DynamoDB_20120810." + g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}").ToList();
         Assert.Contains($"BatchGetItem={(quotas + 99) / 100}", sent); // the heads: what is compared is the cycle's calls, not two empty lists
+        Assert.Equal(sent, mapped);
+    }
+
+    [Theory]
+    [InlineData(10)] // not 100: a report a run does not grow with quotas below 1,000, and 100 cold windows took minutes on the shared machine's moto
+    public async Task SteadyStateShardCycle_WithTheRunsReport_ServiceQuotasCalls_AreTheMapsOperationByOperation(int quotas)
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        using var backend = world.Backend();
+        var keys = await FullAutoRules.PutAsync(backend, quotas);
+        world.Quotas.ServeReports = true;
+        world.Quotas.ReportPendingPolls = 1; // ready at the second poll, as the map assumes (CountedUsageSource.ReportPolls)
+        world.Quotas.Clock = world.Time;
+        world.Quotas.MetricValue = _ => 4;
+        foreach (var key in keys) world.Quotas.AddQuota(key.Region, key.ServiceCode, key.QuotaCode, 10, AwsWorld.VpcMetric);
+        using var clients = new AwsClients(moto.Options(world.Quotas), new AwsBackendOptions());
+        var map = new AwsCallMap(rulesInTable: quotas, cycleRecordsInReconcileWindow: 2, _ => 1, reportValues: true);
+        var log = new ShardCallLog();
+
+        async Task<Core.Engine.CycleReport> RunAsync() // one run: its own report, as AwsShardRunner builds them
+        {
+            var report = new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true, PollDelay = TimeSpan.Zero };
+            var ports = backend.Ports with
+            {
+                Quotas = CountingProxy.Wrap<IQuotaSource>(new AwsQuotaSource(clients, report, backend.QuotaDefinitions), log, map),
+                Usage = new AwsUsageSource(clients, world.Time, report, backend.QuotaDefinitions),
+            };
+            return await new AutomationEngine(ports, new TrendForecaster(), world.Time, new EngineOptions()).RunCycleAsync(CancellationToken.None);
+        }
+        await RunAsync(); // a cold container's first run: every metric resolved once
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        world.Quotas.Seen.Clear();
+        log.Clear();
+
+        await RunAsync();
+
+        var sent = world.Quotas.Seen.Where(c => c.Target.StartsWith("ServiceQuotasV20190624.", StringComparison.Ordinal)).GroupBy(c => c.Target["ServiceQuotasV20190624.".Length..])
+            .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}").ToList();
+        var mapped = log.Calls().Where(c => c.Call.Service == AwsServices.ServiceQuotas).GroupBy(c => c.Call.Operation)
+            .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}").ToList();
+        Assert.Equal(["GetQuotaUtilizationReport=2", "StartQuotaUtilizationReport=1"], sent); // no listing, no metric resolved again
         Assert.Equal(sent, mapped);
     }
 }

@@ -41,15 +41,18 @@ public sealed class FleetSimulationTests
     }
 
     [Fact]
-    public async Task SmallFleet_FirstCycleBackfillsInDetail_SteadyCyclesTakeTheReportForTheRest()
+    public async Task SmallFleet_FirstCycleBackfillsInDetail_EveryRunTakesValuesFromItsReport_SteadyCyclesTheCalmUsageToo()
     {
         var report = await Once.Value;
 
         var first = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle == 0).SelectMany(r => r.Calls)).ToList();
         var steady = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle > 0).SelectMany(r => r.Calls)).ToList();
         Assert.Equal(6 * 10, first.Sum(c => c.Call.Metrics)); // every quota backfills by GetMetricData
-        Assert.DoesNotContain(first, c => c.Call.Operation == "StartQuotaUtilizationReport");
-        Assert.Contains(steady, c => c.Call.Operation == "StartQuotaUtilizationReport");
+        Assert.Equal(6 * 10, first.Count(c => c.Call.Operation == "GetServiceQuota")); // each metric resolved at the shard's first run (a cold container)
+        Assert.Equal(6, first.Count(c => c.Call.Operation == "StartQuotaUtilizationReport")); // one report a run: the applied values
+        Assert.Equal(report.Executed.Sum(d => d.Runs.Count(r => r.Cycle > 0)), steady.Count(c => c.Call.Operation == "StartQuotaUtilizationReport"));
+        Assert.DoesNotContain(first.Concat(steady), c => c.Call.Operation == "ListServiceQuotas"); // the report covers every virtual quota
+        Assert.DoesNotContain(steady, c => c.Call.Operation == "GetServiceQuota");
         Assert.InRange(steady.Sum(c => c.Call.Metrics), 0, steady.Count(c => c.Call.Operation == "StartQuotaUtilizationReport") * 10 - 1);
         Assert.DoesNotContain(first.Concat(steady), c => c.Call.Service == AwsServices.Unmapped);
     }

@@ -95,7 +95,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             {
                 var why = quota.UsageMetric is null
                     ? $"no usage source for {rule.Quota}: it has no CloudWatch usage metric and no other source reported it"
-                    : $"no usage samples yet for {rule.Quota} ({quota.UsageMetric.MetricNamespace} {quota.UsageMetric.MetricName})";
+                    : $"no usage samples yet for {rule.Quota} ({quota.UsageMetric.MetricNamespace} {(quota.UsageMetric.IsResolved ? quota.UsageMetric.MetricName : "metric not resolved yet")})";
                 results.Add(new RuleResult(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), quota, null, null));
                 continue;
             }
