@@ -25,19 +25,23 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
     {
         ArgumentNullException.ThrowIfNull(queries);
         var slot = log.Begin();
-        var (metrics, lines) = (account.MetricsRequested, account.ReportLinesRead);
+        var (metrics, lines, metricCalls) = (account.MetricsRequested, account.ReportLinesRead, account.MetricDataCalls);
         try
         {
             return await inner.GetUsageAsync(queries, until, ct);
         }
         finally
         {
-            log.End(slot, Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines));
+            log.End(slot, Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines, account.MetricDataCalls - metricCalls));
         }
     }
 
-    /// <summary>One shard's usage calls: <paramref name="detailed"/> metrics by GetMetricData, <paramref name="fromReport"/> quotas from the report.</summary>
-    public static IReadOnlyList<ApiCall> Calls(int detailed, int fromReport)
+    /// <summary>
+    /// One shard's usage calls: <paramref name="detailed"/> metrics by GetMetricData (two for a quota's backfill: its
+    /// hourly and 5-minute parts) in <paramref name="metricCalls"/> calls (the account's <c>MetricDataRead.Plan</c>; by
+    /// default 500 metrics a call), <paramref name="fromReport"/> quotas from the report.
+    /// </summary>
+    public static IReadOnlyList<ApiCall> Calls(int detailed, int fromReport, int? metricCalls = null)
     {
         var count = UsageReadCount.ForShard(detailed + fromReport, detailed, meteredInAccount: detailed + fromReport, ReportPolls);
         var calls = new List<ApiCall>();
@@ -47,8 +51,13 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
             for (var i = 0; i < count.ReportCalls - count.ReportsStarted; i++)
                 calls.Add(new ApiCall(AwsServices.ServiceQuotas, "GetQuotaUtilizationReport", Hub: false, WaitFirst: i is > 0 and < ReportPolls ? PollDelay : TimeSpan.Zero));
         }
-        for (var left = detailed; left > 0; left -= UsageReadCount.MetricsPerCall)
-            calls.Add(new ApiCall(AwsServices.CloudWatch, "GetMetricData", Hub: false, Metrics: Math.Min(UsageReadCount.MetricsPerCall, left)));
+        var callsLeft = detailed == 0 ? 0 : Math.Max(1, metricCalls ?? (detailed + UsageReadCount.MetricsPerCall - 1) / UsageReadCount.MetricsPerCall);
+        for (var left = detailed; callsLeft > 0; callsLeft--)
+        {
+            var metrics = (left + callsLeft - 1) / callsLeft; // the metrics spread evenly over the calls
+            calls.Add(new ApiCall(AwsServices.CloudWatch, "GetMetricData", Hub: false, Metrics: metrics));
+            left -= metrics;
+        }
         return calls;
     }
 }
