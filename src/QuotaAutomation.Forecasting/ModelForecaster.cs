@@ -62,7 +62,7 @@ public sealed class ModelForecaster : IForecaster
         if (Model is not { } model)
             return Fallback(history, now, horizon, LoadError ?? "no model");
 
-        var grid = UsageGrid.Resample(history);
+        var grid = UsageGrid.Resample(history, UsageGrid.RecentStep(history)); // the model's 5-minute features, a backfill's hourly part spread
         var f = model.PredictPeak(grid, grid.Values.Count - 1, horizon); // never below the newest bucket, which holds the newest sample
         var basis = f.StillDay ? "no movement in a day: yesterday's peak" : string.Create(CultureInfo.InvariantCulture, $"peak ×{Math.Exp(f.Correction):0.###} of yesterday's");
         if (horizon > TimeSpan.FromDays(1)) basis += ", at least the next day's forecast and the last week's peak";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
@@ -99,7 +100,7 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
         {
             if (query.Detailed)
             {
-                MetricsRequested++;
+                MetricsRequested += UsageSpan.For(query.Quota, query.From, until).Count;
                 result[Key] = Samples(query.From, until);
                 continue;
             }
@@ -111,14 +112,35 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
         return Task.FromResult<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>>(result);
     }
 
-    /// <summary>Usage samples with <paramref name="from"/> &lt; time ≤ <paramref name="until"/>.</summary>
+    /// <summary>
+    /// Usage samples with <paramref name="from"/> &lt; time ≤ <paramref name="until"/>, as CloudWatch answers a detailed
+    /// read (<see cref="UsageSpan.For(DateTimeOffset, DateTimeOffset)"/>): the trace's grid points, and for a read of more
+    /// than a day (the warm-up's backfill) the part older than the last day as each hour's highest grid point, stamped at
+    /// the hour's start.
+    /// </summary>
     public IReadOnlyList<UsageSample> Samples(DateTimeOffset from, DateTimeOffset until)
     {
-        var first = from < trace.Grid.Start ? 0 : (int)((from - trace.Grid.Start).Ticks / trace.Step.Ticks) + 1;
         var samples = new List<UsageSample>();
-        for (var i = first; i < trace.Count && trace.TimeAt(i) <= until; i++) samples.Add(new UsageSample(trace.TimeAt(i), trace.Usage[i]));
+        foreach (var span in UsageSpan.For(from, until))
+        {
+            if (span.Period <= trace.Step)
+            {
+                for (var i = FirstAtOrAfter(span.Start); i < trace.Count && trace.TimeAt(i) <= until; i++)
+                    if (trace.TimeAt(i) > from) samples.Add(new UsageSample(trace.TimeAt(i), trace.Usage[i]));
+                continue;
+            }
+            for (var start = span.Start; start < span.End; start += span.Period)
+            {
+                var peak = double.NegativeInfinity;
+                for (var i = FirstAtOrAfter(start); i < trace.Count && trace.TimeAt(i) < start + span.Period; i++) peak = Math.Max(peak, trace.Usage[i]);
+                if (double.IsFinite(peak)) samples.Add(new UsageSample(start, peak));
+            }
+        }
         return samples;
     }
+
+    private int FirstAtOrAfter(DateTimeOffset at) =>
+        at <= trace.Grid.Start ? 0 : (int)Math.Min(trace.Count, ((at - trace.Grid.Start).Ticks + trace.Step.Ticks - 1) / trace.Step.Ticks);
 
     public Task<RequestedServiceQuotaChange> RequestIncreaseAsync(QuotaKey quota, double desiredValue, CancellationToken ct)
     {

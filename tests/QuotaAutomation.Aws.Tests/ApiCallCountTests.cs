@@ -74,4 +74,19 @@ public class ApiCallCountTests
 
         Assert.Equal((listings, metricCalls), (fake.Calls("ListServiceQuotas"), fake.Calls("GetMetricData")));
     }
+
+    [Fact]
+    public async Task FirstRead_1000QuotasOneRegion_2000Metrics_In7CallsThatFitOnePageEach()
+    {
+        var (fake, clients, keys) = World(1000, 20);
+        var quotas = await new AwsQuotaSource(clients).GetQuotasAsync(keys.Where(k => k.Region == "us-east-1").ToList(), CancellationToken.None);
+        var source = new AwsUsageSource(clients);
+
+        await source.GetUsageAsync(quotas.Values.Select(q => new UsageQuery(q, Now.AddDays(-14))).ToList(), Now, CancellationToken.None);
+
+        var bodies = fake.Seen.Where(s => s.Target.EndsWith(".GetMetricData", StringComparison.Ordinal)).Select(s => System.Text.Json.Nodes.JsonNode.Parse(s.Body)!).ToList();
+        Assert.Equal((340, 680), (quotas.Count, source.MetricsRequested)); // two metrics a quota: its hourly and its 5-minute part
+        // 311 hourly periods: 324 queries fit 100,800 data points; 299 five-minute periods: 337.
+        Assert.Equal([(3600, 324), (3600, 16), (300, 337), (300, 3)], bodies.Select(b => ((int)b["MetricDataQueries"]![0]!["MetricStat"]!["Period"]!, b["MetricDataQueries"]!.AsArray().Count)).ToList());
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using QuotaAutomation.Aws.Clients;
+using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
@@ -8,7 +9,8 @@ namespace QuotaAutomation.Aws.Adapters;
 
 /// <summary>
 /// Reads usage with <c>GetMetricData</c>: every quota of an account and Region in batches of up to 500 queries, each
-/// on the quota's own <c>UsageMetric</c> at 5-minute periods. The statistic is the metric's recommendation, except that
+/// on the quota's own <c>UsageMetric</c> at 5-minute periods; a read of more than a day (a first read's 14-day
+/// backfill, a gap of days) asks for the part older than the last day as hourly maxima (<see cref="UsageSpan.For(QuotaInfo, DateTimeOffset, DateTimeOffset)"/>). The statistic is the metric's recommendation, except that
 /// count metrics (<c>ResourceCount</c>, <c>ConcurrentExecutions</c>) always use Maximum: a sum of counts over a
 /// period means nothing. A Sum of a rate quota is divided down to the quota's own period (see <see cref="ToQuotaPeriod"/>).
 /// Quotas without a usage metric are looked up in the Trusted Advisor Service Limits check that reports them (one call
@@ -119,41 +121,50 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaU
         return resolved;
     }
 
+    /// <summary>
+    /// The detailed queries by account and Region, in the calls <see cref="MetricDataRead.Plan"/> makes: a first read's
+    /// (or a days-long gap's) hourly maxima and its last day at 5 minutes, two metrics a quota; one 5-minute metric a
+    /// quota otherwise. Every page of a call is followed (a call is sized to need one).
+    /// </summary>
     private async Task AddMetricDataAsync(List<UsageQuery> queries, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)
     {
         foreach (var group in queries.GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
         {
             var client = clients.CloudWatch(group.First().Quota.Key);
-            foreach (var batch in group.Chunk(CloudWatchClient.MaxQueriesPerCall))
-            {
-                var byId = batch.Select((q, i) => (Id: string.Create(CultureInfo.InvariantCulture, $"q{i}"), Query: q)).ToDictionary(x => x.Id, x => x.Query);
-                var samples = byId.Keys.ToDictionary(id => id, _ => new List<UsageSample>());
-                Interlocked.Add(ref _metrics, byId.Count); // billed per metric requested, whatever the pages
-                var request = new GetMetricDataRequest
-                {
-                    MetricDataQueries = byId.Select(x => ToQuery(x.Key, x.Value.Quota.UsageMetric!)).ToList(), // filtered above
-                    StartTime = batch.Min(q => q.From),
-                    EndTime = until,
-                    ScanBy = "TimestampAscending",
-                };
-                do
-                {
-                    var page = await client.GetMetricDataAsync(request, ct);
-                    foreach (var series in page.MetricDataResults ?? [])
-                    {
-                        if (series.Id is null || !samples.TryGetValue(series.Id, out var list)) continue;
-                        var times = series.Timestamps ?? [];
-                        var values = series.Values ?? [];
-                        var scale = ToQuotaPeriod(byId[series.Id].Quota);
-                        for (var i = 0; i < Math.Min(times.Count, values.Count); i++)
-                            if (times[i] > byId[series.Id].From) list.Add(new UsageSample(times[i], values[i] * scale));
-                    }
-                    request = request with { NextToken = page.NextToken };
-                }
-                while (!string.IsNullOrEmpty(request.NextToken));
-                foreach (var (id, list) in samples) result[byId[id].Quota.Key] = list.OrderBy(s => s.Timestamp).ToList();
-            }
+            var samples = group.Select(q => q.Quota.Key).Distinct().ToDictionary(k => k, _ => new List<UsageSample>());
+            foreach (var read in MetricDataRead.Plan(group.ToList(), until))
+                await ReadAsync(client, read, samples, ct);
+            foreach (var (key, list) in samples) result[key] = list.OrderBy(s => s.Timestamp).ToList();
         }
+    }
+
+    private async Task ReadAsync(CloudWatchClient client, MetricDataRead read, Dictionary<QuotaKey, List<UsageSample>> samples, CancellationToken ct)
+    {
+        var byId = read.Parts.Select((p, i) => (Id: string.Create(CultureInfo.InvariantCulture, $"q{i}"), Part: p)).ToDictionary(x => x.Id, x => x.Part);
+        Interlocked.Add(ref _metrics, byId.Count); // billed per metric requested, whatever the pages
+        var request = new GetMetricDataRequest
+        {
+            MetricDataQueries = byId.Select(x => ToQuery(x.Key, x.Value.Query.Quota.UsageMetric!, read.Period)).ToList(), // metered queries only
+            StartTime = read.Start,
+            EndTime = read.End,
+            ScanBy = "TimestampAscending",
+        };
+        do
+        {
+            var page = await client.GetMetricDataAsync(request, ct);
+            foreach (var series in page.MetricDataResults ?? [])
+            {
+                if (series.Id is null || !byId.TryGetValue(series.Id, out var part)) continue;
+                var list = samples[part.Query.Quota.Key];
+                var times = series.Timestamps ?? [];
+                var values = series.Values ?? [];
+                var scale = ToQuotaPeriod(part.Query.Quota);
+                for (var i = 0; i < Math.Min(times.Count, values.Count); i++)
+                    if (part.Keeps(times[i])) list.Add(new UsageSample(times[i], values[i] * scale));
+            }
+            request = request with { NextToken = page.NextToken };
+        }
+        while (!string.IsNullOrEmpty(request.NextToken));
     }
 
     private async Task AddTrustedAdvisorUsageAsync(List<UsageQuery> queries, DateTimeOffset until, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> result, CancellationToken ct)
@@ -191,18 +202,18 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaU
         }
     }
 
-    internal static MetricDataQuery ToQuery(string id, UsageMetric metric) => new()
+    /// <summary>A query at 5 minutes with the metric's statistic, or at an hour (a backfill's older part) as its Maximum.</summary>
+    internal static MetricDataQuery ToQuery(string id, UsageMetric metric, TimeSpan? period = null) => new()
     {
         Id = id,
         MetricStat = new MetricStat(
             new Metric(metric.MetricNamespace, metric.MetricName, metric.MetricDimensions.Select(d => new Dimension(d.Key, d.Value)).OrderBy(d => d.Name, StringComparer.Ordinal).ToList()),
-            PeriodSeconds,
-            Statistic(metric)),
+            (int)(period ?? UsageSpan.Fine).TotalSeconds,
+            period is { } p && p != UsageSpan.Fine ? "Maximum" : Statistic(metric)),
         ReturnData = true,
     };
 
-    private static string Statistic(UsageMetric metric) =>
-        metric.MetricName is "ResourceCount" or "ConcurrentExecutions" ? "Maximum" : metric.MetricStatisticRecommendation;
+    private static string Statistic(UsageMetric metric) => UsageSpan.Statistic(metric);
 
     /// <summary>
     /// The factor that puts a metric value in the quota's own terms. A rate quota (one with a <c>Period</c>, e.g. 50

@@ -85,7 +85,7 @@ public sealed class TrendForecaster : IForecaster
                 foreach (var group in residuals.GroupBy(x => x.hour)) profile[group.Key] = group.Average(x => x.r);
             }
             var noise = StandardDeviation(residuals.Select(x => x.r - (seasonal ? profile[x.hour] : 0)));
-            var grid = span >= TimeSpan.FromDays(1) ? UsageGrid.Resample(window) : null;
+            var grid = span >= TimeSpan.FromDays(1) ? UsageGrid.Resample(window, UsageGrid.RecentStep(window)) : null; // a backfill's hourly part spread, the last day at 5 minutes
             return new Fit(history, history.Count, now, current, null, origin, span, intercept, slope, seasonal, profile, noise, grid);
         }
     }

@@ -33,6 +33,31 @@ public sealed record UsageGrid(DateTimeOffset Start, TimeSpan Step, IReadOnlyLis
         return new UsageGrid(start, grid, values);
     }
 
+    /// <summary>
+    /// The step to resample a history at: the median step of its last day's samples. A window whose older part is hourly
+    /// maxima (a backfill, <see cref="Cadence.UsageSpan.For"/>) and whose last day is at 5 minutes stays on a 5-minute
+    /// grid, the hourly maxima repeated over their hours (a peak covers its hour: conservative), where the median step of
+    /// the whole window (about 312 hourly and 288 five-minute steps) would be an hour and collapse the last day's detail.
+    /// A history with under two samples in its last day: the median step of all of it.
+    /// </summary>
+    public static TimeSpan RecentStep(IReadOnlyList<UsageSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        var ordered = InTimeOrder(samples) ? samples : samples.OrderBy(s => s.Timestamp).ToList();
+        if (ordered.Count < 2) return MedianStep(ordered);
+        var from = ordered[^1].Timestamp - TimeSpan.FromDays(1);
+        var first = ordered.Count - 1;
+        while (first > 0 && ordered[first - 1].Timestamp >= from) first--;
+        return ordered.Count - first >= 2 ? MedianStep(Tail(ordered, first)) : MedianStep(ordered);
+    }
+
+    private static List<UsageSample> Tail(IReadOnlyList<UsageSample> ordered, int first)
+    {
+        var tail = new List<UsageSample>(ordered.Count - first);
+        for (var i = first; i < ordered.Count; i++) tail.Add(ordered[i]);
+        return tail;
+    }
+
     private static bool InTimeOrder(IReadOnlyList<UsageSample> samples)
     {
         for (var i = 1; i < samples.Count; i++)

@@ -33,7 +33,7 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
     {
         ArgumentNullException.ThrowIfNull(queries);
         var slot = log.Begin();
-        var (metrics, lines) = (account.MetricsRequested, account.ReportLinesRead);
+        var (metrics, lines, metricCalls) = (account.MetricsRequested, account.ReportLinesRead, account.MetricDataCalls);
         try
         {
             return await inner.GetUsageAsync(queries, until, ct);
@@ -41,8 +41,8 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
         finally
         {
             log.End(slot, reportReadForValues
-                ? [.. Resolutions(queries), .. Calls(account.MetricsRequested - metrics, fromReport: 0)]
-                : Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines));
+                ? [.. Resolutions(queries), .. Calls(account.MetricsRequested - metrics, fromReport: 0, account.MetricDataCalls - metricCalls)]
+                : Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines, account.MetricDataCalls - metricCalls));
         }
     }
 
@@ -54,8 +54,12 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
                 .Select(_ => new ApiCall(AwsServices.ServiceQuotas, "GetServiceQuota", Hub: false))];
     }
 
-    /// <summary>One shard's usage calls: <paramref name="detailed"/> metrics by GetMetricData, <paramref name="fromReport"/> quotas from the report.</summary>
-    public static IReadOnlyList<ApiCall> Calls(int detailed, int fromReport)
+    /// <summary>
+    /// One shard's usage calls: <paramref name="detailed"/> metrics by GetMetricData (two for a quota's backfill: its
+    /// hourly and 5-minute parts) in <paramref name="metricCalls"/> calls (the account's <c>MetricDataRead.Plan</c>; by
+    /// default 500 metrics a call), <paramref name="fromReport"/> quotas from the report.
+    /// </summary>
+    public static IReadOnlyList<ApiCall> Calls(int detailed, int fromReport, int? metricCalls = null)
     {
         var count = UsageReadCount.ForShard(detailed + fromReport, detailed, meteredInAccount: detailed + fromReport, ReportPolls);
         var calls = new List<ApiCall>();
@@ -65,8 +69,13 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
             for (var i = 0; i < count.ReportCalls - count.ReportsStarted; i++)
                 calls.Add(new ApiCall(AwsServices.ServiceQuotas, "GetQuotaUtilizationReport", Hub: false, WaitFirst: i is > 0 and < ReportPolls ? PollDelay : TimeSpan.Zero));
         }
-        for (var left = detailed; left > 0; left -= UsageReadCount.MetricsPerCall)
-            calls.Add(new ApiCall(AwsServices.CloudWatch, "GetMetricData", Hub: false, Metrics: Math.Min(UsageReadCount.MetricsPerCall, left)));
+        var callsLeft = detailed == 0 ? 0 : Math.Max(1, metricCalls ?? (detailed + UsageReadCount.MetricsPerCall - 1) / UsageReadCount.MetricsPerCall);
+        for (var left = detailed; callsLeft > 0; callsLeft--)
+        {
+            var metrics = (left + callsLeft - 1) / callsLeft; // the metrics spread evenly over the calls
+            calls.Add(new ApiCall(AwsServices.CloudWatch, "GetMetricData", Hub: false, Metrics: metrics));
+            left -= metrics;
+        }
         return calls;
     }
 }

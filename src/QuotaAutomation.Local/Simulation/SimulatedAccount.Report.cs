@@ -17,9 +17,13 @@ public sealed partial class SimulatedAccount
 {
     private int _metricsRequested;
     private int _reportLinesRead;
+    private int _metricDataCalls;
 
-    /// <summary>Detailed usage queries answered: GetMetricData metrics at AWS.</summary>
+    /// <summary>GetMetricData metrics the detailed queries would request at AWS: one per query, two for a backfill (its hourly and 5-minute parts).</summary>
     public int MetricsRequested => Volatile.Read(ref _metricsRequested);
+
+    /// <summary>The GetMetricData calls those metrics would take (<see cref="Core.Cadence.MetricDataRead.Plan"/>).</summary>
+    public int MetricDataCalls => Volatile.Read(ref _metricDataCalls);
 
     /// <summary>Non-detailed queries answered from the utilization report.</summary>
     public int ReportLinesRead => Volatile.Read(ref _reportLinesRead);

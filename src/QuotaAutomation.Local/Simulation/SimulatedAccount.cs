@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
@@ -68,11 +69,17 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
     public async Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) =>
         (await GetQuotasAsync([key], ct)).GetValueOrDefault(key);
 
+    /// <summary>
+    /// Non-detailed queries from the utilization report; the rest as GetMetricData would answer the calls
+    /// <see cref="MetricDataRead.Plan"/> makes (per Region): 5-minute samples on the grid, and for a read of more than a
+    /// day (a backfill) the part older than the last day as each hour's highest 5-minute sample, stamped at the hour's start.
+    /// </summary>
     public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var quotas = (await ListQuotasAsync(ct)).ToDictionary(q => q.Info.Key);
         var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        var detailed = new List<UsageQuery>();
         foreach (var query in queries)
         {
             if (!quotas.TryGetValue(query.Quota.Key, out var quota)) continue;
@@ -81,13 +88,37 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
                 result[quota.Info.Key] = reported;
                 continue;
             }
-            Interlocked.Increment(ref _metricsRequested);
-            var samples = new List<UsageSample>();
-            for (var t = NextGridPoint(query.From); t <= until; t += SampleInterval)
-                samples.Add(new UsageSample(t, DemandAt(quota, t)));
-            result[quota.Info.Key] = samples;
+            detailed.Add(query with { Quota = quota.Info });
         }
+        var samples = detailed.Select(q => q.Quota.Key).Distinct().ToDictionary(k => k, _ => new List<UsageSample>());
+        foreach (var region in detailed.GroupBy(q => q.Quota.Key.Region))
+        {
+            var reads = MetricDataRead.Plan(region.ToList(), until);
+            Interlocked.Add(ref _metricsRequested, MetricDataRead.Metrics(reads));
+            Interlocked.Add(ref _metricDataCalls, reads.Count);
+            foreach (var read in reads)
+                foreach (var part in read.Parts)
+                    samples[part.Query.Quota.Key].AddRange(Answer(quotas[part.Query.Quota.Key], read, part));
+        }
+        foreach (var (key, list) in samples) result[key] = list.OrderBy(s => s.Timestamp).ToList();
         return result;
+    }
+
+    /// <summary>One part of a GetMetricData call: its period's maxima of the 5-minute grid, each stamped at its period's start.</summary>
+    private IEnumerable<UsageSample> Answer(SimulatedQuota quota, MetricDataRead read, MetricDataPart part)
+    {
+        if (read.Period <= SampleInterval)
+        {
+            for (var t = NextGridPoint(part.KeepFrom - TimeSpan.FromTicks(1)); t <= read.End; t += SampleInterval)
+                if (part.Keeps(t)) yield return new UsageSample(t, DemandAt(quota, t));
+            yield break;
+        }
+        for (var start = read.Start; start < read.End; start += read.Period)
+        {
+            var peak = double.NegativeInfinity;
+            for (var t = NextGridPoint(start - TimeSpan.FromTicks(1)); t < start + read.Period; t += SampleInterval) peak = Math.Max(peak, DemandAt(quota, t));
+            if (part.Keeps(start) && double.IsFinite(peak)) yield return new UsageSample(start, peak);
+        }
     }
 
     /// <summary>The utilization report's line for a quota, as the report path of <see cref="GetUsageAsync"/> reads it; null if the report does not list it.</summary>

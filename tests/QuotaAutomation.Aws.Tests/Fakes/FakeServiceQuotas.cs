@@ -250,7 +250,8 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
             var name = query!["MetricStat"]!["Metric"]!.ToJsonString();
             var times = new JsonArray();
             var values = new JsonArray();
-            for (var t = Math.Ceiling(start / 300) * 300; t <= end; t += 300)
+            var period = (int?)query["MetricStat"]?["Period"] ?? 300; // as CloudWatch: one value per period
+            for (var t = Math.Ceiling(start / period) * period; t <= end; t += period)
             {
                 times.Add(t);
                 values.Add(MetricValue!(name));

@@ -47,7 +47,10 @@ public sealed class FleetSimulationTests
 
         var first = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle == 0).SelectMany(r => r.Calls)).ToList();
         var steady = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle > 0).SelectMany(r => r.Calls)).ToList();
-        Assert.Equal(6 * 10, first.Sum(c => c.Call.Metrics)); // every quota backfills by GetMetricData
+        Assert.Equal(6 * 10 * 2, first.Sum(c => c.Call.Metrics)); // every quota backfills by GetMetricData: its hourly and its 5-minute part
+        Assert.Equal(6 * 2, first.Count(c => c.Call.Operation == "GetMetricData")); // one call for each part, per shard
+        // A shard's backfill stores 311 hourly rows and 300 five-minute rows (not 4,033): 25 BatchWriteItems of 25, not 162.
+        Assert.Equal(6 * 25, first.Count(c => c.Call is { Operation: "BatchWriteItem", Table: "usage" }));
         Assert.Equal(6 * 10, first.Count(c => c.Call.Operation == "GetServiceQuota")); // each metric resolved at the shard's first run (a cold container)
         Assert.Equal(6, first.Count(c => c.Call.Operation == "StartQuotaUtilizationReport")); // one report a run: the applied values
         Assert.Equal(report.Executed.Sum(d => d.Runs.Count(r => r.Cycle > 0)), steady.Count(c => c.Call.Operation == "StartQuotaUtilizationReport"));
