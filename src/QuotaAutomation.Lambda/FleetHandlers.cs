@@ -85,20 +85,7 @@ internal sealed class FleetHandlers(LambdaServices services)
                 ? JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? []
                 : [];
         var runner = fleet.Runner(hub, routes);
-        var results = new List<ShardResult>();
-        foreach (var shard in batch.Shards)
-        {
-            ShardResult result;
-            try
-            {
-                result = ct.IsCancellationRequested ? ShardResult.NotRun(shard, $"shard {shard.ShardId} not reached: the time budget ran out") : await runner.RunAsync(shard, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                result = ShardResult.NotRun(shard, $"shard {shard.ShardId} not finished: the time budget ran out");
-            }
-            results.Add(result);
-        }
+        var results = new List<ShardResult>(await new ShardBatch(runner, fleet.ShardsAtOnce).RunAsync(batch.Shards, ct));
         results.AddRange(batch.BadItems.Select(b => new ShardResult(b.ShardId, b.AccountId, b.Region, ShardResult.Failed, 0, 0, 1, b.Error)));
         foreach (var r in results)
             await AuditAsync(batch.FleetRunId, r.Status == ShardResult.Failed ? AuditKind.Error : AuditKind.Cycle, "-", "fleet_shard",

@@ -134,7 +134,7 @@ public sealed class FleetScheduleStepTests : EmbeddedFunctionTests
             shard.RuleIds.Count, 0, 0, null, NextDue: time.GetUtcNow() + (shard.AccountId == Calm && shard.Woken is null ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(5))));
     }
 
-    private sealed class FixedOrganization(Organization org) : IOrganization
+    internal sealed class FixedOrganization(Organization org) : IOrganization
     {
         public Task<Organization> ReadAsync(CancellationToken ct) => Task.FromResult(org);
     }
@@ -156,7 +156,7 @@ public sealed class FleetScheduleStepTests : EmbeddedFunctionTests
         }
     }
 
-    private sealed class MemoryBucket : IShardStore
+    internal sealed class MemoryBucket : IShardStore
     {
         public Dictionary<string, string> Objects { get; } = new(StringComparer.Ordinal);
 

@@ -22,6 +22,12 @@ public sealed record ScheduledShard(string ShardId, DateTimeOffset? NextDue, str
 /// </summary>
 public sealed class FleetSchedule
 {
+    /// <summary>
+    /// <c>QA_FLEET_NEW_SHARDS_PER_CYCLE</c> when unset: a new shard backfills its quotas' 14 days in its first run, and
+    /// 2,000 of them in one cycle stay under the usage table's on-demand write ceiling (40,000 units a second).
+    /// </summary>
+    public const int DefaultNewShardsPerCycle = 2000;
+
     private readonly Dictionary<string, ScheduledShard> _shards;
 
     public FleetSchedule(IEnumerable<ScheduledShard> shards)
