@@ -11,7 +11,11 @@ locals {
   fleet_bucket_name = "${var.name}-fleet-${local.account}"
   fleet_bucket_arn  = "arn:${local.partition}:s3:::${local.fleet_bucket_name}"
   # The cycle function's settings for the fleet (merged into its environment in lambda.tf; none when the fleet is off).
-  fleet_environment = var.fleet_enabled ? { QA_FLEET_BUCKET = local.fleet_bucket_name } : {}
+  fleet_environment = var.fleet_enabled ? {
+    QA_FLEET_BUCKET               = local.fleet_bucket_name
+    QA_FLEET_SHARDS_AT_ONCE       = tostring(var.fleet_shards_at_once)
+    QA_FLEET_NEW_SHARDS_PER_CYCLE = tostring(var.fleet_new_shards_per_cycle)
+  } : {}
 }
 
 # Shards and results: written and read within a run, then expired (fleet_retention_days).

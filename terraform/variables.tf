@@ -251,6 +251,26 @@ variable "fleet_tolerated_failure_percentage" {
   }
 }
 
+variable "fleet_shards_at_once" {
+  description = "Shards of its batch one function invocation runs at once (QA_FLEET_SHARDS_AT_ONCE): a batch then lasts about as long as its slowest shard. Each shard keeps to its share of its account's API rate, so running shards together never exceeds an account's rate."
+  type        = number
+  default     = 10
+  validation {
+    condition     = var.fleet_shards_at_once >= 1 && var.fleet_shards_at_once <= 50 && floor(var.fleet_shards_at_once) == var.fleet_shards_at_once
+    error_message = "fleet_shards_at_once must be a whole number from 1 to 50."
+  }
+}
+
+variable "fleet_new_shards_per_cycle" {
+  description = "New shards (never run: a new account, Region or OU) one fleet cycle admits (QA_FLEET_NEW_SHARDS_PER_CYCLE); the rest wait for later cycles. A new shard backfills 14 days of usage in its first run: this keeps an organization's onboarding under the usage table's on-demand write ceiling (40,000 units a second)."
+  type        = number
+  default     = 2000
+  validation {
+    condition     = var.fleet_new_shards_per_cycle >= 1 && var.fleet_new_shards_per_cycle <= 100000 && floor(var.fleet_new_shards_per_cycle) == var.fleet_new_shards_per_cycle
+    error_message = "fleet_new_shards_per_cycle must be a whole number from 1 to 100000."
+  }
+}
+
 variable "fleet_retention_days" {
   description = "Days the fleet bucket keeps shard lists and Map results before they expire."
   type        = number

@@ -58,9 +58,9 @@ internal sealed class FleetHandlers(LambdaServices services)
             await AuditAsync(runId, AuditKind.Decision, "-", "fleet_account_skipped", $"account {skipped.AccountId} ({skipped.Name}) skipped: {skipped.Reason}", Details(runId, skipped.AccountId, null), ct);
         foreach (var overlap in plan.Overlaps)
             await AuditAsync(runId, AuditKind.Decision, overlap.Winner, "fleet_rule_overlap", overlap.ToString(), null, ct);
-        var summary = $"fleet run {runId}: {plan.Shards.Count} shard(s) due of {scheduled.Planned.Count} planned ({scheduled.NotDue} not due{(step.All ? ", all forced" : "")}) over {plan.Accounts} account(s) of {organization.Accounts.Count}; {plan.Skipped.Count} skipped; {plan.Overlaps.Count} overlap(s); {rejected} rule(s) rejected; shards at s3://{fleet.Store.Bucket}/{key}";
+        var summary = $"fleet run {runId}: {plan.Shards.Count} shard(s) due of {scheduled.Planned.Count} planned ({scheduled.NotDue} not due{(step.All ? ", all forced" : "")}{Deferred(scheduled.NewDeferred, fleet.NewShardsPerCycle)}) over {plan.Accounts} account(s) of {organization.Accounts.Count}; {plan.Skipped.Count} skipped; {plan.Overlaps.Count} overlap(s); {rejected} rule(s) rejected; shards at s3://{fleet.Store.Bucket}/{key}";
         await AuditAsync(runId, AuditKind.Cycle, "-", "fleet_plan", summary, null, ct);
-        services.Log.Info("fleet planned", ("fleet_run_id", runId), ("shards", plan.Shards.Count), ("planned", scheduled.Planned.Count), ("not_due", scheduled.NotDue),
+        services.Log.Info("fleet planned", ("fleet_run_id", runId), ("shards", plan.Shards.Count), ("planned", scheduled.Planned.Count), ("not_due", scheduled.NotDue), ("new_deferred", scheduled.NewDeferred),
             ("accounts", plan.Accounts), ("skipped", plan.Skipped.Count), ("rules_rejected", rejected));
         return new JsonObject
         {
@@ -71,6 +71,7 @@ internal sealed class FleetHandlers(LambdaServices services)
             ["planned"] = scheduled.Planned.Count,
             ["due"] = plan.Shards.Count,
             ["not_due"] = scheduled.NotDue,
+            ["new_deferred"] = scheduled.NewDeferred,
             ["accounts"] = plan.Accounts,
             ["skipped"] = new JsonArray(plan.Skipped.Select(s => (JsonNode)new JsonObject { ["account_id"] = s.AccountId, ["name"] = Echo.Of(s.Name), ["reason"] = Echo.Of(s.Reason) }).ToArray()),
         };
@@ -85,20 +86,7 @@ internal sealed class FleetHandlers(LambdaServices services)
                 ? JsonSerializer.Deserialize<Dictionary<string, string>>(text) ?? []
                 : [];
         var runner = fleet.Runner(hub, routes);
-        var results = new List<ShardResult>();
-        foreach (var shard in batch.Shards)
-        {
-            ShardResult result;
-            try
-            {
-                result = ct.IsCancellationRequested ? ShardResult.NotRun(shard, $"shard {shard.ShardId} not reached: the time budget ran out") : await runner.RunAsync(shard, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                result = ShardResult.NotRun(shard, $"shard {shard.ShardId} not finished: the time budget ran out");
-            }
-            results.Add(result);
-        }
+        var results = new List<ShardResult>(await new ShardBatch(runner, fleet.ShardsAtOnce).RunAsync(batch.Shards, ct));
         results.AddRange(batch.BadItems.Select(b => new ShardResult(b.ShardId, b.AccountId, b.Region, ShardResult.Failed, 0, 0, 1, b.Error)));
         foreach (var r in results)
             await AuditAsync(batch.FleetRunId, r.Status == ShardResult.Failed ? AuditKind.Error : AuditKind.Cycle, "-", "fleet_shard",
@@ -138,8 +126,12 @@ internal sealed class FleetHandlers(LambdaServices services)
         var (schedule, problem) = FleetScheduleJson.Read(await fleet.Store.GetTextAsync(fleet.Store.Bucket, FleetScheduleJson.Key, ct), ScheduleName(fleet));
         if (problem is not null) await AuditAsync(runId, AuditKind.Error, "-", "fleet_schedule", problem, null, ct);
         var wakes = await fleet.Wakes.TakeAsync(ct);
-        return ScheduledPlan.Select(plan, items, schedule, wakes, now, services.EngineOptions.Cadence?.Cycle ?? Core.Cadence.ReadCadence.Default.Cycle, all);
+        return ScheduledPlan.Select(plan, items, schedule, wakes, now, services.EngineOptions.Cadence?.Cycle ?? Core.Cadence.ReadCadence.Default.Cycle, all, fleet.NewShardsPerCycle);
     }
+
+    /// <summary>The plan's note on new shards left for later plans (empty when none were).</summary>
+    internal static string Deferred(int deferred, int perCycle) => deferred == 0 ? ""
+        : string.Create(CultureInfo.InvariantCulture, $"; {deferred} new shard(s) deferred: at most {perCycle} new a cycle");
 
     /// <summary>
     /// Merges the run's results into the schedule: a shard that ran takes its <c>next_due</c>, one that did not keeps

@@ -8,10 +8,19 @@ namespace QuotaAutomation.Lambda;
 /// The fleet settings (docs/fleet.md): <c>QA_FLEET_BUCKET</c> turns the fleet steps on; <c>QA_FLEET_REGIONS</c>
 /// says what <c>region: '*'</c> means; <c>QA_FLEET_ACCOUNT_RATE</c> is one account's API requests per second, shared by
 /// its shards; <c>QA_ALERT_ROUTES</c> routes alerts by account or OU; <c>QA_ALERT_CONTACTS=operations</c> also
-/// subscribes each account's operations alternate contact to its alerts.
+/// subscribes each account's operations alternate contact to its alerts. <c>QA_FLEET_SHARDS_AT_ONCE</c> is how many
+/// shards of its batch one invocation runs at once; <c>QA_FLEET_NEW_SHARDS_PER_CYCLE</c> how many never-run shards a
+/// plan admits (each backfills 14 days in its first run).
 /// </summary>
 public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions, double AccountRate, AlertRoutes Routes, bool NotifyOperationsContacts = false)
 {
+    /// <summary>The most new shards a plan may be set to admit: far past any organization's shards (5,000 accounts × 17 Regions).</summary>
+    public const int MaxNewShardsPerCycle = 100_000;
+
+    public int ShardsAtOnce { get; init; } = ShardBatch.DefaultShardsAtOnce;
+
+    public int NewShardsPerCycle { get; init; } = FleetSchedule.DefaultNewShardsPerCycle;
+
     /// <summary>Requests per second per account when unset: half of Service Quotas' 10/s for ListServiceQuotas, so other callers keep room.</summary>
     public const double DefaultAccountRate = 5;
 
@@ -40,6 +49,18 @@ public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions
         if (!routes.Success) problems.Add(routes.Error!); // Error is set when !Success
         var contacts = variable("QA_ALERT_CONTACTS")?.Trim() is { Length: > 0 } c ? c : "none";
         if (contacts is not ("none" or "operations")) problems.Add($"QA_ALERT_CONTACTS '{contacts}' must be none or operations");
-        return new FleetOptions(bucket, regions, rate, routes.Success ? routes.Value : AlertRoutes.None, contacts == "operations");
+        return new FleetOptions(bucket, regions, rate, routes.Success ? routes.Value : AlertRoutes.None, contacts == "operations")
+        {
+            ShardsAtOnce = WholeNumber(variable, "QA_FLEET_SHARDS_AT_ONCE", ShardBatch.DefaultShardsAtOnce, ShardBatch.MaxShardsAtOnce, "shards one invocation runs at once", problems),
+            NewShardsPerCycle = WholeNumber(variable, "QA_FLEET_NEW_SHARDS_PER_CYCLE", FleetSchedule.DefaultNewShardsPerCycle, MaxNewShardsPerCycle, "new shards a fleet cycle admits", problems),
+        };
+    }
+
+    private static int WholeNumber(Func<string, string?> variable, string name, int unset, int most, string what, List<string> problems)
+    {
+        if (variable(name)?.Trim() is not { Length: > 0 } text) return unset;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= most) return value;
+        problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name} '{text}' must be a whole number of {what} from 1 to {most}"));
+        return unset;
     }
 }

@@ -28,6 +28,12 @@ public sealed record FleetServices(
     /// <summary>Shards quota events woke (DynamoDB's state table on AWS): events write them, the plan takes them.</summary>
     public IShardWakes Wakes { get; init; } = NoShardWakes.Instance;
 
+    /// <summary>Shards of a batch one invocation runs at once (<c>QA_FLEET_SHARDS_AT_ONCE</c>).</summary>
+    public int ShardsAtOnce { get; init; } = ShardBatch.DefaultShardsAtOnce;
+
+    /// <summary>New shards (never run) a plan admits (<c>QA_FLEET_NEW_SHARDS_PER_CYCLE</c>); the rest wait for later plans.</summary>
+    public int NewShardsPerCycle { get; init; } = FleetSchedule.DefaultNewShardsPerCycle;
+
     /// <summary>Where a run's files are: <c>fleet/{run}/shards.jsonl</c>, <c>fleet/{run}/planned.json</c> and <c>fleet/{run}/alert-routes.json</c>; the schedule is <see cref="FleetScheduleJson.Key"/>.</summary>
     public const string Prefix = "fleet";
 

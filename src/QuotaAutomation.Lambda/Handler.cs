@@ -131,6 +131,8 @@ public sealed class Handler
             OperationsContact: options.NotifyOperationsContacts ? OperationsEmailAsync : null)
         {
             Wakes = new Aws.Dynamo.DynamoShardWakes(backend.Dynamo, backend.Options.StateTable, time),
+            ShardsAtOnce = options.ShardsAtOnce,
+            NewShardsPerCycle = options.NewShardsPerCycle,
         };
 
         async Task<string?> OperationsEmailAsync(string account, CancellationToken ct) =>

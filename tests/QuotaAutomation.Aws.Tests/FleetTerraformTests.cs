@@ -31,7 +31,13 @@ public sealed partial class FleetTerraformTests
     public void FleetEnabled_IsOffByDefault_AndAddsNothingToTheFunctionWhenOff()
     {
         Assert.Matches("variable \"fleet_enabled\" \\{[^}]*default     = false", Read("variables.tf"));
-        Assert.Contains("fleet_environment = var.fleet_enabled ? { QA_FLEET_BUCKET = local.fleet_bucket_name } : {}", Read("fleet.tf"), StringComparison.Ordinal);
+        Assert.Contains("""
+              fleet_environment = var.fleet_enabled ? {
+                QA_FLEET_BUCKET               = local.fleet_bucket_name
+                QA_FLEET_SHARDS_AT_ONCE       = tostring(var.fleet_shards_at_once)
+                QA_FLEET_NEW_SHARDS_PER_CYCLE = tostring(var.fleet_new_shards_per_cycle)
+              } : {}
+            """, Read("fleet.tf"), StringComparison.Ordinal);
         Assert.Contains("reserved_concurrent_executions = var.reserved_concurrency + (var.fleet_enabled ? var.fleet_max_concurrency : 0)", Read("lambda.tf"), StringComparison.Ordinal);
         Assert.Contains("arn      = var.fleet_enabled ? aws_sfn_state_machine.fleet[0].arn : aws_lambda_function.this.arn", Read("lambda.tf"), StringComparison.Ordinal);
         // Every fleet resource exists only with fleet_enabled (count = local.fleet); rules, not Terraform, own the quota request template.

@@ -27,12 +27,12 @@ public sealed class FleetScheduleStepTests : EmbeddedFunctionTests
         ["account_id"] = "*", ["region"] = "us-east-1", ["threshold_warning"] = warning,
     });
 
-    private LambdaApp Fleet()
+    private LambdaApp Fleet(int newShardsPerCycle = FleetSchedule.DefaultNewShardsPerCycle)
     {
         var org = new Organization("o-test", Hub, [new OrgAccount(Hub, "hub", AccountState.Active, ["r-1"]),
             new OrgAccount(Calm, "calm", AccountState.Active, ["r-1"]), new OrgAccount(Busy, "busy", AccountState.Active, ["r-1"])]);
         var fleet = new FleetServices(new FixedOrganization(org), _bucket, (_, _) => new AnsweringRunner(Backend.Clock), _ => Task.FromResult(Hub), null, "us-east-1",
-            AlertRoutes.None) { Wakes = new Wakes(_wakes) };
+            AlertRoutes.None) { Wakes = new Wakes(_wakes), NewShardsPerCycle = newShardsPerCycle };
         var rules = new Rules(() => _rules);
         return new LambdaApp(new LambdaServices(Backend.Ports with { Rules = rules }, Backend.Events, Backend.Requests.FindApprovalAsync, Backend.Clock,
             new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default }, TimeSpan.FromSeconds(60), new LambdaLog(Logs, Backend.Clock, "quota-automation-test"), Fleet: fleet));
@@ -124,6 +124,22 @@ public sealed class FleetScheduleStepTests : EmbeddedFunctionTests
     }
 
     [Fact]
+    public async Task NewShardsOverTheCap_WaitForTheNextPlan_TheReplyAndAuditSayHowMany()
+    {
+        var app = Fleet(newShardsPerCycle: 2);
+
+        var (first, ranFirst) = await CycleAsync(app, "run-1");
+        Backend.Clock.Advance(TimeSpan.FromMinutes(5));
+        var (second, ranSecond) = await CycleAsync(app, "run-2");
+
+        Assert.Equal((3, 2, 1, 2, 1), (Counts(first).Planned, Counts(first).Due, Counts(first).NotDue, Counts(first).Shards, (int)first["new_deferred"]!));
+        Assert.Equal(0, (int)second["new_deferred"]!);
+        Assert.Equal([$"{Calm}/us-east-1", $"{Hub}/us-east-1", $"{Busy}/us-east-1"], ranFirst.Concat(ranSecond).Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(await Backend.Audit.QueryAsync(null, Core.Audit.AuditKind.Cycle, 20, CancellationToken.None),
+            a => a.Action == "fleet_plan" && a.Message.StartsWith("fleet run run-1: 2 shard(s) due of 3 planned (1 not due; 1 new shard(s) deferred: at most 2 new a cycle) over", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_PlanWithAllNotABoolean_NamesTheField() =>
         Assert.Equal("fleet plan 'r1': all must be true or false", InvocationParser.Parse("""{"fleet":"plan","fleet_run_id":"r1","all":"yes"}""").Error);
 
@@ -134,7 +150,7 @@ public sealed class FleetScheduleStepTests : EmbeddedFunctionTests
             shard.RuleIds.Count, 0, 0, null, NextDue: time.GetUtcNow() + (shard.AccountId == Calm && shard.Woken is null ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(5))));
     }
 
-    private sealed class FixedOrganization(Organization org) : IOrganization
+    internal sealed class FixedOrganization(Organization org) : IOrganization
     {
         public Task<Organization> ReadAsync(CancellationToken ct) => Task.FromResult(org);
     }
@@ -156,7 +172,7 @@ public sealed class FleetScheduleStepTests : EmbeddedFunctionTests
         }
     }
 
-    private sealed class MemoryBucket : IShardStore
+    internal sealed class MemoryBucket : IShardStore
     {
         public Dictionary<string, string> Objects { get; } = new(StringComparer.Ordinal);
 

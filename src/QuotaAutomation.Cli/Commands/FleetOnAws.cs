@@ -11,7 +11,7 @@ namespace QuotaAutomation.Cli.Commands;
 /// </summary>
 internal static class FleetOnAws
 {
-    public static async Task<int> RunAsync(CliApp app, ParseResult parse, int parallel, int cycles, bool allShards, CancellationToken ct)
+    public static async Task<int> RunAsync(CliApp app, ParseResult parse, int parallel, int cycles, bool allShards, int newShardsPerCycle, CancellationToken ct)
     {
         using var aws = app.OpenAws(parse);
         var organization = aws.Organization();
@@ -20,7 +20,7 @@ internal static class FleetOnAws
         var fleet = new FleetCycle(organization, aws.Rules, runner);
         var settings = new FleetSettings(null, hub, aws.Region);
         // In this process only (the Lambda's schedule is in its fleet bucket): the first cycle runs every shard, later --cycles the due ones.
-        var schedule = new FleetRunSchedule(null, NoShardWakes.Instance, Core.Cadence.ReadCadence.Default.Cycle, allShards);
+        var schedule = new FleetRunSchedule(null, NoShardWakes.Instance, Core.Cadence.ReadCadence.Default.Cycle, allShards, newShardsPerCycle);
         var runs = new List<FleetRunReport>(cycles);
         for (var i = 0; i < cycles; i++)
         {

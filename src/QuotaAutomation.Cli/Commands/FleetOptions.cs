@@ -31,10 +31,16 @@ internal sealed class FleetOptions
         Description = "Run every shard, not only those due (a calm shard otherwise waits for its hourly cycle; the schedule is kept beside the database)",
     };
 
+    public Option<int> NewShardsPerCycle { get; } = new("--new-shards-per-cycle")
+    {
+        Description = "New shards (never run: each backfills 14 days) a fleet cycle admits; the rest wait for later cycles (default 2,000, as QA_FLEET_NEW_SHARDS_PER_CYCLE)",
+        DefaultValueFactory = _ => Core.Fleet.FleetSchedule.DefaultNewShardsPerCycle,
+    };
+
     /// <summary>The first fleet-only option given, for the message when <c>--fleet</c> is missing; null when none is.</summary>
     public string? Given(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return new Option[] { Accounts, Regions, Parallel, AllShards }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
+        return new Option[] { Accounts, Regions, Parallel, AllShards, NewShardsPerCycle }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false })?.Name;
     }
 }

@@ -21,11 +21,13 @@ internal static class FleetRun
     {
         var parallel = parse.GetValue(options.Parallel);
         if (parallel < 1) throw new InvalidDataException($"--parallel {parallel} must be at least 1");
+        var newShards = parse.GetValue(options.NewShardsPerCycle);
+        if (newShards < 1) throw new InvalidDataException($"--new-shards-per-cycle {newShards} must be at least 1");
         if (app.IsAws(parse))
         {
             if (parse.GetValue(options.Accounts) is not null || parse.GetValue(options.Regions) is not null)
                 throw new InvalidDataException("--accounts and --regions size the embedded backend's virtual organization; --backend aws reads the AWS Organization");
-            return await FleetOnAws.RunAsync(app, parse, parallel, cycles, parse.GetValue(options.AllShards), ct);
+            return await FleetOnAws.RunAsync(app, parse, parallel, cycles, parse.GetValue(options.AllShards), newShards, ct);
         }
 
         var backend = await app.OpenAsync(parse, ct, start);
@@ -36,7 +38,7 @@ internal static class FleetRun
         var runner = new EmbeddedShardRunner(backend, organization, app.Forecaster(parse), app.EngineOptions(parse));
         var fleet = new FleetCycle(organization, backend.Rules, runner);
         var settings = new FleetSettings(null, organization.Organization.ManagementAccountId, BuiltInAccount.Region);
-        var schedule = new FleetRunSchedule(FleetRunSchedule.FileFor(backend.Database.Path), NoShardWakes.Instance, SimulatedAccount.SampleInterval, parse.GetValue(options.AllShards));
+        var schedule = new FleetRunSchedule(FleetRunSchedule.FileFor(backend.Database.Path), NoShardWakes.Instance, SimulatedAccount.SampleInterval, parse.GetValue(options.AllShards), newShards);
         var runs = new List<FleetRunReport>(cycles);
         for (var i = 0; i < cycles; i++)
         {
@@ -67,7 +69,10 @@ internal static class FleetRun
                 task.Value = task.MaxValue;
             });
         await schedule.SaveAsync(scheduled, result!.Results, ct); // set inside StartAsync, which awaits it
-        return new FleetRunReport(fleetRunId, at, planned.Organization, parallel, result, app.RealTime.GetElapsedTime(started)) { PlannedShards = scheduled.Planned.Count };
+        return new FleetRunReport(fleetRunId, at, planned.Organization, parallel, result, app.RealTime.GetElapsedTime(started))
+        {
+            PlannedShards = scheduled.Planned.Count, NewDeferred = scheduled.NewDeferred,
+        };
     }
 
     /// <summary>Moves a progress bar on as shards finish (on the shards' threads: Spectre's task is thread-safe).</summary>
@@ -87,7 +92,7 @@ internal static class FleetRun
             return ExitCodes.Ok;
         }
         foreach (var run in runs.Take(runs.Count - 1))
-            app.Console.MarkupLine(Render.Text(string.Create(CultureInfo.InvariantCulture, $"{run.FleetRunId}: {run.Result.Plan.Shards.Count} of {run.PlannedShards} shards due; {run.Result.Summary.Digest(maxLines: 0).Split('\n')[0]}")));
+            app.Console.MarkupLine(Render.Text(string.Create(CultureInfo.InvariantCulture, $"{run.FleetRunId}: {run.Result.Plan.Shards.Count} of {run.PlannedShards} shards due{NewDeferred(run)}; {run.Result.Summary.Digest(maxLines: 0).Split('\n')[0]}")));
         Summary(app.Console, runs[^1]);
         return ExitCodes.Ok;
     }
@@ -98,7 +103,7 @@ internal static class FleetRun
         var s = run.Result.Summary;
         var names = run.Organization.Accounts.ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
         var title = string.Create(CultureInfo.InvariantCulture,
-            $"fleet {run.FleetRunId} at {Render.Time(run.At)} UTC: {run.Result.Plan.Accounts} accounts, {s.Shards} of {run.PlannedShards} shards due ({run.PlannedShards - s.Shards} not due), {run.Parallel} at a time, {run.Elapsed.TotalSeconds:0.0} s");
+            $"fleet {run.FleetRunId} at {Render.Time(run.At)} UTC: {run.Result.Plan.Accounts} accounts, {s.Shards} of {run.PlannedShards} shards due ({run.PlannedShards - s.Shards} not due{NewDeferred(run)}), {run.Parallel} at a time, {run.Elapsed.TotalSeconds:0.0} s");
         console.MarkupLine($"[bold]{Render.Text(title)}[/]");
         var totals = new Table().Border(TableBorder.Rounded).AddColumns(
             Fit.Number("shards"), Fit.Number("ok"), Fit.Number("partial"), Fit.Number("failed"), Fit.Number("rule evaluations"), Fit.Number("actions"),
@@ -123,6 +128,8 @@ internal static class FleetRun
     }
 
     private static string Count(int n) => n.ToString("#,0", CultureInfo.InvariantCulture);
+
+    private static string NewDeferred(FleetRunReport run) => run.NewDeferred == 0 ? "" : $", {Count(run.NewDeferred)} new deferred to later cycles";
 }
 
 /// <summary>One fleet cycle as the CLI reports it.</summary>
@@ -130,4 +137,7 @@ internal sealed record FleetRunReport(string FleetRunId, DateTimeOffset At, Orga
 {
     /// <summary>Shards the plan found, due or not (the result's are the due ones, which ran).</summary>
     public int PlannedShards { get; init; }
+
+    /// <summary>New shards (never run) the plan left for later cycles: over <c>--new-shards-per-cycle</c>.</summary>
+    public int NewDeferred { get; init; }
 }

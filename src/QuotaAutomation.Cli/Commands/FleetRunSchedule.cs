@@ -8,9 +8,9 @@ namespace QuotaAutomation.Cli.Commands;
 /// steps (<see cref="ScheduledPlan.Select"/>, <see cref="FleetSchedule.After"/>). On the embedded backend it is kept
 /// in the database's fleet folder (<c>{database}.fleet/schedule.json</c>), so later runs go on from it; on
 /// <c>--backend aws</c> it lives for the process's <c>--cycles</c> (the first cycle runs every shard).
-/// <c>--all-shards</c> runs every shard whatever it says.
+/// <c>--all-shards</c> runs every known shard whatever it says; <c>--new-shards-per-cycle</c> caps the new ones a cycle admits.
 /// </summary>
-internal sealed class FleetRunSchedule(string? file, IShardWakes wakes, TimeSpan cycle, bool all)
+internal sealed class FleetRunSchedule(string? file, IShardWakes wakes, TimeSpan cycle, bool all, int newShardsPerCycle = FleetSchedule.DefaultNewShardsPerCycle)
 {
     private FleetSchedule? _schedule;
 
@@ -29,7 +29,7 @@ internal sealed class FleetRunSchedule(string? file, IShardWakes wakes, TimeSpan
             (_schedule, var problem) = FleetScheduleJson.Read(text, file ?? "schedule");
             Problem = problem;
         }
-        return ScheduledPlan.Select(planned.Plan, planned.Rules, _schedule, await wakes.TakeAsync(ct), now, cycle, all);
+        return ScheduledPlan.Select(planned.Plan, planned.Rules, _schedule, await wakes.TakeAsync(ct), now, cycle, all, newShardsPerCycle);
     }
 
     public async Task SaveAsync(ScheduledPlan selected, IReadOnlyList<ShardResult> results, CancellationToken ct)

@@ -18,7 +18,7 @@ internal static class RunCommand
         var start = new Option<string?>("--start") { Description = "Virtual start time for a new database (ISO 8601, UTC)" };
         var plot = new Option<DirectoryInfo?>("--plot") { Description = "Write one PNG per quota of these cycles (usage, forecast, quota, actions) and an index.html into this folder" };
         var fleet = new FleetOptions();
-        var command = new Command("run", "Run automation cycles on the embedded backend") { cycles, start, plot, fleet.Fleet, fleet.Accounts, fleet.Regions, fleet.Parallel, fleet.AllShards };
+        var command = new Command("run", "Run automation cycles on the embedded backend") { cycles, start, plot, fleet.Fleet, fleet.Accounts, fleet.Regions, fleet.Parallel, fleet.AllShards, fleet.NewShardsPerCycle };
         command.SetAction(async (parse, ct) =>
         {
             var count = parse.GetValue(cycles);

@@ -34,6 +34,7 @@ internal static class SimulateFleetCommand
         var maxConcurrency = new Option<int>("--max-concurrency") { Description = "Distributed Map MaxConcurrency", DefaultValueFactory = _ => d.Cycle.MaxConcurrency };
         var batch = new Option<int>("--batch") { Description = "ItemBatcher MaxItemsPerBatch: shards per child execution", DefaultValueFactory = _ => d.Cycle.ItemsPerBatch };
         var atOnce = new Option<int>("--shards-at-once") { Description = "Shards one Lambda invocation runs at once", DefaultValueFactory = _ => d.Cycle.ShardsAtOnce };
+        var newShards = new Option<int>("--new-shards-per-cycle") { Description = "New shards (each backfills 14 days) a cycle admits, as QA_FLEET_NEW_SHARDS_PER_CYCLE", DefaultValueFactory = _ => d.NewShardsPerCycle };
         var memory = new Option<int>("--memory") { Description = "Lambda memory in MB (terraform var.memory_mb)", DefaultValueFactory = _ => d.Cycle.LambdaMemoryMb };
         var lambdaConcurrency = new Option<int>("--lambda-concurrency") { Description = "Lambda concurrent executions available to the shard function", DefaultValueFactory = _ => d.Cycle.LambdaConcurrency };
         var utilization = new Option<string?>("--utilization")
@@ -44,7 +45,7 @@ internal static class SimulateFleetCommand
         var awsPrices = new Option<FileInfo?>("--aws-prices") { Description = "JSON list prices for the bill (default: the bundled aws-list-prices.json, us-east-1)" };
         var command = new Command("fleet", "Simulate a day of fleet cycles over a virtual organization: makespan, shard runs, API calls by service, throttles and the monthly AWS bill")
         {
-            accounts, regions, quotas, services, samples, parallel, hours, utilization, maxConcurrency, batch, atOnce, memory, lambdaConcurrency, awsPrices,
+            accounts, regions, quotas, services, samples, parallel, hours, utilization, maxConcurrency, batch, atOnce, newShards, memory, lambdaConcurrency, awsPrices,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -63,6 +64,7 @@ internal static class SimulateFleetCommand
                 Usage = usage,
                 Accounts = parse.GetValue(accounts), Regions = parse.GetValue(regions), Quotas = parse.GetValue(quotas), Services = parse.GetValue(services),
                 Seed = parse.GetValue(app.Seed), SamplesPerShape = parse.GetValue(samples), Parallel = parse.GetValue(parallel), Hours = parse.GetValue(hours),
+                NewShardsPerCycle = parse.GetValue(newShards),
                 Cycle = d.Cycle with
                 {
                     MaxConcurrency = parse.GetValue(maxConcurrency), ItemsPerBatch = parse.GetValue(batch), ShardsAtOnce = parse.GetValue(atOnce),
@@ -120,6 +122,7 @@ internal static class SimulateFleetCommand
         if (o.SamplesPerShape < 0) problems.Add($"--samples-per-shape {o.SamplesPerShape} must be ≥ 0");
         if (o.Parallel < 1) problems.Add($"--parallel {o.Parallel} must be ≥ 1");
         if (o.Hours is < 1 or > 24 * 7) problems.Add($"--hours {o.Hours} must be 1 to 168");
+        if (o.NewShardsPerCycle < 1) problems.Add($"--new-shards-per-cycle {o.NewShardsPerCycle} must be ≥ 1");
         problems.AddRange(o.Cycle.Problems().Select(p => p
             .Replace("MaxConcurrency", "--max-concurrency", StringComparison.Ordinal).Replace("MaxItemsPerBatch", "--batch", StringComparison.Ordinal)
             .Replace("shards at once", "--shards-at-once", StringComparison.Ordinal).Replace("Lambda memory", "--memory", StringComparison.Ordinal)
@@ -182,7 +185,7 @@ internal static class SimulateFleetCommand
         foreach (var (name, value) in new[]
         {
             ("busiest cycle: makespan (plan + map + summary)", $"{S(busiest.Makespan)} ({S(busiest.PlanDuration)} + {S(busiest.MapDuration)} + {S(busiest.SummaryDuration)}) at {At(report.Busiest.Cycle)}, {N(report.Busiest.DueShards)} shards due"),
-            ("first cycle (every shard backfills): makespan", first is null
+            (string.Create(CultureInfo.InvariantCulture, $"first cycle: the busiest of {report.OnboardingCycles} onboarding cycle(s) (its new shards backfill), cycle {report.BusiestOnboarding + 1}: makespan"), first is null
                 ? $"not modelled: {N(report.First.Calls)} calls, over the cap of {N(o.FirstCycleCallsCap)}; {N(report.First.DueShards)} shards"
                 : $"{S(first.Makespan)}, {N(report.First.DueShards)} shards, {N(report.First.Calls)} calls"),
             ("shard runs a day (per cycle: least / mean / most)", steady.Count == 0 ? "0" : string.Create(CultureInfo.InvariantCulture, $"{N(report.SteadyRuns)} ({N(steady.Min())} / {steady.Average():#,0.0} / {N(steady.Max())})")),

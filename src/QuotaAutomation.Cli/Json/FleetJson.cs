@@ -17,7 +17,9 @@ internal sealed record FleetSizeDocument(int Accounts, int Regions, int Quotas, 
     int Hours, int MaxConcurrency, int ItemsPerBatch, int ShardsAtOnce, int LambdaMemoryMb, double CycleMinutes);
 
 /// <summary>The day's steady cycles: shard runs, the share of quotas read in detail, and the cycles modelled.</summary>
-internal sealed record FleetDayDocument(int Cycles, long ShardRuns, int LeastShardsInACycle, int MostShardsInACycle, double DetailedShare, int ModelledCycles);
+/// <param name="OnboardingCycles">Cycles that admit every new shard (new shards a cycle capped); the first cycle is the busiest of them, <paramref name="BusiestOnboardingCycle"/> (0-based).</param>
+internal sealed record FleetDayDocument(int Cycles, long ShardRuns, int LeastShardsInACycle, int MostShardsInACycle, double DetailedShare, int ModelledCycles,
+    int OnboardingCycles, int BusiestOnboardingCycle, int NewShardsPerCycle);
 
 internal sealed record FleetCycleDocument(int Cycle, int DueShards, double MakespanSeconds, double PlanSeconds, double MapSeconds, double SummarySeconds,
     int ChildExecutions, int PeakChildExecutions, int LambdaInvocations, int ColdStarts, int PeakLambdaConcurrency, int LambdaWaits, int LambdaTimeouts,
@@ -40,7 +42,8 @@ internal static class FleetJson
         return new FleetDocument(
             new FleetSizeDocument(o.Accounts, o.Regions, o.Quotas, o.Services, report.Shards, o.Usage.Name, report.Strata, report.Executed.Count, o.Seed,
                 o.Hours, o.Cycle.MaxConcurrency, o.Cycle.ItemsPerBatch, o.Cycle.ShardsAtOnce, o.Cycle.LambdaMemoryMb, FleetSimulationOptions.CycleEvery.TotalMinutes),
-            new FleetDayDocument(o.SteadyCycles, report.SteadyRuns, steady.Min(), steady.Max(), Math.Round(report.DetailedShare, 4), report.ModelledCycles),
+            new FleetDayDocument(o.SteadyCycles, report.SteadyRuns, steady.Min(), steady.Max(), Math.Round(report.DetailedShare, 4), report.ModelledCycles,
+                report.OnboardingCycles, report.BusiestOnboarding, o.NewShardsPerCycle),
             Cycle(report.First), Cycle(report.Busiest)!, // the busiest cycle is always modelled
             new FleetSummaryDocument(report.Summary.Status, report.Summary.Shards, report.Summary.Ok, report.Summary.Partial, report.Summary.Failed,
                 report.Summary.Rules, report.Summary.Actions, report.Summary.Errors),

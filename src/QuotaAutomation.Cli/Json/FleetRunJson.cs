@@ -8,10 +8,11 @@ internal sealed record FleetRunDocument(string Backend, IReadOnlyList<FleetRunCy
 
 /// <param name="ElapsedSeconds">Real time the cycle took in this process (plan, shards, summary).</param>
 /// <param name="PlannedShards">Shards the plan found; <c>totals.shards</c> of them were due and ran, <paramref name="NotDue"/> waited.</param>
+/// <param name="NewDeferred">New shards (never run) over <c>--new-shards-per-cycle</c>, among those that waited: a later cycle admits them.</param>
 internal sealed record FleetRunCycleDocument(string FleetRunId, DateTimeOffset At, string OrganizationId, int Accounts, int Parallel, double ElapsedSeconds,
     string Status, FleetRunTotals Totals, IReadOnlyList<AccountFailureDocument> AccountsFailed, IReadOnlyList<SkippedAccountDocument> Skipped,
     IReadOnlyList<string> Overlaps, IReadOnlyList<RejectedRuleDocument> RejectedRules, IReadOnlyList<ShardDocument> Shards, string Digest,
-    int PlannedShards, int NotDue);
+    int PlannedShards, int NotDue, int NewDeferred);
 
 internal sealed record FleetRunTotals(int Shards, int Ok, int Partial, int Failed, int Rules, int Actions, int Errors);
 
@@ -39,6 +40,6 @@ internal static class FleetRunJson
             run.Result.Plan.Overlaps.Select(o => o.ToString()).ToList(),
             run.Result.Rejected.Select(r => new RejectedRuleDocument(r.RuleId, r.Error)).ToList(),
             run.Result.Results.Select(r => new ShardDocument(r.ShardId, r.AccountId, r.Region, r.Status, r.Rules, r.Actions, r.Errors, r.Error, r.NextDue)).ToList(),
-            s.Digest(), run.PlannedShards, run.PlannedShards - s.Shards);
+            s.Digest(), run.PlannedShards, run.PlannedShards - s.Shards, run.NewDeferred);
     }
 }

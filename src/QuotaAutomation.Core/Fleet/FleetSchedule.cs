@@ -22,6 +22,12 @@ public sealed record ScheduledShard(string ShardId, DateTimeOffset? NextDue, str
 /// </summary>
 public sealed class FleetSchedule
 {
+    /// <summary>
+    /// <c>QA_FLEET_NEW_SHARDS_PER_CYCLE</c> when unset: a new shard backfills its quotas' 14 days in its first run, and
+    /// 2,000 of them in one cycle stay under the usage table's on-demand write ceiling (40,000 units a second).
+    /// </summary>
+    public const int DefaultNewShardsPerCycle = 2000;
+
     private readonly Dictionary<string, ScheduledShard> _shards;
 
     public FleetSchedule(IEnumerable<ScheduledShard> shards)
@@ -47,22 +53,29 @@ public sealed class FleetSchedule
 
     /// <summary>
     /// The shards this cycle runs, in plan order, each with the quotas its wake named (<see cref="FleetShard.Woken"/>).
+    /// At most <paramref name="newShardsPerCycle"/> of them are new (no entry: never run), the first in
+    /// <see cref="AdmissionRank"/> order; the other new shards stay out of the schedule until a later plan admits them
+    /// (<see cref="NewDeferred"/>), whatever wakes or <paramref name="all"/> say: each new shard backfills 14 days.
     /// </summary>
     /// <param name="planned">The shards' entries (<see cref="Planned"/>), by shard id.</param>
     /// <param name="wakes">Shard id → quota ids (<c>{service}/{quota code}</c>) events named since the last plan.</param>
     /// <param name="cycle">How often fleet cycles run: a shard due within half of it runs now rather than a cycle late.</param>
-    /// <param name="all">Every shard, whatever the schedule says.</param>
+    /// <param name="all">Every known shard, whatever the schedule says.</param>
     public IReadOnlyList<FleetShard> Due(IReadOnlyList<FleetShard> shards, IReadOnlyList<ScheduledShard> planned,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> wakes, DateTimeOffset now, TimeSpan cycle, bool all = false)
+        IReadOnlyDictionary<string, IReadOnlyList<string>> wakes, DateTimeOffset now, TimeSpan cycle, bool all = false, int newShardsPerCycle = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(planned);
         ArgumentNullException.ThrowIfNull(wakes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(newShardsPerCycle, 1);
         var fingerprints = planned.ToDictionary(p => p.ShardId, p => p.Fingerprint, StringComparer.Ordinal);
         var horizon = now + cycle / 2;
+        var admitted = New(shards).OrderBy(s => AdmissionRank(s.ShardId)).ThenBy(s => s.ShardId, StringComparer.Ordinal)
+            .Take(newShardsPerCycle).Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
         var due = new List<FleetShard>();
         foreach (var shard in shards)
         {
+            if (!_shards.ContainsKey(shard.ShardId) && !admitted.Contains(shard.ShardId)) continue; // new, and not admitted this plan
             var woken = wakes.GetValueOrDefault(shard.ShardId) ?? [];
             var run = all || woken.Count > 0
                 || !_shards.TryGetValue(shard.ShardId, out var entry)
@@ -73,6 +86,27 @@ public sealed class FleetSchedule
                 : shard with { Woken = [.. (shard.Woken ?? []).Concat(woken).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] });
         }
         return due;
+    }
+
+    /// <summary>New shards (never run) a plan with <paramref name="newShardsPerCycle"/> leaves for later plans.</summary>
+    public int NewDeferred(IReadOnlyList<FleetShard> shards, int newShardsPerCycle)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        return Math.Max(0, New(shards).Count() - newShardsPerCycle);
+    }
+
+    private IEnumerable<FleetShard> New(IReadOnlyList<FleetShard> shards) => shards.Where(s => !_shards.ContainsKey(s.ShardId));
+
+    /// <summary>
+    /// The order new shards are admitted in: FNV-1a (64 bits) of the shard id, stable across processes and .NET versions,
+    /// so an organization onboards spread over its accounts and Regions rather than account by account.
+    /// </summary>
+    public static ulong AdmissionRank(string shardId)
+    {
+        ArgumentNullException.ThrowIfNull(shardId);
+        var hash = 14695981039346656037UL;
+        foreach (var b in Encoding.UTF8.GetBytes(shardId)) hash = unchecked((hash ^ b) * 1099511628211UL);
+        return hash;
     }
 
     /// <summary>

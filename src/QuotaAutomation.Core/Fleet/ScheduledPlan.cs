@@ -9,7 +9,8 @@ namespace QuotaAutomation.Core.Fleet;
 /// </summary>
 /// <param name="Due">The plan with only the due shards (skipped accounts and overlaps as planned).</param>
 /// <param name="Planned">Every planned shard's entry, next due unknown: the summary's input.</param>
-public sealed record ScheduledPlan(FleetPlan Due, IReadOnlyList<ScheduledShard> Planned)
+/// <param name="NewDeferred">New shards (never run) over the plan's admission cap: they wait for a later plan.</param>
+public sealed record ScheduledPlan(FleetPlan Due, IReadOnlyList<ScheduledShard> Planned, int NewDeferred = 0)
 {
     /// <summary>Planned shards the schedule let wait this cycle.</summary>
     public int NotDue => Planned.Count - Due.Shards.Count;
@@ -17,13 +18,15 @@ public sealed record ScheduledPlan(FleetPlan Due, IReadOnlyList<ScheduledShard> 
     /// <param name="rules">The stored rules by rule id, as the plan read them: their content is in each shard's fingerprint.</param>
     /// <param name="wakes">Shard id → quota ids events named (<see cref="Ports.IShardWakes.TakeAsync"/>).</param>
     /// <param name="cycle">How often fleet cycles run.</param>
-    /// <param name="all">Run every planned shard whatever the schedule says.</param>
+    /// <param name="all">Run every known planned shard whatever the schedule says.</param>
+    /// <param name="newShardsPerCycle">New shards (never run) this plan admits (<see cref="FleetSchedule.DefaultNewShardsPerCycle"/>).</param>
     public static ScheduledPlan Select(FleetPlan plan, IReadOnlyDictionary<string, RawRule> rules, FleetSchedule schedule,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> wakes, DateTimeOffset now, TimeSpan cycle, bool all)
+        IReadOnlyDictionary<string, IReadOnlyList<string>> wakes, DateTimeOffset now, TimeSpan cycle, bool all, int newShardsPerCycle = FleetSchedule.DefaultNewShardsPerCycle)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(schedule);
         var planned = FleetSchedule.Planned(plan.Shards, rules);
-        return new ScheduledPlan(plan with { Shards = schedule.Due(plan.Shards, planned, wakes, now, cycle, all) }, planned);
+        return new ScheduledPlan(plan with { Shards = schedule.Due(plan.Shards, planned, wakes, now, cycle, all, newShardsPerCycle) }, planned,
+            schedule.NewDeferred(plan.Shards, newShardsPerCycle));
     }
 }

@@ -12,8 +12,8 @@ public sealed record FleetCycleOptions
     /// <summary>ItemBatcher <c>MaxItemsPerBatch</c>: shards per child execution (one Lambda invocation).</summary>
     public int ItemsPerBatch { get; init; } = 10;
 
-    /// <summary>Shards one invocation runs at once (the rest of its batch waits for a free slot).</summary>
-    public int ShardsAtOnce { get; init; } = 10;
+    /// <summary>Shards one invocation runs at once (the rest of its batch waits for a free slot): the shard step's own default (<c>QA_FLEET_SHARDS_AT_ONCE</c>).</summary>
+    public int ShardsAtOnce { get; init; } = Core.Fleet.ShardBatch.DefaultShardsAtOnce;
 
     /// <summary>Lambda memory: terraform var.memory_mb's default.</summary>
     public int LambdaMemoryMb { get; init; } = 512;

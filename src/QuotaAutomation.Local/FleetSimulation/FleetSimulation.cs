@@ -47,6 +47,9 @@ public sealed record FleetSimulationOptions
 
     public FleetCycleOptions Cycle { get; init; } = new();
 
+    /// <summary>New shards the plan admits a cycle (<c>QA_FLEET_NEW_SHARDS_PER_CYCLE</c>): the first run of the others waits for a later cycle.</summary>
+    public int NewShardsPerCycle { get; init; } = FleetSchedule.DefaultNewShardsPerCycle;
+
     /// <summary>How often the schedule starts a fleet cycle (terraform's rate(5 minutes), the cadence's cycle).</summary>
     public static TimeSpan CycleEvery => ShardExecution.CycleInterval;
 
@@ -81,6 +84,12 @@ public sealed record FleetSimulationReport(
 {
     /// <summary>Shard runs over the steady cycles (the first cycle, where every shard runs, aside).</summary>
     public long SteadyRuns => RunsPerCycle.Skip(1).Sum(r => (long)r);
+
+    /// <summary>Cycles the fleet takes to admit every new shard (⌈shards ÷ new shards a cycle⌉); <see cref="First"/> is the busiest of them.</summary>
+    public int OnboardingCycles { get; init; } = 1;
+
+    /// <summary>Which onboarding cycle (0-based) <see cref="First"/> is.</summary>
+    public int BusiestOnboarding { get; init; }
 
     /// <summary>The executed samples' detailed reads (GetMetricData metrics) a steady run, over their quotas read: the share of quotas the cadence found hot.</summary>
     public double DetailedShare
@@ -155,7 +164,7 @@ public static class FleetSimulation
         var executionTime = clock.Elapsed;
 
         clock.Restart();
-        var day = new FleetDay(shards, days, sample.SampleOf, VirtualFleet.Start, FleetSimulationOptions.CycleEvery); // each shard replays a day of its own stratum
+        var day = new FleetDay(shards, days, sample.SampleOf, VirtualFleet.Start, FleetSimulationOptions.CycleEvery, options.NewShardsPerCycle); // each shard replays a day of its own stratum
         var model = new FleetDayModel(day, options.Cycle, options.Accounts, options.Seed);
         var counted = model.Count(progress);
         var modelled = model.Model(counted, options.ModelledCallsBudget, options.FirstCycleCallsCap, progress);
@@ -169,7 +178,10 @@ public static class FleetSimulation
         }), plan.Skipped);
         var perDay = model.PerDay(counted, modelled);
         return new FleetSimulationReport(options, shards.Count, sample.Strata, days, counted.RunsPerCycle, modelled.First, busiest, modelled.Cycles.Count,
-            counted.Calls, summary, perDay, FleetBill.Compute(perDay, TimeSpan.FromHours(options.Hours), prices, FleetBill.AverageMonth), executionTime, simulationTime);
+            counted.Calls, summary, perDay, FleetBill.Compute(perDay, TimeSpan.FromHours(options.Hours), prices, FleetBill.AverageMonth), executionTime, simulationTime)
+        {
+            OnboardingCycles = day.OnboardingCycles, BusiestOnboarding = day.BusiestOnboarding,
+        };
     }
 
     /// <summary>The fleet's plan by the fleet's planner: its rules over the virtual organization and the fleet's Regions.</summary>

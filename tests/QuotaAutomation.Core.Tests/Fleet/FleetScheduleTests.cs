@@ -168,4 +168,63 @@ public sealed class FleetScheduleTests
         }
         return longest <= cadence.Calm + cadence.Cycle && lastRun.Count == shards.Count;
     }
+
+    [Fact]
+    public void Due_NewShardsOverTheCap_WaitInAdmissionOrder_KnownShardsAsBefore_EvenWokenOrAll()
+    {
+        var known = new[] { Shard("900000000001"), Shard("900000000002") };
+        var schedule = Ran(known, s => s.AccountId == "900000000001" ? Now.AddHours(1) : Now);
+        var fresh = Enumerable.Range(0, 5).Select(i => Shard($"10000000000{i}")).ToList();
+        var shards = known.Concat(fresh).ToList();
+        var firstTwo = fresh.OrderBy(s => FleetSchedule.AdmissionRank(s.ShardId)).Take(2).Select(s => s.ShardId).ToHashSet(StringComparer.Ordinal);
+        var wokenLate = fresh.First(s => !firstTwo.Contains(s.ShardId)).ShardId;
+        var wakes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [wokenLate] = ["ec2/L-1216C47A"] };
+
+        var due = schedule.Due(shards, FleetSchedule.Planned(shards, Rules), wakes, Now, Cycle, all: false, newShardsPerCycle: 2).Select(s => s.ShardId).ToList();
+        var forced = schedule.Due(shards, FleetSchedule.Planned(shards, Rules), NoWakes, Now, Cycle, all: true, newShardsPerCycle: 2).Select(s => s.ShardId).ToList();
+
+        Assert.Equal(["900000000002/us-east-1", .. fresh.Select(s => s.ShardId).Where(firstTwo.Contains)], due); // plan order
+        Assert.Equal(["900000000001/us-east-1", .. due], forced);
+        Assert.Equal(3, schedule.NewDeferred(shards, 2));
+    }
+
+    [Fact]
+    public void AdmissionRank_IsFnv1aOfTheShardId_TheSameInEveryProcess() =>
+        Assert.Equal((0xcbf29ce484222325UL, 0xaf63dc4c8601ec8cUL), (FleetSchedule.AdmissionRank(""), FleetSchedule.AdmissionRank("a")));
+
+    /// <summary>
+    /// An organization onboarding: new shards (some woken), known shards with their own next due, plans every cycle
+    /// with the summary's merge between them. Every new shard is admitted within ⌈new ÷ cap⌉ plans, no plan admits more
+    /// than the cap, and the known shards run exactly when they would with no cap.
+    /// </summary>
+    [Property(MaxTest = 100, Replay = "(20261130,16)")]
+    public bool NewShards_AreAdmittedWithinCeilNewOverCapPlans_NeverMoreThanTheCap_KnownShardsUnaffected(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        var cap = random.Next(1, 40);
+        var known = Enumerable.Range(0, random.Next(0, 15)).Select(i => Shard($"{900000000000 + i}", i % 2 == 0 ? "us-east-1" : "eu-west-1")).ToList();
+        var fresh = Enumerable.Range(0, random.Next(1, 200)).Select(i => Shard($"{100000000000 + random.Next(0, 1_000_000)}", i % 3 == 0 ? "us-east-1" : "eu-west-2"))
+            .DistinctBy(s => s.ShardId).ToList();
+        var shards = known.Concat(fresh).OrderBy(_ => random.Next()).ToList();
+        var planned = FleetSchedule.Planned(shards, Rules);
+        var schedule = Ran(known, _ => Now.AddMinutes(5 * random.Next(0, 4)));
+        var admittedIn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var (atMostCap, knownAsUncapped) = (true, true);
+        for (var plan = 0; plan < 60; plan++)
+        {
+            var now = Now.AddMinutes(5 * plan);
+            var wakes = fresh.Where(_ => random.Next(10) == 0).ToDictionary(s => s.ShardId, _ => (IReadOnlyList<string>)["ec2/L-1216C47A"], StringComparer.Ordinal);
+            var due = schedule.Due(shards, planned, wakes, now, Cycle, newShardsPerCycle: cap);
+            var uncapped = schedule.Due(shards, planned, wakes, now, Cycle);
+            var newlyAdmitted = due.Where(s => !schedule.Shards.ContainsKey(s.ShardId)).ToList();
+            atMostCap &= newlyAdmitted.Count <= cap;
+            knownAsUncapped &= due.Where(s => schedule.Shards.ContainsKey(s.ShardId)).Select(s => s.ShardId)
+                .SequenceEqual(uncapped.Where(s => schedule.Shards.ContainsKey(s.ShardId)).Select(s => s.ShardId));
+            foreach (var s in newlyAdmitted) admittedIn.TryAdd(s.ShardId, plan);
+            schedule = schedule.After(planned, due.Select(s => new ShardResult(s.ShardId, s.AccountId, s.Region, ShardResult.Ok, 1, 0, 0, null,
+                NextDue: now.AddMinutes(5 * random.Next(1, 13)))));
+        }
+        var plansNeeded = (fresh.Count + cap - 1) / cap;
+        return atMostCap && knownAsUncapped && admittedIn.Count == fresh.Count && admittedIn.Values.All(p => p < plansNeeded);
+    }
 }

@@ -52,6 +52,19 @@ public sealed class CliFleetTests : IAsyncLifetime
         Assert.Equal((FleetShards, FleetShards, 0), Counts(forced, 0));
     }
 
+    [Fact]
+    public async Task RunFleet_NewShardsOverTheCap_WaitForLaterCycles_AndTheOutputSaysHowMany()
+    {
+        var (_, stdout, _) = await _db.RunCliSplitAsync("run", "--fleet", "--accounts", "6", "--regions", "2", "--parallel", "2", "--forecaster", "trend",
+            "--new-shards-per-cycle", "4", "--cycles", "3", "--all-shards", "--output", "json");
+
+        using var json = JsonDocument.Parse(stdout);
+        var cycles = json.RootElement.GetProperty("cycles").EnumerateArray()
+            .Select(c => (Ran: c.GetProperty("totals").GetProperty("shards").GetInt32(), Deferred: c.GetProperty("new_deferred").GetInt32())).ToList();
+        // 11 new shards, 4 a cycle: 4 then 4 more (with the 4 known, --all-shards) then the last 3; deferred 7, 3, 0.
+        Assert.Equal([(4, 7), (8, 3), (11, 0)], cycles);
+    }
+
     /// <summary>6 accounts (one suspended) × 2 Regions under the sample rules, and the calm ones of them 5 minutes after the first cycle.</summary>
     private const int FleetShards = 11, SecondNotDue = 3;
 

@@ -32,6 +32,26 @@ public sealed class FleetDayTests
     }
 
     [Fact]
+    public void Onboarding_EachShardsFirstRun_IsInTheCycleThatAdmitsIt_AtMostTheCapACycle_AndCycleZeroIsTheBusiest()
+    {
+        var sample = Shard("100000000000", "us-east-1");
+        var shards = Enumerable.Range(0, 40).Select(i => Shard($"1000000000{i:D2}", i % 2 == 0 ? "us-east-1" : "eu-west-1")).ToList();
+        var day = new FleetDay(shards, [Day(sample, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24)], [.. shards.Select(_ => 0)],
+            VirtualFleet.Start, Every, newShardsPerCycle: 15);
+
+        var firstRuns = Enumerable.Range(0, day.OnboardingCycles).Select(j => day.Onboarding(j).Where(d => day.Work[d.Work].Run.Cycle == 0).Select(d => d.Shard).ToList()).ToList();
+        var admittedFirst = shards.Select((s, i) => (s, i)).OrderBy(x => FleetSchedule.AdmissionRank(x.s.ShardId)).Take(15).Select(x => x.i).Order();
+
+        Assert.Equal(3, day.OnboardingCycles); // ⌈40 ÷ 15⌉
+        Assert.Equal([15, 15, 10], firstRuns.Select(f => f.Count));
+        Assert.Equal(40, firstRuns.SelectMany(f => f).Distinct().Count());
+        Assert.Equal(admittedFirst, firstRuns[0]);
+        Assert.Equal([15, 30, 40], Enumerable.Range(0, 3).Select(j => day.Onboarding(j).Count)); // the sample runs every cycle: the admitted run on
+        Assert.Equal(2, day.BusiestOnboarding);
+        Assert.Equal(day.Onboarding(2), day.DueIn(0));
+    }
+
+    [Fact]
     public void PhaseOf_IsTheCycleInTheHourThatAnHourlyReadIsDueIn()
     {
         var phase = FleetDay.PhaseOf("100000000001", "eu-west-1", VirtualFleet.Start, Every);
