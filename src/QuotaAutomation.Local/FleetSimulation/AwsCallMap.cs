@@ -37,7 +37,7 @@ public sealed class AwsCallMap
     /// <summary>How much a usage head holds (DynamoUsageHistory.HeadSpan): a read of a window no longer than this is served from heads.</summary>
     public static readonly TimeSpan HeadSpan = TimeSpan.FromHours(2);
 
-    /// <param name="rulesInTable">Rule items in the hub's rules table: every shard scans all of them (the rule store has no index by target).</param>
+    /// <param name="rulesInTable">Rule items in the hub's rules table: a load scans all of them (the rule store has no index by target); the Lambda loads them once a batch of shards (BatchRuleStore).</param>
     /// <param name="cycleRecordsInReconcileWindow">
     /// The shard's cycle records its reconciliation reads each cycle from its partition of <c>shard-ts-index</c> (a
     /// day of cycle starts and ends: 576 at one cycle per 5 minutes, 48 at one an hour).

@@ -63,6 +63,38 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
         Assert.Equal("PutItem=4 Query=7 Scan=1", mapped); // cycle start, digest, cycle end, usage row; no transaction
     }
 
+    [Fact]
+    public async Task LambdaFleetRunner_ThreeShardsOfABatch_ScanTheRulesTableOnce()
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        using var backend = world.Backend();
+        string[] regions = ["us-east-1", "eu-west-1", "us-west-2"];
+        foreach (var region in regions) world.Quotas.AddQuota(region, "vpc", "L-F678F1CE", 5, AwsWorld.VpcMetric);
+        world.Quotas.MetricValue = _ => 2;
+        await backend.Rules.PutAsync(new Dictionary<string, object?>
+        {
+            ["rule_id"] = "every-vpc", ["service_code"] = "vpc", ["quota_code"] = "L-F678F1CE", ["automation_level"] = "monitor_only", ["account_id"] = "*", ["region"] = "*",
+        }, CancellationToken.None);
+        var fleet = Lambda.Handler.Fleet(backend, moto.Options(world.Quotas), backend.Ports, new TrendForecaster(), world.Time, new EngineOptions(),
+            new Lambda.FleetOptions("qa-fleet", regions, 100, AlertRoutes.None), new NoOrganization())!;
+        world.Quotas.Forwarded.Clear();
+
+        var runner = fleet.Runner(Account, new Dictionary<string, string>());
+        var results = new List<ShardResult>();
+        foreach (var region in regions)
+            results.Add(await runner.RunAsync(new FleetShard("fleet-1", FleetShard.IdOf(Account, region), Account, region, ["every-vpc"], 1), CancellationToken.None));
+
+        Assert.All(results, r => Assert.Equal((ShardResult.Ok, 1), (r.Status, r.Rules)));
+        Assert.Equal(1, ShardUsage.DynamoCalls(world, "Scan")); // was 3: one a shard
+        await fleet.Runner(Account, new Dictionary<string, string>()).RunAsync(new FleetShard("fleet-2", FleetShard.IdOf(Account, regions[0]), Account, regions[0], ["every-vpc"], 1), CancellationToken.None);
+        Assert.Equal(2, ShardUsage.DynamoCalls(world, "Scan")); // the next batch reads the table again: an edited rule applies from the next cycle
+    }
+
+    private sealed class NoOrganization : IOrganization
+    {
+        public Task<Organization> ReadAsync(CancellationToken ct) => throw new InvalidOperationException("the runner does not read the organization");
+    }
+
     /// <summary>The shard's DynamoDB ports behind the simulation's counting proxies, as CallMapOnMotoTests wraps them.</summary>
     private static EnginePorts Counted(AwsBackend backend, IReadOnlyList<Core.Quotas.QuotaKey> keys, ShardCallLog log, AwsCallMap map) => backend.Ports with
     {
