@@ -246,10 +246,9 @@ public sealed class AwsCycleCallCountTests(MotoServer moto)
             .OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}").ToList();
         Assert.Equal([
             "DynamoDB_20120810.BatchWriteItem=1", // the new usage sample and the quota's head (its newest 2 h)
-            "DynamoDB_20120810.PutItem=2",       // audit: cycle start and end
+            "DynamoDB_20120810.PutItem=3",       // audit: cycle start, the one decision (a flush of one record needs no transaction), cycle end
             "DynamoDB_20120810.Query=9",         // 8 fixed: open requests, active approvals, denied requests and approvals, active alerts, reconciliation (intents, outcomes, cycles by kind); 1 per quota: its history window (no warm cache here)
             "DynamoDB_20120810.Scan=1",          // rules
-            "DynamoDB_20120810.TransactWriteItems=1", // audit: the decisions, 100 conditional puts a call
             "GraniteServiceVersion20100801.GetMetricData=1",
             "ServiceQuotasV20190624.ListServiceQuotas=1"], calls);
     }

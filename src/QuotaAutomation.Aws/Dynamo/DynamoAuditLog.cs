@@ -31,7 +31,10 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
 
     public Task AppendAsync(AuditRecord record, CancellationToken ct) => PutAsync(record, ct);
 
-    /// <summary>Conditional puts in the transactions of 100 DynamoDB allows (TransactWriteItems), one after another so the trail keeps its order.</summary>
+    /// <summary>
+    /// Conditional puts in the transactions of 100 DynamoDB allows (TransactWriteItems), one after another so the trail
+    /// keeps its order; a single record (a batch of one, or the last of 101) is one conditional PutItem.
+    /// </summary>
     /// <remarks>
     /// Not BatchWriteItem, though it takes 25 items for one write unit each where a transaction takes 100 for two: a
     /// batch put has no condition, so it would overwrite a record with the same id, and the Lambda's role denies
@@ -46,6 +49,13 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
         ArgumentNullException.ThrowIfNull(records);
         foreach (var chunk in records.Chunk(TransactionLimit))
         {
+            if (chunk.Length == 1)
+            {
+                // One record needs no transaction: a conditional PutItem is as atomic and bills the item once, where a
+                // transaction bills it twice (prepare and commit). A calm fleet shard's flush is its one quiet digest.
+                await PutAsync(chunk[0], ct);
+                continue;
+            }
             var items = chunk.Select(Item).ToList();
             try
             {

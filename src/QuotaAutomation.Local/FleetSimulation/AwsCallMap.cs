@@ -37,7 +37,7 @@ public sealed class AwsCallMap
     /// <summary>How much a usage head holds (DynamoUsageHistory.HeadSpan): a read of a window no longer than this is served from heads.</summary>
     public static readonly TimeSpan HeadSpan = TimeSpan.FromHours(2);
 
-    /// <param name="rulesInTable">Rule items in the hub's rules table: every shard scans all of them (the rule store has no index by target).</param>
+    /// <param name="rulesInTable">Rule items in the hub's rules table: a load scans all of them (the rule store has no index by target); the Lambda loads them once a batch of shards (BatchRuleStore).</param>
     /// <param name="cycleRecordsInReconcileWindow">
     /// The shard's cycle records its reconciliation reads each cycle from its partition of <c>shard-ts-index</c> (a
     /// day of cycle starts and ends: 576 at one cycle per 5 minutes, 48 at one an hour).
@@ -90,9 +90,11 @@ public sealed class AwsCallMap
             HistoryReads((IReadOnlyList<QuotaKey>)args[0]!, (DateTimeOffset)args[1]!, (DateTimeOffset)args[2]!, (IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>?)result ?? new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>()),
         // A conditional PutItem: the table and every index whose keys the item has (rule_id, kind; a shard's intents, outcomes and cycle records: shard).
         (nameof(IAuditLog), "AppendAsync" or "TryAppendAsync") => [Write("PutItem", "audit", AuditWriteUnits((AuditRecord)args[0]!, transactional: false))],
-        // Conditional puts in TransactWriteItems of 100 (BatchWriteItem is denied on the audit table: it cannot be conditional).
+        // Conditional puts in TransactWriteItems of 100 (BatchWriteItem is denied on the audit table: it cannot be conditional); a chunk of one record is a conditional PutItem.
         (nameof(IAuditLog), "AppendManyAsync") =>
-            [.. ((IReadOnlyList<AuditRecord>)args[0]!).Chunk(100).Select(chunk => Write("TransactWriteItems", "audit", chunk.Sum(r => AuditWriteUnits(r, transactional: true))))],
+            [.. ((IReadOnlyList<AuditRecord>)args[0]!).Chunk(100).Select(chunk => chunk.Length == 1
+                ? Write("PutItem", "audit", AuditWriteUnits(chunk[0], transactional: false))
+                : Write("TransactWriteItems", "audit", chunk.Sum(r => AuditWriteUnits(r, transactional: true))))],
         // One Query of the shard's partition of shard-ts-index: the window's cycle records, plus the intents and outcomes (few) it finds open.
         (nameof(IAuditLog), "ListUnfinishedAsync") =>
             Paged("Query", "audit", (long)CycleRecordsInReconcileWindow * (AuditItemOverheadBytes + 100)

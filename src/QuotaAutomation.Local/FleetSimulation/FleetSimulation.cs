@@ -152,7 +152,7 @@ public static class FleetSimulation
             progress?.Report((stage, 0, allCycles));
             await Parallel.ForEachAsync(Enumerable.Range(0, executed.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallel), CancellationToken = ct }, async (i, c) =>
             {
-                days[i] = await ShardExecution.RunDayAsync(fleet, executed[i], map, steadyCycles, scratch,
+                days[i] = await ShardExecution.RunDayAsync(fleet, executed[i], map, steadyCycles, options.Cycle.ItemsPerBatch, scratch,
                     () => progress?.Report((stage, Interlocked.Increment(ref cyclesDone), allCycles)), c);
                 Interlocked.Increment(ref done);
             });

@@ -30,8 +30,12 @@ public static class ShardExecution
     public static ReadCadence Cadence { get; } = ReadCadence.Default with { ReportCoversCalm = true }; // the simulated account's report serves the quotas whose detail is not due, as in the CLI and the Lambda
 
     /// <param name="steadyCycles">Cycles after the first: 12 an hour.</param>
+    /// <param name="shardsPerBatch">
+    /// Shards a fleet batch runs (ItemBatcher): the Lambda reads the rules once a batch (<see cref="BatchRuleStore"/>), so
+    /// one run in this many counts the rules' Scan.
+    /// </param>
     /// <param name="ranCycle">Called after each cycle of the day, run or skipped (for a progress bar).</param>
-    public static async Task<ShardDay> RunDayAsync(VirtualFleet fleet, FleetShard shard, AwsCallMap map, int steadyCycles, string scratch, Action? ranCycle, CancellationToken ct)
+    public static async Task<ShardDay> RunDayAsync(VirtualFleet fleet, FleetShard shard, AwsCallMap map, int steadyCycles, int shardsPerBatch, string scratch, Action? ranCycle, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         ArgumentNullException.ThrowIfNull(shard);
@@ -60,15 +64,18 @@ public static class ShardExecution
             var forecaster = new TrendForecaster();
 
             var log = new ShardCallLog();
+            var rules = new BatchRuleStore(CountingProxy.Wrap<Core.Ports.IRuleStore>(backend.Ports.Rules, log, map));
             var counted = Counted(backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) }, log, map) with
             {
+                Rules = rules,
                 Usage = new CountedUsageSource(backend.Ports.Usage, backend.Account, log, reportReadForValues: map.ReportValues),
             };
             var cycle = new ShardCycle(counted, forecaster, backend.Clock, options, hub);
-            var done = 0;
+            var (done, ran) = (0, 0);
             var runs = await ShardDayLoop.RunAsync(VirtualFleet.Start, CycleInterval, steadyCycles, async (index, c) =>
             {
                 log.Clear();
+                if (ran++ % Math.Max(1, shardsPerBatch) == 0) rules.Forget(); // a new batch: its first shard reads the rules
                 var clock = Stopwatch.StartNew();
                 var result = await cycle.RunAsync(shard, c);
                 clock.Stop();

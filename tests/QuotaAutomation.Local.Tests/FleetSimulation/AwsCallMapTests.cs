@@ -121,6 +121,18 @@ public sealed class AwsCallMapTests
     }
 
     [Fact]
+    public void AuditAppendMany_OneDigest_IsOneConditionalPutItemBilledOnceInTheTable()
+    {
+        var digest = new AuditRecord("run-1/00002", "run-1", T, AuditKind.Decision, "-", null, QuietDecisions.Action, "2 rules: no action",
+            Details: new Dictionary<string, string> { [QuietDecisions.KeyOf("a")] = "ec2/L-1@us-east-1 peak 40.0%", [QuietDecisions.KeyOf("b")] = "ec2/L-2@us-east-1 peak 41.0%" });
+
+        var calls = Map.For(typeof(IAuditLog), "AppendManyAsync", [new List<AuditRecord> { digest }, CancellationToken.None], null);
+
+        // 1 unit in the table (a transaction would bill 2) + 1 in rule_id-ts-index + 1 in kind-ts-index.
+        Assert.Equal(["PutItem audit r0 w3"], Shown(calls));
+    }
+
+    [Fact]
     public void AuditAppend_AnIntent_IsOnePutItemWrittenToTheTableAndThreeIndexes()
     {
         var intent = new AuditRecord("run-1/00003", "run-1", T, AuditKind.Intent, "rule-1", Keys(1)[0], "notify", "send alert");
