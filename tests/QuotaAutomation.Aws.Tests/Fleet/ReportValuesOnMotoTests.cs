@@ -119,8 +119,8 @@ public sealed class ReportValuesOnMotoTests(MotoServer moto)
         Assert.Equal(("ok", "ok"), (first.Status, second.Status));
         Assert.Equal((2, 2), (world.Quotas.Calls("StartQuotaUtilizationReport"), world.Quotas.Calls("GetQuotaUtilizationReport"))); // one report a run, shared by both sources
         Assert.Equal(0, world.Quotas.Calls("ListServiceQuotas"));
-        Assert.Equal((2, 1), afterFirst); // each metric resolved once, both read in one GetMetricData
-        Assert.Equal((2, 2), (world.Quotas.Calls("GetServiceQuota"), world.Quotas.Calls("GetMetricData"))); // the woken quota's metric came from the container's definitions
+        Assert.Equal((2, 2), afterFirst); // each metric resolved once; both backfilled in two GetMetricData calls (hourly maxima, then the last day at 5 minutes)
+        Assert.Equal((2, 3), (world.Quotas.Calls("GetServiceQuota"), world.Quotas.Calls("GetMetricData"))); // the woken quota's metric came from the container's definitions
         Assert.Equal(2, backend.QuotaDefinitions.Resolutions);
         var resolved = world.Quotas.Seen.Last(s => s.Target.EndsWith(".GetMetricData", StringComparison.Ordinal)).Body;
         Assert.Contains("\"Value\":\"L-00000000\"", resolved, StringComparison.Ordinal);

@@ -12,6 +12,7 @@ public sealed class ShardRunCostTests
         var options = new FleetSimulationOptions
         {
             Accounts = 1, Regions = 1, Quotas = 5, Services = 1, SamplesPerShape = 0, Hours = 2, Seed = 7,
+            Usage = UsageMix.Uniform(0.65, 0.9), // every quota near its threshold: the shard runs every cycle (the organization profile's lone Region would run hourly)
             Cycle = new FleetCycleOptions { ItemsPerBatch = 5 },
         };
 
