@@ -197,7 +197,7 @@ public sealed class FleetScheduleTests
     /// with the summary's merge between them. Every new shard is admitted within ⌈new ÷ cap⌉ plans, no plan admits more
     /// than the cap, and the known shards run exactly when they would with no cap.
     /// </summary>
-    [Property(MaxTest = 100, Replay = "(20261130,16)")]
+    [Property(MaxTest = 100, Replay = "(20261130,17)")]
     public bool NewShards_AreAdmittedWithinCeilNewOverCapPlans_NeverMoreThanTheCap_KnownShardsUnaffected(PositiveInt seed)
     {
         var random = new Random(seed.Get);
