@@ -11,7 +11,8 @@ namespace QuotaAutomation.Aws.Adapters;
 /// One shard on AWS: the hub's tables (audit, state, usage: one central record keyed by account and Region; its
 /// audit records reconciliation reads carry the shard's key, <see cref="DynamoAuditLog.ForShard"/>), and
 /// Service Quotas, CloudWatch and Support in the shard's account under its member role (the hub's own account with
-/// its own credentials), spaced to the shard's share of the account's API rate. The account's open requests are
+/// its own credentials), spaced to the shard's share of the account's API rate. Its state lists are its own
+/// (<see cref="DynamoStateStore.ForShard"/>). The account's open requests are
 /// counted across its shards in the state table (<see cref="DynamoAccountRequestBudget"/>). A role that cannot be
 /// assumed fails this shard only, naming the account and the role.
 /// </summary>
@@ -47,8 +48,13 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
         // One utilization report per run, shared: the quota source takes applied values from it, the usage source the
         // usage of the quotas whose detailed read is not due (report polls wait in real time, as the API rates).
         var report = new QuotaUtilizationReports(clients, TimeProvider.System) { OncePerRun = true };
+        // Its open requests, approvals, denials and alerts from its own partition of shard-state-index, not the fleet's.
+        var state = backend.State.ForShard(string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId, shard.Region);
         var ports = basePorts with
         {
+            Requests = state,
+            Approvals = basePorts.Approvals is StepFunctionsApprovals workflow ? workflow.Over(state) : state,
+            Alerts = state,
             Quotas = new AwsQuotaSource(clients, report, backend.QuotaDefinitions),
             Usage = new AwsUsageSource(clients, TimeProvider.System, report, backend.QuotaDefinitions),
             History = shardHistory ?? backend.ShardHistory,

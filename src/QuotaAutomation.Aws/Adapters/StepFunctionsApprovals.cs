@@ -24,6 +24,9 @@ public sealed class StepFunctionsApprovals(IApprovalStore store, StepFunctionsCl
             : states.SendTaskFailureAsync(new SendTaskFailureRequest(token, DeniedError, decision), ct);
     }
 
+    /// <summary>The same workflow over another view of the approvals (a fleet shard's, <see cref="Dynamo.DynamoStateStore.ForShard"/>).</summary>
+    public StepFunctionsApprovals Over(IApprovalStore approvals) => new(approvals, states, stateMachineArn, timeout);
+
     public async Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(approval);

@@ -11,12 +11,37 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// Requests, approvals and alert times in one table. "One open request per quota" and "one active approval per
 /// quota" are lock items written in the same transaction as the request or approval, on the condition that no lock
 /// exists: two concurrent cycles can never both file for one quota. Closing releases the lock in the same transaction.
+/// Open requests, active approvals, recent denials and active alerts are listed from <c>state-index</c> (the whole
+/// fleet's, for the hub's own cycle and the CLI) or, for a fleet shard (<see cref="ForShard"/>), from its own partition
+/// of <c>shard-state-index</c>.
 /// </summary>
-public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRequestStore, IApprovalStore, IAlertLog
+/// <param name="shard">The fleet shard whose lists these are (<see cref="ShardOf"/>), or null: every shard's.</param>
+public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table, string? shard = null) : IRequestStore, IApprovalStore, IAlertLog
 {
     private const string OpenRequestLock = "OPEN_REQUEST";
     private const string ActiveApprovalLock = "ACTIVE_APPROVAL";
     private static readonly TimeSpan ClosedRetention = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The store as one fleet shard lists it: its own account and Region's open requests, active approvals, recent
+    /// denials and active alerts, one Query each of its partition of <c>shard-state-index</c>. On <c>state-index</c>
+    /// (partitioned by state alone) every shard read every shard's items: the fleet's active alerts, 17,000 times a
+    /// cycle at 1,000 accounts × 17 Regions. Writes and lookups by id or quota are the same for every view.
+    /// </summary>
+    /// <param name="accountId">The shard's account; null for the hub's own quotas (their keys name no account).</param>
+    public DynamoStateStore ForShard(string? accountId, string region) => new(dynamo, table, ShardOf(accountId, region));
+
+    /// <summary>A shard's part of <c>shard_state</c>: <c>{account id or self}#{Region}</c>, as <see cref="QuotaKey.AccountOrSelf"/> names the account.</summary>
+    public static string ShardOf(string? accountId, string region) => $"{accountId ?? "self"}#{region}";
+
+    /// <summary>
+    /// The <c>shard-state-index</c> key of an item in <paramref name="state"/>: <c>{account or self}#{Region}#{state}</c>.
+    /// Only the states a shard lists carry it (closed requests and approvals stay off the index: nothing reads them there).
+    /// </summary>
+    private static void PutShardState(Dictionary<string, AttributeValue> item, QuotaKey quota, string state)
+    {
+        if (state is not ("REQ_CLOSED" or "APR_CLOSED")) item["shard_state"] = S($"{ShardOf(quota.AccountId, quota.Region)}#{state}");
+    }
 
     public Task<IReadOnlyList<QuotaRequest>> ListOpenAsync(CancellationToken ct) => QueryAsync("REQ_OPEN", null, ReadRequest, ct);
 
@@ -72,9 +97,10 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
     {
         var item = ItemKey($"QUOTA#{QuotaId(quota)}", $"ALERT#{severity}");
         item["last_sent"] = N(Seconds(at));
-        item["state_key"] = S("ALERT"); // on the state index, so a cycle reads every active alert in one query
+        item["state_key"] = S("ALERT"); // on the state indexes, so a cycle reads every active alert in one query
         item["updated_at"] = N(Seconds(at));
         PutKey(item, quota);
+        PutShardState(item, quota, "ALERT");
         await dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = item }, ct);
     }
 
@@ -145,13 +171,14 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string stateKey, DateTimeOffset? since, Func<Dictionary<string, AttributeValue>, T> read, CancellationToken ct)
     {
-        var values = new Dictionary<string, AttributeValue> { [":k"] = S(stateKey) };
+        var keyName = shard is null ? "state_key" : "shard_state";
+        var values = new Dictionary<string, AttributeValue> { [":k"] = S(shard is null ? stateKey : $"{shard}#{stateKey}") };
         if (since is { } s) values[":since"] = N(Seconds(s));
         var items = await QueryAllAsync(dynamo, new QueryRequest
         {
             TableName = table,
-            IndexName = DynamoTables.StateIndex,
-            KeyConditionExpression = since is null ? "state_key = :k" : "state_key = :k AND updated_at > :since",
+            IndexName = shard is null ? DynamoTables.StateIndex : DynamoTables.ShardStateIndex,
+            KeyConditionExpression = since is null ? $"{keyName} = :k" : $"{keyName} = :k AND updated_at > :since",
             ExpressionAttributeValues = values,
         }, ct);
         return items.Select(read).ToList();
@@ -184,7 +211,9 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
         item["status"] = S(r.Status.ToString());
         item["created_at"] = N(Seconds(r.CreatedAt));
         item["updated_at"] = N(Seconds(r.UpdatedAt));
-        item["state_key"] = S(r.Status.IsOpen() ? "REQ_OPEN" : r.Status is RequestStatus.Denied or RequestStatus.NotApproved ? "REQ_DENIED" : "REQ_CLOSED");
+        var state = r.Status.IsOpen() ? "REQ_OPEN" : r.Status is RequestStatus.Denied or RequestStatus.NotApproved ? "REQ_DENIED" : "REQ_CLOSED";
+        item["state_key"] = S(state);
+        PutShardState(item, r.Quota, state);
         if (!r.Status.IsOpen()) item["ttl"] = N(Seconds(r.UpdatedAt + ClosedRetention));
         Put(item, "aws_request_id", r.AwsRequestId);
         Put(item, "case_id", r.CaseId);
@@ -212,7 +241,9 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table) : IRe
         item["created_at"] = N(Seconds(a.CreatedAt));
         var updated = a.DecidedAt ?? a.CreatedAt;
         item["updated_at"] = N(Seconds(updated));
-        item["state_key"] = S(IsActive(a.Status) ? "APR_ACTIVE" : a.Status == ApprovalStatus.Denied ? "APR_DENIED" : "APR_CLOSED");
+        var state = IsActive(a.Status) ? "APR_ACTIVE" : a.Status == ApprovalStatus.Denied ? "APR_DENIED" : "APR_CLOSED";
+        item["state_key"] = S(state);
+        PutShardState(item, a.Quota, state);
         if (!IsActive(a.Status)) item["ttl"] = N(Seconds(updated + ClosedRetention));
         if (a.DecidedAt is { } decided) item["decided_at"] = N(Seconds(decided));
         Put(item, "decided_by", a.DecidedBy);

@@ -16,7 +16,8 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// its own reconciliation); TTL 365 days.</item>
 /// <item><c>state</c>: <c>pk</c> (S) + <c>sk</c> (S): requests (<c>REQ#id</c>/<c>REQ</c>), approvals (<c>APR#id</c>/<c>APR</c>),
 /// per-quota locks (<c>QUOTA#key</c>/<c>OPEN_REQUEST</c>, <c>ACTIVE_APPROVAL</c>) and alert times (<c>QUOTA#key</c>/<c>ALERT#severity</c>);
-/// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones.</item>
+/// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones; GSI <c>shard-state-index</c>
+/// (<c>shard_state</c> S = <c>{account or self}#{Region}#{state}</c>, <c>updated_at</c> N: sparse) lists one fleet shard's.</item>
 /// <item><c>events</c>: <c>event_id</c> (S); <c>event_type</c>, <c>source</c>, <c>ts</c>, <c>quota</c>, <c>detail</c>; TTL 30 days.</item>
 /// </list>
 /// </summary>
@@ -30,6 +31,9 @@ public static class DynamoTables
     /// <summary>A fleet shard's intents, outcomes and cycle records by time: how its cycle finds its own unfinished ones (<see cref="DynamoAuditLog.ForShard"/>).</summary>
     public const string AuditByShardIndex = "shard-ts-index";
     public const string StateIndex = "state-index";
+
+    /// <summary>One fleet shard's open requests, active approvals, recent denials and active alerts (<see cref="DynamoStateStore.ForShard"/>).</summary>
+    public const string ShardStateIndex = "shard-state-index";
 
     /// <summary>Creates the tables that do not exist yet and turns on TTL. For emulators and first use; production uses Terraform.</summary>
     public static async Task<IReadOnlyList<string>> CreateMissingAsync(IAmazonDynamoDB dynamo, AwsBackendOptions options, CancellationToken ct)
@@ -74,8 +78,8 @@ public static class DynamoTables
             Table(options.UsageTable, [("quota", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("quota", KeyType.HASH), ("ts", KeyType.RANGE)]),
             Table(options.AuditTable, [("id", ScalarAttributeType.S), ("kind", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("shard", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)],
                 [("id", KeyType.HASH)], Index(AuditByRuleIndex, "rule_id", "ts"), Index(AuditByKindIndex, "kind", "ts"), Index(AuditByShardIndex, "shard", "ts")),
-            Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
-                [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at")),
+            Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("shard_state", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
+                [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at"), Index(ShardStateIndex, "shard_state", "updated_at")),
             Table(options.EventsTable, [("event_id", ScalarAttributeType.S)], [("event_id", KeyType.HASH)]),
         ];
     }

@@ -99,20 +99,31 @@ public sealed class AwsCallMap
         (nameof(IAuditLog), "ListUnfinishedAsync") =>
             Paged("Query", "audit", (long)CycleRecordsInReconcileWindow * (AuditItemOverheadBytes + 100)
                 + (((IReadOnlyList<AuditRecord>?)result)?.Sum(r => DynamoItemSizes.Audit(r, shardIndexed: true)) ?? 0), stronglyConsistent: false),
-        // The state table's lists are Queries of state-index (a GSI: eventually consistent); they return the whole fleet's open items, filtered per shard after.
+        // A fleet shard's state lists are Queries of its own partition of shard-state-index (a GSI: eventually consistent,
+        // DynamoStateStore.ForShard): what they return is the shard's items alone, as the simulation (one shard a store) counts.
         (nameof(IRequestStore) or nameof(IApprovalStore) or nameof(IAlertLog), "ListOpenAsync" or "ListDeniedSinceAsync" or "ListActiveAsync" or "ActiveAsync") =>
             Paged("Query", "state", (long)Math.Max(1, Count(result)) * StateItemBytes, stronglyConsistent: false),
         (nameof(IRequestStore) or nameof(IApprovalStore), "FindRequestAsync" or "FindApprovalAsync") => [Read("GetItem", "state", StateItemBytes, true)],
         (nameof(IAlertLog), "LastSentAsync") => [Read("GetItem", "state", DynamoItemSizes.AlertItem((QuotaKey)args[0]!), true)],
-        // The request or approval and its per-quota lock, both conditional puts in one transaction (2 units an item), plus the item's state-index entry.
+        // The request or approval and its per-quota lock, both conditional puts in one transaction (2 units an item), plus the item's entries on state-index and shard-state-index.
         (nameof(IRequestStore), "TryReserveAsync") or (nameof(IApprovalStore), "TryStartAsync") =>
-            [Write("TransactWriteItems", "state", 2 * Units(DynamoItemSizes.LockItem) + 2 * Units(StateItemBytes) + Units(StateItemBytes))],
-        (nameof(IRequestStore), "UpdateAsync") => StateUpdate(((QuotaRequest)args[0]!).Status.IsOpen()),
-        (nameof(IApprovalStore), "UpdateAsync") => StateUpdate(((ApprovalRequest)args[0]!).Status is ApprovalStatus.Waiting or ApprovalStatus.Approved),
-        (nameof(IAlertLog), "RecordSentAsync") => [Write("PutItem", "state", 2 * Units(DynamoItemSizes.AlertItem((QuotaKey)args[0]!)))], // the item and its state-index entry
-        // A strongly consistent Query of the quota's alert items, then a DeleteItem for each (the map assumes one severity recorded), which deletes its index entry too.
+            [Write("TransactWriteItems", "state", 2 * Units(DynamoItemSizes.LockItem) + 2 * Units(StateItemBytes) + 2 * Units(StateItemBytes))],
+        (nameof(IRequestStore), "UpdateAsync") => ((QuotaRequest)args[0]!).Status switch
+        {
+            var s when s.IsOpen() => StateUpdate(stillHeld: true, listedAfter: true),
+            RequestStatus.Denied or RequestStatus.NotApproved => StateUpdate(stillHeld: false, listedAfter: true),
+            _ => StateUpdate(stillHeld: false, listedAfter: false),
+        },
+        (nameof(IApprovalStore), "UpdateAsync") => ((ApprovalRequest)args[0]!).Status switch
+        {
+            ApprovalStatus.Waiting or ApprovalStatus.Approved => StateUpdate(stillHeld: true, listedAfter: true),
+            ApprovalStatus.Denied => StateUpdate(stillHeld: false, listedAfter: true),
+            _ => StateUpdate(stillHeld: false, listedAfter: false),
+        },
+        (nameof(IAlertLog), "RecordSentAsync") => [Write("PutItem", "state", 3 * Units(DynamoItemSizes.AlertItem((QuotaKey)args[0]!)))], // the item and its entries on both state indexes
+        // A strongly consistent Query of the quota's alert items, then a DeleteItem for each (the map assumes one severity recorded), which deletes its entries on both indexes too.
         (nameof(IAlertLog), "ClearAsync") =>
-            [Read("Query", "state", DynamoItemSizes.AlertItem((QuotaKey)args[0]!), true), Write("DeleteItem", "state", 2 * Units(DynamoItemSizes.AlertItem((QuotaKey)args[0]!)))],
+            [Read("Query", "state", DynamoItemSizes.AlertItem((QuotaKey)args[0]!), true), Write("DeleteItem", "state", 3 * Units(DynamoItemSizes.AlertItem((QuotaKey)args[0]!)))],
         // The account's one budget item (ACCOUNT#id / OPEN_REQUESTS, at most 20 quota keys: under 1 KB), a conditional UpdateItem; on no index.
         (nameof(IAccountRequestBudget), "TryReserveAsync" or "ReleaseAsync") => [Write("UpdateItem", "state", 1)],
         (nameof(INotifier), "PublishAsync") => [new ApiCall(AwsServices.Sns, "Publish", Hub: true)],
@@ -175,11 +186,16 @@ public sealed class AwsCallMap
     /// <summary>
     /// A request or approval that stays open is a conditional PutItem; one that closes is a transaction of its put and
     /// its lock's conditional delete (2 units each). Either way its state-index entry moves (<c>updated_at</c>, the
-    /// index's sort key, changes): a delete and a put there.
+    /// index's sort key, changes): a delete and a put there; so does its shard-state-index entry if it is still listed
+    /// after (open, or denied), else that entry is only deleted (closed ones are not on that sparse index).
     /// </summary>
-    private static List<ApiCall> StateUpdate(bool stillHeld) => stillHeld
-        ? [Write("PutItem", "state", Units(StateItemBytes) + 2 * Units(StateItemBytes))]
-        : [Write("TransactWriteItems", "state", 2 * Units(StateItemBytes) + 2 * Units(DynamoItemSizes.LockItem) + 2 * Units(StateItemBytes))];
+    private static List<ApiCall> StateUpdate(bool stillHeld, bool listedAfter)
+    {
+        var indexes = 2 * Units(StateItemBytes) + (listedAfter ? 2 : 1) * Units(StateItemBytes);
+        return stillHeld
+            ? [Write("PutItem", "state", Units(StateItemBytes) + indexes)]
+            : [Write("TransactWriteItems", "state", 2 * Units(StateItemBytes) + 2 * Units(DynamoItemSizes.LockItem) + indexes)];
+    }
 
     /// <summary>
     /// An audit record's write units: the table's (twice in a transaction: prepare and commit) and one write per index

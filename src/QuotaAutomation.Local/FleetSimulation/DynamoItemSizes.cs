@@ -59,11 +59,12 @@ public static class DynamoItemSizes
         return shardIndexed ? size + Attr("shard", $"{record.Quota?.AccountId ?? "000000000000"}#{record.Quota?.Region ?? "us-east-1"}") : size;
     }
 
-    /// <summary>An alert-time item: <c>QUOTA#key</c> / <c>ALERT#severity</c>, <c>last_sent</c>, <c>state_key</c>, <c>updated_at</c> and the quota's key attributes.</summary>
+    /// <summary>An alert-time item: <c>QUOTA#key</c> / <c>ALERT#severity</c>, <c>last_sent</c>, <c>state_key</c>, <c>shard_state</c>, <c>updated_at</c> and the quota's key attributes.</summary>
     public static int AlertItem(QuotaKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return Attr("pk", $"QUOTA#{key}") + Attr("sk", "ALERT#Critical") + "last_sent".Length + Seconds + Attr("state_key", "ALERT") + "updated_at".Length + Seconds
+        return Attr("pk", $"QUOTA#{key}") + Attr("sk", "ALERT#Critical") + "last_sent".Length + Seconds + Attr("state_key", "ALERT")
+            + Attr("shard_state", $"{key.AccountOrSelf}#{key.Region}#ALERT") + "updated_at".Length + Seconds
             + Attr("service_code", key.ServiceCode) + Attr("quota_code", key.QuotaCode) + Attr("region", key.Region) + Attr("account_id", key.AccountId);
     }
 

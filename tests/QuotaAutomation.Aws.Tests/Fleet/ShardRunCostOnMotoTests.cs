@@ -60,7 +60,9 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
         var mapped = string.Join(" ", log.Calls().Where(c => c.Call.Service == AwsServices.DynamoDb).GroupBy(c => c.Call.Operation)
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}"));
         Assert.Equal(ShardUsage.DynamoCalls(world), mapped);
-        Assert.Equal("PutItem=4 Query=7 Scan=1", mapped); // cycle start, digest, cycle end, usage row; no transaction
+        // Puts: cycle start, digest, cycle end, usage row; no transaction. Queries: open requests, approvals, reconciliation,
+        // usage window, active alerts; no denials (nothing wants an increase).
+        Assert.Equal("PutItem=4 Query=5 Scan=1", mapped);
     }
 
     [Fact]
@@ -95,16 +97,20 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
         public Task<Organization> ReadAsync(CancellationToken ct) => throw new InvalidOperationException("the runner does not read the organization");
     }
 
-    /// <summary>The shard's DynamoDB ports behind the simulation's counting proxies, as CallMapOnMotoTests wraps them.</summary>
-    private static EnginePorts Counted(AwsBackend backend, IReadOnlyList<Core.Quotas.QuotaKey> keys, ShardCallLog log, AwsCallMap map) => backend.Ports with
+    /// <summary>The shard's DynamoDB ports behind the simulation's counting proxies, as CallMapOnMotoTests wraps them; its state lists its own (the hub's: no account), as AwsShardRunner's.</summary>
+    private static EnginePorts Counted(AwsBackend backend, IReadOnlyList<Core.Quotas.QuotaKey> keys, ShardCallLog log, AwsCallMap map)
     {
-        Rules = CountingProxy.Wrap<IRuleStore>(backend.Rules, log, map),
-        Quotas = new StandInQuotas(keys),
-        Usage = new StandInUsage(),
-        History = new CachedUsageHistory(CountingProxy.Wrap<IUsageHistory>(backend.ShardHistory, log, map)),
-        Requests = CountingProxy.Wrap<IRequestStore>(backend.State, log, map),
-        Approvals = CountingProxy.Wrap<IApprovalStore>(backend.State, log, map),
-        Alerts = CountingProxy.Wrap<IAlertLog>(backend.State, log, map),
-        Audit = CountingProxy.Wrap<IAuditLog>(backend.Audit.ForShard(Account, "us-east-1"), log, map),
-    };
+        var state = backend.State.ForShard(null, "us-east-1");
+        return backend.Ports with
+        {
+            Rules = CountingProxy.Wrap<IRuleStore>(backend.Rules, log, map),
+            Quotas = new StandInQuotas(keys),
+            Usage = new StandInUsage(),
+            History = new CachedUsageHistory(CountingProxy.Wrap<IUsageHistory>(backend.ShardHistory, log, map)),
+            Requests = CountingProxy.Wrap<IRequestStore>(state, log, map),
+            Approvals = CountingProxy.Wrap<IApprovalStore>(state, log, map),
+            Alerts = CountingProxy.Wrap<IAlertLog>(state, log, map),
+            Audit = CountingProxy.Wrap<IAuditLog>(backend.Audit.ForShard(Account, "us-east-1"), log, map),
+        };
+    }
 }

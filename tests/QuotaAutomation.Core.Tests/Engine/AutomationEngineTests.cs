@@ -214,6 +214,27 @@ public class AutomationEngineTests
     }
 
     [Fact]
+    public async Task RunCycle_NoDecisionWantsAnIncrease_ReadsNoDenials()
+    {
+        var f = WithQuota(100, 10, "full_auto");
+
+        var report = await f.CycleAsync();
+
+        Assert.Equal("none", Assert.Single(report.Rules).Decision.Kind);
+        Assert.Equal(0, f.Stores.DenialReads);
+    }
+
+    [Fact]
+    public async Task RunCycle_ADecisionWantsAnIncrease_ReadsBothDenialLists()
+    {
+        var f = WithQuota(100, 90, "full_auto");
+
+        await f.CycleAsync();
+
+        Assert.Equal(2, f.Stores.DenialReads);
+    }
+
+    [Fact]
     public async Task RunCycle_PendingForADay_OpensASupportCaseOnce()
     {
         var f = WithQuota(100, 90, "full_auto");

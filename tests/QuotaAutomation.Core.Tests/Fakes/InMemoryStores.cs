@@ -81,8 +81,14 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
         return Task.CompletedTask;
     }
 
+    /// <summary>Calls of either ListDeniedSinceAsync (requests' or approvals').</summary>
+    public int DenialReads => Volatile.Read(ref _denialReads);
+
+    private int _denialReads;
+
     public Task<IReadOnlyList<QuotaRequest>> ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
+        Interlocked.Increment(ref _denialReads);
         lock (_lock)
             return Task.FromResult<IReadOnlyList<QuotaRequest>>(Requests
                 .Where(r => r.Status is RequestStatus.Denied or RequestStatus.NotApproved && r.UpdatedAt > since).ToList());
@@ -112,6 +118,7 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
 
     Task<IReadOnlyList<ApprovalRequest>> IApprovalStore.ListDeniedSinceAsync(DateTimeOffset since, CancellationToken ct)
     {
+        Interlocked.Increment(ref _denialReads);
         lock (_lock)
             return Task.FromResult<IReadOnlyList<ApprovalRequest>>(Approvals.Where(a => a.Status == ApprovalStatus.Denied && a.DecidedAt > since).ToList());
     }

@@ -167,13 +167,23 @@ public sealed class AwsCallMapTests
         var stillOpen = Map.For(typeof(IRequestStore), "UpdateAsync", [request with { Status = RequestStatus.Pending }, CancellationToken.None], null);
         var closed = Map.For(typeof(IRequestStore), "UpdateAsync", [request with { Status = RequestStatus.Denied }, CancellationToken.None], null);
 
-        Assert.Equal(["TransactWriteItems state r0 w5"], Shown(reserve));   // lock and request, 2 units each, + the request's state-index entry
-        Assert.Equal(["PutItem state r0 w3"], Shown(stillOpen));            // the request + its index entry moved (delete and put)
-        Assert.Equal(["TransactWriteItems state r0 w6"], Shown(closed));    // the request and the lock's delete, 2 units each, + the index move
+        Assert.Equal(["TransactWriteItems state r0 w6"], Shown(reserve));   // lock and request, 2 units each, + the request's state-index and shard-state-index entries
+        Assert.Equal(["PutItem state r0 w5"], Shown(stillOpen));            // the request + both index entries moved (delete and put)
+        Assert.Equal(["TransactWriteItems state r0 w8"], Shown(closed));    // the request and the lock's delete, 2 units each, + both index moves (denied: still listed)
     }
 
     [Fact]
-    public void StateLists_AreEventuallyConsistentQueriesOfStateIndex()
+    public void StateRequest_Approved_LeavesTheShardIndex()
+    {
+        var request = new QuotaRequest("req-1", "rule-1", Keys(1)[0], 100, 150, RequestStatus.Approved, T, T);
+
+        var closed = Map.For(typeof(IRequestStore), "UpdateAsync", [request, CancellationToken.None], null);
+
+        Assert.Equal(["TransactWriteItems state r0 w7"], Shown(closed)); // the request and the lock's delete, 2 units each, + the state-index move + the shard-state-index delete
+    }
+
+    [Fact]
+    public void StateLists_AreEventuallyConsistentQueriesOfTheShardsIndexPartition()
     {
         var calls = Map.For(typeof(IRequestStore), "ListOpenAsync", [CancellationToken.None], new List<QuotaRequest>());
 

@@ -33,7 +33,8 @@ internal sealed class AdmitPhase(EnginePorts ports, EngineOptions options)
         var inFlight = new InFlight(
             inFlightState.OpenRequests.Select(r => r.Quota).ToList(),
             approvals.Where(a => a.Status == ApprovalStatus.Waiting).Select(a => a.Quota).ToList(),
-            await RecentlyDeniedAsync(now, ct));
+            // Recent denials hold only increases: a cycle where nothing wants one (most, in a calm fleet) skips both reads.
+            candidates.Any(d => d is RequestIncrease) ? await RecentlyDeniedAsync(now, ct) : null);
         var admitted = RequestAdmission.Admit(candidates, inFlight, options.Limits);
 
         var admittedResults = results.Select((r, i) => r with { Decision = admitted[i] }).ToList();
