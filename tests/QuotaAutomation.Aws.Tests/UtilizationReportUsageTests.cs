@@ -124,6 +124,21 @@ public class UtilizationReportUsageTests
     }
 
     [Fact]
+    public async Task AReportWhoseConnectionFails_FallsBackToGetMetricData_AsTheQuotaSourceFallsBackToListings()
+    {
+        var handler = ByOperation(new()
+        {
+            ["StartQuotaUtilizationReport"] = new([() => throw new HttpRequestException("Connection reset by peer")]),
+            ["GetMetricData"] = new([() => Json(MetricData)]),
+        });
+        var source = Source(handler, new FakeTimeProvider(Now));
+
+        var usage = await source.GetUsageAsync([new UsageQuery(Unlisted, Now.AddMinutes(-10)) { Detailed = false }], Now, CancellationToken.None);
+
+        Assert.Equal([new UsageSample(Now.AddMinutes(-5), 123456)], usage[Unlisted.Key]);
+    }
+
+    [Fact]
     public async Task AFailedReport_FallsBackToGetMetricData()
     {
         var handler = ByOperation(new()

@@ -31,7 +31,7 @@ public sealed class AwsQuotaSource(AwsClients clients, QuotaUtilizationReports? 
         {
             foreach (var shard in keys.GroupBy(k => (k.AccountId, k.Region)))
             {
-                if (await ReportAsync(shard.First(), ct) is not { } read) continue;
+                if (await report.TryReadAsync(shard.First(), ct) is not { } read) continue;
                 foreach (var key in shard)
                     if (read.Quotas.TryGetValue((key.ServiceCode, key.QuotaCode), out var line)) found[key] = FromReport(key, line);
             }
@@ -101,18 +101,6 @@ public sealed class AwsQuotaSource(AwsClients clients, QuotaUtilizationReports? 
     }
 
     /// <summary>The run's report of the account and Region; null when it failed, was throttled or was not ready in time (every key is listed).</summary>
-    private async Task<UtilizationReport?> ReportAsync(QuotaKey shard, CancellationToken ct)
-    {
-        try
-        {
-            return await report!.ReadAsync(shard, ct); // called only with a report
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested && (e is AwsServiceException or HttpRequestException or TimeoutException or TaskCanceledException))
-        {
-            return null;
-        }
-    }
-
     private QuotaInfo Remembered(QuotaInfo info)
     {
         definitions?.Remember(info);

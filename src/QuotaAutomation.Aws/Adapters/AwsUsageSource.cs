@@ -64,7 +64,7 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaU
         var detailed = metered.Where(q => q.Detailed).ToList();
         foreach (var group in metered.Where(q => !q.Detailed).GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
         {
-            var report = await ReportAsync(group.First().Quota.Key, ct);
+            var report = await Reports.TryReadAsync(group.First().Quota.Key, ct);
             foreach (var query in group)
             {
                 var key = query.Quota.Key;
@@ -73,19 +73,6 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaU
             }
         }
         return detailed;
-    }
-
-    /// <summary>The account and Region's report: null when it failed, was not ready in time, or is not served here.</summary>
-    private async Task<UtilizationReport?> ReportAsync(QuotaKey key, CancellationToken ct)
-    {
-        try
-        {
-            return await Reports.ReadAsync(key, ct);
-        }
-        catch (AwsServiceException)
-        {
-            return null; // not served here (an old endpoint, a stand-in), denied or throttled: read these in detail
-        }
     }
 
     /// <summary>The report's one sample of the quota (none when it is not newer than the stored ones); null when the report does not list its usage.</summary>
@@ -115,7 +102,7 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaU
             var definition = definitions is null ? null : await definitions.ResolveAsync(clients.ServiceQuotas(key), key, ct);
             if (definition?.UsageMetric is { IsResolved: true } metric)
                 resolved.Add(query with { Quota = query.Quota with { UsageMetric = metric, Unit = definition.Unit, Period = definition.Period } });
-            else if (runReport is not null && ReportSample(await ReportAsync(key, ct), query, until) is { } sample)
+            else if (runReport is not null && ReportSample(await Reports.TryReadAsync(key, ct), query, until) is { } sample)
                 result[key] = sample; // the run's report, read once: no new call
         }
         return resolved;

@@ -20,7 +20,7 @@ public sealed record ReportedQuota(string? QuotaName, string Namespace, double A
 /// <c>GetQuotaUtilizationReport</c> every <see cref="PollDelay"/> (on the given clock) until it is COMPLETED, at most
 /// <see cref="MaxPolls"/> times, then its pages of up to 1,000. One report serves every quota of the account and
 /// Region, so its cost does not grow with the number of quotas. A report that fails or is not ready in time is null:
-/// the caller reads those quotas with GetMetricData instead. Counters are for the bill (<c>simulate fleet</c>).
+/// the caller reads those quotas with GetMetricData instead (<see cref="TryReadAsync"/>). Counters are for the bill (<c>simulate fleet</c>).
 /// With <see cref="OncePerRun"/> (a fleet shard's run: its quota source and usage source share the instance), each
 /// account and Region's report is started and polled once, and every caller gets that one.
 /// </summary>
@@ -45,8 +45,28 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
     /// <summary>Service Quotas calls made for reports (starts, polls, pages).</summary>
     public int ReportCalls => Volatile.Read(ref _calls);
 
-    /// <summary>The report of <paramref name="shard"/>'s account and Region; null when it failed or was not ready in time.</summary>
-    public Task<UtilizationReport?> ReadAsync(QuotaKey shard, CancellationToken ct)
+    /// <summary>
+    /// The report of <paramref name="shard"/>'s account and Region, or null when there is none to use this cycle: it
+    /// failed (FAILED, or no report id), was not ready within <see cref="MaxPolls"/>, or reading it failed: an AWS error
+    /// after the client's retries (throttled, denied, an endpoint that does not serve it, such as moto's HTML 500 page),
+    /// a connection failure or an HTTP timeout. The caller then reads those quotas without it (listings,
+    /// GetMetricData), so an outage of the report costs calls, never decisions. Cancellation of <paramref name="ct"/>
+    /// propagates. The quota source and the usage source both read through here, so they fall back alike.
+    /// </summary>
+    public async Task<UtilizationReport?> TryReadAsync(QuotaKey shard, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadAsync(shard, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is AwsServiceException or HttpRequestException or TimeoutException or TaskCanceledException)
+        {
+            return null; // TaskCanceledException without our cancellation: HttpClient's timeout
+        }
+    }
+
+    /// <summary>The report; null when it failed or was not ready in time; throws when reading it fails.</summary>
+    private Task<UtilizationReport?> ReadAsync(QuotaKey shard, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(shard);
         return OncePerRun
