@@ -129,14 +129,15 @@ public sealed class ReplayAccount(ReplayTrace trace, ReplayScenario scenario, Ti
                     if (trace.TimeAt(i) > from) samples.Add(new UsageSample(trace.TimeAt(i), trace.Usage[i]));
                 continue;
             }
-            for (var start = span.Start; start < span.End; start += span.Period)
-            {
-                var peak = double.NegativeInfinity;
-                for (var i = FirstAtOrAfter(start); i < trace.Count && trace.TimeAt(i) < start + span.Period; i++) peak = Math.Max(peak, trace.Usage[i]);
-                if (double.IsFinite(peak)) samples.Add(new UsageSample(start, peak));
-            }
+            samples.AddRange(PeriodMaxima.Of(span.Start, span.End, span.Period, TraceValues));
         }
         return samples;
+    }
+
+    /// <summary>The trace's values at its grid points in [from, to).</summary>
+    private IEnumerable<double> TraceValues(DateTimeOffset from, DateTimeOffset to)
+    {
+        for (var i = FirstAtOrAfter(from); i < trace.Count && trace.TimeAt(i) < to; i++) yield return trace.Usage[i];
     }
 
     private int FirstAtOrAfter(DateTimeOffset at) =>

@@ -113,12 +113,14 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
                 if (part.Keeps(t)) yield return new UsageSample(t, DemandAt(quota, t));
             yield break;
         }
-        for (var start = read.Start; start < read.End; start += read.Period)
-        {
-            var peak = double.NegativeInfinity;
-            for (var t = NextGridPoint(start - TimeSpan.FromTicks(1)); t < start + read.Period; t += SampleInterval) peak = Math.Max(peak, DemandAt(quota, t));
-            if (part.Keeps(start) && double.IsFinite(peak)) yield return new UsageSample(start, peak);
-        }
+        foreach (var peak in PeriodMaxima.Of(read.Start, read.End, read.Period, (from, to) => GridValues(quota, from, to)))
+            if (part.Keeps(peak.Timestamp)) yield return peak;
+    }
+
+    /// <summary>The quota's demand at each 5-minute grid point in [from, to).</summary>
+    private IEnumerable<double> GridValues(SimulatedQuota quota, DateTimeOffset from, DateTimeOffset to)
+    {
+        for (var t = NextGridPoint(from - TimeSpan.FromTicks(1)); t < to; t += SampleInterval) yield return DemandAt(quota, t);
     }
 
     /// <summary>The utilization report's line for a quota, as the report path of <see cref="GetUsageAsync"/> reads it; null if the report does not list it.</summary>
