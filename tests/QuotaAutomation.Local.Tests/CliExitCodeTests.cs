@@ -159,6 +159,17 @@ public sealed class CliExitCodeTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("0")]
+    [InlineData("100001")]
+    public async Task RunFleet_NewShardsPerCycleOutsideTheLambdasBound_ExitsTwo(string value)
+    {
+        var (exit, output) = await RunAsync("run", "--fleet", "--new-shards-per-cycle", value);
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains($"error: --new-shards-per-cycle {value} must be 1 to 100000 (the bound of QA_FLEET_NEW_SHARDS_PER_CYCLE)", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("status")]
     [InlineData("audit")]
     [InlineData("run")]

@@ -37,6 +37,14 @@ internal sealed class FleetOptions
         DefaultValueFactory = _ => Core.Fleet.FleetSchedule.DefaultNewShardsPerCycle,
     };
 
+    /// <summary>
+    /// Why a <c>--new-shards-per-cycle</c> value (<c>run --fleet</c>'s and <c>simulate fleet</c>'s) is refused, or null: the
+    /// one check of both, bounded as the Lambda's <c>QA_FLEET_NEW_SHARDS_PER_CYCLE</c>.
+    /// </summary>
+    public static string? NewShardsPerCycleProblem(int value) => value is >= 1 and <= Lambda.FleetOptions.MaxNewShardsPerCycle ? null
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"--new-shards-per-cycle {value} must be 1 to {Lambda.FleetOptions.MaxNewShardsPerCycle} (the bound of QA_FLEET_NEW_SHARDS_PER_CYCLE)");
+
     /// <summary>The first fleet-only option given, for the message when <c>--fleet</c> is missing; null when none is.</summary>
     public string? Given(ParseResult parse)
     {

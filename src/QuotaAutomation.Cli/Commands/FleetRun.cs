@@ -22,7 +22,7 @@ internal static class FleetRun
         var parallel = parse.GetValue(options.Parallel);
         if (parallel < 1) throw new InvalidDataException($"--parallel {parallel} must be at least 1");
         var newShards = parse.GetValue(options.NewShardsPerCycle);
-        if (newShards < 1) throw new InvalidDataException($"--new-shards-per-cycle {newShards} must be at least 1");
+        if (FleetOptions.NewShardsPerCycleProblem(newShards) is { } problem) throw new InvalidDataException(problem);
         if (app.IsAws(parse))
         {
             if (parse.GetValue(options.Accounts) is not null || parse.GetValue(options.Regions) is not null)

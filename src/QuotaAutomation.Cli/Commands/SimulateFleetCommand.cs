@@ -122,7 +122,7 @@ internal static class SimulateFleetCommand
         if (o.SamplesPerShape < 0) problems.Add($"--samples-per-shape {o.SamplesPerShape} must be ≥ 0");
         if (o.Parallel < 1) problems.Add($"--parallel {o.Parallel} must be ≥ 1");
         if (o.Hours is < 1 or > 24 * 7) problems.Add($"--hours {o.Hours} must be 1 to 168");
-        if (o.NewShardsPerCycle < 1) problems.Add($"--new-shards-per-cycle {o.NewShardsPerCycle} must be ≥ 1");
+        if (FleetOptions.NewShardsPerCycleProblem(o.NewShardsPerCycle) is { } newShards) problems.Add(newShards);
         problems.AddRange(o.Cycle.Problems().Select(p => p
             .Replace("MaxConcurrency", "--max-concurrency", StringComparison.Ordinal).Replace("MaxItemsPerBatch", "--batch", StringComparison.Ordinal)
             .Replace("shards at once", "--shards-at-once", StringComparison.Ordinal).Replace("Lambda memory", "--memory", StringComparison.Ordinal)

@@ -40,6 +40,17 @@ public sealed class SimulateFleetCommandTests
         Assert.Contains("error: --regions 18 must be 1 to 17; --hours 0 must be 1 to 168; --max-concurrency 0 must be ≥ 1", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
     }
     [Theory]
+    [InlineData("0")]
+    [InlineData("100001")]
+    public async Task NewShardsPerCycle_OutsideTheLambdasBound_IsNamedAsRunFleetNamesIt_ExitTwo(string value)
+    {
+        var (exit, output) = await Testing.CliRunner.RunAsync(["simulate", "fleet", "--new-shards-per-cycle", value], TimeProvider.System);
+
+        Assert.Equal(ExitCodes.Error, exit);
+        Assert.Contains($"error: --new-shards-per-cycle {value} must be 1 to 100000 (the bound of QA_FLEET_NEW_SHARDS_PER_CYCLE)", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("80-20")]
     [InlineData("20")]
     [InlineData("-5-50")]
