@@ -114,6 +114,50 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table, strin
             await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = table, Key = ItemKey(Req(item, "pk"), Req(item, "sk")) }, ct);
     }
 
+    /// <summary>
+    /// Gives the items a shard lists that were written before <c>shard-state-index</c> existed their <c>shard_state</c>
+    /// (an upgrade step: <c>quota-automation --backend aws init</c>), so no shard misses an open request, an approval, a
+    /// denial or an alert of its own. One Query of <c>state-index</c> per listed state, then a conditional UpdateItem per
+    /// item without the key; an item whose state changed meanwhile got its key from its writer and is left alone.
+    /// </summary>
+    /// <returns>How many items were given their key (0 when every item has one).</returns>
+    public async Task<int> AddShardKeysAsync(CancellationToken ct)
+    {
+        var added = 0;
+        foreach (var state in (string[])["REQ_OPEN", "REQ_DENIED", "APR_ACTIVE", "APR_DENIED", "ALERT"])
+        {
+            var items = await QueryAllAsync(dynamo, new QueryRequest
+            {
+                TableName = table,
+                IndexName = DynamoTables.StateIndex,
+                KeyConditionExpression = "state_key = :k",
+                FilterExpression = "attribute_not_exists(shard_state)",
+                ExpressionAttributeValues = new() { [":k"] = S(state) },
+            }, ct);
+            foreach (var item in items)
+            {
+                var quota = Key(item);
+                try
+                {
+                    await dynamo.UpdateItemAsync(new UpdateItemRequest
+                    {
+                        TableName = table,
+                        Key = ItemKey(Req(item, "pk"), Req(item, "sk")),
+                        UpdateExpression = "SET shard_state = :shard",
+                        ConditionExpression = "state_key = :k AND attribute_not_exists(shard_state)",
+                        ExpressionAttributeValues = new() { [":shard"] = S($"{ShardOf(quota.AccountId, quota.Region)}#{state}"), [":k"] = S(state) },
+                    }, ct);
+                    added++;
+                }
+                catch (ConditionalCheckFailedException)
+                {
+                    // rewritten since the Query (with its key) or gone: nothing to add
+                }
+            }
+        }
+        return added;
+    }
+
     private Task<List<Dictionary<string, AttributeValue>>> AlertItemsAsync(QuotaKey quota, CancellationToken ct) =>
         QueryAllAsync(dynamo, new QueryRequest
         {

@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace QuotaAutomation.Cli.Commands;
 
-/// <summary><c>init</c>: create the embedded database, or (<c>--backend aws</c>) the DynamoDB tables that are missing.</summary>
+/// <summary><c>init</c>: create the embedded database, or (<c>--backend aws</c>) the DynamoDB tables that are missing and the shard keys of state items written before <c>shard-state-index</c>.</summary>
 internal static class InitCommand
 {
     public static Command Create(CliApp app)
@@ -19,9 +19,11 @@ internal static class InitCommand
             }
             using var aws = app.OpenAws(parse);
             var created = await aws.InitAsync(ct);
+            var keyed = await aws.State.AddShardKeysAsync(ct); // items written before shard-state-index: fleet shards list them from there
             app.Console.MarkupLine(created.Count == 0
-                ? "all tables exist; nothing to do"
+                ? keyed == 0 ? "all tables exist; nothing to do" : "all tables exist"
                 : $"[green]created[/] {Render.Text(string.Join(", ", created))} (TTL on 'ttl')");
+            if (keyed > 0) app.Console.MarkupLine($"[green]gave[/] {keyed} state item(s) their shard key (shard-state-index)");
             return ExitCodes.Ok;
         });
         return command;

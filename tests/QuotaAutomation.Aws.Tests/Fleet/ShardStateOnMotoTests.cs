@@ -94,6 +94,29 @@ public sealed class ShardStateOnMotoTests(MotoServer moto)
         Assert.Equal(RequestStatus.Approved, (await shard.FindRequestAsync("a-1", CancellationToken.None))?.Status);
     }
 
+    [Fact]
+    public async Task AddShardKeys_AnOpenRequestWrittenBeforeTheShardIndex_IsListedByItsShardAfter()
+    {
+        using var world = await AwsWorld.CreateAsync(moto);
+        using var backend = world.Backend();
+        var shard = backend.State.ForShard(AccountA, Region);
+        await shard.TryReserveAsync(new QuotaRequest("old-1", "r", Key(AccountA, Region, "old-1"), 10, 20, RequestStatus.Pending, T, T), CancellationToken.None);
+        await backend.Dynamo.UpdateItemAsync(new Amazon.DynamoDBv2.Model.UpdateItemRequest // as an item written before the index existed
+        {
+            TableName = new AwsBackendOptions().StateTable,
+            Key = new() { ["pk"] = new() { S = "REQ#old-1" }, ["sk"] = new() { S = "REQ" } },
+            UpdateExpression = "REMOVE shard_state",
+        });
+        var before = await shard.ListOpenAsync(CancellationToken.None);
+
+        var added = await backend.State.AddShardKeysAsync(CancellationToken.None);
+        var again = await backend.State.AddShardKeysAsync(CancellationToken.None);
+
+        Assert.Empty(before);
+        Assert.Equal((1, 0), (added, again));
+        Assert.Equal(["old-1"], (await shard.ListOpenAsync(CancellationToken.None)).Select(r => r.Id));
+    }
+
     private static QuotaKey Key(string? account, string region, string code) => new("ec2", $"L-{code}", region, account);
 
     /// <summary>An open request, an active approval, a denied request, a denied approval and an alert, each on its own quota.</summary>
