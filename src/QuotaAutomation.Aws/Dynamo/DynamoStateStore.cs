@@ -13,7 +13,8 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// exists: two concurrent cycles can never both file for one quota. Closing releases the lock in the same transaction.
 /// Open requests, active approvals, recent denials and active alerts are listed from <c>state-index</c> (the whole
 /// fleet's, for the hub's own cycle and the CLI) or, for a fleet shard (<see cref="ForShard"/>), from its own partition
-/// of <c>shard-state-index</c>.
+/// of <c>shard-state-index</c>. One file past 300 lines: it is the state table's layout (items, keys, indexes, and the
+/// upgrade step that writes those keys), which is easier to keep right in one place than split.
 /// </summary>
 /// <param name="shard">The fleet shard whose lists these are (<see cref="ShardOf"/>), or null: every shard's.</param>
 public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table, string? shard = null) : IRequestStore, IApprovalStore, IAlertLog
