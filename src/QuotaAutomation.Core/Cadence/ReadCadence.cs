@@ -110,15 +110,19 @@ public sealed record ReadCadence
 
     /// <summary>
     /// A quota near its threshold: every cycle in detail when the last hour reached the warning, after a spike, or when
-    /// the last two hours' trend reaches the warning within <see cref="BreachSoon"/> (no day-over-day allowance here: a
-    /// daily upswing this close to the warning is watched); otherwise steady: sampled every cycle, detailed every
-    /// <see cref="SteadyDetail"/>.
+    /// it is rising towards the warning: the last two hours' trend reaches it within <see cref="BreachSoon"/> (while usage
+    /// stays within yesterday's range, the daily peak's growth from yesterday to today, as for a far quota: the upswing of
+    /// a daily swing that stayed below the warning yesterday is not a rise towards it). Otherwise steady: sampled every
+    /// cycle (the report), detailed every <see cref="SteadyDetail"/>.
     /// </summary>
     private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, DateTimeOffset now)
     {
         if (PeakSince(history, now - SpikeMemory) >= level) return new(Cycle, CadenceReason.NearThreshold);
         if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
-        if (TimeToReach(history, now, level) <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
+        var toWarning = TimeToReach(history, now, level);
+        if (toWarning <= BreachSoon && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
+            toWarning = DayOverDay(history, now, level, yesterdayPeak);
+        if (toWarning <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
         return new(Cycle, CadenceReason.NearSteady) { DetailEvery = Max(Cycle, SteadyDetail) };
     }
 

@@ -46,6 +46,19 @@ public class SteadyDetailTests
         // 620, then the last two hours rise 20 an hour to 690: the warning (700) in half an hour.
         Assert.Equal(new CadenceDecision(Five, CadenceReason.BreachAhead), Decide(Day(Now, ago => ago < 120 ? 690 - 20 * ago / 60.0 : 620)));
 
+    /// <summary>Three days of 5-minute samples ending now: a daily swing between 520 and 680 (its low at 06:00) plus <paramref name="growthPerDay"/>.</summary>
+    private static List<UsageSample> Swing(double growthPerDay) =>
+        Enumerable.Range(0, 3 * 288).Select(i => Now.AddMinutes(-5 * (3 * 288 - 1 - i))).Select(t => new UsageSample(t,
+            600 - 80 * Math.Cos(2 * Math.PI * (t.TimeOfDay.TotalHours - 6) / 24) + growthPerDay * (t - Now).TotalDays)).ToList();
+
+    [Fact]
+    public void NearInTheUpswingOfADailySwing_ThatStayedBelowTheWarningYesterday_IsSteady_GrowingTowardsIt_IsRising()
+    {
+        // At 12:00 the swing rises about 21 an hour from 600: the two-hour trend alone reaches 700 in under 5 h.
+        Assert.Equal(CadenceReason.NearSteady, Decide(Swing(growthPerDay: 0)).Reason); // yesterday's peak 680, today's no higher
+        Assert.Equal(CadenceReason.BreachAhead, Decide(Swing(growthPerDay: 60)).Reason); // now above yesterday's peak: the trend counts, 700 in about 4 h
+    }
+
     [Fact]
     public void NearAndAfterASpike_IsReadInDetailEveryCycle() =>
         // The 24 h peak (620, 10 hours ago) is near; 30 minutes ago 260 against a median of 120.
