@@ -7,7 +7,7 @@ public enum CadenceReason
     Woken,
     /// <summary>No history yet, or none recent: the detailed read fills the gap.</summary>
     Backfill,
-    /// <summary>Its 24 h peak is within <see cref="ReadCadence.NearPoints"/> of the warning threshold.</summary>
+    /// <summary>Its 24 h peak is within <see cref="ReadCadence.NearPoints"/> of the warning threshold, and it is at or above the warning, or rising towards it.</summary>
     NearThreshold,
     /// <summary>A sample of the last hour stood at ≥ 2× the 24 h median.</summary>
     Spike,
@@ -15,7 +15,20 @@ public enum CadenceReason
     BreachAhead,
     /// <summary>Far from the threshold and calm.</summary>
     Calm,
+    /// <summary>
+    /// Near the warning threshold but steady: below it, not rising towards it, no spike. Sampled every cycle (from the
+    /// utilization report), read in detail every <see cref="ReadCadence.SteadyDetail"/>.
+    /// </summary>
+    NearSteady,
 }
 
-/// <summary>A quota's detailed reads are due every <paramref name="Every"/>, for <paramref name="Reason"/>.</summary>
-public sealed record CadenceDecision(TimeSpan Every, CadenceReason Reason);
+/// <summary>
+/// A quota needs a sample every <paramref name="Every"/> (what its shard's runs follow), for <paramref name="Reason"/>,
+/// and a detailed read every <see cref="DetailEvery"/>: the same interval, except for a quota near its threshold but
+/// steady, sampled every cycle from the report and read in detail less often.
+/// </summary>
+public sealed record CadenceDecision(TimeSpan Every, CadenceReason Reason)
+{
+    /// <summary>How often the quota is read in detail (GetMetricData); at least <see cref="Every"/>.</summary>
+    public TimeSpan DetailEvery { get; init; } = Every;
+}

@@ -1,4 +1,5 @@
 using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Cadence;
@@ -7,8 +8,9 @@ namespace QuotaAutomation.Core.Cadence;
 /// When each quota's usage is next read in detail (one CloudWatch <c>GetMetricData</c> metric, 5-minute periods), rather
 /// than taken from the account's Service Quotas utilization report, which costs one report per account and Region
 /// whatever the number of quotas. GetMetricData is billed per metric requested ($0.01 per 1,000): reading every quota
-/// every 5 minutes is 8,640 metrics a quota a month. A quota near its warning threshold, after a spike, with a breach
-/// ahead, woken by an event, or with no recent history is read every cycle; a far and calm one hourly.
+/// every 5 minutes is 8,640 metrics a quota a month. A quota at or above its warning threshold or rising towards it,
+/// after a spike, with a breach soon, woken by an event, or with no recent history is read every cycle; one near its
+/// threshold but steady is sampled every cycle (the report) and read in detail every 15 minutes; a far and calm one hourly.
 /// </summary>
 /// <remarks>
 /// Stateless on purpose: whether a read is due is worked out from the stored history and the clock alone, so a cold
@@ -31,6 +33,13 @@ public sealed record ReadCadence
 
     /// <summary>A quota whose 24 h peak came within this many points of its lowest warning threshold is near it.</summary>
     public double NearPoints { get; init; } = 10;
+
+    /// <summary>
+    /// How often a quota near its threshold but steady (<see cref="CadenceReason.NearSteady"/>) is read in detail; the
+    /// report samples it every cycle between, and each detailed read fetches every 5-minute period since the previous
+    /// one (<see cref="Query"/>), so its history keeps 5-minute maxima.
+    /// </summary>
+    public TimeSpan SteadyDetail { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// A breach of the warning threshold this close, at the last two hours' trend (or, while usage stays within
@@ -85,10 +94,10 @@ public sealed record ReadCadence
         if (quota.Value <= 0) return new(Cycle, CadenceReason.NearThreshold); // no headroom to measure: watch it closely
 
         var peakPercent = 100 * PeakSince(history, now - Events.SpikeClassifier.BaselineWindow) / quota.Value;
-        if (peakPercent >= warningPercent - NearPoints) return new(Cycle, CadenceReason.NearThreshold);
+        var level = quota.Value * warningPercent / 100;
+        if (peakPercent >= warningPercent - NearPoints) return Near(quota, history, level, now);
         if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
 
-        var level = quota.Value * warningPercent / 100;
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachAhead && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
             toWarning = DayOverDay(history, now, level, yesterdayPeak);
@@ -97,6 +106,24 @@ public sealed record ReadCadence
         return peakPercent >= warningPercent / 2
             ? new(Max(Cycle, Calm / 2), CadenceReason.Calm)
             : new(Max(Cycle, Calm), CadenceReason.Calm);
+    }
+
+    /// <summary>
+    /// A quota near its threshold: every cycle in detail when the last hour reached the warning, after a spike, or when
+    /// it is rising towards the warning: the last two hours' trend reaches it within <see cref="BreachSoon"/> (while usage
+    /// stays within yesterday's range, the daily peak's growth from yesterday to today, as for a far quota: the upswing of
+    /// a daily swing that stayed below the warning yesterday is not a rise towards it). Otherwise steady: sampled every
+    /// cycle (the report), detailed every <see cref="SteadyDetail"/>.
+    /// </summary>
+    private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, DateTimeOffset now)
+    {
+        if (PeakSince(history, now - SpikeMemory) >= level) return new(Cycle, CadenceReason.NearThreshold);
+        if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
+        var toWarning = TimeToReach(history, now, level);
+        if (toWarning <= BreachSoon && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
+            toWarning = DayOverDay(history, now, level, yesterdayPeak);
+        if (toWarning <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
+        return new(Cycle, CadenceReason.NearSteady) { DetailEvery = Max(Cycle, SteadyDetail) };
     }
 
     /// <summary>Whether a read every <paramref name="interval"/> falls in the cycle that runs at <paramref name="now"/>.</summary>
@@ -124,16 +151,40 @@ public sealed record ReadCadence
     }
 
     /// <summary>
-    /// Whether this cycle reads <paramref name="quota"/> in detail: <see cref="Interval"/>, then <see cref="IsDue"/>; never
-    /// for a calm quota when <see cref="ReportCoversCalm"/>.
+    /// Whether this cycle reads <paramref name="quota"/> in detail: <see cref="Interval"/>, then <see cref="IsDue"/> at its
+    /// <see cref="CadenceDecision.DetailEvery"/>; never for a calm quota when <see cref="ReportCoversCalm"/>.
     /// </summary>
     public bool DetailedReadDue(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, bool woken, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(quota);
-        var decision = Interval(quota, history, warningPercent, woken, now);
-        if (ReportCoversCalm && decision.Reason == CadenceReason.Calm) return false;
-        return IsDue(quota.Key, decision.Every, now);
+        return DetailDue(quota.Key, Interval(quota, history, warningPercent, woken, now), now);
     }
+
+    /// <summary>
+    /// This cycle's usage query for <paramref name="quota"/>. From the report (not detailed): what came after its newest
+    /// stored sample (<paramref name="windowStart"/> with none). In detail (<see cref="DetailedReadDue"/>): also every
+    /// period since its previous detail point, <see cref="CadenceDecision.DetailEvery"/> ago, when that is earlier: the
+    /// report's samples stood in for those periods, and the detailed read gives their 5-minute maxima (GetMetricData bills
+    /// per metric, not per period, so the longer span costs nothing more).
+    /// </summary>
+    /// <remarks>
+    /// Detail points every <c>DetailEvery</c> are a fixed grid (<see cref="IsDue"/>), so consecutive detailed reads of a
+    /// steady quota meet end to start, whatever reads came between; a quota read every cycle asks only for what came
+    /// after its newest sample, as before.
+    /// </remarks>
+    public UsageQuery Query(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, bool woken, DateTimeOffset windowStart, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        ArgumentNullException.ThrowIfNull(history);
+        var newest = history is [.., var last] ? last.Timestamp : windowStart;
+        var decision = Interval(quota, history, warningPercent, woken, now);
+        if (!DetailDue(quota.Key, decision, now)) return new UsageQuery(quota, newest) { Detailed = false };
+        var previousDetail = now - decision.DetailEvery;
+        return new UsageQuery(quota, previousDetail < newest && previousDetail > windowStart ? previousDetail : newest);
+    }
+
+    private bool DetailDue(QuotaKey key, CadenceDecision decision, DateTimeOffset now) =>
+        !(ReportCoversCalm && decision.Reason == CadenceReason.Calm) && IsDue(key, decision.DetailEvery, now);
 
     /// <summary>The shift of a read's due points: per account and Region (one fleet shard), the same in every process.</summary>
     private static long Offset(QuotaKey key, TimeSpan interval) => (long)(StableHash($"{key.AccountOrSelf}/{key.Region}") % (ulong)interval.Ticks);

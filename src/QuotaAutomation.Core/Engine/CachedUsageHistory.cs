@@ -38,8 +38,9 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
         if (!_windows.TryGetValue(key, out var cached)) return;
         var inside = samples.Where(s => s.Timestamp > cached.From && s.Timestamp <= cached.Until).ToList();
         if (inside.Count == 0) return;
-        var known = cached.Samples.Select(s => s.Timestamp).ToHashSet();
-        _windows[key] = cached with { Samples = [.. cached.Samples.Concat(inside.Where(s => !known.Contains(s.Timestamp))).OrderBy(s => s.Timestamp)] };
+        // A new sample replaces a cached one of the same time, as the stores do (a detailed read over periods the report sampled).
+        var replaced = inside.Select(s => s.Timestamp).ToHashSet();
+        _windows[key] = cached with { Samples = [.. cached.Samples.Where(s => !replaced.Contains(s.Timestamp)).Concat(inside).OrderBy(s => s.Timestamp)] };
     }
 
     public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>

@@ -4,7 +4,7 @@ using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Local.Storage;
 
-/// <summary>Usage history per quota and time; a second write of the same sample is ignored.</summary>
+/// <summary>Usage history per quota and time; a second write at the same time replaces the value (as DynamoDB's put does).</summary>
 public sealed class SqliteUsageHistory(SqliteDatabase db) : IUsageHistory
 {
     public Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct) =>
@@ -18,7 +18,7 @@ public sealed class SqliteUsageHistory(SqliteDatabase db) : IUsageHistory
         await using var connection = await db.ConnectAsync(ct);
         await using var transaction = connection.BeginTransaction();
         await using var command = SqliteDatabase.Command(connection,
-            $"INSERT OR IGNORE INTO usage_history ({SqliteDatabase.KeyColumns}, ts, value) VALUES ($service, $quota, $region, $account, $ts, $value)",
+            $"INSERT OR REPLACE INTO usage_history ({SqliteDatabase.KeyColumns}, ts, value) VALUES ($service, $quota, $region, $account, $ts, $value)",
             [("$service", ""), ("$quota", ""), ("$region", ""), ("$account", ""), ("$ts", 0L), ("$value", 0.0)]);
         command.Transaction = transaction;
         foreach (var (key, added) in samples)

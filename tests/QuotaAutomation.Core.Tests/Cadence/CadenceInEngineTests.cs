@@ -87,4 +87,20 @@ public class CadenceInEngineTests
 
         Assert.Equal([true], f.Account.Queries.Where(q => q.Detailed).Select(q => q.Detailed)); // the first read only
     }
+
+    [Fact]
+    public async Task ASteadyNearQuota_TakesTheReportBetweenDetailedReads_AndEachDetailedReadReplacesTheReportsSamplesWithTheFiveMinuteMaxima()
+    {
+        var f = new EngineFixture(new EngineOptions { Cadence = ReadCadence.Default with { ReportCoversCalm = true } });
+        var key = f.Account.Add("lambda", "L-B99A9384", 1000, _ => 650).Key; // 65 %: near the 70 % warning, steady
+        f.Stores.Rules.Add(Item("lambda", "lambda", "L-B99A9384", "full_auto"));
+        f.Account.Report = (_, _) => 640; // the report's point in time, below the periods' maxima
+
+        for (var i = 0; i < 7; i++) await f.CycleAsync(); // 12:00 to 12:30
+
+        var start = EngineFixture.Start;
+        Assert.Equal([start - f.Options.HistoryWindow, start, start.AddMinutes(15)], f.Account.Queries.Where(q => q.Detailed).Select(q => q.From));
+        var stored = await f.Stores.ReadAsync(key, start, start.AddMinutes(30), CancellationToken.None);
+        Assert.Equal([650, 650, 650, 650, 650, 650], stored.Select(s => s.Value)); // 12:05 to 12:30: the 12:05, 12:10, 12:20 and 12:25 reports replaced
+    }
 }

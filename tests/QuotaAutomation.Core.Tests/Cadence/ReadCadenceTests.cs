@@ -37,17 +37,20 @@ public class ReadCadenceTests
         Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Backfill), Decide(Day(_ => 100).SkipLast(16).ToList())); // 80
     }
 
+    /// <summary>Near and steady: sampled every cycle, read in detail every 15 minutes.</summary>
+    private static readonly CadenceDecision NearSteady = new(TimeSpan.FromMinutes(5), CadenceReason.NearSteady) { DetailEvery = TimeSpan.FromMinutes(15) };
+
     [Fact]
-    public void AQuotaReadEveryCycle_IsBackfilled_OnceItsNewestSampleIsOlderThan5Plus15Minutes()
+    public void AQuotaSampledEveryCycle_IsBackfilled_OnceItsNewestSampleIsOlderThan5Plus15Minutes()
     {
-        // A 24 h peak of 60 %: near the 70 % warning, read every cycle.
-        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.NearThreshold), Decide(Day(ago => ago == 600 ? 600 : 100).SkipLast(4).ToList())); // 20 minutes old
+        // A 24 h peak of 60 %: near the 70 % warning, sampled every cycle.
+        Assert.Equal(NearSteady, Decide(Day(ago => ago == 600 ? 600 : 100).SkipLast(4).ToList())); // 20 minutes old
         Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Backfill), Decide(Day(ago => ago == 600 ? 600 : 100).SkipLast(5).ToList())); // 25
     }
 
     [Fact]
-    public void A24HourPeakWithin10PointsOfTheWarning_IsReadEveryCycle() =>
-        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.NearThreshold), Decide(Day(ago => ago == 600 ? 600 : 100)));
+    public void A24HourPeakWithin10PointsOfTheWarning_IsSampledEveryCycle_AndWhileSteady_ReadInDetailEvery15Minutes() =>
+        Assert.Equal(NearSteady, Decide(Day(ago => ago == 600 ? 600 : 100)));
 
     [Fact]
     public void FarAndCalm_IsReadHourly_AndBetweenHalfTheThresholdAndNear_Every30Minutes()
@@ -210,7 +213,7 @@ public class ReadCadenceTests
 
         Assert.True(Cadence.DetailedReadDue(Quota, Day(_ => 200), 70, false, due)); // its hourly cycle
         Assert.False(covered.DetailedReadDue(Quota, Day(_ => 200), 70, false, due));
-        Assert.True(covered.DetailedReadDue(Quota, Day(ago => ago == 600 ? 600 : 100), 70, false, due.AddMinutes(5))); // near: every cycle
+        Assert.True(covered.DetailedReadDue(Quota, Day(ago => ago == 30 ? 700 : 100), 70, false, due.AddMinutes(5))); // at its warning within the hour: every cycle
         Assert.True(covered.DetailedReadDue(Quota, [], 70, false, due.AddMinutes(5))); // backfill
     }
 }

@@ -29,6 +29,9 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
 
     public RequestLimits Limits { get; init; } = RequestLimits.Aws;
 
+    /// <summary>When set, a query that is not detailed is answered as the utilization report answers: one sample at the cycle's time, this value.</summary>
+    public Func<QuotaKey, DateTimeOffset, double>? Report { get; set; }
+
     /// <summary>Filing reaches AWS, but its answer is lost: the caller sees a timeout.</summary>
     public bool TimeOutAfterFiling { get; set; }
 
@@ -70,6 +73,11 @@ internal sealed class FakeAccount(TimeProvider time) : IQuotaSource, IUsageSourc
         foreach (var q in queries)
         {
             if (!Usage.TryGetValue(q.Quota.Key, out var usage)) continue;
+            if (!q.Detailed && Report is { } report)
+            {
+                result[q.Quota.Key] = until > q.From ? [new UsageSample(until, report(q.Quota.Key, until))] : [];
+                continue;
+            }
             var samples = new List<UsageSample>();
             var step = TimeSpan.FromMinutes(5);
             for (var t = new DateTimeOffset((q.From.UtcTicks / step.Ticks + 1) * step.Ticks, TimeSpan.Zero); t <= until; t += step)

@@ -42,7 +42,7 @@ internal sealed class InMemoryStores : IRuleStore, IUsageHistory, IRequestStore,
         lock (_lock)
         {
             var h = _history.TryGetValue(key, out var existing) ? existing : _history[key] = [];
-            foreach (var s in samples) h.TryAdd(s.Timestamp, s.Value);
+            foreach (var s in samples) h[s.Timestamp] = s.Value; // a second write at the same time replaces the value, as the stores do
         }
         return Task.CompletedTask;
     }

@@ -25,10 +25,8 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
         // methods): a store's round trips grow with quotas ÷ its batch size, not with quotas.
         var histories = await ReadWindowsAsync(quotas.Select(q => q.Key).ToList(), windowStart, now, unreadable, ct);
         var queries = quotas.Where(q => histories.ContainsKey(q.Key))
-            .Select(q => new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart)
-            {
-                Detailed = options.Cadence?.DetailedReadDue(q, histories[q.Key], warningPercent.GetValueOrDefault(q.Key, 0), woken.Contains(q.Key), now) ?? true,
-            })
+            .Select(q => options.Cadence?.Query(q, histories[q.Key], warningPercent.GetValueOrDefault(q.Key, 0), woken.Contains(q.Key), windowStart, now)
+                ?? new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart))
             .ToList();
         try
         {
@@ -37,11 +35,11 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
             foreach (var query in queries)
             {
                 if (!fresh.TryGetValue(query.Quota.Key, out var samples)) continue;
-                var added = samples.Where(s => s.Timestamp > query.From && s.Timestamp <= now).ToList();
+                var added = Changed(histories[query.Quota.Key], samples.Where(s => s.Timestamp > query.From && s.Timestamp <= now));
                 if (added.Count > 0) appended[query.Quota.Key] = added;
             }
             await ports.History.AppendManyAsync(appended, ct);
-            foreach (var (key, added) in appended) histories[key] = [.. histories[key], .. added];
+            foreach (var (key, added) in appended) histories[key] = Merge(histories[key], added);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -49,6 +47,28 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
             await audit.WriteAsync(AuditKind.Error, "-", null, "collect_usage", $"could not read usage, deciding on stored history: {e.Message}", ct);
         }
         return new CollectedUsage(histories, NextDue(quotas, histories, warningPercent, woken, now));
+    }
+
+    /// <summary>
+    /// The samples a stored window does not already hold with the same value: a detailed read that reaches back over
+    /// periods the report sampled (<see cref="Cadence.ReadCadence.Query"/>) rewrites only the periods whose value it changes.
+    /// </summary>
+    private static List<UsageSample> Changed(IReadOnlyList<UsageSample> stored, IEnumerable<UsageSample> read)
+    {
+        var samples = read.ToList();
+        if (samples.Count == 0 || stored.Count == 0 || samples.Min(s => s.Timestamp) > stored[^1].Timestamp) return samples; // the usual case: all after the newest
+        var earliest = samples.Min(s => s.Timestamp);
+        var known = new Dictionary<DateTimeOffset, double>();
+        for (var i = stored.Count - 1; i >= 0 && stored[i].Timestamp >= earliest; i--) known[stored[i].Timestamp] = stored[i].Value;
+        return samples.Where(s => !known.TryGetValue(s.Timestamp, out var value) || value != s.Value).ToList();
+    }
+
+    /// <summary>The window with the new samples, in time order; a new sample replaces a stored one of the same time (as the stores do).</summary>
+    private static IReadOnlyList<UsageSample> Merge(IReadOnlyList<UsageSample> stored, IReadOnlyList<UsageSample> added)
+    {
+        if (stored.Count == 0 || added.Min(s => s.Timestamp) > stored[^1].Timestamp) return [.. stored, .. added]; // the usual case: after the newest
+        var replaced = added.Select(s => s.Timestamp).ToHashSet();
+        return [.. stored.Where(s => !replaced.Contains(s.Timestamp)).Concat(added).OrderBy(s => s.Timestamp)];
     }
 
     /// <summary>

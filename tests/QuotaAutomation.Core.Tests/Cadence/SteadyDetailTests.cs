@@ -1,0 +1,139 @@
+using FsCheck;
+using FsCheck.Xunit;
+using QuotaAutomation.Core.Cadence;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Tests.Cadence;
+
+/// <summary>
+/// A quota near its threshold but steady is sampled every cycle (the report) and read in detail every 15 minutes, each
+/// detailed read reaching back to the previous one; rising, at or above the warning, after a spike or woken, every cycle.
+/// A quota of 1,000 with a warning at 70 %: near is a 24 h peak of 600 or more.
+/// </summary>
+public class SteadyDetailTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero); // a 15-minute detail point of the hub's us-east-1
+    private static readonly TimeSpan Five = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Window = TimeSpan.FromDays(14);
+    private static readonly QuotaInfo Quota = new(new QuotaKey("lambda", "L-B99A9384", "us-east-1"), "Concurrent executions", 1000, true, "None");
+    private static readonly ReadCadence Cadence = ReadCadence.Default with { ReportCoversCalm = true };
+    private static readonly string[] Regions = ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"];
+
+    /// <summary>A day of 5-minute samples ending at <paramref name="end"/>, valued by minutes before it.</summary>
+    private static List<UsageSample> Day(DateTimeOffset end, Func<int, double> byMinutesAgo) =>
+        Enumerable.Range(0, 288).Select(i => 5 * (287 - i)).Select(ago => new UsageSample(end.AddMinutes(-ago), byMinutesAgo(ago))).ToList();
+
+    private static CadenceDecision Decide(List<UsageSample> history) => Cadence.Interval(Quota, history, 70, false, Now);
+
+    [Fact]
+    public void NearButSteady_IsSampledEveryCycle_AndReadInDetailEvery15Minutes()
+    {
+        var decision = Decide(Day(Now, _ => 650));
+
+        var detailed = Enumerable.Range(0, 12).Select(i => Now.AddMinutes(5 * i)).Where(t => Cadence.DetailedReadDue(Quota, Day(t, _ => 650), 70, false, t)).ToList();
+
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearSteady) { DetailEvery = TimeSpan.FromMinutes(15) }, decision);
+        Assert.Equal([Now, Now.AddMinutes(15), Now.AddMinutes(30), Now.AddMinutes(45)], detailed);
+    }
+
+    [Fact]
+    public void NearAndAtItsWarningWithinTheHour_IsReadInDetailEveryCycle() =>
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(Day(Now, ago => ago == 20 ? 720 : 650)));
+
+    [Fact]
+    public void NearAndRisingTowardsItsWarning_IsReadInDetailEveryCycle() =>
+        // 620, then the last two hours rise 20 an hour to 690: the warning (700) in half an hour.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.BreachAhead), Decide(Day(Now, ago => ago < 120 ? 690 - 20 * ago / 60.0 : 620)));
+
+    /// <summary>Three days of 5-minute samples ending now: a daily swing between 520 and 680 (its low at 06:00) plus <paramref name="growthPerDay"/>.</summary>
+    private static List<UsageSample> Swing(double growthPerDay) =>
+        Enumerable.Range(0, 3 * 288).Select(i => Now.AddMinutes(-5 * (3 * 288 - 1 - i))).Select(t => new UsageSample(t,
+            600 - 80 * Math.Cos(2 * Math.PI * (t.TimeOfDay.TotalHours - 6) / 24) + growthPerDay * (t - Now).TotalDays)).ToList();
+
+    [Fact]
+    public void NearInTheUpswingOfADailySwing_ThatStayedBelowTheWarningYesterday_IsSteady_GrowingTowardsIt_IsRising()
+    {
+        // At 12:00 the swing rises about 21 an hour from 600: the two-hour trend alone reaches 700 in under 5 h.
+        Assert.Equal(CadenceReason.NearSteady, Decide(Swing(growthPerDay: 0)).Reason); // yesterday's peak 680, today's no higher
+        Assert.Equal(CadenceReason.BreachAhead, Decide(Swing(growthPerDay: 60)).Reason); // now above yesterday's peak: the trend counts, 700 in about 4 h
+    }
+
+    [Fact]
+    public void NearAndAfterASpike_IsReadInDetailEveryCycle() =>
+        // The 24 h peak (620, 10 hours ago) is near; 30 minutes ago 260 against a median of 120.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.Spike), Decide(Day(Now, ago => ago switch { 600 => 620, 30 => 260, _ => 120 })));
+
+    [Fact]
+    public void AtADetailPoint_TheReadReachesBackToThePreviousOne_OverTheReportsSamples_BetweenIt_TakesTheReport()
+    {
+        var history = Day(Now.AddMinutes(10), _ => 650); // report samples at 12:05 and 12:10 after the 12:00 detail
+
+        var between = Cadence.Query(Quota, history.SkipLast(1).ToList(), 70, false, Now - Window, Now.AddMinutes(10));
+        var due = Cadence.Query(Quota, history, 70, false, Now - Window, Now.AddMinutes(15));
+
+        Assert.Equal((false, Now.AddMinutes(5)), (between.Detailed, between.From));
+        Assert.Equal((true, Now), (due.Detailed, due.From)); // 12:05, 12:10 and 12:15 at 5-minute detail
+    }
+
+    [Fact]
+    public void AQuotaReadEveryCycle_AsksOnlyForWhatCameAfterItsNewestSample() =>
+        Assert.Equal((true, Now.AddMinutes(10)), Cadence.Query(Quota, Day(Now.AddMinutes(10), ago => ago == 20 ? 720 : 650), 70, false, Now - Window, Now.AddMinutes(15)) is var q ? (q.Detailed, q.From) : default);
+
+    [Fact]
+    public void AFirstRead_BackfillsTheWindow() =>
+        Assert.Equal((true, Now - Window), Cadence.Query(Quota, [], 70, false, Now - Window, Now) is var q ? (q.Detailed, q.From) : default);
+
+    private static QuotaInfo QuotaOf(PositiveInt account) =>
+        Quota with { Key = new QuotaKey("ec2", "L-1216C47A", Regions[account.Get % Regions.Length], $"{100000000000L + account.Get}") };
+
+    /// <summary>
+    /// Any account and Region (so any detail grid), any level in the near band below the warning, any start: no three
+    /// cycles in a row without a detailed read, and each detailed read starts no later than the previous one ran, so
+    /// every 5-minute period is read in detail.
+    /// </summary>
+    [Property(MaxTest = 100, Replay = "(20261201,19)")]
+    public bool ASteadyNearQuota_IsNeverLeftWithoutDetailLongerThan15Minutes(PositiveInt account, NonNegativeInt startCycle, byte levelByte)
+    {
+        var quota = QuotaOf(account);
+        var level = 605 + levelByte % 90; // 60.5 % to 69.4 %
+        var start = Now.AddMinutes(5 * (startCycle.Get % 288));
+        var history = Day(start - Five, _ => level);
+        DateTimeOffset? previousDetail = null;
+        var withoutDetail = 0;
+        for (var t = start; t < start.AddHours(2); t += Five)
+        {
+            var query = Cadence.Query(quota, history, 70, false, t - Window, t);
+            if (query.Detailed)
+            {
+                if (previousDetail is { } previous && query.From > previous) return false;
+                previousDetail = t;
+                withoutDetail = 0;
+            }
+            else if (++withoutDetail >= 3) return false;
+            history.Add(new UsageSample(t, level));
+        }
+        return previousDetail is not null;
+    }
+
+    /// <summary>Near and woken, at or above its warning within the hour, rising towards it, or after a spike: in detail every cycle, from its newest sample.</summary>
+    [Property(MaxTest = 200, Replay = "(20261201,21)")]
+    public bool ANearQuota_WokenAtItsWarningRisingOrAfterASpike_IsReadInDetailEveryCycle(PositiveInt account, NonNegativeInt cycle, byte kind, byte size)
+    {
+        var quota = QuotaOf(account);
+        var now = Now.AddMinutes(5 * (cycle.Get % 288));
+        var minutesAgo = 5 * (size % 11); // within the last hour (the history ends a cycle ago)
+        var baseLevel = 120 + size % 60;
+        var history = (kind % 4) switch
+        {
+            0 => Day(now - Five, _ => 650),
+            1 => Day(now - Five, ago => ago == minutesAgo ? 700 + size % 100 : 650),
+            2 => Day(now - Five, ago => ago < 120 ? 690 - (10 + size % 40) * ago / 60.0 : 620), // the warning within an hour
+            _ => Day(now - Five, ago => ago == 600 ? 620 : ago == minutesAgo ? 2 * baseLevel + 60 : baseLevel),
+        };
+
+        var query = Cadence.Query(quota, history, 70, woken: kind % 4 == 0, now - Window, now);
+
+        return query.Detailed && query.From == history[^1].Timestamp;
+    }
+}
