@@ -17,6 +17,12 @@ public static class TableShares
 {
     public const double BackfillWeight = 10;
 
+    /// <summary>
+    /// <c>QA_FLEET_TABLE_UNITS</c> when unset: the read and the write units a second the shards split, DynamoDB on-demand's
+    /// default maximum throughput of a table (40,000 read and 40,000 write request units a second).
+    /// </summary>
+    public const double DefaultTableUnits = 40_000;
+
     /// <param name="due">The shards a cycle runs.</param>
     /// <param name="isNew">Whether a shard has never run (its schedule has no entry): its run backfills.</param>
     public static IReadOnlyList<FleetShard> Assign(IReadOnlyList<FleetShard> due, Func<FleetShard, bool> isNew)

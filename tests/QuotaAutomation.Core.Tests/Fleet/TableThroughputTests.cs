@@ -95,6 +95,14 @@ public sealed class TableThroughputTests
         Assert.Equal([1 / 12.0, 1 / 12.0, 10 / 12.0], selected.Due.Shards.Select(s => s.TableShare));
     }
 
+    [Fact]
+    public void DynamoRetries_WaitAsTheSdksStandardPolicy_FullJitterFromOneSecondDoubling_AtMostTwentySeconds()
+    {
+        Assert.Equal([0.5, 1, 2, 4, 8, 10, 10, 10], Enumerable.Range(1, 8).Select(r => DynamoRetries.Backoff(r, 0.5).TotalSeconds));
+        Assert.Equal(TimeSpan.Zero, DynamoRetries.Backoff(40, 0));
+        Assert.Equal(TimeSpan.FromSeconds(91), DynamoRetries.MostWaited(DynamoRetries.DefaultMaxRetries)); // inside a shard's 240 s budget
+    }
+
     private static FleetShard Shard(string account) => new("run-1", FleetShard.IdOf(account, "us-east-1"), account, "us-east-1", ["r1"], 1);
 
     public static class Calls
