@@ -15,6 +15,7 @@ locals {
     QA_FLEET_BUCKET               = local.fleet_bucket_name
     QA_FLEET_SHARDS_AT_ONCE       = tostring(var.fleet_shards_at_once)
     QA_FLEET_NEW_SHARDS_PER_CYCLE = tostring(var.fleet_new_shards_per_cycle)
+    QA_FLEET_TABLE_UNITS          = tostring(var.fleet_table_units)
   } : {}
 }
 

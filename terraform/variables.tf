@@ -271,6 +271,16 @@ variable "fleet_new_shards_per_cycle" {
   }
 }
 
+variable "fleet_table_units" {
+  description = "The usage table's read and write request units a second one fleet cycle's shards split between them (QA_FLEET_TABLE_UNITS): each shard paces its usage-table reads and writes to this times its share (table_share, a new shard's backfill weighing ten others). Default: DynamoDB on-demand's default table maximum, 40,000; set the table's own maximum if it was raised or lowered."
+  type        = number
+  default     = 40000
+  validation {
+    condition     = var.fleet_table_units >= 1 && var.fleet_table_units <= 10000000
+    error_message = "fleet_table_units must be from 1 to 10000000 request units a second."
+  }
+}
+
 variable "fleet_retention_days" {
   description = "Days the fleet bucket keeps shard lists and Map results before they expire."
   type        = number

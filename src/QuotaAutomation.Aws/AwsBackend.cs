@@ -18,7 +18,16 @@ public sealed class AwsBackend : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         _clients = new AwsClients(client, options);
-        var config = new AmazonDynamoDBConfig { MaxErrorRetry = client.MaxRetries, Timeout = client.AttemptTimeout };
+        // Retries set explicitly (docs/fleet-throttle.md): the SDK's standard mode, DynamoMaxRetries retries spanning a
+        // burst at the table's ceiling, and no client-side retry quota, which a Lambda's shards would share and drain
+        // after 100 throttles between them, failing the rest at once.
+        var config = new AmazonDynamoDBConfig
+        {
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = client.DynamoMaxRetries,
+            ThrottleRetries = false,
+            Timeout = client.AttemptTimeout,
+        };
         if (client.EndpointFor("dynamodb") is { } endpoint)
         {
             config.ServiceURL = endpoint.ToString(); // only ServiceURL: setting RegionEndpoint afterwards would clear it
@@ -35,7 +44,7 @@ public sealed class AwsBackend : IDisposable
         Audit = new DynamoAuditLog(Dynamo, options.AuditTable, options.AuditRetention);
         Events = new DynamoEventLog(Dynamo, options.EventsTable, options.EventRetention);
         Door = new DynamoApprovalDoor(Dynamo, options.StateTable);
-        ShardHistory = new DynamoShardHistory(Dynamo, options.UsageTable, options.UsageRetention);
+        ShardHistory = new DynamoShardHistory(Dynamo, options.UsageTable, options.UsageRetention, UsagePacing);
         var quotas = new AwsQuotaSource(_clients);
         Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
             new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit, new EventBridgePublisher(_clients, options));
@@ -60,6 +69,9 @@ public sealed class AwsBackend : IDisposable
 
     /// <summary>Fleet shards' usage history: one row per shard and time in the usage table (the hub's own cycle keeps <see cref="EnginePorts.History"/>).</summary>
     public DynamoShardHistory ShardHistory { get; }
+
+    /// <summary>Fleet shards' pacing of their usage-table calls at their share of the table (<see cref="Adapters.AwsShardRunner"/> registers each shard).</summary>
+    public UsageTablePacing UsagePacing { get; } = new(TimeProvider.System);
 
     /// <summary>Quota definitions (usage metric, unit, period) fleet shards resolve, kept for the backend's (the container's) life.</summary>
     public QuotaDefinitions QuotaDefinitions { get; } = new();

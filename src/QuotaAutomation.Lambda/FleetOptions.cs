@@ -10,7 +10,8 @@ namespace QuotaAutomation.Lambda;
 /// its shards; <c>QA_ALERT_ROUTES</c> routes alerts by account or OU; <c>QA_ALERT_CONTACTS=operations</c> also
 /// subscribes each account's operations alternate contact to its alerts. <c>QA_FLEET_SHARDS_AT_ONCE</c> is how many
 /// shards of its batch one invocation runs at once; <c>QA_FLEET_NEW_SHARDS_PER_CYCLE</c> how many never-run shards a
-/// plan admits (each backfills 14 days in its first run).
+/// plan admits (each backfills 14 days in its first run); <c>QA_FLEET_TABLE_UNITS</c> the usage table's read and write
+/// units a second a cycle's shards split (each keeps to this × its <c>table_share</c>).
 /// </summary>
 public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions, double AccountRate, AlertRoutes Routes, bool NotifyOperationsContacts = false)
 {
@@ -20,6 +21,11 @@ public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions
     public int ShardsAtOnce { get; init; } = ShardBatch.DefaultShardsAtOnce;
 
     public int NewShardsPerCycle { get; init; } = FleetSchedule.DefaultNewShardsPerCycle;
+
+    public double TableUnits { get; init; } = TableShares.DefaultTableUnits;
+
+    /// <summary>DynamoDB's largest on-demand table maximum a quota increase can reach is far below this; a bigger value is a typo.</summary>
+    public const double MaxTableUnits = 10_000_000;
 
     /// <summary>Requests per second per account when unset: half of Service Quotas' 10/s for ListServiceQuotas, so other callers keep room.</summary>
     public const double DefaultAccountRate = 5;
@@ -45,6 +51,13 @@ public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions
             problems.Add($"QA_FLEET_ACCOUNT_RATE '{r}' must be requests per second from 0.1 to 100");
             rate = DefaultAccountRate;
         }
+        var tableUnits = TableShares.DefaultTableUnits;
+        if (variable("QA_FLEET_TABLE_UNITS")?.Trim() is { Length: > 0 } u
+            && (!double.TryParse(u, NumberStyles.Float, CultureInfo.InvariantCulture, out tableUnits) || !double.IsFinite(tableUnits) || tableUnits is < 1 or > MaxTableUnits))
+        {
+            problems.Add($"QA_FLEET_TABLE_UNITS '{u}' must be request units per second from 1 to 10000000");
+            tableUnits = TableShares.DefaultTableUnits;
+        }
         var routes = AlertRoutes.Parse("QA_ALERT_ROUTES", variable("QA_ALERT_ROUTES"));
         if (!routes.Success) problems.Add(routes.Error!); // Error is set when !Success
         var contacts = variable("QA_ALERT_CONTACTS")?.Trim() is { Length: > 0 } c ? c : "none";
@@ -52,6 +65,7 @@ public sealed record FleetOptions(string? Bucket, IReadOnlyList<string>? Regions
         return new FleetOptions(bucket, regions, rate, routes.Success ? routes.Value : AlertRoutes.None, contacts == "operations")
         {
             ShardsAtOnce = WholeNumber(variable, "QA_FLEET_SHARDS_AT_ONCE", ShardBatch.DefaultShardsAtOnce, ShardBatch.MaxShardsAtOnce, "shards one invocation runs at once", problems),
+            TableUnits = tableUnits,
             NewShardsPerCycle = WholeNumber(variable, "QA_FLEET_NEW_SHARDS_PER_CYCLE", FleetSchedule.DefaultNewShardsPerCycle, MaxNewShardsPerCycle, "new shards a fleet cycle admits", problems),
         };
     }

@@ -20,8 +20,11 @@ namespace QuotaAutomation.Aws.Adapters;
 /// <param name="alertTopics">The run's routed alert topics, account → topic.</param>
 /// <param name="shardHistory">The shards' usage history: one row per shard and time (<see cref="AwsBackend.ShardHistory"/> when null); a
 /// warm container passes the same <see cref="CachedUsageHistory"/> around it to every batch.</param>
+/// <param name="tableUnits">The usage table's read (and write) units a second a cycle's shards split (<c>QA_FLEET_TABLE_UNITS</c>): a shard's
+/// usage-table calls keep to this × its <see cref="FleetShard.TableShare"/> (<see cref="UsageTablePacing"/>).</param>
 public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IForecaster forecaster, TimeProvider time, EngineOptions options,
-    string hubAccountId, IReadOnlyDictionary<string, string> alertTopics, double accountRate, IUsageHistory? shardHistory = null) : IShardRunner
+    string hubAccountId, IReadOnlyDictionary<string, string> alertTopics, double accountRate, IUsageHistory? shardHistory = null,
+    double tableUnits = TableShares.DefaultTableUnits) : IShardRunner
 {
     private static readonly SocketsHttpHandler Sockets = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
@@ -45,6 +48,9 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
                     + $"the member role must exist in the account and trust the hub account {hubAccountId}");
             }
         }
+        // Its usage-table calls at its share of the table, in real time as the table's throughput is (the keys of the hub's own shard carry no account).
+        using var paced = backend.UsagePacing.Pace(string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId, shard.Region,
+            tableUnits * shard.TableShare);
         // One utilization report per run, shared: the quota source takes applied values from it, the usage source the
         // usage of the quotas whose detailed read is not due (report polls wait in real time, as the API rates).
         var report = new QuotaUtilizationReports(clients, TimeProvider.System) { OncePerRun = true };

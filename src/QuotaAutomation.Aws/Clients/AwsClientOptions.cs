@@ -52,6 +52,14 @@ public sealed record AwsClientOptions
     /// <summary>Retries after the first attempt, on throttling, 5xx, timeouts and connection failures only.</summary>
     public int MaxRetries { get; init; } = 4;
 
+    /// <summary>
+    /// Retries of the hub's DynamoDB client (AWSSDK.DynamoDBv2, standard mode: full jitter from 1 s doubling, at most
+    /// 20 s; <see cref="Core.Fleet.DynamoRetries"/>): enough to span a burst at a table's ceiling, few enough that a
+    /// call's waits (at most 91 s at 8) fit a shard's time budget. Set here because the SDK's own default for DynamoDB
+    /// (3 retries, about 3.5 s) is shorter than such a burst.
+    /// </summary>
+    public int DynamoMaxRetries { get; init; } = Core.Fleet.DynamoRetries.DefaultMaxRetries;
+
     /// <summary>First backoff; it doubles per retry, with jitter.</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 

@@ -23,13 +23,16 @@ public static class DynamoBatches
     public static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(50 * Math.Pow(2, Math.Min(attempt - 1, 6)));
 
     /// <summary>Puts every item, in calls of 25.</summary>
-    public static async Task WriteAsync(IAmazonDynamoDB dynamo, string table, IReadOnlyList<Dictionary<string, AttributeValue>> items, CancellationToken ct)
+    /// <param name="beforeCall">Awaited before each call's first attempt with its items (a fleet shard's pacing, <see cref="UsageTablePacing"/>).</param>
+    public static async Task WriteAsync(IAmazonDynamoDB dynamo, string table, IReadOnlyList<Dictionary<string, AttributeValue>> items, CancellationToken ct,
+        Func<IEnumerable<Dictionary<string, AttributeValue>>, CancellationToken, Task>? beforeCall = null)
     {
         ArgumentNullException.ThrowIfNull(dynamo);
         ArgumentNullException.ThrowIfNull(items);
         await Parallel.ForEachAsync(items.Chunk(WriteLimit), new ParallelOptions { MaxDegreeOfParallelism = MaxInFlight, CancellationToken = ct }, async (chunk, token) =>
         {
             var pending = new Dictionary<string, List<WriteRequest>> { [table] = chunk.Select(i => new WriteRequest(new PutRequest(i))).ToList() };
+            if (beforeCall is not null) await beforeCall(chunk, token);
             for (var attempt = 1; ; attempt++)
             {
                 pending = (await dynamo.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, token)).UnprocessedItems ?? [];

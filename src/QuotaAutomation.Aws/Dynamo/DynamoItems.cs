@@ -49,12 +49,16 @@ internal static class DynamoItems
         new(Req(item, "service_code"), Req(item, "quota_code"), Req(item, "region"), Str(item, "account_id"));
 
     /// <summary>Every item a query matches, following <c>LastEvaluatedKey</c> page by page.</summary>
-    public static async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(IAmazonDynamoDB dynamo, QueryRequest request, CancellationToken ct)
+    /// <param name="pacer">Spaces the pages to a fleet shard's share of the table (<see cref="UsageTablePacing"/>); null: not paced.</param>
+    public static async Task<List<Dictionary<string, AttributeValue>>> QueryAllAsync(IAmazonDynamoDB dynamo, QueryRequest request, CancellationToken ct,
+        UsageTablePacing.ShardTablePacer? pacer = null)
     {
         var items = new List<Dictionary<string, AttributeValue>>();
         do
         {
+            if (pacer is not null) await pacer.BeforeReadAsync(ct);
             var page = await dynamo.QueryAsync(request, ct);
+            pacer?.AfterRead(page, request.ConsistentRead == true);
             items.AddRange(page.Items ?? []);
             request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         }

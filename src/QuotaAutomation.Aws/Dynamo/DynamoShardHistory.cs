@@ -33,8 +33,11 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// A row DynamoDB would refuse (over 400 KB: about 16,000 quotas of typical names and values, 7,000 of the longest) is refused
 /// before any write, naming the shard and time: a shard is one account and Region, so nothing splits it further.
 /// </para>
+/// <para>
+/// A fleet shard's calls keep to its share of the table's throughput (<paramref name="pacing"/>, docs/fleet-throttle.md).
+/// </para>
 /// </remarks>
-public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, TimeSpan retention) : IUsageHistory
+public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, TimeSpan retention, UsageTablePacing? pacing = null) : IUsageHistory
 {
     private static readonly Dictionary<string, string> Names = new() { ["#q"] = "quota", ["#t"] = "ts", ["#v"] = "v" };
 
@@ -68,10 +71,12 @@ public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, Tim
         {
             try
             {
+                var row = Row(shard, ts, ShardRow.Merge(stored ?? "", entries));
+                await Pacer(shard).BeforeWriteAsync([row], ct);
                 await dynamo.PutItemAsync(new PutItemRequest
                 {
                     TableName = table,
-                    Item = Row(shard, ts, ShardRow.Merge(stored ?? "", entries)),
+                    Item = row,
                     ConditionExpression = stored is null ? "attribute_not_exists(#q)" : "#v = :stored",
                     ExpressionAttributeNames = stored is null ? new() { ["#q"] = "quota" } : new() { ["#v"] = "v" },
                     ExpressionAttributeValues = stored is null ? null : new() { [":stored"] = DynamoItems.S(stored) },
@@ -93,7 +98,7 @@ public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, Tim
         var stored = (await QueryAsync(shard, rows.Keys.First(), rows.Keys.Last(), consistent: true, ct))
             .ToDictionary(i => (long)DynamoItems.Num(i, "ts"), i => StoredText(shard, (long)DynamoItems.Num(i, "ts"), i));
         var items = rows.Select(r => Row(shard, r.Key, ShardRow.Merge(stored.GetValueOrDefault(r.Key) ?? "", r.Value))).ToList();
-        await DynamoBatches.WriteAsync(dynamo, table, items, ct);
+        await DynamoBatches.WriteAsync(dynamo, table, items, ct, Pacer(shard).BeforeWriteAsync);
     }
 
     public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>
@@ -140,6 +145,7 @@ public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, Tim
     private Task<List<Dictionary<string, AttributeValue>>> QueryAsync(string shard, long fromSeconds, long untilSeconds, bool consistent, CancellationToken ct) =>
         DynamoItems.QueryAllAsync(dynamo, new QueryRequest
         {
+            ReturnConsumedCapacity = Pacer(shard).IsPaced ? ReturnConsumedCapacity.TOTAL : null,
             TableName = table,
             KeyConditionExpression = "#q = :shard AND #t BETWEEN :from AND :until",
             ProjectionExpression = "#t, #v",
@@ -151,7 +157,9 @@ public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, Tim
                 [":until"] = DynamoItems.N(untilSeconds),
             },
             ConsistentRead = consistent,
-        }, ct);
+        }, ct, Pacer(shard));
+
+    private UsageTablePacing.ShardTablePacer Pacer(string shard) => pacing?.For(shard) ?? UsageTablePacing.ShardTablePacer.Unpaced;
 
     private static string StoredText(string shard, long ts, Dictionary<string, AttributeValue> item) =>
         DynamoItems.Str(item, "v") ?? throw new InvalidDataException(

@@ -35,6 +35,7 @@ internal static class SimulateFleetCommand
         var batch = new Option<int>("--batch") { Description = "ItemBatcher MaxItemsPerBatch: shards per child execution", DefaultValueFactory = _ => d.Cycle.ItemsPerBatch };
         var atOnce = new Option<int>("--shards-at-once") { Description = "Shards one Lambda invocation runs at once", DefaultValueFactory = _ => d.Cycle.ShardsAtOnce };
         var newShards = new Option<int>("--new-shards-per-cycle") { Description = "New shards (each backfills 14 days) a cycle admits, as QA_FLEET_NEW_SHARDS_PER_CYCLE", DefaultValueFactory = _ => d.NewShardsPerCycle };
+        var tableUnits = new Option<double>("--table-units") { Description = "The usage table's read and write units a second a cycle's shards split, as QA_FLEET_TABLE_UNITS", DefaultValueFactory = _ => d.Cycle.UsageTableUnits };
         var memory = new Option<int>("--memory") { Description = "Lambda memory in MB (terraform var.memory_mb)", DefaultValueFactory = _ => d.Cycle.LambdaMemoryMb };
         var lambdaConcurrency = new Option<int>("--lambda-concurrency") { Description = "Lambda concurrent executions available to the shard function", DefaultValueFactory = _ => d.Cycle.LambdaConcurrency };
         var utilization = new Option<string?>("--utilization")
@@ -45,7 +46,7 @@ internal static class SimulateFleetCommand
         var awsPrices = new Option<FileInfo?>("--aws-prices") { Description = "JSON list prices for the bill (default: the bundled aws-list-prices.json, us-east-1)" };
         var command = new Command("fleet", "Simulate a day of fleet cycles over a virtual organization: makespan, shard runs, API calls by service, throttles and the monthly AWS bill")
         {
-            accounts, regions, quotas, services, samples, parallel, hours, utilization, maxConcurrency, batch, atOnce, newShards, memory, lambdaConcurrency, awsPrices,
+            accounts, regions, quotas, services, samples, parallel, hours, utilization, maxConcurrency, batch, atOnce, newShards, tableUnits, memory, lambdaConcurrency, awsPrices,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -68,7 +69,7 @@ internal static class SimulateFleetCommand
                 Cycle = d.Cycle with
                 {
                     MaxConcurrency = parse.GetValue(maxConcurrency), ItemsPerBatch = parse.GetValue(batch), ShardsAtOnce = parse.GetValue(atOnce),
-                    LambdaMemoryMb = parse.GetValue(memory), LambdaConcurrency = parse.GetValue(lambdaConcurrency),
+                    LambdaMemoryMb = parse.GetValue(memory), LambdaConcurrency = parse.GetValue(lambdaConcurrency), UsageTableUnits = parse.GetValue(tableUnits),
                 },
             };
             var problems = Problems(options);
@@ -126,7 +127,7 @@ internal static class SimulateFleetCommand
         problems.AddRange(o.Cycle.Problems().Select(p => p
             .Replace("MaxConcurrency", "--max-concurrency", StringComparison.Ordinal).Replace("MaxItemsPerBatch", "--batch", StringComparison.Ordinal)
             .Replace("shards at once", "--shards-at-once", StringComparison.Ordinal).Replace("Lambda memory", "--memory", StringComparison.Ordinal)
-            .Replace("Lambda concurrency", "--lambda-concurrency", StringComparison.Ordinal)));
+            .Replace("Lambda concurrency", "--lambda-concurrency", StringComparison.Ordinal).Replace("usage table units", "--table-units", StringComparison.Ordinal)));
         return problems;
     }
 

@@ -10,8 +10,12 @@ namespace QuotaAutomation.Core.Fleet;
 /// Quotas (<c>{service}/{quota code}</c>) an event from the account named since the shard last ran (an AWS Health
 /// threshold notification, a quota event): read in detail this cycle whatever the cadence says. Null or empty: none.
 /// </param>
+/// <param name="TableShare">
+/// The share (0–1] of the hub's usage table's read and write units a second this shard may use (<see cref="TableShares"/>):
+/// the shards of a cycle split the table's throughput. 1 (the whole table) for a shard no plan shared out.
+/// </param>
 public sealed record FleetShard(string FleetRunId, string ShardId, string AccountId, string Region, IReadOnlyList<string> RuleIds, double RateShare,
-    IReadOnlyList<ParityLink>? Parity = null, IReadOnlyList<string>? Woken = null)
+    IReadOnlyList<ParityLink>? Parity = null, IReadOnlyList<string>? Woken = null, double TableShare = 1)
 {
     public static string IdOf(string accountId, string region) => $"{accountId}/{region}";
 }

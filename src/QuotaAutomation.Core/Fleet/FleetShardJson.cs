@@ -27,6 +27,7 @@ public static class FleetShardJson
             foreach (var id in shard.RuleIds) json.WriteStringValue(id);
             json.WriteEndArray();
             json.WriteNumber("rate_share", Math.Round(shard.RateShare, 6));
+            if (shard.TableShare < 1) json.WriteNumber("table_share", Math.Round(shard.TableShare, 9)); // 1e-9: a share of 100,000 shards keeps 4 digits
             if (shard.Parity is { Count: > 0 } parity)
             {
                 json.WriteStartArray("parity");
@@ -78,11 +79,21 @@ public static class FleetShardJson
                 else problems.Add($"rule_ids has {Describe(id)}, not a rule id");
         var share = item.TryGetProperty("rate_share", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetDouble(out var d) && d > 0 && d <= 1 ? d : (double?)null;
         if (share is null) problems.Add("rate_share is missing or not a number in (0, 1]");
+        var tableShare = TableShare(item, problems);
         var parity = Parity(item, problems);
         var woken = Woken(item, problems);
         return problems.Count > 0
             ? Result.Fail<FleetShard>($"{name}: {string.Join("; ", problems)}")
-            : Result.Ok(new FleetShard(runId!, shardId!, account!, region!, ruleIds, share!.Value, parity, woken)); // all set when no problem
+            : Result.Ok(new FleetShard(runId!, shardId!, account!, region!, ruleIds, share!.Value, parity, woken, tableShare)); // all set when no problem
+    }
+
+    /// <summary>The shard's share of the usage table: absent is 1 (a line written before plans shared the table out).</summary>
+    private static double TableShare(JsonElement item, List<string> problems)
+    {
+        if (!item.TryGetProperty("table_share", out var value)) return 1;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var share) && share > 0 && share <= 1) return share;
+        problems.Add("table_share is not a number in (0, 1]");
+        return 1;
     }
 
     /// <summary>The quotas an event woke (<see cref="ShardWakeIds"/>): absent, null or empty is none.</summary>

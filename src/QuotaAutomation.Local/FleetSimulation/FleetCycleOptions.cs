@@ -89,10 +89,30 @@ public sealed record FleetCycleOptions
 
     public Rate DynamoDbWriteUnits { get; init; } = new(40_000, 40_000);
 
-    /// <summary>Retries after a throttled attempt, and the first backoff, doubling with jitter: the AWS clients' defaults (AwsClientOptions).</summary>
+    /// <summary>
+    /// Retries after a throttled attempt, and the first backoff, doubling with jitter (±50 %): the thin AWS clients' Polly
+    /// pipeline (AwsClientOptions), which calls everything but DynamoDB.
+    /// </summary>
     public int MaxRetries { get; init; } = 4;
 
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Retries of a throttled DynamoDB call: the hub's DynamoDB client (AWSSDK.DynamoDBv2) set as AwsBackend sets it
+    /// (<c>AwsClientOptions.DynamoMaxRetries</c>), standard retry mode, each wait
+    /// <see cref="Core.Fleet.DynamoRetries.Backoff"/> (full jitter, 1 s doubling, at most 20 s: AWSSDK.Core's standard policy).
+    /// </summary>
+    public int DynamoMaxRetries { get; init; } = Core.Fleet.DynamoRetries.DefaultMaxRetries;
+
+    /// <summary>
+    /// Whether a shard paces its usage-table calls at its share of the table (<see cref="UsageTableUnits"/> ×
+    /// <c>FleetShard.TableShare</c>, a <see cref="Core.Fleet.TableThroughputBucket"/> for reads and one for writes), as
+    /// the shard's DynamoDB adapter does (<c>UsageTablePacing</c>).
+    /// </summary>
+    public bool PaceUsageTable { get; init; } = true;
+
+    /// <summary>The usage table's units a second the shards split (<c>QA_FLEET_TABLE_UNITS</c>): the product's default.</summary>
+    public double UsageTableUnits { get; init; } = Core.Fleet.TableShares.DefaultTableUnits;
 
     /// <summary>Whether a shard paces its member-account calls at its share of the account's rate (the plan's <c>RateShare</c>).</summary>
     public bool PaceToRateShare { get; init; } = true;
@@ -116,6 +136,8 @@ public sealed record FleetCycleOptions
         if (LambdaMemoryMb is < 128 or > 10240) problems.Add($"Lambda memory {LambdaMemoryMb} MB must be in [128, 10240]");
         if (LambdaConcurrency < 1) problems.Add($"Lambda concurrency {LambdaConcurrency} must be ≥ 1");
         if (MaxRetries < 0) problems.Add($"retries {MaxRetries} must be ≥ 0");
+        if (DynamoMaxRetries < 0) problems.Add($"DynamoDB retries {DynamoMaxRetries} must be ≥ 0");
+        if (!(UsageTableUnits > 0)) problems.Add($"usage table units {UsageTableUnits} must be > 0");
         return problems;
     }
 }

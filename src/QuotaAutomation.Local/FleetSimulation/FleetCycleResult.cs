@@ -1,7 +1,7 @@
 namespace QuotaAutomation.Local.FleetSimulation;
 
-/// <summary>One shard of the simulated cycle: who it governs, its share of the account's API rate, and which executed profile it replays.</summary>
-public sealed record SimulatedShard(string ShardId, string AccountId, string Region, double RateShare, int Profile);
+/// <summary>One shard of the simulated cycle: who it governs, its shares of the account's API rate and of the usage table, and which executed profile it replays.</summary>
+public sealed record SimulatedShard(string ShardId, string AccountId, string Region, double RateShare, int Profile, double TableShare = 1);
 
 /// <summary>The work of one executed shard profile: its AWS calls and its rules (for the engine's own compute time).</summary>
 public sealed record ShardWork(IReadOnlyList<RecordedCall> Calls, int Rules);

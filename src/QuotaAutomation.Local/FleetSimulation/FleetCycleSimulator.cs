@@ -1,3 +1,5 @@
+using QuotaAutomation.Core.Fleet;
+
 namespace QuotaAutomation.Local.FleetSimulation;
 
 /// <summary>
@@ -15,6 +17,9 @@ namespace QuotaAutomation.Local.FleetSimulation;
 public sealed class FleetCycleSimulator
 {
     private const byte ChildReady = 0, LambdaBegin = 1, Send = 2, Arrive = 3, Complete = 4, ShardEnd = 5;
+
+    /// <summary>The hub table shards pace their calls to (AwsCallMap's name for it).</summary>
+    private const string UsageTable = "usage";
 
     private readonly FleetCycleOptions _o;
     private readonly IReadOnlyList<SimulatedShard> _shards;
@@ -68,6 +73,9 @@ public sealed class FleetCycleSimulator
         public bool[] Ended { get; } = new bool[work.Calls.Count + (assumes ? 1 : 0)];
         public int NextToSend, EndedCount;
         public Dictionary<string, Pacer> Pacers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The run's usage-table buckets (reads, writes), made at its first usage-table call.</summary>
+        public TableThroughputBucket? UsageReads, UsageWrites;
 
         public ApiCall Call(int index) => !assumes ? work.Calls[index].Call : index == 0 ? AssumeRole : work.Calls[index - 1].Call;
 
@@ -243,6 +251,15 @@ public sealed class FleetCycleSimulator
                 run.Pacers[call.Operation] = pacer = new Pacer(rate.PerSecond * Math.Clamp(shard.RateShare, 1e-6, 1));
             at = pacer.Reserve(at);
         }
+        if (attempt == 0 && _o.PaceUsageTable && call is { Service: AwsServices.DynamoDb, Table: UsageTable })
+        {
+            // The shard's DynamoDB adapter paces each usage-table call once, before the SDK's retries (UsageTablePacing):
+            // a write takes its units before it is sent; a Query's are known from its reply in the adapter and taken here
+            // at its send (the next call waits the same, a round trip apart).
+            var unitsPerSecond = _o.UsageTableUnits * Math.Clamp(shard.TableShare, 1e-9, 1);
+            var bucket = call.WriteUnits > 0 ? run.UsageWrites ??= new TableThroughputBucket(unitsPerSecond) : run.UsageReads ??= new TableThroughputBucket(unitsPerSecond);
+            at += bucket.Take(TimeSpan.FromSeconds(at), call.WriteUnits > 0 ? call.WriteUnits : call.ReadUnits).TotalSeconds;
+        }
         var latency = _o.Latencies.GetValueOrDefault(call.Service, _o.Latencies[AwsServices.Unmapped]).SampleMs(_random) / 1000;
         if (!call.Hub && shard.Region != _o.HubRegion) latency += _o.CrossRegion.SampleMs(_random) / 1000;
         StatsOf(call).Attempts++;
@@ -260,10 +277,14 @@ public sealed class FleetCycleSimulator
         }
         var stats = StatsOf(call);
         stats.Throttled++;
-        if (attempt < _o.MaxRetries)
+        var dynamo = call.Service == AwsServices.DynamoDb;
+        if (attempt < (dynamo ? _o.DynamoMaxRetries : _o.MaxRetries))
         {
-            // Exponential backoff with jitter, as the clients' Polly pipeline: base × 2^attempt, jittered ±50 %.
-            var backoff = _o.BaseDelay.TotalSeconds * Math.Pow(2, attempt) * (0.5 + _random.NextDouble());
+            // DynamoDB: the SDK's standard retry policy (full jitter, 1 s doubling, at most 20 s). The rest: the thin
+            // clients' Polly pipeline, base × 2^attempt, jittered ±50 %.
+            var backoff = dynamo
+                ? DynamoRetries.Backoff(attempt + 1, _random.NextDouble()).TotalSeconds
+                : _o.BaseDelay.TotalSeconds * Math.Pow(2, attempt) * (0.5 + _random.NextDouble());
             Schedule(_now + back + backoff, new Event(Send, runIndex, callIndex, attempt + 1));
             return;
         }

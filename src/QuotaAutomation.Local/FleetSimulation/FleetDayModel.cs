@@ -1,3 +1,4 @@
+using QuotaAutomation.Core.Fleet;
 using QuotaAutomation.Core.Fleet.Costs;
 
 namespace QuotaAutomation.Local.FleetSimulation;
@@ -81,15 +82,17 @@ public sealed class FleetDayModel(FleetDay day, FleetCycleOptions options, int a
             new ModelledCycle(busiest, count.RunsPerCycle[busiest], count.CallsPerCycle[busiest], results[busiest]), results);
     }
 
-    /// <summary>One cycle through the cycle model: its due shards in plan order, each replaying its work.</summary>
+    /// <summary>
+    /// One cycle through the cycle model: its due shards in plan order, each replaying its work, with its share of the
+    /// usage table as the plan gives it (<see cref="TableShares"/>: a shard replaying a first run is a new one).
+    /// </summary>
     public FleetCycleResult ModelCycle(int cycle)
     {
-        var due = day.DueIn(cycle).Select(d =>
-        {
-            var shard = day.Shard(d.Shard);
-            return new SimulatedShard(shard.ShardId, shard.AccountId, shard.Region, shard.RateShare, d.Work);
-        }).ToList();
-        return new FleetCycleSimulator(due, _work, options, seed + cycle).Run(accounts);
+        var due = day.DueIn(cycle);
+        var works = due.ToDictionary(d => day.Shard(d.Shard).ShardId, d => d.Work, StringComparer.Ordinal);
+        var shared = TableShares.Assign([.. due.Select(d => day.Shard(d.Shard))], s => day.Work[works[s.ShardId]].Run.Cycle == 0);
+        var shards = shared.Select(s => new SimulatedShard(s.ShardId, s.AccountId, s.Region, s.RateShare, works[s.ShardId], s.TableShare)).ToList();
+        return new FleetCycleSimulator(shards, _work, options, seed + cycle).Run(accounts);
     }
 
     /// <summary>

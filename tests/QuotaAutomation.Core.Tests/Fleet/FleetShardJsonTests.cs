@@ -32,7 +32,23 @@ public sealed class FleetShardJsonTests
         Assert.Equal(shard.Woken, back.Woken);
     }
 
+    [Fact]
+    public void AShardsTableShare_RoundTrips_AndAnItemWithoutOne_HasTheWholeTable()
+    {
+        var shard = new FleetShard("run-1", "222222222222/eu-west-1", "222222222222", "eu-west-1", ["a"], 1, TableShare: 1 / 22_194.0);
+
+        var line = FleetShardJson.Write(shard);
+        var back = FleetShardJson.Read(JsonDocument.Parse(line).RootElement, "Items[0]").Value;
+        var old = FleetShardJson.Read(JsonDocument.Parse(line.Replace(",\"table_share\":4.5057E-05", "", StringComparison.Ordinal)).RootElement, "Items[0]").Value;
+
+        Assert.Equal("""{"fleet_run_id":"run-1","shard_id":"222222222222/eu-west-1","account_id":"222222222222","region":"eu-west-1","rule_ids":["a"],"rate_share":1,"table_share":4.5057E-05}""", line);
+        Assert.Equal(0.000045057, back.TableShare);
+        Assert.Equal(1, old.TableShare);
+    }
+
     [Theory]
+    [InlineData("""{"fleet_run_id":"r","shard_id":"222222222222/us-east-1","account_id":"222222222222","region":"us-east-1","rule_ids":["a"],"rate_share":1,"table_share":0}""",
+        "Items[2]: table_share is not a number in (0, 1]")]
     [InlineData("[]", "Items[2] must be a shard object, not array")]
     [InlineData("""{"fleet_run_id":"r","shard_id":"1/x","account_id":"1","region":"Mars","rule_ids":"a","rate_share":2}""",
         "Items[2]: account_id '1' must be a 12-digit account id; region 'Mars' must be a Region such as 'us-east-1'; rule_ids is missing or not a list; rate_share is missing or not a number in (0, 1]")]

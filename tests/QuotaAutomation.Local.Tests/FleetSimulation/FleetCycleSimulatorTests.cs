@@ -28,7 +28,7 @@ public sealed class FleetCycleSimulatorTests
     [Fact]
     public void Throttling_IsRetried_AndWhatOutlivesTheRetriesIsCounted()
     {
-        var scarce = new FleetCycleOptions { DynamoDbWriteUnits = new Rate(20, 20), MaxRetries = 1 };
+        var scarce = new FleetCycleOptions { DynamoDbWriteUnits = new Rate(20, 20), DynamoMaxRetries = 1 };
 
         var result = new FleetCycleSimulator(Shards(20, 5), [TenWrites], scarce, seed: 1).Run(accounts: 20);
 
@@ -38,6 +38,35 @@ public sealed class FleetCycleSimulatorTests
         Assert.True(puts.FailedAfterRetries > 0);
         Assert.Equal(puts.Calls + puts.Throttled - puts.FailedAfterRetries, puts.Attempts);
         Assert.Equal(1000 - puts.FailedAfterRetries, result.WriteUnits); // a failed write consumes nothing
+    }
+
+    /// <summary>50 shards each backfilling 1,000 write units (20 BatchWriteItems of 50, one after another) into a usage table of 2,000 units a second.</summary>
+    private static readonly ShardWork Backfill = new([.. Enumerable.Range(0, 20).Select(i =>
+        new RecordedCall(i, new ApiCall(AwsServices.DynamoDb, "BatchWriteItem", Hub: true, "usage", WriteUnits: 50), i == 0 ? [] : [i - 1]))], Rules: 50);
+
+    private static readonly FleetCycleOptions SmallUsageTable = new() { DynamoDbWriteUnits = new Rate(2000, 2000), UsageTableUnits = 1800 };
+
+    private static List<SimulatedShard> Backfilling(int shards, bool shared) =>
+        [.. Enumerable.Range(0, shards).Select(i => new SimulatedShard($"{i}/us-east-1", $"{i}", "us-east-1", 1, 0, shared ? 1.0 / shards : 1))];
+
+    [Fact]
+    public void Backfills_BurstingPastTheUsageTable_FailAfterTheirRetries_WhenNotPaced()
+    {
+        var result = new FleetCycleSimulator(Backfilling(50, shared: false), [Backfill], SmallUsageTable with { PaceUsageTable = false, DynamoMaxRetries = 4 }, seed: 1).Run(accounts: 50);
+
+        Assert.True(result.Calls.Single(c => c.Operation == "BatchWriteItem").FailedAfterRetries > 0);
+    }
+
+    [Fact]
+    public void Backfills_PacedAtTheirShareOfTheUsageTable_AllGetThrough_InTheTimeTheTableTakes()
+    {
+        var result = new FleetCycleSimulator(Backfilling(50, shared: true), [Backfill], SmallUsageTable, seed: 1).Run(accounts: 50);
+
+        var writes = result.Calls.Single(c => c.Operation == "BatchWriteItem");
+        Assert.Equal((1000, 0), (writes.Calls, writes.FailedAfterRetries)); // the first calls' overshoot of the table's burst is retried
+        Assert.Equal(50_000, result.WriteUnits);
+        // The table's units set the pace, not the burst: all but the buckets' first second and each shard's last call (its debt is never waited for).
+        Assert.True(result.MapDuration >= TimeSpan.FromSeconds((50_000 - 1800 - 50 * 50) / 1800.0));
     }
 
     [Fact]
