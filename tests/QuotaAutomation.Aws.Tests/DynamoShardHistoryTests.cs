@@ -19,7 +19,7 @@ public sealed class DynamoShardHistoryTests(MotoServer moto)
     [Theory]
     [InlineData(5, ShardUsage.Account)]
     [InlineData(60, null)] // the hub's own quotas: shard#self#us-east-1
-    public async Task FourteenDaysOf50Quotas_BackfillThenARunPerRow_ReadBackWholeInOneQueryPerPage(int minutes, string? account)
+    public async Task FourteenDaysOf50Quotas_BackfillThenARunPerRow_ReadBackAtTwoResolutionsInTwoQueries(int minutes, string? account)
     {
         using var world = await AwsWorld.CreateAsync(moto);
         using var backend = world.Backend();
@@ -37,10 +37,11 @@ public sealed class DynamoShardHistoryTests(MotoServer moto)
         world.Quotas.Forwarded.Clear();
         var windows = await history.ReadManyAsync(keys, AwsWorld.Now - TimeSpan.FromDays(14), AwsWorld.Now, CancellationToken.None);
 
-        Assert.Equal($"PutItem={runs}", runCalls); // one item a run, no read
-        Assert.All(keys, k => Assert.Equal(usage[k], windows[k]));
-        // 5-minute rows: 4,032 of 1.26 KB, 5 MB: pages of moto's 1,000,000 bytes (DynamoDB's 1 MB would make 5); hourly: 336 rows, one page.
-        Assert.Equal(minutes == 5 ? "Query=6" : "Query=1", ShardUsage.DynamoCalls(world));
+        // A run: the newest hourly row's Query and its row; once an hour (24 times) an hour ages: a Query of its rows and its hourly row.
+        Assert.Equal($"PutItem={runs + 24} Query={runs + 24}", runCalls);
+        Assert.All(keys, k => Assert.Equal(UsageResolution.Compact(usage[k], UsageResolution.FineFrom(AwsWorld.Now)).Where(s => s.Timestamp > AwsWorld.Now - TimeSpan.FromDays(14)), windows[k]));
+        // About 311 hourly rows of 1.26 KB, then the last day's 5-minute (or hourly) rows: one page each.
+        Assert.Equal("Query=2", ShardUsage.DynamoCalls(world));
     }
 
     [Fact]
@@ -70,7 +71,8 @@ public sealed class DynamoShardHistoryTests(MotoServer moto)
 
         await history.AppendManyAsync(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [b] = [Sample(3)], [c] = [Sample(4)] }, CancellationToken.None);
 
-        Assert.Equal("GetItem=1 PutItem=2", ShardUsage.DynamoCalls(world)); // refused as new, read, put on condition it is unchanged
+        // No hourly row yet (newest-hour Query, then nothing to compact: a Query); refused as new, read, put on condition it is unchanged.
+        Assert.Equal("GetItem=1 PutItem=2 Query=2", ShardUsage.DynamoCalls(world));
         var windows = await history.ReadManyAsync([a, b, c], AwsWorld.Now.AddHours(-1), AwsWorld.Now, CancellationToken.None);
         Assert.Equal(["1", "3", "4"], new[] { a, b, c }.Select(k => string.Join(",", windows[k].Select(s => s.Value))));
     }
@@ -88,7 +90,9 @@ public sealed class DynamoShardHistoryTests(MotoServer moto)
 
         await history.AppendManyAsync(usage.Skip(3).ToDictionary(), CancellationToken.None); // its 48 hourly samples
 
-        Assert.Equal("BatchWriteItem=2 Query=1", ShardUsage.DynamoCalls(world)); // the span's rows read once, merged, put 25 a call
+        // The newest hourly row's Query; its 23 samples older than a day merged into the hourly rows, its 25 of the last day into the
+        // 5-minute rows: each span's rows read once, merged, put 25 a call.
+        Assert.Equal("BatchWriteItem=2 Query=3", ShardUsage.DynamoCalls(world));
         var windows = await history.ReadManyAsync(keys, AwsWorld.Now.AddDays(-2), AwsWorld.Now, CancellationToken.None);
         Assert.All(keys, k => Assert.Equal(usage[k], windows[k]));
     }

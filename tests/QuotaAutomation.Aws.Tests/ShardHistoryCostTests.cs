@@ -22,9 +22,9 @@ public sealed class ShardHistoryCostTests(MotoServer moto, ITestOutputHelper out
     private static readonly DateTimeOffset WindowStart = AwsWorld.Now - TimeSpan.FromDays(14);
 
     [Theory]
-    [InlineData(5, "Query=6", 619.0, "PutItem=1", 2)] // moto pages at 1,000,000 bytes: DynamoDB's 1 MB pages make 5 Queries
-    [InlineData(60, "Query=1", 52.0, "PutItem=1", 2)]
-    public async Task ShardRows_50Quotas_OneRunWritesOneItemAndTheWindowIsOneQuery(int minutes, string readCalls, double readUnits, string runCalls, int runUnits)
+    [InlineData(5, "Query=2", 93.0, "PutItem=2 Query=2", 2)] // 311 hourly + 289 five-minute rows (round 3: 4,032 rows, 619 units); the run ages an hour: its 12 rows become one hourly row
+    [InlineData(60, "Query=2", 52.0, "PutItem=2 Query=2", 2)] // 311 hourly + 25 rows of the last day, as before
+    public async Task ShardRows_50Quotas_OneRunWritesOneItemAndTheWindowIsTwoQueries(int minutes, string readCalls, double readUnits, string runCalls, int runUnits)
     {
         using var world = await AwsWorld.CreateAsync(moto);
         using var backend = world.Backend();
@@ -43,10 +43,15 @@ public sealed class ShardHistoryCostTests(MotoServer moto, ITestOutputHelper out
         await history.ReadManyAsync(keys, AwsWorld.Now - TimeSpan.FromHours(1), AwsWorld.Now, CancellationToken.None); // a warm container's tail
         var tail = ShardUsage.DynamoCalls(world);
 
-        var rows = (await ShardUsage.StoredAsync(backend, "shard#")).OrderBy(i => long.Parse(i["ts"].N, System.Globalization.CultureInfo.InvariantCulture)).Select(DynamoItemSize.Of).ToList();
-        var (pages, units) = ShardUsage.QueryCost(rows);
+        // The window's two Queries: hourly rows (ts in epoch hours, in the window), then 5-minute rows from the newest hourly row's end.
+        var stored = (await ShardUsage.StoredAsync(backend, "shard#")).Select(i => (Ts: long.Parse(i["ts"].N, System.Globalization.CultureInfo.InvariantCulture), Bytes: DynamoItemSize.Of(i))).OrderBy(r => r.Ts).ToList();
+        var hourly = stored.Where(r => r.Ts < DynamoShardHistory.HourlyKeyLimit && r.Ts * 3600 > WindowStart.ToUnixTimeSeconds()).ToList();
+        var fine = stored.Where(r => r.Ts >= (hourly[^1].Ts + 1) * 3600).ToList();
+        var rows = hourly.Concat(fine).Select(r => r.Bytes).ToList();
+        var (hourlyCost, fineCost) = (ShardUsage.QueryCost(hourly.Select(r => r.Bytes)), ShardUsage.QueryCost(fine.Select(r => r.Bytes)));
+        var (pages, units) = (hourlyCost.Pages + fineCost.Pages, hourlyCost.Units + fineCost.Units);
         output.WriteLine($"shard rows every {minutes} min: {rows.Count} rows, {rows.Average():F0} B a row (max {rows.Max()}); run: {run}, {DynamoItemSize.WriteUnits(rows[^1])} WCU; "
-            + $"14-day window: {read} (DynamoDB: {pages} pages of 1 MB), {units} RCU eventually consistent; "
+            + $"14-day window: {hourly.Count} hourly + {fine.Count} 5-minute rows, {read} (DynamoDB: {pages} pages of 1 MB), {units} RCU eventually consistent; "
             + $"newest hour: {tail}, {ShardUsage.QueryCost(rows.TakeLast(60 / minutes)).Units} RCU");
         Assert.Equal("Query=1", tail);
         Assert.Equal((runCalls, runUnits), (run, DynamoItemSize.WriteUnits(rows[^1])));

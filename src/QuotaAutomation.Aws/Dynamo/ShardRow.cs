@@ -54,6 +54,39 @@ internal static class ShardRow
             .Concat(ours.Select(e => $"{e.Key}={e.Value}"))
             .OrderBy(Id, StringComparer.Ordinal));
 
+    /// <summary>
+    /// Field <c>v</c> of an hourly row: the stored row's entries with <paramref name="peaks"/> merged in, each quota keeping
+    /// the higher of its stored and new value (an hourly row is a maximum: merging twice, or in any order, gives the same
+    /// row). A stored entry that does not decode gives way to a new value for its quota; other entries are kept as stored.
+    /// </summary>
+    public static string MergeMax(string stored, IReadOnlyDictionary<string, double> peaks)
+    {
+        ArgumentNullException.ThrowIfNull(peaks);
+        var merged = peaks.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var kept = new List<string>();
+        foreach (var fragment in stored.Split(';'))
+        {
+            if (fragment.Length == 0) continue;
+            var id = Id(fragment);
+            if (!merged.TryGetValue(id, out var peak)) kept.Add(fragment);
+            else if (fragment.Length > id.Length
+                && double.TryParse(fragment.AsSpan(id.Length + 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                && value > peak)
+                merged[id] = value;
+        }
+        return string.Join(';', kept.Concat(merged.Select(e => $"{e.Key}={Value(e.Value)}")).OrderBy(Id, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Every entry of a row that decodes, for compacting rows into an hour's maxima. An entry that does not decode (or a
+    /// quota named twice) is left out: the hour keeps the maximum of the values it has.
+    /// </summary>
+    public static Dictionary<string, double> DecodeAll(string v)
+    {
+        var ids = v.Split(';').Where(f => f.Contains('=', StringComparison.Ordinal)).Select(Id).ToHashSet(StringComparer.Ordinal);
+        return Decode(v, ids, new Dictionary<string, string>(StringComparer.Ordinal));
+    }
+
     /// <summary>The quota a fragment names: what comes before its <c>=</c> (all of it when it has none).</summary>
     private static string Id(string fragment) => fragment.IndexOf('=', StringComparison.Ordinal) is var eq and >= 0 ? fragment[..eq] : fragment;
 

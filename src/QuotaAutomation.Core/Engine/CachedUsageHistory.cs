@@ -10,6 +10,8 @@ namespace QuotaAutomation.Core.Engine;
 /// 4,032 samples a quota at 5 minutes). The tail is re-read with an hour's overlap and merged by time, so samples
 /// another process appended meanwhile are not missed. Appends go to the store and into the cached window: a quota's
 /// first cycle appends its 14-day backfill after reading an empty window, older than the tail the next read fetches.
+/// Each append compacts every cached window as the stores compact theirs (<see cref="UsageResolution"/>: older than a
+/// day, hourly maxima), so a warm window is the series a cold read would return.
 /// </summary>
 public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
 {
@@ -19,7 +21,11 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
     private readonly Dictionary<QuotaKey, Window> _windows = [];
     private readonly Lock _lock = new();
 
-    private sealed record Window(DateTimeOffset From, DateTimeOffset Until, List<UsageSample> Samples);
+    /// <summary>Where the windows' 5-minute part begins, as far as the appends so far say (it never moves back, as in the stores).</summary>
+    private DateTimeOffset _fineFrom = DateTimeOffset.MinValue;
+
+    /// <param name="CompactedTo">The <see cref="_fineFrom"/> its samples were last compacted to (MinValue: as the store returned them).</param>
+    private sealed record Window(DateTimeOffset From, DateTimeOffset Until, List<UsageSample> Samples, DateTimeOffset CompactedTo);
 
     public Task AppendAsync(QuotaKey key, IReadOnlyList<UsageSample> samples, CancellationToken ct) =>
         AppendManyAsync(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [key] = samples }, ct);
@@ -28,8 +34,16 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
     {
         ArgumentNullException.ThrowIfNull(samples);
         await store.AppendManyAsync(samples, ct);
+        if (samples.Values.All(s => s.Count == 0)) return;
+        var fineFrom = UsageResolution.FineFrom(samples.Values.SelectMany(s => s).Max(s => s.Timestamp));
         lock (_lock)
+        {
+            if (fineFrom > _fineFrom) _fineFrom = fineFrom;
             foreach (var (key, added) in samples) Remember(key, added);
+            // Once an hour at a 5-minute cadence the boundary moves and every window's newly aged hour is compacted.
+            foreach (var (key, cached) in _windows.Where(w => w.Value.CompactedTo < _fineFrom).ToList())
+                _windows[key] = cached with { Samples = [.. UsageResolution.Compact(cached.Samples, _fineFrom)], CompactedTo = _fineFrom };
+        }
     }
 
     /// <summary>Samples past the window's end are left to the next read's tail, which fetches them with the others'.</summary>
@@ -40,7 +54,11 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
         if (inside.Count == 0) return;
         // A new sample replaces a cached one of the same time, as the stores do (a detailed read over periods the report sampled).
         var replaced = inside.Select(s => s.Timestamp).ToHashSet();
-        _windows[key] = cached with { Samples = [.. cached.Samples.Where(s => !replaced.Contains(s.Timestamp)).Concat(inside).OrderBy(s => s.Timestamp)] };
+        _windows[key] = cached with
+        {
+            Samples = [.. cached.Samples.Where(s => !replaced.Contains(s.Timestamp)).Concat(inside).OrderBy(s => s.Timestamp)],
+            CompactedTo = inside.Min(s => s.Timestamp) < _fineFrom ? DateTimeOffset.MinValue : cached.CompactedTo, // an old sample joins: compact again
+        };
     }
 
     public async Task<IReadOnlyList<UsageSample>> ReadAsync(QuotaKey key, DateTimeOffset from, DateTimeOffset until, CancellationToken ct) =>
@@ -75,7 +93,7 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
             foreach (var key in whole)
             {
                 var all = read.GetValueOrDefault(key) ?? [];
-                lock (_lock) _windows[key] = new Window(from, until, [.. all]);
+                lock (_lock) _windows[key] = new Window(from, until, [.. all], DateTimeOffset.MinValue);
                 result[key] = all;
             }
         }
@@ -85,7 +103,7 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
             foreach (var (key, cached) in group)
             {
                 var kept = cached.Samples.Where(s => s.Timestamp > from && s.Timestamp <= tailFrom);
-                var window = new Window(from, until, [.. kept, .. read.GetValueOrDefault(key) ?? []]);
+                var window = new Window(from, until, [.. kept, .. read.GetValueOrDefault(key) ?? []], cached.CompactedTo);
                 lock (_lock) _windows[key] = window;
                 result[key] = window.Samples.ToList(); // a copy: the caller may keep it while the next cycle replaces the window
             }

@@ -73,6 +73,15 @@ public sealed class AwsCallMap
 
     public bool ReportValues { get; }
 
+    /// <summary>Each shard's usage rows as DynamoShardHistory would hold them (shard rows only): see <see cref="ForOneShard"/>.</summary>
+    private readonly Dictionary<(string Account, string Region), ShardRowsLedger> _ledgers = [];
+
+    /// <summary>
+    /// The same map with ledgers of its own, for one executed shard's history calls: an embedded shard's keys carry no
+    /// account id (its backend is its account), so shards of one Region would otherwise share a ledger.
+    /// </summary>
+    public AwsCallMap ForOneShard() => new(RulesInTable, CycleRecordsInReconcileWindow, ListPagesOfService, ShardHistoryRows, ReportValues);
+
     /// <summary>The AWS calls for one port call, given its arguments and (for reads) what it returned.</summary>
     public IReadOnlyList<ApiCall> For(Type port, string method, object?[] args, object? result) => (port.Name, method) switch
     {
@@ -138,45 +147,96 @@ public sealed class AwsCallMap
 
     /// <summary>
     /// DynamoUsageHistory: every quota's new sample items and its new head, in one list cut into BatchWriteItems of 25.
-    /// Shard rows (DynamoShardHistory): one item per (shard, time) with every quota's value at that time; a shard's one
-    /// new row is a conditional PutItem; several are one consistent Query of their span (to merge rows already there:
-    /// counted as finding none, a run's new times) and BatchWriteItems of 25.
+    /// Shard rows: <see cref="ShardRowWrites"/>.
     /// </summary>
     private List<ApiCall> HistoryWrites(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples)
     {
+        if (ShardHistoryRows) return ShardRowWrites(samples);
         var units = new List<double>();
-        if (ShardHistoryRows)
-            return [.. samples.SelectMany(q => q.Value.Select(s => (q.Key, Sample: s)))
-                .GroupBy(x => (x.Key.AccountOrSelf, x.Key.Region))
-                .SelectMany(shard =>
-                {
-                    var rows = shard.GroupBy(x => x.Sample.Timestamp)
-                        .Select(row => Units(DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value))))).ToList();
-                    return rows.Count == 1
-                        ? [Write("PutItem", "usage", rows[0])]
-                        : rows.Chunk(25).Select(chunk => Write("BatchWriteItem", "usage", chunk.Sum())).Prepend(Read("Query", "usage", 0, stronglyConsistent: true));
-                })];
-        else
-            foreach (var (key, added) in samples.Where(s => s.Value.Count > 0))
-            {
-                units.AddRange(added.Select(s => Units(DynamoItemSizes.Sample(key, s.Value))));
-                units.Add(Units(DynamoItemSizes.Head(key, added[^1].Value)));
-            }
+        foreach (var (key, added) in samples.Where(s => s.Value.Count > 0))
+        {
+            units.AddRange(added.Select(s => Units(DynamoItemSizes.Sample(key, s.Value))));
+            units.Add(Units(DynamoItemSizes.Head(key, added[^1].Value)));
+        }
         return [.. units.Chunk(25).Select(chunk => Write("BatchWriteItem", "usage", chunk.Sum()))];
+    }
+
+    /// <summary>
+    /// DynamoShardHistory's append, call for call (docs/fleet-window.md), from the shard's <see cref="ShardRowsLedger"/>
+    /// (the 5-minute rows it holds and its newest hourly row, as the adapter's table would): the newest hourly row's Query;
+    /// when hours aged since, one consistent Query of their 5-minute rows and a PutItem per hour; the append's older samples
+    /// into hourly rows (a consistent Query of their span, BatchWriteItems of 25); its 5-minute rows (one: a conditional
+    /// PutItem; several: a consistent Query and BatchWriteItems). Stored rows found by those merge Queries are counted as none.
+    /// </summary>
+    private List<ApiCall> ShardRowWrites(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples)
+    {
+        var all = samples.Where(p => p.Value.Count > 0).SelectMany(q => q.Value.Select(s => (q.Key, Sample: s))).ToList();
+        if (all.Count == 0) return [];
+        var fineFrom = UsageResolution.FineFrom(all.Max(x => x.Sample.Timestamp)).ToUnixTimeSeconds();
+        var calls = new List<ApiCall>();
+        foreach (var shard in all.GroupBy(x => (x.Key.AccountOrSelf, x.Key.Region)))
+        {
+            var rows = shard.GroupBy(x => x.Sample.Timestamp.ToUnixTimeSeconds())
+                .ToDictionary(row => row.Key, row => (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value))));
+            var ledger = Ledger(shard.Key);
+            lock (ledger)
+            {
+                var newestHour = ledger.NewestHour;
+                calls.Add(Read("Query", "usage", newestHour is null ? 0 : rows.Values.Max(), stronglyConsistent: false));
+                var boundary = Math.Max(fineFrom, (newestHour + 1) * ShardRowsLedger.HourSeconds ?? long.MinValue);
+                var compacts = !(newestHour is { } h && (h + 1) * ShardRowsLedger.HourSeconds >= boundary);
+                IReadOnlyList<(long Hour, long Bytes, long QueryBytes)> compacted = compacts ? ledger.TakeAged(boundary) : [];
+                if (compacts) calls.AddRange(Paged("Query", "usage", compacted.Sum(c => c.QueryBytes), stronglyConsistent: true));
+                var hours = rows.Where(r => r.Key < boundary).GroupBy(r => r.Key / ShardRowsLedger.HourSeconds).ToDictionary(g => g.Key, g => g.Max(r => r.Value));
+                var stored = hours.Where(p => p.Key <= newestHour).Select(p => p.Value).ToList();
+                calls.AddRange(MergedBatches(stored));
+                calls.AddRange(compacted.Select(c => Write("PutItem", "usage", Units(Math.Max(c.Bytes, hours.GetValueOrDefault(c.Hour))))));
+                calls.AddRange(MergedBatches([.. hours.Where(p => p.Key > (newestHour ?? long.MinValue) && !compacted.Any(c => c.Hour == p.Key)).Select(p => p.Value)]));
+                var fine = rows.Where(r => r.Key >= boundary).ToList();
+                if (fine.Count == 1) calls.Add(Write("PutItem", "usage", Units(fine[0].Value)));
+                else calls.AddRange(MergedBatches([.. fine.Select(r => r.Value)]));
+                ledger.Wrote(fine, hours.Keys.Concat(compacted.Select(c => c.Hour)));
+            }
+        }
+        return calls;
+    }
+
+    /// <summary>Rows merged with what their span holds: a consistent Query, then BatchWriteItems of 25 (none: no call).</summary>
+    private static IEnumerable<ApiCall> MergedBatches(List<long> rowBytes) => rowBytes.Count == 0 ? [] :
+        rowBytes.Chunk(25).Select(chunk => Write("BatchWriteItem", "usage", chunk.Sum(Units))).Prepend(Read("Query", "usage", 0, stronglyConsistent: true));
+
+    private ShardRowsLedger Ledger((string Account, string Region) shard)
+    {
+        lock (_ledgers)
+        {
+            if (!_ledgers.TryGetValue(shard, out var ledger)) _ledgers[shard] = ledger = new ShardRowsLedger();
+            return ledger;
+        }
     }
 
     /// <summary>
     /// DynamoUsageHistory: a window no longer than a head's span is read from the heads, 100 a BatchGetItem (eventually
     /// consistent: half a unit per head of under 4 KB); a longer one (a cold container's 14 days) is one Query per quota,
-    /// one after another. Shard rows: one Query per shard over the window, its rows being the times any quota has a sample.
+    /// one after another. Shard rows: per shard, one Query of the hourly rows (the window's rows before the newest hourly
+    /// row's end, in the shard's <see cref="ShardRowsLedger"/>) and one of the 5-minute rows after it, its rows being the
+    /// times any quota has a sample.
     /// </summary>
     private List<ApiCall> HistoryReads(IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until, IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> found)
     {
         var distinct = keys.Distinct().ToList();
         if (ShardHistoryRows)
-            return [.. distinct.GroupBy(k => (k.AccountOrSelf, k.Region)).SelectMany(shard => Paged("Query", "usage",
-                shard.SelectMany(k => found.GetValueOrDefault(k, []).Select(s => (Key: k, Sample: s))).GroupBy(x => x.Sample.Timestamp)
-                    .Sum(row => (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value)))), stronglyConsistent: false))];
+            return [.. distinct.GroupBy(k => (k.AccountOrSelf, k.Region)).SelectMany(shard =>
+            {
+                long? newestHour;
+                var ledger = Ledger(shard.Key);
+                lock (ledger) newestHour = ledger.NewestHour;
+                var hourlyEnd = (newestHour + 1) * ShardRowsLedger.HourSeconds ?? long.MinValue;
+                var rows = shard.SelectMany(k => found.GetValueOrDefault(k, []).Select(s => (Key: k, Sample: s))).GroupBy(x => x.Sample.Timestamp.ToUnixTimeSeconds())
+                    .Select(row => (At: row.Key, Bytes: (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value))))).ToList();
+                var fine = Paged("Query", "usage", rows.Where(r => r.At >= hourlyEnd).Sum(r => r.Bytes), stronglyConsistent: false);
+                return from >= UsageResolution.FineFrom(until) ? fine // a window within the last day: no hourly Query
+                    : Paged("Query", "usage", rows.Where(r => r.At < hourlyEnd).Sum(r => r.Bytes), stronglyConsistent: false).Concat(fine);
+            })];
         if (until - from <= HeadSpan)
             return [.. distinct.Chunk(100).Select(chunk => new ApiCall(AwsServices.DynamoDb, "BatchGetItem", Hub: true, "usage",
                 ReadUnits: chunk.Sum(k => BillingUnits.DynamoReadUnits(DynamoItemSizes.Head(k, found.GetValueOrDefault(k, []) is { Count: > 0 } s ? s[^1].Value : 0), stronglyConsistent: false))))];

@@ -96,7 +96,7 @@ public static class ShardExecution
         CountingProxy.Wrap<Core.Ports.IRuleStore>(ports.Rules, log, map),
         CountingProxy.Wrap<Core.Ports.IQuotaSource>(ports.Quotas, log, map),
         ports.Usage,
-        CountingProxy.Wrap<Core.Ports.IUsageHistory>(ports.History, log, map),
+        CountingProxy.Wrap<Core.Ports.IUsageHistory>(ports.History, log, map.ForOneShard()), // the shard's own ledger of usage rows
         CountingProxy.Wrap<Core.Ports.IQuotaRequester>(ports.Requester, log, map),
         CountingProxy.Wrap<Core.Ports.IRequestStore>(ports.Requests, log, map),
         CountingProxy.Wrap<Core.Ports.IApprovalStore>(ports.Approvals, log, map),

@@ -164,6 +164,12 @@ public sealed class SqliteDatabase
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
             ts INTEGER NOT NULL, value REAL NOT NULL,
             PRIMARY KEY (service_code, quota_code, region, account_id, ts)) WITHOUT ROWID;
+        -- The samples of usage_history older than its last day become one maximum per clock hour here (SqliteUsageHistory).
+        CREATE INDEX IF NOT EXISTS usage_history_by_ts ON usage_history (ts);
+        CREATE TABLE IF NOT EXISTS usage_hourly (
+            service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
+            ts INTEGER NOT NULL, value REAL NOT NULL,
+            PRIMARY KEY (service_code, quota_code, region, account_id, ts)) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS requests (
             id TEXT PRIMARY KEY, rule_id TEXT NOT NULL,

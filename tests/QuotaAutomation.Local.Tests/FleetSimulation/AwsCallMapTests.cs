@@ -72,10 +72,11 @@ public sealed class AwsCallMapTests
     {
         var samples = Window(Keys(100), 1);
 
-        var calls = RowsMap.For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
+        var calls = RowsMap.ForOneShard().For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
 
         // v = 100 × "ec2/L-00000001=4;" (17) − 1 = 1,699 bytes; with quota "shard#self#us-east-1", ts, ttl: 1,742 bytes.
-        Assert.Equal(["PutItem usage r0 w2"], Shown(calls)); // one new row: DynamoShardHistory's conditional put
+        // A new shard has no hourly row (the newest-hour Query finds none), so it looks for 5-minute rows to compact (none).
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r1 w0", "PutItem usage r0 w2"], Shown(calls)); // one new row: DynamoShardHistory's conditional put
     }
 
     [Fact]
@@ -83,20 +84,41 @@ public sealed class AwsCallMapTests
     {
         var samples = Window(Keys(10), 30);
 
-        var calls = RowsMap.For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
+        var calls = RowsMap.ForOneShard().For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
 
-        Assert.Equal(["Query usage r1 w0", "BatchWriteItem usage r0 w25", "BatchWriteItem usage r0 w5"], Shown(calls));
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r1 w0", "Query usage r1 w0", "BatchWriteItem usage r0 w25", "BatchWriteItem usage r0 w5"], Shown(calls));
+    }
+
+    /// <summary>
+    /// A run every 5 minutes from 25 hours before T: at T (12:00) the hour 11:00 of the day before ages past a day. Its
+    /// 12 rows of 212 bytes are read in one consistent Query and become one hourly row; the next run finds that row and
+    /// compacts nothing (docs/fleet-window.md).
+    /// </summary>
+    [Fact]
+    public void ShardRowsAppendMany_AnHourAgedSinceTheLastRun_IsOneQueryAndOnePutItemMore()
+    {
+        var map = RowsMap.ForOneShard();
+        var keys = Keys(10);
+        List<ApiCall> Run(DateTimeOffset at) => [.. map.For(typeof(IUsageHistory), "AppendManyAsync", [keys.ToDictionary(k => k, IReadOnlyList<UsageSample> (_) => [new UsageSample(at, 4)]), CancellationToken.None], null)];
+        for (var at = T - TimeSpan.FromHours(25); at < T; at += TimeSpan.FromMinutes(5)) Run(at);
+
+        var aged = Run(T);
+        var next = Run(T.AddMinutes(5));
+
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r1 w0", "PutItem usage r0 w1", "PutItem usage r0 w1"], Shown(aged));
+        Assert.Equal(["Query usage r0.5 w0", "PutItem usage r0 w1"], Shown(next));
     }
 
     [Fact]
-    public void ShardRowsReadMany_14DaysOf50Quotas_IsOneQueryPaged()
+    public void ShardRowsReadMany_14DaysOf50Quotas_IsTheHourlyQueryAndTheRowsPaged()
     {
         var keys = Keys(50);
 
-        var calls = RowsMap.For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddDays(-14), T, CancellationToken.None], Window(keys, 4032));
+        var calls = RowsMap.ForOneShard().For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddDays(-14), T, CancellationToken.None], Window(keys, 4032));
 
+        // No hourly row (round 3's rows, before their first compaction): the hourly Query finds nothing, then
         // 4,032 rows × 892 bytes = 3,596,544 bytes: three full 1 MB pages (128 units each) and 450,816 bytes (111 units of 4 KB, halved).
-        Assert.Equal(["Query usage r128 w0", "Query usage r128 w0", "Query usage r128 w0", "Query usage r55.5 w0"], Shown(calls));
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r128 w0", "Query usage r128 w0", "Query usage r128 w0", "Query usage r55.5 w0"], Shown(calls));
     }
 
     [Fact]
@@ -104,9 +126,9 @@ public sealed class AwsCallMapTests
     {
         var keys = Keys(5, "111111111111").Concat(Keys(5, "222222222222")).ToList();
 
-        var calls = RowsMap.For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddHours(-1), T, CancellationToken.None], Window(keys, 12));
+        var calls = RowsMap.ForOneShard().For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddHours(-1), T, CancellationToken.None], Window(keys, 12));
 
-        Assert.Equal(["Query usage r0.5 w0", "Query usage r0.5 w0"], Shown(calls));
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r0.5 w0"], Shown(calls)); // the last hour: no hourly rows to ask for
     }
 
     [Fact]
