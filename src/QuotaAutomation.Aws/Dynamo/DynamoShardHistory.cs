@@ -175,12 +175,12 @@ public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, Tim
         {
             try
             {
-                var row = Row(shard, ts, ShardRow.Merge(stored ?? "", entries));
-                await Pacer(shard).BeforeWriteAsync([row], ct);
+                var item = row(stored ?? "");
+                await Pacer(shard).BeforeWriteAsync([item], ct);
                 await dynamo.PutItemAsync(new PutItemRequest
                 {
                     TableName = table,
-                    Item = row(stored ?? ""),
+                    Item = item,
                     ConditionExpression = stored is null ? "attribute_not_exists(#q)" : "#v = :stored",
                     ExpressionAttributeNames = stored is null ? new() { ["#q"] = "quota" } : new() { ["#v"] = "v" },
                     ExpressionAttributeValues = stored is null ? null : new() { [":stored"] = DynamoItems.S(stored) },
@@ -189,8 +189,8 @@ public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, Tim
             }
             catch (ConditionalCheckFailedException)
             {
-                var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(shard, ts), ConsistentRead = true }, ct)).Item;
-                stored = item is { Count: > 0 } ? StoredText(shard, ts, item) : null;
+                var current = (await dynamo.GetItemAsync(new GetItemRequest { TableName = table, Key = Key(shard, ts), ConsistentRead = true }, ct)).Item;
+                stored = current is { Count: > 0 } ? StoredText(shard, ts, current) : null;
             }
         }
         throw new InvalidOperationException($"Usage row {shard} at ts {ts}: another writer changed it on each of {DynamoBatches.Attempts} attempts to add {quotas} quotas' values.");
