@@ -9,8 +9,13 @@ namespace QuotaAutomation.Aws.Dynamo;
 
 /// <summary>
 /// The audit trail in DynamoDB: a conditional put, so a record is never overwritten; kept 365 days by TTL.
-/// The Lambda's IAM role may PutItem here but not UpdateItem or DeleteItem (terraform/).
+/// The Lambda's IAM role may PutItem here but not UpdateItem or DeleteItem (terraform/). Its indexes copy only what
+/// their readers need; whole records are read by key (docs/fleet-auditw.md).
 /// </summary>
+/// <remarks>
+/// About 300 lines: the writes, the reconciliation read and the filtered reads share one item layout (<c>Item</c>,
+/// <c>Read</c>, the index entries); split, that layout would be spread over three files.
+/// </remarks>
 /// <param name="shard">
 /// The fleet shard whose trail this is (<see cref="ForShard"/>), or null for the hub's plain cycle: the whole trail.
 /// </param>
@@ -19,7 +24,7 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
     /// <summary>
     /// The trail as one fleet shard writes and reconciles it. Its intents, outcomes and cycle records carry the
     /// attribute <c>shard</c> = <see cref="ShardKey"/>, so they alone are on <c>shard-ts-index</c>, and its
-    /// reconciliation is one Query of its own partition there: the records it reads do not grow with the fleet (on
+    /// reconciliation reads its own partition there, newest first (usually one page): what it reads does not grow with the fleet (on
     /// <c>kind-ts-index</c> every shard read every shard's day, about 34 million records at 1,000 accounts × 17 Regions).
     /// Decisions and the other per-rule records do not carry it: reconciliation never reads them, and each would cost
     /// one more index write.
