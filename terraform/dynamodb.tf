@@ -1,5 +1,7 @@
 # The five tables exactly as the AWS backend uses them: tables.json is checked against DynamoTables.Definitions by a
-# test (TerraformModuleTests), so the code and this module cannot drift apart.
+# test (TerraformModuleTests), so the code and this module cannot drift apart. An index projects every attribute unless
+# tables.json names its projection (KEYS_ONLY, or INCLUDE with non_key_attributes): the audit's indexes copy only what
+# their readers read (docs/fleet-auditw.md). Changing an index's projection makes Terraform replace that index.
 locals {
   tables = jsondecode(file("${path.module}/tables.json"))
 }
@@ -23,10 +25,11 @@ resource "aws_dynamodb_table" "this" {
   dynamic "global_secondary_index" {
     for_each = each.value.indexes
     content {
-      name            = global_secondary_index.value.name
-      hash_key        = global_secondary_index.value.hash_key
-      range_key       = global_secondary_index.value.range_key
-      projection_type = "ALL"
+      name               = global_secondary_index.value.name
+      hash_key           = global_secondary_index.value.hash_key
+      range_key          = global_secondary_index.value.range_key
+      projection_type    = try(global_secondary_index.value.projection, "ALL")
+      non_key_attributes = try(global_secondary_index.value.non_key_attributes, null)
     }
   }
 

@@ -56,8 +56,8 @@ data "aws_iam_policy_document" "lambda" {
     resources = [local.table_arns["usage"]]
   }
   statement {
-    sid       = "AuditAppendAndRead" # a conditional PutItem: records are added, never changed
-    actions   = ["dynamodb:PutItem", "dynamodb:Query"]
+    sid       = "AuditAppendAndRead" # a conditional PutItem: records are added, never changed; GetItem: a put whose reply was lost; BatchGetItem: whole records the indexes do not copy
+    actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
     resources = [local.table_arns["audit"], "${local.table_arns["audit"]}/index/*"]
   }
   statement {

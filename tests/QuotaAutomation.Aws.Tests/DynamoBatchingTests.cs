@@ -117,18 +117,19 @@ public sealed class DynamoBatchingTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task AuditBatch_AnIdAlreadyThere_FailsAndWritesNothingOfTheBatch()
+    public async Task AuditBatch_AnIdAlreadyThere_FailsWithoutOverwritingIt_TheOthersAreWritten()
     {
+        // A small batch (up to DynamoAuditLog.PutsUpTo: a fleet shard's flush) is a conditional put per record (docs/fleet-auditw.md): not all or nothing, and no record is ever overwritten.
         using var world = await AwsWorld.CreateAsync(moto);
         using var backend = world.Backend();
         AuditRecord Record(int i, string message) => new($"run-1/{i:D5}", "run-1", AwsWorld.Now, AuditKind.Decision, "r", null, "none", message);
         await backend.Audit.AppendAsync(Record(3, "first"), CancellationToken.None);
 
-        await Assert.ThrowsAnyAsync<Amazon.DynamoDBv2.Model.TransactionCanceledException>(() =>
+        await Assert.ThrowsAnyAsync<Amazon.DynamoDBv2.Model.ConditionalCheckFailedException>(() =>
             backend.Audit.AppendManyAsync([Record(1, "a"), Record(2, "b"), Record(3, "overwrite?")], CancellationToken.None));
 
         var stored = await backend.Audit.ForRuleAsync("r", CancellationToken.None);
-        Assert.Equal(["run-1/00003 first"], stored.Select(r => $"{r.Id} {r.Message}"));
+        Assert.Equal(["run-1/00001 a", "run-1/00002 b", "run-1/00003 first"], stored.Select(r => $"{r.Id} {r.Message}"));
     }
 
     private static int Ceiling(int n, int size) => (n + size - 1) / size;

@@ -45,12 +45,7 @@ public sealed partial class TerraformModuleTests
             {
                 attributes = t.AttributeDefinitions.ToDictionary(a => a.AttributeName, a => a.AttributeType.Value),
                 hash_key = t.KeySchema.Single(k => k.KeyType == "HASH").AttributeName,
-                indexes = (t.GlobalSecondaryIndexes ?? []).Select(i => new
-                {
-                    hash_key = i.KeySchema.Single(k => k.KeyType == "HASH").AttributeName,
-                    name = i.IndexName,
-                    range_key = i.KeySchema.Single(k => k.KeyType == "RANGE").AttributeName,
-                }),
+                indexes = (t.GlobalSecondaryIndexes ?? []).Select(i => Index(i)),
                 range_key = t.KeySchema.SingleOrDefault(k => k.KeyType == "RANGE")?.AttributeName,
                 ttl = t.TableName != options.RulesTable, // DynamoTables.CreateMissingAsync: TTL on every table but the rules
             });
@@ -58,6 +53,54 @@ public sealed partial class TerraformModuleTests
         var terraform = JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(Module, "tables.json"))));
 
         Assert.Equal(Canonical(json), Canonical(terraform));
+    }
+
+    /// <summary>
+    /// An index as tables.json writes it: its keys, and its projection unless it is ALL (dynamodb.tf's default): KEYS_ONLY,
+    /// or INCLUDE with <c>non_key_attributes</c>.
+    /// </summary>
+    private static Dictionary<string, object?> Index(Amazon.DynamoDBv2.Model.GlobalSecondaryIndex index)
+    {
+        var json = new Dictionary<string, object?>
+        {
+            ["hash_key"] = index.KeySchema.Single(k => k.KeyType == "HASH").AttributeName,
+            ["name"] = index.IndexName,
+            ["range_key"] = index.KeySchema.Single(k => k.KeyType == "RANGE").AttributeName,
+        };
+        if (index.Projection.ProjectionType != Amazon.DynamoDBv2.ProjectionType.ALL) json["projection"] = index.Projection.ProjectionType.Value;
+        if (index.Projection.NonKeyAttributes is { Count: > 0 } included) json["non_key_attributes"] = included;
+        return json;
+    }
+
+    [Fact]
+    public void AuditIndexes_ProjectOnlyWhatTheirReadersRead()
+    {
+        var audit = DynamoTables.Definitions(new AwsBackendOptions()).Single(t => t.TableName.EndsWith("-audit", StringComparison.Ordinal));
+
+        Assert.Equal(["rule_id-ts-index KEYS_ONLY", "kind-ts-index INCLUDE run_id,action,action_id", "shard-ts-index INCLUDE kind,run_id,action,action_id,reconciled_through"],
+            audit.GlobalSecondaryIndexes.Select(i => $"{i.IndexName} {i.Projection.ProjectionType.Value} {string.Join(',', i.Projection.NonKeyAttributes ?? [])}".TrimEnd()));
+    }
+
+    [Fact]
+    public void DynamoDbModule_WritesEachIndexsProjectionFromTablesJson()
+    {
+        var module = File.ReadAllText(Path.Combine(Module, "dynamodb.tf"));
+
+        Assert.Contains("projection_type    = try(global_secondary_index.value.projection, \"ALL\")", module, StringComparison.Ordinal);
+        Assert.Contains("non_key_attributes = try(global_secondary_index.value.non_key_attributes, null)", module, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LambdaRole_GrantsOnTheAuditTableEveryOperationItsLogCalls()
+    {
+        var log = File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Dynamo", "DynamoAuditLog.cs"));
+        var called = DynamoOperations().Matches(log).Select(m => "dynamodb:" + m.Groups[1].Value)
+            .Concat(log.Contains("DynamoBatches.GetAsync", StringComparison.Ordinal) ? ["dynamodb:BatchGetItem"] : []).Distinct()
+            .Where(a => a != "dynamodb:TransactWriteItems"); // authorised per item: PutItem
+
+        var granted = Statements(LambdaPolicy()).Single(s => s.Sid == "AuditAppendAndRead").Actions;
+
+        Assert.Empty(called.Except(granted));
     }
 
     [Fact]
@@ -162,7 +205,7 @@ public sealed partial class TerraformModuleTests
     {
         var statements = Statements(LambdaPolicy());
 
-        Assert.Equal(["dynamodb:PutItem", "dynamodb:Query"], statements.Single(s => s.Sid == "AuditAppendAndRead").Actions);
+        Assert.Equal(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"], statements.Single(s => s.Sid == "AuditAppendAndRead").Actions);
         var deny = statements.Single(s => s.Sid == "AuditIsAppendOnly");
         Assert.Equal("Deny", deny.Effect);
         Assert.Contains("dynamodb:UpdateItem", deny.Actions);

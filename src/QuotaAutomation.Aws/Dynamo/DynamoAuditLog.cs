@@ -9,8 +9,13 @@ namespace QuotaAutomation.Aws.Dynamo;
 
 /// <summary>
 /// The audit trail in DynamoDB: a conditional put, so a record is never overwritten; kept 365 days by TTL.
-/// The Lambda's IAM role may PutItem here but not UpdateItem or DeleteItem (terraform/).
+/// The Lambda's IAM role may PutItem here but not UpdateItem or DeleteItem (terraform/). Its indexes copy only what
+/// their readers need; whole records are read by key (docs/fleet-auditw.md).
 /// </summary>
+/// <remarks>
+/// About 300 lines: the writes, the reconciliation read and the filtered reads share one item layout (<c>Item</c>,
+/// <c>Read</c>, the index entries); split, that layout would be spread over three files.
+/// </remarks>
 /// <param name="shard">
 /// The fleet shard whose trail this is (<see cref="ForShard"/>), or null for the hub's plain cycle: the whole trail.
 /// </param>
@@ -19,7 +24,7 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
     /// <summary>
     /// The trail as one fleet shard writes and reconciles it. Its intents, outcomes and cycle records carry the
     /// attribute <c>shard</c> = <see cref="ShardKey"/>, so they alone are on <c>shard-ts-index</c>, and its
-    /// reconciliation is one Query of its own partition there: the records it reads do not grow with the fleet (on
+    /// reconciliation reads its own partition there, newest first (usually one page): what it reads does not grow with the fleet (on
     /// <c>kind-ts-index</c> every shard read every shard's day, about 34 million records at 1,000 accounts × 17 Regions).
     /// Decisions and the other per-rule records do not carry it: reconciliation never reads them, and each would cost
     /// one more index write.
@@ -32,27 +37,39 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
     public Task AppendAsync(AuditRecord record, CancellationToken ct) => PutAsync(record, ct);
 
     /// <summary>
-    /// Conditional puts in the transactions of 100 DynamoDB allows (TransactWriteItems), one after another so the trail
-    /// keeps its order; a single record (a batch of one, or the last of 101) is one conditional PutItem.
+    /// A batch of up to <see cref="PutsUpTo"/> records (a fleet shard's flush: its quiet digest and the few decisions that
+    /// are not quiet) is a conditional PutItem per record, all at once: one round trip, each item billed once. A larger
+    /// one is conditional puts in the transactions of 100 DynamoDB allows (TransactWriteItems), one after another so the
+    /// trail keeps its order, so that a cycle of 10,000 rules makes 100 calls, not 10,000; a chunk of one record is a
+    /// conditional PutItem.
     /// </summary>
     /// <remarks>
-    /// Not BatchWriteItem, though it takes 25 items for one write unit each where a transaction takes 100 for two: a
-    /// batch put has no condition, so it would overwrite a record with the same id, and the Lambda's role denies
-    /// BatchWriteItem on this table so that no code path can (terraform/iam.tf, AuditIsAppendOnly). Ids are unique by
-    /// construction (run id with its random nonce, then a sequence), but the append-only guarantee should not rest on
-    /// that: each put keeps <c>attribute_not_exists(id)</c>, authorised per item as PutItem. A transaction's
-    /// <c>ClientRequestToken</c> is derived from its ids, so the SDK's retry of a call whose reply was lost is accepted
-    /// by DynamoDB as the same transaction (for 10 minutes) instead of failing its conditions.
+    /// Why not a transaction for a small batch: it bills each item twice (prepare and commit), for an all-or-nothing the
+    /// trail does not need (docs/fleet-auditw.md). What holds either way: each put is <c>attribute_not_exists(id)</c>,
+    /// so no record is ever overwritten; a put or transaction whose reply was lost is recognised when its retry finds the
+    /// same records; the batch is written before the engine's next intent (it awaits this). What small batches give up:
+    /// a failure can leave part of the batch written. The engine keeps the batch and writes it again at its next flush (the
+    /// records already there pass as the same records); a process that dies meanwhile leaves part of a phase's decisions,
+    /// errors or status changes, which are never reconciled (intents, outcomes and cycle records are written one at a
+    /// time, never in a batch). Not BatchWriteItem, though it takes 25 items for one write unit each: a batch put has no
+    /// condition, so it would overwrite a record with the same id, and the Lambda's role denies BatchWriteItem on this
+    /// table so that no code path can (terraform/iam.tf, AuditIsAppendOnly). A transaction's <c>ClientRequestToken</c> is
+    /// derived from its ids, so the SDK's retry of a call whose reply was lost is accepted by DynamoDB as the same
+    /// transaction (for 10 minutes) instead of failing its conditions.
     /// </remarks>
     public async Task AppendManyAsync(IReadOnlyList<AuditRecord> records, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(records);
+        if (records.Count <= PutsUpTo)
+        {
+            await Parallel.ForEachAsync(records, new ParallelOptions { MaxDegreeOfParallelism = PutsUpTo, CancellationToken = ct },
+                async (record, token) => await PutAsync(record, token));
+            return;
+        }
         foreach (var chunk in records.Chunk(TransactionLimit))
         {
             if (chunk.Length == 1)
             {
-                // One record needs no transaction: a conditional PutItem is as atomic and bills the item once, where a
-                // transaction bills it twice (prepare and commit). A calm fleet shard's flush is its one quiet digest.
                 await PutAsync(chunk[0], ct);
                 continue;
             }
@@ -75,6 +92,9 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
         }
     }
 
+    /// <summary>The largest batch written as separate conditional PutItems, all in flight at once (<see cref="DynamoBatches.MaxInFlight"/>).</summary>
+    public const int PutsUpTo = DynamoBatches.MaxInFlight;
+
     /// <summary>TransactWriteItems' limit of items per call.</summary>
     private const int TransactionLimit = 100;
 
@@ -95,48 +115,88 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
     }
 
     /// <summary>
-    /// The window's intents, outcomes and cycle records; those whose closing record is missing are unfinished. An
-    /// outcome is always written after its intent, so an intent's outcome falls in the window too. A shard's trail:
-    /// one Query of its partition of <c>shard-ts-index</c>. The whole trail (the hub's plain cycle): one Query of
-    /// <c>kind-ts-index</c> per kind, which also finds records written before <c>shard</c> existed (docs/fleet-reconciliation.md).
+    /// The window's intents, outcomes and cycle records; those whose closing record is missing are unfinished, and are
+    /// then read whole by key (the indexes hold only what tells open from closed). An outcome is always written after its
+    /// intent, so an intent's outcome falls in the window too. A shard's trail: its partition of <c>shard-ts-index</c>
+    /// newest first, <see cref="ReconcilePage"/> entries a page, stopping once it has read every entry newer than the
+    /// newest <see cref="ReconciledThrough"/> a cycle end vouched for (older ones were closed); with no such end in the
+    /// window, the whole window. The whole trail (the hub's plain cycle): one Query of <c>kind-ts-index</c> per kind,
+    /// which also finds records written before <c>shard</c> existed (docs/fleet-reconciliation.md).
     /// </summary>
     public async Task<IReadOnlyList<AuditRecord>> ListUnfinishedAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken ct)
     {
-        List<AuditRecord> intents, outcomes, cycles;
+        List<Entry> entries;
+        long? through = null;
         if (shard is null)
         {
-            intents = await ByKindAsync(AuditKind.Intent, since, ct);
-            outcomes = await ByKindAsync(AuditKind.Outcome, since, ct);
-            cycles = await ByKindAsync(AuditKind.Cycle, since, ct);
+            entries = [];
+            foreach (var kind in (AuditKind[])[AuditKind.Intent, AuditKind.Outcome, AuditKind.Cycle])
+                entries.AddRange(await ByKindAsync(kind, since, ct));
         }
         else
         {
-            var records = await ByShardAsync(shard, since, ct);
-            intents = records.Where(r => r.Kind == AuditKind.Intent).ToList();
-            outcomes = records.Where(r => r.Kind == AuditKind.Outcome).ToList();
-            cycles = records.Where(r => r.Kind == AuditKind.Cycle).ToList();
+            (entries, through) = await ByShardNewestFirstAsync(shard, since, ct);
         }
-        var closed = outcomes.Select(o => o.ActionId).ToHashSet(StringComparer.Ordinal);
-        var ended = cycles.Where(c => c.Action == "cycle_end").Select(c => c.RunId).ToHashSet(StringComparer.Ordinal);
-        return intents.Where(i => i.Timestamp <= until && !closed.Contains(i.Id))
-            .Concat(cycles.Where(c => c.Action == "cycle_start" && c.Timestamp <= until && !ended.Contains(c.RunId)))
-            .OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var untilSeconds = DynamoItems.Seconds(until);
+        var closed = entries.Where(e => e.Kind == AuditKind.Outcome && e.ActionId is not null).Select(e => e.ActionId!).ToHashSet(StringComparer.Ordinal); // ! : filtered
+        var ended = entries.Where(e => e is { Kind: AuditKind.Cycle, Action: "cycle_end" }).Select(e => e.RunId).ToHashSet(StringComparer.Ordinal);
+        var open = entries.Where(e => e.Ts <= untilSeconds && e.Ts > (through ?? long.MinValue)
+            && ((e.Kind == AuditKind.Intent && !closed.Contains(e.Id)) || (e is { Kind: AuditKind.Cycle, Action: "cycle_start" } && !ended.Contains(e.RunId))));
+        return (await WholeAsync(open.Select(e => e.Id), ct)).OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The kinds a shard's records carry <c>shard</c> on: what reconciliation reads.</summary>
-    private static bool IsReconciled(AuditKind kind) => kind is AuditKind.Intent or AuditKind.Outcome or AuditKind.Cycle;
+    /// <summary>
+    /// Index entries a page of a shard's reconciliation read: about 160 bytes each, so a page is under 4 KB, half a read
+    /// unit. A steady shard's newest entries back to its last cycle end's <see cref="ReconciledThrough"/> (the runs of the
+    /// last 15 minutes and some: 2 records a run, 2 an action) fit in one.
+    /// </summary>
+    public const int ReconcilePage = 24;
 
-    private async Task<List<AuditRecord>> ByShardAsync(string key, DateTimeOffset since, CancellationToken ct) =>
-        (await DynamoItems.QueryAllAsync(dynamo, new QueryRequest
+    /// <summary>What an index entry tells reconciliation (<see cref="DynamoTables.AuditByShardAttributes"/>).</summary>
+    private sealed record Entry(string Id, long Ts, AuditKind Kind, string RunId, string Action, string? ActionId, long? Through);
+
+    private static Entry EntryOf(Dictionary<string, AttributeValue> i, AuditKind? kind = null) => new(
+        DynamoItems.Req(i, "id"), (long)DynamoItems.Num(i, "ts"), kind ?? Enum.Parse<AuditKind>(DynamoItems.Req(i, "kind")), DynamoItems.Req(i, "run_id"),
+        DynamoItems.Req(i, "action"), DynamoItems.Str(i, "action_id"), i.ContainsKey(ThroughAttribute) ? (long)DynamoItems.Num(i, ThroughAttribute) : null);
+
+    /// <summary>
+    /// A cycle end's <see cref="ReconciledThrough"/> in whole seconds, one less than the second it falls in: every record
+    /// whose <c>ts</c> (its time's whole second) is at or below it was written before that time.
+    /// </summary>
+    private const string ThroughAttribute = "reconciled_through";
+
+    private async Task<(List<Entry> Entries, long? Through)> ByShardNewestFirstAsync(string key, DateTimeOffset since, CancellationToken ct)
+    {
+        var request = new QueryRequest
         {
             TableName = table,
             IndexName = DynamoTables.AuditByShardIndex,
             KeyConditionExpression = "#shard = :s AND ts >= :since",
             ExpressionAttributeNames = new() { ["#shard"] = "shard" },
             ExpressionAttributeValues = new() { [":s"] = DynamoItems.S(key), [":since"] = DynamoItems.N(DynamoItems.Seconds(since)) },
-        }, ct)).Select(Read).ToList();
+            ScanIndexForward = false,
+            Limit = ReconcilePage,
+        };
+        var entries = new List<Entry>();
+        long? through = null;
+        do
+        {
+            var page = await dynamo.QueryAsync(request, ct);
+            foreach (var entry in (page.Items ?? []).Select(i => EntryOf(i)))
+            {
+                entries.Add(entry);
+                if (entry.Through is { } t && t > (through ?? long.MinValue)) through = t;
+            }
+            request.ExclusiveStartKey = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (request.ExclusiveStartKey is not null && !(through is { } vouched && entries[^1].Ts <= vouched)); // newest first: every entry above it is read
+        return (entries, through);
+    }
 
-    private async Task<List<AuditRecord>> ByKindAsync(AuditKind kind, DateTimeOffset since, CancellationToken ct) =>
+    /// <summary>The kinds a shard's records carry <c>shard</c> on: what reconciliation reads.</summary>
+    private static bool IsReconciled(AuditKind kind) => kind is AuditKind.Intent or AuditKind.Outcome or AuditKind.Cycle;
+
+    private async Task<List<Entry>> ByKindAsync(AuditKind kind, DateTimeOffset since, CancellationToken ct) =>
         (await DynamoItems.QueryAllAsync(dynamo, new QueryRequest
         {
             TableName = table,
@@ -144,12 +204,16 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
             KeyConditionExpression = "#kind = :k AND ts >= :since",
             ExpressionAttributeNames = new() { ["#kind"] = "kind" },
             ExpressionAttributeValues = new() { [":k"] = DynamoItems.S(kind.ToString()), [":since"] = DynamoItems.N(DynamoItems.Seconds(since)) },
-        }, ct)).Select(Read).ToList();
+        }, ct)).Select(i => EntryOf(i, kind)).ToList();
+
+    /// <summary>The rule id of records that belong to no rule (cycle records, quiet digests): not written, so they stay off <c>rule_id-ts-index</c>.</summary>
+    private const string NoRule = "-";
 
     /// <summary>
-    /// The records a filter selects, oldest first, read through an index (never a scan): with a rule, its
-    /// <c>rule_id-ts-index</c> over the time window; without one, <c>kind-ts-index</c> once per kind, so the filter
-    /// must name a rule or kinds (<see cref="AuditFilter.Kinds"/>); null when it names neither.
+    /// The records a filter selects, oldest first, found through an index (never a scan) and read whole by key: with a
+    /// rule, its <c>rule_id-ts-index</c> over the time window; without one, or for rule <c>-</c> (records of no rule are
+    /// not on the rule index), <c>kind-ts-index</c> once per kind, so the filter must name a rule or kinds
+    /// (<see cref="AuditFilter.Kinds"/>; every kind for rule <c>-</c>); null when it names neither.
     /// </summary>
     public async Task<IReadOnlyList<AuditRecord>?> QueryAsync(AuditFilter filter, CancellationToken ct)
     {
@@ -157,7 +221,7 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
         var from = DynamoItems.N(filter.Since is { } since ? DynamoItems.Seconds(since) : 0);
         var to = DynamoItems.N(filter.Until is { } until ? DynamoItems.Seconds(until) - 1 : DynamoItems.Seconds(DateTimeOffset.MaxValue)); // ts is whole seconds; until is exclusive
         IEnumerable<QueryRequest> queries;
-        if (filter.RuleId is { } ruleId)
+        if (filter.RuleId is { } ruleId && ruleId != NoRule)
             queries = [new QueryRequest
             {
                 TableName = table,
@@ -165,7 +229,7 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
                 KeyConditionExpression = "rule_id = :r AND ts BETWEEN :from AND :to",
                 ExpressionAttributeValues = new() { [":r"] = DynamoItems.S(ruleId), [":from"] = from, [":to"] = to },
             }];
-        else if (filter.Kinds is { } kinds)
+        else if ((filter.Kinds ?? (filter.RuleId is null ? null : Enum.GetValues<AuditKind>())) is { } kinds)
             queries = kinds.Select(kind => new QueryRequest
             {
                 TableName = table,
@@ -176,9 +240,16 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
             });
         else
             return null;
-        var records = new List<AuditRecord>();
-        foreach (var query in queries) records.AddRange((await DynamoItems.QueryAllAsync(dynamo, query, ct)).Select(Read));
-        return records.Where(filter.Matches).OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var ids = new List<string>();
+        foreach (var query in queries) ids.AddRange((await DynamoItems.QueryAllAsync(dynamo, query, ct)).Select(i => DynamoItems.Req(i, "id")));
+        return (await WholeAsync(ids, ct)).Where(filter.Matches).OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The records with these ids, read whole from the table (BatchGetItem, 100 a call); one gone meanwhile (TTL) is left out.</summary>
+    private async Task<List<AuditRecord>> WholeAsync(IEnumerable<string> ids, CancellationToken ct)
+    {
+        var keys = ids.Distinct(StringComparer.Ordinal).Select(id => new Dictionary<string, AttributeValue> { ["id"] = DynamoItems.S(id) }).ToList();
+        return keys.Count == 0 ? [] : (await DynamoBatches.GetAsync(dynamo, table, keys, ct)).Select(Read).ToList();
     }
 
     private async Task PutAsync(AuditRecord record, CancellationToken ct)
@@ -206,7 +277,6 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
             ["ts"] = DynamoItems.N(DynamoItems.Seconds(record.Timestamp)),
             ["at"] = DynamoItems.S(record.Timestamp.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
             ["kind"] = DynamoItems.S(record.Kind.ToString()),
-            ["rule_id"] = DynamoItems.S(record.RuleId),
             ["action"] = DynamoItems.S(record.Action),
             ["message"] = DynamoItems.S(record.Message),
             ["ttl"] = DynamoItems.N(DynamoItems.Seconds(record.Timestamp + retention)),
@@ -214,7 +284,9 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
         DynamoItems.Put(item, "quota", record.Quota?.ToString());
         DynamoItems.Put(item, "action_id", record.ActionId);
         DynamoItems.Put(item, "details", record.Details is null ? null : JsonSerializer.Serialize(record.Details));
+        DynamoItems.Put(item, "rule_id", record.RuleId == NoRule ? null : record.RuleId); // sparse: cycle records and digests stay off rule_id-ts-index
         DynamoItems.Put(item, "shard", IsReconciled(record.Kind) ? shard : null);
+        if (ReconciledThrough.Of(record) is { } through) item[ThroughAttribute] = DynamoItems.N(DynamoItems.Seconds(through) - 1);
         return item;
     }
 
@@ -224,21 +296,12 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string table, TimeSpa
         return stored is { Count: > 0 } && item.All(a => stored.TryGetValue(a.Key, out var v) && v.S == a.Value.S && v.N == a.Value.N);
     }
 
-    /// <summary>A rule's records, oldest first.</summary>
-    public async Task<IReadOnlyList<AuditRecord>> ForRuleAsync(string ruleId, CancellationToken ct)
-    {
-        var records = (await DynamoItems.QueryAllAsync(dynamo, new QueryRequest
-        {
-            TableName = table,
-            IndexName = DynamoTables.AuditByRuleIndex,
-            KeyConditionExpression = "rule_id = :r",
-            ExpressionAttributeValues = new() { [":r"] = DynamoItems.S(ruleId) },
-        }, ct)).Select(Read);
-        return records.OrderBy(r => r.Timestamp).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
-    }
+    /// <summary>A rule's records, oldest first (rule <c>-</c>: the records of no rule, through <c>kind-ts-index</c>).</summary>
+    public async Task<IReadOnlyList<AuditRecord>> ForRuleAsync(string ruleId, CancellationToken ct) =>
+        await QueryAsync(new AuditFilter(ruleId), ct) ?? []; // a filter with a rule always names an index
 
     private static AuditRecord Read(Dictionary<string, AttributeValue> i) => new(
         DynamoItems.Req(i, "id"), DynamoItems.Req(i, "run_id"), DynamoItems.Time(i, "ts"), Enum.Parse<AuditKind>(DynamoItems.Req(i, "kind")),
-        DynamoItems.Req(i, "rule_id"), QuotaKey.TryParse(DynamoItems.Str(i, "quota")), DynamoItems.Req(i, "action"), DynamoItems.Req(i, "message"), DynamoItems.Str(i, "action_id"),
+        DynamoItems.Str(i, "rule_id") ?? NoRule, QuotaKey.TryParse(DynamoItems.Str(i, "quota")), DynamoItems.Req(i, "action"), DynamoItems.Req(i, "message"), DynamoItems.Str(i, "action_id"),
         DynamoItems.Str(i, "details") is { } details ? JsonSerializer.Deserialize<Dictionary<string, string>>(details) : null);
 }

@@ -10,10 +10,11 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// <item><c>rules</c>: <c>rule_id</c> (S). Items as people type them.</item>
 /// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>; at <c>ts</c> 0 the quota's head (<see cref="DynamoUsageHistory"/>);
 /// fleet shards' rows under <c>shard#{account}#{region}</c> with <c>v</c> (<see cref="DynamoShardHistory"/>).</item>
-/// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSIs <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N) and
+/// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSIs <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N; keys only,
+/// sparse: records of no rule, <c>-</c>, carry no <c>rule_id</c>) and
 /// <c>kind-ts-index</c> (<c>kind</c> S, <c>ts</c> N, for the hub's plain reconciliation and <c>audit --kind</c>) and
 /// <c>shard-ts-index</c> (<c>shard</c> S, <c>ts</c> N: sparse, a fleet shard's intents, outcomes and cycle records, for
-/// its own reconciliation); TTL 365 days.</item>
+/// its own reconciliation), each projecting only what its readers read (docs/fleet-auditw.md); TTL 365 days.</item>
 /// <item><c>state</c>: <c>pk</c> (S) + <c>sk</c> (S): requests (<c>REQ#id</c>/<c>REQ</c>), approvals (<c>APR#id</c>/<c>APR</c>),
 /// per-quota locks (<c>QUOTA#key</c>/<c>OPEN_REQUEST</c>, <c>ACTIVE_APPROVAL</c>) and alert times (<c>QUOTA#key</c>/<c>ALERT#severity</c>);
 /// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones; GSI <c>shard-state-index</c>
@@ -30,6 +31,15 @@ public static class DynamoTables
 
     /// <summary>A fleet shard's intents, outcomes and cycle records by time: how its cycle finds its own unfinished ones (<see cref="DynamoAuditLog.ForShard"/>).</summary>
     public const string AuditByShardIndex = "shard-ts-index";
+
+    /// <summary>
+    /// What <c>kind-ts-index</c> holds besides the keys: what the hub's reconciliation needs to tell open records from
+    /// closed ones. Readers that need a whole record (<c>audit --kind</c>, the open records) get it by key (BatchGetItem).
+    /// </summary>
+    public static readonly IReadOnlyList<string> AuditByKindAttributes = ["run_id", "action", "action_id"];
+
+    /// <summary>What <c>shard-ts-index</c> holds besides the keys: a shard's reconciliation, which reads newest first and stops at <c>reconciled_through</c>.</summary>
+    public static readonly IReadOnlyList<string> AuditByShardAttributes = ["kind", "run_id", "action", "action_id", "reconciled_through"];
     public const string StateIndex = "state-index";
 
     /// <summary>One fleet shard's open requests, active approvals, recent denials and active alerts (<see cref="DynamoStateStore.ForShard"/>).</summary>
@@ -77,7 +87,8 @@ public static class DynamoTables
             Table(options.RulesTable, [("rule_id", ScalarAttributeType.S)], [("rule_id", KeyType.HASH)]),
             Table(options.UsageTable, [("quota", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("quota", KeyType.HASH), ("ts", KeyType.RANGE)]),
             Table(options.AuditTable, [("id", ScalarAttributeType.S), ("kind", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("shard", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)],
-                [("id", KeyType.HASH)], Index(AuditByRuleIndex, "rule_id", "ts"), Index(AuditByKindIndex, "kind", "ts"), Index(AuditByShardIndex, "shard", "ts")),
+                [("id", KeyType.HASH)], Index(AuditByRuleIndex, "rule_id", "ts", new Projection { ProjectionType = ProjectionType.KEYS_ONLY }),
+                Index(AuditByKindIndex, "kind", "ts", Include(AuditByKindAttributes)), Index(AuditByShardIndex, "shard", "ts", Include(AuditByShardAttributes))),
             Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("shard_state", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
                 [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at"), Index(ShardStateIndex, "shard_state", "updated_at")),
             Table(options.EventsTable, [("event_id", ScalarAttributeType.S)], [("event_id", KeyType.HASH)]),
@@ -94,12 +105,15 @@ public static class DynamoTables
         SSESpecification = new SSESpecification { Enabled = true },
     };
 
-    private static GlobalSecondaryIndex Index(string name, string hash, string range) => new()
+    /// <param name="projection">What the index copies of each item besides the keys; every attribute (ALL) unless given.</param>
+    private static GlobalSecondaryIndex Index(string name, string hash, string range, Projection? projection = null) => new()
     {
         IndexName = name,
         KeySchema = [new KeySchemaElement(hash, KeyType.HASH), new KeySchemaElement(range, KeyType.RANGE)],
-        Projection = new Projection { ProjectionType = ProjectionType.ALL },
+        Projection = projection ?? new Projection { ProjectionType = ProjectionType.ALL },
     };
+
+    private static Projection Include(IReadOnlyList<string> attributes) => new() { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [.. attributes] };
 
     private static async Task WaitActiveAsync(IAmazonDynamoDB dynamo, string table, CancellationToken ct)
     {

@@ -84,9 +84,10 @@ public sealed class AutomationEngine
 
         var runId = audit.RunId;
         var results = admitted.Results;
-        var report = new CycleReport(runId, now, results, actions, [.. inFlight.Changes, .. reconciled]) { Published = published, NextCycleDue = evaluated.NextCycleDue };
+        var report = new CycleReport(runId, now, results, actions, [.. inFlight.Changes, .. reconciled.Lines]) { Published = published, NextCycleDue = evaluated.NextCycleDue };
         await audit.WriteAsync(AuditKind.Cycle, "-", null, "cycle_end", string.Create(CultureInfo.InvariantCulture,
-            $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None);
+            $"cycle {runId}: {results.Count} rules, {report.Rejected} failed, {actions.Count} actions ({report.ActionsFailed} failed, {report.NotReached} not reached)"), CancellationToken.None,
+            details: reconciled.Through is { } through ? new Dictionary<string, string> { [ReconciledThrough.Key] = ReconciledThrough.Format(through) } : null);
         return report;
     }
 

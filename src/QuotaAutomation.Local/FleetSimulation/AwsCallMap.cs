@@ -13,8 +13,8 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// has the table): batches cut at DynamoDB's limits (BatchGetItem 100 keys, BatchWriteItem 25 items, TransactWriteItems
 /// 100 actions), Query and Scan in 1 MB pages, and request units from the items' sizes (<see cref="DynamoItemSizes"/>:
 /// the real item shapes, computed from the call's arguments where they carry them, else the modelled constants below),
-/// with the index writes DynamoDB bills besides the table's. A fleet shard's audit is <c>ForShard</c>'s (its intents,
-/// outcomes and cycle records are on <c>shard-ts-index</c> too). When an adapter changes, this map must change with it:
+/// with the index writes DynamoDB bills besides the table's (by each index's projected entry, not the item). A fleet
+/// shard's audit is <c>ForShard</c>'s (its intents, outcomes and cycle records are on <c>shard-ts-index</c> too). When an adapter changes, this map must change with it:
 /// a port method it does not know is counted as <see cref="AwsServices.Unmapped"/>, so the output shows the gap.
 /// </summary>
 public sealed class AwsCallMap
@@ -28,6 +28,12 @@ public sealed class AwsCallMap
     /// <summary>An audit item's attributes besides its message and details (id, run id, ts, kind, rule, quota, action, ttl).</summary>
     public const int AuditItemOverheadBytes = 220;
 
+    /// <summary>
+    /// An entry of <c>shard-ts-index</c> as a reconciliation read returns it: the keys (id, shard, ts) and kind, run_id,
+    /// action, action_id (outcomes), reconciled_through (cycle ends): about 120 to 190 bytes.
+    /// </summary>
+    public const int AuditShardEntryBytes = 160;
+
     /// <summary>A state item (request, approval, alert record): about 300 bytes.</summary>
     public const int StateItemBytes = 300;
 
@@ -39,8 +45,10 @@ public sealed class AwsCallMap
 
     /// <param name="rulesInTable">Rule items in the hub's rules table: a load scans all of them (the rule store has no index by target); the Lambda loads them once a batch of shards (BatchRuleStore).</param>
     /// <param name="cycleRecordsInReconcileWindow">
-    /// The shard's cycle records its reconciliation reads each cycle from its partition of <c>shard-ts-index</c> (a
-    /// day of cycle starts and ends: 576 at one cycle per 5 minutes, 48 at one an hour).
+    /// The shard's entries in its partition of <c>shard-ts-index</c> within the reconcile window (a day of cycle starts
+    /// and ends: 576 at one cycle per 5 minutes, 48 at one an hour). Its reconciliation reads them newest first and stops
+    /// after the page that passes its previous run's <c>reconciled_through</c>: one page of at most
+    /// <c>DynamoAuditLog.ReconcilePage</c> entries when that run ended (the simulation's runs always end).
     /// </param>
     /// <param name="listPagesOfService">ListServiceQuotas pages a service's listing takes (100 quotas a page).</param>
     /// <param name="shardHistoryRows">
@@ -97,17 +105,17 @@ public sealed class AwsCallMap
             HistoryReads([(QuotaKey)args[0]!], (DateTimeOffset)args[1]!, (DateTimeOffset)args[2]!, new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [(QuotaKey)args[0]!] = (IReadOnlyList<UsageSample>?)result ?? [] }),
         (nameof(IUsageHistory), "ReadManyAsync") =>
             HistoryReads((IReadOnlyList<QuotaKey>)args[0]!, (DateTimeOffset)args[1]!, (DateTimeOffset)args[2]!, (IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>?)result ?? new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>()),
-        // A conditional PutItem: the table and every index whose keys the item has (rule_id, kind; a shard's intents, outcomes and cycle records: shard).
+        // A conditional PutItem: the table and every index whose keys the item has (kind; rule_id unless of rule '-'; a shard's intents, outcomes and cycle records: shard).
         (nameof(IAuditLog), "AppendAsync" or "TryAppendAsync") => [Write("PutItem", "audit", AuditWriteUnits((AuditRecord)args[0]!, transactional: false))],
-        // Conditional puts in TransactWriteItems of 100 (BatchWriteItem is denied on the audit table: it cannot be conditional); a chunk of one record is a conditional PutItem.
-        (nameof(IAuditLog), "AppendManyAsync") =>
-            [.. ((IReadOnlyList<AuditRecord>)args[0]!).Chunk(100).Select(chunk => chunk.Length == 1
+        // Up to 8 records (a shard's flush: its digest and the few loud decisions): a conditional PutItem each, all at once. More: conditional puts in
+        // TransactWriteItems of 100, a chunk of one a PutItem (BatchWriteItem is denied on the audit table: it cannot be conditional; docs/fleet-auditw.md).
+        (nameof(IAuditLog), "AppendManyAsync") => (IReadOnlyList<AuditRecord>)args[0]! is { Count: <= AuditPutsUpTo } few
+            ? [.. few.Select(r => Write("PutItem", "audit", AuditWriteUnits(r, transactional: false)))]
+            : [.. ((IReadOnlyList<AuditRecord>)args[0]!).Chunk(100).Select(chunk => chunk.Length == 1
                 ? Write("PutItem", "audit", AuditWriteUnits(chunk[0], transactional: false))
                 : Write("TransactWriteItems", "audit", chunk.Sum(r => AuditWriteUnits(r, transactional: true))))],
-        // One Query of the shard's partition of shard-ts-index: the window's cycle records, plus the intents and outcomes (few) it finds open.
-        (nameof(IAuditLog), "ListUnfinishedAsync") =>
-            Paged("Query", "audit", (long)CycleRecordsInReconcileWindow * (AuditItemOverheadBytes + 100)
-                + (((IReadOnlyList<AuditRecord>?)result)?.Sum(r => DynamoItemSizes.Audit(r, shardIndexed: true)) ?? 0), stronglyConsistent: false),
+        // One Query page of the shard's partition of shard-ts-index, newest first (projected entries), then the open records it found read whole (BatchGetItem).
+        (nameof(IAuditLog), "ListUnfinishedAsync") => ReconcileReads((IReadOnlyList<AuditRecord>?)result ?? []),
         // A fleet shard's state lists are Queries of its own partition of shard-state-index (a GSI: eventually consistent,
         // DynamoStateStore.ForShard): what they return is the shard's items alone, as the simulation (one shard a store) counts.
         (nameof(IRequestStore) or nameof(IApprovalStore) or nameof(IAlertLog), "ListOpenAsync" or "ListDeniedSinceAsync" or "ListActiveAsync" or "ActiveAsync") =>
@@ -258,16 +266,38 @@ public sealed class AwsCallMap
     }
 
     /// <summary>
-    /// An audit record's write units: the table's (twice in a transaction: prepare and commit) and one write per index
-    /// that holds it (projection ALL, so the whole item; a transaction's changes reach the indexes as ordinary writes).
+    /// An audit record's write units: the table's (twice in a transaction: prepare and commit) and one per index that
+    /// holds it, billed by the index entry's size (the projected attributes: every audit index entry is under 1 KB, so 1),
+    /// not the item's: <c>kind-ts-index</c> always, <c>rule_id-ts-index</c> unless its rule is <c>-</c>, <c>shard-ts-index</c>
+    /// for a shard's intents, outcomes and cycle records. A transaction's changes reach the indexes as ordinary writes.
     /// </summary>
     public static double AuditWriteUnits(AuditRecord record, bool transactional)
     {
         ArgumentNullException.ThrowIfNull(record);
         var shardIndexed = record.Kind is AuditKind.Intent or AuditKind.Outcome or AuditKind.Cycle;
         var item = Units(DynamoItemSizes.Audit(record, shardIndexed));
-        return (transactional ? 2 : 1) * item + (shardIndexed ? 3 : 2) * item;
+        var indexEntries = 1 + (record.RuleId == "-" ? 0 : 1) + (shardIndexed ? 1 : 0);
+        return (transactional ? 2 : 1) * item + indexEntries;
     }
+
+    /// <summary>
+    /// A shard's reconciliation: one Query page of the window's newest entries (at most <see cref="ReconcilePage"/>,
+    /// billed by their projected size), then the open records it found, read whole by key (BatchGetItem, 100 a call,
+    /// each item rounded to 4 KB on its own).
+    /// </summary>
+    private List<ApiCall> ReconcileReads(IReadOnlyList<AuditRecord> open)
+    {
+        var entries = Math.Min(ReconcilePage, Math.Max(1, CycleRecordsInReconcileWindow));
+        return [Read("Query", "audit", (long)entries * AuditShardEntryBytes, stronglyConsistent: false),
+            .. open.Chunk(100).Select(chunk => new ApiCall(AwsServices.DynamoDb, "BatchGetItem", Hub: true, "audit",
+                ReadUnits: chunk.Sum(r => BillingUnits.DynamoReadUnits(DynamoItemSizes.Audit(r, shardIndexed: true), stronglyConsistent: false))))];
+    }
+
+    /// <summary>DynamoAuditLog.PutsUpTo: the largest audit batch written as separate conditional PutItems.</summary>
+    public const int AuditPutsUpTo = 8;
+
+    /// <summary>DynamoAuditLog.ReconcilePage: the index entries a page of a shard's reconciliation read (Local does not reference the AWS adapters).</summary>
+    public const int ReconcilePage = 24;
 
     private List<ApiCall> Listings(IReadOnlyCollection<QuotaKey> keys) =>
         [.. keys.Select(k => (k.AccountId, k.Region, k.ServiceCode)).Distinct()

@@ -47,15 +47,19 @@ public static class DynamoItemSizes
         return "quota".Length + Utf8($"shard#{account}#{region}") + "ts".Length + Seconds + "v".Length + Math.Max(0, v) + "ttl".Length + Seconds;
     }
 
-    /// <summary>An audit item as DynamoAuditLog writes it; <paramref name="shardIndexed"/>: with its <c>shard</c> attribute (<c>{account}#{region}</c>).</summary>
+    /// <summary>
+    /// An audit item as DynamoAuditLog writes it: no <c>rule_id</c> for rule <c>-</c>, a cycle end's
+    /// <c>reconciled_through</c>; <paramref name="shardIndexed"/>: with its <c>shard</c> attribute (<c>{account}#{region}</c>).
+    /// </summary>
     public static int Audit(AuditRecord record, bool shardIndexed)
     {
         ArgumentNullException.ThrowIfNull(record);
         var size = Attr("id", record.Id) + Attr("run_id", record.RunId) + "ts".Length + Seconds
-            + Attr("at", record.Timestamp.ToString("O", CultureInfo.InvariantCulture)) + Attr("kind", record.Kind.ToString()) + Attr("rule_id", record.RuleId)
+            + Attr("at", record.Timestamp.ToString("O", CultureInfo.InvariantCulture)) + Attr("kind", record.Kind.ToString()) + Attr("rule_id", record.RuleId == "-" ? null : record.RuleId)
             + Attr("action", record.Action) + Attr("message", record.Message) + "ttl".Length + Seconds
             + Attr("quota", record.Quota?.ToString()) + Attr("action_id", record.ActionId)
-            + Attr("details", record.Details is null ? null : JsonSerializer.Serialize(record.Details));
+            + Attr("details", record.Details is null ? null : JsonSerializer.Serialize(record.Details))
+            + (ReconciledThrough.Of(record) is null ? 0 : ReconciledThrough.Key.Length + Seconds);
         return shardIndexed ? size + Attr("shard", $"{record.Quota?.AccountId ?? "000000000000"}#{record.Quota?.Region ?? "us-east-1"}") : size;
     }
 

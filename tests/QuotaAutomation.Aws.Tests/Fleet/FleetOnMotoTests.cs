@@ -158,7 +158,8 @@ public sealed partial class FleetOnMotoTests(MotoServer moto)
         {
             var page = await backend.Dynamo.ScanAsync(new ScanRequest { TableName = backend.Options.AuditTable, ExclusiveStartKey = start });
             foreach (var item in page.Items)
-                records.Add(new Core.Audit.AuditRecord(item["id"].S, item["run_id"].S, DateTimeOffset.UnixEpoch, Enum.Parse<Core.Audit.AuditKind>(item["kind"].S), item["rule_id"].S,
+                records.Add(new Core.Audit.AuditRecord(item["id"].S, item["run_id"].S, DateTimeOffset.UnixEpoch, Enum.Parse<Core.Audit.AuditKind>(item["kind"].S),
+                    item.TryGetValue("rule_id", out var rule) ? rule.S : "-", // records of no rule carry no rule_id (docs/fleet-auditw.md)
                     Core.Quotas.QuotaKey.TryParse(item.TryGetValue("quota", out var q) ? q.S : null), item["action"].S, item["message"].S,
                     Details: item.TryGetValue("details", out var d) ? JsonSerializer.Deserialize<Dictionary<string, string>>(d.S) : null));
             start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;

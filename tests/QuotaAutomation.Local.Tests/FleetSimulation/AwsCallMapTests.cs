@@ -138,19 +138,53 @@ public sealed class AwsCallMapTests
 
         var calls = Map.For(typeof(IAuditLog), "AppendManyAsync", [records, CancellationToken.None], null);
 
-        // Each record: 2 units in the table (a transaction's prepare and commit) + 1 in rule_id-ts-index + 1 in kind-ts-index.
+        // Each record: 2 units in the table (a transaction's prepare and commit) + 1 entry in rule_id-ts-index + 1 in kind-ts-index.
         Assert.Equal(["TransactWriteItems audit r0 w400", "TransactWriteItems audit r0 w200"], Shown(calls));
     }
 
     [Fact]
-    public void AuditAppendMany_OneDigest_IsOneConditionalPutItemBilledOnceInTheTable()
+    public void AuditAppendMany_EightDecisions_AreEightConditionalPutItemsOfThreeUnits()
+    {
+        var records = Enumerable.Range(1, 8).Select(i => Decision(i)).ToList();
+
+        var calls = Map.For(typeof(IAuditLog), "AppendManyAsync", [records, CancellationToken.None], null);
+
+        // Each record: 1 unit in the table (a transaction would bill 2) + 1 entry in rule_id-ts-index + 1 in kind-ts-index.
+        Assert.Equal(Enumerable.Repeat("PutItem audit r0 w3", 8), Shown(calls));
+    }
+
+    [Fact]
+    public void AuditAppendMany_OneDigest_IsOneConditionalPutItemOffTheRuleIndex()
     {
         var digest = new AuditRecord("run-1/00002", "run-1", T, AuditKind.Decision, "-", null, QuietDecisions.Action, "2 rules: no action",
             Details: new Dictionary<string, string> { [QuietDecisions.KeyOf("a")] = "ec2/L-1@us-east-1 peak 40.0%", [QuietDecisions.KeyOf("b")] = "ec2/L-2@us-east-1 peak 41.0%" });
 
         var calls = Map.For(typeof(IAuditLog), "AppendManyAsync", [new List<AuditRecord> { digest }, CancellationToken.None], null);
 
-        // 1 unit in the table (a transaction would bill 2) + 1 in rule_id-ts-index + 1 in kind-ts-index.
+        // 1 unit in the table + 1 entry in kind-ts-index; rule '-' is not on rule_id-ts-index.
+        Assert.Equal(["PutItem audit r0 w2"], Shown(calls));
+    }
+
+    [Fact]
+    public void AuditAppendMany_A6KilobyteDigestAndAnAlertDecision_AreBilledTheItemsOnceAndOneUnitAnIndexEntry()
+    {
+        var details = Enumerable.Range(0, 49).ToDictionary(i => QuietDecisions.KeyOf($"rule-{i:D3}"), i => $"servicequotas/L-{i:D8}@us-east-1#123456789012 peak 40.0%: below the warning threshold 80%");
+        var digest = new AuditRecord("run-1/00002", "run-1", T, AuditKind.Decision, "-", null, QuietDecisions.Action, "49 rules: no action", Details: details);
+
+        var calls = Map.For(typeof(IAuditLog), "AppendManyAsync", [new List<AuditRecord> { digest, Decision(1) }, CancellationToken.None], null);
+
+        // The digest: 6 units in the table + 1 in kind-ts-index (before: a transaction's 2 × 6 + 6 in each of two ALL indexes = 24).
+        Assert.Equal(["PutItem audit r0 w7", "PutItem audit r0 w3"], Shown(calls));
+    }
+
+    [Fact]
+    public void AuditAppend_ACycleRecord_IsOnTheKindAndShardIndexesNotTheRuleIndex()
+    {
+        var end = new AuditRecord("run-1/00009", "run-1", T, AuditKind.Cycle, "-", null, "cycle_end", "cycle run-1: 50 rules, 0 failed, 0 actions (0 failed, 0 not reached)",
+            Details: new Dictionary<string, string> { [ReconciledThrough.Key] = ReconciledThrough.Format(T.AddMinutes(-15)) });
+
+        var calls = Map.For(typeof(IAuditLog), "AppendAsync", [end, CancellationToken.None], null);
+
         Assert.Equal(["PutItem audit r0 w3"], Shown(calls));
     }
 
@@ -173,11 +207,25 @@ public sealed class AwsCallMapTests
     }
 
     [Fact]
-    public void AuditListUnfinished_ADayOf5MinuteCycles_IsOneQueryOfTheShardsPartition()
+    public void AuditListUnfinished_ADayOf5MinuteCycles_IsOneQueryPageOfTheNewestEntries()
     {
         var calls = Map.For(typeof(IAuditLog), "ListUnfinishedAsync", [T.AddDays(-1), T.AddMinutes(-15), CancellationToken.None], Array.Empty<AuditRecord>());
 
-        Assert.Equal(["Query audit r22.5 w0"], Shown(calls)); // 576 cycle records × 320 bytes = 184,320 bytes: 45 units, halved
+        Assert.Equal(["Query audit r0.5 w0"], Shown(calls)); // 24 of the 576 entries × 160 bytes = 3,840 bytes: 1 unit, halved (before: all 576 whole items, 22.5)
+    }
+
+    [Fact]
+    public void AuditListUnfinished_TwoOpenRecords_AreReadWholeByKey()
+    {
+        var open = new List<AuditRecord>
+        {
+            new("crash/00001", "crash", T.AddHours(-1), AuditKind.Cycle, "-", null, "cycle_start", "cycle crash started"),
+            new("crash/00002", "crash", T.AddHours(-1), AuditKind.Intent, "rule-1", Keys(1)[0], "notify", "send alert"),
+        };
+
+        var calls = Map.For(typeof(IAuditLog), "ListUnfinishedAsync", [T.AddDays(-1), T.AddMinutes(-15), CancellationToken.None], open);
+
+        Assert.Equal(["Query audit r0.5 w0", "BatchGetItem audit r1 w0"], Shown(calls)); // 0.5 an item of under 4 KB
     }
 
     [Fact]

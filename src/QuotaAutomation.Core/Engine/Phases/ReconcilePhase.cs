@@ -15,36 +15,51 @@ namespace QuotaAutomation.Core.Engine.Phases;
 /// </summary>
 internal sealed class ReconcilePhase(EnginePorts ports, EngineOptions options)
 {
-    /// <returns>One line per record reconciled by this cycle.</returns>
-    public async Task<IReadOnlyList<string>> RunAsync(CycleAudit audit, DateTimeOffset now, CancellationToken ct)
+    /// <returns>
+    /// One line per record reconciled by this cycle, and up to when nothing in the window is left open
+    /// (<see cref="ReconciledThrough"/>; null when the list could not be read), for the cycle's end record.
+    /// </returns>
+    public async Task<(IReadOnlyList<string> Lines, DateTimeOffset? Through)> RunAsync(CycleAudit audit, DateTimeOffset now, CancellationToken ct)
     {
+        var until = now - options.ReconcileAfter;
         IReadOnlyList<AuditRecord> unfinished;
         try
         {
-            unfinished = await ports.Audit.ListUnfinishedAsync(now - options.ReconcileWindow, now - options.ReconcileAfter, ct);
+            unfinished = await ports.Audit.ListUnfinishedAsync(now - options.ReconcileWindow, until, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             await audit.WriteAsync(AuditKind.Error, "-", null, "reconcile", $"could not list unfinished audit records: {e.Message}", ct);
-            return [];
+            return ([], null);
         }
 
         var reconciled = new List<string>();
+        var through = until;
         foreach (var record in unfinished)
         {
-            if (record.Details?.GetValueOrDefault(CycleAudit.OwnerKey) is { } owner && options.OwnerAlive(owner)) continue; // still running, only behind the clock
-            try
-            {
-                var closing = record.Kind == AuditKind.Intent ? await OutcomeOfAsync(record, audit.RunId, now, ct) : EndOf(record, audit.RunId, now);
-                if (closing is not null && await ports.Audit.TryAppendAsync(closing, ct))
-                    reconciled.Add($"{record.Action} {record.Id}{(record.Quota is { } q ? $" for {q}" : "")}: {closing.Message}");
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                await audit.WriteAsync(AuditKind.Error, record.RuleId, record.Quota, "reconcile", $"could not reconcile {record.Action} {record.Id}: {e.Message}", ct);
-            }
+            if (!await CloseAsync(audit, record, now, reconciled, ct) && record.Timestamp <= through)
+                through = record.Timestamp - TimeSpan.FromTicks(1); // left open: a later cycle must still read it
         }
-        return reconciled;
+        return (reconciled, through);
+    }
+
+    /// <returns>Whether the record is closed now (by this cycle or, at the same time, by another).</returns>
+    private async Task<bool> CloseAsync(CycleAudit audit, AuditRecord record, DateTimeOffset now, List<string> reconciled, CancellationToken ct)
+    {
+        if (record.Details?.GetValueOrDefault(CycleAudit.OwnerKey) is { } owner && options.OwnerAlive(owner)) return false; // still running, only behind the clock
+        try
+        {
+            var closing = record.Kind == AuditKind.Intent ? await OutcomeOfAsync(record, audit.RunId, now, ct) : EndOf(record, audit.RunId, now);
+            if (closing is null) return false;
+            if (await ports.Audit.TryAppendAsync(closing, ct))
+                reconciled.Add($"{record.Action} {record.Id}{(record.Quota is { } q ? $" for {q}" : "")}: {closing.Message}");
+            return true; // written now, or by a concurrent cycle under the same id
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await audit.WriteAsync(AuditKind.Error, record.RuleId, record.Quota, "reconcile", $"could not reconcile {record.Action} {record.Id}: {e.Message}", ct);
+            return false;
+        }
     }
 
     private static AuditRecord EndOf(AuditRecord start, string byRun, DateTimeOffset now) => new(
