@@ -7,7 +7,11 @@ public enum CadenceReason
     Woken,
     /// <summary>No history yet, or none recent: the detailed read fills the gap.</summary>
     Backfill,
-    /// <summary>Its 24 h peak is within <see cref="ReadCadence.NearPoints"/> of the warning threshold, and it is at or above the warning, or rising towards it.</summary>
+    /// <summary>
+    /// Its 24 h peak is within <see cref="ReadCadence.NearPoints"/> of the warning threshold, and its last hour at or above
+    /// the warning but not steady there: above yesterday's peak, trending to the quota's value within
+    /// <see cref="ReadCadence.BreachSoon"/>, or no history of yesterday.
+    /// </summary>
     NearThreshold,
     /// <summary>A sample of the last hour stood at ≥ 2× the 24 h median.</summary>
     Spike,
@@ -16,8 +20,9 @@ public enum CadenceReason
     /// <summary>Far from the threshold and calm.</summary>
     Calm,
     /// <summary>
-    /// Near the warning threshold but steady: below it, not rising towards it, no spike. Sampled every cycle (from the
-    /// utilization report), read in detail every <see cref="ReadCadence.SteadyDetail"/>.
+    /// Near the warning threshold but steady: below it and not rising towards it, or at or above it within yesterday's
+    /// range and not trending to the quota's value within <see cref="ReadCadence.BreachSoon"/>; no spike. Sampled every
+    /// cycle (from the utilization report), read in detail every <see cref="ReadCadence.SteadyDetail"/>.
     /// </summary>
     NearSteady,
 }

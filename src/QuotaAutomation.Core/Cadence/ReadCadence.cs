@@ -8,9 +8,10 @@ namespace QuotaAutomation.Core.Cadence;
 /// When each quota's usage is next read in detail (one CloudWatch <c>GetMetricData</c> metric, 5-minute periods), rather
 /// than taken from the account's Service Quotas utilization report, which costs one report per account and Region
 /// whatever the number of quotas. GetMetricData is billed per metric requested ($0.01 per 1,000): reading every quota
-/// every 5 minutes is 8,640 metrics a quota a month. A quota at or above its warning threshold or rising towards it,
-/// after a spike, with a breach soon, woken by an event, or with no recent history is read every cycle; one near its
-/// threshold but steady is sampled every cycle (the report) and read in detail every 15 minutes; a far and calm one hourly.
+/// every 5 minutes is 8,640 metrics a quota a month. A quota rising towards its warning threshold, at or above it and
+/// not steady there (above yesterday's peak, trending to the quota within 6 hours, or new), after a spike, with a breach
+/// soon, woken by an event, or with no recent history is read every cycle; one near or above its threshold but steady is
+/// sampled every cycle (the report) and read in detail every 15 minutes; a far and calm one hourly.
 /// </summary>
 /// <remarks>
 /// Stateless on purpose: whether a read is due is worked out from the stored history and the clock alone, so a cold
@@ -109,22 +110,37 @@ public sealed record ReadCadence
     }
 
     /// <summary>
-    /// A quota near its threshold: every cycle in detail when the last hour reached the warning, after a spike, or when
-    /// it is rising towards the warning: the last two hours' trend reaches it within <see cref="BreachSoon"/> (while usage
-    /// stays within yesterday's range, the daily peak's growth from yesterday to today, as for a far quota: the upswing of
-    /// a daily swing that stayed below the warning yesterday is not a rise towards it). Otherwise steady: sampled every
-    /// cycle (the report), detailed every <see cref="SteadyDetail"/>.
+    /// A quota near its threshold: every cycle in detail after a spike; when the last hour reached the warning, unless it
+    /// is steady there (<see cref="SteadyAtWarning"/>); or when it is rising towards the warning: the last two hours'
+    /// trend reaches it within <see cref="BreachSoon"/> (while usage stays within yesterday's range, the daily peak's
+    /// growth from yesterday to today, as for a far quota: the upswing of a daily swing that stayed below the warning
+    /// yesterday is not a rise towards it). Otherwise steady: sampled every cycle (the report), detailed every
+    /// <see cref="SteadyDetail"/>.
     /// </summary>
     private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, DateTimeOffset now)
     {
-        if (PeakSince(history, now - SpikeMemory) >= level) return new(Cycle, CadenceReason.NearThreshold);
+        var steady = new CadenceDecision(Cycle, CadenceReason.NearSteady) { DetailEvery = Max(Cycle, SteadyDetail) };
         if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
+        if (PeakSince(history, now - SpikeMemory) >= level)
+            return SteadyAtWarning(quota, history, now) ? steady : new(Cycle, CadenceReason.NearThreshold);
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachSoon && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
             toWarning = DayOverDay(history, now, level, yesterdayPeak);
         if (toWarning <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
-        return new(Cycle, CadenceReason.NearSteady) { DetailEvery = Max(Cycle, SteadyDetail) };
+        return steady;
     }
+
+    /// <summary>
+    /// A quota whose last hour reached its warning (no recent spike: checked first) that gains nothing from 5-minute
+    /// detail: the decisions act every cycle on the report's sample, and the detail every <see cref="SteadyDetail"/>
+    /// still stores every 5-minute maximum. Steady when the last hour's peak is no higher than yesterday's peak (24 to 48
+    /// hours ago: a level it already had) and the last two hours' trend does not reach the quota's value within
+    /// <see cref="BreachSoon"/>. A quota with no history of yesterday (new) is not steady.
+    /// </summary>
+    private bool SteadyAtWarning(QuotaInfo quota, IReadOnlyList<UsageSample> history, DateTimeOffset now) =>
+        YesterdaysPeak(history, now) is { } yesterdayPeak
+        && PeakSince(history, now - SpikeMemory) <= yesterdayPeak
+        && TimeToReach(history, now, quota.Value) > BreachSoon;
 
     /// <summary>Whether a read every <paramref name="interval"/> falls in the cycle that runs at <paramref name="now"/>.</summary>
     public bool IsDue(QuotaKey key, TimeSpan interval, DateTimeOffset now)
@@ -208,13 +224,17 @@ public sealed record ReadCadence
     /// moving within a range it already had, so a rising two-hour trend is the daily swing's upswing, not growth. A
     /// ramp that leaves yesterday's range is judged by its two-hour trend. Null otherwise.
     /// </summary>
-    private static double? WithinYesterdaysRange(IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    private static double? WithinYesterdaysRange(IReadOnlyList<UsageSample> history, DateTimeOffset now) =>
+        YesterdaysPeak(history, now) is { } peak && history[^1].Value <= peak ? peak : null;
+
+    /// <summary>The peak of 24 to 48 hours ago when the history covers it (its oldest sample at least 48 hours old); null otherwise.</summary>
+    private static double? YesterdaysPeak(IReadOnlyList<UsageSample> history, DateTimeOffset now)
     {
         if (history[0].Timestamp > now - 2 * Day) return null;
         var peak = double.NegativeInfinity;
         foreach (var s in history)
             if (s.Timestamp > now - 2 * Day && s.Timestamp <= now - Day) peak = Math.Max(peak, s.Value);
-        return double.IsFinite(peak) && history[^1].Value <= peak ? peak : null;
+        return double.IsFinite(peak) ? peak : null;
     }
 
     /// <summary>When the daily peak, growing as it grew from yesterday to today, reaches <paramref name="level"/>; MaxValue when it did not grow.</summary>

@@ -41,6 +41,36 @@ public class SteadyDetailTests
     public void NearAndAtItsWarningWithinTheHour_IsReadInDetailEveryCycle() =>
         Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(Day(Now, ago => ago == 20 ? 720 : 650)));
 
+    /// <summary>Three days of 5-minute samples ending now, valued by minutes before now.</summary>
+    private static List<UsageSample> ThreeDays(DateTimeOffset end, Func<int, double> byMinutesAgo) =>
+        Enumerable.Range(0, 3 * 288).Select(i => 5 * (3 * 288 - 1 - i)).Select(ago => new UsageSample(end.AddMinutes(-ago), byMinutesAgo(ago))).ToList();
+
+    [Fact]
+    public void AboveItsWarning_Steady_WithinYesterdaysRange_IsSampledEveryCycle_AndReadInDetailEvery15Minutes() =>
+        // 85 % for three days against a 70 % warning: the last hour's peak (850) is yesterday's; no spike, flat.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearSteady) { DetailEvery = TimeSpan.FromMinutes(15) }, Decide(ThreeDays(Now, _ => 850)));
+
+    [Fact]
+    public void AboveItsWarning_AboveYesterdaysPeak_IsReadInDetailEveryCycle() =>
+        // 85 %, then 87 % for the last 30 minutes: above anything yesterday.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(ThreeDays(Now, ago => ago <= 30 ? 870 : 850)));
+
+    [Fact]
+    public void AboveItsWarning_AfterASpike_IsReadInDetailEveryCycle() =>
+        // A median of 350 (yesterday's peak 800, 30 hours ago); 30 minutes ago 750: above the warning, 2.1× the median.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.Spike), Decide(ThreeDays(Now, ago => ago switch { 30 => 750, 1800 => 800, _ => 350 })));
+
+    [Fact]
+    public void AboveItsWarning_TrendingToTheQuotaWithin6Hours_IsReadInDetailEveryCycle() =>
+        // 85 % (yesterday's peak 95 %, 30 hours ago), the last two hours rising 50 an hour to 900: 1,000 in about 2 h.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold),
+            Decide(ThreeDays(Now, ago => ago switch { 1800 => 950, < 120 => 900 - 50 * ago / 60.0, _ => 850 })));
+
+    [Fact]
+    public void AboveItsWarning_WithNoHistoryOfYesterday_IsReadInDetailEveryCycle() =>
+        // A new quota: a day of 85 %, nothing to say its level is its usual range.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(Day(Now, _ => 850)));
+
     [Fact]
     public void NearAndRisingTowardsItsWarning_IsReadInDetailEveryCycle() =>
         // 620, then the last two hours rise 20 an hour to 690: the warning (700) in half an hour.
@@ -88,17 +118,17 @@ public class SteadyDetailTests
         Quota with { Key = new QuotaKey("ec2", "L-1216C47A", Regions[account.Get % Regions.Length], $"{100000000000L + account.Get}") };
 
     /// <summary>
-    /// Any account and Region (so any detail grid), any level in the near band below the warning, any start: no three
-    /// cycles in a row without a detailed read, and each detailed read starts no later than the previous one ran, so
-    /// every 5-minute period is read in detail.
+    /// Any account and Region (so any detail grid), any steady level in the near band below the warning or at or above
+    /// it within yesterday's range (three days flat), any start: no three cycles in a row without a detailed read, and
+    /// each detailed read starts no later than the previous one ran, so every 5-minute period is read in detail.
     /// </summary>
     [Property(MaxTest = 100, Replay = "(20261201,19)")]
     public bool ASteadyNearQuota_IsNeverLeftWithoutDetailLongerThan15Minutes(PositiveInt account, NonNegativeInt startCycle, byte levelByte)
     {
         var quota = QuotaOf(account);
-        var level = 605 + levelByte % 90; // 60.5 % to 69.4 %
+        var level = 605 + levelByte % 390; // 60.5 % to 99.4 %: below the 70 % warning, at it or above
         var start = Now.AddMinutes(5 * (startCycle.Get % 288));
-        var history = Day(start - Five, _ => level);
+        var history = ThreeDays(start - Five, _ => level);
         DateTimeOffset? previousDetail = null;
         var withoutDetail = 0;
         for (var t = start; t < start.AddHours(2); t += Five)
@@ -116,7 +146,10 @@ public class SteadyDetailTests
         return previousDetail is not null;
     }
 
-    /// <summary>Near and woken, at or above its warning within the hour, rising towards it, or after a spike: in detail every cycle, from its newest sample.</summary>
+    /// <summary>
+    /// Near and woken, at or above its warning within the hour with no history of yesterday (a day of samples) or above
+    /// yesterday's peak, rising towards it, or after a spike: in detail every cycle, from its newest sample.
+    /// </summary>
     [Property(MaxTest = 200, Replay = "(20261201,21)")]
     public bool ANearQuota_WokenAtItsWarningRisingOrAfterASpike_IsReadInDetailEveryCycle(PositiveInt account, NonNegativeInt cycle, byte kind, byte size)
     {
@@ -127,7 +160,8 @@ public class SteadyDetailTests
         var history = (kind % 4) switch
         {
             0 => Day(now - Five, _ => 650),
-            1 => Day(now - Five, ago => ago == minutesAgo ? 700 + size % 100 : 650),
+            1 => (size % 2 == 0 ? Day(now - Five, ago => ago == minutesAgo ? 700 + size % 100 : 650)
+                : ThreeDays(now - Five, ago => ago == minutesAgo ? 760 + size % 100 : 750)), // above the warning, above yesterday's peak
             2 => Day(now - Five, ago => ago < 120 ? 690 - (10 + size % 40) * ago / 60.0 : 620), // the warning within an hour
             _ => Day(now - Five, ago => ago == 600 ? 620 : ago == minutesAgo ? 2 * baseLevel + 60 : baseLevel),
         };
