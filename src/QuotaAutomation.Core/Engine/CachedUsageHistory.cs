@@ -52,11 +52,9 @@ public sealed class CachedUsageHistory(IUsageHistory store) : IUsageHistory
         if (!_windows.TryGetValue(key, out var cached)) return;
         var inside = samples.Where(s => s.Timestamp > cached.From && s.Timestamp <= cached.Until).ToList();
         if (inside.Count == 0) return;
-        // A new sample replaces a cached one of the same time, as the stores do (a detailed read over periods the report sampled).
-        var replaced = inside.Select(s => s.Timestamp).ToHashSet();
         _windows[key] = cached with
         {
-            Samples = [.. cached.Samples.Where(s => !replaced.Contains(s.Timestamp)).Concat(inside).OrderBy(s => s.Timestamp)],
+            Samples = UsageMerge.Replacing(cached.Samples, inside),
             CompactedTo = inside.Min(s => s.Timestamp) < _fineFrom ? DateTimeOffset.MinValue : cached.CompactedTo, // an old sample joins: compact again
         };
     }

@@ -39,7 +39,7 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
                 if (added.Count > 0) appended[query.Quota.Key] = added;
             }
             await ports.History.AppendManyAsync(appended, ct);
-            foreach (var (key, added) in appended) histories[key] = Merge(histories[key], added);
+            foreach (var (key, added) in appended) histories[key] = UsageMerge.Replacing(histories[key], added);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -61,14 +61,6 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
         var known = new Dictionary<DateTimeOffset, double>();
         for (var i = stored.Count - 1; i >= 0 && stored[i].Timestamp >= earliest; i--) known[stored[i].Timestamp] = stored[i].Value;
         return samples.Where(s => !known.TryGetValue(s.Timestamp, out var value) || value != s.Value).ToList();
-    }
-
-    /// <summary>The window with the new samples, in time order; a new sample replaces a stored one of the same time (as the stores do).</summary>
-    private static IReadOnlyList<UsageSample> Merge(IReadOnlyList<UsageSample> stored, IReadOnlyList<UsageSample> added)
-    {
-        if (stored.Count == 0 || added.Min(s => s.Timestamp) > stored[^1].Timestamp) return [.. stored, .. added]; // the usual case: after the newest
-        var replaced = added.Select(s => s.Timestamp).ToHashSet();
-        return [.. stored.Where(s => !replaced.Contains(s.Timestamp)).Concat(added).OrderBy(s => s.Timestamp)];
     }
 
     /// <summary>
