@@ -66,6 +66,11 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// Whatever a rewrite cannot decode is carried in the new row's <c>x</c> (quota → why), so the quota it concerns keeps
 /// failing its reads, with the reason, instead of being silently dropped.
 /// </para>
+/// <para>
+/// About 500 lines: the read, the append's phases (compaction, hourly and 5-minute writes) and the conditional put share
+/// one row model (<c>RowDraft</c>, <c>Decode</c>, <c>Merge</c>). The key lists' cache, load and put are the part that could
+/// stand alone (a <c>ShardKeyLists</c> beside <see cref="ShardKeyList"/>): the next split if this file grows.
+/// </para>
 /// </remarks>
 public sealed class DynamoShardHistory(IAmazonDynamoDB dynamo, string table, TimeSpan retention, UsageTablePacing? pacing = null) : IUsageHistory
 {
