@@ -71,8 +71,9 @@ public sealed class DynamoShardHistoryTests(MotoServer moto)
 
         await history.AppendManyAsync(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [b] = [Sample(3)], [c] = [Sample(4)] }, CancellationToken.None);
 
-        // No hourly row yet (newest-hour Query, then nothing to compact: a Query); refused as new, read, put on condition it is unchanged.
-        Assert.Equal("GetItem=1 PutItem=2 Query=2", ShardUsage.DynamoCalls(world));
+        // No hourly row yet (newest-hour Query, then nothing to compact: a Query); the shard's list with C added (docs/fleet-rows.md);
+        // the row refused as new, read, put on condition it is unchanged.
+        Assert.Equal("GetItem=1 PutItem=3 Query=2", ShardUsage.DynamoCalls(world));
         var windows = await history.ReadManyAsync([a, b, c], AwsWorld.Now.AddHours(-1), AwsWorld.Now, CancellationToken.None);
         Assert.Equal(["1", "3", "4"], new[] { a, b, c }.Select(k => string.Join(",", windows[k].Select(s => s.Value))));
     }
@@ -91,8 +92,8 @@ public sealed class DynamoShardHistoryTests(MotoServer moto)
         await history.AppendManyAsync(usage.Skip(3).ToDictionary(), CancellationToken.None); // its 48 hourly samples
 
         // The newest hourly row's Query; its 23 samples older than a day merged into the hourly rows, its 25 of the last day into the
-        // 5-minute rows: each span's rows read once, merged, put 25 a call.
-        Assert.Equal("BatchWriteItem=2 Query=3", ShardUsage.DynamoCalls(world));
+        // 5-minute rows: each span's rows read once, merged, put 25 a call; before them, the list with the new quota (a PutItem).
+        Assert.Equal("BatchWriteItem=2 PutItem=1 Query=3", ShardUsage.DynamoCalls(world));
         var windows = await history.ReadManyAsync(keys, AwsWorld.Now.AddDays(-2), AwsWorld.Now, CancellationToken.None);
         Assert.All(keys, k => Assert.Equal(usage[k], windows[k]));
     }
@@ -152,14 +153,14 @@ public sealed class DynamoShardHistoryTests(MotoServer moto)
         using var world = await AwsWorld.CreateAsync(moto);
         using var backend = world.Backend();
         var history = new DynamoShardHistory(backend.Dynamo, backend.Options.UsageTable, Retention);
-        // 11,000 quotas with the longest value a double takes: 40 bytes an entry.
-        var keys = Enumerable.Range(0, 11_000).Select(i => new QuotaKey("ec2", $"L-{i:X8}", "us-east-1", ShardUsage.Account)).ToList();
+        // 17,000 quotas with the longest value a double takes: 25 bytes a compact entry (docs/fleet-rows.md; 40 with the names).
+        var keys = Enumerable.Range(0, 17_000).Select(i => new QuotaKey("ec2", $"L-{i:X8}", "us-east-1", ShardUsage.Account)).ToList();
         world.Quotas.Forwarded.Clear();
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
             history.AppendManyAsync(keys.ToDictionary(k => k, IReadOnlyList<UsageSample> (_) => [new UsageSample(AwsWorld.Now, -1.2345678901234567E-300)]), CancellationToken.None));
 
-        Assert.Equal("Usage row shard#123456789012#us-east-1 at ts 1795521600: 11000 quotas make an item of 440048 bytes, over DynamoDB's 409600-byte item limit; govern fewer quotas in this account and Region.", refused.Message);
+        Assert.Equal("Usage row shard#123456789012#us-east-1 at ts 1795521600: 17000 quotas make an item of 425058 bytes, over DynamoDB's 409600-byte item limit; govern fewer quotas in this account and Region.", refused.Message);
         Assert.Equal("", ShardUsage.DynamoCalls(world));
     }
 

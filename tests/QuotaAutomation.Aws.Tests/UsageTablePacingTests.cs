@@ -85,23 +85,43 @@ public sealed class UsageTablePacingTests
         var rows = Enumerable.Range(0, 50).Select(i => new UsageSample(time.GetUtcNow().AddMinutes(-5 * (50 - i)), i)).ToList(); // 50 rows of 1 unit: 2 calls of 25
 
         var backfill = history.AppendManyAsync(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [key] = rows }, CancellationToken.None);
-        // The newest hourly row's Query and the compaction's (docs/fleet-window.md), the consistent Query of the span, then the
-        // first BatchWriteItem (the bucket owes 15).
-        await RecordingDynamo.Of(dynamo).Sent(4);
-        time.Advance(TimeSpan.FromSeconds(1.4));
-        var sentAt14 = RecordingDynamo.Of(dynamo).Operations();
+        // The newest hourly row's Query and the compaction's (docs/fleet-window.md), the consistent Query of the span, the
+        // rows' key list (docs/fleet-rows.md: 1 unit), then the first BatchWriteItem (the bucket owes 16).
+        await RecordingDynamo.Of(dynamo).Sent(5);
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        var sentAt15 = RecordingDynamo.Of(dynamo).Operations();
         time.Advance(TimeSpan.FromSeconds(0.1));
         await backfill;
 
-        Assert.Equal(["QueryAsync", "QueryAsync", "QueryAsync", "BatchWriteItemAsync"], sentAt14);
-        Assert.Equal(["QueryAsync", "QueryAsync", "QueryAsync", "BatchWriteItemAsync", "BatchWriteItemAsync"], RecordingDynamo.Of(dynamo).Operations());
+        Assert.Equal(["QueryAsync", "QueryAsync", "QueryAsync", "PutItemAsync", "BatchWriteItemAsync"], sentAt15);
+        Assert.Equal(["QueryAsync", "QueryAsync", "QueryAsync", "PutItemAsync", "BatchWriteItemAsync", "BatchWriteItemAsync"], RecordingDynamo.Of(dynamo).Operations());
+    }
+
+    [Fact]
+    public async Task AnAppendsNewestHourQuery_WaitsForTheShardsReadDebt()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
+        var pacing = new UsageTablePacing(time);
+        var dynamo = RecordingDynamo.Create();
+        var history = new DynamoShardHistory(dynamo, "usage", TimeSpan.FromDays(30), pacing);
+        using var lease = pacing.Pace(Account, "eu-west-1", unitsPerSecond: 5);
+        pacing.For($"shard#{Account}#eu-west-1").AfterRead(new QueryResponse { ConsumedCapacity = new ConsumedCapacity { CapacityUnits = 25 } }, consistent: false); // owes 20: 4 s
+        var key = new QuotaKey("ec2", "L-1216C47A", "eu-west-1", Account);
+
+        var append = history.AppendManyAsync(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>> { [key] = [new UsageSample(time.GetUtcNow(), 1)] }, CancellationToken.None);
+        var sentBefore = RecordingDynamo.Of(dynamo).Operations();
+        time.Advance(TimeSpan.FromSeconds(4));
+        await RecordingDynamo.Of(dynamo).Sent(1);
+        await RecordingDynamo.Of(dynamo).Finish(append, time);
+
+        Assert.Empty(sentBefore);
+        Assert.Equal(["QueryAsync", "QueryAsync", "PutItemAsync", "PutItemAsync"], RecordingDynamo.Of(dynamo).Operations()); // newest hour, compaction, key list, row
     }
 
     /// <summary>An <see cref="IAmazonDynamoDB"/> that answers the shard history's calls empty and records them in order.</summary>
     public class RecordingDynamo : DispatchProxy
     {
         private readonly List<string> _operations = [];
-        private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
 
         public static IAmazonDynamoDB Create() => DispatchProxy.Create<IAmazonDynamoDB, RecordingDynamo>();
 
@@ -112,26 +132,36 @@ public sealed class UsageTablePacingTests
             lock (_operations) return [.. _operations];
         }
 
-        /// <summary>Completes when <paramref name="count"/> calls have been sent.</summary>
-        public Task Sent(int count)
+        /// <summary>
+        /// Completes when <paramref name="count"/> calls have been sent; fails, naming the calls sent, when they have not after
+        /// <paramref name="steps"/> short real pauses (a call held on the fake clock never comes by itself: fail, never hang).
+        /// </summary>
+        public async Task Sent(int count, int steps = 300)
         {
-            lock (_operations)
+            for (var step = 0; step < steps; step++)
             {
-                if (_operations.Count >= count) return Task.CompletedTask;
-                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waits.Add((count, reached));
-                return reached.Task;
+                if (Operations().Count >= count) return;
+                await Task.Delay(10);
             }
+            Assert.Fail($"{count} calls were expected; {Operations().Count} were sent: {string.Join(", ", Operations())}.");
+        }
+
+        /// <summary>Advances the fake clock a second at a time until <paramref name="work"/> ends; fails after <paramref name="steps"/> seconds.</summary>
+        public async Task Finish(Task work, FakeTimeProvider time, int steps = 120)
+        {
+            for (var step = 0; step < steps && !work.IsCompleted; step++)
+            {
+                await Task.WhenAny(work, Task.Delay(10));
+                if (!work.IsCompleted) time.Advance(TimeSpan.FromSeconds(1));
+            }
+            if (!work.IsCompleted) Assert.Fail($"the work did not end within {steps} s on the fake clock; sent: {string.Join(", ", Operations())}.");
+            await work;
         }
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
-            lock (_operations)
-            {
-                _operations.Add(targetMethod.Name);
-                foreach (var wait in _waits.Where(w => w.Count <= _operations.Count)) wait.Reached.TrySetResult();
-            }
+            lock (_operations) _operations.Add(targetMethod.Name);
             return targetMethod.Name switch
             {
                 "QueryAsync" => Task.FromResult(new QueryResponse { Items = [] }),

@@ -6,7 +6,8 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// <summary>
 /// An item's size as DynamoDB counts it for the 400 KB item limit and for capacity units (AWS, "Item sizes and
 /// formats"): each attribute's name in UTF-8 bytes plus its value: a string's UTF-8 bytes, a number's significant
-/// digits, two to a byte, plus one byte. Only the types the usage table holds (S, N) are counted.
+/// digits, two to a byte, plus one byte; a map (a compact shard row's <c>x</c>) 3 bytes plus, per entry, its name, its
+/// value and a byte. Only the types the usage table holds (S, N, M of S) are counted.
 /// </summary>
 public static class DynamoItemSize
 {
@@ -16,13 +17,16 @@ public static class DynamoItemSize
     public static int Of(IReadOnlyDictionary<string, AttributeValue> item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return item.Sum(a => Encoding.UTF8.GetByteCount(a.Key) + a.Value switch
-        {
-            { S: { } s } => Encoding.UTF8.GetByteCount(s),
-            { N: { } n } => NumberBytes(n),
-            _ => throw new ArgumentException($"attribute '{a.Key}': only S and N are sized here", nameof(item)),
-        });
+        return item.Sum(a => Encoding.UTF8.GetByteCount(a.Key) + ValueBytes(a.Key, a.Value));
     }
+
+    private static int ValueBytes(string name, AttributeValue value) => value switch
+    {
+        { S: { } s } => Encoding.UTF8.GetByteCount(s),
+        { N: { } n } => NumberBytes(n),
+        { M: { } m } => 3 + m.Sum(e => Encoding.UTF8.GetByteCount(e.Key) + ValueBytes(name, e.Value) + 1),
+        _ => throw new ArgumentException($"attribute '{name}': only S, N and M are sized here", nameof(value)),
+    };
 
     /// <summary>Write units of one put: 1 per KB, rounded up, per item.</summary>
     public static int WriteUnits(int itemBytes) => Math.Max(1, (itemBytes + 1023) / 1024);

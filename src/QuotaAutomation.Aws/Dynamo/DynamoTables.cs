@@ -9,7 +9,7 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// <list type="bullet">
 /// <item><c>rules</c>: <c>rule_id</c> (S). Items as people type them.</item>
 /// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>; at <c>ts</c> 0 the quota's head (<see cref="DynamoUsageHistory"/>);
-/// fleet shards' rows under <c>shard#{account}#{region}</c> with <c>v</c> (<see cref="DynamoShardHistory"/>).</item>
+/// fleet shards' rows under <c>shard#{account}#{region}</c> with <c>k</c> and <c>v</c>, their key lists under <c>keys#{account}#{region}</c> (<see cref="DynamoShardHistory"/>).</item>
 /// <item><c>audit</c>: <c>id</c> (S, run id/sequence); GSIs <c>rule_id-ts-index</c> (<c>rule_id</c> S, <c>ts</c> N; keys only,
 /// sparse: records of no rule, <c>-</c>, carry no <c>rule_id</c>) and
 /// <c>kind-ts-index</c> (<c>kind</c> S, <c>ts</c> N, for the hub's plain reconciliation and <c>audit --kind</c>) and

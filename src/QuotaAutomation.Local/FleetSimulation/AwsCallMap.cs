@@ -175,6 +175,8 @@ public sealed class AwsCallMap
     /// when hours aged since, one consistent Query of their 5-minute rows and a PutItem per hour; the append's older samples
     /// into hourly rows (a consistent Query of their span, BatchWriteItems of 25); its 5-minute rows (one: a conditional
     /// PutItem; several: a consistent Query and BatchWriteItems). Stored rows found by those merge Queries are counted as none.
+    /// Rows are compact (docs/fleet-rows.md): their size is the list's positions and the values; a list the shard has not
+    /// stored yet (its first append, a quota joining) is one PutItem before the rows.
     /// </summary>
     private List<ApiCall> ShardRowWrites(IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> samples)
     {
@@ -184,17 +186,21 @@ public sealed class AwsCallMap
         var calls = new List<ApiCall>();
         foreach (var shard in all.GroupBy(x => (x.Key.AccountOrSelf, x.Key.Region)))
         {
-            var rows = shard.GroupBy(x => x.Sample.Timestamp.ToUnixTimeSeconds())
-                .ToDictionary(row => row.Key, row => (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value))));
             var ledger = Ledger(shard.Key);
             lock (ledger)
             {
+                // The row's key list (the shard's newest while it names every appended quota), stored first when new.
+                var keys = shard.Select(x => x.Key).Distinct().ToList();
+                var (list, isNew) = ledger.Use(keys.Select(EntryId));
+                var rows = shard.GroupBy(x => x.Sample.Timestamp.ToUnixTimeSeconds())
+                    .ToDictionary(row => row.Key, row => (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, list.Count, row.Select(x => x.Sample.Value)));
                 var newestHour = ledger.NewestHour;
                 calls.Add(Read("Query", "usage", newestHour is null ? 0 : rows.Values.Max(), stronglyConsistent: false));
                 var boundary = Math.Max(fineFrom, (newestHour + 1) * ShardRowsLedger.HourSeconds ?? long.MinValue);
                 var compacts = !(newestHour is { } h && (h + 1) * ShardRowsLedger.HourSeconds >= boundary);
                 IReadOnlyList<(long Hour, long Bytes, long QueryBytes)> compacted = compacts ? ledger.TakeAged(boundary) : [];
                 if (compacts) calls.AddRange(Paged("Query", "usage", compacted.Sum(c => c.QueryBytes), stronglyConsistent: true));
+                if (isNew) calls.Add(Write("PutItem", "usage", Units(DynamoItemSizes.ShardKeyList(shard.Key.AccountOrSelf, shard.Key.Region, keys))));
                 var hours = rows.Where(r => r.Key < boundary).GroupBy(r => r.Key / ShardRowsLedger.HourSeconds).ToDictionary(g => g.Key, g => g.Max(r => r.Value));
                 var stored = hours.Where(p => p.Key <= newestHour).Select(p => p.Value).ToList();
                 calls.AddRange(MergedBatches(stored));
@@ -208,6 +214,8 @@ public sealed class AwsCallMap
         }
         return calls;
     }
+
+    private static string EntryId(QuotaKey key) => $"{key.ServiceCode}/{key.QuotaCode}";
 
     /// <summary>Rows merged with what their span holds: a consistent Query, then BatchWriteItems of 25 (none: no call).</summary>
     private static IEnumerable<ApiCall> MergedBatches(List<long> rowBytes) => rowBytes.Count == 0 ? [] :
@@ -227,7 +235,8 @@ public sealed class AwsCallMap
     /// consistent: half a unit per head of under 4 KB); a longer one (a cold container's 14 days) is one Query per quota,
     /// one after another. Shard rows: per shard, one Query of the hourly rows (the window's rows before the newest hourly
     /// row's end, in the shard's <see cref="ShardRowsLedger"/>) and one of the 5-minute rows after it, its rows being the
-    /// times any quota has a sample.
+    /// times any quota has a sample, compact rows of the shard's newest list; then, for a whole window (a cold container's
+    /// read; a warm one reads the last day and knows its lists), one Query of the key list they name.
     /// </summary>
     private List<ApiCall> HistoryReads(IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until, IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> found)
     {
@@ -236,14 +245,19 @@ public sealed class AwsCallMap
             return [.. distinct.GroupBy(k => (k.AccountOrSelf, k.Region)).SelectMany(shard =>
             {
                 long? newestHour;
+                IReadOnlyList<string>? list;
+                bool hasLists;
                 var ledger = Ledger(shard.Key);
-                lock (ledger) newestHour = ledger.NewestHour;
+                lock (ledger) (newestHour, list, hasLists) = (ledger.NewestHour, ledger.NewestList, ledger.HasLists);
                 var hourlyEnd = (newestHour + 1) * ShardRowsLedger.HourSeconds ?? long.MinValue;
+                var listLength = list?.Count ?? shard.Count();
                 var rows = shard.SelectMany(k => found.GetValueOrDefault(k, []).Select(s => (Key: k, Sample: s))).GroupBy(x => x.Sample.Timestamp.ToUnixTimeSeconds())
-                    .Select(row => (At: row.Key, Bytes: (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, row.Select(x => (x.Key, x.Sample.Value))))).ToList();
+                    .Select(row => (At: row.Key, Bytes: (long)DynamoItemSizes.ShardRow(shard.Key.AccountOrSelf, shard.Key.Region, listLength, row.Select(x => x.Sample.Value)))).ToList();
                 var fine = Paged("Query", "usage", rows.Where(r => r.At >= hourlyEnd).Sum(r => r.Bytes), stronglyConsistent: false);
-                return from >= UsageResolution.FineFrom(until) ? fine // a window within the last day: no hourly Query
-                    : Paged("Query", "usage", rows.Where(r => r.At < hourlyEnd).Sum(r => r.Bytes), stronglyConsistent: false).Concat(fine);
+                return from >= UsageResolution.FineFrom(until) ? fine // a window within the last day (a warm container's tail): no hourly Query, its lists known
+                    : Paged("Query", "usage", rows.Where(r => r.At < hourlyEnd).Sum(r => r.Bytes), stronglyConsistent: false).Concat(fine)
+                        // a whole window is a cold container's read: it also fetches the key list its rows name (one Query of the list partition)
+                        .Concat(hasLists ? [Read("Query", "usage", DynamoItemSizes.ShardKeyList(shard.Key.AccountOrSelf, shard.Key.Region, shard), stronglyConsistent: false)] : []);
             })];
         if (until - from <= HeadSpan)
             return [.. distinct.Chunk(100).Select(chunk => new ApiCall(AwsServices.DynamoDb, "BatchGetItem", Hub: true, "usage",

@@ -39,12 +39,27 @@ public static class DynamoItemSizes
             + "samples".Length + HeadSamples * pair - 1 + "ttl".Length + Seconds;
     }
 
-    /// <summary>A fleet shard's usage row (DynamoShardHistory): <c>quota</c> = <c>shard#{account}#{region}</c>, <c>ts</c>, <c>v</c> = <c>{service}/{code}={value};…</c>, <c>ttl</c>.</summary>
-    public static int ShardRow(string account, string region, IEnumerable<(QuotaKey Key, double Value)> values)
+    /// <summary>A key-list id: 52 bits of a SHA-256, about 16 digits.</summary>
+    private const int KeyListId = 9;
+
+    /// <summary>
+    /// A fleet shard's compact usage row (DynamoShardHistory, docs/fleet-rows.md): <c>quota</c> = <c>shard#{account}#{region}</c>,
+    /// <c>ts</c>, <c>k</c> = its key list's id, <c>v</c> = the values at the list's <paramref name="listLength"/> positions
+    /// (empty where a quota has none), <c>ttl</c>.
+    /// </summary>
+    public static int ShardRow(string account, string region, int listLength, IEnumerable<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var v = values.Sum(x => Utf8(x.Key.ServiceCode) + 1 + Utf8(x.Key.QuotaCode) + 1 + Text(x.Value).Length + 1) - 1;
-        return "quota".Length + Utf8($"shard#{account}#{region}") + "ts".Length + Seconds + "v".Length + Math.Max(0, v) + "ttl".Length + Seconds;
+        var v = values.Sum(value => Text(value).Length) + Math.Max(0, listLength - 1);
+        return "quota".Length + Utf8($"shard#{account}#{region}") + "ts".Length + Seconds + "k".Length + KeyListId + "v".Length + v + "ttl".Length + Seconds;
+    }
+
+    /// <summary>A shard's key-list item: <c>quota</c> = <c>keys#{account}#{region}</c>, <c>ts</c> = the id, <c>q</c> = <c>{service}/{code}</c> joined by <c>;</c>.</summary>
+    public static int ShardKeyList(string account, string region, IEnumerable<QuotaKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var q = keys.Sum(k => Utf8(k.ServiceCode) + 1 + Utf8(k.QuotaCode) + 1) - 1;
+        return "quota".Length + Utf8($"keys#{account}#{region}") + "ts".Length + KeyListId + "q".Length + Math.Max(0, q);
     }
 
     /// <summary>

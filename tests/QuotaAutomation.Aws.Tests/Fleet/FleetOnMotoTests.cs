@@ -103,10 +103,11 @@ public sealed partial class FleetOnMotoTests(MotoServer moto)
         Assert.Contains(audit, a => a.Action == "fleet_account_skipped" && a.Details!["account_id"] == gone);
         Assert.Equal(("failed", 8, 2, norole), ((string?)summary["status"], (int)summary["shards"]!, (int)summary["failed"]!, (string?)Assert.Single(summary["accounts_failed"]!.AsArray())));
         Assert.StartsWith("8 shard(s): 6 ok, 0 partial, 2 failed;", (string?)summary["digest"]);
-        // Usage kept as one row per shard and time (DynamoShardHistory) for the cells whose quotas report usage, none per quota.
+        // Usage kept as one row per shard and time (DynamoShardHistory) for the cells whose quotas report usage, none per quota,
+        // and each such shard's key list (docs/fleet-rows.md).
         var usage = (await backend.Dynamo.ScanAsync(new Amazon.DynamoDBv2.Model.ScanRequest { TableName = "quota-automation-usage" }, CancellationToken.None)).Items;
         Assert.NotEmpty(usage);
-        Assert.All(usage, i => Assert.Contains(i["quota"].S.Split('#') is ["shard", var account, var region] ? $"{(account == "self" ? Hub : account)}/{region}" : i["quota"].S, reachable));
+        Assert.All(usage, i => Assert.Contains(i["quota"].S.Split('#') is ["shard" or "keys", var account, var region] ? $"{(account == "self" ? Hub : account)}/{region}" : i["quota"].S, reachable));
     }
 
     /// <summary>The organization as build_organization.py listed it from moto (the AWS Organizations adapter reads the same calls).</summary>

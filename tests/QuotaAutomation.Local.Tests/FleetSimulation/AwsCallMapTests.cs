@@ -68,15 +68,17 @@ public sealed class AwsCallMapTests
     }
 
     [Fact]
-    public void ShardRowsAppendMany_100QuotasOneTime_IsOneRowOfTwoUnits()
+    public void ShardRowsAppendMany_100QuotasOneTime_IsTheirKeyListThenOneRowOfOneUnit()
     {
         var samples = Window(Keys(100), 1);
 
         var calls = RowsMap.ForOneShard().For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
 
-        // v = 100 × "ec2/L-00000001=4;" (17) − 1 = 1,699 bytes; with quota "shard#self#us-east-1", ts, ttl: 1,742 bytes.
         // A new shard has no hourly row (the newest-hour Query finds none), so it looks for 5-minute rows to compact (none).
-        Assert.Equal(["Query usage r0.5 w0", "Query usage r1 w0", "PutItem usage r0 w2"], Shown(calls)); // one new row: DynamoShardHistory's conditional put
+        // Its key list: q = 100 × "ec2/L-00000001;" (15) − 1 = 1,499 bytes, with its keys 1,535: 2 units, once (docs/fleet-rows.md).
+        // The compact row: v = 100 × "4" + 99 × ";" = 199 bytes, with quota "shard#self#us-east-1", ts, k, ttl: 252 bytes (with the
+        // names in every entry it was 1,742: 2 units).
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r1 w0", "PutItem usage r0 w2", "PutItem usage r0 w1"], Shown(calls)); // one new row: DynamoShardHistory's conditional put
     }
 
     [Fact]
@@ -86,7 +88,7 @@ public sealed class AwsCallMapTests
 
         var calls = RowsMap.ForOneShard().For(typeof(IUsageHistory), "AppendManyAsync", [samples, CancellationToken.None], null);
 
-        Assert.Equal(["Query usage r0.5 w0", "Query usage r1 w0", "Query usage r1 w0", "BatchWriteItem usage r0 w25", "BatchWriteItem usage r0 w5"], Shown(calls));
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r1 w0", "PutItem usage r0 w1", "Query usage r1 w0", "BatchWriteItem usage r0 w25", "BatchWriteItem usage r0 w5"], Shown(calls)); // the key list, then the rows
     }
 
     /// <summary>
@@ -116,9 +118,9 @@ public sealed class AwsCallMapTests
 
         var calls = RowsMap.ForOneShard().For(typeof(IUsageHistory), "ReadManyAsync", [keys, T.AddDays(-14), T, CancellationToken.None], Window(keys, 4032));
 
-        // No hourly row (round 3's rows, before their first compaction): the hourly Query finds nothing, then
-        // 4,032 rows × 892 bytes = 3,596,544 bytes: three full 1 MB pages (128 units each) and 450,816 bytes (111 units of 4 KB, halved).
-        Assert.Equal(["Query usage r0.5 w0", "Query usage r128 w0", "Query usage r128 w0", "Query usage r128 w0", "Query usage r55.5 w0"], Shown(calls));
+        // No hourly row (before a first compaction): the hourly Query finds nothing, then 4,032 compact rows × 152 bytes = 612,864
+        // bytes: one page, 150 units of 4 KB, halved (with the names in every entry: 892 bytes a row, four pages, 439.5 units).
+        Assert.Equal(["Query usage r0.5 w0", "Query usage r75 w0"], Shown(calls));
     }
 
     [Fact]
