@@ -69,7 +69,8 @@ internal static class AuditCommand
         var records = await aws.Audit.QueryAsync(filter(app.RealTime.GetUtcNow(), accounts), ct)
             ?? throw new InvalidDataException("audit --backend aws needs --rule, --kind or --changes: the audit table is read through its rule_id and kind indexes, not scanned");
         return records.Skip(Math.Max(0, records.Count - parse.GetValue(limit)))
-            .Select(r => new Row(r.Id, r.Id, r.RunId, r.Timestamp, r.Kind, r.RuleId, r.Quota?.ToString(), r.Action, r.Message, r.ActionId)).ToList();
+            .Select(r => new Row(r.Id, r.Id, r.RunId, r.Timestamp, r.Kind, r.RuleId, r.Quota?.ToString(), r.Action,
+                StoredDetails.Unreadable(r) is { } why ? $"{r.Message} ({why})" : r.Message, r.ActionId)).ToList(); // a record whose details are corrupt is still shown, and says so
     }
 
     public static Command CreateNotifications(CliApp app)

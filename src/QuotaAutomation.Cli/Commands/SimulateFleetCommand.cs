@@ -221,6 +221,7 @@ internal static class SimulateFleetCommand
                 line.Usd.ToString("#,0.00", CultureInfo.InvariantCulture));
         bill.AddRow("[bold]total[/]", "", "", "", $"[bold]{report.Bill.TotalUsd.ToString("#,0.00", CultureInfo.InvariantCulture)}[/]");
         app.Console.Write(bill);
+        if (report.AuditStorage is { } storage) app.Console.MarkupLine(Render.Text(AuditStorageLine.Of(storage)));
 
         var goals = new Table().Border(TableBorder.Rounded).Title("the issue's targets (for 1,000 accounts × 17 Regions × 50 quotas)").AddColumns("target", "this run", "met");
         foreach (var t in targets) goals.AddRow(Render.Text(t.Target), Render.Text(t.Value), t.Met ? "[green]yes[/]" : "[red]no[/]");

@@ -11,7 +11,14 @@ namespace QuotaAutomation.Cli.Json;
 /// </summary>
 internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetDayDocument Day, FleetCycleDocument? FirstCycle, FleetCycleDocument BusiestCycle,
     FleetSummaryDocument Summary, IReadOnlyList<DayCalls> Calls, FleetBillDocument Bill, IReadOnlyList<FleetTargetDocument> Targets,
-    IReadOnlyList<string> Executed, IReadOnlyList<string> Modelled);
+    IReadOnlyList<string> Executed, IReadOnlyList<string> Modelled)
+{
+    /// <summary>The audit table's storage at steady state: beside the bill, not in its total.</summary>
+    public FleetStorageDocument? AuditStorage { get; init; }
+}
+
+/// <summary>A table's storage at steady state: a day's bytes kept <paramref name="RetentionDays"/> days, at a price per GB-month.</summary>
+internal sealed record FleetStorageDocument(double BytesADay, double RetentionDays, double SteadyStateGb, double UsdPerGbMonth, double UsdPerMonth);
 
 internal sealed record FleetSizeDocument(int Accounts, int Regions, int Quotas, int Services, int Shards, string Profile, IReadOnlyList<FleetStratum> Strata, int ExecutedShards, int Seed,
     int Hours, int MaxConcurrency, int ItemsPerBatch, int ShardsAtOnce, int LambdaMemoryMb, double CycleMinutes);
@@ -50,7 +57,12 @@ internal static class FleetJson
             report.Calls,
             new FleetBillDocument(prices.Region, Math.Round(FleetBill.AverageMonth.TotalDays * 24 / o.Hours, 4),
                 [.. report.Bill.Lines.Select(l => l with { Quantity = Round(l.Quantity), Usd = Math.Round(l.Usd, 2) })], Math.Round(report.Bill.TotalUsd, 2)),
-            targets, FleetText.Executed(report), FleetText.Modelled(report));
+            targets, FleetText.Executed(report), FleetText.Modelled(report))
+        {
+            AuditStorage = report.AuditStorage is { } s
+                ? new FleetStorageDocument(Math.Round(s.BytesADay), s.Retention.TotalDays, Round(s.SteadyStateGb), s.Price.UsdPerUnit, Math.Round(s.UsdPerMonth, 2))
+                : null,
+        };
     }
 
     /// <summary>A modelled cycle; null when it was not modelled (the first cycle over its cap).</summary>

@@ -41,12 +41,13 @@ public static class QuietDecisions
 
     /// <summary>
     /// The digest's decisions as the per-rule records they stand for (id <c>{digest id}#{rule id}</c>, action <c>none</c>),
-    /// in rule-id order; any other record as itself.
+    /// in rule-id order; any other record as itself, and so is a digest whose details could not be read
+    /// (<see cref="StoredDetails.Unreadable(AuditRecord)"/>): its message still says how many rules it held, and its details why they are not shown.
     /// </summary>
     public static IReadOnlyList<AuditRecord> Unpack(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!IsDigest(record) || record.Details is null) return [record];
+        if (!IsDigest(record) || record.Details is null || StoredDetails.Unreadable(record) is not null) return [record];
         return [.. record.Details.Where(d => d.Key.StartsWith(RulePrefix, StringComparison.Ordinal)).OrderBy(d => d.Key, StringComparer.Ordinal)
             .Select(d => Unpack(record, d.Key[RulePrefix.Length..], d.Value))];
     }

@@ -5,10 +5,11 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// the operation, and what it is billed or limited by (DynamoDB request units of <see cref="Table"/>, GetMetricData
 /// metrics). <see cref="Hub"/> is true for calls to the hub account (its DynamoDB tables, its STS), false for calls in
 /// the member account and Region of the shard. <see cref="WaitFirst"/> is how long the caller waits before sending it (a
-/// poll after the adapter's poll delay).
+/// poll after the adapter's poll delay). <see cref="StoredBytes"/> is what a write adds to the table's storage until its
+/// TTL removes it (an audit record's item and index entries), for the storage line beside the bill.
 /// </summary>
 public sealed record ApiCall(string Service, string Operation, bool Hub, string? Table = null, double ReadUnits = 0, double WriteUnits = 0, int Metrics = 0,
-    TimeSpan WaitFirst = default)
+    TimeSpan WaitFirst = default, long StoredBytes = 0)
 {
     public string Name => $"{Service}:{Operation}";
 }

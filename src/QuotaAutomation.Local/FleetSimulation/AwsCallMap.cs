@@ -106,14 +106,14 @@ public sealed class AwsCallMap
         (nameof(IUsageHistory), "ReadManyAsync") =>
             HistoryReads((IReadOnlyList<QuotaKey>)args[0]!, (DateTimeOffset)args[1]!, (DateTimeOffset)args[2]!, (IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>?)result ?? new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>()),
         // A conditional PutItem: the table and every index whose keys the item has (kind; rule_id unless of rule '-'; a shard's intents, outcomes and cycle records: shard).
-        (nameof(IAuditLog), "AppendAsync" or "TryAppendAsync") => [Write("PutItem", "audit", AuditWriteUnits((AuditRecord)args[0]!, transactional: false))],
+        (nameof(IAuditLog), "AppendAsync" or "TryAppendAsync") => [AuditPut((AuditRecord)args[0]!)],
         // Up to 8 records (a shard's flush: its digest and the few loud decisions): a conditional PutItem each, all at once. More: conditional puts in
         // TransactWriteItems of 100, a chunk of one a PutItem (BatchWriteItem is denied on the audit table: it cannot be conditional; docs/fleet-auditw.md).
         (nameof(IAuditLog), "AppendManyAsync") => (IReadOnlyList<AuditRecord>)args[0]! is { Count: <= AuditPutsUpTo } few
-            ? [.. few.Select(r => Write("PutItem", "audit", AuditWriteUnits(r, transactional: false)))]
+            ? [.. few.Select(AuditPut)]
             : [.. ((IReadOnlyList<AuditRecord>)args[0]!).Chunk(100).Select(chunk => chunk.Length == 1
-                ? Write("PutItem", "audit", AuditWriteUnits(chunk[0], transactional: false))
-                : Write("TransactWriteItems", "audit", chunk.Sum(r => AuditWriteUnits(r, transactional: true))))],
+                ? AuditPut(chunk[0])
+                : Write("TransactWriteItems", "audit", chunk.Sum(r => AuditWriteUnits(r, transactional: true))) with { StoredBytes = chunk.Sum(AuditStored) })],
         // One Query page of the shard's partition of shard-ts-index, newest first (projected entries), then the open records it found read whole (BatchGetItem).
         (nameof(IAuditLog), "ListUnfinishedAsync") => ReconcileReads((IReadOnlyList<AuditRecord>?)result ?? []),
         // A fleet shard's state lists are Queries of its own partition of shard-state-index (a GSI: eventually consistent,
@@ -293,6 +293,13 @@ public sealed class AwsCallMap
         var indexEntries = 1 + (record.RuleId == "-" ? 0 : 1) + (shardIndexed ? 1 : 0);
         return (transactional ? 2 : 1) * item + indexEntries;
     }
+
+    /// <summary>A conditional PutItem of one audit record: its write units, and what it keeps stored until its TTL.</summary>
+    private static ApiCall AuditPut(AuditRecord record) =>
+        Write("PutItem", "audit", AuditWriteUnits(record, transactional: false)) with { StoredBytes = AuditStored(record) };
+
+    private static long AuditStored(AuditRecord record) =>
+        DynamoItemSizes.AuditStored(record, shardIndexed: record.Kind is AuditKind.Intent or AuditKind.Outcome or AuditKind.Cycle);
 
     /// <summary>
     /// A shard's reconciliation: one Query page of the window's newest entries (at most <see cref="ReconcilePage"/>,

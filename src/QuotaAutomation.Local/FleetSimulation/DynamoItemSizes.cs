@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Quotas;
 
@@ -73,10 +72,34 @@ public static class DynamoItemSizes
             + Attr("at", record.Timestamp.ToString("O", CultureInfo.InvariantCulture)) + Attr("kind", record.Kind.ToString()) + Attr("rule_id", record.RuleId == "-" ? null : record.RuleId)
             + Attr("action", record.Action) + Attr("message", record.Message) + "ttl".Length + Seconds
             + Attr("quota", record.Quota?.ToString()) + Attr("action_id", record.ActionId)
-            + Attr("details", record.Details is null ? null : JsonSerializer.Serialize(record.Details))
+            + (record.Details is null ? 0 : "details".Length + StoredDetails.Encode(record.Details).Bytes) // over 1 KB of JSON: gzip'd, as the adapter stores it
             + (ReconciledThrough.Of(record) is null ? 0 : ReconciledThrough.Key.Length + Seconds);
-        return shardIndexed ? size + Attr("shard", $"{record.Quota?.AccountId ?? "000000000000"}#{record.Quota?.Region ?? "us-east-1"}") : size;
+        return shardIndexed ? size + Attr("shard", ShardOf(record)) : size;
     }
+
+    /// <summary>What DynamoDB stores per item, and per index entry, besides its attributes (DynamoDB Developer Guide, "Item sizes and formats").</summary>
+    public const int StorageOverhead = 100;
+
+    /// <summary>
+    /// The bytes an audit record keeps stored while it lives (its TTL): the item and its index entries, each with
+    /// <see cref="StorageOverhead"/>. An index entry holds the index's keys, the table's key (<c>id</c>) and the projected
+    /// attributes (docs/fleet-auditw.md): <c>kind-ts-index</c> (INCLUDE <c>run_id</c>, <c>action</c>, <c>action_id</c>) always,
+    /// <c>rule_id-ts-index</c> (KEYS_ONLY) unless of rule <c>-</c>, <c>shard-ts-index</c> (INCLUDE those and <c>kind</c>,
+    /// <c>reconciled_through</c>) for a shard's intents, outcomes and cycle records.
+    /// </summary>
+    public static long AuditStored(AuditRecord record, bool shardIndexed)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var keys = Attr("id", record.Id) + "ts".Length + Seconds;
+        var included = Attr("run_id", record.RunId) + Attr("action", record.Action) + Attr("action_id", record.ActionId);
+        var byKind = keys + Attr("kind", record.Kind.ToString()) + included;
+        var byRule = record.RuleId == "-" ? 0 : keys + Attr("rule_id", record.RuleId) + StorageOverhead;
+        var byShard = !shardIndexed ? 0 : keys + Attr("shard", ShardOf(record)) + Attr("kind", record.Kind.ToString()) + included
+            + (ReconciledThrough.Of(record) is null ? 0 : ReconciledThrough.Key.Length + Seconds) + StorageOverhead;
+        return Audit(record, shardIndexed) + StorageOverhead + byKind + StorageOverhead + byRule + byShard;
+    }
+
+    private static string ShardOf(AuditRecord record) => $"{record.Quota?.AccountId ?? "000000000000"}#{record.Quota?.Region ?? "us-east-1"}";
 
     /// <summary>An alert-time item: <c>QUOTA#key</c> / <c>ALERT#severity</c>, <c>last_sent</c>, <c>state_key</c>, <c>shard_state</c>, <c>updated_at</c> and the quota's key attributes.</summary>
     public static int AlertItem(QuotaKey key)

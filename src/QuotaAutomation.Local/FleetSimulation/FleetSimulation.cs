@@ -91,6 +91,9 @@ public sealed record FleetSimulationReport(
     /// <summary>Which onboarding cycle (0-based) <see cref="First"/> is.</summary>
     public int BusiestOnboarding { get; init; }
 
+    /// <summary>The audit table's storage at steady state: beside the bill, not in it.</summary>
+    public AuditStorage? AuditStorage { get; init; }
+
     /// <summary>The executed samples' detailed reads (GetMetricData metrics) a steady run, over their quotas read: the share of quotas the cadence found hot.</summary>
     public double DetailedShare
     {
@@ -181,6 +184,7 @@ public static class FleetSimulation
             counted.Calls, summary, perDay, FleetBill.Compute(perDay, TimeSpan.FromHours(options.Hours), prices, FleetBill.AverageMonth), executionTime, simulationTime)
         {
             OnboardingCycles = day.OnboardingCycles, BusiestOnboarding = day.BusiestOnboarding,
+            AuditStorage = AuditStorage.Of(day, counted, options.Hours, prices),
         };
     }
 

@@ -168,15 +168,30 @@ public sealed class AwsCallMapTests
     }
 
     [Fact]
-    public void AuditAppendMany_A6KilobyteDigestAndAnAlertDecision_AreBilledTheItemsOnceAndOneUnitAnIndexEntry()
+    public void AuditAppendMany_A5KilobyteDigestAndAnAlertDecision_TheDigestIsBilledGzippedOnceAndOneUnitAnIndexEntry()
     {
-        var details = Enumerable.Range(0, 49).ToDictionary(i => QuietDecisions.KeyOf($"rule-{i:D3}"), i => $"servicequotas/L-{i:D8}@us-east-1#123456789012 peak 40.0%: below the warning threshold 80%");
+        var random = new Random(0);
+        var details = Enumerable.Range(0, 49).ToDictionary(i => QuietDecisions.KeyOf($"rule-{i:D3}"),
+            i => $"servicequotas/L-{random.Next(0x10000000, int.MaxValue):X8}@us-east-1#123456789012 usage {random.Next(0, 400)} of quota {random.Next(500, 5000)} = {random.Next(0, 80)}%, below warning 80%");
         var digest = new AuditRecord("run-1/00002", "run-1", T, AuditKind.Decision, "-", null, QuietDecisions.Action, "49 rules: no action", Details: details);
 
         var calls = Map.For(typeof(IAuditLog), "AppendManyAsync", [new List<AuditRecord> { digest, Decision(1) }, CancellationToken.None], null);
 
-        // The digest: 6 units in the table + 1 in kind-ts-index (before: a transaction's 2 × 6 + 6 in each of two ALL indexes = 24).
-        Assert.Equal(["PutItem audit r0 w7", "PutItem audit r0 w3"], Shown(calls));
+        // The digest: its 5.5 KB of JSON gzip'd to under 2 KB, 2 units in the table + 1 in kind-ts-index (round 4, as text: 6 + 1; before: a transaction's 2 × 6 + 6 in each of two ALL indexes).
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(System.Text.Json.JsonSerializer.Serialize(details)), 5 * 1024, 7 * 1024);
+        Assert.Equal(["PutItem audit r0 w3", "PutItem audit r0 w3"], Shown(calls));
+    }
+
+    [Fact]
+    public void AuditAppend_AnIntent_KeepsItsItemAndThreeIndexEntriesStored_EachWith100BytesOverhead()
+    {
+        var intent = new AuditRecord("run-1/00003", "run-1", T, AuditKind.Intent, "rule-1", Keys(1)[0], "notify", "send alert");
+
+        var call = Assert.Single(Map.For(typeof(IAuditLog), "AppendAsync", [intent, CancellationToken.None], null));
+
+        // The item 184 bytes (id 13, run_id 11, ts 8, at 35, kind 10, rule_id 13, action 12, message 17, ttl 9, quota 29, shard 27);
+        // kind-ts-index: id, ts, kind, run_id, action = 54; rule_id-ts-index: id, ts, rule_id = 34; shard-ts-index: id, ts, shard, kind, run_id, action = 81; each + 100.
+        Assert.Equal(184 + 100 + 54 + 100 + 34 + 100 + 81 + 100, call.StoredBytes);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class SimulateFleetCommandTests
         var document = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("measured here: 2 sample shard(s) through 1 h on the engine", stderr, StringComparison.Ordinal);
-        Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled"], document.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled", "audit_storage"], document.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("shards").GetInt32());
         Assert.Equal("organization", document.GetProperty("fleet").GetProperty("profile").GetString());
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("strata").EnumerateArray().Sum(s => s.GetProperty("shards").GetInt32()));
@@ -24,6 +24,11 @@ public sealed class SimulateFleetCommandTests
         Assert.Equal(4, document.GetProperty("summary").GetProperty("rules").GetInt32());
         var lines = document.GetProperty("bill").GetProperty("lines").EnumerateArray().ToList();
         Assert.Equal(13, lines.Count);
+        Assert.DoesNotContain(lines, l => l.GetProperty("item").GetString() == "dynamodb.storage_gb_months"); // beside the bill, not in it
+        var storage = document.GetProperty("audit_storage");
+        Assert.Equal(365, storage.GetProperty("retention_days").GetDouble());
+        Assert.Equal(0.25, storage.GetProperty("usd_per_gb_month").GetDouble());
+        Assert.InRange(storage.GetProperty("bytes_a_day").GetDouble(), 1, double.MaxValue);
         // Each line is rounded to the cent on its own, so their sum may differ from the rounded total by half a cent a line.
         Assert.InRange(Math.Abs(lines.Sum(l => l.GetProperty("usd").GetDouble()) - document.GetProperty("bill").GetProperty("total_usd_per_month").GetDouble()), 0, 0.005 * lines.Count + 1e-9);
         Assert.Equal(["makespan ≤ 5 min", "MaxConcurrency ≤ 1,000", "no throttling left after retries", "≤ $1,000 a month"],

@@ -20,6 +20,9 @@ public static class BillItems
     public const string S3GetRequests = "s3.get_requests";
     public const string SnsPublishes = "sns.publishes";
 
+    /// <summary>DynamoDB storage (the audit table's at steady state): priced beside the bill, never in its total (not in the list).</summary>
+    public const string DynamoDbStorageGbMonths = "dynamodb.storage_gb_months";
+
     /// <summary>Every item, in the order a bill lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
@@ -27,4 +30,10 @@ public static class BillItems
         DynamoDbReadRequestUnits, DynamoDbWriteRequestUnits, CloudWatchMetricsRequested, ServiceQuotasRequests, StsRequests,
         S3PutRequests, S3GetRequests, SnsPublishes,
     ];
+
+    /// <summary>Items priced but shown beside the bill, not added to its total: <see cref="DynamoDbStorageGbMonths"/>.</summary>
+    public static IReadOnlyList<string> BesideTheBill { get; } = [DynamoDbStorageGbMonths];
+
+    /// <summary>Every item a price list prices: the bill's and those beside it.</summary>
+    public static IReadOnlyList<string> Priced { get; } = [.. All, .. BesideTheBill];
 }

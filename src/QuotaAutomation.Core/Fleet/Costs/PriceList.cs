@@ -8,7 +8,7 @@ namespace QuotaAutomation.Core.Fleet.Costs;
 /// The list prices a bill is computed at, read from a JSON document:
 /// <c>{"region": "us-east-1", "prices": [{"item": "lambda.requests", "usd_per_unit": 0.0000002, "unit": "request",
 /// "source": "https://…", "checked": "2026-11-30", "assumed": false, "note": "…"}, …]}</c>. Every
-/// <see cref="BillItems"/> name must have exactly one price.
+/// <see cref="BillItems.Priced"/> name (the bill's and those beside it) must have exactly one price.
 /// </summary>
 public sealed record PriceList(string Region, IReadOnlyList<Price> Prices)
 {
@@ -41,9 +41,9 @@ public sealed record PriceList(string Region, IReadOnlyList<Price> Prices)
             {
                 var at = $"prices[{index++}]";
                 var item = Text(entry, "item");
-                if (item is null || !BillItems.All.Contains(item))
+                if (item is null || !BillItems.Priced.Contains(item))
                 {
-                    problems.Add($"{at}.item '{item}' must be one of {string.Join(", ", BillItems.All)}");
+                    problems.Add($"{at}.item '{item}' must be one of {string.Join(", ", BillItems.Priced)}");
                     continue;
                 }
                 if (!entry.TryGetProperty("usd_per_unit", out var usd) || usd.ValueKind != JsonValueKind.Number || usd.GetDouble() is var value && (value < 0 || !double.IsFinite(value)))
@@ -60,7 +60,7 @@ public sealed record PriceList(string Region, IReadOnlyList<Price> Prices)
                 read.Add(new Price(item, usd.GetDouble(), Text(entry, "unit") ?? "unit", source ?? "", checkedOn ?? "", assumed, Text(entry, "note")));
             }
             foreach (var twice in read.GroupBy(p => p.Item).Where(g => g.Count() > 1)) problems.Add($"'{twice.Key}' is priced {twice.Count()} times");
-            foreach (var missing in BillItems.All.Where(i => read.All(p => p.Item != i))) problems.Add($"'{missing}' has no price");
+            foreach (var missing in BillItems.Priced.Where(i => read.All(p => p.Item != i))) problems.Add($"'{missing}' has no price");
             return problems.Count > 0
                 ? Result.Fail<PriceList>($"{name}: {string.Join("; ", problems)}")
                 : Result.Ok(new PriceList(region, read));

@@ -6,7 +6,7 @@ namespace QuotaAutomation.Core.Tests.Fleet.Costs;
 
 public class FleetBillTests
 {
-    private static readonly PriceList Prices = new("us-east-1", [.. BillItems.All.Select(item => item switch
+    private static readonly PriceList Prices = new("us-east-1", [.. BillItems.Priced.Select(item => item switch
     {
         BillItems.LambdaRequests => new Price(item, 0.0000002, "request", "test", "2026-11-30", false),
         BillItems.LambdaGbSeconds => new Price(item, 0.0000166667, "GB-second", "test", "2026-11-30", false),
@@ -105,7 +105,7 @@ public class FleetBillTests
         var prices = PriceList.Parse(File.ReadAllText(path), "aws-list-prices.json");
 
         Assert.Null(prices.Error);
-        Assert.Equal(BillItems.All.Order(), prices.Value.Prices.Select(p => p.Item).Order());
+        Assert.Equal(BillItems.Priced.Order(), prices.Value.Prices.Select(p => p.Item).Order());
         Assert.All(prices.Value.Prices, p => Assert.False(string.IsNullOrWhiteSpace(p.Source)));
         Assert.All(prices.Value.Prices.Where(p => p.Assumed), p => Assert.StartsWith("assumed", p.Source, StringComparison.Ordinal));
     }
@@ -124,8 +124,8 @@ public class FleetBillTests
         var prices = PriceList.Parse(json, "prices.json");
 
         Assert.Equal("prices.json: prices[0] (lambda.requests).usd_per_unit must be a number ≥ 0; prices[1].item 'ec2.hours' must be one of "
-            + string.Join(", ", BillItems.All) + "; prices[2] (sns.publishes).source must name the page the price was read from; "
+            + string.Join(", ", BillItems.Priced) + "; prices[2] (sns.publishes).source must name the page the price was read from; "
             + "prices[2] (sns.publishes).checked must be the date it was read, yyyy-MM-dd; "
-            + string.Join("; ", BillItems.All.Where(i => i != BillItems.SnsPublishes).Select(i => $"'{i}' has no price")), prices.Error);
+            + string.Join("; ", BillItems.Priced.Where(i => i != BillItems.SnsPublishes).Select(i => $"'{i}' has no price")), prices.Error);
     }
 }
