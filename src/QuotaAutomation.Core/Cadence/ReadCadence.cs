@@ -194,9 +194,9 @@ public sealed record ReadCadence
         ArgumentNullException.ThrowIfNull(history);
         var newest = history is [.., var last] ? last.Timestamp : windowStart;
         var decision = Interval(quota, history, warningPercent, woken, now);
-        if (!DetailDue(quota.Key, decision, now)) return new UsageQuery(quota, newest) { Detailed = false };
+        if (!DetailDue(quota.Key, decision, now)) return new UsageQuery(quota, newest) { Detailed = false, Reason = decision.Reason };
         var previousDetail = now - decision.DetailEvery;
-        return new UsageQuery(quota, previousDetail < newest && previousDetail > windowStart ? previousDetail : newest);
+        return new UsageQuery(quota, previousDetail < newest && previousDetail > windowStart ? previousDetail : newest) { Reason = decision.Reason };
     }
 
     private bool DetailDue(QuotaKey key, CadenceDecision decision, DateTimeOffset now) =>

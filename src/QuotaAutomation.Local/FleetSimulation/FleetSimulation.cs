@@ -102,6 +102,9 @@ public sealed record FleetSimulationReport(
         }
     }
 
+    /// <summary>The steady cycles' usage reads by cadence reason: every shard run's, as it replays its sample's run.</summary>
+    public IReadOnlyList<ReasonReads> ReadsByReason { get; init; } = [];
+
     /// <summary>This machine's mean time for one executed shard run: measured, so it varies between runs.</summary>
     public TimeSpan MeanRunWallTime
     {
@@ -181,6 +184,7 @@ public static class FleetSimulation
             counted.Calls, summary, perDay, FleetBill.Compute(perDay, TimeSpan.FromHours(options.Hours), prices, FleetBill.AverageMonth), executionTime, simulationTime)
         {
             OnboardingCycles = day.OnboardingCycles, BusiestOnboarding = day.BusiestOnboarding,
+            ReadsByReason = ReasonReads.Sum(day.Work.Select((w, i) => (w.Run.Reasons, counted.Occurrences[i]))),
         };
     }
 
