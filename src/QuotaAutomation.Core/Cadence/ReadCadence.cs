@@ -95,9 +95,11 @@ public sealed record ReadCadence
         if (quota.Value <= 0) return new(Cycle, CadenceReason.NearThreshold); // no headroom to measure: watch it closely
 
         var peakPercent = 100 * PeakSince(history, now - Events.SpikeClassifier.BaselineWindow) / quota.Value;
+        var recentPeak = PeakSince(history, now - SpikeMemory);
+        var spike = RecentSpike(quota, history, recentPeak, now);
         var level = quota.Value * warningPercent / 100;
-        if (peakPercent >= warningPercent - NearPoints) return Near(quota, history, level, now);
-        if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
+        if (peakPercent >= warningPercent - NearPoints) return Near(quota, history, level, recentPeak, spike, now);
+        if (spike) return new(Cycle, CadenceReason.Spike);
 
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachAhead && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
@@ -117,12 +119,12 @@ public sealed record ReadCadence
     /// yesterday is not a rise towards it). Otherwise steady: sampled every cycle (the report), detailed every
     /// <see cref="SteadyDetail"/>.
     /// </summary>
-    private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, DateTimeOffset now)
+    private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, double recentPeak, bool spike, DateTimeOffset now)
     {
         var steady = new CadenceDecision(Cycle, CadenceReason.NearSteady) { DetailEvery = Max(Cycle, SteadyDetail) };
-        if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
-        if (PeakSince(history, now - SpikeMemory) >= level)
-            return SteadyAtWarning(quota, history, now) ? steady : new(Cycle, CadenceReason.NearThreshold);
+        if (spike) return new(Cycle, CadenceReason.Spike);
+        if (recentPeak >= level)
+            return SteadyAtWarning(quota, history, recentPeak, now) ? steady : new(Cycle, CadenceReason.NearThreshold);
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachSoon && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
             toWarning = DayOverDay(history, now, level, yesterdayPeak);
@@ -137,9 +139,9 @@ public sealed record ReadCadence
     /// hours ago: a level it already had) and the last two hours' trend does not reach the quota's value within
     /// <see cref="BreachSoon"/>. A quota with no history of yesterday (new) is not steady.
     /// </summary>
-    private bool SteadyAtWarning(QuotaInfo quota, IReadOnlyList<UsageSample> history, DateTimeOffset now) =>
+    private bool SteadyAtWarning(QuotaInfo quota, IReadOnlyList<UsageSample> history, double recentPeak, DateTimeOffset now) =>
         YesterdaysPeak(history, now) is { } yesterdayPeak
-        && PeakSince(history, now - SpikeMemory) <= yesterdayPeak
+        && recentPeak <= yesterdayPeak
         && TimeToReach(history, now, quota.Value) > BreachSoon;
 
     /// <summary>Whether a read every <paramref name="interval"/> falls in the cycle that runs at <paramref name="now"/>.</summary>
@@ -167,18 +169,9 @@ public sealed record ReadCadence
     }
 
     /// <summary>
-    /// Whether this cycle reads <paramref name="quota"/> in detail: <see cref="Interval"/>, then <see cref="IsDue"/> at its
-    /// <see cref="CadenceDecision.DetailEvery"/>; never for a calm quota when <see cref="ReportCoversCalm"/>.
-    /// </summary>
-    public bool DetailedReadDue(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, bool woken, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(quota);
-        return DetailDue(quota.Key, Interval(quota, history, warningPercent, woken, now), now);
-    }
-
-    /// <summary>
     /// This cycle's usage query for <paramref name="quota"/>. From the report (not detailed): what came after its newest
-    /// stored sample (<paramref name="windowStart"/> with none). In detail (<see cref="DetailedReadDue"/>): also every
+    /// stored sample (<paramref name="windowStart"/> with none). In detail (its <see cref="CadenceDecision.DetailEvery"/> due by <see cref="IsDue"/>; never a calm quota when
+    /// <see cref="ReportCoversCalm"/>): also every
     /// period since its previous detail point, <see cref="CadenceDecision.DetailEvery"/> ago, when that is earlier: the
     /// report's samples stood in for those periods, and the detailed read gives their 5-minute maxima (GetMetricData bills
     /// per metric, not per period, so the longer span costs nothing more).
@@ -212,11 +205,11 @@ public sealed record ReadCadence
         return peak;
     }
 
-    private bool RecentSpike(QuotaInfo quota, IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    /// <summary>Whether <paramref name="recentPeak"/> (the peak within <see cref="SpikeMemory"/>) is a spike: at least the classifier's medium level, and <see cref="SpikeMinPoints"/> above its baseline.</summary>
+    private bool RecentSpike(QuotaInfo quota, IReadOnlyList<UsageSample> history, double recentPeak, DateTimeOffset now)
     {
-        var recent = PeakSince(history, now - SpikeMemory);
-        var spike = Events.SpikeClassifier.Classify(recent, history, now);
-        return spike.Level >= Events.SpikeLevel.Medium && 100 * (recent - spike.Baseline) / quota.Value >= SpikeMinPoints;
+        var spike = Events.SpikeClassifier.Classify(recentPeak, history, now);
+        return spike.Level >= Events.SpikeLevel.Medium && 100 * (recentPeak - spike.Baseline) / quota.Value >= SpikeMinPoints;
     }
 
     /// <summary>

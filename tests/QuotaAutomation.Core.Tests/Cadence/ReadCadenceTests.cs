@@ -211,9 +211,13 @@ public class ReadCadenceTests
         var covered = Cadence with { ReportCoversCalm = true };
         var due = Now.AddMinutes(DueMinute);
 
-        Assert.True(Cadence.DetailedReadDue(Quota, Day(_ => 200), 70, false, due)); // its hourly cycle
-        Assert.False(covered.DetailedReadDue(Quota, Day(_ => 200), 70, false, due));
-        Assert.True(covered.DetailedReadDue(Quota, Day(ago => ago == 30 ? 700 : 100), 70, false, due.AddMinutes(5))); // at its warning within the hour: every cycle
-        Assert.True(covered.DetailedReadDue(Quota, [], 70, false, due.AddMinutes(5))); // backfill
+        Assert.True(Detailed(Cadence, Day(_ => 200), due)); // its hourly cycle
+        Assert.False(Detailed(covered, Day(_ => 200), due));
+        Assert.True(Detailed(covered, Day(ago => ago == 30 ? 700 : 100), due.AddMinutes(5))); // at its warning within the hour: every cycle
+        Assert.True(Detailed(covered, [], due.AddMinutes(5))); // backfill
     }
+
+    /// <summary>Whether the cycle at <paramref name="now"/> reads the quota in detail, as the engine asks (<see cref="ReadCadence.Query"/>).</summary>
+    private static bool Detailed(ReadCadence cadence, List<UsageSample> history, DateTimeOffset now) =>
+        cadence.Query(Quota, history, 70, false, now - TimeSpan.FromDays(14), now).Detailed;
 }

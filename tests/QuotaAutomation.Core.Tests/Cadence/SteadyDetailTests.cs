@@ -31,7 +31,7 @@ public class SteadyDetailTests
     {
         var decision = Decide(Day(Now, _ => 650));
 
-        var detailed = Enumerable.Range(0, 12).Select(i => Now.AddMinutes(5 * i)).Where(t => Cadence.DetailedReadDue(Quota, Day(t, _ => 650), 70, false, t)).ToList();
+        var detailed = Enumerable.Range(0, 12).Select(i => Now.AddMinutes(5 * i)).Where(t => Cadence.Query(Quota, Day(t, _ => 650), 70, false, t - Window, t).Detailed).ToList();
 
         Assert.Equal(new CadenceDecision(Five, CadenceReason.NearSteady) { DetailEvery = TimeSpan.FromMinutes(15) }, decision);
         Assert.Equal([Now, Now.AddMinutes(15), Now.AddMinutes(30), Now.AddMinutes(45)], detailed);
