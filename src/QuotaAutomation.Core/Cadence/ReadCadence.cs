@@ -8,10 +8,11 @@ namespace QuotaAutomation.Core.Cadence;
 /// When each quota's usage is next read in detail (one CloudWatch <c>GetMetricData</c> metric, 5-minute periods), rather
 /// than taken from the account's Service Quotas utilization report, which costs one report per account and Region
 /// whatever the number of quotas. GetMetricData is billed per metric requested ($0.01 per 1,000): reading every quota
-/// every 5 minutes is 8,640 metrics a quota a month. A quota rising towards its warning threshold, at or above it and
-/// not steady there (above yesterday's peak, trending to the quota within 6 hours, or new), after a spike, with a breach
-/// soon, woken by an event, or with no recent history is read every cycle; one near or above its threshold but steady is
-/// sampled every cycle (the report) and read in detail every 15 minutes; a far and calm one hourly.
+/// every 5 minutes is 8,640 metrics a quota a month. A quota rising towards its warning threshold, at or above it with a
+/// breach of its value within 6 hours (or new), after a spike near its threshold, woken by an event, or with no recent
+/// history is read in detail every cycle; one near or above its threshold but steady, above it and rising but far from
+/// a breach, or after a spike far below its threshold is sampled every cycle (the report) and read in detail every 15
+/// minutes; a far and calm one hourly.
 /// </summary>
 /// <remarks>
 /// Stateless on purpose: whether a read is due is worked out from the stored history and the clock alone, so a cold
@@ -99,7 +100,7 @@ public sealed record ReadCadence
         var spike = RecentSpike(quota, history, recentPeak, now);
         var level = quota.Value * warningPercent / 100;
         if (peakPercent >= warningPercent - NearPoints) return Near(quota, history, level, recentPeak, spike, now);
-        if (spike) return new(Cycle, CadenceReason.Spike);
+        if (spike) return Sampled(CadenceReason.FarSpike);
 
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachAhead && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
@@ -112,37 +113,50 @@ public sealed record ReadCadence
     }
 
     /// <summary>
-    /// A quota near its threshold: every cycle in detail after a spike; when the last hour reached the warning, unless it
-    /// is steady there (<see cref="SteadyAtWarning"/>); or when it is rising towards the warning: the last two hours'
-    /// trend reaches it within <see cref="BreachSoon"/> (while usage stays within yesterday's range, the daily peak's
-    /// growth from yesterday to today, as for a far quota: the upswing of a daily swing that stayed below the warning
-    /// yesterday is not a rise towards it). Otherwise steady: sampled every cycle (the report), detailed every
-    /// <see cref="SteadyDetail"/>.
+    /// Sampled every cycle (the report: the decisions act on it), read in detail every <see cref="SteadyDetail"/>: each
+    /// detailed read reaches back to the previous detail point (<see cref="Query"/>), so the history keeps every 5-minute
+    /// maximum, at most <see cref="SteadyDetail"/> late.
+    /// </summary>
+    private CadenceDecision Sampled(CadenceReason reason) => new(Cycle, reason) { DetailEvery = Max(Cycle, SteadyDetail) };
+
+    /// <summary>
+    /// A quota near its threshold: every cycle in detail after a spike; when the last hour reached the warning, only when
+    /// a breach of the quota's value is soon or the quota is new (<see cref="AtWarning"/>); or when it is rising towards
+    /// the warning: the last two hours' trend reaches it within <see cref="BreachSoon"/> (while usage stays within
+    /// yesterday's range, the daily peak's growth from yesterday to today, as for a far quota: the upswing of a daily
+    /// swing that stayed below the warning yesterday is not a rise towards it). Otherwise steady: sampled every cycle
+    /// (the report), detailed every <see cref="SteadyDetail"/>.
     /// </summary>
     private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, double recentPeak, bool spike, DateTimeOffset now)
     {
-        var steady = new CadenceDecision(Cycle, CadenceReason.NearSteady) { DetailEvery = Max(Cycle, SteadyDetail) };
         if (spike) return new(Cycle, CadenceReason.Spike);
-        if (recentPeak >= level)
-            return SteadyAtWarning(quota, history, recentPeak, now) ? steady : new(Cycle, CadenceReason.NearThreshold);
+        if (recentPeak >= level) return AtWarning(quota, history, recentPeak, now);
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachSoon && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
             toWarning = DayOverDay(history, now, level, yesterdayPeak);
         if (toWarning <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
-        return steady;
+        return Sampled(CadenceReason.NearSteady);
     }
 
     /// <summary>
-    /// A quota whose last hour reached its warning (no recent spike: checked first) that gains nothing from 5-minute
-    /// detail: the decisions act every cycle on the report's sample, and the detail every <see cref="SteadyDetail"/>
-    /// still stores every 5-minute maximum. Steady when the last hour's peak is no higher than yesterday's peak (24 to 48
-    /// hours ago: a level it already had) and the last two hours' trend does not reach the quota's value within
-    /// <see cref="BreachSoon"/>. A quota with no history of yesterday (new) is not steady.
+    /// A quota whose last hour reached its warning (no recent spike: checked first). 5-minute detail every cycle only
+    /// when it can matter: a new quota (no history of yesterday: nothing says its level is its usual range), or a breach
+    /// of the quota's value within <see cref="BreachSoon"/> at the last two hours' trend (at or over it now included) or at
+    /// the daily peak's growth from yesterday to today (while today's peak is below the value: a quota that went over it
+    /// earlier today and is back within its range, as a monitored one over its value every afternoon, is judged by its
+    /// trend). Otherwise the decisions act every cycle on the report's sample, and the detail every
+    /// <see cref="SteadyDetail"/> still stores every 5-minute maximum: <see cref="CadenceReason.NearSteady"/> when the
+    /// last hour's peak is no higher than yesterday's peak (24 to 48 hours ago: a level it already had),
+    /// <see cref="CadenceReason.AboveWarningRising"/> when it is higher.
     /// </summary>
-    private bool SteadyAtWarning(QuotaInfo quota, IReadOnlyList<UsageSample> history, double recentPeak, DateTimeOffset now) =>
-        YesterdaysPeak(history, now) is { } yesterdayPeak
-        && recentPeak <= yesterdayPeak
-        && TimeToReach(history, now, quota.Value) > BreachSoon;
+    private CadenceDecision AtWarning(QuotaInfo quota, IReadOnlyList<UsageSample> history, double recentPeak, DateTimeOffset now)
+    {
+        if (YesterdaysPeak(history, now) is not { } yesterdayPeak) return new(Cycle, CadenceReason.NearThreshold);
+        var toBreach = TimeToReach(history, now, quota.Value);
+        if (PeakSince(history, now - Day) < quota.Value) toBreach = Min(toBreach, DayOverDay(history, now, quota.Value, yesterdayPeak));
+        if (toBreach <= BreachSoon) return new(Cycle, CadenceReason.NearThreshold);
+        return Sampled(recentPeak <= yesterdayPeak ? CadenceReason.NearSteady : CadenceReason.AboveWarningRising);
+    }
 
     /// <summary>Whether a read every <paramref name="interval"/> falls in the cycle that runs at <paramref name="now"/>.</summary>
     public bool IsDue(QuotaKey key, TimeSpan interval, DateTimeOffset now)
@@ -269,6 +283,8 @@ public sealed record ReadCadence
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>FNV-1a: the same in every process (string.GetHashCode is randomised per process).</summary>
     private static ulong StableHash(string text)
