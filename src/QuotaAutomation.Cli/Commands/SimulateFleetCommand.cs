@@ -200,6 +200,7 @@ internal static class SimulateFleetCommand
         })
             day.AddRow(Render.Text(name), Render.Text(value));
         app.Console.Write(day);
+        CadenceReasonsTable.Write(app, report);
 
         var calls = new Table().Border(TableBorder.Rounded).Title("API calls: a day's steady cycles, and the busiest and first cycles on the virtual clock")
             .AddColumns("service", "operation", "calls, steady cycles", "busiest: calls", "throttled", "failed", "first: calls", "throttled", "failed");

@@ -15,6 +15,9 @@ internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetDayDocument D
 {
     /// <summary>The audit table's storage at steady state: beside the bill, not in its total.</summary>
     public FleetStorageDocument? AuditStorage { get; init; }
+
+    /// <summary>The steady cycles' usage reads by cadence reason (<see cref="CadenceReasonsTable"/>).</summary>
+    public IReadOnlyList<CadenceReasonDocument> ReadsByReason { get; init; } = [];
 }
 
 /// <summary>A table's storage at steady state: a day's bytes kept <paramref name="RetentionDays"/> days, at a price per GB-month.</summary>
@@ -62,6 +65,7 @@ internal static class FleetJson
             AuditStorage = report.AuditStorage is { } s
                 ? new FleetStorageDocument(Math.Round(s.BytesADay), s.Retention.TotalDays, Round(s.SteadyStateGb), s.Price.UsdPerUnit, Math.Round(s.UsdPerMonth, 2))
                 : null,
+            ReadsByReason = CadenceReasonsTable.Rows(report),
         };
     }
 

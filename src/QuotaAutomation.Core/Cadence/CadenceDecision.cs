@@ -8,12 +8,12 @@ public enum CadenceReason
     /// <summary>No history yet, or none recent: the detailed read fills the gap.</summary>
     Backfill,
     /// <summary>
-    /// Its 24 h peak is within <see cref="ReadCadence.NearPoints"/> of the warning threshold, and its last hour at or above
-    /// the warning but not steady there: above yesterday's peak, trending to the quota's value within
-    /// <see cref="ReadCadence.BreachSoon"/>, or no history of yesterday.
+    /// Its 24 h peak is within <see cref="ReadCadence.NearPoints"/> of the warning threshold, its last hour at or above
+    /// the warning, and a breach of the quota's value soon (the last two hours' trend or the daily peak's growth reaches
+    /// it within <see cref="ReadCadence.BreachSoon"/>), or no history of yesterday (a new quota).
     /// </summary>
     NearThreshold,
-    /// <summary>A sample of the last hour stood at ≥ 2× the 24 h median.</summary>
+    /// <summary>Near its warning threshold, and a sample of the last hour stood at ≥ 2× the 24 h median.</summary>
     Spike,
     /// <summary>The recent trend reaches the warning threshold within a day.</summary>
     BreachAhead,
@@ -25,12 +25,27 @@ public enum CadenceReason
     /// cycle (from the utilization report), read in detail every <see cref="ReadCadence.SteadyDetail"/>.
     /// </summary>
     NearSteady,
+    /// <summary>
+    /// At or above the warning threshold and above yesterday's peak (a level it did not have), but no breach of the
+    /// quota's value within <see cref="ReadCadence.BreachSoon"/> (neither the last two hours' trend nor the daily peak's
+    /// growth reaches it), no spike. Sampled every cycle (the decisions act on the report's sample), read in detail every
+    /// <see cref="ReadCadence.SteadyDetail"/>.
+    /// </summary>
+    AboveWarningRising,
+    /// <summary>
+    /// A spike (a sample of the last hour at ≥ 2× the 24 h median) that stayed far from the warning threshold: its 24 h
+    /// peak, the spike included, more than <see cref="ReadCadence.NearPoints"/> below it (on a small count, often one or
+    /// two units). Sampled every cycle for the spike's hour (a rise into the near band is seen in the next cycle's
+    /// report, and is then <see cref="Spike"/>), read in detail every <see cref="ReadCadence.SteadyDetail"/>.
+    /// </summary>
+    FarSpike,
 }
 
 /// <summary>
 /// A quota needs a sample every <paramref name="Every"/> (what its shard's runs follow), for <paramref name="Reason"/>,
-/// and a detailed read every <see cref="DetailEvery"/>: the same interval, except for a quota near its threshold but
-/// steady, sampled every cycle from the report and read in detail less often.
+/// and a detailed read every <see cref="DetailEvery"/>: the same interval, except for a quota sampled every cycle from
+/// the report and read in detail less often (<see cref="CadenceReason.NearSteady"/>,
+/// <see cref="CadenceReason.AboveWarningRising"/>, <see cref="CadenceReason.FarSpike"/>).
 /// </summary>
 public sealed record CadenceDecision(TimeSpan Every, CadenceReason Reason)
 {

@@ -8,10 +8,11 @@ namespace QuotaAutomation.Core.Cadence;
 /// When each quota's usage is next read in detail (one CloudWatch <c>GetMetricData</c> metric, 5-minute periods), rather
 /// than taken from the account's Service Quotas utilization report, which costs one report per account and Region
 /// whatever the number of quotas. GetMetricData is billed per metric requested ($0.01 per 1,000): reading every quota
-/// every 5 minutes is 8,640 metrics a quota a month. A quota rising towards its warning threshold, at or above it and
-/// not steady there (above yesterday's peak, trending to the quota within 6 hours, or new), after a spike, with a breach
-/// soon, woken by an event, or with no recent history is read every cycle; one near or above its threshold but steady is
-/// sampled every cycle (the report) and read in detail every 15 minutes; a far and calm one hourly.
+/// every 5 minutes is 8,640 metrics a quota a month. A quota rising towards its warning threshold, at or above it with a
+/// breach of its value within 6 hours (or new), after a spike near its threshold, woken by an event, or with no recent
+/// history is read in detail every cycle; one near or above its threshold but steady, above it and rising but far from
+/// a breach, or after a spike far below its threshold is sampled every cycle (the report) and read in detail every 15
+/// minutes; a far and calm one hourly.
 /// </summary>
 /// <remarks>
 /// Stateless on purpose: whether a read is due is worked out from the stored history and the clock alone, so a cold
@@ -95,9 +96,11 @@ public sealed record ReadCadence
         if (quota.Value <= 0) return new(Cycle, CadenceReason.NearThreshold); // no headroom to measure: watch it closely
 
         var peakPercent = 100 * PeakSince(history, now - Events.SpikeClassifier.BaselineWindow) / quota.Value;
+        var recentPeak = PeakSince(history, now - SpikeMemory);
+        var spike = RecentSpike(quota, history, recentPeak, now);
         var level = quota.Value * warningPercent / 100;
-        if (peakPercent >= warningPercent - NearPoints) return Near(quota, history, level, now);
-        if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
+        if (peakPercent >= warningPercent - NearPoints) return Near(quota, history, level, recentPeak, spike, now);
+        if (spike) return Sampled(CadenceReason.FarSpike);
 
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachAhead && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
@@ -110,37 +113,50 @@ public sealed record ReadCadence
     }
 
     /// <summary>
-    /// A quota near its threshold: every cycle in detail after a spike; when the last hour reached the warning, unless it
-    /// is steady there (<see cref="SteadyAtWarning"/>); or when it is rising towards the warning: the last two hours'
-    /// trend reaches it within <see cref="BreachSoon"/> (while usage stays within yesterday's range, the daily peak's
-    /// growth from yesterday to today, as for a far quota: the upswing of a daily swing that stayed below the warning
-    /// yesterday is not a rise towards it). Otherwise steady: sampled every cycle (the report), detailed every
-    /// <see cref="SteadyDetail"/>.
+    /// Sampled every cycle (the report: the decisions act on it), read in detail every <see cref="SteadyDetail"/>: each
+    /// detailed read reaches back to the previous detail point (<see cref="Query"/>), so the history keeps every 5-minute
+    /// maximum, at most <see cref="SteadyDetail"/> late.
     /// </summary>
-    private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, DateTimeOffset now)
+    private CadenceDecision Sampled(CadenceReason reason) => new(Cycle, reason) { DetailEvery = Max(Cycle, SteadyDetail) };
+
+    /// <summary>
+    /// A quota near its threshold: every cycle in detail after a spike; when the last hour reached the warning, only when
+    /// a breach of the quota's value is soon or the quota is new (<see cref="AtWarning"/>); or when it is rising towards
+    /// the warning: the last two hours' trend reaches it within <see cref="BreachSoon"/> (while usage stays within
+    /// yesterday's range, the daily peak's growth from yesterday to today, as for a far quota: the upswing of a daily
+    /// swing that stayed below the warning yesterday is not a rise towards it). Otherwise steady: sampled every cycle
+    /// (the report), detailed every <see cref="SteadyDetail"/>.
+    /// </summary>
+    private CadenceDecision Near(QuotaInfo quota, IReadOnlyList<UsageSample> history, double level, double recentPeak, bool spike, DateTimeOffset now)
     {
-        var steady = new CadenceDecision(Cycle, CadenceReason.NearSteady) { DetailEvery = Max(Cycle, SteadyDetail) };
-        if (RecentSpike(quota, history, now)) return new(Cycle, CadenceReason.Spike);
-        if (PeakSince(history, now - SpikeMemory) >= level)
-            return SteadyAtWarning(quota, history, now) ? steady : new(Cycle, CadenceReason.NearThreshold);
+        if (spike) return new(Cycle, CadenceReason.Spike);
+        if (recentPeak >= level) return AtWarning(quota, history, recentPeak, now);
         var toWarning = TimeToReach(history, now, level);
         if (toWarning <= BreachSoon && WithinYesterdaysRange(history, now) is { } yesterdayPeak)
             toWarning = DayOverDay(history, now, level, yesterdayPeak);
         if (toWarning <= BreachSoon) return new(Cycle, CadenceReason.BreachAhead);
-        return steady;
+        return Sampled(CadenceReason.NearSteady);
     }
 
     /// <summary>
-    /// A quota whose last hour reached its warning (no recent spike: checked first) that gains nothing from 5-minute
-    /// detail: the decisions act every cycle on the report's sample, and the detail every <see cref="SteadyDetail"/>
-    /// still stores every 5-minute maximum. Steady when the last hour's peak is no higher than yesterday's peak (24 to 48
-    /// hours ago: a level it already had) and the last two hours' trend does not reach the quota's value within
-    /// <see cref="BreachSoon"/>. A quota with no history of yesterday (new) is not steady.
+    /// A quota whose last hour reached its warning (no recent spike: checked first). 5-minute detail every cycle only
+    /// when it can matter: a new quota (no history of yesterday: nothing says its level is its usual range), or a breach
+    /// of the quota's value within <see cref="BreachSoon"/> at the last two hours' trend (at or over it now included) or at
+    /// the daily peak's growth from yesterday to today (while today's peak is below the value: a quota that went over it
+    /// earlier today and is back within its range, as a monitored one over its value every afternoon, is judged by its
+    /// trend). Otherwise the decisions act every cycle on the report's sample, and the detail every
+    /// <see cref="SteadyDetail"/> still stores every 5-minute maximum: <see cref="CadenceReason.NearSteady"/> when the
+    /// last hour's peak is no higher than yesterday's peak (24 to 48 hours ago: a level it already had),
+    /// <see cref="CadenceReason.AboveWarningRising"/> when it is higher.
     /// </summary>
-    private bool SteadyAtWarning(QuotaInfo quota, IReadOnlyList<UsageSample> history, DateTimeOffset now) =>
-        YesterdaysPeak(history, now) is { } yesterdayPeak
-        && PeakSince(history, now - SpikeMemory) <= yesterdayPeak
-        && TimeToReach(history, now, quota.Value) > BreachSoon;
+    private CadenceDecision AtWarning(QuotaInfo quota, IReadOnlyList<UsageSample> history, double recentPeak, DateTimeOffset now)
+    {
+        if (YesterdaysPeak(history, now) is not { } yesterdayPeak) return new(Cycle, CadenceReason.NearThreshold);
+        var toBreach = TimeToReach(history, now, quota.Value);
+        if (PeakSince(history, now - Day) < quota.Value) toBreach = Min(toBreach, DayOverDay(history, now, quota.Value, yesterdayPeak));
+        if (toBreach <= BreachSoon) return new(Cycle, CadenceReason.NearThreshold);
+        return Sampled(recentPeak <= yesterdayPeak ? CadenceReason.NearSteady : CadenceReason.AboveWarningRising);
+    }
 
     /// <summary>Whether a read every <paramref name="interval"/> falls in the cycle that runs at <paramref name="now"/>.</summary>
     public bool IsDue(QuotaKey key, TimeSpan interval, DateTimeOffset now)
@@ -167,18 +183,9 @@ public sealed record ReadCadence
     }
 
     /// <summary>
-    /// Whether this cycle reads <paramref name="quota"/> in detail: <see cref="Interval"/>, then <see cref="IsDue"/> at its
-    /// <see cref="CadenceDecision.DetailEvery"/>; never for a calm quota when <see cref="ReportCoversCalm"/>.
-    /// </summary>
-    public bool DetailedReadDue(QuotaInfo quota, IReadOnlyList<UsageSample> history, double warningPercent, bool woken, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(quota);
-        return DetailDue(quota.Key, Interval(quota, history, warningPercent, woken, now), now);
-    }
-
-    /// <summary>
     /// This cycle's usage query for <paramref name="quota"/>. From the report (not detailed): what came after its newest
-    /// stored sample (<paramref name="windowStart"/> with none). In detail (<see cref="DetailedReadDue"/>): also every
+    /// stored sample (<paramref name="windowStart"/> with none). In detail (its <see cref="CadenceDecision.DetailEvery"/> due by <see cref="IsDue"/>; never a calm quota when
+    /// <see cref="ReportCoversCalm"/>): also every
     /// period since its previous detail point, <see cref="CadenceDecision.DetailEvery"/> ago, when that is earlier: the
     /// report's samples stood in for those periods, and the detailed read gives their 5-minute maxima (GetMetricData bills
     /// per metric, not per period, so the longer span costs nothing more).
@@ -194,9 +201,9 @@ public sealed record ReadCadence
         ArgumentNullException.ThrowIfNull(history);
         var newest = history is [.., var last] ? last.Timestamp : windowStart;
         var decision = Interval(quota, history, warningPercent, woken, now);
-        if (!DetailDue(quota.Key, decision, now)) return new UsageQuery(quota, newest) { Detailed = false };
+        if (!DetailDue(quota.Key, decision, now)) return new UsageQuery(quota, newest) { Detailed = false, Reason = decision.Reason };
         var previousDetail = now - decision.DetailEvery;
-        return new UsageQuery(quota, previousDetail < newest && previousDetail > windowStart ? previousDetail : newest);
+        return new UsageQuery(quota, previousDetail < newest && previousDetail > windowStart ? previousDetail : newest) { Reason = decision.Reason };
     }
 
     private bool DetailDue(QuotaKey key, CadenceDecision decision, DateTimeOffset now) =>
@@ -212,11 +219,11 @@ public sealed record ReadCadence
         return peak;
     }
 
-    private bool RecentSpike(QuotaInfo quota, IReadOnlyList<UsageSample> history, DateTimeOffset now)
+    /// <summary>Whether <paramref name="recentPeak"/> (the peak within <see cref="SpikeMemory"/>) is a spike: at least the classifier's medium level, and <see cref="SpikeMinPoints"/> above its baseline.</summary>
+    private bool RecentSpike(QuotaInfo quota, IReadOnlyList<UsageSample> history, double recentPeak, DateTimeOffset now)
     {
-        var recent = PeakSince(history, now - SpikeMemory);
-        var spike = Events.SpikeClassifier.Classify(recent, history, now);
-        return spike.Level >= Events.SpikeLevel.Medium && 100 * (recent - spike.Baseline) / quota.Value >= SpikeMinPoints;
+        var spike = Events.SpikeClassifier.Classify(recentPeak, history, now);
+        return spike.Level >= Events.SpikeLevel.Medium && 100 * (recentPeak - spike.Baseline) / quota.Value >= SpikeMinPoints;
     }
 
     /// <summary>
@@ -276,6 +283,8 @@ public sealed record ReadCadence
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>FNV-1a: the same in every process (string.GetHashCode is randomised per process).</summary>
     private static ulong StableHash(string text)

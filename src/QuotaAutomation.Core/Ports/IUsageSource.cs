@@ -12,6 +12,9 @@ public sealed record UsageQuery(QuotaInfo Quota, DateTimeOffset From)
     /// without a report, or whose report omits the quota, reads it in detail anyway. See <see cref="Cadence.ReadCadence"/>.
     /// </summary>
     public bool Detailed { get; init; } = true;
+
+    /// <summary>Why the cadence asked for this read at this detail (<see cref="Cadence.ReadCadence.Query"/>); null without a cadence. Read only to count reads by reason.</summary>
+    public Cadence.CadenceReason? Reason { get; init; }
 }
 
 /// <summary>Reads usage observations (CloudWatch <c>GetMetricData</c>, the simulator). One call serves every quota of a cycle.</summary>

@@ -22,6 +22,7 @@ namespace QuotaAutomation.Local.FleetSimulation;
 public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount account, ShardCallLog log, bool reportReadForValues = false) : IUsageSource
 {
     private readonly HashSet<(string ServiceCode, string QuotaCode)> _resolved = [];
+    private readonly List<IReadOnlyList<ReasonReads>> _reasons = [];
 
     /// <summary>GetQuotaUtilizationReport calls until the report is COMPLETED: the first poll finds it PENDING (assumed: AWS says "several seconds").</summary>
     public const int ReportPolls = 2;
@@ -40,9 +41,21 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
         }
         finally
         {
+            lock (_reasons) _reasons.Add(ReasonReads.Of(queries, until, account.MetricsRequested - metrics));
             log.End(slot, reportReadForValues
                 ? [.. Resolutions(queries), .. Calls(account.MetricsRequested - metrics, fromReport: 0, account.MetricDataCalls - metricCalls)]
                 : Calls(account.MetricsRequested - metrics, account.ReportLinesRead - lines, account.MetricDataCalls - metricCalls));
+        }
+    }
+
+    /// <summary>The reads since the last call, by cadence reason (a shard run's), and forgets them.</summary>
+    public IReadOnlyList<ReasonReads> TakeReasons()
+    {
+        lock (_reasons)
+        {
+            var reads = ReasonReads.Sum(_reasons.Select(r => (r, 1L)));
+            _reasons.Clear();
+            return reads;
         }
     }
 

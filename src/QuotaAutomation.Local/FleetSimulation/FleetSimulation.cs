@@ -105,6 +105,9 @@ public sealed record FleetSimulationReport(
         }
     }
 
+    /// <summary>The steady cycles' usage reads by cadence reason: every shard run's, as it replays its sample's run.</summary>
+    public IReadOnlyList<ReasonReads> ReadsByReason { get; init; } = [];
+
     /// <summary>This machine's mean time for one executed shard run: measured, so it varies between runs.</summary>
     public TimeSpan MeanRunWallTime
     {
@@ -185,6 +188,7 @@ public static class FleetSimulation
         {
             OnboardingCycles = day.OnboardingCycles, BusiestOnboarding = day.BusiestOnboarding,
             AuditStorage = AuditStorage.Of(day, counted, options.Hours, prices),
+            ReadsByReason = ReasonReads.Sum(day.Work.Select((w, i) => (w.Run.Reasons, counted.Occurrences[i]))),
         };
     }
 

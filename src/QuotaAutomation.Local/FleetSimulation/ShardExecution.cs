@@ -65,11 +65,8 @@ public static class ShardExecution
 
             var log = new ShardCallLog();
             var rules = new BatchRuleStore(CountingProxy.Wrap<Core.Ports.IRuleStore>(backend.Ports.Rules, log, map));
-            var counted = Counted(backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) }, log, map) with
-            {
-                Rules = rules,
-                Usage = new CountedUsageSource(backend.Ports.Usage, backend.Account, log, reportReadForValues: map.ReportValues),
-            };
+            var usage = new CountedUsageSource(backend.Ports.Usage, backend.Account, log, reportReadForValues: map.ReportValues);
+            var counted = Counted(backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) }, log, map) with { Rules = rules, Usage = usage };
             var cycle = new ShardCycle(counted, forecaster, backend.Clock, options, hub);
             var (done, ran) = (0, 0);
             var runs = await ShardDayLoop.RunAsync(VirtualFleet.Start, CycleInterval, steadyCycles, async (index, c) =>
@@ -80,7 +77,7 @@ public static class ShardExecution
                 var result = await cycle.RunAsync(shard, c);
                 clock.Stop();
                 for (; done <= index; done++) ranCycle?.Invoke();
-                return new ShardProfile(index, result, log.Calls(), clock.Elapsed);
+                return new ShardProfile(index, result, log.Calls(), clock.Elapsed) { Reasons = usage.TakeReasons() };
             }, backend.AdvanceAsync, ct);
             for (; done <= steadyCycles; done++) ranCycle?.Invoke();
             return new ShardDay(shard, steadyCycles, runs);

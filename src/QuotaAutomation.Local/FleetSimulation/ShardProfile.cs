@@ -14,6 +14,9 @@ public sealed record ShardProfile(int Cycle, ShardResult Result, IReadOnlyList<R
 
     public int Rules => Result.Rules;
 
+    /// <summary>The run's usage reads by cadence reason (<see cref="CountedUsageSource.TakeReasons"/>).</summary>
+    public IReadOnlyList<ReasonReads> Reasons { get; init; } = [];
+
     /// <summary>The shape of a shard: which rules on which quotas it runs, Region and account aside.</summary>
     public static string ShapeOf(IEnumerable<string> ruleIds) => string.Join(",", ruleIds.Order(StringComparer.Ordinal));
 }

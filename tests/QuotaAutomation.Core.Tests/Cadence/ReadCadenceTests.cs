@@ -59,19 +59,28 @@ public class ReadCadenceTests
         Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(30), CadenceReason.Calm), Decide(Day(_ => 400)));
     }
 
+    /// <summary>A spike far below the warning: sampled every cycle for the spike's hour, read in detail every 15 minutes.</summary>
+    private static readonly CadenceDecision FarSpike = new(TimeSpan.FromMinutes(5), CadenceReason.FarSpike) { DetailEvery = TimeSpan.FromMinutes(15) };
+
     [Fact]
-    public void ASampleOfTheLastHourAtTwiceThe24HourMedian_IsASpike() =>
-        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Spike), Decide(Day(ago => ago == 30 ? 250 : 100)));
+    public void ASampleOfTheLastHourAtTwiceThe24HourMedian_FarBelowTheWarning_IsAFarSpike_SampledEveryCycle_DetailedEvery15Minutes() =>
+        // 100 → 250 on a quota of 1,000: 2.5× its median, 25 % at its peak, far below the 70 % warning.
+        Assert.Equal(FarSpike, Decide(Day(ago => ago == 30 ? 250 : 100)));
 
     [Fact]
     public void ASpikeOfAFewUnits_FarBelowTheQuota_IsNotWatchedEveryCycle()
     {
         // 1 → 2 on a quota of 1,000 is 2× its median but 0.1 points of the quota: calm, hourly. 50 → 110 is 2.2× and
-        // rises 6 points: a spike. 45 → 90 is 2× and rises 4.5 points: not.
+        // rises 6 points: a spike, far from the warning. 45 → 90 is 2× and rises 4.5 points: not.
         Assert.Equal(new CadenceDecision(TimeSpan.FromHours(1), CadenceReason.Calm), Decide(Day(ago => ago == 30 ? 2 : 1)));
-        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Spike), Decide(Day(ago => ago == 30 ? 110 : 50)));
+        Assert.Equal(FarSpike, Decide(Day(ago => ago == 30 ? 110 : 50)));
         Assert.Equal(new CadenceDecision(TimeSpan.FromHours(1), CadenceReason.Calm), Decide(Day(ago => ago == 30 ? 90 : 45))); // 4.5 points
     }
+
+    [Fact]
+    public void ASpikeIntoTheNearBand_IsASpike_ReadInDetailEveryCycle() =>
+        // 200 → 620: 3.1× its median, and its 24 h peak (62 %) within 10 points of the warning.
+        Assert.Equal(new CadenceDecision(TimeSpan.FromMinutes(5), CadenceReason.Spike), Decide(Day(ago => ago == 30 ? 620 : 200)));
 
     [Fact]
     public void ATrendReachingTheWarningWithin6Hours_IsReadEveryCycle_WithinADay_Every15Minutes()
@@ -211,9 +220,13 @@ public class ReadCadenceTests
         var covered = Cadence with { ReportCoversCalm = true };
         var due = Now.AddMinutes(DueMinute);
 
-        Assert.True(Cadence.DetailedReadDue(Quota, Day(_ => 200), 70, false, due)); // its hourly cycle
-        Assert.False(covered.DetailedReadDue(Quota, Day(_ => 200), 70, false, due));
-        Assert.True(covered.DetailedReadDue(Quota, Day(ago => ago == 30 ? 700 : 100), 70, false, due.AddMinutes(5))); // at its warning within the hour: every cycle
-        Assert.True(covered.DetailedReadDue(Quota, [], 70, false, due.AddMinutes(5))); // backfill
+        Assert.True(Detailed(Cadence, Day(_ => 200), due)); // its hourly cycle
+        Assert.False(Detailed(covered, Day(_ => 200), due));
+        Assert.True(Detailed(covered, Day(ago => ago == 30 ? 700 : 100), due.AddMinutes(5))); // at its warning within the hour: every cycle
+        Assert.True(Detailed(covered, [], due.AddMinutes(5))); // backfill
     }
+
+    /// <summary>Whether the cycle at <paramref name="now"/> reads the quota in detail, as the engine asks (<see cref="ReadCadence.Query"/>).</summary>
+    private static bool Detailed(ReadCadence cadence, List<UsageSample> history, DateTimeOffset now) =>
+        cadence.Query(Quota, history, 70, false, now - TimeSpan.FromDays(14), now).Detailed;
 }

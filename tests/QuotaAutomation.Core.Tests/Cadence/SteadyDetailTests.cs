@@ -31,7 +31,7 @@ public class SteadyDetailTests
     {
         var decision = Decide(Day(Now, _ => 650));
 
-        var detailed = Enumerable.Range(0, 12).Select(i => Now.AddMinutes(5 * i)).Where(t => Cadence.DetailedReadDue(Quota, Day(t, _ => 650), 70, false, t)).ToList();
+        var detailed = Enumerable.Range(0, 12).Select(i => Now.AddMinutes(5 * i)).Where(t => Cadence.Query(Quota, Day(t, _ => 650), 70, false, t - Window, t).Detailed).ToList();
 
         Assert.Equal(new CadenceDecision(Five, CadenceReason.NearSteady) { DetailEvery = TimeSpan.FromMinutes(15) }, decision);
         Assert.Equal([Now, Now.AddMinutes(15), Now.AddMinutes(30), Now.AddMinutes(45)], detailed);
@@ -51,9 +51,16 @@ public class SteadyDetailTests
         Assert.Equal(new CadenceDecision(Five, CadenceReason.NearSteady) { DetailEvery = TimeSpan.FromMinutes(15) }, Decide(ThreeDays(Now, _ => 850)));
 
     [Fact]
-    public void AboveItsWarning_AboveYesterdaysPeak_IsReadInDetailEveryCycle() =>
-        // 85 %, then 87 % for the last 30 minutes: above anything yesterday.
-        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(ThreeDays(Now, ago => ago <= 30 ? 870 : 850)));
+    public void AboveItsWarning_AboveYesterdaysPeak_FarFromABreach_IsSampledEveryCycle_AndReadInDetailEvery15Minutes() =>
+        // 85 %, then 87 % for the last 30 minutes: above anything yesterday, but its trend reaches 100 % only in about 9 h.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.AboveWarningRising) { DetailEvery = TimeSpan.FromMinutes(15) },
+            Decide(ThreeDays(Now, ago => ago <= 30 ? 870 : 850)));
+
+    [Fact]
+    public void AboveItsWarning_ItsDailyPeakGrowingToTheQuotaWithin6Hours_IsReadInDetailEveryCycle() =>
+        // Yesterday's peak 85 %, today's 98 % (10 hours ago), the last two hours flat at 90 %: no trend, but the daily
+        // peak's growth (13 points a day) reaches 100 % in about 4 h.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(ThreeDays(Now, ago => ago switch { 600 => 980, < 120 => 900, _ => 850 })));
 
     [Fact]
     public void AboveItsWarning_AfterASpike_IsReadInDetailEveryCycle() =>
@@ -70,6 +77,17 @@ public class SteadyDetailTests
     public void AboveItsWarning_WithNoHistoryOfYesterday_IsReadInDetailEveryCycle() =>
         // A new quota: a day of 85 %, nothing to say its level is its usual range.
         Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(Day(Now, _ => 850)));
+
+    [Fact]
+    public void AboveItsWarning_OverTheQuotaEveryAfternoon_BackWithinItsRangeAndFlat_IsSteady() =>
+        // A quota its rule only monitors: at 105 % ten hours ago and 34 hours ago, 85 % the rest of the time, flat now.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearSteady) { DetailEvery = TimeSpan.FromMinutes(15) },
+            Decide(ThreeDays(Now, ago => ago is 600 or 2040 ? 1050 : 850)));
+
+    [Fact]
+    public void AtOrOverTheQuotaNow_IsReadInDetailEveryCycle() =>
+        // Three days at 85 %, the last 30 minutes at 101 %: not a spike (1.2× the median), over the quota now.
+        Assert.Equal(new CadenceDecision(Five, CadenceReason.NearThreshold), Decide(ThreeDays(Now, ago => ago <= 30 ? 1010 : 850)));
 
     [Fact]
     public void NearAndRisingTowardsItsWarning_IsReadInDetailEveryCycle() =>
@@ -114,21 +132,41 @@ public class SteadyDetailTests
     public void AFirstRead_BackfillsTheWindow() =>
         Assert.Equal((true, Now - Window), Cadence.Query(Quota, [], 70, false, Now - Window, Now) is var q ? (q.Detailed, q.From) : default);
 
+    /// <summary>
+    /// A spike that stays far below the warning (its 24 h peak, the spike included, under 60 %), at any size from 2× the
+    /// median and 5 points up, in any account and Region: sampled every cycle, read in detail every 15 minutes.
+    /// </summary>
+    [Property(MaxTest = 100, Replay = "(20261201,23)")]
+    public bool AFarSpike_IsSampledEveryCycle_AndReadInDetailEvery15Minutes(PositiveInt account, NonNegativeInt cycle, byte baseByte, byte sizeByte)
+    {
+        var quota = QuotaOf(account);
+        var now = Now.AddMinutes(5 * (cycle.Get % 288));
+        var median = 50 + baseByte % 200; // 5 % to 24.9 %
+        var peak = Math.Min(599, 2 * median + 50 + sizeByte); // at least 2× and 5 points up, below the near band
+        var minutesAgo = 5 * (sizeByte % 11); // within the last hour (the history ends a cycle ago)
+        var history = ThreeDays(now - Five, ago => ago == minutesAgo ? peak : median);
+
+        return Cadence.Interval(quota, history, 70, false, now) == new CadenceDecision(Five, CadenceReason.FarSpike) { DetailEvery = TimeSpan.FromMinutes(15) };
+    }
+
     private static QuotaInfo QuotaOf(PositiveInt account) =>
         Quota with { Key = new QuotaKey("ec2", "L-1216C47A", Regions[account.Get % Regions.Length], $"{100000000000L + account.Get}") };
 
     /// <summary>
     /// Any account and Region (so any detail grid), any steady level in the near band below the warning or at or above
-    /// it within yesterday's range (three days flat), any start: no three cycles in a row without a detailed read, and
-    /// each detailed read starts no later than the previous one ran, so every 5-minute period is read in detail.
+    /// it within yesterday's range (three days flat), or a level at or above the warning that rose a little above
+    /// yesterday's in the last hour and stays there, far from a breach, any start: no three cycles in a row without a
+    /// detailed read, and each detailed read starts no later than the previous one ran, so every 5-minute period is read
+    /// in detail.
     /// </summary>
     [Property(MaxTest = 100, Replay = "(20261201,19)")]
-    public bool ASteadyNearQuota_IsNeverLeftWithoutDetailLongerThan15Minutes(PositiveInt account, NonNegativeInt startCycle, byte levelByte)
+    public bool ASteadyNearQuota_IsNeverLeftWithoutDetailLongerThan15Minutes(PositiveInt account, NonNegativeInt startCycle, byte levelByte, bool rose)
     {
         var quota = QuotaOf(account);
-        var level = 605 + levelByte % 390; // 60.5 % to 99.4 %: below the 70 % warning, at it or above
+        var yesterday = rose ? 700 + levelByte % 100 : 605 + levelByte % 390; // rose: 70 % to 79.9 %; else 60.5 % to 99.4 %: below the 70 % warning, at it or above
+        var level = rose ? yesterday + 1 + levelByte % 20 : yesterday; // rose: up to 2 points above yesterday's, 100 % more than 6 h away
         var start = Now.AddMinutes(5 * (startCycle.Get % 288));
-        var history = ThreeDays(start - Five, _ => level);
+        var history = ThreeDays(start - Five, ago => ago < 45 ? level : yesterday);
         DateTimeOffset? previousDetail = null;
         var withoutDetail = 0;
         for (var t = start; t < start.AddHours(2); t += Five)
@@ -147,8 +185,9 @@ public class SteadyDetailTests
     }
 
     /// <summary>
-    /// Near and woken, at or above its warning within the hour with no history of yesterday (a day of samples) or above
-    /// yesterday's peak, rising towards it, or after a spike: in detail every cycle, from its newest sample.
+    /// Near and woken, at or above its warning within the hour with no history of yesterday (a day of samples) or
+    /// trending to the quota's value within 6 hours, rising towards it, or after a spike: in detail every cycle, from its
+    /// newest sample.
     /// </summary>
     [Property(MaxTest = 200, Replay = "(20261201,21)")]
     public bool ANearQuota_WokenAtItsWarningRisingOrAfterASpike_IsReadInDetailEveryCycle(PositiveInt account, NonNegativeInt cycle, byte kind, byte size)
@@ -160,8 +199,8 @@ public class SteadyDetailTests
         var history = (kind % 4) switch
         {
             0 => Day(now - Five, _ => 650),
-            1 => (size % 2 == 0 ? Day(now - Five, ago => ago == minutesAgo ? 700 + size % 100 : 650)
-                : ThreeDays(now - Five, ago => ago == minutesAgo ? 760 + size % 100 : 750)), // above the warning, above yesterday's peak
+            1 => (size % 2 == 0 ? Day(now - Five, ago => ago == minutesAgo ? 700 + size % 100 : 650) // above the warning, new
+                : ThreeDays(now - Five, ago => ago < 120 ? 900 - (40 + size % 60) * ago / 60.0 : 750)), // above the warning, 100 % within 2.5 h
             2 => Day(now - Five, ago => ago < 120 ? 690 - (10 + size % 40) * ago / 60.0 : 620), // the warning within an hour
             _ => Day(now - Five, ago => ago == 600 ? 620 : ago == minutesAgo ? 2 * baseLevel + 60 : baseLevel),
         };

@@ -82,6 +82,18 @@ public sealed class FleetSimulationTests
     }
 
     [Fact]
+    public async Task SmallFleet_ReadsByReason_AreEveryQuotaOfEverySteadyRun_AndAddUpToTheDaysMetrics()
+    {
+        var report = await Once.Value;
+
+        var steady = report.Executed.SelectMany(d => d.Runs.Where(r => r.Cycle > 0)).ToList();
+        Assert.Equal(report.SteadyRuns * 10, report.ReadsByReason.Sum(r => r.Quotas)); // every shard replays its own day here
+        Assert.Equal(report.PerDay[BillItems.CloudWatchMetricsRequested], report.ReadsByReason.Sum(r => r.Metrics));
+        Assert.Equal(steady.Sum(r => r.Calls.Sum(c => c.Call.Metrics)), report.ReadsByReason.Sum(r => r.Metrics));
+        Assert.DoesNotContain(report.ReadsByReason, r => r.Reason is ReasonReads.NoCadence or ReasonReads.NotInReport); // the report lists every virtual quota
+    }
+
+    [Fact]
     public async Task SameSeed_SameResult_OtherSeed_OtherLatencies()
     {
         var tiny = new FleetSimulationOptions { Accounts = 2, Regions = 1, Quotas = 3, Services = 2, SamplesPerShape = 1, Hours = 1, Seed = 7 };

@@ -14,7 +14,7 @@ public sealed class SimulateFleetCommandTests
         var document = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("measured here: 2 sample shard(s) through 1 h on the engine", stderr, StringComparison.Ordinal);
-        Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled", "audit_storage"], document.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled", "audit_storage", "reads_by_reason"], document.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("shards").GetInt32());
         Assert.Equal("organization", document.GetProperty("fleet").GetProperty("profile").GetString());
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("strata").EnumerateArray().Sum(s => s.GetProperty("shards").GetInt32()));
