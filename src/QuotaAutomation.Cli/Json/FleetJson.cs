@@ -11,7 +11,11 @@ namespace QuotaAutomation.Cli.Json;
 /// </summary>
 internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetDayDocument Day, FleetCycleDocument? FirstCycle, FleetCycleDocument BusiestCycle,
     FleetSummaryDocument Summary, IReadOnlyList<DayCalls> Calls, FleetBillDocument Bill, IReadOnlyList<FleetTargetDocument> Targets,
-    IReadOnlyList<string> Executed, IReadOnlyList<string> Modelled);
+    IReadOnlyList<string> Executed, IReadOnlyList<string> Modelled)
+{
+    /// <summary>Where the modelled Lambda time went, by cause (docs/fleet-waits.md).</summary>
+    public IReadOnlyList<InvocationCauseDocument> LambdaTimeByCause { get; init; } = [];
+}
 
 internal sealed record FleetSizeDocument(int Accounts, int Regions, int Quotas, int Services, int Shards, string Profile, IReadOnlyList<FleetStratum> Strata, int ExecutedShards, int Seed,
     int Hours, int MaxConcurrency, int ItemsPerBatch, int ShardsAtOnce, int LambdaMemoryMb, double CycleMinutes);
@@ -50,7 +54,7 @@ internal static class FleetJson
             report.Calls,
             new FleetBillDocument(prices.Region, Math.Round(FleetBill.AverageMonth.TotalDays * 24 / o.Hours, 4),
                 [.. report.Bill.Lines.Select(l => l with { Quantity = Round(l.Quantity), Usd = Math.Round(l.Usd, 2) })], Math.Round(report.Bill.TotalUsd, 2)),
-            targets, FleetText.Executed(report), FleetText.Modelled(report));
+            targets, FleetText.Executed(report), FleetText.Modelled(report)) { LambdaTimeByCause = InvocationTimeTable.Rows(report) };
     }
 
     /// <summary>A modelled cycle; null when it was not modelled (the first cycle over its cap).</summary>

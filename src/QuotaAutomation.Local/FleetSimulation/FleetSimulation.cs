@@ -91,6 +91,9 @@ public sealed record FleetSimulationReport(
     /// <summary>Which onboarding cycle (0-based) <see cref="First"/> is.</summary>
     public int BusiestOnboarding { get; init; }
 
+    /// <summary>The modelled steady cycles' Lambda invocations, their billed time by cause.</summary>
+    public InvocationTime SteadyInvocationTime { get; init; } = InvocationTime.None;
+
     /// <summary>The executed samples' detailed reads (GetMetricData metrics) a steady run, over their quotas read: the share of quotas the cadence found hot.</summary>
     public double DetailedShare
     {
@@ -181,6 +184,7 @@ public static class FleetSimulation
             counted.Calls, summary, perDay, FleetBill.Compute(perDay, TimeSpan.FromHours(options.Hours), prices, FleetBill.AverageMonth), executionTime, simulationTime)
         {
             OnboardingCycles = day.OnboardingCycles, BusiestOnboarding = day.BusiestOnboarding,
+            SteadyInvocationTime = InvocationTime.Sum(modelled.Cycles.Where(c => c.Key > 0).Select(c => c.Value.InvocationTime)),
         };
     }
 
