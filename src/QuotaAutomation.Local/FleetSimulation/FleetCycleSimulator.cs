@@ -85,7 +85,9 @@ public sealed class FleetCycleSimulator
         public int Count { get; } = work.Calls.Count + (assumes ? 1 : 0);
         public bool[] Ended { get; } = new bool[work.Calls.Count + (assumes ? 1 : 0)];
         public int NextToSend, EndedCount;
-        public Dictionary<string, Pacer> Pacers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The run's spacing of its member-account calls (AccountRateLimit), made at its first such call.</summary>
+        public Pacer? AccountPacer;
 
         /// <summary>Per call, where its time went (<see cref="InvocationTime"/>); the run's start and the call that ended last.</summary>
         public CallTime[] Times { get; } = new CallTime[work.Calls.Count + (assumes ? 1 : 0)];
@@ -278,11 +280,10 @@ public sealed class FleetCycleSimulator
         ref var time = ref run.Times[callIndex];
         var at = attempt == 0 ? _now + call.WaitFirst.TotalSeconds : _now;
         if (attempt == 0) time.Poll = call.WaitFirst.TotalSeconds;
-        if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is { } rate)
+        if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is not null)
         {
-            if (!run.Pacers.TryGetValue(call.Operation, out var pacer))
-                run.Pacers[call.Operation] = pacer = new Pacer(rate.PerSecond * Math.Clamp(shard.RateShare, 1e-6, 1));
-            var paced = pacer.Reserve(at);
+            // The shard's clients share one AccountRateLimit: every member-account call (and retry), whatever its operation.
+            var paced = (run.AccountPacer ??= new Pacer(_o.AccountRate * Math.Clamp(shard.RateShare, 1e-6, 1))).Reserve(at);
             time.Rate += paced - at;
             at = paced;
         }

@@ -87,9 +87,23 @@ public sealed class FleetCycleSimulatorTests
 
         var paced = new FleetCycleSimulator(one, [listings], new FleetCycleOptions(), seed: 1).Run(accounts: 1);
 
-        // 11 calls at half of 10 a second: the last goes 2 s after the first; nothing is throttled.
-        Assert.True(paced.MapDuration >= TimeSpan.FromSeconds(2));
+        // 11 calls at half of the account's 5 a second: the last goes 4 s after the first; nothing is throttled.
+        Assert.True(paced.MapDuration >= TimeSpan.FromSeconds(4));
         Assert.Equal(0, paced.Throttled);
+    }
+
+    [Fact]
+    public void PacingToTheRateShare_SpacesEveryMemberCallAlike_AsTheShardsOneAccountRateLimit()
+    {
+        var mixed = new ShardWork([.. Enumerable.Range(0, 6).Select(i => new RecordedCall(i, i % 2 == 0
+            ? new ApiCall(AwsServices.ServiceQuotas, "GetServiceQuota", Hub: false)
+            : new ApiCall(AwsServices.CloudWatch, "GetMetricData", Hub: false, Metrics: 1), []))], Rules: 0);
+        var one = new List<SimulatedShard> { new("a/us-east-1", "a", "us-east-1", 1, 0) };
+
+        var paced = new FleetCycleSimulator(one, [mixed], new FleetCycleOptions { AccountRate = 1 }, seed: 1).Run(accounts: 1);
+
+        // 6 calls of two services at 1 a second between them: the last goes 5 s after the first (a pacer per operation: 2 s).
+        Assert.True(paced.InvocationTime.SecondsByCause[InvocationTime.RatePacing] >= 5 - 1e-9);
     }
 
     /// <summary>A shard that starts a report, polls it after the adapter's delay and reads its window.</summary>
