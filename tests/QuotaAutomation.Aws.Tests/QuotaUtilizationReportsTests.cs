@@ -72,6 +72,36 @@ public sealed class QuotaUtilizationReportsTests(MotoServer moto)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reports.TryReadAsync(Shard, cancelled.Token));
     }
 
+    private const string Completed = """{"ReportId":"qur-1","Status":"COMPLETED","GeneratedAt":1796040005.5,"TotalCount":1,"Quotas":[{"QuotaCode":"L-B99A9384","ServiceCode":"lambda","QuotaName":"q","Namespace":"AWS/Lambda","Utilization":50,"DefaultValue":1000,"AppliedValue":1000,"ServiceName":"lambda","Adjustable":true}]}""";
+
+    [Fact]
+    public async Task Prefetch_OncePerRun_StartsTheReportNow_AndTheLaterReaderGetsThatOne()
+    {
+        var handler = new ScriptedHandler(() => Json("""{"ReportId":"qur-1","Status":"PENDING"}"""), () => Json(Completed));
+        var once = new QuotaUtilizationReports(new AwsClients(
+            new AwsClientOptions { Region = RegionEndpoint.EUWest1, Credentials = new BasicAWSCredentials("a", "b"), MaxRetries = 0, Transport = handler },
+            new AwsBackendOptions()), new FakeTimeProvider()) { OncePerRun = true };
+
+        once.Prefetch(Shard, CancellationToken.None);
+        var report = await once.TryReadAsync(Shard, CancellationToken.None);
+
+        Assert.Equal(500, report?.Usage[("lambda", "L-B99A9384")]);
+        Assert.Equal((1, 2), (once.ReportsStarted, once.ReportCalls)); // one Start, one poll: the reader waited for the prefetched report
+        Assert.Equal(2, handler.Seen.Count);
+    }
+
+    [Fact]
+    public async Task Prefetch_NotOncePerRun_DoesNothing()
+    {
+        var handler = new ScriptedHandler();
+        var reports = Reports(handler);
+
+        reports.Prefetch(Shard, CancellationToken.None);
+        await Task.Yield();
+
+        Assert.Equal((0, 0), (reports.ReportsStarted, handler.Seen.Count));
+    }
+
     /// <summary>A connection that cannot be made.</summary>
     private sealed class FailingHandler : HttpMessageHandler
     {

@@ -65,6 +65,21 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
         }
     }
 
+    /// <summary>
+    /// Starts reading the report of <paramref name="shard"/>'s account and Region now, without waiting for it, so AWS
+    /// prepares it ("several seconds") while the run does its other work; the first caller of <see cref="TryReadAsync"/>
+    /// for that account and Region then waits only for what is left (docs/fleet-waits.md). Only with
+    /// <see cref="OncePerRun"/> (otherwise every caller reads a report of its own, and this one would be wasted).
+    /// </summary>
+    public void Prefetch(QuotaKey shard, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        if (!OncePerRun) return;
+        // Its outcome is the later caller's (the same task): observed here only so an unexpected fault of a run that never
+        // reads quotas is not left unobserved.
+        _ = TryReadAsync(shard, ct).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>The report; null when it failed or was not ready in time; throws when reading it fails.</summary>
     private Task<UtilizationReport?> ReadAsync(QuotaKey shard, CancellationToken ct)
     {

@@ -84,7 +84,10 @@ public sealed class FleetCycleSimulator
         public int Child { get; } = child;
         public int Count { get; } = work.Calls.Count + (assumes ? 1 : 0);
         public bool[] Ended { get; } = new bool[work.Calls.Count + (assumes ? 1 : 0)];
-        public int NextToSend, EndedCount;
+        public int EndedCount;
+
+        /// <summary>Calls not sent yet that may be sent once what they wait for has ended, in index order (<see cref="Follows"/>).</summary>
+        public List<int> Sendable { get; } = [.. Enumerable.Range(0, work.Calls.Count + (assumes ? 1 : 0)).Where(i => i == 0 || (!(assumes && i == 0) && work.Calls[assumes ? i - 1 : i].AfterWaitsOnly))];
 
         /// <summary>The run's spacing of its member-account calls (AccountRateLimit), made at its first such call.</summary>
         public Pacer? AccountPacer;
@@ -99,12 +102,15 @@ public sealed class FleetCycleSimulator
 
         public ApiCall Call(int index) => !assumes ? work.Calls[index].Call : index == 0 ? AssumeRole : work.Calls[index - 1].Call;
 
-        /// <summary>Whether what call <paramref name="index"/> waits for has ended (the work's first call waits for the AssumeRole).</summary>
+        /// <summary>Whether call <paramref name="index"/> becomes sendable when the call before it is sent (not <see cref="RecordedCall.AfterWaitsOnly"/>).</summary>
+        public bool Follows(int index) => index < Count && !work.Calls[assumes ? index - 1 : index].AfterWaitsOnly;
+
+        /// <summary>Whether what call <paramref name="index"/> waits for has ended (every work call waits for the AssumeRole).</summary>
         public bool CanSend(int index)
         {
             if (assumes && index == 0) return true;
             var recorded = work.Calls[assumes ? index - 1 : index];
-            if (assumes && recorded.Index == 0 && !Ended[0]) return false;
+            if (assumes && !Ended[0]) return false;
             foreach (var w in recorded.WaitsFor)
                 if (!Ended[assumes ? w + 1 : w]) return false;
             return true;
@@ -259,13 +265,23 @@ public sealed class FleetCycleSimulator
 
     private double Compute(SimulatedShard shard) => _work[shard.Profile].Rules * _o.ComputePerRule.TotalSeconds;
 
-    /// <summary>Sends every call whose turn has come: the one before it was sent and what it waits for has ended (the last of which was <paramref name="trigger"/>).</summary>
+    /// <summary>
+    /// Sends every call whose turn has come: the one before it was sent (unless it waits only for its waits) and what it
+    /// waits for has ended (the last of which was <paramref name="trigger"/>).
+    /// </summary>
     private void SendReady(int runIndex, int trigger)
     {
         var run = _runs[runIndex]!;
-        while (run.NextToSend < run.Count && run.CanSend(run.NextToSend))
+        for (var k = 0; k < run.Sendable.Count;)
         {
-            var index = run.NextToSend++;
+            var index = run.Sendable[k];
+            if (!run.CanSend(index))
+            {
+                k++;
+                continue;
+            }
+            run.Sendable.RemoveAt(k);
+            if (run.Follows(index + 1)) run.Sendable.Insert(k, index + 1); // still in index order: the next pending one is later than index + 1
             StatsOf(run.Call(index)).Calls++;
             run.Times[index].Trigger = trigger;
             SendCall(runIndex, index, 0);
