@@ -17,7 +17,7 @@ public sealed record ReportedQuota(string? QuotaName, string Namespace, double A
 
 /// <summary>
 /// Reads the Service Quotas utilization report of an account and Region: <c>StartQuotaUtilizationReport</c>, then
-/// <c>GetQuotaUtilizationReport</c> every <see cref="PollDelay"/> (on the given clock) until it is COMPLETED, at most
+/// <c>GetQuotaUtilizationReport</c> <see cref="PollDelay"/> later and every <see cref="PollDelay"/> (on the given clock) until it is COMPLETED, at most
 /// <see cref="MaxPolls"/> times, then its pages of up to 1,000. One report serves every quota of the account and
 /// Region, so its cost does not grow with the number of quotas. A report that fails or is not ready in time is null:
 /// the caller reads those quotas with GetMetricData instead (<see cref="TryReadAsync"/>). Counters are for the bill (<c>simulate fleet</c>).
@@ -98,6 +98,9 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
         if (string.IsNullOrEmpty(started.ReportId) || started.Status == QuotaUtilizationReportStatus.Failed) return null;
 
         var request = new GetQuotaUtilizationReportRequest { ReportId = started.ReportId, MaxResults = ServiceQuotasClient.MaxUtilizationReportPage };
+        // AWS prepares a report in "several seconds": a poll at once would only find it PENDING (a call, a round trip and,
+        // in a fleet shard, a slot of its account's rate), so the first poll waits too, unless the start says it is done.
+        if (started.Status != QuotaUtilizationReportStatus.Completed) await Task.Delay(PollDelay, time, ct);
         GetQuotaUtilizationReportResponse page;
         var polls = 0;
         while (true)

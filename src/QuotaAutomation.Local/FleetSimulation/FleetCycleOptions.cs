@@ -116,7 +116,7 @@ public sealed record FleetCycleOptions
 
     /// <summary>
     /// Whether a shard paces its member-account calls at its share of the account's rate (the plan's <c>RateShare</c>), as
-    /// <c>AccountRateLimit</c> does: one spacing for all of them, <see cref="AccountRate"/> × the share.
+    /// <c>AccountRateLimit</c> does: one spacing per service for all of them, <see cref="AccountRate"/> × the share.
     /// </summary>
     public bool PaceToRateShare { get; init; } = true;
 

@@ -89,8 +89,8 @@ public sealed class FleetCycleSimulator
         /// <summary>Calls not sent yet that may be sent once what they wait for has ended, in index order (<see cref="Follows"/>).</summary>
         public List<int> Sendable { get; } = [.. Enumerable.Range(0, work.Calls.Count + (assumes ? 1 : 0)).Where(i => i == 0 || (!(assumes && i == 0) && work.Calls[assumes ? i - 1 : i].AfterWaitsOnly))];
 
-        /// <summary>The run's spacing of its member-account calls (AccountRateLimit), made at its first such call.</summary>
-        public Pacer? AccountPacer;
+        /// <summary>The run's spacing of its member-account calls to each service (AccountRateLimit), made at its first call to it.</summary>
+        public Dictionary<string, Pacer> AccountPacers { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Per call, where its time went (<see cref="InvocationTime"/>); the run's start and the call that ended last.</summary>
         public CallTime[] Times { get; } = new CallTime[work.Calls.Count + (assumes ? 1 : 0)];
@@ -298,8 +298,10 @@ public sealed class FleetCycleSimulator
         if (attempt == 0) time.Poll = call.WaitFirst.TotalSeconds;
         if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is not null)
         {
-            // The shard's clients share one AccountRateLimit: every member-account call (and retry), whatever its operation.
-            var paced = (run.AccountPacer ??= new Pacer(_o.AccountRate * Math.Clamp(shard.RateShare, 1e-6, 1))).Reserve(at);
+            // The shard's clients share one AccountRateLimit: one spacing per service for every member-account call (and retry), whatever its operation.
+            if (!run.AccountPacers.TryGetValue(call.Service, out var pacer))
+                run.AccountPacers[call.Service] = pacer = new Pacer(_o.AccountRate * Math.Clamp(shard.RateShare, 1e-6, 1));
+            var paced = pacer.Reserve(at);
             time.Rate += paced - at;
             at = paced;
         }
