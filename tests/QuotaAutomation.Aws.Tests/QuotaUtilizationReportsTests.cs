@@ -24,7 +24,30 @@ public sealed class QuotaUtilizationReportsTests(MotoServer moto)
 
     private static QuotaUtilizationReports Reports(HttpMessageHandler handler) => new(new AwsClients(
         new AwsClientOptions { Region = RegionEndpoint.EUWest1, Credentials = new BasicAWSCredentials("a", "b"), MaxRetries = 0, Transport = handler },
-        new AwsBackendOptions()), new FakeTimeProvider());
+        new AwsBackendOptions()), new FakeTimeProvider()) { PollDelay = TimeSpan.Zero };
+
+    [Fact]
+    public async Task TryRead_PollsFirst_APollDelayAfterTheStart()
+    {
+        var clock = new FakeTimeProvider();
+        var started = clock.GetUtcNow();
+        var handler = new ScriptedHandler(() => Json("""{"ReportId":"qur-1","Status":"PENDING"}"""), () => Json(Completed));
+        var reports = new QuotaUtilizationReports(new AwsClients(
+            new AwsClientOptions { Region = RegionEndpoint.EUWest1, Credentials = new BasicAWSCredentials("a", "b"), MaxRetries = 0, Transport = handler },
+            new AwsBackendOptions()), clock);
+
+        var read = reports.TryReadAsync(Shard, CancellationToken.None);
+        for (var step = 0; step < 100 && !read.IsCompleted; step++) // bounded: a changed call sequence fails below instead of hanging
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1);
+        }
+
+        Assert.True(read.IsCompleted, "the report was not read within 100 s of the fake clock");
+        Assert.NotNull(await read);
+        Assert.Equal(2, handler.Seen.Count); // the Start, then one poll that finds it ready: no poll at once
+        Assert.True(clock.GetUtcNow() - started >= reports.PollDelay);
+    }
 
     [Fact]
     public async Task TryRead_Throttled_IsNull()
@@ -70,6 +93,36 @@ public sealed class QuotaUtilizationReportsTests(MotoServer moto)
         var reports = Reports(new ScriptedHandler(Hang(TimeSpan.FromMinutes(1))));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reports.TryReadAsync(Shard, cancelled.Token));
+    }
+
+    private const string Completed = """{"ReportId":"qur-1","Status":"COMPLETED","GeneratedAt":1796040005.5,"TotalCount":1,"Quotas":[{"QuotaCode":"L-B99A9384","ServiceCode":"lambda","QuotaName":"q","Namespace":"AWS/Lambda","Utilization":50,"DefaultValue":1000,"AppliedValue":1000,"ServiceName":"lambda","Adjustable":true}]}""";
+
+    [Fact]
+    public async Task Prefetch_OncePerRun_StartsTheReportNow_AndTheLaterReaderGetsThatOne()
+    {
+        var handler = new ScriptedHandler(() => Json("""{"ReportId":"qur-1","Status":"PENDING"}"""), () => Json(Completed));
+        var once = new QuotaUtilizationReports(new AwsClients(
+            new AwsClientOptions { Region = RegionEndpoint.EUWest1, Credentials = new BasicAWSCredentials("a", "b"), MaxRetries = 0, Transport = handler },
+            new AwsBackendOptions()), new FakeTimeProvider()) { OncePerRun = true, PollDelay = TimeSpan.Zero };
+
+        once.Prefetch(Shard, CancellationToken.None);
+        var report = await once.TryReadAsync(Shard, CancellationToken.None);
+
+        Assert.Equal(500, report?.Usage[("lambda", "L-B99A9384")]);
+        Assert.Equal((1, 2), (once.ReportsStarted, once.ReportCalls)); // one Start, one poll: the reader waited for the prefetched report
+        Assert.Equal(2, handler.Seen.Count);
+    }
+
+    [Fact]
+    public async Task Prefetch_NotOncePerRun_DoesNothing()
+    {
+        var handler = new ScriptedHandler();
+        var reports = Reports(handler);
+
+        reports.Prefetch(Shard, CancellationToken.None);
+        await Task.Yield();
+
+        Assert.Equal((0, 0), (reports.ReportsStarted, handler.Seen.Count));
     }
 
     /// <summary>A connection that cannot be made.</summary>

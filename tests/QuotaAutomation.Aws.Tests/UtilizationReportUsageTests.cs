@@ -56,11 +56,12 @@ public class UtilizationReportUsageTests
 
     private static async Task<T> RunWithClockAsync<T>(FakeTimeProvider clock, Task<T> work)
     {
-        while (!work.IsCompleted)
+        for (var step = 0; step < 600 && !work.IsCompleted; step++) // bounded: a changed call sequence fails here instead of hanging
         {
             clock.Advance(TimeSpan.FromSeconds(1)); // the report's polls wait on this clock
             await Task.Delay(1);
         }
+        Assert.True(work.IsCompleted, "the usage read did not finish within 600 s of the fake clock");
         return await work;
     }
 
@@ -94,7 +95,7 @@ public class UtilizationReportUsageTests
             handler.Seen.Take(4).Select(s => (s.Target, s.Body)));
         Assert.Equal("GraniteServiceVersion20100801.GetMetricData", handler.Seen[4].Target);
         Assert.Equal((1, 4, 1), (source.Reports.ReportsStarted, source.Reports.ReportCalls, source.MetricsRequested));
-        Assert.True(clock.GetUtcNow() >= Now.AddSeconds(2)); // one poll waited PollDelay on the given clock
+        Assert.True(clock.GetUtcNow() >= Now.AddSeconds(4)); // both polls waited PollDelay on the given clock, the first too
     }
 
     [Fact]
@@ -147,9 +148,10 @@ public class UtilizationReportUsageTests
             ["GetQuotaUtilizationReport"] = new([() => Json("""{"ReportId":"qur-1","Status":"FAILED","ErrorCode":"InternalError","ErrorMessage":"try again"}""")]),
             ["GetMetricData"] = new([() => Json(MetricData)]),
         });
-        var source = Source(handler, new FakeTimeProvider(Now));
+        var clock = new FakeTimeProvider(Now);
+        var source = Source(handler, clock);
 
-        var usage = await source.GetUsageAsync([new UsageQuery(Unlisted, Now.AddMinutes(-10)) { Detailed = false }], Now, CancellationToken.None);
+        var usage = await RunWithClockAsync(clock, source.GetUsageAsync([new UsageQuery(Unlisted, Now.AddMinutes(-10)) { Detailed = false }], Now, CancellationToken.None));
 
         Assert.Equal([new UsageSample(Now.AddMinutes(-5), 123456)], usage[Unlisted.Key]);
         Assert.Equal(1, source.MetricsRequested);

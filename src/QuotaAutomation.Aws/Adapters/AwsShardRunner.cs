@@ -54,6 +54,9 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
         // One utilization report per run, shared: the quota source takes applied values from it, the usage source the
         // usage of the quotas whose detailed read is not due (report polls wait in real time, as the API rates).
         var report = new QuotaUtilizationReports(clients, TimeProvider.System) { OncePerRun = true };
+        // Started now, read where the engine first reads quotas: AWS prepares it while the run writes its cycle start, follows
+        // what is in flight and reads its rules and usage window (about 2 s of polling no longer in line; docs/fleet-waits.md).
+        if (shard.RuleIds.Count > 0) report.Prefetch(new QuotaKey("-", "-", shard.Region, string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId), ct);
         // Its open requests, approvals, denials and alerts from its own partition of shard-state-index, not the fleet's.
         var state = backend.State.ForShard(string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId, shard.Region);
         var ports = basePorts with

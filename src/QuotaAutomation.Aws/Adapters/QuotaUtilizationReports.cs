@@ -17,7 +17,7 @@ public sealed record ReportedQuota(string? QuotaName, string Namespace, double A
 
 /// <summary>
 /// Reads the Service Quotas utilization report of an account and Region: <c>StartQuotaUtilizationReport</c>, then
-/// <c>GetQuotaUtilizationReport</c> every <see cref="PollDelay"/> (on the given clock) until it is COMPLETED, at most
+/// <c>GetQuotaUtilizationReport</c> <see cref="PollDelay"/> later and every <see cref="PollDelay"/> (on the given clock) until it is COMPLETED, at most
 /// <see cref="MaxPolls"/> times, then its pages of up to 1,000. One report serves every quota of the account and
 /// Region, so its cost does not grow with the number of quotas. A report that fails or is not ready in time is null:
 /// the caller reads those quotas with GetMetricData instead (<see cref="TryReadAsync"/>). Counters are for the bill (<c>simulate fleet</c>).
@@ -65,6 +65,21 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
         }
     }
 
+    /// <summary>
+    /// Starts reading the report of <paramref name="shard"/>'s account and Region now, without waiting for it, so AWS
+    /// prepares it ("several seconds") while the run does its other work; the first caller of <see cref="TryReadAsync"/>
+    /// for that account and Region then waits only for what is left (docs/fleet-waits.md). Only with
+    /// <see cref="OncePerRun"/> (otherwise every caller reads a report of its own, and this one would be wasted).
+    /// </summary>
+    public void Prefetch(QuotaKey shard, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        if (!OncePerRun) return;
+        // Its outcome is the later caller's (the same task): observed here only so an unexpected fault of a run that never
+        // reads quotas is not left unobserved.
+        _ = TryReadAsync(shard, ct).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>The report; null when it failed or was not ready in time; throws when reading it fails.</summary>
     private Task<UtilizationReport?> ReadAsync(QuotaKey shard, CancellationToken ct)
     {
@@ -83,6 +98,9 @@ public sealed class QuotaUtilizationReports(AwsClients clients, TimeProvider tim
         if (string.IsNullOrEmpty(started.ReportId) || started.Status == QuotaUtilizationReportStatus.Failed) return null;
 
         var request = new GetQuotaUtilizationReportRequest { ReportId = started.ReportId, MaxResults = ServiceQuotasClient.MaxUtilizationReportPage };
+        // AWS prepares a report in "several seconds": a poll at once would only find it PENDING (a call, a round trip and,
+        // in a fleet shard, a slot of its account's rate), so the first poll waits too, unless the start says it is done.
+        if (started.Status != QuotaUtilizationReportStatus.Completed) await Task.Delay(PollDelay, time, ct);
         GetQuotaUtilizationReportResponse page;
         var polls = 0;
         while (true)

@@ -35,7 +35,7 @@ internal static class FleetText
             : "every shard replays its own executed day",
         string.Create(CultureInfo.InvariantCulture,
             $"cycles on a virtual clock: the first, the busiest (most calls) and {report.ModelledCycles} in all: plan (Organizations pages, S3 shard list), Distributed Map (MaxConcurrency, ItemBatcher, child start rate and overhead), Lambda (concurrency, cold starts), API latencies per service, AWS's rate limits as token buckets, retries with exponential backoff and jitter, summary (ResultWriter, S3)"),
-        "DynamoDB request units from modelled item sizes; the engine's own compute time per rule; latencies, child start rate, STS rate and the report's readiness by its second poll: assumed (src/QuotaAutomation.Local/FleetSimulation/FleetCycleOptions.cs and CountedUsageSource.cs say which)",
+        "DynamoDB request units from modelled item sizes; the engine's own compute time per rule; latencies, child start rate, STS rate and the report's readiness by its first poll, 2 s after its start: assumed (src/QuotaAutomation.Local/FleetSimulation/FleetCycleOptions.cs and CountedUsageSource.cs say which)",
         "the bill: the steady cycles' counted calls, request units and metrics, their child executions, transitions, AssumeRoles and S3 requests, and the modelled cycles' Lambda and Express GB-seconds (per shard run for cycles not modelled), × the days in an average month (30.44), at the list prices of src/QuotaAutomation.Cli/Fleet/aws-list-prices.json (no free tier)",
     ];
 }

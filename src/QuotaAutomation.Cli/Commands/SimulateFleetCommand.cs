@@ -213,6 +213,7 @@ internal static class SimulateFleetCommand
             calls.AddRow(service, operation, N(a?.Calls ?? 0), N(b?.Calls ?? 0), N(b?.Throttled ?? 0), N(b?.FailedAfterRetries ?? 0), N(f?.Calls ?? 0), N(f?.Throttled ?? 0), N(f?.FailedAfterRetries ?? 0));
         }
         app.Console.Write(calls);
+        InvocationTimeTable.Write(app, report);
 
         var bill = new Table().Border(TableBorder.Rounded).Title(Render.Text(string.Create(CultureInfo.InvariantCulture,
             $"monthly bill at list prices: the {o.Hours} h of steady cycles × {report.Bill.CyclesPerMonth:#,0.##} ({FleetBill.AverageMonth.TotalDays:0.##} days a month)")))

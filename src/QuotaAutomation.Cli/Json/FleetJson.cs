@@ -18,6 +18,9 @@ internal sealed record FleetDocument(FleetSizeDocument Fleet, FleetDayDocument D
 
     /// <summary>The steady cycles' usage reads by cadence reason (<see cref="CadenceReasonsTable"/>).</summary>
     public IReadOnlyList<CadenceReasonDocument> ReadsByReason { get; init; } = [];
+
+    /// <summary>Where the modelled Lambda time went, by cause (docs/fleet-waits.md).</summary>
+    public IReadOnlyList<InvocationCauseDocument> LambdaTimeByCause { get; init; } = [];
 }
 
 /// <summary>A table's storage at steady state: a day's bytes kept <paramref name="RetentionDays"/> days, at a price per GB-month.</summary>
@@ -66,6 +69,7 @@ internal static class FleetJson
                 ? new FleetStorageDocument(Math.Round(s.BytesADay), s.Retention.TotalDays, Round(s.SteadyStateGb), s.Price.UsdPerUnit, Math.Round(s.UsdPerMonth, 2))
                 : null,
             ReadsByReason = CadenceReasonsTable.Rows(report),
+            LambdaTimeByCause = InvocationTimeTable.Rows(report),
         };
     }
 

@@ -7,7 +7,7 @@ namespace QuotaAutomation.Core.Fleet;
 /// schedule entry (its fingerprint), which the summary merges the results into (<see cref="FleetSchedule.After"/>).
 /// What the Lambda's plan step writes to S3 and the CLI's <c>run --fleet</c> runs: the same selection in both.
 /// </summary>
-/// <param name="Due">The plan with only the due shards, each with its share of the usage table (<see cref="TableShares"/>; skipped accounts and overlaps as planned).</param>
+/// <param name="Due">The plan with only the due shards, each with its share of its account's API rates among them (<see cref="RateShares"/>) and of the usage table (<see cref="TableShares"/>; skipped accounts and overlaps as planned).</param>
 /// <param name="Planned">Every planned shard's entry, next due unknown: the summary's input.</param>
 /// <param name="NewDeferred">New shards (never run) over the plan's admission cap: they wait for a later plan.</param>
 public sealed record ScheduledPlan(FleetPlan Due, IReadOnlyList<ScheduledShard> Planned, int NewDeferred = 0)
@@ -26,7 +26,7 @@ public sealed record ScheduledPlan(FleetPlan Due, IReadOnlyList<ScheduledShard> 
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(schedule);
         var planned = FleetSchedule.Planned(plan.Shards, rules);
-        var due = TableShares.Assign(schedule.Due(plan.Shards, planned, wakes, now, cycle, all, newShardsPerCycle), s => !schedule.Shards.ContainsKey(s.ShardId));
+        var due = TableShares.Assign(RateShares.AmongDue(schedule.Due(plan.Shards, planned, wakes, now, cycle, all, newShardsPerCycle)), s => !schedule.Shards.ContainsKey(s.ShardId));
         return new ScheduledPlan(plan with { Shards = due }, planned,
             schedule.NewDeferred(plan.Shards, newShardsPerCycle));
     }

@@ -325,7 +325,7 @@ public sealed class AwsCallMap
             .SelectMany(g => Enumerable.Repeat(Member("ListServiceQuotas"), Math.Max(1, ListPagesOfService(g.ServiceCode))))];
 
     /// <summary>
-    /// AwsQuotaSource with a run's report: per account and Region one report (Start, polls 2 s apart, a page per 1,000
+    /// AwsQuotaSource with a run's report: per account and Region one report (Start, a poll 2 s later, a page per 1,000
     /// quotas it covers), then the listings of the services whose wanted quotas it does not cover. The report lists
     /// every quota with a usage metric and a value (as the simulated account's does); a read that failed is all listings.
     /// </summary>
@@ -337,7 +337,7 @@ public sealed class AwsCallMap
             var covered = shard.Count(k => found?.GetValueOrDefault(k) is { UsageMetric: not null, Value: > 0 });
             calls.Add(Member("StartQuotaUtilizationReport"));
             for (var poll = 0; poll < CountedUsageSource.ReportPolls; poll++)
-                calls.Add(Member("GetQuotaUtilizationReport") with { WaitFirst = poll > 0 ? CountedUsageSource.PollDelay : TimeSpan.Zero });
+                calls.Add(Member("GetQuotaUtilizationReport") with { WaitFirst = CountedUsageSource.PollDelay }); // every poll waits, the first too
             for (var page = 1; page < (covered + 999) / 1000; page++) calls.Add(Member("GetQuotaUtilizationReport"));
             calls.AddRange(Listings([.. shard.Where(k => found?.GetValueOrDefault(k) is not { UsageMetric: not null, Value: > 0 })]));
         }

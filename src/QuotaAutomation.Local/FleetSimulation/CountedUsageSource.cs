@@ -24,8 +24,11 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
     private readonly HashSet<(string ServiceCode, string QuotaCode)> _resolved = [];
     private readonly List<IReadOnlyList<ReasonReads>> _reasons = [];
 
-    /// <summary>GetQuotaUtilizationReport calls until the report is COMPLETED: the first poll finds it PENDING (assumed: AWS says "several seconds").</summary>
-    public const int ReportPolls = 2;
+    /// <summary>
+    /// GetQuotaUtilizationReport calls until the report is COMPLETED: the adapter's first poll, <see cref="PollDelay"/>
+    /// after the start, finds it ready (assumed: AWS says "several seconds").
+    /// </summary>
+    public const int ReportPolls = 1;
 
     /// <summary>The adapter's wait between two polls (<c>QuotaUtilizationReports.PollDelay</c>).</summary>
     public static readonly TimeSpan PollDelay = TimeSpan.FromSeconds(2);
@@ -80,7 +83,7 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
         {
             calls.Add(new ApiCall(AwsServices.ServiceQuotas, "StartQuotaUtilizationReport", Hub: false));
             for (var i = 0; i < count.ReportCalls - count.ReportsStarted; i++)
-                calls.Add(new ApiCall(AwsServices.ServiceQuotas, "GetQuotaUtilizationReport", Hub: false, WaitFirst: i is > 0 and < ReportPolls ? PollDelay : TimeSpan.Zero));
+                calls.Add(new ApiCall(AwsServices.ServiceQuotas, "GetQuotaUtilizationReport", Hub: false, WaitFirst: i < ReportPolls ? PollDelay : TimeSpan.Zero)); // a poll waits, a page does not
         }
         var callsLeft = detailed == 0 ? 0 : Math.Max(1, metricCalls ?? (detailed + UsageReadCount.MetricsPerCall - 1) / UsageReadCount.MetricsPerCall);
         for (var left = detailed; callsLeft > 0; callsLeft--)

@@ -114,8 +114,14 @@ public sealed record FleetCycleOptions
     /// <summary>The usage table's units a second the shards split (<c>QA_FLEET_TABLE_UNITS</c>): the product's default.</summary>
     public double UsageTableUnits { get; init; } = Core.Fleet.TableShares.DefaultTableUnits;
 
-    /// <summary>Whether a shard paces its member-account calls at its share of the account's rate (the plan's <c>RateShare</c>).</summary>
+    /// <summary>
+    /// Whether a shard paces its member-account calls at its share of the account's rate (the plan's <c>RateShare</c>), as
+    /// <c>AccountRateLimit</c> does: one spacing per service for all of them, <see cref="AccountRate"/> × the share.
+    /// </summary>
     public bool PaceToRateShare { get; init; } = true;
+
+    /// <summary>One account's API requests a second, shared by its shards: <c>QA_FLEET_ACCOUNT_RATE</c>'s default (FleetOptions.DefaultAccountRate).</summary>
+    public double AccountRate { get; init; } = 5;
 
     /// <summary>The plan reads the organization page by page: ListAccounts returns up to 20 accounts a page (Organizations API).</summary>
     public int AccountsPerListPage { get; init; } = 20;
@@ -138,6 +144,7 @@ public sealed record FleetCycleOptions
         if (MaxRetries < 0) problems.Add($"retries {MaxRetries} must be ≥ 0");
         if (DynamoMaxRetries < 0) problems.Add($"DynamoDB retries {DynamoMaxRetries} must be ≥ 0");
         if (!(UsageTableUnits > 0)) problems.Add($"usage table units {UsageTableUnits} must be > 0");
+        if (!(AccountRate > 0)) problems.Add($"account rate {AccountRate} must be > 0");
         return problems;
     }
 }

@@ -36,6 +36,9 @@ public sealed record FleetCycleResult(
     long S3Puts,
     long S3Gets)
 {
+    /// <summary>The cycle's Lambda invocations' billed time by cause (<see cref="FleetSimulation.InvocationTime"/>).</summary>
+    public InvocationTime InvocationTime { get; init; } = InvocationTime.None;
+
     public long Throttled => Calls.Sum(c => c.Throttled);
 
     public long FailedAfterRetries => Calls.Sum(c => c.FailedAfterRetries);

@@ -39,8 +39,21 @@ public sealed class FleetCycleSimulator
     private int _lambdaActive, _warmIdle, _coldStarts, _lambdaWaits, _lambdaTimeouts, _peakLambda;
     private double _lambdaGbSeconds, _expressGbSeconds, _readUnits, _writeUnits;
     private long _metrics;
+    private readonly Dictionary<string, double> _invocationSeconds = new(StringComparer.Ordinal);
+    private int _invocations;
 
     private readonly record struct Event(byte Kind, int A, int B = 0, int C = 0, double D = 0);
+
+    /// <summary>
+    /// One call's time from when it could be sent (the end of <see cref="Trigger"/>, or the run's start when -1) to its
+    /// end: its poll delay, its pacing at the account's rate and at the usage table, its attempts' round trips and its
+    /// retries' backoffs. Following the triggers back from a run's last call gives the run's critical path.
+    /// </summary>
+    private struct CallTime
+    {
+        public int Trigger;
+        public double Poll, Rate, Table, RoundTrip, Backoff;
+    }
 
     private sealed class Stats(string service, string operation)
     {
@@ -54,7 +67,7 @@ public sealed class FleetCycleSimulator
         public int First { get; } = first;
         public int Count { get; } = count;
         public int Started, Ended;
-        public double ReadyAt, InvokedAt;
+        public double ReadyAt, InvokedAt, BegunAt;
         public HashSet<string> Assumed { get; } = new(StringComparer.Ordinal);
     }
 
@@ -71,20 +84,33 @@ public sealed class FleetCycleSimulator
         public int Child { get; } = child;
         public int Count { get; } = work.Calls.Count + (assumes ? 1 : 0);
         public bool[] Ended { get; } = new bool[work.Calls.Count + (assumes ? 1 : 0)];
-        public int NextToSend, EndedCount;
-        public Dictionary<string, Pacer> Pacers { get; } = new(StringComparer.Ordinal);
+        public int EndedCount;
+
+        /// <summary>Calls not sent yet that may be sent once what they wait for has ended, in index order (<see cref="Follows"/>).</summary>
+        public List<int> Sendable { get; } = [.. Enumerable.Range(0, work.Calls.Count + (assumes ? 1 : 0)).Where(i => i == 0 || (!(assumes && i == 0) && work.Calls[assumes ? i - 1 : i].AfterWaitsOnly))];
+
+        /// <summary>The run's spacing of its member-account calls to each service (AccountRateLimit), made at its first call to it.</summary>
+        public Dictionary<string, Pacer> AccountPacers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Per call, where its time went (<see cref="InvocationTime"/>); the run's start and the call that ended last.</summary>
+        public CallTime[] Times { get; } = new CallTime[work.Calls.Count + (assumes ? 1 : 0)];
+        public double StartedAt;
+        public int LastEnded = -1;
 
         /// <summary>The run's usage-table buckets (reads, writes), made at its first usage-table call.</summary>
         public TableThroughputBucket? UsageReads, UsageWrites;
 
         public ApiCall Call(int index) => !assumes ? work.Calls[index].Call : index == 0 ? AssumeRole : work.Calls[index - 1].Call;
 
-        /// <summary>Whether what call <paramref name="index"/> waits for has ended (the work's first call waits for the AssumeRole).</summary>
+        /// <summary>Whether call <paramref name="index"/> becomes sendable when the call before it is sent (not <see cref="RecordedCall.AfterWaitsOnly"/>).</summary>
+        public bool Follows(int index) => index < Count && !work.Calls[assumes ? index - 1 : index].AfterWaitsOnly;
+
+        /// <summary>Whether what call <paramref name="index"/> waits for has ended (every work call waits for the AssumeRole).</summary>
         public bool CanSend(int index)
         {
             if (assumes && index == 0) return true;
             var recorded = work.Calls[assumes ? index - 1 : index];
-            if (assumes && recorded.Index == 0 && !Ended[0]) return false;
+            if (assumes && !Ended[0]) return false;
             foreach (var w in recorded.WaitsFor)
                 if (!Ended[assumes ? w + 1 : w]) return false;
             return true;
@@ -132,6 +158,8 @@ public sealed class FleetCycleSimulator
         summary += summaryLambda + Transition();
         _lambdaGbSeconds += Core.Fleet.Costs.BillingUnits.LambdaGbSeconds(TimeSpan.FromSeconds(planLambda), _o.LambdaMemoryMb)
             + Core.Fleet.Costs.BillingUnits.LambdaGbSeconds(TimeSpan.FromSeconds(summaryLambda), _o.LambdaMemoryMb);
+        _invocations += 2;
+        Spent(InvocationTime.PlanAndSummary, planLambda + summaryLambda);
 
         var calls = _stats.Values.OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Operation, StringComparer.Ordinal)
             .Select(s => new CallStats(s.Service, s.Operation, s.Calls, s.Attempts, s.Throttled, s.Failed)).ToList();
@@ -142,7 +170,15 @@ public sealed class FleetCycleSimulator
             TimeSpan.FromSeconds(mapEnd + summary), TimeSpan.FromSeconds(plan), TimeSpan.FromSeconds(mapEnd - mapStart), TimeSpan.FromSeconds(summary),
             _children.Count, calls, _runsPerShard, _children.Count + 2, _coldStarts, _lambdaWaits, _lambdaTimeouts, _peakLambda, _peakChildren,
             _lambdaGbSeconds, _expressGbSeconds, transitions, _readUnits, _writeUnits, _metrics,
-            Count(AwsServices.S3, "PutObject"), Count(AwsServices.S3, "GetObject"));
+            Count(AwsServices.S3, "PutObject"), Count(AwsServices.S3, "GetObject"))
+        {
+            InvocationTime = new InvocationTime(_invocations, new Dictionary<string, double>(_invocationSeconds, StringComparer.Ordinal)),
+        };
+    }
+
+    private void Spent(string cause, double seconds)
+    {
+        if (seconds > 0) _invocationSeconds[cause] = _invocationSeconds.GetValueOrDefault(cause) + seconds;
     }
 
     /// <summary>A call outside the map (plan, summary): counted, its latency returned; no limits.</summary>
@@ -179,6 +215,7 @@ public sealed class FleetCycleSimulator
         {
             case ChildReady: Invoke(e.A); break;
             case LambdaBegin:
+                _children[e.A].BegunAt = _now;
                 for (var i = 0; i < _o.ShardsAtOnce; i++) StartShard(e.A);
                 break;
             case Send: SendCall(e.A, e.B, e.C); break;
@@ -219,22 +256,34 @@ public sealed class FleetCycleSimulator
         var shardIndex = child.First + child.Started++;
         var shard = _shards[shardIndex];
         var run = new ShardRun(shardIndex, childIndex, _work[shard.Profile], child.Assumed.Add(shard.AccountId));
+        run.StartedAt = _now;
         _runs.Add(run);
         var runIndex = _runs.Count - 1;
         if (run.Count == 0) Schedule(_now + Compute(shard), new Event(ShardEnd, runIndex));
-        else SendReady(runIndex);
+        else SendReady(runIndex, trigger: -1);
     }
 
     private double Compute(SimulatedShard shard) => _work[shard.Profile].Rules * _o.ComputePerRule.TotalSeconds;
 
-    /// <summary>Sends every call whose turn has come: the one before it was sent and what it waits for has ended.</summary>
-    private void SendReady(int runIndex)
+    /// <summary>
+    /// Sends every call whose turn has come: the one before it was sent (unless it waits only for its waits) and what it
+    /// waits for has ended (the last of which was <paramref name="trigger"/>).
+    /// </summary>
+    private void SendReady(int runIndex, int trigger)
     {
         var run = _runs[runIndex]!;
-        while (run.NextToSend < run.Count && run.CanSend(run.NextToSend))
+        for (var k = 0; k < run.Sendable.Count;)
         {
-            var index = run.NextToSend++;
+            var index = run.Sendable[k];
+            if (!run.CanSend(index))
+            {
+                k++;
+                continue;
+            }
+            run.Sendable.RemoveAt(k);
+            if (run.Follows(index + 1)) run.Sendable.Insert(k, index + 1); // still in index order: the next pending one is later than index + 1
             StatsOf(run.Call(index)).Calls++;
+            run.Times[index].Trigger = trigger;
             SendCall(runIndex, index, 0);
         }
     }
@@ -244,12 +293,17 @@ public sealed class FleetCycleSimulator
         var run = _runs[runIndex]!;
         var call = run.Call(callIndex);
         var shard = _shards[run.Shard];
+        ref var time = ref run.Times[callIndex];
         var at = attempt == 0 ? _now + call.WaitFirst.TotalSeconds : _now;
-        if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is { } rate)
+        if (attempt == 0) time.Poll = call.WaitFirst.TotalSeconds;
+        if (!call.Hub && _o.PaceToRateShare && MemberRate(call) is not null)
         {
-            if (!run.Pacers.TryGetValue(call.Operation, out var pacer))
-                run.Pacers[call.Operation] = pacer = new Pacer(rate.PerSecond * Math.Clamp(shard.RateShare, 1e-6, 1));
-            at = pacer.Reserve(at);
+            // The shard's clients share one AccountRateLimit: one spacing per service for every member-account call (and retry), whatever its operation.
+            if (!run.AccountPacers.TryGetValue(call.Service, out var pacer))
+                run.AccountPacers[call.Service] = pacer = new Pacer(_o.AccountRate * Math.Clamp(shard.RateShare, 1e-6, 1));
+            var paced = pacer.Reserve(at);
+            time.Rate += paced - at;
+            at = paced;
         }
         if (attempt == 0 && _o.PaceUsageTable && call is { Service: AwsServices.DynamoDb, Table: UsageTable })
         {
@@ -258,10 +312,13 @@ public sealed class FleetCycleSimulator
             // at its send (the next call waits the same, a round trip apart).
             var unitsPerSecond = _o.UsageTableUnits * Math.Clamp(shard.TableShare, 1e-9, 1);
             var bucket = call.WriteUnits > 0 ? run.UsageWrites ??= new TableThroughputBucket(unitsPerSecond) : run.UsageReads ??= new TableThroughputBucket(unitsPerSecond);
-            at += bucket.Take(TimeSpan.FromSeconds(at), call.WriteUnits > 0 ? call.WriteUnits : call.ReadUnits).TotalSeconds;
+            var wait = bucket.Take(TimeSpan.FromSeconds(at), call.WriteUnits > 0 ? call.WriteUnits : call.ReadUnits).TotalSeconds;
+            time.Table = wait;
+            at += wait;
         }
         var latency = _o.Latencies.GetValueOrDefault(call.Service, _o.Latencies[AwsServices.Unmapped]).SampleMs(_random) / 1000;
         if (!call.Hub && shard.Region != _o.HubRegion) latency += _o.CrossRegion.SampleMs(_random) / 1000;
+        time.RoundTrip += latency;
         StatsOf(call).Attempts++;
         Schedule(at + latency / 2, new Event(Arrive, runIndex, callIndex, attempt, latency / 2));
     }
@@ -285,6 +342,7 @@ public sealed class FleetCycleSimulator
             var backoff = dynamo
                 ? DynamoRetries.Backoff(attempt + 1, _random.NextDouble()).TotalSeconds
                 : _o.BaseDelay.TotalSeconds * Math.Pow(2, attempt) * (0.5 + _random.NextDouble());
+            run.Times[callIndex].Backoff += backoff;
             Schedule(_now + back + backoff, new Event(Send, runIndex, callIndex, attempt + 1));
             return;
         }
@@ -332,8 +390,12 @@ public sealed class FleetCycleSimulator
         }
         run.Ended[callIndex] = true;
         run.EndedCount++;
-        if (run.EndedCount == run.Count) Schedule(_now + Compute(_shards[run.Shard]), new Event(ShardEnd, runIndex));
-        else SendReady(runIndex);
+        if (run.EndedCount == run.Count)
+        {
+            run.LastEnded = callIndex;
+            Schedule(_now + Compute(_shards[run.Shard]), new Event(ShardEnd, runIndex));
+        }
+        else SendReady(runIndex, callIndex);
     }
 
     private void EndShard(int runIndex)
@@ -350,6 +412,7 @@ public sealed class FleetCycleSimulator
         }
         if (child.Ended < child.Count) return;
 
+        CriticalPath(child, run);
         var duration = TimeSpan.FromSeconds(_now - child.InvokedAt);
         _lambdaGbSeconds += Core.Fleet.Costs.BillingUnits.LambdaGbSeconds(duration, _o.LambdaMemoryMb);
         if (duration > _o.LambdaTimeout) _lambdaTimeouts++;
@@ -360,6 +423,27 @@ public sealed class FleetCycleSimulator
         _childrenDone++;
         if (_waitingForLambda.TryDequeue(out var waiting)) Invoke(waiting);
         LaunchChildren();
+    }
+
+    /// <summary>
+    /// An invocation's time by cause, along its critical path: its cold start, the wait of its last-ending shard for a
+    /// slot, that shard's calls from its last back to its start (each from what let it be sent to its end), its compute.
+    /// </summary>
+    private void CriticalPath(Child child, ShardRun last)
+    {
+        _invocations++;
+        Spent(InvocationTime.ColdStart, child.BegunAt - child.InvokedAt);
+        Spent(InvocationTime.Slot, last.StartedAt - child.BegunAt);
+        for (var i = last.LastEnded; i >= 0; i = last.Times[i].Trigger)
+        {
+            var t = last.Times[i];
+            Spent(InvocationTime.ReportPollDelay, t.Poll);
+            Spent(InvocationTime.RatePacing, t.Rate);
+            Spent(InvocationTime.TablePacing, t.Table);
+            Spent(InvocationTime.Backoff, t.Backoff);
+            Spent(InvocationTime.RoundTripOf(last.Call(i)), t.RoundTrip);
+        }
+        Spent(InvocationTime.Compute, Compute(_shards[last.Shard]));
     }
 
     private Stats StatsOf(ApiCall call) => StatsOf(call.Service, call.Operation);

@@ -83,14 +83,15 @@ public sealed class FleetDayModel(FleetDay day, FleetCycleOptions options, int a
     }
 
     /// <summary>
-    /// One cycle through the cycle model: its due shards in plan order, each replaying its work, with its share of the
-    /// usage table as the plan gives it (<see cref="TableShares"/>: a shard replaying a first run is a new one).
+    /// One cycle through the cycle model: its due shards in plan order, each replaying its work, with its shares of its
+    /// account's rates and of the usage table as the plan gives them (<see cref="RateShares"/>, <see cref="TableShares"/>:
+    /// a shard replaying a first run is a new one).
     /// </summary>
     public FleetCycleResult ModelCycle(int cycle)
     {
         var due = day.DueIn(cycle);
         var works = due.ToDictionary(d => day.Shard(d.Shard).ShardId, d => d.Work, StringComparer.Ordinal);
-        var shared = TableShares.Assign([.. due.Select(d => day.Shard(d.Shard))], s => day.Work[works[s.ShardId]].Run.Cycle == 0);
+        var shared = TableShares.Assign(RateShares.AmongDue([.. due.Select(d => day.Shard(d.Shard))]), s => day.Work[works[s.ShardId]].Run.Cycle == 0);
         var shards = shared.Select(s => new SimulatedShard(s.ShardId, s.AccountId, s.Region, s.RateShare, works[s.ShardId], s.TableShare)).ToList();
         return new FleetCycleSimulator(shards, _work, options, seed + cycle).Run(accounts);
     }

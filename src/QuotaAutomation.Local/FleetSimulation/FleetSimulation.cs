@@ -94,6 +94,9 @@ public sealed record FleetSimulationReport(
     /// <summary>The audit table's storage at steady state: beside the bill, not in it.</summary>
     public AuditStorage? AuditStorage { get; init; }
 
+    /// <summary>The modelled steady cycles' Lambda invocations, their billed time by cause.</summary>
+    public InvocationTime SteadyInvocationTime { get; init; } = InvocationTime.None;
+
     /// <summary>The executed samples' detailed reads (GetMetricData metrics) a steady run, over their quotas read: the share of quotas the cadence found hot.</summary>
     public double DetailedShare
     {
@@ -189,6 +192,7 @@ public static class FleetSimulation
             OnboardingCycles = day.OnboardingCycles, BusiestOnboarding = day.BusiestOnboarding,
             AuditStorage = AuditStorage.Of(day, counted, options.Hours, prices),
             ReadsByReason = ReasonReads.Sum(day.Work.Select((w, i) => (w.Run.Reasons, counted.Occurrences[i]))),
+            SteadyInvocationTime = InvocationTime.Sum(modelled.Cycles.Where(c => c.Key > 0).Select(c => c.Value.InvocationTime)),
         };
     }
 

@@ -5,7 +5,14 @@ namespace QuotaAutomation.Local.FleetSimulation;
 /// calls that ended between the previous call's start and this one's) ended. For an engine that awaits each call in
 /// turn that is a chain; calls the engine runs concurrently keep their overlap.
 /// </summary>
-public sealed record RecordedCall(int Index, ApiCall Call, IReadOnlyList<int> WaitsFor);
+public sealed record RecordedCall(int Index, ApiCall Call, IReadOnlyList<int> WaitsFor)
+{
+    /// <summary>
+    /// Sent as soon as <see cref="WaitsFor"/> have ended, without waiting for the call before it to be sent: the first
+    /// call after work the shard started in the background (<see cref="ReportInBackground"/>).
+    /// </summary>
+    public bool AfterWaitsOnly { get; init; }
+}
 
 /// <summary>
 /// The AWS calls of one shard's cycle in the order the engine started them, with what each waited for. A port call

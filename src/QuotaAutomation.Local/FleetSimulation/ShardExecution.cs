@@ -77,7 +77,7 @@ public static class ShardExecution
                 var result = await cycle.RunAsync(shard, c);
                 clock.Stop();
                 for (; done <= index; done++) ranCycle?.Invoke();
-                return new ShardProfile(index, result, log.Calls(), clock.Elapsed) { Reasons = usage.TakeReasons() };
+                return new ShardProfile(index, result, map.ReportValues ? ReportInBackground.Hoist(log.Calls()) : log.Calls(), clock.Elapsed) { Reasons = usage.TakeReasons() };
             }, backend.AdvanceAsync, ct);
             for (; done <= steadyCycles; done++) ranCycle?.Invoke();
             return new ShardDay(shard, steadyCycles, runs);

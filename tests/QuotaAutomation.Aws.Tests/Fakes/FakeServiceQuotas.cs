@@ -37,6 +37,12 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
     /// <summary>GetQuotaUtilizationReport polls answered PENDING before the report is COMPLETED.</summary>
     public int ReportPendingPolls { get; set; }
 
+    /// <summary>
+    /// StartQuotaUtilizationReport answers COMPLETED (AWS: its Message may say a recent report is reused), so the reader
+    /// polls at once instead of after its poll delay: for tests whose engine clock does not move while a cycle runs.
+    /// </summary>
+    public bool ReportReadyAtStart { get; set; }
+
     /// <summary>A quota's utilization % in the report, by quota code (default 40).</summary>
     public Func<string, double> ReportUtilization { get; set; } = _ => 40;
 
@@ -198,7 +204,9 @@ public sealed partial class FakeServiceQuotas(HttpMessageHandler? inner = null) 
     {
         var id = string.Create(CultureInfo.InvariantCulture, $"qur-{_reports.Count + 1:D4}");
         _reports[id] = (region, 0);
-        return Ok(new JsonObject { ["ReportId"] = id, ["Status"] = "PENDING", ["Message"] = "Quota utilization report generation started." });
+        return Ok(ReportReadyAtStart
+            ? new JsonObject { ["ReportId"] = id, ["Status"] = "COMPLETED", ["Message"] = "A recent quota utilization report is reused." }
+            : new JsonObject { ["ReportId"] = id, ["Status"] = "PENDING", ["Message"] = "Quota utilization report generation started." });
     }
 
     private HttpResponseMessage Report(JsonObject input)

@@ -67,7 +67,7 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
         using var backend = world.Backend();
         var keys = await FullAutoRules.PutAsync(backend, quotas);
         world.Quotas.ServeReports = true;
-        world.Quotas.ReportPendingPolls = 1; // ready at the second poll, as the map assumes (CountedUsageSource.ReportPolls)
+        world.Quotas.ReportPendingPolls = 0; // ready at the first poll (PollDelay after the start), as the map assumes (CountedUsageSource.ReportPolls)
         world.Quotas.Clock = world.Time;
         world.Quotas.MetricValue = _ => 4;
         foreach (var key in keys) world.Quotas.AddQuota(key.Region, key.ServiceCode, key.QuotaCode, 10, AwsWorld.VpcMetric);
@@ -96,7 +96,7 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}").ToList();
         var mapped = log.Calls().Where(c => c.Call.Service == AwsServices.ServiceQuotas).GroupBy(c => c.Call.Operation)
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}").ToList();
-        Assert.Equal(["GetQuotaUtilizationReport=2", "StartQuotaUtilizationReport=1"], sent); // no listing, no metric resolved again
+        Assert.Equal(["GetQuotaUtilizationReport=1", "StartQuotaUtilizationReport=1"], sent); // no listing, no metric resolved again
         Assert.Equal(sent, mapped);
     }
 }

@@ -36,6 +36,7 @@ public sealed class ReportValuesOnMotoTests(MotoServer moto)
     {
         var world = await AwsWorld.CreateAsync(moto);
         world.Quotas.ServeReports = true;
+        world.Quotas.ReportReadyAtStart = true; // the engine's fake clock stands still during a cycle: no poll delay to wait on it
         world.Quotas.Clock = world.Time;
         foreach (var (code, _) in usage) world.Quotas.AddQuota("us-east-1", "vpc", code, 10, Metric(code));
         world.Quotas.AddQuota("us-east-1", "ec2", Unmetered.QuotaCode, 5); // no usage metric: the report does not list it
@@ -53,7 +54,7 @@ public sealed class ReportValuesOnMotoTests(MotoServer moto)
         using var world = await WorldAsync(moto, new Dictionary<string, double> { [Vpcs.QuotaCode] = 2, [Gateways.QuotaCode] = 3 });
         world.Quotas.ReportedValue = code => code == Vpcs.QuotaCode ? 12 : null; // raised since the listing's 10: the report is what is read
         using var clients = Clients(world);
-        var source = new AwsQuotaSource(clients, new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true }, new QuotaDefinitions());
+        var source = new AwsQuotaSource(clients, new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true, PollDelay = TimeSpan.Zero }, new QuotaDefinitions());
 
         var quotas = await source.GetQuotasAsync([Vpcs, Gateways, Unmetered], CancellationToken.None);
 
@@ -72,7 +73,7 @@ public sealed class ReportValuesOnMotoTests(MotoServer moto)
             ? new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent("""{"ReportId":"qur-0001","Status":"FAILED","ErrorCode":"InternalError","ErrorMessage":"try again"}""") }
             : null;
         using var clients = Clients(world);
-        var withReport = new AwsQuotaSource(clients, new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true }, new QuotaDefinitions());
+        var withReport = new AwsQuotaSource(clients, new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true, PollDelay = TimeSpan.Zero }, new QuotaDefinitions());
 
         var fallenBack = await withReport.GetQuotasAsync([Vpcs, Gateways, Unmetered], CancellationToken.None);
         var listings = world.Quotas.Seen.Where(s => s.Target.EndsWith(".ListServiceQuotas", StringComparison.Ordinal)).Select(s => JsonNode.Parse(s.Body)!["ServiceCode"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
@@ -90,7 +91,7 @@ public sealed class ReportValuesOnMotoTests(MotoServer moto)
         using var world = await WorldAsync(moto, new Dictionary<string, double> { [Vpcs.QuotaCode] = 2 });
         world.Quotas.Fault = operation => operation == "GetServiceQuota" ? FakeServiceQuotas.Error("AccessDeniedException", "not allowed") : null;
         using var clients = Clients(world);
-        var report = new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true };
+        var report = new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true, PollDelay = TimeSpan.Zero };
         var definitions = new QuotaDefinitions();
         var quota = (await new AwsQuotaSource(clients, report, definitions).GetQuotasAsync([Vpcs], CancellationToken.None))[Vpcs];
 
@@ -150,7 +151,7 @@ public sealed class ReportValuesOnMotoTests(MotoServer moto)
         var decisions = new List<string>();
         for (var cycle = 0; cycle < 2; cycle++)
         {
-            var report = new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true };
+            var report = new QuotaUtilizationReports(clients, world.Time) { OncePerRun = true, PollDelay = TimeSpan.Zero };
             var definitions = backend.QuotaDefinitions;
             var ports = backend.Ports with
             {

@@ -87,8 +87,46 @@ public sealed class FleetCycleSimulatorTests
 
         var paced = new FleetCycleSimulator(one, [listings], new FleetCycleOptions(), seed: 1).Run(accounts: 1);
 
-        // 11 calls at half of 10 a second: the last goes 2 s after the first; nothing is throttled.
-        Assert.True(paced.MapDuration >= TimeSpan.FromSeconds(2));
+        // 11 calls at half of the account's 5 a second: the last goes 4 s after the first; nothing is throttled.
+        Assert.True(paced.MapDuration >= TimeSpan.FromSeconds(4));
         Assert.Equal(0, paced.Throttled);
+    }
+
+    [Fact]
+    public void PacingToTheRateShare_SpacesEachServicesCalls_WhateverTheOperation_AsTheShardsAccountRateLimit()
+    {
+        var mixed = new ShardWork([.. Enumerable.Range(0, 6).Select(i => new RecordedCall(i, i % 3 == 2
+            ? new ApiCall(AwsServices.CloudWatch, "GetMetricData", Hub: false, Metrics: 1)
+            : new ApiCall(AwsServices.ServiceQuotas, i % 3 == 0 ? "GetServiceQuota" : "GetQuotaUtilizationReport", Hub: false), []))], Rules: 0);
+        var one = new List<SimulatedShard> { new("a/us-east-1", "a", "us-east-1", 1, 0) };
+
+        var paced = new FleetCycleSimulator(one, [mixed], new FleetCycleOptions { AccountRate = 1 }, seed: 1).Run(accounts: 1);
+
+        // 4 Service Quotas calls of two operations at 1 a second: the last goes 3 s after the first; GetMetricData keeps its own spacing.
+        Assert.Equal(3, paced.InvocationTime.SecondsByCause[InvocationTime.RatePacing], 9);
+    }
+
+    /// <summary>A shard that starts a report, polls it after the adapter's delay and reads its window.</summary>
+    private static readonly ShardWork ReportThenWindow = new([
+        new RecordedCall(0, new ApiCall(AwsServices.ServiceQuotas, "StartQuotaUtilizationReport", Hub: false), []),
+        new RecordedCall(1, new ApiCall(AwsServices.ServiceQuotas, "GetQuotaUtilizationReport", Hub: false, WaitFirst: TimeSpan.FromSeconds(2)), [0]),
+        new RecordedCall(2, new ApiCall(AwsServices.DynamoDb, "Query", Hub: true, "usage", ReadUnits: 10), [1])], Rules: 50);
+
+    [Fact]
+    public void InvocationTime_ByCause_AddsUpToTheBilledLambdaTime()
+    {
+        var one = new List<SimulatedShard> { new("a/us-east-1", "a", "us-east-1", 1, 0) };
+
+        var result = new FleetCycleSimulator(one, [ReportThenWindow], new FleetCycleOptions(), seed: 1).Run(accounts: 1);
+
+        var time = result.InvocationTime;
+        Assert.Equal(3, time.Invocations); // the batch's, the plan's and the summary's
+        Assert.Equal(result.LambdaGbSeconds * 1024 / 512, time.Seconds, 0.003); // billed to the next millisecond, 3 invocations
+        Assert.Equal(2, time.SecondsByCause[InvocationTime.ReportPollDelay], 9);
+        Assert.Equal(0.4, time.SecondsByCause[InvocationTime.ColdStart], 9);
+        Assert.Equal(0.05, time.SecondsByCause[InvocationTime.Compute], 9);
+        Assert.True(time.SecondsByCause[InvocationTime.AssumeRole] > 0);
+        Assert.True(time.SecondsByCause[InvocationTime.ReportRoundTrips] > 0);
+        Assert.True(time.SecondsByCause[InvocationTime.DynamoQueries] > 0);
     }
 }

@@ -14,7 +14,7 @@ public sealed class SimulateFleetCommandTests
         var document = JsonDocument.Parse(stdout).RootElement;
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("measured here: 2 sample shard(s) through 1 h on the engine", stderr, StringComparison.Ordinal);
-        Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled", "audit_storage", "reads_by_reason"], document.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["fleet", "day", "first_cycle", "busiest_cycle", "summary", "calls", "bill", "targets", "executed", "modelled", "audit_storage", "reads_by_reason", "lambda_time_by_cause"], document.EnumerateObject().Select(p => p.Name));
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("shards").GetInt32());
         Assert.Equal("organization", document.GetProperty("fleet").GetProperty("profile").GetString());
         Assert.Equal(2, document.GetProperty("fleet").GetProperty("strata").EnumerateArray().Sum(s => s.GetProperty("shards").GetInt32()));
@@ -33,6 +33,9 @@ public sealed class SimulateFleetCommandTests
         Assert.InRange(Math.Abs(lines.Sum(l => l.GetProperty("usd").GetDouble()) - document.GetProperty("bill").GetProperty("total_usd_per_month").GetDouble()), 0, 0.005 * lines.Count + 1e-9);
         Assert.Equal(["makespan ≤ 5 min", "MaxConcurrency ≤ 1,000", "no throttling left after retries", "≤ $1,000 a month"],
             document.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()));
+        var causes = document.GetProperty("lambda_time_by_cause").EnumerateArray().ToList();
+        Assert.Contains("utilization report: poll delay", causes.Select(c => c.GetProperty("cause").GetString()));
+        Assert.Equal(1, causes.Sum(c => c.GetProperty("share").GetDouble()), 0.001); // each share rounded to 0.01 %
     }
 
     [Fact]

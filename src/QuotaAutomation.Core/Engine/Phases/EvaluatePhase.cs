@@ -58,6 +58,10 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
         var keys = rules.Select(r => r.Quota).Distinct().ToList();
+        // The stored windows first: they need only the rules' keys, and a fleet shard's utilization report, started with
+        // its run, is prepared meanwhile (the quotas' values wait for it; docs/fleet-waits.md).
+        var unreadable = new Dictionary<QuotaKey, string>();
+        var windows = await _usage.ReadWindowsAsync(keys, now, unreadable, ct);
         QuotaDictionary quotas;
         try
         {
@@ -70,8 +74,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 
         var warnings = rules.GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
         var wake = new HashSet<QuotaKey>([.. woken ?? [], .. expectations?.Keys ?? []]);
-        var unreadable = new Dictionary<QuotaKey, string>();
-        var (histories, nextDue) = await _usage.CollectAsync(quotas.Values.ToList(), warnings, wake, now, audit, unreadable, ct);
+        var (histories, nextDue) = await _usage.CollectAsync(quotas.Values.ToList(), windows, warnings, wake, now, audit, ct);
         var forecasts = new CycleForecasts(forecaster, now);
         var results = new List<RuleResult>();
         foreach (var rule in rules)

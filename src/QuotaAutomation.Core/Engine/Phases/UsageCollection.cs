@@ -6,24 +6,22 @@ using QuotaAutomation.Core.Quotas;
 namespace QuotaAutomation.Core.Engine.Phases;
 
 /// <summary>
-/// Part of evaluation: reads each quota's stored window once, asks the usage source (one call) only for what came
+/// Part of evaluation: reads each quota's stored window once (<see cref="ReadWindowsAsync"/>, before the quotas are read), asks the usage source (one call) only for what came
 /// after its newest sample, appends that, and returns the window with the new samples. With a
 /// <see cref="EngineOptions.Cadence"/>, only the quotas whose detailed read is due ask for detail; the others take the
 /// account's utilization report, and the collection says when the next cycle is needed (<see cref="CycleReport.NextCycleDue"/>).
 /// </summary>
 internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
 {
+    /// <param name="windows">The quotas' stored windows (<see cref="ReadWindowsAsync"/>): those of <paramref name="quotas"/> are used.</param>
     /// <param name="warningPercent">Each quota's lowest warning threshold among its rules (the cadence's "near").</param>
     /// <param name="woken">Quotas an event named: read in detail now.</param>
-    /// <param name="unreadable">Filled with the quotas whose stored window could not be read, and why: only their rules fail.</param>
-    public async Task<CollectedUsage> CollectAsync(IReadOnlyList<QuotaInfo> quotas,
-        IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now, CycleAudit audit,
-        Dictionary<QuotaKey, string> unreadable, CancellationToken ct)
+    public async Task<CollectedUsage> CollectAsync(IReadOnlyList<QuotaInfo> quotas, IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>> windows,
+        IReadOnlyDictionary<QuotaKey, double> warningPercent, IReadOnlySet<QuotaKey> woken, DateTimeOffset now, CycleAudit audit, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(windows);
         var windowStart = now - options.HistoryWindow;
-        // One batched read of every window and one batched append of every quota's new samples (IUsageHistory's many-key
-        // methods): a store's round trips grow with quotas ÷ its batch size, not with quotas.
-        var histories = await ReadWindowsAsync(quotas.Select(q => q.Key).ToList(), windowStart, now, unreadable, ct);
+        var histories = quotas.Where(q => windows.ContainsKey(q.Key)).ToDictionary(q => q.Key, q => windows[q.Key]);
         var queries = quotas.Where(q => histories.ContainsKey(q.Key))
             .Select(q => options.Cadence?.Query(q, histories[q.Key], warningPercent.GetValueOrDefault(q.Key, 0), woken.Contains(q.Key), windowStart, now)
                 ?? new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart))
@@ -82,12 +80,15 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
     }
 
     /// <summary>
-    /// Every window in one batch; when the batch fails after its retries, each quota on its own, so one quota's failing
+    /// Every window in one batch (IUsageHistory's many-key methods: a store's round trips grow with quotas ÷ its batch
+    /// size, not with quotas); when the batch fails after its retries, each quota on its own, so one quota's failing
     /// read fails that quota's rules and not the cycle.
     /// </summary>
-    private async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> ReadWindowsAsync(IReadOnlyList<QuotaKey> keys, DateTimeOffset from, DateTimeOffset until,
+    /// <param name="unreadable">Filled with the quotas whose stored window could not be read, and why: only their rules fail.</param>
+    public async Task<Dictionary<QuotaKey, IReadOnlyList<UsageSample>>> ReadWindowsAsync(IReadOnlyList<QuotaKey> keys, DateTimeOffset now,
         Dictionary<QuotaKey, string> unreadable, CancellationToken ct)
     {
+        var (from, until) = (now - options.HistoryWindow, now);
         try
         {
             return new(await ports.History.ReadManyAsync(keys, from, until, ct));
