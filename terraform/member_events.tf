@@ -15,7 +15,7 @@ locals {
       # No fixed name: one stack per Region in the same account, each with its own role.
       ForwardRole = {
         Type = "AWS::IAM::Role"
-        Properties = {
+        Properties = merge({
           AssumeRolePolicyDocument = {
             Version   = "2012-10-17"
             Statement = [{ Effect = "Allow", Principal = { Service = "events.amazonaws.com" }, Action = "sts:AssumeRole" }]
@@ -25,7 +25,9 @@ locals {
             PolicyDocument = { Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "events:PutEvents", Resource = local.hub_default_bus }] }
           }]
           Tags = [for k, v in local.tags : { Key = k, Value = v }]
-        }
+          }, var.member_permissions_boundary_name == null ? {} : {
+          PermissionsBoundary = { "Fn::Sub" = "arn:$${AWS::Partition}:iam::$${AWS::AccountId}:policy/${var.member_permissions_boundary_name}" }
+        })
       }
       ForwardRule = {
         Type = "AWS::Events::Rule"

@@ -312,7 +312,7 @@ variable "stackset_call_as" {
 }
 
 variable "member_permissions_boundary_name" {
-  description = "Name of an IAM policy that exists in every member account, set as the permissions boundary of the member role the StackSet creates. Null: none."
+  description = "Name of an IAM policy that exists in every member account, set as the permissions boundary of the member role and the event-forwarding role the StackSets create. Null: none."
   type        = string
   default     = null
 }
