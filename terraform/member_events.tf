@@ -92,11 +92,11 @@ resource "aws_cloudformation_stack_set" "member_events" {
 
 # Health threshold events are raised in the quota's Region: one stack instance per Region, over the same OUs.
 resource "aws_cloudformation_stack_set_instance" "member_events" {
-  for_each       = toset(var.member_event_regions)
-  stack_set_name = aws_cloudformation_stack_set.member_events[0].name
-  call_as        = var.stackset_call_as
-  region         = each.value
-  depends_on     = [aws_cloudwatch_event_bus_policy.member_events] # the hub accepts the events before members send them
+  for_each                  = toset(var.member_event_regions)
+  stack_set_name            = aws_cloudformation_stack_set.member_events[0].name
+  call_as                   = var.stackset_call_as
+  stack_set_instance_region = each.value                                      # the instance's Region: provider 6 deprecates "region" here for it
+  depends_on                = [aws_cloudwatch_event_bus_policy.member_events] # the hub accepts the events before members send them
   deployment_targets {
     organizational_unit_ids = var.member_role_ous
   }

@@ -249,7 +249,8 @@ public sealed partial class TerraformModuleTests
         Assert.Contains("hub_default_bus = \"arn:${local.partition}:events:${local.region}:${local.account}:event-bus/default\"", forwarding, StringComparison.Ordinal);
         Assert.Contains("Targets      = [{ Id = \"quota-automation-hub\", Arn = local.hub_default_bus, RoleArn = { \"Fn::GetAtt\" = [\"ForwardRole\", \"Arn\"] } }]", forwarding, StringComparison.Ordinal);
         // One stack instance per Region over the member role's OUs.
-        Assert.Contains("for_each       = toset(var.member_event_regions)", forwarding, StringComparison.Ordinal);
+        Assert.Matches(@"for_each\s+= toset\(var\.member_event_regions\)", forwarding);
+        Assert.Matches(@"stack_set_instance_region\s+= each\.value", forwarding);
         Assert.Contains("organizational_unit_ids = var.member_role_ous", forwarding, StringComparison.Ordinal);
         Assert.Contains("permission_model = \"SERVICE_MANAGED\"", forwarding, StringComparison.Ordinal);
     }
