@@ -67,3 +67,8 @@ output "member_role_stackset" {
   description = "The StackSet that puts the member role in every account of member_role_ous (null when empty)."
   value       = length(var.member_role_ous) > 0 ? aws_cloudformation_stack_set.member_role[0].name : null
 }
+
+output "member_events_stackset" {
+  description = "The StackSet that forwards AWS Health quota-breach events from the accounts of member_role_ous in member_event_regions to this hub's default bus (null when member_event_regions is empty)."
+  value       = length(var.member_event_regions) > 0 ? aws_cloudformation_stack_set.member_events[0].name : null
+}

@@ -67,10 +67,10 @@ resource "aws_cloudformation_stack_set" "member_role" {
 
 # IAM is global: one Region's stack instance per account is enough.
 resource "aws_cloudformation_stack_set_instance" "member_role" {
-  count          = local.stackset
-  stack_set_name = aws_cloudformation_stack_set.member_role[0].name
-  call_as        = var.stackset_call_as
-  region         = local.region
+  count                     = local.stackset
+  stack_set_name            = aws_cloudformation_stack_set.member_role[0].name
+  call_as                   = var.stackset_call_as
+  stack_set_instance_region = local.region # the instance's Region: provider 6 deprecates "region" here for it
   deployment_targets {
     organizational_unit_ids = var.member_role_ous
   }

@@ -312,7 +312,17 @@ variable "stackset_call_as" {
 }
 
 variable "member_permissions_boundary_name" {
-  description = "Name of an IAM policy that exists in every member account, set as the permissions boundary of the member role the StackSet creates. Null: none."
+  description = "Name of an IAM policy that exists in every member account, set as the permissions boundary of the member role and the event-forwarding role the StackSets create. Null: none."
   type        = string
   default     = null
+}
+
+variable "member_event_regions" {
+  description = "Regions whose AWS Health quota-breach events the member accounts of member_role_ous forward to this hub's default bus (member_events.tf): a policy on the hub's default bus lets the organization's accounts put events, and a second service-managed StackSet puts a forwarding rule and its role in each of those accounts and Regions. Empty: none (the hub sees only its own account's events)."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for r in var.member_event_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$", r))])
+    error_message = "member_event_regions must be Regions (us-east-1, eu-west-2, us-gov-west-1, ...)."
+  }
 }

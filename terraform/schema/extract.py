@@ -6,7 +6,8 @@ module uses that eng/tools/aws-schema-subset.json lacks. Run once (the output is
     tar -xzf provider-aws-21.22.1.tgz package/.jsii
     python3 terraform/schema/extract.py package/.jsii aws_lambda_function_url aws_lambda_function_event_invoke_config \
       aws_s3_bucket_ownership_controls aws_s3_bucket_public_access_block aws_s3_bucket_server_side_encryption_configuration \
-      aws_s3_bucket_lifecycle_configuration aws_s3_bucket_policy aws_servicequotas_template_association > terraform/schema/aws-schema-extra.json
+      aws_s3_bucket_lifecycle_configuration aws_s3_bucket_policy aws_servicequotas_template_association aws_cloudwatch_event_bus_policy \
+      > terraform/schema/aws-schema-extra.json
 
 The schema data is the provider's (MPL-2.0), as for the shared subset."""
 import json, re, sys

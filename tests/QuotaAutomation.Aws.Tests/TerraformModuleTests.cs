@@ -230,6 +230,75 @@ public sealed partial class TerraformModuleTests
             Actions(rows.Where(r => r.StartsWith("deny ", StringComparison.Ordinal))).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void MemberEvents_ForwardExactlyTheHealthBreachPattern_ToTheHubsDefaultBus()
+    {
+        var events = File.ReadAllText(Path.Combine(Module, "events.tf"));
+        var forwarding = File.ReadAllText(Path.Combine(Module, "member_events.tf"));
+
+        // The member's rule takes the hub rule's pattern itself, so the two cannot drift apart.
+        Assert.Contains("""
+                health-breach = {
+                  bus     = "default"
+                  pattern = { source = ["aws.health"], "detail-type" = ["AWS Health Event"], detail = { eventTypeCode = ["AWS_SERVICEQUOTAS_THRESHOLD_BREACH"] } }
+                }
+            """, events, StringComparison.Ordinal);
+        Assert.Single(Regex.Matches(forwarding, "EventPattern = "));
+        Assert.Contains("EventPattern = local.event_rules[\"health-breach\"].pattern", forwarding, StringComparison.Ordinal);
+        Assert.Contains("EventBusName = \"default\"", forwarding, StringComparison.Ordinal);
+        Assert.Contains("hub_default_bus = \"arn:${local.partition}:events:${local.region}:${local.account}:event-bus/default\"", forwarding, StringComparison.Ordinal);
+        Assert.Contains("Targets      = [{ Id = \"quota-automation-hub\", Arn = local.hub_default_bus, RoleArn = { \"Fn::GetAtt\" = [\"ForwardRole\", \"Arn\"] } }]", forwarding, StringComparison.Ordinal);
+        // One stack instance per Region over the member role's OUs.
+        Assert.Matches(@"for_each\s+= toset\(var\.member_event_regions\)", forwarding);
+        Assert.Matches(@"stack_set_instance_region\s+= each\.value", forwarding);
+        Assert.Contains("organizational_unit_ids = var.member_role_ous", forwarding, StringComparison.Ordinal);
+        Assert.Contains("permission_model = \"SERVICE_MANAGED\"", forwarding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MemberEventsRole_IsAssumedByEventBridge_AndMayOnlyPutEventsOnTheHubBus()
+    {
+        var forwarding = File.ReadAllText(Path.Combine(Module, "member_events.tf"));
+        var role = forwarding[forwarding.IndexOf("ForwardRole = {", StringComparison.Ordinal)..forwarding.IndexOf("ForwardRule = {", StringComparison.Ordinal)];
+
+        Assert.Contains("Statement = [{ Effect = \"Allow\", Principal = { Service = \"events.amazonaws.com\" }, Action = \"sts:AssumeRole\" }]", role, StringComparison.Ordinal);
+        Assert.Contains("Statement = [{ Effect = \"Allow\", Action = \"events:PutEvents\", Resource = local.hub_default_bus }]", role, StringComparison.Ordinal);
+        Assert.Equal(["sts:AssumeRole", "events:PutEvents"], Regex.Matches(role, "Action += \"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        Assert.Equal(2, Regex.Count(role, "Statement = "));
+        Assert.DoesNotContain("RoleName", role, StringComparison.Ordinal); // one stack per Region in the same account: generated names
+        Assert.Contains("capabilities     = [\"CAPABILITY_IAM\"]", forwarding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HubBusPolicy_LetsOnlyTheOrganizationsAccountsPutEvents()
+    {
+        var forwarding = File.ReadAllText(Path.Combine(Module, "member_events.tf"));
+        var start = forwarding.IndexOf("resource \"aws_cloudwatch_event_bus_policy\" \"member_events\" {", StringComparison.Ordinal);
+        var policy = forwarding[start..forwarding.IndexOf("\n}\n", start, StringComparison.Ordinal)];
+
+        Assert.Contains("event_bus_name = \"default\"", policy, StringComparison.Ordinal);
+        Assert.Contains("Principal = \"*\"", policy, StringComparison.Ordinal);
+        Assert.Contains("Action    = \"events:PutEvents\"", policy, StringComparison.Ordinal);
+        Assert.Contains("Resource  = local.hub_default_bus", policy, StringComparison.Ordinal);
+        Assert.Contains("Condition = { StringEquals = { \"aws:PrincipalOrgID\" = data.aws_organizations_organization.this[0].id } }", policy, StringComparison.Ordinal);
+        // The only "*" principal in a JSON policy of the module is this one, and it is conditioned on the organization.
+        Assert.Single(Regex.Matches(AllTerraform(), "Principal += \"\\*\""));
+    }
+
+    [Fact]
+    public void MemberEvents_AreOffByDefault()
+    {
+        var forwarding = File.ReadAllText(Path.Combine(Module, "member_events.tf"));
+
+        Assert.Matches("variable \"member_event_regions\" \\{[^}]*default     = \\[\\]", File.ReadAllText(Path.Combine(Module, "variables.tf")));
+        Assert.Contains("member_events   = length(var.member_event_regions) > 0 ? 1 : 0", forwarding, StringComparison.Ordinal);
+        var blocks = Regex.Matches(forwarding, "^(resource|data) \"[^\"]+\" \"[^\"]+\" \\{\n  (?<first>[^\n]+)", RegexOptions.Multiline);
+        Assert.Equal(4, blocks.Count);
+        // Every resource and data source of the file starts with its count (or for_each over the Regions): none when off.
+        Assert.All(blocks, b => Assert.Contains(Regex.Replace(b.Groups["first"].Value, " +", " "), new[] { "count = local.member_events", "for_each = toset(var.member_event_regions)" }));
+        Assert.Contains("length(var.member_event_regions) > 0 ? aws_cloudformation_stack_set.member_events[0].name : null", File.ReadAllText(Path.Combine(Module, "outputs.tf")), StringComparison.Ordinal);
+    }
+
     private static string Canonical(string json)
     {
         static JsonElement Sort(JsonElement e) => JsonSerializer.SerializeToElement(e.ValueKind switch

@@ -23,6 +23,8 @@ module "quota_automation" {
   # The member role lands in every account of these OUs, and in accounts that join them later.
   member_role_ous = ["ou-abcd-11111111", "ou-abcd-22222222"]
   # stackset_call_as = "DELEGATED_ADMIN"   # when this runs in a delegated administrator account, not the management account
+  # Their AWS Health quota-breach events from these Regions reach this hub and wake their shards (docs/fleet-wakes.md).
+  member_event_regions = ["us-east-1", "eu-west-1"]
 }
 
 output "fleet_state_machine_arn" {
