@@ -34,7 +34,9 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
         // API rates are real time, whatever clock the engine runs on.
         var transport = new AccountRateLimit(accountRate * shard.RateShare, TimeProvider.System, backend.ClientOptions.Transport ?? Sockets);
         using var clients = new AwsClients(backend.ClientOptions with { Transport = transport }, backend.Options);
-        if (!string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal))
+        // The shard's account as its keys name it: null for the hub's own account (no role to assume).
+        var memberAccount = string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId;
+        if (memberAccount is not null)
         {
             var role = clients.MemberRoleArn(shard.AccountId);
             try
@@ -49,16 +51,16 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
             }
         }
         // Its usage-table calls at its share of the table, in real time as the table's throughput is (the keys of the hub's own shard carry no account).
-        using var paced = backend.UsagePacing.Pace(string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId, shard.Region,
+        using var paced = backend.UsagePacing.Pace(memberAccount, shard.Region,
             tableUnits * shard.TableShare);
         // One utilization report per run, shared: the quota source takes applied values from it, the usage source the
         // usage of the quotas whose detailed read is not due (report polls wait in real time, as the API rates).
         var report = new QuotaUtilizationReports(clients, TimeProvider.System) { OncePerRun = true };
         // Started now, read where the engine first reads quotas: AWS prepares it while the run writes its cycle start, follows
         // what is in flight and reads its rules and usage window (about 2 s of polling no longer in line; docs/fleet-waits.md).
-        if (shard.RuleIds.Count > 0) report.Prefetch(new QuotaKey("-", "-", shard.Region, string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId), ct);
+        if (shard.RuleIds.Count > 0) report.Prefetch(new QuotaKey("-", "-", shard.Region, memberAccount), ct);
         // Its open requests, approvals, denials and alerts from its own partition of shard-state-index, not the fleet's.
-        var state = backend.State.ForShard(string.Equals(shard.AccountId, hubAccountId, StringComparison.Ordinal) ? null : shard.AccountId, shard.Region);
+        var state = backend.State.ForShard(memberAccount, shard.Region);
         var ports = basePorts with
         {
             Requests = state,
