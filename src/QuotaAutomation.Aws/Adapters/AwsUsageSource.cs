@@ -1,9 +1,11 @@
 using System.Globalization;
+using QuotaAutomation.Aws.Adapters.Counting;
 using QuotaAutomation.Aws.Clients;
 using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Usage;
 
 namespace QuotaAutomation.Aws.Adapters;
 
@@ -13,9 +15,11 @@ namespace QuotaAutomation.Aws.Adapters;
 /// backfill, a gap of days) asks for the part older than the last day as hourly maxima (<see cref="UsageSpan.For(QuotaInfo, DateTimeOffset, DateTimeOffset)"/>). The statistic is the metric's recommendation, except that
 /// count metrics (<c>ResourceCount</c>, <c>ConcurrentExecutions</c>) always use Maximum: a sum of counts over a
 /// period means nothing. A Sum of a rate quota is divided down to the quota's own period (see <see cref="ToQuotaPeriod"/>).
-/// Quotas without a usage metric are looked up in the Trusted Advisor Service Limits check that reports them (one call
-/// per check and account, through <see cref="TrustedAdvisorLimits"/>), at the check's own refresh time; what no check
-/// covers is left out, and the engine audits it as having no usage source.
+/// Quotas without a usage metric are counted by the counters that serve them (<see cref="QuotaCounters"/>: describe
+/// counts and account-limit APIs, each called once per account and Region, <see cref="CounterReads"/>); what no counter
+/// counted is looked up in the Trusted Advisor Service Limits check that reports it (one call per check and account,
+/// through <see cref="TrustedAdvisorLimits"/>), at the check's own refresh time; what nothing covers is left out, and
+/// the engine audits it as having no usage source.
 /// <para>
 /// A metered query that is not <see cref="UsageQuery.Detailed"/> is served by the account and Region's utilization
 /// report instead (<see cref="QuotaUtilizationReports"/>, one per account and Region per call): one sample, the
@@ -30,7 +34,8 @@ namespace QuotaAutomation.Aws.Adapters;
 /// cannot be resolved takes the report's sample instead.
 /// </para>
 /// </summary>
-public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaUtilizationReports? runReport = null, QuotaDefinitions? definitions = null) : IUsageSource
+public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaUtilizationReports? runReport = null, QuotaDefinitions? definitions = null,
+    IReadOnlyList<IQuotaCounter>? counters = null) : IUsageSource
 {
     public const int PeriodSeconds = 300;
 
@@ -47,15 +52,22 @@ public sealed class AwsUsageSource(AwsClients clients, TimeProvider time, QuotaU
     /// <summary>GetMetricData metrics requested so far: what CloudWatch bills ($0.01 per 1,000).</summary>
     public int MetricsRequested => Volatile.Read(ref _metrics);
 
-    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct) =>
+        (await ReadAsync(queries, until, ct)).Samples;
+
+    public async Task<UsageReading> ReadAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
         var detailed = await AddReportUsageAsync(queries.Where(q => q.Quota.UsageMetric is not null).ToList(), until, result, ct);
         await AddMetricDataAsync(await ResolveMetricsAsync(detailed, until, result, ct), until, result, ct);
-        foreach (var group in queries.Where(q => q.Quota.UsageMetric is null).GroupBy(q => q.Quota.Key.AccountId))
+        var observed = result.Keys.ToDictionary(k => k, _ => UsageSourceKind.UsageMetric);
+        var counted = await new CounterReads(clients, counters ?? QuotaCounters.All).ReadAsync(queries, result, until, ct);
+        foreach (var (key, samples) in counted.Samples) (result[key], observed[key]) = (samples, counted.ObservedBy[key]);
+        foreach (var group in queries.Where(q => q.Quota.UsageMetric is null && !result.ContainsKey(q.Quota.Key)).GroupBy(q => q.Quota.Key.AccountId))
             await AddTrustedAdvisorUsageAsync(group.ToList(), until, result, ct);
-        return result;
+        foreach (var key in result.Keys) observed.TryAdd(key, UsageSourceKind.TrustedAdvisor);
+        return counted with { Samples = result, ObservedBy = observed };
     }
 
     /// <summary>Serves the non-detailed queries from their account and Region's report; returns the queries left for GetMetricData.</summary>

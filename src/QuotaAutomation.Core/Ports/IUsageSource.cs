@@ -1,5 +1,6 @@
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Usage;
 
 namespace QuotaAutomation.Core.Ports;
 
@@ -17,12 +18,20 @@ public sealed record UsageQuery(QuotaInfo Quota, DateTimeOffset From)
     public Cadence.CadenceReason? Reason { get; init; }
 }
 
-/// <summary>Reads usage observations (CloudWatch <c>GetMetricData</c>, the simulator). One call serves every quota of a cycle.</summary>
+/// <summary>Reads usage observations (CloudWatch <c>GetMetricData</c>, describe counts, the simulator). One call serves every quota of a cycle.</summary>
 public interface IUsageSource
 {
     /// <summary>Samples per quota in time order; a quota with no usage source is absent from the result.</summary>
     Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(
         IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="GetUsageAsync"/> with what a decision should say besides the samples: the fullest resource of a
+    /// per-resource quota, metric/count mismatches, sources that failed. What the engine calls; a source that knows
+    /// only samples need not implement it, and a wrapper of another source forwards it.
+    /// </summary>
+    async Task<UsageReading> ReadAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct) =>
+        UsageReading.Of(await GetUsageAsync(queries, until, ct));
 }
 
 /// <summary>The usage history the engine keeps, so forecasts need not re-read the metric store.</summary>

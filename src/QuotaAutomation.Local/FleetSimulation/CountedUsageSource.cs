@@ -2,6 +2,7 @@ using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Usage;
 using QuotaAutomation.Local.Simulation;
 
 namespace QuotaAutomation.Local.FleetSimulation;
@@ -33,14 +34,17 @@ public sealed class CountedUsageSource(IUsageSource inner, SimulatedAccount acco
     /// <summary>The adapter's wait between two polls (<c>QuotaUtilizationReports.PollDelay</c>).</summary>
     public static readonly TimeSpan PollDelay = TimeSpan.FromSeconds(2);
 
-    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct) =>
+        (await ReadAsync(queries, until, ct)).Samples;
+
+    public async Task<UsageReading> ReadAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var slot = log.Begin();
         var (metrics, lines, metricCalls) = (account.MetricsRequested, account.ReportLinesRead, account.MetricDataCalls);
         try
         {
-            return await inner.GetUsageAsync(queries, until, ct);
+            return await inner.ReadAsync(queries, until, ct);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Usage;
 using QuotaAutomation.Local.Storage;
 
 namespace QuotaAutomation.Local.Simulation;
@@ -67,16 +68,17 @@ public sealed class SimulatedFleet(SqliteDatabase db, TimeProvider time, Simulat
 
     public async Task<QuotaInfo?> GetQuotaAsync(QuotaKey key, CancellationToken ct) => await (await AccountForAsync(key, ct)).GetQuotaAsync(key, ct);
 
-    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct) =>
+        (await ReadAsync(queries, until, ct)).Samples;
+
+    /// <summary>Each account and Region's reading from its simulated account, merged.</summary>
+    public async Task<UsageReading> ReadAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queries);
-        var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
+        var readings = new List<UsageReading>();
         foreach (var group in queries.GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
-        {
-            foreach (var (key, samples) in await (await AccountForAsync(group.First().Quota.Key, ct)).GetUsageAsync(group.ToList(), until, ct))
-                result[key] = samples;
-        }
-        return result;
+            readings.Add(await ((IUsageSource)await AccountForAsync(group.First().Quota.Key, ct)).ReadAsync(group.ToList(), until, ct));
+        return UsageReading.Merge(readings);
     }
 
     public async Task<RequestedServiceQuotaChange> RequestIncreaseAsync(QuotaKey quota, double desiredValue, CancellationToken ct) =>

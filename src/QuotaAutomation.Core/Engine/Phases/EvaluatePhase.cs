@@ -74,7 +74,8 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 
         var warnings = rules.GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
         var wake = new HashSet<QuotaKey>([.. woken ?? [], .. expectations?.Keys ?? []]);
-        var (histories, nextDue) = await _usage.CollectAsync(quotas.Values.ToList(), windows, warnings, wake, now, audit, ct);
+        var collected = await _usage.CollectAsync(quotas.Values.ToList(), windows, warnings, wake, now, audit, ct);
+        var (histories, nextDue) = (collected.Histories, collected.NextDue);
         var forecasts = new CycleForecasts(forecaster, now);
         var results = new List<RuleResult>();
         foreach (var rule in rules)
@@ -96,7 +97,9 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             }
             if (!histories.TryGetValue(rule.Quota, out var history) || history.Count == 0)
             {
-                var why = quota.UsageMetric is null
+                var why = collected.Failures.TryGetValue(rule.Quota, out var sourceFailure)
+                    ? $"could not observe the usage of {rule.Quota}: {sourceFailure}"
+                    : quota.UsageMetric is null
                     ? $"no usage source for {rule.Quota}: it has no CloudWatch usage metric and no other source reported it"
                     : $"no usage samples yet for {rule.Quota} ({quota.UsageMetric.MetricNamespace} {(quota.UsageMetric.IsResolved ? quota.UsageMetric.MetricName : "metric not resolved yet")})";
                 results.Add(new RuleResult(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), quota, null, null));
@@ -110,6 +113,9 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
             var breach = EstimateBreach(rule, quota, history, forecast, forecasts);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
+            // A per-resource quota is hit at its fullest resource: the decision names it ("vpc-0abc has 198 of 200 subnets").
+            if (collected.Fullest.TryGetValue(rule.Quota, out var fullest) && decision is not Failed)
+                decision = decision with { Reason = $"{decision.Reason}; {fullest.Describe(quota.Value)}" };
             results.Add(new RuleResult(decision, quota, current, forecast)
             {
                 Breach = breach,

@@ -2,6 +2,7 @@ using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Usage;
 
 namespace QuotaAutomation.Core.Engine.Phases;
 
@@ -26,9 +27,11 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
             .Select(q => options.Cadence?.Query(q, histories[q.Key], warningPercent.GetValueOrDefault(q.Key, 0), woken.Contains(q.Key), windowStart, now)
                 ?? new UsageQuery(q, histories[q.Key] is [.., var last] ? last.Timestamp : windowStart))
             .ToList();
+        var reading = UsageReading.Of(new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>());
         try
         {
-            var fresh = await ports.Usage.GetUsageAsync(queries, now, ct);
+            reading = await ports.Usage.ReadAsync(queries, now, ct);
+            var fresh = reading.Samples;
             var appended = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
             foreach (var query in queries)
             {
@@ -44,7 +47,9 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
             // Stored history still serves this cycle; the next one reads what this one missed.
             await audit.WriteAsync(AuditKind.Error, "-", null, "collect_usage", $"could not read usage, deciding on stored history: {e.Message}", ct);
         }
-        return new CollectedUsage(histories, NextDue(quotas, histories, warningPercent, woken, now));
+        foreach (var mismatch in reading.Mismatches)
+            await audit.WriteAsync(AuditKind.Error, "-", mismatch.Key, "usage_mismatch", mismatch.Describe(), ct);
+        return new CollectedUsage(histories, NextDue(quotas, histories, warningPercent, woken, now)) { Fullest = reading.Fullest, Failures = reading.Failures };
     }
 
     /// <summary>
@@ -113,4 +118,11 @@ internal sealed class UsageCollection(EnginePorts ports, EngineOptions options)
 }
 
 /// <summary>Each quota's window with this cycle's samples, and when the cadence next needs a cycle (null without one, or no quota).</summary>
-internal sealed record CollectedUsage(Dictionary<QuotaKey, IReadOnlyList<UsageSample>> Histories, DateTimeOffset? NextDue);
+internal sealed record CollectedUsage(Dictionary<QuotaKey, IReadOnlyList<UsageSample>> Histories, DateTimeOffset? NextDue)
+{
+    /// <summary>This cycle's fullest resource of each per-resource quota read (<see cref="UsageReading.Fullest"/>).</summary>
+    public IReadOnlyDictionary<QuotaKey, FullestResource> Fullest { get; init; } = new Dictionary<QuotaKey, FullestResource>();
+
+    /// <summary>Quotas a source could not read this cycle, and why (<see cref="UsageReading.Failures"/>).</summary>
+    public IReadOnlyDictionary<QuotaKey, string> Failures { get; init; } = new Dictionary<QuotaKey, string>();
+}

@@ -1,0 +1,9 @@
+namespace QuotaAutomation.Aws.Adapters.Counting;
+
+/// <summary>Every counter the AWS backend has (docs/coverage.md lists what each serves).</summary>
+public static class QuotaCounters
+{
+    public static IReadOnlyList<IQuotaCounter> All { get; } =
+    [
+    ];
+}
