@@ -28,17 +28,7 @@ public sealed class AwsBackend : IDisposable
             ThrottleRetries = false,
             Timeout = client.AttemptTimeout,
         };
-        if (client.EndpointFor("dynamodb") is { } endpoint)
-        {
-            config.ServiceURL = endpoint.ToString(); // only ServiceURL: setting RegionEndpoint afterwards would clear it
-            config.AuthenticationRegion = client.Region.SystemName;
-        }
-        else
-        {
-            config.RegionEndpoint = client.Region;
-        }
-        if (client.Transport is { } transport) config.HttpClientFactory = new FixedHttpClientFactory(transport);
-        Dynamo = new AmazonDynamoDBClient(client.Credentials, config);
+        Dynamo = new AmazonDynamoDBClient(client.Credentials, SdkClientConfig.Point(config, client, "dynamodb"));
         Rules = new DynamoRuleStore(Dynamo, options.RulesTable);
         State = new DynamoStateStore(Dynamo, options.StateTable);
         Audit = new DynamoAuditLog(Dynamo, options.AuditTable, options.AuditRetention);
@@ -115,15 +105,5 @@ public sealed class AwsBackend : IDisposable
     {
         Dynamo.Dispose();
         _clients.Dispose();
-    }
-
-    /// <summary>Routes the DynamoDB SDK through a given handler (tests: a fake or a call counter).</summary>
-    private sealed class FixedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
-    {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
     }
 }

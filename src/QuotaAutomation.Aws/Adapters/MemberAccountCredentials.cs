@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using QuotaAutomation.Aws.Clients;
 
 namespace QuotaAutomation.Aws.Adapters;
 
@@ -34,14 +35,5 @@ public sealed class MemberAccountCredentials(AWSCredentials source, string roleA
         var reply = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = "quota-automation", DurationSeconds = 3600 });
         var c = reply.Credentials;
         return new CredentialsRefreshState(new ImmutableCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken), c.Expiration?.ToUniversalTime() ?? DateTime.MinValue);
-    }
-
-    private sealed class FixedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
-    {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
     }
 }

@@ -21,18 +21,8 @@ public sealed class S3ShardStore : IShardStore, IDisposable
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
         Bucket = bucket;
-        var config = new AmazonS3Config { MaxErrorRetry = client.MaxRetries, Timeout = client.AttemptTimeout };
-        if (client.EndpointFor("s3") is { } endpoint)
-        {
-            config.ServiceURL = endpoint.ToString(); // only ServiceURL: setting RegionEndpoint afterwards would clear it
-            config.AuthenticationRegion = client.Region.SystemName;
-            config.ForcePathStyle = true; // emulators serve buckets by path, not by host name
-        }
-        else
-        {
-            config.RegionEndpoint = client.Region;
-        }
-        if (client.Transport is { } transport) config.HttpClientFactory = new FixedHttpClientFactory(transport);
+        var config = SdkClientConfig.Point(new AmazonS3Config { MaxErrorRetry = client.MaxRetries, Timeout = client.AttemptTimeout }, client, "s3");
+        if (client.EndpointFor("s3") is not null) config.ForcePathStyle = true; // emulators serve buckets by path, not by host name
         _s3 = new AmazonS3Client(client.Credentials, config);
     }
 
@@ -69,14 +59,4 @@ public sealed class S3ShardStore : IShardStore, IDisposable
     }
 
     public void Dispose() => _s3.Dispose();
-
-    /// <summary>Routes the S3 SDK through a given handler (tests: a fake or a call counter).</summary>
-    private sealed class FixedHttpClientFactory(HttpMessageHandler handler) : HttpClientFactory
-    {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(handler, disposeHandler: false);
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
-    }
 }
