@@ -62,9 +62,10 @@ public class TrustedAdvisorUsageTests
         return handler;
     }
 
+    // No counters: VPCs, Elastic IPs and NAT gateways have their own (ec2:Describe…) now; these tests keep to Trusted Advisor.
     private static AwsUsageSource Source(ScriptedHandler handler) => new(new AwsClients(
         new AwsClientOptions { Region = RegionEndpoint.EUWest1, Credentials = new BasicAWSCredentials("a", "b"), MaxRetries = 0, Transport = handler },
-        new AwsBackendOptions()));
+        new AwsBackendOptions()), TimeProvider.System, counters: []);
 
     private static Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> UsageAsync(ScriptedHandler handler, params QuotaInfo[] quotas) =>
         Source(handler).GetUsageAsync(quotas.Select(q => new UsageQuery(q, Now.AddHours(-1))).ToList(), Now, CancellationToken.None);

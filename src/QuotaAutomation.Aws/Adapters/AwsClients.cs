@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Amazon;
+using Amazon.EC2;
 using Amazon.Runtime;
 using QuotaAutomation.Aws.Clients;
 using QuotaAutomation.Core.Quotas;
@@ -34,6 +35,10 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     public StsClient Sts() => Get(null, o => new StsClient(o));
 
     public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
+
+    /// <summary>EC2 through AWSSDK.EC2 in a quota's account and Region: the describe counts of VPC, EC2 and EBS quotas.</summary>
+    public IAmazonEC2 AmazonEc2(QuotaKey key) => Get(key, o => new AmazonEC2Client(o.Credentials,
+        SdkClientConfig.Point(new AmazonEC2Config { MaxErrorRetry = o.MaxRetries, Timeout = o.AttemptTimeout }, o, "ec2")));
 
     /// <summary>AWS Organizations, as the caller (the management account or a delegated administrator): a global service.</summary>
     public OrganizationsClient Organizations() => Get(null, o => new OrganizationsClient(o));

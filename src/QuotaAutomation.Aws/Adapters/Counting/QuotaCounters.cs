@@ -5,5 +5,15 @@ public static class QuotaCounters
 {
     public static IReadOnlyList<IQuotaCounter> All { get; } =
     [
+        new VpcsCounter(),
+        new SubnetsCounter(),
+        new InternetGatewaysCounter(),
+        new NatGatewaysCounter(),
+        new AddressesCounter(),
+        new NetworkInterfacesCounter(),
+        new SecurityGroupsCounter(),
+        new RouteTablesCounter(),
+        new Gp3StorageCounter(),
+        new SnapshotsCounter(),
     ];
 }
