@@ -130,6 +130,10 @@ public sealed partial class TerraformModuleTests
                     .Where(a => !(Path.GetFileName(f) == "DynamoRuleStore.cs" && a == "dynamodb:UpdateItem")))
                 .Where(a => a is not ("dynamodb:ListTables" or "dynamodb:CreateTable" or "dynamodb:DescribeTable" or "dynamodb:UpdateTimeToLive"))) // init only
             .Append("sts:AssumeRole")
+            // The EC2 counters call AWSSDK.EC2 through Ec2Reads, which names each operation.
+            .Concat(Directory.EnumerateFiles(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Adapters", "Counting"))
+                .Select(File.ReadAllText).Where(code => code.Contains("Ec2Reads", StringComparison.Ordinal))
+                .SelectMany(code => Ec2Operations().Matches(code).Select(m => "ec2:" + m.Groups[1].Value)))
             // People's commands, run with their own credentials, never by the Lambda: quotas list (ListServices).
             .Where(a => a is not "servicequotas:ListServices")
             .ToHashSet();
@@ -311,6 +315,9 @@ public sealed partial class TerraformModuleTests
     }
 
     // A statement block, or the content block of a dynamic "statement" (granted only when its condition holds).
+    [GeneratedRegex(@"\b(?:All|One)Async\(""(\w+)""")]
+    private static partial Regex Ec2Operations();
+
     [GeneratedRegex("""(?:statement|content) \{(?:(?!(?:statement|content) \{).)*?(?:sid += "(?<sid>[^"]+)".*?)?(?:effect += "(?<effect>[^"]+)".*?)?\bactions += \[(?<actions>[^\]]*)\]""", RegexOptions.Singleline)]
     private static partial Regex StatementPattern();
 

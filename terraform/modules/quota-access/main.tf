@@ -1,5 +1,6 @@
 # What reading quotas and asking for more takes, in one account: the statements the central Lambda's role and each
-# member account's role share (Service Quotas, Support for the cases it opens and Trusted Advisor, CloudWatch usage).
+# member account's role share (Service Quotas, Support for the cases it opens and Trusted Advisor, CloudWatch usage,
+# EC2 describes for counted usage).
 # No resources: a policy document other policies include with source_policy_documents.
 variable "request_quota_arns" {
   description = "Service Quotas ARNs increases may be requested for."
@@ -43,6 +44,14 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid       = "Usage"
     actions   = ["cloudwatch:GetMetricData"]
+    resources = ["*"]
+  }
+  statement {
+    sid = "Ec2DescribeCounts" # usage of VPC, EC2 and EBS quotas with no usage metric, counted from the resources; describes take no resource ARN
+    actions = [
+      "ec2:DescribeAddresses", "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables",
+      "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots", "ec2:DescribeSubnets", "ec2:DescribeVolumes", "ec2:DescribeVpcs",
+    ]
     resources = ["*"]
   }
 }
