@@ -5,8 +5,10 @@ namespace QuotaAutomation.Aws.Clients;
 
 /// <summary>
 /// EC2 over its query protocol (botocore ec2 2016-11-15, signing name <c>ec2</c>): only <c>DescribeInstanceTypes</c>,
-/// for the deployment gate's vCPU counts. A thin client rather than AWSSDK.EC2, whose assembly would be the largest
-/// in the Lambda package for one operation.
+/// for the deployment gate's vCPU counts. Written as a thin client when AWSSDK.EC2 (about 5 MB, the largest assembly
+/// in the Lambda package) would have come in for this one operation; the usage counters bring it in now
+/// (<see cref="Adapters.AwsClients.AmazonEc2"/>), and this operation stays here only because moving it (and its tests)
+/// was not needed for them.
 /// </summary>
 public sealed class Ec2Client(AwsClientOptions options) : IDisposable
 {
