@@ -16,7 +16,9 @@ namespace QuotaAutomation.Local.Simulation;
 /// (some denied, drawn from the seed) and AWS's open-request limits are enforced with AWS's error names.
 /// Usage is reported as demand: above the quota means requests would have failed. A quota marked counted (the own
 /// account's quotas of issue 15: <see cref="SimulatedEstate"/>) takes its usage from the account's resources instead,
-/// one count per read as AWS's describe and account-limit APIs give it.
+/// one count per read as AWS's describe and account-limit APIs give it. This file: quotas, usage and requests (past 300
+/// lines, as one port's state); SimulatedAccount.Report.cs the utilization report, SimulatedAccount.Observation.cs how
+/// each quota is observed.
 /// </summary>
 /// <param name="accountId">
 /// The account this instance is, as its rows' <c>account_id</c>: "" (the default) is the caller's own account; a member

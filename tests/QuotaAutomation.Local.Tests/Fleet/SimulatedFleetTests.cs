@@ -32,6 +32,21 @@ public sealed class SimulatedFleetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Coverage_MemberAccount_ListsItsOwnQuotasOfTheRegion_WithTheirSources()
+    {
+        var backend = await OpenFleetAsync();
+
+        var member = await backend.Coverage.ListAsync(Member, "eu-west-1", "vpc", includeUnobserved: true, CancellationToken.None);
+        var stranger = await backend.Coverage.ListAsync("444444444444", "us-east-1", null, includeUnobserved: true, CancellationToken.None);
+
+        // A member account's counts are drawn (no inventory), but they are observed as AWS would observe them.
+        Assert.Equal([("L-A4707A72", "ec2:DescribeInternetGateways"), ("L-E79EC296", "ec2:DescribeSecurityGroups"), ("L-F678F1CE", "ec2:DescribeVpcs"), ("L-FE5A380F", "ec2:DescribeNatGateways")],
+            member.Select(q => (q.Key.QuotaCode, q.SourceName)));
+        Assert.All(member, q => Assert.Equal(new QuotaKey("vpc", q.Key.QuotaCode, "eu-west-1", Member), q.Key));
+        Assert.Empty(stranger); // an account outside the organization has no quotas, not the hub's
+    }
+
+    [Fact]
     public async Task GetQuotas_MemberAccount_ServedFromItsOwnRows_InEachEnabledRegion()
     {
         var backend = await OpenFleetAsync();
