@@ -76,6 +76,12 @@ public sealed class EmbeddedBackend
 
     public EnginePorts Ports { get; }
 
+    /// <summary>
+    /// Which quotas of the simulated accounts are observed, and how (what a wildcard rule expands to and
+    /// <c>quota-automation quotas coverage</c> lists): the hub's own account, and a joined organization's members by id.
+    /// </summary>
+    public IUsageCoverage Coverage => Accounts;
+
     public static async Task<EmbeddedBackend> OpenAsync(string path, EmbeddedOptions options, TimeProvider realTime, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -103,7 +109,8 @@ public sealed class EmbeddedBackend
         var backend = new EmbeddedBackend(db, clock, account, simulation, Parse(state["genesis"]), created);
         if (created)
         {
-            await account.EnsureQuotasAsync(BuiltInAccount.Quotas, ct);
+            if (options.SimulatedResources) await account.EnsureQuotasAsync(Local.Simulation.Resources.SimulatedEstate.Quotas, ct);
+            await account.EnsureQuotasAsync(BuiltInAccount.Quotas, ct); // the rest, or all of them without resources (INSERT OR IGNORE)
             if (options.SampleRules)
                 await backend.Rules.UpsertAsync(SampleRules.Items.Select(i => ((string)i["rule_id"]!, i)), ct); // every sample has a rule_id
         }
@@ -226,4 +233,11 @@ public sealed record EmbeddedOptions
 
     /// <summary>Whether a new database gets the sample rules.</summary>
     public bool SampleRules { get; init; } = true;
+
+    /// <summary>
+    /// Whether a new database's own account has resources (VPCs with subnets, security groups with rules, …) and every
+    /// quota of issue 15 counted from them (<see cref="Simulation.Resources.SimulatedEstate"/>); false: only the
+    /// built-in quotas, each with its usage shape (a fleet simulation's shard, whose account is drawn).
+    /// </summary>
+    public bool SimulatedResources { get; init; } = true;
 }

@@ -33,7 +33,7 @@ public sealed class LambdaHandlerTests : EmbeddedFunctionTests
     {
         var reply = await InvokeAsync(Payload("scheduled-event.json"));
 
-        Assert.Equal(("ok", "scheduled_cycle", 8), ((string?)reply["status"], (string?)reply["kind"], (int)reply["rules"]!));
+        Assert.Equal(("ok", "scheduled_cycle", 9), ((string?)reply["status"], (string?)reply["kind"], (int)reply["rules"]!));
         Assert.Contains(reply["decisions"]!.AsArray(), d => (string?)d!["rule_id"] == "ec2-ondemand-use1" && (string?)d["decision"] == "request_increase");
     }
 
@@ -149,7 +149,8 @@ public sealed class LambdaHandlerTests : EmbeddedFunctionTests
     {
         var reply = await InvokeAsync(Payload("infrastructure-scaling.json"));
 
-        Assert.Equal(["ec2/L-0263D0A3@us-east-1", "ec2/L-1216C47A@us-east-1", "elasticloadbalancing/L-53DA6B97@us-east-1", "vpc/L-F678F1CE@us-east-1"],
+        // vpc is a dependent service of an ec2 scale-up: its busy ruled quotas are VPCs and (sample rule subnets-per-vpc-use1) subnets per VPC.
+        Assert.Equal(["ec2/L-0263D0A3@us-east-1", "ec2/L-1216C47A@us-east-1", "elasticloadbalancing/L-53DA6B97@us-east-1", "vpc/L-407747CB@us-east-1", "vpc/L-F678F1CE@us-east-1"],
             reply["expected_quotas"]!.AsArray().Select(k => (string)k!).Order(StringComparer.Ordinal));
         var ec2 = reply["decisions"]!.AsArray().Single(d => (string?)d!["rule_id"] == "ec2-ondemand-use1")!;
         Assert.Equal("request_increase", (string?)ec2["decision"]);

@@ -121,7 +121,7 @@ public sealed partial class CliTests : IAsyncLifetime
         var (exit, output) = await RunAsync("run");
 
         Assert.Equal(ExitCodes.Ok, exit);
-        Assert.Contains("8 sample rules, clock 2026-11-24 15:00 UTC", output, StringComparison.Ordinal);
+        Assert.Contains("9 sample rules, clock 2026-11-24 15:00 UTC", output, StringComparison.Ordinal);
         Assert.Contains("rule 'ec2-spot-typo': automation_level 'full-automatic'", output, StringComparison.Ordinal);
         Assert.Contains("filed request sim-000001 (PENDING)", output, StringComparison.Ordinal);
         Assert.Matches("approval apr-[0-9a-f]{32} waiting", output);

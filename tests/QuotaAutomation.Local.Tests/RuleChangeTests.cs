@@ -37,7 +37,7 @@ public sealed class RuleChangeTests : IAsyncLifetime
         var audit = Assert.Single(await ChangesAsync("vpcs-use1"));
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("disabled vpcs-use1", output, StringComparison.Ordinal);
-        Assert.Equal((8, false, "alert_only"), (stored.Count, stored["vpcs-use1"]["enabled"], stored["vpcs-use1"]["automation_level"]));
+        Assert.Equal((9, false, "alert_only"), (stored.Count, stored["vpcs-use1"]["enabled"], stored["vpcs-use1"]["automation_level"]));
         Assert.Equal(("rule_disabled", $"rule 'vpcs-use1' disabled by {Who} (enabled true → false)"), (audit.Action, audit.Message));
     }
 
@@ -87,7 +87,7 @@ public sealed class RuleChangeTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Contains("error: no rule 'nope', 'alb-use': nothing changed (see rules list)", output, StringComparison.Ordinal);
-        Assert.Equal(8, (await StoredAsync()).Count);
+        Assert.Equal(9, (await StoredAsync()).Count);
         Assert.Empty(await ChangesAsync("vpcs-use1"));
     }
 
@@ -98,7 +98,7 @@ public sealed class RuleChangeTests : IAsyncLifetime
 
         var stored = await StoredAsync();
         Assert.Equal(ExitCodes.Ok, exit);
-        Assert.Equal((9, "monitor_only"), (stored.Count, stored["vpcs-use1"]["automation_level"]));
+        Assert.Equal((10, "monitor_only"), (stored.Count, stored["vpcs-use1"]["automation_level"]));
         Assert.Equal($"rule 'vpcs-use1' imported by {Who} (replaced the stored item, enabled true → true)", Assert.Single(await ChangesAsync("vpcs-use1")).Message);
         Assert.Equal($"rule 'mine' imported by {Who} (new, enabled false)", Assert.Single(await ChangesAsync("mine")).Message);
     }
@@ -121,6 +121,6 @@ public sealed class RuleChangeTests : IAsyncLifetime
         var (exit, _) = await _db.RunCliAsync("rules", "import", "--replace", _db.WriteFile("bad.json", TwoRules.Replace("monitor_only", "sometimes", StringComparison.Ordinal)));
 
         Assert.Equal(ExitCodes.Invalid, exit);
-        Assert.Equal(8, (await StoredAsync()).Count);
+        Assert.Equal(9, (await StoredAsync()).Count);
     }
 }

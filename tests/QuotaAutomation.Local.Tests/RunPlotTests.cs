@@ -19,9 +19,9 @@ public sealed class RunPlotTests : IAsyncLifetime
         var (exit, output) = await _db.RunCliAsync("run", "--cycles", "3", "--plot", folder);
 
         Assert.Equal(ExitCodes.Ok, exit);
-        Assert.Contains($"Plots: 7 quotas drawn; open {Path.Combine(folder, "index.html")}", output, StringComparison.Ordinal); // 8 rules, one rejected
+        Assert.Contains($"Plots: 8 quotas drawn; open {Path.Combine(folder, "index.html")}", output, StringComparison.Ordinal); // 9 rules, one rejected
         var pngs = Directory.GetFiles(folder, "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["alb-use1.png", "dynamodb-read-use1.png", "ec2-ondemand-use1.png", "eips-use1.png", "lambda-concurrency-use1.png", "rds-instances-use1.png", "vpcs-use1.png"], pngs);
+        Assert.Equal(["alb-use1.png", "dynamodb-read-use1.png", "ec2-ondemand-use1.png", "eips-use1.png", "lambda-concurrency-use1.png", "rds-instances-use1.png", "subnets-per-vpc-use1.png", "vpcs-use1.png"], pngs);
         Assert.All(pngs, png => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(folder, png!))[..4]));
         var index = await File.ReadAllTextAsync(Path.Combine(folder, "index.html"));
         Assert.All(pngs, png => Assert.Contains($"<img src=\"{png}\"", index, StringComparison.Ordinal));

@@ -28,7 +28,7 @@ public sealed class ShardCycleGoldenTests : IAsyncLifetime
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // records print their doubles with the current culture
         try
         {
-            var backend = await _db.OpenAsync(sampleRules: false);
+            var backend = await _db.OpenAsync(sampleRules: false, resources: false); // the 13 built-in quotas with their usage shapes, as the golden file was made
             await backend.Rules.UpsertAsync(GeneratedRules(100).Select(r => ((string)r["rule_id"]!, (IReadOnlyDictionary<string, object?>)r)), CancellationToken.None);
             var approvals = 0;
             var model = QuotaAutomation.Forecasting.ModelForecaster.Load(Path.Combine(Testing.Repository.Root, "models", QuotaAutomation.Forecasting.ModelTrainer.ModelFile));

@@ -30,8 +30,8 @@ public sealed class TempDatabase : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task<EmbeddedBackend> OpenAsync(SimulationOptions? simulation = null, bool sampleRules = true) =>
-        EmbeddedBackend.OpenAsync(Path, new EmbeddedOptions { Start = Start, SampleRules = sampleRules, Simulation = simulation ?? new SimulationOptions() },
+    public Task<EmbeddedBackend> OpenAsync(SimulationOptions? simulation = null, bool sampleRules = true, bool resources = true) =>
+        EmbeddedBackend.OpenAsync(Path, new EmbeddedOptions { Start = Start, SampleRules = sampleRules, SimulatedResources = resources, Simulation = simulation ?? new SimulationOptions() },
             new FakeTimeProvider(Start), CancellationToken.None);
 
     /// <summary>Runs the CLI on this database with a plain 400-column console; returns the exit code and everything printed.</summary>

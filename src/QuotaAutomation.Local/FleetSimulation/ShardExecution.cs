@@ -49,6 +49,7 @@ public static class ShardExecution
                 Simulation = new SimulationOptions { Seed = fleet.Seed },
                 Start = VirtualFleet.Start,
                 SampleRules = false,
+                SimulatedResources = false, // the shard's account is the fleet's, drawn per account (MemberAccountQuotas)
             }, TimeProvider.System, ct); // the start is given: real time is not read
             // The shard's own backend is its account: its keys carry no account id, as the simulated account serves only its own rows.
             var hub = accountId;

@@ -13,6 +13,7 @@ public static class SampleRules
         Rule("vpcs-use1", "vpc", "L-F678F1CE", "alert_only"),
         Rule("alb-use1", "elasticloadbalancing", "L-53DA6B97", "Auto-Request"),
         Rule("eips-use1", "ec2", "L-0263D0A3", "monitor_only"),
+        Rule("subnets-per-vpc-use1", "vpc", "L-407747CB", "alert_only", ("description", "per VPC: the decision names the fullest")),
         Rule("rds-instances-use1", "rds", "L-7B6409FD", "auto_approve", ("approval_required", "TRUE"), ("cost_threshold", 500.0)),
         Rule("dynamodb-read-use1", "dynamodb", "L-34F6A552", "full_auto", ("business_hours_only", true), ("business_hours", "Mon-Fri 09:00-18:00"),
             ("max_auto_increase", 200000)),

@@ -5,6 +5,7 @@ using QuotaAutomation.Core.Cadence;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Local.Simulation.Resources;
 using QuotaAutomation.Local.Storage;
 
 namespace QuotaAutomation.Local.Simulation;
@@ -13,7 +14,11 @@ namespace QuotaAutomation.Local.Simulation;
 /// A simulated AWS account behind the same ports as Service Quotas and CloudWatch. Quotas and requests live in the
 /// database; usage is computed from each quota's <see cref="UsageProfile"/>. Requests are decided after a delay
 /// (some denied, drawn from the seed) and AWS's open-request limits are enforced with AWS's error names.
-/// Usage is reported as demand: above the quota means requests would have failed.
+/// Usage is reported as demand: above the quota means requests would have failed. A quota marked counted (the own
+/// account's quotas of issue 15: <see cref="SimulatedEstate"/>) takes its usage from the account's resources instead,
+/// one count per read as AWS's describe and account-limit APIs give it. This file: quotas, usage and requests (past 300
+/// lines, as one port's state); SimulatedAccount.Report.cs the utilization report, SimulatedAccount.Observation.cs how
+/// each quota is observed.
 /// </summary>
 /// <param name="accountId">
 /// The account this instance is, as its rows' <c>account_id</c>: "" (the default) is the caller's own account; a member
@@ -21,28 +26,42 @@ namespace QuotaAutomation.Local.Simulation;
 /// fleet share the file and never see each other's quotas or requests.
 /// </param>
 public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider time, SimulationOptions options, DateTimeOffset genesis, string accountId = "")
-    : IQuotaSource, IUsageSource, IQuotaRequester
+    : IQuotaSource, IUsageSource, IQuotaRequester, IUsageCoverage
 {
     public static readonly TimeSpan SampleInterval = TimeSpan.FromMinutes(5);
 
     private const string QuotaColumns = "service_code, quota_code, region, account_id, quota_name, value, initial_value, adjustable, unit, profile";
     private const string RequestColumns = "id, service_code, quota_code, region, account_id, desired_value, status, case_id, created_at";
 
+    private readonly SimulatedInventory _inventory = new(options.Seed, genesis);
+
     /// <summary>The account's <c>account_id</c> column: "" for the caller's own.</summary>
     public string AccountId => accountId;
 
     /// <summary>Adds the quotas the account does not have yet (one transaction: a fleet adds an account's Region at a time).</summary>
-    public async Task EnsureQuotasAsync(IEnumerable<(QuotaInfo Quota, UsageProfile Profile)> quotas, CancellationToken ct)
+    public Task EnsureQuotasAsync(IEnumerable<(QuotaInfo Quota, UsageProfile Profile)> quotas, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(quotas);
+        return InsertQuotasAsync(quotas.Select(q => new EstateQuota(q.Quota, q.Profile, Counted: false)), ct);
+    }
+
+    /// <summary>As <see cref="EnsureQuotasAsync(IEnumerable{ValueTuple{QuotaInfo, UsageProfile}}, CancellationToken)"/>, with the quotas whose usage the account's resources give.</summary>
+    public Task EnsureQuotasAsync(IEnumerable<EstateQuota> quotas, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(quotas);
+        return InsertQuotasAsync(quotas, ct);
+    }
+
+    private async Task InsertQuotasAsync(IEnumerable<EstateQuota> quotas, CancellationToken ct)
+    {
         await using var connection = await db.ConnectAsync(ct);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var (quota, profile) in quotas)
+        foreach (var (quota, profile, counted) in quotas)
         {
             await using var insert = SqliteDatabase.Command(connection,
                 $"INSERT OR IGNORE INTO sim_quotas ({QuotaColumns}) VALUES ($service, $quota, $region, $account, $name, $value, $value, $adjustable, $unit, $profile)",
                 [.. SqliteDatabase.KeyParameters(quota.Key), ("$name", quota.QuotaName), ("$value", quota.Value),
-                    ("$adjustable", quota.Adjustable ? 1 : 0), ("$unit", quota.Unit), ("$profile", JsonSerializer.Serialize(new StoredQuota(quota.UsageMetric, profile)))]);
+                    ("$adjustable", quota.Adjustable ? 1 : 0), ("$unit", quota.Unit), ("$profile", JsonSerializer.Serialize(new StoredQuota(quota.UsageMetric, profile, counted)))]);
             insert.Transaction = transaction;
             await insert.ExecuteNonQueryAsync(ct);
         }
@@ -77,12 +96,23 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
     public async Task<IReadOnlyDictionary<QuotaKey, IReadOnlyList<UsageSample>>> GetUsageAsync(IReadOnlyList<UsageQuery> queries, DateTimeOffset until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(queries);
-        var quotas = (await ListQuotasAsync(ct)).ToDictionary(q => q.Info.Key);
+        return Usage((await ListQuotasAsync(ct)).ToDictionary(q => q.Info.Key), queries, until);
+    }
+
+    private Dictionary<QuotaKey, IReadOnlyList<UsageSample>> Usage(Dictionary<QuotaKey, SimulatedQuota> quotas, IReadOnlyList<UsageQuery> queries, DateTimeOffset until)
+    {
         var result = new Dictionary<QuotaKey, IReadOnlyList<UsageSample>>();
         var detailed = new List<UsageQuery>();
         foreach (var query in queries)
         {
             if (!quotas.TryGetValue(query.Quota.Key, out var quota)) continue;
+            if (quota.Counted)
+            {
+                // A count is of now only: one sample a read, at the grid point the read falls on (no GetMetricData metric).
+                var at = NextGridPoint(until - SampleInterval);
+                result[quota.Info.Key] = at > query.From ? [new UsageSample(at, DemandAt(quota, at))] : [];
+                continue;
+            }
             if (!query.Detailed && FromReport(quota, query, until) is { } reported)
             {
                 result[quota.Info.Key] = reported;
@@ -137,6 +167,7 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
     public double DemandAt(SimulatedQuota quota, DateTimeOffset t)
     {
         ArgumentNullException.ThrowIfNull(quota);
+        if (quota.Counted && SimulatedEstate.For(quota.Info.Key) is { } counter) return _inventory.Count(counter, t).Used;
         var p = quota.Profile;
         var name = quota.Info.Key.ToString();
         var days = (t - genesis).TotalDays;
@@ -290,15 +321,20 @@ public sealed partial class SimulatedAccount(SqliteDatabase db, TimeProvider tim
         var stored = JsonSerializer.Deserialize<StoredQuota>(row.GetString(9))
             ?? throw new InvalidDataException($"sim_quotas row {row.GetString(0)}/{row.GetString(1)} has no profile");
         var info = new QuotaInfo(SqliteDatabase.ReadKey(row), row.GetString(4), row.GetDouble(5), row.GetInt32(7) == 1, row.GetString(8), stored.Metric);
-        return new SimulatedQuota(info, row.GetDouble(6), stored.Profile);
+        return new SimulatedQuota(info, row.GetDouble(6), stored.Profile) { Counted = stored.Counted };
     }
 
     private static RequestedServiceQuotaChange ReadRequest(SqliteDataReader row) => new(
         row.GetString(0), SqliteDatabase.ReadKey(row, 1), row.GetDouble(5), RequestStatusExtensions.FromApiName(row.GetString(6)), SqliteDatabase.NullableString(row, 7),
         SqliteDatabase.FromUnix(row.GetInt64(8)));
 
-    private sealed record StoredQuota(UsageMetric? Metric, UsageProfile Profile);
+    /// <param name="Counted">Usage from the inventory, not the profile (absent in databases made before issue 15: false).</param>
+    private sealed record StoredQuota(UsageMetric? Metric, UsageProfile Profile, bool Counted = false);
 }
 
 /// <summary>A quota of the simulated account: what Service Quotas reports, plus the value it started at and its usage shape.</summary>
-public sealed record SimulatedQuota(QuotaInfo Info, double InitialValue, UsageProfile Profile);
+public sealed record SimulatedQuota(QuotaInfo Info, double InitialValue, UsageProfile Profile)
+{
+    /// <summary>Its usage is counted from the account's resources (<see cref="SimulatedEstate"/>), not drawn from <see cref="Profile"/>.</summary>
+    public bool Counted { get; init; }
+}

@@ -21,7 +21,7 @@ public sealed record SimulatedMember(string Id, bool HasMemberRole, IReadOnlySet
 /// is not in it (which then answers that it does not serve it).
 /// </summary>
 public sealed class SimulatedFleet(SqliteDatabase db, TimeProvider time, SimulationOptions options, DateTimeOffset genesis, SimulatedAccount hub)
-    : IQuotaSource, IUsageSource, IQuotaRequester
+    : IQuotaSource, IUsageSource, IQuotaRequester, IUsageCoverage
 {
     private readonly ConcurrentDictionary<string, SimulatedAccount> _accounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Account, string Region), Lazy<Task>> _regions = new();
@@ -79,6 +79,13 @@ public sealed class SimulatedFleet(SqliteDatabase db, TimeProvider time, Simulat
         foreach (var group in queries.GroupBy(q => (q.Quota.Key.AccountId, q.Quota.Key.Region)))
             readings.Add(await ((IUsageSource)await AccountForAsync(group.First().Quota.Key, ct)).ReadAsync(group.ToList(), until, ct));
         return UsageReading.Merge(readings);
+    }
+
+    /// <summary>The quotas of the account <paramref name="accountId"/> names (the hub's own for null) in the Region, and how each is observed.</summary>
+    public async Task<IReadOnlyList<ObservableQuota>> ListAsync(string? accountId, string region, string? serviceCode, bool includeUnobserved, CancellationToken ct)
+    {
+        var account = string.IsNullOrEmpty(accountId) ? hub : await AccountForAsync(new QuotaKey("*", "*", region, accountId), ct);
+        return await account.ListAsync(accountId, region, serviceCode, includeUnobserved, ct);
     }
 
     public async Task<RequestedServiceQuotaChange> RequestIncreaseAsync(QuotaKey quota, double desiredValue, CancellationToken ct) =>

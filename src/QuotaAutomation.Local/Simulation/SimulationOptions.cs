@@ -20,4 +20,10 @@ public sealed record SimulationOptions
 
     /// <summary>AWS's open-request limits, enforced with AWS's error names.</summary>
     public RequestLimits Limits { get; init; } = RequestLimits.Aws;
+
+    /// <summary>
+    /// Usage sources that fail, by the name the coverage report gives them (<c>ec2:DescribeSubnets</c>,
+    /// <c>AWS/Usage ResourceCount</c>): their quotas go unread, as when a role lacks the permission.
+    /// </summary>
+    public IReadOnlySet<string> FailingSources { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -32,6 +32,21 @@ public sealed class SimulatedFleetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Coverage_MemberAccount_ListsItsOwnQuotasOfTheRegion_WithTheirSources()
+    {
+        var backend = await OpenFleetAsync();
+
+        var member = await backend.Coverage.ListAsync(Member, "eu-west-1", "vpc", includeUnobserved: true, CancellationToken.None);
+        var stranger = await backend.Coverage.ListAsync("444444444444", "us-east-1", null, includeUnobserved: true, CancellationToken.None);
+
+        // A member account's counts are drawn (no inventory), but they are observed as AWS would observe them.
+        Assert.Equal([("L-A4707A72", "ec2:DescribeInternetGateways"), ("L-E79EC296", "ec2:DescribeSecurityGroups"), ("L-F678F1CE", "ec2:DescribeVpcs"), ("L-FE5A380F", "ec2:DescribeNatGateways")],
+            member.Select(q => (q.Key.QuotaCode, q.SourceName)));
+        Assert.All(member, q => Assert.Equal(new QuotaKey("vpc", q.Key.QuotaCode, "eu-west-1", Member), q.Key));
+        Assert.Empty(stranger); // an account outside the organization has no quotas, not the hub's
+    }
+
+    [Fact]
     public async Task GetQuotas_MemberAccount_ServedFromItsOwnRows_InEachEnabledRegion()
     {
         var backend = await OpenFleetAsync();
@@ -40,7 +55,7 @@ public sealed class SimulatedFleetTests : IAsyncLifetime
 
         Assert.Equal([HubEc2, MemberEc2West, MemberEc2], quotas.Keys.OrderBy(k => k.AccountId).ThenBy(k => k.Region, StringComparer.Ordinal));
         Assert.Equal(256, quotas[HubEc2].Value); // the hub's own account keeps the built-in values
-        Assert.Equal(13, (await backend.Account.ListQuotasAsync(CancellationToken.None)).Count); // and sees none of the member's rows
+        Assert.Equal(33, (await backend.Account.ListQuotasAsync(CancellationToken.None)).Count); // its 33 quotas (13 built-in, 20 more of issue 15), and none of the member's rows
     }
 
     [Fact]
