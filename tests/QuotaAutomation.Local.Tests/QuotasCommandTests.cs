@@ -63,9 +63,9 @@ public sealed class QuotasCommandTests : IAsyncLifetime
         var report = await TempDatabase.CycleAsync(backend, TempDatabase.Engine(backend));
 
         Assert.Equal("rule 'spot': could not read quota ec2/L-34B43A08@us-east-1: the simulated account does not serve it; it serves "
-            + "dynamodb/L-34F6A552@us-east-1, ec2/L-0263D0A3@us-east-1, ec2/L-1216C47A@us-east-1, ec2/L-DB2E81BA@us-east-1, elasticloadbalancing/L-53DA6B97@us-east-1, "
+            + "dynamodb/L-34F6A552@us-east-1, ebs/L-7A658B76@us-east-1, ebs/L-D18FCD1D@us-east-1, ec2/L-0263D0A3@us-east-1, ec2/L-1216C47A@us-east-1, ec2/L-DB2E81BA@us-east-1, elasticloadbalancing/L-53DA6B97@us-east-1, "
             + "elasticloadbalancing/L-69A177A2@us-east-1, elasticloadbalancing/L-E9E9831D@us-east-1, lambda/L-B99A9384@us-east-1, rds/L-7B6409FD@us-east-1, "
-            + "vpc/L-A4707A72@us-east-1, vpc/L-E79EC296@us-east-1, vpc/L-F678F1CE@us-east-1, vpc/L-FE5A380F@us-east-1 (quota-automation quotas list marks them)",
+            + "vpc/L-A4707A72@us-east-1, vpc/L-DF5E4CA3@us-east-1, vpc/L-E79EC296@us-east-1, vpc/L-F678F1CE@us-east-1, vpc/L-FE5A380F@us-east-1 (quota-automation quotas list marks them)",
             Assert.Single(report.Rules).Decision.Reason);
     }
 }

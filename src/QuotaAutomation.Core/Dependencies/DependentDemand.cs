@@ -62,6 +62,8 @@ public static class DependentDemand
                     if (!observed.ContainsKey(dependent)) continue; // not observed: nothing to decide with
                     var units = growth * Ratio(map, edge, key, updated, observed);
                     if (!(units > 0)) continue;
+                    // A count needs whole units (21.3 interfaces are 22), once the float noise is rounded off.
+                    if (updated[observed[dependent][0]].Quota!.IsCount) units = Math.Ceiling(Math.Round(units, 6));
                     var path = raisedPath.TryGetValue(name, out var before)
                         ? $"{before} +{QuotaDependencies.Num(growth)} {edge.FromUnit}"
                         : $"{edge.From} +{QuotaDependencies.Num(growth)} {edge.FromUnit}";

@@ -84,6 +84,17 @@ public class DependentDemandTests
     }
 
     [Fact]
+    public async Task CountDependent_NeedsWholeUnits()
+    {
+        var f = Account("alert_only");
+        f.Account.Usage[new("vpc", "L-DF5E4CA3", "us-east-1")] = _ => 31; // 31 per 120 vCPUs: 64 × 0.258 = 16.5, so 17
+
+        var report = await f.CycleAsync();
+
+        Assert.StartsWith("usage 31, expected 48 (ec2/L-1216C47A +64 vCPUs → vpc/L-DF5E4CA3 needs 17 more network interfaces)", DecisionOf(report, "enis").Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoIncrease_LeavesTheDependentAsItsOwnRuleDecided()
     {
         var f = Account("full_auto");

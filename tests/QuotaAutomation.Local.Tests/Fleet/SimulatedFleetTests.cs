@@ -40,7 +40,7 @@ public sealed class SimulatedFleetTests : IAsyncLifetime
 
         Assert.Equal([HubEc2, MemberEc2West, MemberEc2], quotas.Keys.OrderBy(k => k.AccountId).ThenBy(k => k.Region, StringComparer.Ordinal));
         Assert.Equal(256, quotas[HubEc2].Value); // the hub's own account keeps the built-in values
-        Assert.Equal(13, (await backend.Account.ListQuotasAsync(CancellationToken.None)).Count); // and sees none of the member's rows
+        Assert.Equal(16, (await backend.Account.ListQuotasAsync(CancellationToken.None)).Count); // and sees none of the member's rows
     }
 
     [Fact]
