@@ -178,13 +178,15 @@ public sealed class LambdaHandlerTests : EmbeddedFunctionTests
     }
 
     [Fact]
-    public async Task CostOptimization_ReportsQuotasFarAboveTheirPeak()
+    public async Task CostOptimization_ReportsQuotasFarAboveTheirPeak_NotOnesAnIncreaseWillConsume()
     {
         var reply = await InvokeAsync(Payload("cost-optimization.json"));
 
-        var over = reply["over_provisioned"]!.AsArray().Select(x => (string)x!).ToList();
-        Assert.Equal(["ec2/L-0263D0A3@us-east-1"], over.Select(o => o[..o.IndexOf(' ', StringComparison.Ordinal)]));
-        Assert.Contains("1 quota(s) below 62% at their forecast peak: ec2/L-0263D0A3@us-east-1 at 60% of 5", (await Backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Message, StringComparison.Ordinal);
+        // The Elastic IPs (60 % of 5) were the one quota below 62 %; the cycle's vCPU increase now needs more of them
+        // (docs/dependencies.md), so their expected peak is above it and they are not over-provisioned.
+        Assert.Empty(reply["over_provisioned"]!.AsArray());
+        Assert.Contains(reply["decisions"]!.AsArray(), d => ((string?)d!["reason"] ?? "").Contains("→ ec2/L-0263D0A3 needs ", StringComparison.Ordinal));
+        Assert.Contains("no governed quota is below 62% of its value at its forecast peak", (await Backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Message, StringComparison.Ordinal);
     }
 
     [Theory]
