@@ -64,7 +64,7 @@ public sealed class QuotasCommandTests : IAsyncLifetime
 
         Assert.Equal("rule 'spot': could not read quota ec2/L-34B43A08@us-east-1: the simulated account does not serve it; it serves "
             + "autoscaling/L-CDE20ADC@us-east-1, cloudformation/L-0485CB21@us-east-1, dynamodb/L-34F6A552@us-east-1, dynamodb/L-F98FE922@us-east-1, ebs/L-309BACF6@us-east-1, "
-            + "ebs/L-7A658B76@us-east-1, ec2/L-0263D0A3@us-east-1, ec2/L-1216C47A@us-east-1, ec2/L-DB2E81BA@us-east-1, ecs/L-21C621EB@us-east-1, "
+            + "ebs/L-7A658B76@us-east-1, ebs/L-D18FCD1D@us-east-1, ec2/L-0263D0A3@us-east-1, ec2/L-1216C47A@us-east-1, ec2/L-DB2E81BA@us-east-1, ecs/L-21C621EB@us-east-1, "
             + "eks/L-1194D53C@us-east-1, elasticloadbalancing/L-53DA6B97@us-east-1, elasticloadbalancing/L-69A177A2@us-east-1, elasticloadbalancing/L-B22855CB@us-east-1, elasticloadbalancing/L-E9E9831D@us-east-1, "
             + "iam/L-FE177D64@us-east-1, kms/L-C2F1777E@us-east-1, lambda/L-2ACBD22F@us-east-1, lambda/L-B99A9384@us-east-1, rds/L-7B6409FD@us-east-1, "
             + "route53/L-4EA4796A@us-east-1, s3/L-DC2B2D3D@us-east-1, sns/L-61103206@us-east-1, vpc/L-0EA8095F@us-east-1, vpc/L-2AFB9258@us-east-1, "

@@ -36,6 +36,8 @@ public sealed class ShardCycleGoldenTests : IAsyncLifetime
             {
                 NewRunNonce = () => "golden",
                 NewApprovalId = () => string.Create(CultureInfo.InvariantCulture, $"apr-{++approvals:D32}"),
+                // The golden file predates quota dependencies (issue 15): it pins the fast engine's equivalence, not them.
+                Dependencies = QuotaAutomation.Core.Dependencies.QuotaDependencies.None,
             });
 
             var lines = new List<string>();
@@ -79,7 +81,7 @@ public sealed class ShardCycleGoldenTests : IAsyncLifetime
         string[] levels = ["monitor_only", "alert_only", "auto_request", "auto_approve", "full_auto"];
         int[] horizons = [1, 6, 24, 72, 168, 336];
         var rules = new List<Dictionary<string, object?>>();
-        var quotas = BuiltInAccount.Quotas.Select(q => q.Quota.Key).ToList();
+        var quotas = BuiltInAccount.Quotas.Take(13).Select(q => q.Quota.Key).ToList(); // the account's quotas when the golden file was written
         for (var i = 0; i < perQuota * quotas.Count; i++)
         {
             var quota = quotas[i % quotas.Count];

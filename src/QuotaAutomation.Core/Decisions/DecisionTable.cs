@@ -9,6 +9,9 @@ namespace QuotaAutomation.Core.Decisions;
 /// </summary>
 public static class DecisionTable
 {
+    /// <summary>The forecaster name of a forecast raised by a quota this one depends on (<see cref="Dependencies.DependentDemand"/>).</summary>
+    public const string DependencyForecaster = "dependency";
+
     /// <param name="fastStep">
     /// Ask at most this multiple of the current value at once (<see cref="Sizing.FastStep"/>); null asks for all of it.
     /// </param>
@@ -79,7 +82,7 @@ public static class DecisionTable
     private static string Describe(QuotaRule rule, QuotaSnapshot s)
     {
         var forecast = s.Forecast.Peak <= s.CurrentUsage ? ""
-            : s.Forecast.Forecaster == "event" ? $", expected {Num(s.Forecast.Peak)} ({s.Forecast.Note})"
+            : s.Forecast.Forecaster is "event" or DependencyForecaster ? $", expected {Num(s.Forecast.Peak)} ({s.Forecast.Note})"
             : $", forecast peak {Num(s.Forecast.Peak)} in {rule.ForecastHorizon.TotalHours:0.#}h ({s.Forecast.Forecaster})";
         return $"usage {Num(s.CurrentUsage)}{forecast} of quota {Num(s.Quota.Value)} = {Pct(s.UtilizationPercent)}";
     }

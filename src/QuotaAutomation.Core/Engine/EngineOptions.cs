@@ -13,6 +13,9 @@ public sealed record EngineOptions
 
     public CostModel Costs { get; init; } = CostModel.SeedDefaults;
 
+    /// <summary>Which quotas a quota's growth consumes: every increase checks the dependents the cycle observes (docs/dependencies.md).</summary>
+    public Dependencies.QuotaDependencies Dependencies { get; init; } = Core.Dependencies.QuotaDependencies.Default;
+
     /// <summary>
     /// When each quota is read in detail (GetMetricData) rather than from the utilization report; null: every quota in
     /// detail every cycle.

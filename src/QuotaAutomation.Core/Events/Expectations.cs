@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuotaAutomation.Core.Dependencies;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Events;
@@ -22,31 +23,30 @@ public sealed record Expectation(double Multiplier, double MinUtilizationPercent
 /// </summary>
 public static class EventExpectations
 {
-    /// <summary>Services whose quotas a scale-up of the key service also consumes (seed, Example 2).</summary>
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DependentServices = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["ec2"] = ["vpc", "ebs", "elasticloadbalancing"],
-        ["ecs"] = ["ec2", "elasticloadbalancing", "logs"],
-        ["lambda"] = ["logs"],
-        ["rds"] = ["vpc", "kms"],
-    };
-
-    /// <summary>A dependent service's quota is raised only when it is already this full.</summary>
+    /// <summary>A dependent quota's expectation applies only when it is already this full (the rest of its usage may not grow with the service).</summary>
     public const double DependentMinUtilization = 60;
 
-    /// <summary>Scale-up of <paramref name="service"/> in <paramref name="region"/> by <paramref name="factor"/>: its quotas, and its dependents' above 60 %.</summary>
-    public static IReadOnlyDictionary<QuotaKey, Expectation> ScaleUp(string service, string region, double factor, IEnumerable<QuotaKey> governed)
+    /// <summary>
+    /// Scale-up of <paramref name="service"/> in <paramref name="region"/> by <paramref name="factor"/>: its governed quotas,
+    /// and the governed quotas its quotas' growth consumes (<paramref name="dependencies"/>, the shipped map by default) once
+    /// they are 60 % full. The engine then checks the dependents of each increase it decides as for any increase.
+    /// </summary>
+    public static IReadOnlyDictionary<QuotaKey, Expectation> ScaleUp(string service, string region, double factor, IEnumerable<QuotaKey> governed,
+        QuotaDependencies? dependencies = null)
     {
         ArgumentNullException.ThrowIfNull(governed);
-        var dependents = DependentServices.GetValueOrDefault(service) ?? [];
+        var map = dependencies ?? QuotaDependencies.Default;
         var expectations = new Dictionary<QuotaKey, Expectation>();
         foreach (var key in governed.Where(k => k.Region == region))
         {
             var text = string.Create(CultureInfo.InvariantCulture, $"{service} scaling up ×{factor:0.##} in {region}");
+            var consumedBy = map.Consuming(key.ServiceCode, key.QuotaCode)
+                .Where(e => string.Equals(e.FromService, service, StringComparison.OrdinalIgnoreCase)).Select(e => e.From).ToList();
             if (string.Equals(key.ServiceCode, service, StringComparison.OrdinalIgnoreCase))
                 expectations[key] = new Expectation(factor, 0, null, text);
-            else if (dependents.Contains(key.ServiceCode, StringComparer.OrdinalIgnoreCase))
-                expectations[key] = new Expectation(factor, DependentMinUtilization, null, $"{text} (dependent service, above {DependentMinUtilization:0}%)");
+            else if (consumedBy.Count > 0)
+                expectations[key] = new Expectation(factor, DependentMinUtilization, null,
+                    $"{text} (consumed by {string.Join(", ", consumedBy)}; above {DependentMinUtilization:0}%)");
         }
         return expectations;
     }

@@ -30,9 +30,10 @@ public static class DeploymentGate
         ArgumentNullException.ThrowIfNull(quotas);
         ArgumentNullException.ThrowIfNull(usage);
         var found = await quotas.GetQuotasAsync(needs.Select(n => n.Quota).ToList(), ct);
-        var samples = await usage.GetUsageAsync(found.Values.Select(q => new UsageQuery(q, now - TimeSpan.FromHours(1))).ToList(), now, ct);
+        // ReadAsync, as the engine reads: quotas with no usage metric (network interfaces, EBS storage) are counted by the backend's other sources.
+        var reading = await usage.ReadAsync(found.Values.Select(q => new UsageQuery(q, now - TimeSpan.FromHours(1))).ToList(), now, ct);
         return new GateReport(needs.Select(n => GateLine.Evaluate(n, found.GetValueOrDefault(n.Quota),
-            samples.TryGetValue(n.Quota, out var s) && s.Count > 0 ? s[^1].Value : null, buffer)).ToList(), buffer);
+            reading.Samples.TryGetValue(n.Quota, out var s) && s.Count > 0 ? s[^1].Value : null, buffer, reading.Failures.GetValueOrDefault(n.Quota))).ToList(), buffer);
     }
 
     /// <summary>What the engine should expect of each short quota: the planned addition (with the buffer) on top of its usage.</summary>

@@ -34,6 +34,10 @@ public static class BuiltInAccount
         (Quota("vpc", "L-E79EC296", "VPC security groups per Region", 2500, null), new UsageProfile(0.30, 0, 0, 1, 0, 1, 0)),
         (Quota("elasticloadbalancing", "L-69A177A2", "Network Load Balancers per Region", 50, null, "Count"), new UsageProfile(0.20, 0, 0, 1, 0, 1, 0)),
         (Quota("elasticloadbalancing", "L-E9E9831D", "Classic Load Balancers per Region", 20, null, "Count"), new UsageProfile(0.10, 0, 0, 1, 0, 1, 0)),
+        // What `check --plan` counts beside the resources themselves: instances' network interfaces and volumes' storage.
+        (Quota("vpc", "L-DF5E4CA3", "Network interfaces per Region", 5000, null), new UsageProfile(0.12, 0, 0, 1, 0, 1, 0)),
+        (Quota("ebs", "L-7A658B76", "Storage for General Purpose SSD (gp3) volumes, in TiB", 50, null), new UsageProfile(0.30, 0, 0, 1, 0, 1, 0)),
+        (Quota("ebs", "L-D18FCD1D", "Storage for General Purpose SSD (gp2) volumes, in TiB", 50, null), new UsageProfile(0.10, 0, 0, 1, 0, 1, 0)),
     ];
 
     private static QuotaInfo Quota(string service, string code, string name, double value, UsageMetric? metric, string unit = "None") =>

@@ -12,14 +12,17 @@ public class EventExpectationsTests
     private static readonly QuotaKey Vpcs = new("vpc", "L-F678F1CE", "us-east-1");
     private static readonly QuotaKey Lambda = new("lambda", "L-B99A9384", "us-east-1");
     private static readonly QuotaKey VcpusWest = Vcpus with { Region = "us-west-2" };
+    private static readonly QuotaKey Enis = new("vpc", "L-DF5E4CA3", "us-east-1");
 
     [Fact]
-    public void ScaleUp_CoversTheServiceAndItsDependentsInTheRegion()
+    public void ScaleUp_CoversTheServiceAndTheQuotasItsQuotasConsumeInTheRegion()
     {
-        var expectations = EventExpectations.ScaleUp("ec2", "us-east-1", 1.5, [Vcpus, Vpcs, Lambda, VcpusWest]);
+        var expectations = EventExpectations.ScaleUp("ec2", "us-east-1", 1.5, [Vcpus, Vpcs, Lambda, VcpusWest, Enis]);
 
-        Assert.Equal([Vcpus, Vpcs], expectations.Keys.OrderBy(k => k.ServiceCode));
-        Assert.Equal((0.0, 60.0), (expectations[Vcpus].MinUtilizationPercent, expectations[Vpcs].MinUtilizationPercent));
+        Assert.Equal([Vcpus, Enis], expectations.Keys.OrderBy(k => k.ServiceCode));
+        Assert.Equal((0.0, 60.0), (expectations[Vcpus].MinUtilizationPercent, expectations[Enis].MinUtilizationPercent));
+        Assert.Equal("ec2 scaling up ×1.5 in us-east-1 (consumed by ec2/L-1216C47A, ec2/L-DB2E81BA, ec2/L-417A185B, ec2/L-7295265B, ec2/L-74FC7D96, ec2/L-1945791B, ec2/L-6E869C2A, ec2/L-2C3B7624; above 60%)",
+            expectations[Enis].Reason);
     }
 
     [Fact]
@@ -61,10 +64,10 @@ public class EventExpectationsTests
     public async Task Engine_DependentBelowSixtyPercent_IsLeftAlone()
     {
         var f = new EngineFixture();
-        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
-        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        f.Account.Add("vpc", "L-DF5E4CA3", 100, _ => 50);
+        f.Stores.Rules.Add(Item("enis", "vpc", "L-DF5E4CA3", "full_auto"));
 
-        var report = await f.Engine.RunCycleAsync(EventExpectations.ScaleUp("ec2", "us-east-1", 3, [Vpcs]), CancellationToken.None);
+        var report = await f.Engine.RunCycleAsync(EventExpectations.ScaleUp("ec2", "us-east-1", 3, [Enis]), CancellationToken.None);
 
         Assert.Equal("none", Assert.Single(report.Rules).Decision.Kind);
     }

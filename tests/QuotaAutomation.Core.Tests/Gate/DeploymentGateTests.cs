@@ -44,10 +44,42 @@ public sealed class DeploymentGateTests
             ["elasticloadbalancing/L-53DA6B97"] = 1,
             ["elasticloadbalancing/L-69A177A2"] = 1,
             ["elasticloadbalancing/L-E9E9831D"] = 1,
+            // Primary interfaces (3 instances, workers 6, api 8 − 4), DB instances 2, the NAT gateway 1, and the load
+            // balancers' per subnet, at the fewest their type accepts when the plan names none (2 and 1).
+            ["vpc/L-DF5E4CA3"] = 3 + 6 + 4 + 2 + 1 + 3,
         }, needs.ToDictionary(n => n.Key, n => n.Value.Added));
         Assert.All(needs.Values, n => Assert.Equal("us-east-1", n.Quota.Region)); // the provider's region, not the default
         Assert.Equal(["aws_instance.web[0] (+4)", "aws_instance.web[1] (+4)", "aws_autoscaling_group.workers (+48)", "aws_autoscaling_group.api (+32)"],
             needs["ec2/L-1216C47A"].From);
+    }
+
+    [Fact]
+    public void NetworkInterfacesAndEbsStorage_AreCountedWithTheResources()
+    {
+        var needs = Needs("volumes-and-interfaces.json");
+
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["ec2/L-1216C47A"] = 2 + 2 + 4 * 2,                 // m5.large, c5.large, 4 × t3.micro
+            ["vpc/L-DF5E4CA3"] = 1 + 1 + 4 + 3,                 // app's primary, the appliance's own interface (not a primary too), 4 instances, the ALB's 3 subnets
+            ["ebs/L-7A658B76"] = Math.Round((100 + 100 + 4 * 50) / 1024.0, 6), // app's root, logs grown 100 → 200 GiB, the template's 50 GiB × 4
+            ["ebs/L-09BD8365"] = 0.5,                           // app's 512 GiB io2
+            ["ebs/L-D18FCD1D"] = 1,                             // data: 1,024 GiB of CreateVolume's default type, gp2
+            ["elasticloadbalancing/L-53DA6B97"] = 1,
+        }, needs.ToDictionary(n => n.Key, n => n.Value.Added));
+        Assert.Equal(["aws_instance.app (+0.1)", "aws_ebs_volume.logs (+0.1)", "aws_autoscaling_group.web (+0.2)"], needs["ebs/L-7A658B76"].From);
+    }
+
+    [Fact]
+    public void VolumesItCannotSize_FailClosed_NamingTheResourceAndField()
+    {
+        var (_, problems) = QuotaNeeds.From(Plan("volumes-it-cannot-size.json"), "us-east-1");
+
+        Assert.Equal([
+            "aws_instance.guess: root_block_device[0]: volume_type is unknown in the plan (the AMI decides it): give volume_type to count its 40 GiB",
+            "aws_ebs_volume.tape: volume type 'gp9' has no mapped storage quota (gp2, gp3, io1, io2, st1, sc1, standard)",
+            "aws_ebs_volume.restored: size is unknown in the plan (a volume from a snapshot takes the snapshot's size): give size to count its storage",
+        ], problems);
     }
 
     [Fact]
@@ -148,6 +180,7 @@ public sealed class DeploymentGateTests
     {
         var fixture = new EngineFixture();
         fixture.Account.Add("ec2", "L-1216C47A", standardQuota, _ => standardUsage);
+        fixture.Account.Add("vpc", "L-DF5E4CA3", 5000, _ => 600);
         var (needs, _) = QuotaNeeds.From(Plan(file), "us-east-1");
         return await DeploymentGate.CheckAsync(needs, fixture.Account, fixture.Account, fixture.Time.GetUtcNow(), 0.2, CancellationToken.None);
     }
@@ -157,7 +190,7 @@ public sealed class DeploymentGateTests
     {
         var report = await CheckAsync("one-t3-micro.json", standardQuota: 256, standardUsage: 100);
 
-        var line = Assert.Single(report.Lines);
+        var line = report.Lines.Single(l => l.Need.Quota.QuotaCode == "L-1216C47A");
         Assert.True(report.Enough);
         Assert.Equal((100.0, 2.0, 103.0), (line.CurrentUsage!.Value, line.Need.Added, line.Needed)); // 100 + 2 × 1.2 = 102.4: 103 whole vCPUs
     }
@@ -255,7 +288,7 @@ public sealed class DeploymentGateTests
         });
         var (needs, problems) = QuotaNeeds.From(InfraConfig.Parse(good, "infra.yaml").Value, "us-east-1");
         Assert.Empty(problems);
-        Assert.Equal([("L-1216C47A", 80.0), ("L-B99A9384", 100.0)], needs.Select(n => (n.Quota.QuotaCode, n.Added)).OrderBy(x => x.QuotaCode));
+        Assert.Equal([("L-1216C47A", 80.0), ("L-B99A9384", 100.0), ("L-DF5E4CA3", 10.0)], needs.Select(n => (n.Quota.QuotaCode, n.Added)).OrderBy(x => x.QuotaCode));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Dependencies;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Core.Rules;
@@ -123,7 +124,8 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
                 NewSpike = forecasts.NewSpike(rule.Quota, history),
             });
         }
-        return (results, nextDue);
+        // Each rule gave one result, in order: the dependents of this cycle's increases decide with what those consume.
+        return (DependentDemand.Apply(rules, results, options.Dependencies, now, options), nextDue);
 
         static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
     }
