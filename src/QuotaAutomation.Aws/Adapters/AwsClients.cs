@@ -35,6 +35,20 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
 
+    // The account-limit APIs the usage counters read, per account and Region (IAM and Route 53 are global: their
+    // counters ask in the Region their quotas name).
+    public IamClient Iam(QuotaKey key) => Get(key, o => new IamClient(o));
+
+    public RdsClient Rds(QuotaKey key) => Get(key, o => new RdsClient(o));
+
+    public AutoScalingClient AutoScaling(QuotaKey key) => Get(key, o => new AutoScalingClient(o));
+
+    public CloudFormationClient CloudFormation(QuotaKey key) => Get(key, o => new CloudFormationClient(o));
+
+    public Route53Client Route53(QuotaKey key) => Get(key, o => new Route53Client(o));
+
+    public LambdaClient Lambda(QuotaKey key) => Get(key, o => new LambdaClient(o));
+
     /// <summary>AWS Organizations, as the caller (the management account or a delegated administrator): a global service.</summary>
     public OrganizationsClient Organizations() => Get(null, o => new OrganizationsClient(o));
 

@@ -5,5 +5,11 @@ public static class QuotaCounters
 {
     public static IReadOnlyList<IQuotaCounter> All { get; } =
     [
+        new IamAccountSummaryCounter(),
+        new RdsAccountAttributesCounter(),
+        new AutoScalingAccountLimitsCounter(),
+        new CloudFormationStacksCounter(),
+        new Route53AccountLimitsCounter(),
+        new LambdaAccountSettingsCounter(),
     ];
 }
