@@ -19,10 +19,11 @@ public sealed class IamClient(AwsClientOptions options) : IDisposable
 
     public async Task<GetAccountSummaryResponse> GetAccountSummaryAsync(CancellationToken ct)
     {
-        var reply = await _transport.QueryAsync(Version, "GetAccountSummary", [], ct);
-        var map = reply.Result("GetAccountSummary").Child("SummaryMap").Children("entry")
+        const string operation = "GetAccountSummary";
+        var reply = await _transport.QueryAsync(Version, operation, [], ct);
+        var map = reply.Result(operation).Child("SummaryMap").Children("entry")
             .Where(e => e.Text("key") is { Length: > 0 })
-            .ToDictionary(e => e.Text("key")!, e => e.Count("value", "GetAccountSummary") ?? 0, StringComparer.Ordinal); // keys filtered above
+            .ToDictionary(e => e.Text("key")!, e => e.Count("value", operation) ?? 0, StringComparer.Ordinal); // keys filtered above
         return new GetAccountSummaryResponse(map);
     }
 

@@ -1,5 +1,6 @@
 # What reading quotas and asking for more takes, in one account: the statements the central Lambda's role and each
-# member account's role share (Service Quotas, Support for the cases it opens and Trusted Advisor, CloudWatch usage).
+# member account's role share (Service Quotas, Support for the cases it opens and Trusted Advisor, CloudWatch usage,
+# the account-limit APIs' usage).
 # No resources: a policy document other policies include with source_policy_documents.
 variable "request_quota_arns" {
   description = "Service Quotas ARNs increases may be requested for."
@@ -43,6 +44,14 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid       = "Usage"
     actions   = ["cloudwatch:GetMetricData"]
+    resources = ["*"]
+  }
+  statement {
+    sid = "AccountLimitUsage" # usage of quotas with no usage metric, from the APIs that return usage and limit; none takes a resource ARN
+    actions = [
+      "iam:GetAccountSummary", "rds:DescribeAccountAttributes", "autoscaling:DescribeAccountLimits", "cloudformation:DescribeAccountLimits",
+      "cloudformation:ListStacks", "route53:GetAccountLimit", "lambda:GetAccountSettings",
+    ]
     resources = ["*"]
   }
 }
