@@ -114,6 +114,25 @@ public class AccountLimitCountersTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task AMemberAccountsQuota_IsCountedInThatAccount_ThroughItsRole()
+    {
+        await moto.ResetAsync();
+        await Boto3.RunAsync(moto, Resources + "\n" + """
+            keys = boto3.client('sts', endpoint_url=endpoint).assume_role(RoleArn='arn:aws:iam::111122223333:role/QuotaAutomationMemberRole', RoleSessionName='setup')['Credentials']
+            member = boto3.client('iam', endpoint_url=endpoint, region_name='us-east-1', aws_access_key_id=keys['AccessKeyId'],
+                                  aws_secret_access_key=keys['SecretAccessKey'], aws_session_token=keys['SessionToken'])
+            member.create_role(RoleName='only-in-the-member', AssumeRolePolicyDocument='{}')
+            """);
+        using var clients = new AwsClients(moto.Options(new WireFakeTransport()), new AwsBackendOptions { MemberRoleName = "QuotaAutomationMemberRole" });
+        var (hub, memberRoles) = (new QuotaKey("iam", "L-FE177D64", "us-east-1"), new QuotaKey("iam", "L-FE177D64", "us-east-1", "111122223333"));
+
+        var reading = await new AwsUsageSource(clients, new FakeTimeProvider(Now), counters: LimitCounters).ReadAsync(
+            new[] { hub, memberRoles }.Select(key => new UsageQuery(new QuotaInfo(key, "Roles per account", 1000, true, "None"), Now.AddMinutes(-5))).ToList(), Now, CancellationToken.None);
+
+        Assert.Equal((3, 1), (reading.Samples[hub].Single().Value, reading.Samples[memberRoles].Single().Value));
+    }
+
+    [Fact]
     public async Task TheStackCounter_FollowsEveryPageOfBoth_AndCountsNoDeletedStack()
     {
         static Func<HttpResponseMessage> Page(string operation, string result) => () => new HttpResponseMessage(System.Net.HttpStatusCode.OK)
