@@ -124,6 +124,12 @@ public sealed partial class TerraformModuleTests
         };
         var called = prefixes.SelectMany(p => Operation().Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Clients", p.Key))).Select(m => $"{p.Value}:{m.Groups[1].Value}"))
             .Append("sns:Publish") // the Query-protocol client names its action in a form field
+            // The account-limit clients (query and REST protocols) name each operation in a constant.
+            .Concat(new Dictionary<string, string>
+            {
+                ["IamClient.cs"] = "iam", ["RdsClient.cs"] = "rds", ["AutoScalingClient.cs"] = "autoscaling", ["CloudFormationClient.cs"] = "cloudformation",
+                ["Route53Client.cs"] = "route53", ["LambdaClient.cs"] = "lambda",
+            }.SelectMany(p => OperationConstant().Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Clients", p.Key))).Select(m => $"{p.Value}:{m.Groups[1].Value}")))
             // Rules disable|enable (DynamoRuleStore's UpdateItem) is a person's command, run with their own credentials, never by the Lambda.
             .Concat(Directory.EnumerateFiles(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Dynamo"))
                 .SelectMany(f => DynamoOperations().Matches(File.ReadAllText(f)).Select(m => "dynamodb:" + m.Groups[1].Value)
@@ -338,6 +344,9 @@ public sealed partial class TerraformModuleTests
 
     [GeneratedRegex(@"CallAsync<\w+>\(""(\w+)""")]
     private static partial Regex Operation();
+
+    [GeneratedRegex(@"const string operation = ""(\w+)""")]
+    private static partial Regex OperationConstant();
 
     [GeneratedRegex("""\.(Scan|Query|BatchWriteItem|PutItem|GetItem|DeleteItem|UpdateItem|TransactWriteItems|BatchGetItem|ListTables|CreateTable|DescribeTable|UpdateTimeToLive)Async\(""")]
     private static partial Regex DynamoOperations();

@@ -39,6 +39,19 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     /// <summary>EC2 through AWSSDK.EC2 in a quota's account and Region: the describe counts of VPC, EC2 and EBS quotas.</summary>
     public IAmazonEC2 AmazonEc2(QuotaKey key) => Get(key, o => new AmazonEC2Client(o.Credentials,
         SdkClientConfig.Point(new AmazonEC2Config { MaxErrorRetry = o.MaxRetries, Timeout = o.AttemptTimeout }, o, "ec2")));
+    // The account-limit APIs the usage counters read, per account and Region (IAM and Route 53 are global: their
+    // counters ask in the Region their quotas name).
+    public IamClient Iam(QuotaKey key) => Get(key, o => new IamClient(o));
+
+    public RdsClient Rds(QuotaKey key) => Get(key, o => new RdsClient(o));
+
+    public AutoScalingClient AutoScaling(QuotaKey key) => Get(key, o => new AutoScalingClient(o));
+
+    public CloudFormationClient CloudFormation(QuotaKey key) => Get(key, o => new CloudFormationClient(o));
+
+    public Route53Client Route53(QuotaKey key) => Get(key, o => new Route53Client(o));
+
+    public LambdaClient Lambda(QuotaKey key) => Get(key, o => new LambdaClient(o));
 
     /// <summary>AWS Organizations, as the caller (the management account or a delegated administrator): a global service.</summary>
     public OrganizationsClient Organizations() => Get(null, o => new OrganizationsClient(o));

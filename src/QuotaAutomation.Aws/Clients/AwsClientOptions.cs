@@ -44,6 +44,12 @@ public sealed record AwsClientOptions
         ["organizations"] = "ORGANIZATIONS",
         ["account"] = "ACCOUNT",
         ["s3"] = "S3",
+        ["iam"] = "IAM",
+        ["rds"] = "RDS",
+        ["autoscaling"] = "AUTO_SCALING",
+        ["cloudformation"] = "CLOUDFORMATION",
+        ["route53"] = "ROUTE_53",
+        ["lambda"] = "LAMBDA",
     };
 
     /// <summary>One attempt's time limit; a slower answer is a timeout, retried like a 5xx.</summary>

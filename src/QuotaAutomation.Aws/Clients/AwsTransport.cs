@@ -15,7 +15,7 @@ namespace QuotaAutomation.Aws.Clients;
 /// Sends one service's requests: builds each attempt afresh, signs it with AWSSDK.Core's <see cref="SigV4SigningHandler"/>,
 /// retries throttling, 5xx, timeouts and connection failures with jittered exponential backoff (Polly), never client
 /// errors, and turns error bodies (JSON <c>__type</c>, <c>x-amzn-ErrorType</c>, query XML) into <see cref="AwsServiceException"/>s.
-/// Speaks the JSON 1.0/1.1 protocols, REST-JSON with fixed POST paths, and the query protocol (form POST, XML reply).
+/// Speaks the JSON 1.0/1.1 protocols, REST-JSON with fixed POST paths, REST GETs (JSON or XML reply), and the query protocol (form POST, XML reply).
 /// </summary>
 public sealed class AwsTransport : IDisposable
 {
@@ -26,12 +26,14 @@ public sealed class AwsTransport : IDisposable
     /// <param name="signingName">The SigV4 service name (e.g. <c>servicequotas</c>, <c>monitoring</c>, <c>states</c>).</param>
     /// <param name="endpointPrefix">The endpoint's host prefix (usually the signing name).</param>
     /// <param name="region">Overrides the options' Region (Support answers in us-east-1 only).</param>
-    public AwsTransport(AwsClientOptions options, string signingName, string endpointPrefix, RegionEndpoint? region = null)
+    /// <param name="globalHost">A global service's one host per partition (<c>iam.amazonaws.com</c>), instead of <c>{endpointPrefix}.{region}.{suffix}</c>.</param>
+    public AwsTransport(AwsClientOptions options, string signingName, string endpointPrefix, RegionEndpoint? region = null, string? globalHost = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         var signingRegion = region ?? options.Region;
-        Endpoint = options.EndpointFor(signingName) ?? new Uri($"https://{endpointPrefix}.{signingRegion.SystemName}.{signingRegion.PartitionDnsSuffix}/");
+        Endpoint = options.EndpointFor(signingName)
+            ?? new Uri(globalHost is null ? $"https://{endpointPrefix}.{signingRegion.SystemName}.{signingRegion.PartitionDnsSuffix}/" : $"https://{globalHost}/");
         var inner = options.Transport ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         _http = new HttpClient(new SigV4SigningHandler(options.Credentials, signingRegion, signingName, inner), disposeHandler: options.Transport is null)
         {
@@ -85,6 +87,23 @@ public sealed class AwsTransport : IDisposable
         return ParseJson(operation, text);
     }
 
+    /// <summary>
+    /// A REST call that only reads: <c>GET</c> of a path with its query (Lambda's <c>/2016-08-19/account-settings/</c>,
+    /// Route 53's <c>/2013-04-01/accountlimit/{Type}</c>); the reply's body as the protocol's document.
+    /// </summary>
+    public async Task<JsonDocument> GetJsonAsync(string operation, string pathAndQuery, CancellationToken ct) =>
+        ParseJson(operation, await GetAsync(operation, pathAndQuery, ct));
+
+    /// <inheritdoc cref="GetJsonAsync"/>
+    public async Task<XElement> GetXmlAsync(string operation, string pathAndQuery, CancellationToken ct) =>
+        ParseXml(operation, await GetAsync(operation, pathAndQuery, ct));
+
+    private Task<string> GetAsync(string operation, string pathAndQuery, CancellationToken ct)
+    {
+        var uri = new Uri(Endpoint, pathAndQuery.TrimStart('/')); // relative: an endpoint with a path (a proxy) keeps it
+        return SendAsync(operation, () => new HttpRequestMessage(HttpMethod.Get, uri), ct);
+    }
+
     /// <summary>A JSON reply (an empty body is an empty object); one that does not parse is a malformed reply, named by operation.</summary>
     private static JsonDocument ParseJson(string operation, string text)
     {
@@ -103,13 +122,18 @@ public sealed class AwsTransport : IDisposable
     {
         var form = new[] { KeyValuePair.Create("Action", action), KeyValuePair.Create("Version", version) }.Concat(parameters).ToList();
         var text = await SendAsync(action, () => new HttpRequestMessage(HttpMethod.Post, Endpoint) { Content = new FormUrlEncodedContent(form) }, ct);
+        return ParseXml(action, text);
+    }
+
+    private static XElement ParseXml(string operation, string text)
+    {
         try
         {
             return XElement.Parse(text);
         }
         catch (System.Xml.XmlException e)
         {
-            throw Malformed(action, e.Message, text);
+            throw Malformed(operation, e.Message, text);
         }
     }
 

@@ -1,6 +1,6 @@
 # What reading quotas and asking for more takes, in one account: the statements the central Lambda's role and each
 # member account's role share (Service Quotas, Support for the cases it opens and Trusted Advisor, CloudWatch usage,
-# EC2 describes for counted usage).
+# EC2 describes and the account-limit APIs for counted usage).
 # No resources: a policy document other policies include with source_policy_documents.
 variable "request_quota_arns" {
   description = "Service Quotas ARNs increases may be requested for."
@@ -51,6 +51,14 @@ data "aws_iam_policy_document" "this" {
     actions = [
       "ec2:DescribeAddresses", "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways", "ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables",
       "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots", "ec2:DescribeSubnets", "ec2:DescribeVolumes", "ec2:DescribeVpcs",
+    ]
+    resources = ["*"]
+  }
+  statement {
+    sid = "AccountLimitUsage" # usage of quotas with no usage metric, from the APIs that return usage and limit; none takes a resource ARN
+    actions = [
+      "iam:GetAccountSummary", "rds:DescribeAccountAttributes", "autoscaling:DescribeAccountLimits", "cloudformation:DescribeAccountLimits",
+      "cloudformation:ListStacks", "route53:GetAccountLimit", "lambda:GetAccountSettings",
     ]
     resources = ["*"]
   }

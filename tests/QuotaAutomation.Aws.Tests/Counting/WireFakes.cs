@@ -9,5 +9,12 @@ namespace QuotaAutomation.Aws.Tests.Counting;
 public static partial class WireFakes
 {
     /// <summary>Every fake: (endpoint prefix, operation) → a reply for the request's account and Region.</summary>
-    public static Dictionary<(string EndpointPrefix, string Operation), Func<HttpRequestMessage, HttpResponseMessage>> All { get; } = new();
+    public static Dictionary<(string EndpointPrefix, string Operation), Func<HttpRequestMessage, HttpResponseMessage>> All { get; } = Build();
+
+    private static Dictionary<(string EndpointPrefix, string Operation), Func<HttpRequestMessage, HttpResponseMessage>> Build()
+    {
+        var all = new Dictionary<(string EndpointPrefix, string Operation), Func<HttpRequestMessage, HttpResponseMessage>>();
+        AddLimits(all); // WireFakes.Limits.cs
+        return all;
+    }
 }

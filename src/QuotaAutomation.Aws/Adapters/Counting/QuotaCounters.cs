@@ -15,5 +15,11 @@ public static class QuotaCounters
         new RouteTablesCounter(),
         new Gp3StorageCounter(),
         new SnapshotsCounter(),
+        new IamAccountSummaryCounter(),
+        new RdsAccountAttributesCounter(),
+        new AutoScalingAccountLimitsCounter(),
+        new CloudFormationStacksCounter(),
+        new Route53AccountLimitsCounter(),
+        new LambdaAccountSettingsCounter(),
     ];
 }
