@@ -72,6 +72,6 @@ public sealed class ServiceEndpointTests
     [Fact]
     public void EveryServiceTheClientsCall_HasItsSdkServiceId()
     {
-        Assert.Equal("SERVICE_QUOTAS,CLOUDWATCH,DYNAMODB,SNS,STS,SFN,EVENTBRIDGE,SUPPORT,KMS,EC2,ORGANIZATIONS,ACCOUNT,S3", string.Join(',', AwsClientOptions.ServiceIds.Values));
+        Assert.Equal("SERVICE_QUOTAS,CLOUDWATCH,DYNAMODB,SNS,STS,SFN,EVENTBRIDGE,SUPPORT,KMS,EC2,ORGANIZATIONS,ACCOUNT,S3,EKS,ECS,ELASTIC_LOAD_BALANCING_V2", string.Join(',', AwsClientOptions.ServiceIds.Values));
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Amazon;
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Amazon.S3;
 using QuotaAutomation.Aws.Clients;
 using QuotaAutomation.Core.Quotas;
 
@@ -34,6 +36,28 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     public StsClient Sts() => Get(null, o => new StsClient(o));
 
     public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
+
+    // The counters' clients (Adapters/Counting), one per account and Region of the quota they count.
+
+    public AmazonDynamoDBClient DynamoDb(QuotaKey key) => Get(key, o => new AmazonDynamoDBClient(o.Credentials, SdkClientConfig.For<AmazonDynamoDBConfig>(o, "dynamodb")));
+
+    /// <summary>S3 as the quota's account; bucket listing is global, so its counter asks in the quota's Region (us-east-1).</summary>
+    public AmazonS3Client S3(QuotaKey key) => Get(key, o =>
+    {
+        var config = SdkClientConfig.For<AmazonS3Config>(o, "s3");
+        config.ForcePathStyle = config.ServiceURL is not null; // emulators serve buckets by path, not by host name
+        return new AmazonS3Client(o.Credentials, config);
+    });
+
+    public EksClient Eks(QuotaKey key) => Get(key, o => new EksClient(o));
+
+    public EcsClient Ecs(QuotaKey key) => Get(key, o => new EcsClient(o));
+
+    public KmsClient Kms(QuotaKey key) => Get(key, o => new KmsClient(o));
+
+    public SnsClient Sns(QuotaKey key) => Get(key, o => new SnsClient(o));
+
+    public ElasticLoadBalancingV2Client ElasticLoadBalancingV2(QuotaKey key) => Get(key, o => new ElasticLoadBalancingV2Client(o));
 
     /// <summary>AWS Organizations, as the caller (the management account or a delegated administrator): a global service.</summary>
     public OrganizationsClient Organizations() => Get(null, o => new OrganizationsClient(o));

@@ -44,6 +44,9 @@ public sealed record AwsClientOptions
         ["organizations"] = "ORGANIZATIONS",
         ["account"] = "ACCOUNT",
         ["s3"] = "S3",
+        ["eks"] = "EKS",
+        ["ecs"] = "ECS",
+        ["elasticloadbalancing"] = "ELASTIC_LOAD_BALANCING_V2",
     };
 
     /// <summary>One attempt's time limit; a slower answer is a timeout, retried like a 5xx.</summary>

@@ -85,6 +85,17 @@ public sealed class AwsTransport : IDisposable
         return ParseJson(operation, text);
     }
 
+    /// <summary>
+    /// A REST-JSON GET (EKS <c>ListClusters</c>: <c>GET /clusters?maxResults=100</c>): the operation's path with its
+    /// query string already encoded, no body.
+    /// </summary>
+    public async Task<JsonDocument> RestJsonGetAsync(string operation, string pathAndQuery, CancellationToken ct)
+    {
+        var uri = new Uri(Endpoint, pathAndQuery.TrimStart('/')); // relative: an endpoint with a path (a proxy) keeps it
+        var text = await SendAsync(operation, () => new HttpRequestMessage(HttpMethod.Get, uri), ct);
+        return ParseJson(operation, text);
+    }
+
     /// <summary>A JSON reply (an empty body is an empty object); one that does not parse is a malformed reply, named by operation.</summary>
     private static JsonDocument ParseJson(string operation, string text)
     {

@@ -5,5 +5,13 @@ public static class QuotaCounters
 {
     public static IReadOnlyList<IQuotaCounter> All { get; } =
     [
+        new DynamoDbTablesCounter(),
+        new S3BucketsCounter(),
+        new EksClustersCounter(),
+        new EcsClustersCounter(),
+        new KmsCustomerKeysCounter(),
+        new SnsTopicsCounter(),
+        new LoadBalancersCounter(),
+        new TargetGroupsCounter(),
     ];
 }
