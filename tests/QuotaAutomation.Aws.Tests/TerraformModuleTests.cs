@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using QuotaAutomation.Aws.Adapters;
+using QuotaAutomation.Aws.Adapters.Counting;
 using QuotaAutomation.Aws.Dynamo;
 
 namespace QuotaAutomation.Aws.Tests;
@@ -120,7 +121,7 @@ public sealed partial class TerraformModuleTests
         var prefixes = new Dictionary<string, string>
         {
             ["ServiceQuotasClient.cs"] = "servicequotas", ["SupportClient.cs"] = "support", ["CloudWatchClient.cs"] = "cloudwatch",
-            ["StepFunctionsClient.cs"] = "states", ["EventBridgeClient.cs"] = "events", ["SnsClient.cs"] = "sns", ["KmsClient.cs"] = "kms",
+            ["StepFunctionsClient.cs"] = "states", ["EventBridgeClient.cs"] = "events", ["SnsClient.cs"] = "sns", ["KmsClient.cs"] = "kms", ["EcsClient.cs"] = "ecs",
         };
         var called = prefixes.SelectMany(p => Operation().Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Clients", p.Key))).Select(m => $"{p.Value}:{m.Groups[1].Value}"))
             .Append("sns:Publish") // the Query-protocol client names its action in a form field
@@ -136,10 +137,8 @@ public sealed partial class TerraformModuleTests
                     .Where(a => !(Path.GetFileName(f) == "DynamoRuleStore.cs" && a == "dynamodb:UpdateItem")))
                 .Where(a => a is not ("dynamodb:ListTables" or "dynamodb:CreateTable" or "dynamodb:DescribeTable" or "dynamodb:UpdateTimeToLive"))) // init only
             .Append("sts:AssumeRole")
-            // The EC2 counters call AWSSDK.EC2 through Ec2Reads, which names each operation.
-            .Concat(Directory.EnumerateFiles(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Adapters", "Counting"))
-                .Select(File.ReadAllText).Where(code => code.Contains("Ec2Reads", StringComparison.Ordinal))
-                .SelectMany(code => Ec2Operations().Matches(code).Select(m => "ec2:" + m.Groups[1].Value)))
+            // The usage counters (Adapters/Counting): each names its operations, service:OpA+OpB, which are its IAM actions but for S3's.
+            .Concat(QuotaCounters.All.SelectMany(CounterActions))
             // People's commands, run with their own credentials, never by the Lambda: quotas list (ListServices).
             .Where(a => a is not "servicequotas:ListServices")
             .ToHashSet();
@@ -153,6 +152,14 @@ public sealed partial class TerraformModuleTests
         Assert.Empty(missing);
         var grantedUnused = granted.Where(a => a.StartsWith("dynamodb:", StringComparison.Ordinal)).Except(called).Except(["dynamodb:ConditionCheckItem"]);
         Assert.Empty(grantedUnused);
+    }
+
+    [Fact]
+    public void CountListedResources_GrantsOnlyWhatTheCountersCall()
+    {
+        var counted = Statements(LambdaPolicy()).Single(s => s.Sid == "CountListedResources").Actions;
+
+        Assert.Empty(counted.Except(QuotaCounters.All.SelectMany(CounterActions)));
     }
 
     [Fact]
@@ -320,10 +327,18 @@ public sealed partial class TerraformModuleTests
         return JsonSerializer.Serialize(Sort(JsonSerializer.Deserialize<JsonElement>(json)));
     }
 
-    // A statement block, or the content block of a dynamic "statement" (granted only when its condition holds).
-    [GeneratedRegex(@"\b(?:All|One)Async\(""(\w+)""")]
-    private static partial Regex Ec2Operations();
+    /// <summary>The IAM actions of a counter's <see cref="IQuotaCounter.Name"/> (<c>kms:ListKeys+ListAliases</c>).</summary>
+    private static IEnumerable<string> CounterActions(IQuotaCounter counter)
+    {
+        var (service, operations) = (counter.Name.Split(':')[0], counter.Name.Split(':')[1]);
+        return operations.Split('+').Select(op => $"{service}:{op}" switch
+        {
+            "s3:ListBuckets" => "s3:ListAllMyBuckets", // IAM's name for the operation
+            var action => action,
+        });
+    }
 
+    // A statement block, or the content block of a dynamic "statement" (granted only when its condition holds).
     [GeneratedRegex("""(?:statement|content) \{(?:(?!(?:statement|content) \{).)*?(?:sid += "(?<sid>[^"]+)".*?)?(?:effect += "(?<effect>[^"]+)".*?)?\bactions += \[(?<actions>[^\]]*)\]""", RegexOptions.Singleline)]
     private static partial Regex StatementPattern();
 

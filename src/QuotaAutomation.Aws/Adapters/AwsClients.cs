@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Amazon;
 using Amazon.EC2;
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Amazon.S3;
 using QuotaAutomation.Aws.Clients;
 using QuotaAutomation.Core.Quotas;
 
@@ -37,8 +39,8 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
 
     /// <summary>EC2 through AWSSDK.EC2 in a quota's account and Region: the describe counts of VPC, EC2 and EBS quotas.</summary>
-    public IAmazonEC2 AmazonEc2(QuotaKey key) => Get(key, o => new AmazonEC2Client(o.Credentials,
-        SdkClientConfig.Point(new AmazonEC2Config { MaxErrorRetry = o.MaxRetries, Timeout = o.AttemptTimeout }, o, "ec2")));
+    public IAmazonEC2 AmazonEc2(QuotaKey key) => Get(key, o => new AmazonEC2Client(o.Credentials, SdkClientConfig.For<AmazonEC2Config>(o, "ec2")));
+
     // The account-limit APIs the usage counters read, per account and Region (IAM and Route 53 are global: their
     // counters ask in the Region their quotas name).
     public IamClient Iam(QuotaKey key) => Get(key, o => new IamClient(o));
@@ -52,6 +54,27 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
     public Route53Client Route53(QuotaKey key) => Get(key, o => new Route53Client(o));
 
     public LambdaClient Lambda(QuotaKey key) => Get(key, o => new LambdaClient(o));
+
+    // The list counters' clients, one per account and Region of the quota they count.
+    public AmazonDynamoDBClient DynamoDb(QuotaKey key) => Get(key, o => new AmazonDynamoDBClient(o.Credentials, SdkClientConfig.For<AmazonDynamoDBConfig>(o, "dynamodb")));
+
+    /// <summary>S3 as the quota's account; bucket listing is global, so its counter asks in the quota's Region (us-east-1).</summary>
+    public AmazonS3Client S3(QuotaKey key) => Get(key, o =>
+    {
+        var config = SdkClientConfig.For<AmazonS3Config>(o, "s3");
+        config.ForcePathStyle = config.ServiceURL is not null; // emulators serve buckets by path, not by host name
+        return new AmazonS3Client(o.Credentials, config);
+    });
+
+    public EksClient Eks(QuotaKey key) => Get(key, o => new EksClient(o));
+
+    public EcsClient Ecs(QuotaKey key) => Get(key, o => new EcsClient(o));
+
+    public KmsClient Kms(QuotaKey key) => Get(key, o => new KmsClient(o));
+
+    public SnsClient Sns(QuotaKey key) => Get(key, o => new SnsClient(o));
+
+    public ElasticLoadBalancingV2Client ElasticLoadBalancingV2(QuotaKey key) => Get(key, o => new ElasticLoadBalancingV2Client(o));
 
     /// <summary>AWS Organizations, as the caller (the management account or a delegated administrator): a global service.</summary>
     public OrganizationsClient Organizations() => Get(null, o => new OrganizationsClient(o));

@@ -50,6 +50,9 @@ public sealed record AwsClientOptions
         ["cloudformation"] = "CLOUDFORMATION",
         ["route53"] = "ROUTE_53",
         ["lambda"] = "LAMBDA",
+        ["eks"] = "EKS",
+        ["ecs"] = "ECS",
+        ["elasticloadbalancing"] = "ELASTIC_LOAD_BALANCING_V2",
     };
 
     /// <summary>One attempt's time limit; a slower answer is a timeout, retried like a 5xx.</summary>

@@ -26,4 +26,11 @@ public static class SdkClientConfig
         if (client.Transport is { } transport) config.HttpClientFactory = new FixedHttpClientFactory(transport);
         return config;
     }
+
+    /// <summary>A new configuration of the SDK client, with the options' retries and attempt time limit, pointed by <see cref="Point"/>.</summary>
+    public static TConfig For<TConfig>(AwsClientOptions options, string signingName) where TConfig : ClientConfig, new()
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Point(new TConfig { MaxErrorRetry = options.MaxRetries, Timeout = options.AttemptTimeout }, options, signingName);
+    }
 }

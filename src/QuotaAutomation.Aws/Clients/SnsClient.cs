@@ -83,6 +83,17 @@ public sealed class SnsClient(AwsClientOptions options) : IDisposable
         return all;
     }
 
+    /// <summary>One page of the Region's topic ARNs (SNS pages by 100, with no size to ask for).</summary>
+    public async Task<(IReadOnlyList<string> TopicArns, string? NextToken)> ListTopicsAsync(string? nextToken, CancellationToken ct)
+    {
+        var form = new List<KeyValuePair<string, string>>();
+        if (nextToken is not null) form.Add(new("NextToken", nextToken));
+        var reply = await _transport.QueryAsync(Version, "ListTopics", form, ct);
+        var arns = reply.Descendants().Where(e => e.Name.LocalName == "member").Select(m => Child(m, "TopicArn")).ToList();
+        var next = reply.Descendants().FirstOrDefault(e => e.Name.LocalName == "NextToken")?.Value is { Length: > 0 } token ? token : null;
+        return (arns, next);
+    }
+
     private static string Child(XElement member, string name) => member.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
 
     public void Dispose() => _transport.Dispose();

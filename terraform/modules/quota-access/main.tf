@@ -62,6 +62,14 @@ data "aws_iam_policy_document" "this" {
     ]
     resources = ["*"]
   }
+  statement {
+    sid = "CountListedResources" # usage of quotas with no usage metric, counted from list calls (Adapters/Counting); list calls take no resource ARN
+    actions = [
+      "dynamodb:ListTables", "s3:ListAllMyBuckets", "eks:ListClusters", "ecs:ListClusters", "kms:ListKeys", "kms:ListAliases",
+      "sns:ListTopics", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeTargetGroups",
+    ]
+    resources = ["*"]
+  }
 }
 
 output "json" {

@@ -22,6 +22,9 @@ public sealed class BotocoreModel
 
     public JsonElement Metadata { get; }
 
+    /// <summary>The model's <c>operations</c> object (name → <c>http</c>, <c>input</c>, <c>output</c>…).</summary>
+    public JsonElement Operations => _operations;
+
     private static readonly Lazy<string> DataFolder = new(() =>
     {
         var start = new ProcessStartInfo("python3", "-c \"import botocore,os;print(os.path.dirname(botocore.__file__))\"") { RedirectStandardOutput = true };

@@ -21,5 +21,13 @@ public static class QuotaCounters
         new CloudFormationStacksCounter(),
         new Route53AccountLimitsCounter(),
         new LambdaAccountSettingsCounter(),
+        new DynamoDbTablesCounter(),
+        new S3BucketsCounter(),
+        new EksClustersCounter(),
+        new EcsClustersCounter(),
+        new KmsCustomerKeysCounter(),
+        new SnsTopicsCounter(),
+        new LoadBalancersCounter(),
+        new TargetGroupsCounter(),
     ];
 }
