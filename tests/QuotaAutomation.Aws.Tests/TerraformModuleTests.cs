@@ -130,8 +130,6 @@ public sealed partial class TerraformModuleTests
                     .Where(a => !(Path.GetFileName(f) == "DynamoRuleStore.cs" && a == "dynamodb:UpdateItem")))
                 .Where(a => a is not ("dynamodb:ListTables" or "dynamodb:CreateTable" or "dynamodb:DescribeTable" or "dynamodb:UpdateTimeToLive"))) // init only
             .Append("sts:AssumeRole")
-            // People's commands, run with their own credentials, never by the Lambda: quotas list (ListServices).
-            .Where(a => a is not "servicequotas:ListServices")
             .ToHashSet();
         // The two functions' roles together; kms:GenerateMac / kms:VerifyMac sit in dynamic blocks (only with signed links).
         var granted = Statements(LambdaPolicy()).Concat(Statements(ApprovalsPolicy())).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions)
