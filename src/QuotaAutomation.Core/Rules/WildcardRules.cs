@@ -40,6 +40,14 @@ public static class WildcardRules
             && (pattern.QuotaCode == All || string.Equals(pattern.QuotaCode, quotaCode, StringComparison.Ordinal));
     }
 
+    /// <summary>The wildcard rule that wins a quota among <paramref name="wildcards"/> (narrowest, then by rule id); null when none matches.</summary>
+    public static QuotaRule? Winner(IEnumerable<QuotaRule> wildcards, string serviceCode, string quotaCode)
+    {
+        ArgumentNullException.ThrowIfNull(wildcards);
+        return wildcards.Where(r => IsWildcard(r.Quota) && Matches(r.Quota, serviceCode, quotaCode))
+            .OrderByDescending(r => Narrowness(r.Quota)).ThenBy(r => r.RuleId, StringComparer.Ordinal).FirstOrDefault();
+    }
+
     /// <summary>The id of a wildcard rule's instance for one quota (<c>all-quotas/vpc/L-407747CB</c>): its decisions, alerts and requests name it.</summary>
     public static string ExpandedId(string ruleId, string serviceCode, string quotaCode) => $"{ruleId}/{serviceCode}/{quotaCode}";
 
