@@ -52,6 +52,17 @@ public static class WildcardRules
     public static string ExpandedId(string ruleId, string serviceCode, string quotaCode) => $"{ruleId}/{serviceCode}/{quotaCode}";
 
     /// <summary>
+    /// The stored rule an engine rule id comes from: a wildcard's expansion (<c>all/vpc/L-407747CB</c>) is its wildcard's
+    /// (<c>all</c>), whose settings (its <c>approvers</c>, above all) it carries; any other id is itself (rule ids have no '/').
+    /// </summary>
+    public static string SourceRuleId(string ruleId)
+    {
+        ArgumentNullException.ThrowIfNull(ruleId);
+        var slash = ruleId.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? ruleId : ruleId[..slash];
+    }
+
+    /// <summary>
     /// The wildcard rules of one account and Region made concrete over the quotas observed there: one rule per observed
     /// quota some wildcard matches and no narrower rule holds. Pure.
     /// </summary>

@@ -49,4 +49,12 @@ public class WildcardExpandTests
 
         Assert.Equal(["all/ec2/L-0263D0A3"], expansion.Rules.Select(r => r.RuleId));
     }
+
+    [Theory]
+    [InlineData("all/vpc/L-407747CB", "all")]
+    [InlineData("vpc-subnets", "vpc-subnets")]
+    public void SourceRuleId_AnExpansion_IsItsWildcardsId_AnyOtherItself(string engineRuleId, string stored)
+    {
+        Assert.Equal(stored, WildcardRules.SourceRuleId(engineRuleId));
+    }
 }
