@@ -37,7 +37,10 @@ public sealed class AwsBackend : IDisposable
         ShardHistory = new DynamoShardHistory(Dynamo, options.UsageTable, options.UsageRetention, UsagePacing);
         var quotas = new AwsQuotaSource(_clients);
         Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
-            new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit, new EventBridgePublisher(_clients, options));
+            new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit, new EventBridgePublisher(_clients, options))
+        {
+            Coverage = new AwsUsageCoverage(_clients, TimeProvider.System),
+        };
     }
 
     public AwsBackendOptions Options { get; }

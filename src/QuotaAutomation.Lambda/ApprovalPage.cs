@@ -161,7 +161,8 @@ internal static class ApprovalPage
     private static async Task<IReadOnlyList<string>?> RuleApproversAsync(LambdaServices services, string ruleId, CancellationToken ct)
     {
         foreach (var raw in await services.Ports.Rules.LoadRulesAsync(ct))
-            if (RuleParser.NameOf(raw) == ruleId && RuleParser.Parse(raw) is { Success: true } parsed) return parsed.Value.Approvers;
+            // An expanded wildcard's approval names the expansion: its approvers are the wildcard rule's, never the global list instead.
+            if (RuleParser.NameOf(raw) == WildcardRules.SourceRuleId(ruleId) && RuleParser.Parse(raw) is { Success: true } parsed) return parsed.Value.Approvers;
         return null;
     }
 

@@ -139,8 +139,6 @@ public sealed partial class TerraformModuleTests
             .Append("sts:AssumeRole")
             // The usage counters (Adapters/Counting): each names its operations, service:OpA+OpB, which are its IAM actions but for S3's.
             .Concat(QuotaCounters.All.SelectMany(CounterActions))
-            // People's commands, run with their own credentials, never by the Lambda: quotas list (ListServices).
-            .Where(a => a is not "servicequotas:ListServices")
             .ToHashSet();
         // The two functions' roles together; kms:GenerateMac / kms:VerifyMac sit in dynamic blocks (only with signed links).
         var granted = Statements(LambdaPolicy()).Concat(Statements(ApprovalsPolicy())).Where(s => s.Effect == "Allow").SelectMany(s => s.Actions)

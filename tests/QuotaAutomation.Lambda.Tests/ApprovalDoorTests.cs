@@ -154,6 +154,26 @@ public sealed class ApprovalDoorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WildcardRulesApprovers_GovernItsExpandedRulesApprovals_NotTheGlobalList()
+    {
+        var app = App();
+        var original = await StoredAsync(await WaitingApprovalAsync(app));
+        await _backend.Rules.UpsertAsync([("wild", new Dictionary<string, object?>
+        {
+            ["rule_id"] = "wild", ["service_code"] = "ec2", ["quota_code"] = "*", ["region"] = "us-east-1", ["automation_level"] = "auto_approve",
+            ["approvers"] = "arn:aws:sts::123456789012:assumed-role/NetworkOwners/*",
+        })], CancellationToken.None);
+        var id = ApprovalIds.Seeded(new Random(7))();
+        // The approval an expansion of 'wild' asks for: its rule id is the expansion's ({rule}/{service}/{code}).
+        await _backend.Requests.TryStartAsync(original with { Id = id, RuleId = "wild/ec2/L-0263D0A3", Quota = new Core.Quotas.QuotaKey("ec2", "L-0263D0A3", "us-east-1") }, CancellationToken.None);
+
+        var page = await app.HandleAsync(Payload("function-url-iam-get.json", id), CancellationToken.None); // Alice: on QA_APPROVERS, not on the rule's list
+
+        Assert.Equal(403, (int)page["statusCode"]!);
+        Assert.Equal($"{Alice} refused: approval {id}: {Alice} is not an approver (rule 'wild/ec2/L-0263D0A3' approvers)", Assert.Single(await RefusalsAsync()).Message);
+    }
+
+    [Fact]
     public async Task NoAllowListConfigured_FailsClosed_AndTheAuditSaysHowToConfigureIt()
     {
         var app = App(approvers: []);

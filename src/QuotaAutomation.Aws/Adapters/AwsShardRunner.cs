@@ -68,6 +68,7 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
             Alerts = state,
             Quotas = new AwsQuotaSource(clients, report, backend.QuotaDefinitions),
             Usage = new AwsUsageSource(clients, TimeProvider.System, report, backend.QuotaDefinitions),
+            Coverage = new AwsUsageCoverage(clients, TimeProvider.System, report), // a */* wildcard reads the run's report: no call of its own
             History = shardHistory ?? backend.ShardHistory,
             Requester = new AwsQuotaRequester(clients),
             Notifier = new SnsNotifier(clients, backend.Options, account => alertTopics.GetValueOrDefault(account)),

@@ -91,7 +91,7 @@ internal static class ApprovalCommands
             app.Console.MarkupLine($"[red]approval {Render.Text(approvalId)} is {approval.Status}[/], not waiting: nothing changed");
             return ExitCodes.Invalid;
         }
-        var rule = (await aws.Rules.LoadRulesAsync(ct)).Where(r => RuleParser.NameOf(r) == approval.RuleId).Select(RuleParser.Parse).FirstOrDefault(r => r.Success);
+        var rule = (await aws.Rules.LoadRulesAsync(ct)).Where(r => RuleParser.NameOf(r) == WildcardRules.SourceRuleId(approval.RuleId)).Select(RuleParser.Parse).FirstOrDefault(r => r.Success);
         var check = ApproverAllowList.Check(caller, ApproverAllowList.Parse([Environment.GetEnvironmentVariable("QA_APPROVERS") ?? ""]).Patterns,
             rule?.Value.Approvers, approval.RuleId, approval.Id);
         var now = app.RealTime.GetUtcNow();

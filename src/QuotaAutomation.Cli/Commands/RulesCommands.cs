@@ -5,14 +5,14 @@ using Spectre.Console;
 namespace QuotaAutomation.Cli.Commands;
 
 /// <summary>
-/// <c>rules validate|import|list|export|delete|disable|enable</c>: the same parser the engine applies to every item, before
+/// <c>rules validate|import|list|export|delete|disable|enable|defaults</c>: the same parser the engine applies to every item, before
 /// anything is stored; every change is audited with who made it (<see cref="RuleChanges"/>).
 /// </summary>
-internal static class RulesCommands
+internal static partial class RulesCommands
 {
     public static Command Create(CliApp app)
     {
-        var rules = new Command("rules", "Validate, import, list, export, delete, disable and enable automation rules");
+        var rules = new Command("rules", "Validate, import, list, export, delete, disable and enable automation rules, or start from the defaults");
         rules.Subcommands.Add(Validate(app));
         rules.Subcommands.Add(Import(app));
         rules.Subcommands.Add(List(app));
@@ -20,6 +20,7 @@ internal static class RulesCommands
         rules.Subcommands.Add(Delete(app));
         rules.Subcommands.Add(SetEnabled(app, enabled: false));
         rules.Subcommands.Add(SetEnabled(app, enabled: true));
+        rules.Subcommands.Add(Defaults(app));
         return rules;
     }
 

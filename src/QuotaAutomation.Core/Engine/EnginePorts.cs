@@ -16,4 +16,8 @@ public sealed record EnginePorts(
     IAlertLog Alerts,
     IAuditLog Audit,
     IEventPublisher Published,
-    IAccountRequestBudget? RequestBudget = null);
+    IAccountRequestBudget? RequestBudget = null)
+{
+    /// <summary>Which quotas of an account and Region are observed: what wildcard rules expand to each cycle. Null: a wildcard rule fails, saying so.</summary>
+    public IUsageCoverage? Coverage { get; init; }
+}

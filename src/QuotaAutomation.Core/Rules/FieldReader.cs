@@ -36,6 +36,21 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         return null;
     }
 
+    /// <summary>
+    /// <see cref="Identifier"/>, or <c>*</c> alone: every code of the kind some usage source observes (a wildcard rule,
+    /// <see cref="WildcardRules"/>). A <c>*</c> inside a code (<c>ec2*</c>, <c>L-*</c>) is not a pattern language: it is rejected.
+    /// </summary>
+    public string? IdentifierOrAll(string field, Regex pattern, string expectation, string allMeans)
+    {
+        if (TryGet(field, out var value) && value is string s && s.Contains('*', StringComparison.Ordinal))
+        {
+            if (s.Trim() == WildcardRules.All) return WildcardRules.All;
+            Bad(field, $"{RuleParser.Show(s)} must be {expectation}, or '*' alone ({allMeans}): a '*' cannot be part of a code");
+            return null;
+        }
+        return Identifier(field, pattern, expectation);
+    }
+
     public AutomationLevel? Level(string field)
     {
         if (Unsupported(field, "one of monitor_only, alert_only, auto_request, auto_approve, full_auto")) return null;

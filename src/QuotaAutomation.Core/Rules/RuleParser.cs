@@ -50,8 +50,8 @@ public static partial class RuleParser
         var reader = new FieldReader(raw.Attributes);
 
         var ruleId = reader.Identifier("rule_id", RuleIdPattern(), "letters, digits, '.', '_' or '-', at most 128");
-        var serviceCode = reader.Identifier("service_code", ServiceCodePattern(), "a Service Quotas service code such as 'ec2'");
-        var quotaCode = reader.Identifier("quota_code", QuotaCodePattern(), "a quota code such as 'L-1216C47A'");
+        var serviceCode = reader.IdentifierOrAll("service_code", ServiceCodePattern(), "a Service Quotas service code such as 'ec2'", "every observed service");
+        var quotaCode = reader.IdentifierOrAll("quota_code", QuotaCodePattern(), "a quota code such as 'L-1216C47A'", "every observed quota of the service");
         var regions = reader.RegionTargets("region", allowAll: true, RegionName.Pattern());
         var accounts = reader.AccountTargets("account_id", allowAll: true);
         var level = reader.Level("automation_level");
@@ -72,6 +72,13 @@ public static partial class RuleParser
         var standby = ReadStandby(reader, accounts, regions);
         var templateValue = reader.IsGiven("template_value") ? reader.Number("template_value", 0) : null;
         if (regions is { Count: 0 }) reader.Bad("region", "is missing");
+        if (serviceCode == WildcardRules.All || quotaCode == WildcardRules.All)
+        {
+            // Both name one quota's value: a wildcard has no one quota to keep in parity or to put in the template.
+            var pattern = $"{serviceCode ?? "?"}/{quotaCode ?? "?"}";
+            if (standby is not null) reader.Bad(reader.IsGiven("standby_region") ? "standby_region" : "standby_account", $"cannot be set on a wildcard rule ({pattern}): a standby keeps one quota in parity; write a rule for that quota");
+            if (templateValue is not null) reader.Bad("template_value", $"cannot be set on a wildcard rule ({pattern}): a template entry is one quota's value; write a rule for that quota");
+        }
 
         if (warning is { } w && w <= 0) reader.Bad("threshold_warning", $"{Show(w)} must be > 0");
         if (emergency is { } e && e > 100) reader.Bad("threshold_emergency", $"{Show(e)} must be ≤ 100");

@@ -20,6 +20,7 @@ data "aws_iam_policy_document" "this" {
       "servicequotas:ListServiceQuotas", "servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota",
       "servicequotas:GetRequestedServiceQuotaChange", "servicequotas:ListRequestedServiceQuotaChangeHistoryByQuota",
       "servicequotas:CreateSupportCase", "servicequotas:StartQuotaUtilizationReport", "servicequotas:GetQuotaUtilizationReport",
+      "servicequotas:ListServices", # what a '*' service wildcard covers when the utilization report is not to be had (AwsUsageCoverage)
     ]
     resources = ["*"]
   }

@@ -11,12 +11,13 @@ internal sealed class EngineFixture
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
-    public EngineFixture(EngineOptions? options = null)
+    /// <param name="coverage">What wildcard rules expand over, made from the fake account (none: they fail, saying so).</param>
+    public EngineFixture(EngineOptions? options = null, Func<FakeAccount, Ports.IUsageCoverage>? coverage = null)
     {
         Account = new FakeAccount(Time);
         Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}", NewApprovalId = ApprovalIds.Seeded(new Random(0)) };
         Engine = new AutomationEngine(
-            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores),
+            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores) { Coverage = coverage?.Invoke(Account) },
             new TrendForecaster(), Time, Options);
     }
 

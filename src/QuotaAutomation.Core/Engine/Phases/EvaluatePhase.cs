@@ -16,6 +16,7 @@ namespace QuotaAutomation.Core.Engine.Phases;
 internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, EngineOptions options)
 {
     private readonly UsageCollection _usage = new(ports, options);
+    private readonly WildcardRuleExpansion _wildcards = new(ports);
 
     /// <returns>One result per rule item: rejected rules first, then each enabled rule's decision; and when the cadence next needs a cycle.</returns>
     /// <param name="woken">Quotas an event named (besides those with an expectation): their usage is read in detail now.</param>
@@ -33,6 +34,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         var raws = await ports.Rules.LoadRulesAsync(ct);
         var rules = new List<QuotaRule>();
         var rejected = new List<RuleResult>();
+        var named = new HashSet<QuotaKey>();
         foreach (var raw in raws)
         {
             var parsed = RuleParser.Parse(raw);
@@ -40,13 +42,15 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             if (parsed.Success)
             {
                 if (parsed.Value.Enabled) rules.Add(parsed.Value);
+                named.Add(parsed.Value.Quota);
                 continue;
             }
             var name = RuleParser.NameOf(raw);
             await audit.WriteAsync(AuditKind.RuleRejected, name, null, "rule_rejected", parsed.Error!, ct); // Error is set when !Success
             rejected.Add(new RuleResult(new Failed(name, null, parsed.Error!), null, null, null));
         }
-        return (rules, rejected);
+        var (expanded, unexpanded) = await _wildcards.ExpandAsync(rules, named, audit, ct);
+        return (expanded, [.. rejected, .. unexpanded]);
     }
 
     /// <summary>A rule over several accounts or Regions is the fleet's: a cycle of one account and Region cannot run it alone.</summary>
