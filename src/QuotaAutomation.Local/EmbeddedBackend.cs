@@ -32,7 +32,7 @@ public sealed class EmbeddedBackend
         Door = new SqliteApprovalDoor(db);
         Budget = new SqliteRequestBudget(db);
         Wakes = new SqliteShardWakes(db);
-        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events);
+        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events) { Coverage = Coverage };
     }
 
     public SqliteDatabase Database { get; }
