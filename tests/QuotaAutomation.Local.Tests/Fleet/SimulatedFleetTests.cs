@@ -40,7 +40,7 @@ public sealed class SimulatedFleetTests : IAsyncLifetime
         var stranger = await backend.Coverage.ListAsync("444444444444", "us-east-1", null, includeUnobserved: true, CancellationToken.None);
 
         // A member account's counts are drawn (no inventory), but they are observed as AWS would observe them.
-        Assert.Equal([("L-A4707A72", "ec2:DescribeInternetGateways"), ("L-E79EC296", "ec2:DescribeSecurityGroups"), ("L-F678F1CE", "ec2:DescribeVpcs"), ("L-FE5A380F", "ec2:DescribeNatGateways")],
+        Assert.Equal([("L-A4707A72", "ec2:DescribeInternetGateways"), ("L-DF5E4CA3", "ec2:DescribeNetworkInterfaces"), ("L-E79EC296", "ec2:DescribeSecurityGroups"), ("L-F678F1CE", "ec2:DescribeVpcs"), ("L-FE5A380F", "ec2:DescribeNatGateways")],
             member.Select(q => (q.Key.QuotaCode, q.SourceName)));
         Assert.All(member, q => Assert.Equal(new QuotaKey("vpc", q.Key.QuotaCode, "eu-west-1", Member), q.Key));
         Assert.Empty(stranger); // an account outside the organization has no quotas, not the hub's
