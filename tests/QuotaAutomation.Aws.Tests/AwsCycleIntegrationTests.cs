@@ -42,9 +42,10 @@ public sealed class AwsCycleIntegrationTests(MotoServer moto)
 
         var report = await world.Engine(backend).RunCycleAsync(CancellationToken.None);
 
-        Assert.Equal([("broken", "error"), ("ec2-vcpu", "request_increase"), ("eips", "error"), ("vpcs", "alert_warning")],
+        // Elastic IPs have no usage metric: EC2 DescribeAddresses counts them (none on moto), where they once had no usage source.
+        Assert.Equal([("broken", "error"), ("ec2-vcpu", "request_increase"), ("eips", "none"), ("vpcs", "alert_warning")],
             report.Rules.Select(r => (r.Decision.RuleId, r.Decision.Kind)));
-        Assert.Equal("rule 'eips': no usage source for ec2/L-0263D0A3@us-east-1: it has no CloudWatch usage metric and no other source reported it", report.Rules[2].Decision.Reason);
+        Assert.DoesNotContain("no usage source", report.Rules[2].Decision.Reason, StringComparison.Ordinal);
         var filed = Assert.Single(world.Quotas.Requests);
         Assert.Equal(("ec2", "L-1216C47A", 384.0), ((string?)filed["ServiceCode"], (string?)filed["QuotaCode"], (double)filed["DesiredValue"]!));
         Assert.Equal((2, 1), (world.Quotas.Calls("ListServiceQuotas"), world.Quotas.Calls("GetServiceQuota"))); // one listing each for ec2 and vpc, none per rule; one re-read before the filing
