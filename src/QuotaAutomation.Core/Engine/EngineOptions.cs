@@ -32,7 +32,10 @@ public sealed record EngineOptions
     public TimeSpan HistoryWindow { get; init; } = TimeSpan.FromDays(14);
 
     /// <summary>Increases are asked in steps of at most this multiple of the current value (<see cref="Sizing.FastStep"/>); null: all at once.</summary>
-    public double? FastStep { get; init; } = Sizing.FastStep;
+    public double? FastStep { get; init; } = Decisions.Sizing.FastStep;
+
+    /// <summary>How increases are sized: by the rule's breach risk with a step plan (default), or as v1 did.</summary>
+    public SizingPolicy Sizing { get; init; } = SizingPolicy.Risk;
 
     /// <summary>A request still pending this long gets a support case (Service Quotas <c>CreateSupportCase</c>).</summary>
     public TimeSpan SupportCaseAfter { get; init; } = TimeSpan.FromHours(24);

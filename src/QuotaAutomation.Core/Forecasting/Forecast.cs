@@ -9,6 +9,12 @@ public readonly record struct UsageSample(DateTimeOffset Timestamp, double Value
 /// </summary>
 public sealed record Forecast(double Peak, double? Lower, double? Upper, string Forecaster, string Note)
 {
+    /// <summary>
+    /// Quantiles of the horizon's peak (issue 16): the honest estimate and the risk apart. Null from a forecaster that
+    /// gives none; <see cref="Peak"/> stays the value <c>quota-automation-v1</c>'s sizing acts on.
+    /// </summary>
+    public PeakQuantiles? Quantiles { get; init; }
+
     public static Forecast CurrentOnly(double current, string note) => new(current, null, null, "current-only", note);
 }
 

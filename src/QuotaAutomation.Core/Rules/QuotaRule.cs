@@ -30,10 +30,18 @@ public sealed record QuotaRule(
     /// </summary>
     public double? TemplateValue { get; init; }
 
+    /// <summary>
+    /// The rule's risk appetite (issue 16): the accepted chance that the horizon's peak exceeds what the increase is
+    /// sized for. An increase is sized to the (1 − breach_risk) quantile of the forecast peak ÷ the warning threshold;
+    /// the default, 0.01, sizes to the p99.
+    /// </summary>
+    public double BreachRisk { get; init; } = DefaultBreachRisk;
+
     /// <summary>True for a rule over several accounts or Regions (or with a standby): only the fleet runs it, one shard at a time.</summary>
     public bool IsFleetRule => !Targets.IsSingle;
 
     public const double DefaultMultiplier = 1.5;
+    public const double DefaultBreachRisk = 0.01;
     public const double DefaultMaxAutoIncrease = 10_000;
     public const double DefaultCostThreshold = 1_000;
     public static readonly TimeSpan DefaultForecastHorizon = TimeSpan.FromHours(168);
