@@ -20,4 +20,7 @@ public sealed record EnginePorts(
 {
     /// <summary>Which quotas of an account and Region are observed: what wildcard rules expand to each cycle. Null: a wildcard rule fails, saying so.</summary>
     public IUsageCoverage? Coverage { get; init; }
+
+    /// <summary>Where step plans are kept between cycles (issue 16). Null: no plans; an increase over ×2 is re-decided every cycle, as v1 did.</summary>
+    public IStepPlanStore? Plans { get; init; }
 }
