@@ -4,15 +4,29 @@ using QuotaAutomation.Core.Forecasting;
 
 namespace QuotaAutomation.Forecasting;
 
-/// <summary>One forecaster's peak forecast at a grid point, with an interval when it has one.</summary>
-public readonly record struct PeakForecast(double Peak, double? Lower, double? Upper);
+/// <summary>One forecaster's peak forecast at a grid point, with an interval and quantiles when it has them.</summary>
+public readonly record struct PeakForecast(double Peak, double? Lower, double? Upper, PeakQuantiles? Quantiles = null);
+
+/// <summary>
+/// A contender's quantile figures on one trace and horizon: MASE of its p50 (scaled like <see cref="Score.Mase"/>),
+/// pinball loss per level ÷ the mean actual peak (scale-free), coverage per level (share of actual peaks at or below
+/// the quantile), and its summed pinball loss ÷ the seasonal-naive quantile baseline's on the same origins.
+/// </summary>
+public readonly record struct QuantileFigures(double Mase50, double Pinball50, double Pinball90, double Pinball99,
+    double Coverage50, double Coverage90, double Coverage99, double PinballVsSeasonalNaive);
 
 /// <summary>A forecaster under test: a name and a function of (grid, origin index, horizon).</summary>
 public sealed record Contender(string Name, Func<UsageGrid, int, TimeSpan, PeakForecast> Forecast);
 
 /// <summary>Figures of one contender on one trace and horizon.</summary>
 public sealed record Score(string Trace, string Model, double HorizonHours, int Origins, double Mase, double Smape, double? Coverage,
-    double? LeadTimeHours, double? FalseWarningRate);
+    double? LeadTimeHours, double? FalseWarningRate, QuantileFigures? Quantiles = null);
+
+/// <summary>Per model and horizon, the median over traces of each figure of <see cref="Score"/> (null when none had it).</summary>
+/// <remarks><c>WarnedShare</c>: the share of traces whose quota crossing the contender warned of at least one origin ahead.</remarks>
+public sealed record ScoreMedian(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours,
+    double? FalseWarningRate, double? WarnedShare, int Traces, double? Mase50 = null, double? Pinball50 = null, double? Pinball90 = null,
+    double? Pinball99 = null, double? Coverage50 = null, double? Coverage90 = null, double? Coverage99 = null, double? PinballVsSeasonalNaive = null);
 
 /// <summary>
 /// Rolling-origin backtest on the held-out last 20 % of each trace (the part the model never trained on): an origin
@@ -28,29 +42,65 @@ public static class Backtest
     public const double TestShare = 0.2;
     public const double BreachLevel = 0.9;
 
+    /// <summary>The seasonal-naive quantile baseline every contender's pinball loss is compared with.</summary>
+    public const string QuantileBaseline = "seasonal-naive-q";
+
     public static IReadOnlyList<Contender> Contenders(ForecastModel? model)
     {
         var trend = new TrendForecaster();
         var list = new List<Contender>
         {
             new("seasonal-naive", (g, i, h) => new(SeasonalNaive(g, i, h), null, null)),
+            RatioBaseline(QuantileBaseline, (g, i, h) => SeasonalNaive(g, i, h)),
+            RatioBaseline("last-week-peak-q", (g, i, h) => ForecastFeatures.PeakOverLast(g, i, TimeSpan.FromDays(7))),
             new("naive", (g, i, h) => new(g.Values[i], null, null)),
             new("last-week-peak", (g, i, h) => new(ForecastFeatures.PeakOverLast(g, i, TimeSpan.FromDays(7)), null, null)),
             new("linear-trend", (g, i, h) => new(LinearTrend(g, i, h), null, null)),
             new("fallback", (g, i, h) =>
             {
                 var f = trend.Predict(Samples(g, i, TimeSpan.FromDays(7)), g.TimeAt(i), h);
-                return new(Math.Max(f.Peak, g.Values[i]), f.Lower, f.Upper);
+                return new(Math.Max(f.Peak, g.Values[i]), f.Lower, f.Upper, f.Quantiles);
             }),
         };
         if (model is not null)
             list.Add(new("fasttree", (g, i, h) =>
             {
                 var f = model.PredictPeak(g, i, h);
-                return new(f.Peak, f.Lower, f.Upper);
+                return new(f.Peak, f.Lower, f.Upper, f.Quantiles);
             }));
         return list;
     }
+
+    /// <summary>
+    /// A quantile baseline: the baseline × the 50th/90th/99th percentiles of the ratios actual peak ÷ baseline at every
+    /// hour of the trace's part before the test part (<see cref="RatioQuantiles"/>); its point is its p50. Too few
+    /// ratios: the baseline at every level.
+    /// </summary>
+    public static Contender RatioBaseline(string name, Func<UsageGrid, int, TimeSpan, double> baseline)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        var ratios = new System.Runtime.CompilerServices.ConditionalWeakTable<UsageGrid, Dictionary<TimeSpan, List<double>>>();
+        return new(name, (g, i, h) =>
+        {
+            var byHorizon = ratios.GetOrCreateValue(g);
+            if (!byHorizon.TryGetValue(h, out var list))
+                byHorizon[h] = list = RatioQuantiles.Ratios(g, ForecastFeatures.Steps(g, TimeSpan.FromDays(1)), TestStart(g), h, (grid, j) => baseline(grid, j, h));
+            var now = baseline(g, i, h);
+            var q = RatioQuantiles.Of(now, list) ?? PeakQuantiles.Point(now);
+            return new(q.P50, null, null, q);
+        });
+    }
+
+    /// <summary>The first index of a grid's test part (the last <see cref="TestShare"/>).</summary>
+    public static int TestStart(UsageGrid grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        return (int)(grid.Values.Count * (1 - TestShare));
+    }
+
+    /// <summary>The pinball (quantile) loss of <paramref name="quantile"/> at <paramref name="level"/> for what happened.</summary>
+    public static double Pinball(double level, double actual, double quantile) =>
+        actual >= quantile ? level * (actual - quantile) : (1 - level) * (quantile - actual);
 
     public static IReadOnlyList<Score> Run(IReadOnlyList<TraceFile> traces, IReadOnlyList<Contender> contenders, IReadOnlyList<double> horizonsHours, Action<string>? progress = null)
     {
@@ -62,7 +112,7 @@ public static class Backtest
         {
             progress?.Invoke(trace.Name);
             var grid = UsageGrid.Resample(trace.Samples);
-            var split = (int)(grid.Values.Count * (1 - TestShare));
+            var split = TestStart(grid);
             var first = Math.Max(split, (int)Math.Ceiling(ForecastFeatures.MinHistory / grid.Step));
             var stride = Math.Max(1, (int)Math.Round(TimeSpan.FromHours(1) / grid.Step));
             foreach (var hours in horizonsHours)
@@ -84,7 +134,8 @@ public static class Backtest
                     var smape = Mean(f.Zip(actual, (p, a) => Math.Abs(p.Peak) + Math.Abs(a) == 0 ? 0 : 2 * Math.Abs(p.Peak - a) / (Math.Abs(p.Peak) + Math.Abs(a))));
                     double? coverage = f[0].Lower is null ? null : f.Zip(actual).Count(x => x.Second >= x.First.Lower && x.Second <= x.First.Upper) / (double)f.Count;
                     var (lead, falseRate) = hours == 24 ? Warnings(grid, origins, f, quota, perDay) : (null, null);
-                    scores.Add(new Score(trace.Name, contender.Name, hours, origins.Count, scale > 0 ? mae / scale : double.NaN, smape, coverage, lead, falseRate));
+                    scores.Add(new Score(trace.Name, contender.Name, hours, origins.Count, scale > 0 ? mae / scale : double.NaN, smape, coverage, lead, falseRate,
+                        QuantileScore(f, actual, scale, forecasts.GetValueOrDefault(QuantileBaseline))));
                 }
             }
         }
@@ -108,19 +159,41 @@ public static class Backtest
     }
 
     /// <summary>Per model and horizon: the median of each figure over the traces (NaN figures left out).</summary>
-    /// <remarks><c>WarnedShare</c>: the share of traces whose quota crossing the contender warned of at least one origin ahead.</remarks>
-    public static IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, double? WarnedShare, int Traces)> Medians(IReadOnlyList<Score> scores)
+    public static IReadOnlyList<ScoreMedian> Medians(IReadOnlyList<Score> scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        return scores.GroupBy(s => (s.Model, s.HorizonHours)).Select(g => (
-            g.Key.Model, g.Key.HorizonHours,
-            Stats.Median(g.Select(s => s.Mase)) ?? double.NaN,
-            Stats.Median(g.Select(s => s.Smape)) ?? double.NaN,
-            Stats.Median(g.Where(s => s.Coverage is not null).Select(s => s.Coverage!.Value)), // filtered above
-            Stats.Median(g.Where(s => s.LeadTimeHours is not null).Select(s => s.LeadTimeHours!.Value)),
-            Stats.Median(g.Where(s => s.FalseWarningRate is not null).Select(s => s.FalseWarningRate!.Value)),
-            g.Any(s => s.LeadTimeHours is not null) ? g.Count(s => s.LeadTimeHours > 0) / (double)g.Count(s => s.LeadTimeHours is not null) : (double?)null,
-            g.Count())).OrderBy(m => m.HorizonHours).ThenBy(m => m.Item3).ToList();
+        return scores.GroupBy(s => (s.Model, s.HorizonHours)).Select(g =>
+        {
+            var q = g.Where(s => s.Quantiles is not null).Select(s => s.Quantiles!.Value).ToList(); // filtered
+            double? Of(Func<QuantileFigures, double> figure) => Stats.Median(q.Select(figure));
+            return new ScoreMedian(g.Key.Model, g.Key.HorizonHours,
+                Stats.Median(g.Select(s => s.Mase)) ?? double.NaN,
+                Stats.Median(g.Select(s => s.Smape)) ?? double.NaN,
+                Stats.Median(g.Where(s => s.Coverage is not null).Select(s => s.Coverage!.Value)), // filtered above
+                Stats.Median(g.Where(s => s.LeadTimeHours is not null).Select(s => s.LeadTimeHours!.Value)),
+                Stats.Median(g.Where(s => s.FalseWarningRate is not null).Select(s => s.FalseWarningRate!.Value)),
+                g.Any(s => s.LeadTimeHours is not null) ? g.Count(s => s.LeadTimeHours > 0) / (double)g.Count(s => s.LeadTimeHours is not null) : null,
+                g.Count(),
+                Of(x => x.Mase50), Of(x => x.Pinball50), Of(x => x.Pinball90), Of(x => x.Pinball99),
+                Of(x => x.Coverage50), Of(x => x.Coverage90), Of(x => x.Coverage99), Of(x => x.PinballVsSeasonalNaive));
+        }).OrderBy(m => m.HorizonHours).ThenBy(m => m.Mase).ToList();
+    }
+
+    private static QuantileFigures? QuantileScore(List<PeakForecast> forecasts, List<double> actual, double scale, List<PeakForecast>? baseline)
+    {
+        if (forecasts.Any(f => f.Quantiles is null)) return null;
+        var q = forecasts.Select(f => f.Quantiles!).ToList(); // checked above
+        var meanActual = actual.Average();
+        double Loss(IReadOnlyList<PeakQuantiles> quantiles, double level) => Mean(quantiles.Zip(actual, (x, a) => Pinball(level, a, x.At(level))));
+        double Scaled(double loss) => meanActual > 0 ? loss / meanActual : double.NaN;
+        double Covered(double level) => q.Zip(actual).Count(x => x.Second <= x.First.At(level)) / (double)actual.Count;
+        double Total(IReadOnlyList<PeakQuantiles> quantiles) => PeakQuantiles.Levels.Sum(level => Loss(quantiles, level));
+        var baselineTotal = baseline is null || baseline.Any(f => f.Quantiles is null) ? double.NaN : Total(baseline.Select(f => f.Quantiles!).ToList()); // checked
+        return new QuantileFigures(
+            scale > 0 ? Mean(q.Zip(actual, (x, a) => Math.Abs(x.P50 - a))) / scale : double.NaN,
+            Scaled(Loss(q, 0.5)), Scaled(Loss(q, 0.9)), Scaled(Loss(q, 0.99)),
+            Covered(0.5), Covered(0.9), Covered(0.99),
+            baselineTotal > 0 ? Total(q) / baselineTotal : double.NaN);
     }
 
     private static (double? Lead, double? FalseRate) Warnings(UsageGrid grid, List<int> origins, List<PeakForecast> forecasts, double quota, int perDay)

@@ -35,26 +35,47 @@ public sealed record ModelMetadata
     [JsonPropertyName("training_rows")] public required int TrainingRows { get; init; }
     [JsonPropertyName("validation_rows")] public required int ValidationRows { get; init; }
     [JsonPropertyName("training_seconds")] public required double TrainingSeconds { get; init; }
+    [JsonPropertyName("calibration_rows")] public int CalibrationRows { get; init; }
     [JsonPropertyName("interval_spread")] public required string IntervalSpread { get; init; }
+    [JsonPropertyName("quantile_calibration")] public string? QuantileCalibration { get; init; }
     [JsonPropertyName("interval")] public required IReadOnlyDictionary<string, ResidualInterval> Interval { get; init; }
     [JsonPropertyName("data")] public required IReadOnlyList<DataFile> Data { get; init; }
     [JsonPropertyName("licences")] public required string Licences { get; init; }
 }
 
 /// <summary>
-/// Residual quantiles of the log-ratio per horizon (an 80 % interval), in units of <see cref="ForecastFeatures.Spread"/>,
-/// from the held-out part of half of the traces, and the share of the other half's held-out residuals inside it.
+/// One horizon's calibration (<see cref="ModelTrainer"/>): the shrink applied to the model's correction for the p50, and
+/// the 10th, 90th and 99th percentiles of the calibration residuals (log actual peak − log p50) in units of
+/// <see cref="ForecastFeatures.Spread"/>, from the calibration part of half of the traces (each trace weighing the
+/// same), with the coverage those quantiles reach on the other half: <see cref="ValidationCoverage"/> for the 80 %
+/// interval q10…q90, and the share of actual peaks at or below the p50, p90 and p99.
 /// </summary>
 public sealed record ResidualInterval(
     [property: JsonPropertyName("q10")] double Q10,
     [property: JsonPropertyName("q90")] double Q90,
     [property: JsonPropertyName("mae_log_ratio")] double MaeLogRatio,
-    [property: JsonPropertyName("validation_coverage")] double ValidationCoverage);
+    [property: JsonPropertyName("validation_coverage")] double ValidationCoverage)
+{
+    [JsonPropertyName("q99")] public double Q99 { get; init; }
+
+    /// <summary>The floor of <see cref="ForecastFeatures.Spread"/> these quantiles are in units of.</summary>
+    [JsonPropertyName("spread_floor")] public double SpreadFloor { get; init; } = 0.02;
+
+    /// <summary>The p50's log correction is this share of the model's (1: the model as trained; 0: seasonal naive).</summary>
+    [JsonPropertyName("shrink")] public double Shrink { get; init; } = 1;
+
+    [JsonPropertyName("p50_coverage")] public double P50Coverage { get; init; }
+    [JsonPropertyName("p90_coverage")] public double P90Coverage { get; init; }
+    [JsonPropertyName("p99_coverage")] public double P99Coverage { get; init; }
+}
 
 public sealed record DataFile([property: JsonPropertyName("file")] string File, [property: JsonPropertyName("sha256")] string Sha256, [property: JsonPropertyName("samples")] int Samples);
 
-/// <summary>A model forecast: the peak, its 80 % interval, the log correction applied to the seasonal-naive peak, and whether the day was still.</summary>
-public readonly record struct ModelPeak(double Peak, double Lower, double Upper, double Correction, bool StillDay);
+/// <summary>
+/// A model forecast: the peak v1 sizes on, its 80 % interval, the log correction applied to the seasonal-naive peak,
+/// whether the day was still, and the quantiles of the horizon's peak (the p50 the direct model's shrunk estimate).
+/// </summary>
+public readonly record struct ModelPeak(double Peak, double Lower, double Upper, double Correction, bool StillDay, PeakQuantiles Quantiles);
 
 /// <summary>A trained model with its metadata, loaded once (per Lambda container or CLI run) and safe to share.</summary>
 public sealed class ForecastModel
@@ -72,6 +93,9 @@ public sealed class ForecastModel
 
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>How the quantiles were calibrated (written into the metadata; a model calibrated otherwise is refused).</summary>
+    public const string CalibrationName = "split conformal: cross-fitted model, residuals ÷ spread, trace-weighted, even traces calibrate, odd check";
+
     /// <summary>Loads <c>quota-forecast.zip</c> and its <c>.json</c> metadata.</summary>
     public static ForecastModel Load(string modelPath)
     {
@@ -80,6 +104,8 @@ public sealed class ForecastModel
             ?? throw new InvalidDataException($"{metadataPath} is empty");
         if (!metadata.Features.SequenceEqual(ForecastFeatures.Names))
             throw new InvalidDataException($"{metadataPath}: the model was trained on other features ({string.Join(",", metadata.Features)}); retrain it");
+        if (metadata.QuantileCalibration != CalibrationName)
+            throw new InvalidDataException($"{metadataPath}: the quantiles were calibrated by '{metadata.QuantileCalibration}', this build expects '{CalibrationName}'; retrain it");
         if (metadata.IntervalSpread != ForecastFeatures.SpreadName)
             throw new InvalidDataException($"{metadataPath}: the interval is scaled by '{metadata.IntervalSpread}', this build by '{ForecastFeatures.SpreadName}'; retrain it");
         var ml = new MLContext(metadata.Seed);
@@ -95,7 +121,7 @@ public sealed class ForecastModel
 
     /// <summary>
     /// The model's forecast at one point of a grid: the seasonal-naive peak times the predicted correction, never below
-    /// the current value, and the 80 % interval (residual quantiles scaled by <see cref="ForecastFeatures.Spread"/>).
+    /// the current value (v1's peak), the quantiles of the direct model at every horizon, and the 80 % interval (residual quantiles scaled by <see cref="ForecastFeatures.Spread"/>).
     /// A day without any movement gets no correction: the traces the model learned from were sensors and request
     /// counts, where a still day comes before a burst, but a still quota (a count of VPCs) mostly stays still, and the
     /// model made a flat 4 into 4.5.
@@ -113,17 +139,26 @@ public sealed class ForecastModel
         return direct with { Peak = Math.Max(direct.Peak, floor), Upper = Math.Max(direct.Upper, floor) };
     }
 
+    /// <summary>A quantile is at most e^20 times the baseline: finite on any input (a quantile must be), far beyond any real one.</summary>
+    private const double MaxLogRatio = 20;
+
     private ModelPeak Direct(UsageGrid grid, int index, TimeSpan horizon)
     {
         var features = ForecastFeatures.Extract(grid, index, horizon);
         var still = ForecastFeatures.IsStill(features);
         var correction = still ? 0 : Predict(features);
         var interval = IntervalFor(horizon);
-        var spread = ForecastFeatures.Spread(features);
+        var spread = ForecastFeatures.Spread(features, interval.SpreadFloor);
         var peak = Math.Max(grid.Values[index], ForecastFeatures.PeakFrom(grid, index, horizon, correction));
         var lower = ForecastFeatures.PeakFrom(grid, index, horizon, correction + interval.Q10 * spread);
         var upper = Math.Max(peak, ForecastFeatures.PeakFrom(grid, index, horizon, correction + interval.Q90 * spread));
-        return new ModelPeak(peak, lower, upper, correction, still);
+        // The p50 is the honest estimate: the shrunk correction, not floored at the current value (the engine sizes from
+        // max(current, p50) itself); p90 and p99 add the calibrated residual quantiles in units of this forecast's spread.
+        var median = interval.Shrink * correction;
+        var quantiles = PeakQuantiles.Of(ForecastFeatures.PeakFrom(grid, index, horizon, median),
+            ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + interval.Q90 * spread, MaxLogRatio)),
+            ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + interval.Q99 * spread, MaxLogRatio)));
+        return new ModelPeak(peak, lower, upper, correction, still, quantiles);
     }
 
     /// <summary>The next day's forecast peak, and at least the peak of the last span as long as the horizon (up to a week).</summary>

@@ -18,11 +18,20 @@ internal static class BacktestCommand
         var report = new Option<FileInfo?>("--report") { Description = "Write a markdown report" };
         var plots = new Option<DirectoryInfo?>("--plots") { Description = "Write PNG plots of 24 h forecasts against actuals for a few traces" };
         var plotTraces = new Option<string[]>("--plot-trace") { Description = "Traces to plot (file names)", DefaultValueFactory = _ => ["elb_request_count_8c0756.csv", "Twitter_volume_AMZN.csv", "ec2_cpu_utilization_5f5533.csv"] };
-        var command = new Command("backtest", "Compare the forecasting model, the fallback and the baselines on the held-out part of every trace") { traces, model, json, report, plots, plotTraces };
+        var holdoutSource = new Option<string?>("--holdout-source")
+        {
+            Description = "Leave one source out: train a model (in a temporary folder) on the traces whose manifest origin_path does not start with this "
+                + "(e.g. data/realAWSCloudwatch/), and backtest it on those that do (--model is then not used)",
+        };
+        var command = new Command("backtest", "Compare the forecasting model, the fallback and the baselines on the held-out part of every trace") { traces, model, json, report, plots, plotTraces, holdoutSource };
         command.SetAction(parse =>
         {
-            var files = TraceInputs.Read(parse.GetValue(traces));
-            var forecaster = ModelForecaster.Load(parse.GetValue(model)!.FullName);
+            var paths = parse.GetValue(traces);
+            var files = TraceInputs.Read(paths);
+            var holdout = parse.GetValue(holdoutSource);
+            using var trained = holdout is null ? null : HoldoutModel.Train(app, files, TraceInputs.Folders(paths), holdout);
+            if (trained is not null) files = trained.Held;
+            var forecaster = ModelForecaster.Load(trained?.ModelPath ?? parse.GetValue(model)!.FullName);
             if (forecaster.LoadError is { } error) app.Console.MarkupLine($"[yellow]{Render.Text(error)}: testing the fallback and baselines only[/]");
             double[] horizons = [1, 24, 168]; // the issue's horizons; beyond its longest trained horizon the model composes (ForecastModel.PredictPeak)
             IReadOnlyList<Score> scores = [];
@@ -37,12 +46,19 @@ internal static class BacktestCommand
             });
             var medians = Backtest.Medians(scores);
 
-            var table = new Table().Border(TableBorder.Rounded).Title($"median over {files.Count} traces (held-out last {Backtest.TestShare:P0} of each)")
+            var table = new Table().Border(TableBorder.Rounded).Title($"median over {files.Count} traces (held-out last {Backtest.TestShare:P0} of each){(holdout is null ? "" : $", model trained without {Render.Text(holdout)}")}")
                 .AddColumns("horizon", "model", "MASE", "sMAPE", "80% coverage", "lead time (h)", "crossings warned", "false warnings");
             foreach (var m in medians)
                 table.AddRow($"{m.HorizonHours} h", m.Model, Backtest.Format(m.Mase), Backtest.Format(m.Smape), Backtest.Format(m.Coverage, "0.0%"),
                     Backtest.Format(m.LeadTimeHours, "0.#"), Backtest.Format(m.WarnedShare, "0%"), Backtest.Format(m.FalseWarningRate, "0.0%"));
             app.Console.Write(table);
+            var quantileTable = new Table().Border(TableBorder.Rounded).Title("quantiles of the horizon's peak (pinball ÷ mean actual peak; coverage: share of peaks ≤ the quantile)")
+                .AddColumns("horizon", "model", "p50 MASE", "pinball p50", "p90", "p99", $"vs {Backtest.QuantileBaseline}", "cover p50", "p90", "p99");
+            foreach (var m in medians.Where(m => m.Mase50 is not null))
+                quantileTable.AddRow($"{m.HorizonHours} h", m.Model, Backtest.Format(m.Mase50), Backtest.Format(m.Pinball50, "0.0000"), Backtest.Format(m.Pinball90, "0.0000"),
+                    Backtest.Format(m.Pinball99, "0.0000"), Backtest.Format(m.PinballVsSeasonalNaive), Backtest.Format(m.Coverage50, "0.0%"),
+                    Backtest.Format(m.Coverage90, "0.0%"), Backtest.Format(m.Coverage99, "0.0%"));
+            app.Console.Write(quantileTable);
 
             if (parse.GetValue(json) is { } jsonFile)
             {
@@ -50,10 +66,18 @@ internal static class BacktestCommand
                 {
                     traces = files.Count,
                     test_share = Backtest.TestShare,
+                    holdout_source = holdout,
+                    pinball_scale = "pinball loss ÷ the trace's mean actual peak over the horizon; pinball_vs_seasonal_naive_q: summed p50+p90+p99 pinball ÷ seasonal-naive-q's",
                     medians = medians.Select(m => new { model = m.Model, horizon_hours = m.HorizonHours, mase = Finite(m.Mase), smape = Finite(m.Smape),
-                        coverage = m.Coverage, lead_time_hours = m.LeadTimeHours, warned_share = m.WarnedShare, false_warning_rate = m.FalseWarningRate, traces = m.Traces }),
+                        coverage = m.Coverage, lead_time_hours = m.LeadTimeHours, warned_share = m.WarnedShare, false_warning_rate = m.FalseWarningRate, traces = m.Traces,
+                        p50_mase = Finite(m.Mase50), pinball_p50 = Finite(m.Pinball50), pinball_p90 = Finite(m.Pinball90), pinball_p99 = Finite(m.Pinball99),
+                        pinball_vs_seasonal_naive_q = Finite(m.PinballVsSeasonalNaive), coverage_p50 = Finite(m.Coverage50), coverage_p90 = Finite(m.Coverage90),
+                        coverage_p99 = Finite(m.Coverage99) }),
                     scores = scores.Select(s => new { trace = s.Trace, model = s.Model, horizon_hours = s.HorizonHours, origins = s.Origins, mase = Finite(s.Mase),
-                        smape = Finite(s.Smape), coverage = s.Coverage, lead_time_hours = s.LeadTimeHours, false_warning_rate = s.FalseWarningRate }),
+                        smape = Finite(s.Smape), coverage = s.Coverage, lead_time_hours = s.LeadTimeHours, false_warning_rate = s.FalseWarningRate,
+                        p50_mase = Finite(s.Quantiles?.Mase50), pinball_p50 = Finite(s.Quantiles?.Pinball50), pinball_p90 = Finite(s.Quantiles?.Pinball90),
+                        pinball_p99 = Finite(s.Quantiles?.Pinball99), pinball_vs_seasonal_naive_q = Finite(s.Quantiles?.PinballVsSeasonalNaive),
+                        coverage_p50 = Finite(s.Quantiles?.Coverage50), coverage_p90 = Finite(s.Quantiles?.Coverage90), coverage_p99 = Finite(s.Quantiles?.Coverage99) }),
                 }, ForecastModel.Json));
                 app.Console.MarkupLine($"wrote {Render.Text(jsonFile.FullName)}");
             }
@@ -75,7 +99,7 @@ internal static class BacktestCommand
             }
             if (parse.GetValue(report) is { } reportFile)
             {
-                File.WriteAllText(reportFile.FullName, Markdown(files.Count, medians, scores));
+                File.WriteAllText(reportFile.FullName, Markdown(files.Count, medians, scores, holdout));
                 app.Console.MarkupLine($"wrote {Render.Text(reportFile.FullName)}");
             }
             return ExitCodes.Ok;
@@ -106,17 +130,33 @@ internal static class BacktestCommand
         plot.SavePng(path, 1100, 500);
     }
 
-    private static double? Finite(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
+    private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? Math.Round(x, 6) : null;
 
-    private static string Markdown(int traces, IReadOnlyList<(string Model, double HorizonHours, double Mase, double Smape, double? Coverage, double? LeadTimeHours, double? FalseWarningRate, double? WarnedShare, int Traces)> medians, IReadOnlyList<Score> scores)
+    private static string Markdown(int traces, IReadOnlyList<ScoreMedian> medians, IReadOnlyList<Score> scores, string? holdout)
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"## Backtest: medians over {traces} traces (held-out last {Backtest.TestShare:P0} of each)");
+        if (holdout is not null)
+        {
+            md.AppendLine();
+            md.AppendLine($"Leave one source out: the model was trained without the traces from `{holdout}` and is tested on them only.");
+        }
         md.AppendLine();
         md.AppendLine("| horizon | model | MASE | sMAPE | 80% coverage | lead time (h) | crossings warned | false warnings |");
         md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var m in medians)
             md.AppendLine(CultureInfo.InvariantCulture, $"| {m.HorizonHours} h | {m.Model} | {Backtest.Format(m.Mase)} | {Backtest.Format(m.Smape)} | {Backtest.Format(m.Coverage, "0.0%")} | {Backtest.Format(m.LeadTimeHours, "0.#")} | {Backtest.Format(m.WarnedShare, "0%")} | {Backtest.Format(m.FalseWarningRate, "0.0%")} |");
+        md.AppendLine();
+        md.AppendLine("### Quantiles of the horizon's peak");
+        md.AppendLine();
+        md.AppendLine("Medians over traces. p50 MASE: the p50's error ÷ seasonal naive's. Pinball loss per level ÷ the trace's mean actual peak; "
+            + $"\"vs {Backtest.QuantileBaseline}\": the summed pinball loss of p50, p90 and p99 ÷ the seasonal-naive quantile baseline's (below 1 is better). "
+            + "Coverage: the share of actual peaks at or below the quantile (p50 50 %, p90 90 %, p99 99 % when calibrated).");
+        md.AppendLine();
+        md.AppendLine("| horizon | model | p50 MASE | pinball p50 | pinball p90 | pinball p99 | vs seasonal-naive-q | p50 coverage | p90 coverage | p99 coverage |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var m in medians.Where(m => m.Mase50 is not null).OrderBy(m => m.HorizonHours).ThenBy(m => m.PinballVsSeasonalNaive))
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.HorizonHours} h | {m.Model} | {Backtest.Format(m.Mase50)} | {Backtest.Format(m.Pinball50, "0.0000")} | {Backtest.Format(m.Pinball90, "0.0000")} | {Backtest.Format(m.Pinball99, "0.0000")} | {Backtest.Format(m.PinballVsSeasonalNaive)} | {Backtest.Format(m.Coverage50, "0.0%")} | {Backtest.Format(m.Coverage90, "0.0%")} | {Backtest.Format(m.Coverage99, "0.0%")} |");
         md.AppendLine();
         md.AppendLine("### MASE at 24 h per trace");
         md.AppendLine();

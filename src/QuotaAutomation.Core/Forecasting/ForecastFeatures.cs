@@ -22,35 +22,36 @@ public static class ForecastFeatures
     {
         ArgumentNullException.ThrowIfNull(grid);
         var v = grid.Values;
-        var perHour = Math.Max(1, (int)Math.Round(TimeSpan.FromHours(1) / grid.Step));
-        var perDay = perHour * 24;
-        var last = Level(v[index], v, index);
+        var perHour = Steps(grid, TimeSpan.FromHours(1));
+        var perDay = Steps(grid, TimeSpan.FromDays(1));
+        var perWeek = Steps(grid, TimeSpan.FromDays(7));
+        var last = Level(grid, v[index], index);
         var day = Window(v, index, perDay);
         var hour = Window(v, index, perHour);
-        var week = Window(v, index, perDay * 7);
+        var week = Window(v, index, perWeek);
         var mean24 = day.Average();
         var std24 = Math.Sqrt(day.Sum(x => (x - mean24) * (x - mean24)) / day.Count);
-        var steps = Math.Max(1, (int)Math.Round(horizon / grid.Step));
+        var steps = Steps(grid, horizon);
         var at = grid.TimeAt(index).UtcDateTime;
         var hourAngle = 2 * Math.PI * at.TimeOfDay.TotalHours / 24;
         var dayAngle = 2 * Math.PI * (int)at.DayOfWeek / 7;
         return
         [
             (float)Math.Log(Math.Max(horizon.TotalHours, 1e-3)),
-            (float)(last / Level(hour.Average(), v, index)),
-            (float)(last / Level(mean24, v, index)),
+            (float)(last / Level(grid, hour.Average(), index)),
+            (float)(last / Level(grid, mean24, index)),
             (float)(day.Max() / last),
             (float)(day.Min() / last),
-            (float)(std24 / Level(mean24, v, index)),
-            (float)(LeastSquares.Line(day, 0, day.Count).Slope * perHour / Level(mean24, v, index)),
+            (float)(std24 / Level(grid, mean24, index)),
+            (float)(LeastSquares.Line(day, 0, day.Count).Slope / grid.Step.TotalHours / Level(grid, mean24, index)),
             (float)(PeakAgo(v, index, perDay, steps) / last),
-            (float)(PeakAgo(v, index, perDay * 7, steps) / last),
+            (float)(PeakAgo(v, index, perWeek, steps) / last),
             (float)(week.Max() / last),
             (float)Math.Sin(hourAngle),
             (float)Math.Cos(hourAngle),
             (float)Math.Sin(dayAngle),
             (float)Math.Cos(dayAngle),
-            (float)Math.Min(index / (double)perDay, 28),
+            (float)Math.Min(index * grid.Step.TotalDays, 28),
         ];
     }
 
@@ -62,23 +63,26 @@ public static class ForecastFeatures
     public static float Target(UsageGrid grid, int index, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        var steps = Math.Max(1, (int)Math.Round(horizon / grid.Step));
-        var peak = grid.Values.Skip(index + 1).Take(steps).DefaultIfEmpty(grid.Values[index]).Max();
-        return (float)Math.Log(Level(peak, grid.Values, index) / Level(SeasonalNaivePeak(grid, index, horizon), grid.Values, index));
+        var peak = grid.Values.Skip(index + 1).Take(Steps(grid, horizon)).DefaultIfEmpty(grid.Values[index]).Max();
+        return (float)Math.Log(Level(grid, peak, index) / Level(grid, SeasonalNaivePeak(grid, index, horizon), index));
     }
 
     /// <summary>How the interval's width is scaled per forecast (written into the model's metadata).</summary>
-    public const string SpreadName = "cv_24h + 0.02";
+    public const string SpreadName = "cv_24h + floor (the floor per horizon, chosen on the calibration half)";
+
+    /// <summary>The floors <see cref="Spread"/> may be calibrated with, from nearly proportional to the day's variability to nearly one width for all.</summary>
+    public static IReadOnlyList<double> SpreadFloors { get; } = [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2];
 
     /// <summary>
     /// The scale of a forecast's error, from its features: the day's coefficient of variation plus a floor. Residual
-    /// quantiles are taken in these units, so a flat series gets a narrow interval and a bursty one a wide one; with one
-    /// width for all, the interval covered 95 % of peaks on the typical trace and far fewer on the bursty ones.
+    /// quantiles are taken in these units, so a flat series gets a narrower interval and a bursty one a wider one. The
+    /// floor matters for the tail: with 0.02 (issue 15's interval), a burst on a flat day was a residual of a hundred
+    /// spreads, and the p99 of such residuals, applied to any variable series, was a factor of e^30.
     /// </summary>
-    public static double Spread(float[] features)
+    public static double Spread(float[] features, double floor)
     {
         ArgumentNullException.ThrowIfNull(features);
-        return features[5] + 0.02;
+        return features[5] + floor;
     }
 
     /// <summary>True when usage did not move at all over the last day (its maximum and minimum equal the current value).</summary>
@@ -92,7 +96,7 @@ public static class ForecastFeatures
     public static double PeakFrom(UsageGrid grid, int index, TimeSpan horizon, double logRatio)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        return Level(SeasonalNaivePeak(grid, index, horizon), grid.Values, index) * Math.Exp(logRatio);
+        return Level(grid, SeasonalNaivePeak(grid, index, horizon), index) * Math.Exp(logRatio);
     }
 
     /// <summary>
@@ -102,8 +106,8 @@ public static class ForecastFeatures
     public static double SeasonalNaivePeak(UsageGrid grid, int index, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        var perDay = (int)Math.Round(TimeSpan.FromDays(1) / grid.Step);
-        var steps = Math.Min(perDay, Math.Max(1, (int)Math.Round(horizon / grid.Step)));
+        var perDay = Steps(grid, TimeSpan.FromDays(1));
+        var steps = Math.Min(perDay, Steps(grid, horizon));
         var start = index - perDay + 1;
         if (start < 0) return grid.Values[index];
         var peak = double.MinValue;
@@ -111,11 +115,21 @@ public static class ForecastFeatures
         return peak;
     }
 
+    /// <summary>
+    /// How many grid steps a span of time is: at least one. Every window is a time (an hour, a day, a week), so a daily
+    /// grid's "day" is one step, not 24 (before issue 16 an hour was clamped to a step and a day was 24 of them).
+    /// </summary>
+    public static int Steps(UsageGrid grid, TimeSpan span)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        return Math.Max(1, (int)Math.Round(span / grid.Step));
+    }
+
     /// <summary>The highest value over the last <paramref name="span"/> (at most what the grid holds).</summary>
     public static double PeakOverLast(UsageGrid grid, int index, TimeSpan span)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        var steps = Math.Max(1, (int)Math.Round(span / grid.Step));
+        var steps = Steps(grid, span);
         var peak = double.MinValue;
         for (var i = Math.Max(0, index - steps + 1); i <= index; i++) peak = Math.Max(peak, grid.Values[i]);
         return peak;
@@ -125,10 +139,10 @@ public static class ForecastFeatures
     /// A level safe to divide by: zero usage becomes a small fraction of the series' recent scale (or 1), so ratios stay
     /// finite on series that touch zero.
     /// </summary>
-    private static double Level(double value, IReadOnlyList<double> v, int index)
+    private static double Level(UsageGrid grid, double value, int index)
     {
         if (value > 0) return value;
-        var scale = Window(v, index, 288).Max();
+        var scale = Window(grid.Values, index, Steps(grid, TimeSpan.FromDays(1))).Max();
         return scale > 0 ? scale * 0.01 : 1;
     }
 

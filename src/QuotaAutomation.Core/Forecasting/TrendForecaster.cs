@@ -7,7 +7,7 @@ namespace QuotaAutomation.Core.Forecasting;
 /// daily profile (mean residual per hour of day) once two days are known. The peak is the highest point of
 /// trend + profile over the horizon. The trend is projected at most as far ahead as the history it was fitted on,
 /// so two hours of history never become a week-long extrapolation. The interval is ±1.28 residual standard
-/// deviations (80 % if residuals were normal). With less than <see cref="MinSamples"/> samples or an hour of
+/// deviations (80 % if residuals were normal). Its quantiles come from <see cref="RatioQuantiles.Fallback"/>. With less than <see cref="MinSamples"/> samples or an hour of
 /// history it answers "current-only".
 /// </summary>
 public sealed class TrendForecaster : IForecaster
@@ -30,7 +30,7 @@ public sealed class TrendForecaster : IForecaster
         var fit = _last is { } last && ReferenceEquals(last.History, history) && last.Count == history.Count && last.Now == now
             ? last
             : _last = Fit.Of(history, now);
-        if (fit.TooShort is { } reason) return Forecast.CurrentOnly(fit.Current, reason);
+        if (fit.TooShort is { } reason) return Forecast.CurrentOnly(fit.Current, reason) with { Quantiles = PeakQuantiles.Point(fit.Current) };
 
         var nowHours = fit.Hours(now);
         var reach = Math.Min(horizon.TotalHours, fit.Span.TotalHours);
@@ -54,7 +54,10 @@ public sealed class TrendForecaster : IForecaster
         peak = Math.Max(peak, seasonalPeak);
         var note = string.Create(CultureInfo.InvariantCulture,
             $"trend {fit.Slope:+0.###;-0.###;0}/h over {fit.Span.TotalHours:0.#}h{(fit.Seasonal ? " with daily profile" : "")}{(raised ? horizon > TimeSpan.FromDays(1) ? ", raised to the recent peak" : ", raised to yesterday's peak" : "")}, ±{IntervalZ * fit.Noise:0.##}");
-        return new Forecast(peak, Math.Max(0, peak - IntervalZ * fit.Noise), peak + IntervalZ * fit.Noise, Name, note);
+        // Quantiles (issue 16) do not use the trend: the baseline × the history's own ratios actual ÷ baseline
+        // (RatioQuantiles.Fallback); too little history for those, the current value at every level.
+        var quantiles = (fit.Grid is { } g ? RatioQuantiles.Fallback(g, horizon) : null) ?? PeakQuantiles.Point(fit.Current);
+        return new Forecast(peak, Math.Max(0, peak - IntervalZ * fit.Noise), peak + IntervalZ * fit.Noise, Name, note) { Quantiles = quantiles };
     }
 
     /// <summary>What a history says at a time, whatever the horizon: the line, the daily profile, the noise, the grid.</summary>
