@@ -158,6 +158,12 @@ public sealed class ForecastModel
         var quantiles = PeakQuantiles.Of(ForecastFeatures.PeakFrom(grid, index, horizon, median),
             ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + interval.Q90 * spread, MaxLogRatio)),
             ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + interval.Q99 * spread, MaxLogRatio)));
+        // Beyond a day the tails are the series' own: the last span's peak × the quantiles of its history's ratios (the
+        // fallback's). The direct model's calibrated tails there rest on the few traces long enough to calibrate a week
+        // on and were far too wide (p90 covered every 168 h peak, its pinball loss 2.3 × seasonal naive's quantile
+        // baseline's); the week's ratios scored best of all (docs/forecasting.md).
+        if (horizon > TimeSpan.FromDays(1) && RatioQuantiles.Fallback(grid, index, horizon) is { } own)
+            quantiles = PeakQuantiles.Of(quantiles.P50, own.P90, own.P99);
         return new ModelPeak(peak, lower, upper, correction, still, quantiles);
     }
 

@@ -54,7 +54,13 @@ public static class RatioQuantiles
     public static PeakQuantiles? Fallback(UsageGrid grid, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        var index = grid.Values.Count - 1;
+        return Fallback(grid, grid.Values.Count - 1, horizon);
+    }
+
+    /// <summary>As <see cref="Fallback(UsageGrid, TimeSpan)"/> at <paramref name="index"/>: nothing after it is read.</summary>
+    public static PeakQuantiles? Fallback(UsageGrid grid, int index, TimeSpan horizon)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
         if (index < 1) return null;
         var day = TimeSpan.FromDays(1);
         if (horizon <= day)
