@@ -113,8 +113,8 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             var current = history[^1].Value;
             var forecast = forecasts.For(rule.Quota, history, rule.ForecastHorizon);
             if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
-                forecast = Expect(forecast, expected, current, quota, histories);
-            var snapshot = new QuotaSnapshot(quota, current, forecast);
+                forecast = Expect(forecast, expected, current, quota, histories, options.Sizing);
+            var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing };
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
             var breach = EstimateBreach(rule, quota, history, forecast, forecasts);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
@@ -144,16 +144,26 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         return BreachEstimate.From(quota.Value, horizons);
     }
 
-    /// <summary>An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.</summary>
-    private static Forecast Expect(Forecast forecast, Events.Expectation expected, double current, QuotaInfo quota, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> histories)
+    /// <summary>
+    /// An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.
+    /// Under risk sizing its quantiles are raised too: the organic ones shifted by the units a deployment adds, each at
+    /// least the usage the event expects (a scaling or failover replaces the organic forecast when higher); a forecast
+    /// with no quantiles keeps none, so it is sized as v1 sized it.
+    /// </summary>
+    private static Forecast Expect(Forecast forecast, Events.Expectation expected, double current, QuotaInfo quota,
+        Dictionary<QuotaKey, IReadOnlyList<UsageSample>> histories, SizingPolicy sizing)
     {
         var utilization = quota.Value > 0 ? 100 * current / quota.Value : double.PositiveInfinity;
         if (utilization < expected.MinUtilizationPercent) return forecast;
         double? other = expected.AddUsageOf is { } key && histories.GetValueOrDefault(key) is [.., var last] ? last.Value : null;
         // What a deployment adds stacks on the organic forecast; a scaling or failover expectation replaces it when higher.
-        var usage = Math.Max(expected.ExpectedUsage(current, other), forecast.Peak + expected.AddUnits);
-        return usage > forecast.Peak
-            ? new Forecast(usage, forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {usage:0.##}"))
+        var floor = expected.ExpectedUsage(current, other);
+        var usage = Math.Max(floor, forecast.Peak + expected.AddUnits);
+        var quantiles = sizing == SizingPolicy.Risk && forecast.Quantiles is { } organic ? ExpectedQuantiles.Raise(organic, expected.AddUnits, floor) : null;
+        var raised = usage > forecast.Peak || quantiles is not null && quantiles.P50 > forecast.Quantiles!.P50; // quantiles set only when the forecast has some
+        return raised
+            ? new Forecast(Math.Max(usage, forecast.Peak), forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {Math.Max(usage, quantiles?.P50 ?? 0):0.##}"))
+            { Quantiles = quantiles ?? forecast.Quantiles }
             : forecast;
     }
 }
