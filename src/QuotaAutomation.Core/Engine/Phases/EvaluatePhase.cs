@@ -23,16 +23,17 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
     public async Task<Evaluation> RunAsync(CycleAudit audit, DateTimeOffset now,
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
-        var (rules, results) = await ParseRulesAsync(audit, ct);
+        var (rules, results, disabled) = await ParseRulesAsync(audit, ct);
         var (evaluated, nextDue) = await EvaluateAsync(rules, now, audit, expectations, woken, ct);
         results.AddRange(evaluated);
-        return new Evaluation(results, nextDue);
+        return new Evaluation(results, nextDue) { Rules = rules, Disabled = disabled };
     }
 
-    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
+    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected, List<QuotaRule> Disabled)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
     {
         var raws = await ports.Rules.LoadRulesAsync(ct);
         var rules = new List<QuotaRule>();
+        var disabled = new List<QuotaRule>();
         var rejected = new List<RuleResult>();
         var named = new HashSet<QuotaKey>();
         foreach (var raw in raws)
@@ -41,7 +42,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             if (parsed is { Success: true, Value.IsFleetRule: true }) parsed = FleetOnly(parsed.Value);
             if (parsed.Success)
             {
-                if (parsed.Value.Enabled) rules.Add(parsed.Value);
+                (parsed.Value.Enabled ? rules : disabled).Add(parsed.Value);
                 named.Add(parsed.Value.Quota);
                 continue;
             }
@@ -50,7 +51,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             rejected.Add(new RuleResult(new Failed(name, null, parsed.Error!), null, null, null));
         }
         var (expanded, unexpanded) = await _wildcards.ExpandAsync(rules, named, audit, ct);
-        return (expanded, [.. rejected, .. unexpanded]);
+        return (expanded, [.. rejected, .. unexpanded], disabled);
     }
 
     /// <summary>A rule over several accounts or Regions is the fleet's: a cycle of one account and Region cannot run it alone.</summary>
@@ -169,4 +170,11 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 }
 
 /// <summary>The evaluate phase's results, and when the read cadence next needs a cycle (<see cref="CycleReport.NextCycleDue"/>).</summary>
-internal sealed record Evaluation(List<RuleResult> Results, DateTimeOffset? NextCycleDue);
+internal sealed record Evaluation(List<RuleResult> Results, DateTimeOffset? NextCycleDue)
+{
+    /// <summary>The enabled rules (wildcards expanded), one per result at the end of <see cref="Results"/>, in the same order.</summary>
+    public IReadOnlyList<QuotaRule> Rules { get; init; } = [];
+
+    /// <summary>The rules that parsed but are disabled: a step plan of theirs is cancelled, saying so.</summary>
+    public IReadOnlyList<QuotaRule> Disabled { get; init; } = [];
+}
