@@ -163,7 +163,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         var quantiles = sizing == SizingPolicy.Risk && forecast.Quantiles is { } organic ? ExpectedQuantiles.Raise(organic, expected.AddUnits, floor) : null;
         var raised = usage > forecast.Peak || quantiles is not null && quantiles.P50 > forecast.Quantiles!.P50; // quantiles set only when the forecast has some
         return raised
-            ? new Forecast(Math.Max(usage, forecast.Peak), forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {Math.Max(usage, quantiles?.P50 ?? 0):0.##}"))
+            ? new Forecast(Math.Max(usage, forecast.Peak), forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {quantiles?.P50 ?? usage:0.##}"))
             { Quantiles = quantiles ?? forecast.Quantiles }
             : forecast;
     }
