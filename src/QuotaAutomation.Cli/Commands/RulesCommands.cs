@@ -149,7 +149,7 @@ internal static partial class RulesCommands
                 return ExitCodes.Ok;
             }
             var table = new Table().Border(TableBorder.Rounded)
-                .AddColumns("rule", "quota", "level", "thresholds", "multiplier", "cap", "approval", "hours", "cost limit", "horizon", "enabled");
+                .AddColumns("rule", "quota", "level", "thresholds", "multiplier", "cap", "approval", "hours", "cost limit", "horizon", "breach risk", "enabled");
             foreach (var raw in await backend.Rules.LoadRulesAsync(ct))
             {
                 var parsed = RuleParser.Parse(raw);
@@ -164,7 +164,7 @@ internal static partial class RulesCommands
                     $"{Render.Num(r.Thresholds.Warning)}/{Render.Num(r.Thresholds.Critical)}/{Render.Num(r.Thresholds.Emergency)}",
                     Render.Num(r.IncreaseMultiplier), Render.Num(r.MaxAutoIncrease), r.ApprovalRequired ? "yes" : "no",
                     Render.Text(r.BusinessHoursOnly?.ToString() ?? "any"), "$" + Render.Num(r.CostThreshold),
-                    Render.Num(r.ForecastHorizon.TotalHours) + "h", r.Enabled ? "yes" : "[grey]no[/]");
+                    Render.Num(r.ForecastHorizon.TotalHours) + "h", Render.Num(r.BreachRisk), r.Enabled ? "yes" : "[grey]no[/]");
             }
             app.Console.Write(table);
             return ExitCodes.Ok;

@@ -27,6 +27,7 @@ internal sealed record RuleDocument(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? BusinessHours = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CostThreshold = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ForecastHorizonHours = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? BreachRisk = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Enabled = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Approvers = null)
 {
@@ -37,6 +38,6 @@ internal sealed record RuleDocument(
         var r = parsed.Value;
         return new RuleDocument(r.RuleId, true, null, r.Quota.ServiceCode, r.Quota.QuotaCode, r.Quota.Region, r.Quota.AccountId, r.Level.ToRuleName(),
             r.Thresholds.Warning, r.Thresholds.Critical, r.Thresholds.Emergency, r.IncreaseMultiplier, r.MaxAutoIncrease, r.ApprovalRequired,
-            r.BusinessHoursOnly is not null, r.BusinessHoursOnly?.ToString(), r.CostThreshold, r.ForecastHorizon.TotalHours, r.Enabled, r.Approvers);
+            r.BusinessHoursOnly is not null, r.BusinessHoursOnly?.ToString(), r.CostThreshold, r.ForecastHorizon.TotalHours, r.BreachRisk, r.Enabled, r.Approvers);
     }
 }

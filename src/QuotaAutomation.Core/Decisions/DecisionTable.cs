@@ -52,21 +52,27 @@ public static class DecisionTable
         if (!quota.Adjustable)
             return new Alert(rule.RuleId, rule.Quota, $"{peak} reached {Band(band)}, but the quota is not adjustable", band);
 
-        var wanted = Sizing.DesiredValue(rule, quota, snapshot.PeakUsage, band);
+        var sized = Sizing.SizedUsage(rule, snapshot);
+        var wanted = Sizing.DesiredValue(rule, quota, sized, band);
         var desired = Sizing.FirstStep(quota, wanted, fastStep);
         if (desired <= quota.Value)
             return new Alert(rule.RuleId, rule.Quota,
                 $"{peak} reached {Band(band)}; cap reached: max_auto_increase {Num(rule.MaxAutoIncrease)} is not above the quota {Num(quota.Value)}",
                 band);
 
+        var risk = snapshot.Quantiles is not null;
         var cost = costs.MonthlyCost(rule.Quota, quota.Value, desired);
-        var costly = cost > rule.CostThreshold;
+        // Risk sizing judges the route on the whole target: a ×8 increase asked ×2 at a time must not pass under the
+        // cost threshold step by step (v1 judged each step alone, and keeps doing so).
+        var routeCost = risk ? costs.MonthlyCost(rule.Quota, quota.Value, wanted) : cost;
+        var costText = routeCost > cost ? $"est. ${Num(cost)}/month (${Num(routeCost)}/month to {Num(wanted)})" : $"est. ${Num(cost)}/month";
+        var costly = routeCost > rule.CostThreshold;
         var (route, why) = rule.Level switch
         {
             AutomationLevel.AutoRequest => (IncreaseRoute.NeedsApproval, "auto_request: a person approves first"),
             _ when costly && rule.ApprovalRequired =>
-                (IncreaseRoute.NeedsApproval, $"est. ${Num(cost)}/month exceeds cost_threshold ${Num(rule.CostThreshold)}: approval required"),
-            _ => (IncreaseRoute.FileDirectly, $"est. ${Num(cost)}/month"),
+                (IncreaseRoute.NeedsApproval, $"{costText} exceeds cost_threshold ${Num(rule.CostThreshold)}: approval required"),
+            _ => (IncreaseRoute.FileDirectly, costText),
         };
         var kind = band switch
         {
@@ -74,16 +80,41 @@ public static class DecisionTable
             Severity.Critical => $"increase ×{Num(rule.IncreaseMultiplier)}",
             _ => "pre-emptive increase ×1.2",
         };
+        var steps = desired < wanted ? $" (a first step of {Num(wanted)}: AWS decides more than ×{Num(fastStep!.Value)} slowly)" : ""; // desired < wanted only when fastStep is set
+        var sizedTo = risk ? $"; {SizedTo(rule, quota, band, sized, wanted)}" : "";
         return new RequestIncrease(rule.RuleId, rule.Quota,
-            $"{peak} reached {Band(band)}: {kind}, {Num(quota.Value)} → {Num(desired)}{(desired < wanted ? $" (a first step of {Num(wanted)}: AWS decides more than ×{Num(fastStep!.Value)} slowly)" : "")}; {why}",
-            band, quota.Value, desired, cost, route, snapshot.UtilizationPercent);
+            $"{peak} reached {Band(band)}: {kind}, {Num(quota.Value)} → {Num(desired)}{steps}{sizedTo}; {why}",
+            band, quota.Value, desired, cost, route, snapshot.UtilizationPercent)
+        { Target = risk && desired < wanted ? wanted : null };
+    }
+
+    /// <summary>What a risk-sized increase was sized to: the quantile ÷ warning, or the band's multiple when that is more; and the cap when it bit.</summary>
+    private static string SizedTo(QuotaRule rule, Quotas.QuotaInfo quota, Severity band, double sized, double wanted)
+    {
+        var byRisk = Sizing.Need(rule, quota, sized);
+        var multiple = Sizing.MultipleFor(band, rule);
+        var byMultiple = quota.Value * multiple;
+        var riskText = $"{Sizing.LevelName(rule)} {Num(sized)} ÷ warning {Pct(rule.Thresholds.Warning)} = {Num(byRisk)}";
+        var sizedTo = byRisk >= byMultiple ? $"sized to {riskText}" : $"sized to the band's ×{Num(multiple)} = {Num(byMultiple)} ({riskText} is less)";
+        return wanted < Math.Max(byRisk, byMultiple) ? $"{sizedTo}, capped at max_auto_increase {Num(rule.MaxAutoIncrease)}" : sizedTo;
     }
 
     private static string Describe(QuotaRule rule, QuotaSnapshot s)
     {
+        if (s.Quantiles is { } q) return DescribeQuantiles(rule, s, q);
         var forecast = s.Forecast.Peak <= s.CurrentUsage ? ""
             : s.Forecast.Forecaster is "event" or DependencyForecaster ? $", expected {Num(s.Forecast.Peak)} ({s.Forecast.Note})"
             : $", forecast peak {Num(s.Forecast.Peak)} in {rule.ForecastHorizon.TotalHours:0.#}h ({s.Forecast.Forecaster})";
+        return $"usage {Num(s.CurrentUsage)}{forecast} of quota {Num(s.Quota.Value)} = {Pct(s.UtilizationPercent)}";
+    }
+
+    /// <summary>Risk sizing: the honest estimate (p50, which the band is judged on) and the quantile the rule sizes to, always both.</summary>
+    private static string DescribeQuantiles(QuotaRule rule, QuotaSnapshot s, Forecasting.PeakQuantiles q)
+    {
+        var levels = $"p50 {Num(q.P50)} / {Sizing.LevelName(rule)} {Num(q.At(1 - rule.BreachRisk))}";
+        var forecast = s.Forecast.Forecaster is "event" or DependencyForecaster
+            ? $", expected {levels} ({s.Forecast.Note})"
+            : $", peak {levels} in {rule.ForecastHorizon.TotalHours:0.#}h ({s.Forecast.Forecaster})";
         return $"usage {Num(s.CurrentUsage)}{forecast} of quota {Num(s.Quota.Value)} = {Pct(s.UtilizationPercent)}";
     }
 

@@ -1,3 +1,4 @@
+using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
 
 namespace QuotaAutomation.Core.Decisions;
@@ -46,6 +47,21 @@ public sealed record RequestIncrease(
     double UtilizationPercent) : QuotaDecision(RuleId, Quota, Reason)
 {
     public override string Kind => Route == IncreaseRoute.NeedsApproval ? "request_approval" : "request_increase";
+
+    /// <summary>
+    /// Risk sizing: the whole value the increase was sized to when <see cref="DesiredValue"/> is only its first step
+    /// (a step plan's target); null when the increase asks for all of it, and always under v1.
+    /// </summary>
+    public double? Target { get; init; }
+
+    /// <summary>
+    /// The step plan this increase belongs to, as it is to be saved before the increase's intent (issue 16): a new plan
+    /// (plan_recorded) or an open one with its next step advanced (plan_step). Null: no plan.
+    /// </summary>
+    public StepPlan? Plan { get; init; }
+
+    /// <summary>True when <see cref="Plan"/> is one this cycle made (audited as plan_recorded; a followed plan's step as plan_step).</summary>
+    public bool NewPlan { get; init; }
 }
 
 /// <summary>An increase the engine would make but may not now: one is already open, or AWS's open-request limits are full.</summary>

@@ -38,6 +38,36 @@ public static class Sizing
     }
 
     /// <summary>
+    /// The usage an increase is sized for. Risk sizing (the snapshot has quantiles): the (1 − <c>breach_risk</c>) quantile
+    /// of the horizon's peak, at least the current usage (a forecast of the peak never plans below what is used now).
+    /// V1: the snapshot's peak usage, the larger of now and the forecast peak.
+    /// </summary>
+    public static double SizedUsage(QuotaRule rule, QuotaSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return snapshot.Quantiles is { } q ? Math.Max(snapshot.CurrentUsage, q.At(1 - rule.BreachRisk)) : snapshot.PeakUsage;
+    }
+
+    /// <summary>
+    /// The quota the sized usage needs: <see cref="SizedUsage"/> ÷ the warning threshold, rounded like a request, with
+    /// no band multiple and no cap. A step plan is no longer needed once this is at or below the quota in force.
+    /// </summary>
+    public static double Need(QuotaRule rule, QuotaInfo quota, double sizedUsage)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(quota);
+        return RoundUp(quota, sizedUsage / (rule.Thresholds.Warning / 100));
+    }
+
+    /// <summary>The quantile level a rule sizes to, as a name: <c>p99</c> for breach_risk 0.01, <c>p97.5</c> for 0.025.</summary>
+    public static string LevelName(QuotaRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return "p" + Math.Round(100 * (1 - rule.BreachRisk), 4).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
     /// The value to request: at least the band's multiple of the current quota, and at least what keeps the
     /// forecast peak at or under the warning threshold; rounded up to a whole number for count quotas; never
     /// above the rule's <c>max_auto_increase</c> (nor the API's maximum). The result may be ≤ the current value
@@ -49,9 +79,19 @@ public static class Sizing
         ArgumentNullException.ThrowIfNull(quota);
         var byMultiple = quota.Value * MultipleFor(severity, rule);
         var byForecast = peakUsage / (rule.Thresholds.Warning / 100);
-        var wanted = Math.Max(byMultiple, byForecast);
-        // Round off float noise before rounding up: 700 / 0.7 is 1000.0000000000001, which must not become 1001.
-        wanted = quota.IsCount ? Math.Ceiling(Math.Round(wanted, 6)) : Math.Ceiling(Math.Round(wanted * 100, 6)) / 100;
-        return Math.Min(wanted, Math.Min(rule.MaxAutoIncrease, ApiMaxQuotaValue));
+        var wanted = RoundUp(quota, Math.Max(byMultiple, byForecast));
+        return Math.Min(wanted, Cap(rule));
     }
+
+    /// <summary>The highest value ever requested for the rule: its <c>max_auto_increase</c>, within the API's maximum.</summary>
+    public static double Cap(QuotaRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return Math.Min(rule.MaxAutoIncrease, ApiMaxQuotaValue);
+    }
+
+    /// <summary>Whole units for counts, cents otherwise, rounded up.</summary>
+    // Round off float noise before rounding up: 700 / 0.7 is 1000.0000000000001, which must not become 1001.
+    private static double RoundUp(QuotaInfo quota, double value) =>
+        quota.IsCount ? Math.Ceiling(Math.Round(value, 6)) : Math.Ceiling(Math.Round(value * 100, 6)) / 100;
 }

@@ -95,12 +95,19 @@ public static class DependentDemand
         var current = result.CurrentUsage!.Value;
         var forecast = result.Forecast!;
         var expected = current + wanted.Sum(n => n.Units);
-        if (expected <= forecast.Peak) return result; // its forecast already plans for it
-        var raised = new Forecast(expected, forecast.Lower, forecast.Upper, DecisionTable.DependencyForecaster, string.Join("; ", wanted.Select(n => n.Text)));
-        var snapshot = new QuotaSnapshot(quota, current, raised);
+        // Risk sizing: the growth is known, so each quantile is floored at it; the band reads the p50, so the dependent
+        // is raised when the p50 does not already plan for it. v1 (or no quantiles): the forecast peak, as before.
+        var organic = options.Sizing == SizingPolicy.Risk ? forecast.Quantiles : null;
+        var quantiles = organic is null ? null : ExpectedQuantiles.Raise(organic, 0, expected);
+        if (expected <= (organic?.P50 ?? forecast.Peak)) return result; // its forecast already plans for it
+        var raised = new Forecast(Math.Max(expected, forecast.Peak), forecast.Lower, forecast.Upper, DecisionTable.DependencyForecaster, string.Join("; ", wanted.Select(n => n.Text)))
+        {
+            Quantiles = quantiles ?? forecast.Quantiles,
+        };
+        var snapshot = new QuotaSnapshot(quota, current, raised) { Sizing = options.Sizing };
         var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
         // What the cycle appended to the rule's own decision (the breach estimate, the fullest resource) still holds.
-        var own = DecisionTable.Decide(rule, new QuotaSnapshot(quota, current, forecast), now, options.Costs, options.FastStep).Reason;
+        var own = DecisionTable.Decide(rule, new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing }, now, options.Costs, options.FastStep).Reason;
         var notes = result.Decision.Reason.StartsWith(own, StringComparison.Ordinal) ? result.Decision.Reason[own.Length..] : "";
         return result with
         {

@@ -8,7 +8,7 @@ namespace QuotaAutomation.Core.Engine;
 
 /// <summary>
 /// One automation cycle, as a list of phases (each in <c>Engine/Phases/</c>): follow what is in flight, reconcile what
-/// an ended process left unfinished, evaluate, admit within AWS's limits, act, recover, publish; every step audited. Data flows one way, each phase taking
+/// an ended process left unfinished, evaluate, follow step plans, admit within AWS's limits, act, recover, publish; every step audited. Data flows one way, each phase taking
 /// what the earlier ones returned. A bad rule, a missing quota or a failing action is audited and skipped; it never
 /// stops the other rules. Every action has an intent record before it and an outcome after it; when the intent
 /// cannot be written the action is not taken.
@@ -21,6 +21,7 @@ public sealed class AutomationEngine
     private readonly FollowPhase _follow;
     private readonly ReconcilePhase _reconcile;
     private readonly EvaluatePhase _evaluate;
+    private readonly PlanPhase _plan;
     private readonly AdmitPhase _admit;
     private readonly ActPhase _act;
     private readonly RecoverPhase _recover;
@@ -34,6 +35,7 @@ public sealed class AutomationEngine
         _follow = new FollowPhase(ports, options);
         _reconcile = new ReconcilePhase(ports, options);
         _evaluate = new EvaluatePhase(ports, forecaster, options);
+        _plan = new PlanPhase(ports, options);
         _admit = new AdmitPhase(ports, options);
         _act = new ActPhase(ports, time, options);
         _recover = new RecoverPhase(ports);
@@ -75,7 +77,8 @@ public sealed class AutomationEngine
         var reconciled = await _reconcile.RunAsync(audit, now, ct);
         await audit.FlushAsync(CancellationToken.None);
         var evaluated = await _evaluate.RunAsync(audit, now, expectations, woken, ct);
-        var admitted = await _admit.RunAsync(audit, now, inFlight, evaluated.Results, ct);
+        var planned = await _plan.RunAsync(audit, now, evaluated, ct);
+        var admitted = await _admit.RunAsync(audit, now, inFlight, planned, ct);
         await audit.FlushAsync(CancellationToken.None);
         var acted = await _act.RunAsync(audit, admitted, ct);
         var recovered = await _recover.RunAsync(audit, admitted.Results, ct);

@@ -93,6 +93,14 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         return null;
     }
 
+    /// <summary>A probability: a number (<c>0.01</c>) or a percentage string (<c>"1%"</c> is 0.01, unlike a threshold's <c>"85%"</c>, which is 85).</summary>
+    public double? Fraction(string field, double fallback)
+    {
+        var percent = TryGet(field, out var value) && value is string s && s.Trim().EndsWith('%');
+        var number = Number(field, fallback, allowPercent: true);
+        return percent ? number / 100 : number;
+    }
+
     public bool? Bool(string field, bool fallback)
     {
         if (Unsupported(field, "true or false")) return null;

@@ -19,7 +19,7 @@ public static partial class RuleParser
         "rule_id", "service_code", "quota_code", "region", "account_id", "automation_level",
         "threshold_warning", "threshold_critical", "threshold_emergency", "auto_increase_multiplier",
         "max_auto_increase", "approval_required", "business_hours_only", "business_hours",
-        "business_hours_timezone", "cost_threshold", "forecast_horizon_hours", "enabled",
+        "business_hours_timezone", "cost_threshold", "forecast_horizon_hours", "breach_risk", "enabled",
         "approvers", "exclude_accounts", "exclude_regions", "standby_region", "standby_account", "standby_factor",
         "standby_peak_days", "template_value",
     ];
@@ -40,6 +40,12 @@ public static partial class RuleParser
     /// <summary>The largest quota value, usage or cap believed (1e15): AWS's largest quotas are far below, and beyond
     /// 2^53 a double no longer counts whole units.</summary>
     public const double MaxQuotaValue = 1e15;
+
+    /// <summary>
+    /// The largest <c>breach_risk</c>: above an even chance the value sized for is below the horizon's median peak, and
+    /// the quantiles a forecaster gives start at the p50 (<see cref="Forecasting.PeakQuantiles.At"/>).
+    /// </summary>
+    public const double MaxBreachRisk = 0.5;
 
     /// <summary>The largest monthly cost limit believed, in dollars.</summary>
     public const double MaxCostThreshold = 1e9;
@@ -65,6 +71,7 @@ public static partial class RuleParser
         var window = reader.Window("business_hours", "business_hours_timezone");
         var costThreshold = reader.Number("cost_threshold", QuotaRule.DefaultCostThreshold);
         var horizon = reader.Number("forecast_horizon_hours", QuotaRule.DefaultForecastHorizon.TotalHours);
+        var breachRisk = reader.Fraction("breach_risk", QuotaRule.DefaultBreachRisk);
         var enabled = reader.Bool("enabled", true);
         var approvers = reader.ArnPatterns("approvers");
         var excludeAccounts = reader.AccountTargets("exclude_accounts", allowAll: false);
@@ -95,6 +102,9 @@ public static partial class RuleParser
         if (costThreshold is { } ct && (ct < 0 || ct > MaxCostThreshold)) reader.Bad("cost_threshold", $"{Show(ct)} must be ≥ 0 and ≤ {Show(MaxCostThreshold)}");
         if (horizon is { } h && (h < 1 || h > MaxForecastHorizonHours))
             reader.Bad("forecast_horizon_hours", $"{Show(h)} must be between 1 and {Show(MaxForecastHorizonHours)}");
+        // 0 would size to a quantile no forecast gives (p100): there is always some risk.
+        if (breachRisk is { } r && (r <= 0 || r > MaxBreachRisk))
+            reader.Bad("breach_risk", $"{Show(r)} must be > 0 and ≤ {Show(MaxBreachRisk)} (a probability: 0.01 sizes to the p99; \"1%\" is accepted)");
         reader.RejectUnknownAttributes();
 
         var name = ruleId ?? $"{Echo.Of(raw.Origin)} (no rule_id)";
@@ -119,7 +129,7 @@ public static partial class RuleParser
             TimeSpan.FromHours(horizon!.Value),
             enabled!.Value,
             approvers)
-        { Targets = targets, TemplateValue = templateValue });
+        { Targets = targets, TemplateValue = templateValue, BreachRisk = breachRisk!.Value });
     }
 
     /// <summary>

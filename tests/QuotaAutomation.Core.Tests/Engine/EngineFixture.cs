@@ -12,13 +12,15 @@ internal sealed class EngineFixture
     public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
 
     /// <param name="coverage">What wildcard rules expand over, made from the fake account (none: they fail, saying so).</param>
-    public EngineFixture(EngineOptions? options = null, Func<FakeAccount, Ports.IUsageCoverage>? coverage = null)
+    /// <param name="forecaster">The trend forecaster (no quantiles: every decision sized as v1) unless given.</param>
+    /// <param name="plans">Where step plans are kept; none: no plans.</param>
+    public EngineFixture(EngineOptions? options = null, Func<FakeAccount, Ports.IUsageCoverage>? coverage = null, IForecaster? forecaster = null, Ports.IStepPlanStore? plans = null)
     {
         Account = new FakeAccount(Time);
         Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}", NewApprovalId = ApprovalIds.Seeded(new Random(0)) };
         Engine = new AutomationEngine(
-            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores) { Coverage = coverage?.Invoke(Account) },
-            new TrendForecaster(), Time, Options);
+            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores) { Coverage = coverage?.Invoke(Account), Plans = plans },
+            forecaster ?? new TrendForecaster(), Time, Options);
     }
 
     private int _runs;

@@ -48,6 +48,23 @@ public class RuleParserTests
     }
 
     [Theory]
+    [InlineData(0.05, 0.05)]
+    [InlineData("0.025", 0.025)]
+    [InlineData("1%", 0.01)]    // a percentage is a probability here, unlike a threshold's "85%"
+    [InlineData(" 5 % ", 0.05)]
+    [InlineData(0.5, 0.5)]
+    public void Parse_BreachRisk_IsAProbability(object typed, double expected)
+    {
+        Assert.Equal(expected, RuleParser.Parse(With(Minimal, "breach_risk", typed)).Value.BreachRisk, 12);
+    }
+
+    [Fact]
+    public void Parse_NoBreachRisk_SizesToTheP99()
+    {
+        Assert.Equal(0.01, RuleParser.Parse(Minimal).Value.BreachRisk);
+    }
+
+    [Theory]
     [InlineData("TRUE", true)]
     [InlineData("true", true)]
     [InlineData("Yes", true)]
@@ -106,6 +123,11 @@ public class RuleParserTests
     [InlineData("cost_threshold", "1e300", "cost_threshold 1e300 must be ≥ 0 and ≤ 1e9")]
     [InlineData("forecast_horizon_hours", "0.5", "forecast_horizon_hours 0.5 must be between 1 and 2160")]
     [InlineData("forecast_horizon_hours", "9000", "forecast_horizon_hours 9000 must be between 1 and 2160")]
+    [InlineData("breach_risk", "0", "breach_risk 0 must be > 0 and ≤ 0.5 (a probability: 0.01 sizes to the p99; \"1%\" is accepted)")]
+    [InlineData("breach_risk", "0.6", "breach_risk 0.6 must be > 0 and ≤ 0.5 (a probability: 0.01 sizes to the p99; \"1%\" is accepted)")]
+    [InlineData("breach_risk", "1", "breach_risk 1 must be > 0 and ≤ 0.5 (a probability: 0.01 sizes to the p99; \"1%\" is accepted)")]
+    [InlineData("breach_risk", "60%", "breach_risk 0.6 must be > 0 and ≤ 0.5 (a probability: 0.01 sizes to the p99; \"1%\" is accepted)")]
+    [InlineData("breach_risk", "low", "breach_risk 'low' must be a number")]
     [InlineData("approval_required", "maybe", "approval_required 'maybe' must be true or false")]
     [InlineData("business_hours_only", "2", "business_hours_only '2' must be true or false")]
     [InlineData("enabled", "on-ish", "enabled 'on-ish' must be true or false")]

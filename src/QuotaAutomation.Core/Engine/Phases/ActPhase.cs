@@ -31,9 +31,41 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
                 }
                 continue;
             }
+            if (decision is RequestIncrease { Plan: not null } planned && await SavePlanAsync(audit, planned, ct) is { } unsaved)
+            {
+                actions.Add(unsaved);
+                continue;
+            }
             if (await ActOnAsync(audit, decision, admitted.Approved, ct) is { } action) actions.Add(action);
         }
         return actions;
+    }
+
+    /// <summary>
+    /// Saves the increase's step plan before the step's intent (a cycle that ends between the two leaves the plan to
+    /// follow, and the next cycle files the same step: it is read from the quota in force) and audits it. A plan that
+    /// cannot be saved files nothing: its step would otherwise run unrecorded.
+    /// </summary>
+    /// <returns>Null when saved (or there is no store); else the failed action.</returns>
+    private async Task<ActionResult?> SavePlanAsync(CycleAudit audit, RequestIncrease wanted, CancellationToken ct)
+    {
+        if (ports.Plans is not { } store || wanted.Plan is not { } plan) return null;
+        var action = wanted.Route == IncreaseRoute.NeedsApproval ? "start_approval" : "request_increase";
+        try
+        {
+            await store.SaveAsync(plan, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var why = $"could not save plan {plan.Id}: {e.Message}; step {plan.Next} ({DecisionTable.Num(wanted.DesiredValue)}) not filed";
+            await audit.WriteAsync(AuditKind.Error, wanted.RuleId, wanted.Quota, wanted.NewPlan ? "plan_recorded" : "plan_step", why, ct);
+            return new ActionResult(wanted.RuleId, wanted.Quota, action, ActionOutcome.Failed, why);
+        }
+        var text = wanted.NewPlan
+            ? $"plan {plan.Id} for {plan.Quota} recorded: {StepPlanner.Describe(plan)} (target {DecisionTable.Num(plan.Target)}), step 1 next: {plan.Reason}"
+            : $"plan {plan.Id} for {plan.Quota}: step {plan.Next} of {plan.Steps.Count} next, {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)} ({StepPlanner.Describe(plan)})";
+        await audit.WriteAsync(AuditKind.Decision, wanted.RuleId, wanted.Quota, wanted.NewPlan ? "plan_recorded" : "plan_step", text, ct, details: PlanPhase.Details(plan));
+        return null;
     }
 
     private async Task<ActionResult?> ActOnAsync(CycleAudit audit, QuotaDecision decision, IReadOnlyList<ApprovalRequest> approved, CancellationToken ct) =>

@@ -23,16 +23,17 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
     public async Task<Evaluation> RunAsync(CycleAudit audit, DateTimeOffset now,
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
-        var (rules, results) = await ParseRulesAsync(audit, ct);
+        var (rules, results, disabled) = await ParseRulesAsync(audit, ct);
         var (evaluated, nextDue) = await EvaluateAsync(rules, now, audit, expectations, woken, ct);
         results.AddRange(evaluated);
-        return new Evaluation(results, nextDue);
+        return new Evaluation(results, nextDue) { Rules = rules, Disabled = disabled };
     }
 
-    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
+    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected, List<QuotaRule> Disabled)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
     {
         var raws = await ports.Rules.LoadRulesAsync(ct);
         var rules = new List<QuotaRule>();
+        var disabled = new List<QuotaRule>();
         var rejected = new List<RuleResult>();
         var named = new HashSet<QuotaKey>();
         foreach (var raw in raws)
@@ -41,7 +42,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             if (parsed is { Success: true, Value.IsFleetRule: true }) parsed = FleetOnly(parsed.Value);
             if (parsed.Success)
             {
-                if (parsed.Value.Enabled) rules.Add(parsed.Value);
+                (parsed.Value.Enabled ? rules : disabled).Add(parsed.Value);
                 named.Add(parsed.Value.Quota);
                 continue;
             }
@@ -50,7 +51,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             rejected.Add(new RuleResult(new Failed(name, null, parsed.Error!), null, null, null));
         }
         var (expanded, unexpanded) = await _wildcards.ExpandAsync(rules, named, audit, ct);
-        return (expanded, [.. rejected, .. unexpanded]);
+        return (expanded, [.. rejected, .. unexpanded], disabled);
     }
 
     /// <summary>A rule over several accounts or Regions is the fleet's: a cycle of one account and Region cannot run it alone.</summary>
@@ -113,8 +114,8 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             var current = history[^1].Value;
             var forecast = forecasts.For(rule.Quota, history, rule.ForecastHorizon);
             if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
-                forecast = Expect(forecast, expected, current, quota, histories);
-            var snapshot = new QuotaSnapshot(quota, current, forecast);
+                forecast = Expect(forecast, expected, current, quota, histories, options.Sizing);
+            var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing };
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
             var breach = EstimateBreach(rule, quota, history, forecast, forecasts);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
@@ -144,19 +145,36 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         return BreachEstimate.From(quota.Value, horizons);
     }
 
-    /// <summary>An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.</summary>
-    private static Forecast Expect(Forecast forecast, Events.Expectation expected, double current, QuotaInfo quota, Dictionary<QuotaKey, IReadOnlyList<UsageSample>> histories)
+    /// <summary>
+    /// An event's expectation raises the forecast peak (never lowers it) when the quota is full enough for it to apply.
+    /// Under risk sizing its quantiles are raised too: the organic ones shifted by the units a deployment adds, each at
+    /// least the usage the event expects (a scaling or failover replaces the organic forecast when higher); a forecast
+    /// with no quantiles keeps none, so it is sized as v1 sized it.
+    /// </summary>
+    private static Forecast Expect(Forecast forecast, Events.Expectation expected, double current, QuotaInfo quota,
+        Dictionary<QuotaKey, IReadOnlyList<UsageSample>> histories, SizingPolicy sizing)
     {
         var utilization = quota.Value > 0 ? 100 * current / quota.Value : double.PositiveInfinity;
         if (utilization < expected.MinUtilizationPercent) return forecast;
         double? other = expected.AddUsageOf is { } key && histories.GetValueOrDefault(key) is [.., var last] ? last.Value : null;
         // What a deployment adds stacks on the organic forecast; a scaling or failover expectation replaces it when higher.
-        var usage = Math.Max(expected.ExpectedUsage(current, other), forecast.Peak + expected.AddUnits);
-        return usage > forecast.Peak
-            ? new Forecast(usage, forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {usage:0.##}"))
+        var floor = expected.ExpectedUsage(current, other);
+        var usage = Math.Max(floor, forecast.Peak + expected.AddUnits);
+        var quantiles = sizing == SizingPolicy.Risk && forecast.Quantiles is { } organic ? ExpectedQuantiles.Raise(organic, expected.AddUnits, floor) : null;
+        var raised = usage > forecast.Peak || quantiles is not null && quantiles.P50 > forecast.Quantiles!.P50; // quantiles set only when the forecast has some
+        return raised
+            ? new Forecast(Math.Max(usage, forecast.Peak), forecast.Lower, forecast.Upper, "event", string.Create(CultureInfo.InvariantCulture, $"{expected.Reason}: expect {quantiles?.P50 ?? usage:0.##}"))
+            { Quantiles = quantiles ?? forecast.Quantiles }
             : forecast;
     }
 }
 
 /// <summary>The evaluate phase's results, and when the read cadence next needs a cycle (<see cref="CycleReport.NextCycleDue"/>).</summary>
-internal sealed record Evaluation(List<RuleResult> Results, DateTimeOffset? NextCycleDue);
+internal sealed record Evaluation(List<RuleResult> Results, DateTimeOffset? NextCycleDue)
+{
+    /// <summary>The enabled rules (wildcards expanded), one per result at the end of <see cref="Results"/>, in the same order.</summary>
+    public IReadOnlyList<QuotaRule> Rules { get; init; } = [];
+
+    /// <summary>The rules that parsed but are disabled: a step plan of theirs is cancelled, saying so.</summary>
+    public IReadOnlyList<QuotaRule> Disabled { get; init; } = [];
+}

@@ -1,0 +1,69 @@
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Events;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Tests.Fakes;
+using static QuotaAutomation.Core.Tests.Fakes.TestRules;
+
+namespace QuotaAutomation.Core.Tests.Engine;
+
+/// <summary>Risk sizing through the engine where something announced raises a forecast: an event's expectation, a dependency's growth.</summary>
+public class RiskSizingEngineTests
+{
+    private static QuotaDecision DecisionOf(CycleReport report, string ruleId) => report.Rules.Single(r => r.Decision.RuleId == ruleId).Decision;
+
+    [Fact]
+    public async Task Expectation_ShiftsTheQuantilesByWhatADeploymentAdds()
+    {
+        // Organic p50 100 / p90 150 / p99 200 (v1's peak: the p90). A deployment adds 80: p50 180 / p99 280.
+        // 180 of 200 = 90 %: critical ×1.5 = 300; p99 280 ÷ 0.7 = 400 is more (and ×2 exactly: no plan).
+        var f = new EngineFixture(forecaster: new QuantileForecaster(u => PeakQuantiles.Of(u, 1.5 * u, 2 * u)));
+        f.Account.Add("vpc", "L-F678F1CE", 200, _ => 100);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        var expectations = new Dictionary<QuotaKey, Expectation> { [new("vpc", "L-F678F1CE", "us-east-1")] = new(1, 0, null, "deploy web-7", AddUnits: 80) };
+
+        var report = await f.Engine.RunCycleAsync(expectations, CancellationToken.None);
+
+        var wanted = Assert.IsType<RequestIncrease>(DecisionOf(report, "vpcs"));
+        Assert.Equal(400, wanted.DesiredValue);
+        Assert.StartsWith("usage 100, expected p50 180 / p99 280 (deploy web-7: expect 180) of quota 200 = 90% reached critical: increase ×1.5, 200 → 400; sized to p99 280 ÷ warning 70% = 400;",
+            wanted.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Expectation_ScalingFloorsEveryQuantile()
+    {
+        // ×2 expected of usage 40: every quantile at least 80 (organic 40 / 44 / 48): 80 % → warning ×1.2 = 120 beats 80 ÷ 0.7 = 114.3 → 115.
+        var f = new EngineFixture(forecaster: new QuantileForecaster(u => PeakQuantiles.Of(u, 1.1 * u, 1.2 * u)));
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 40);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        var expectations = new Dictionary<QuotaKey, Expectation> { [new("vpc", "L-F678F1CE", "us-east-1")] = new(2, 0, null, "vpc scaling up ×2") };
+
+        var report = await f.Engine.RunCycleAsync(expectations, CancellationToken.None);
+
+        var wanted = Assert.IsType<RequestIncrease>(DecisionOf(report, "vpcs"));
+        Assert.Equal(120, wanted.DesiredValue);
+        Assert.StartsWith("usage 40, expected p50 80 / p99 80 (vpc scaling up ×2: expect 80) of quota 100 = 80% reached warning", wanted.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dependency_FloorsTheDependentsQuantilesAtWhatTheRaiseConsumes()
+    {
+        // vCPUs 120 of 128 (p50 120: critical ×1.5 = 192; p99 144 ÷ 0.7 = 205.7 → 206): +78 vCPUs; a quarter of them are
+        // network interfaces (30 per 120 in use): 19.5 → 20 more, 50 expected of 40: emergency ×2 = 80 beats 50 ÷ 0.7 = 72.
+        var f = new EngineFixture(forecaster: new QuantileForecaster(u => PeakQuantiles.Of(u, 1.1 * u, 1.2 * u)));
+        f.Account.Add("ec2", "L-1216C47A", 128, _ => 120);
+        f.Account.Add("vpc", "L-DF5E4CA3", 40, _ => 30);
+        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        f.Stores.Rules.Add(Item("enis", "vpc", "L-DF5E4CA3", "full_auto"));
+
+        var report = await f.CycleAsync();
+
+        var vcpus = Assert.IsType<RequestIncrease>(DecisionOf(report, "vcpus"));
+        var enis = Assert.IsType<RequestIncrease>(DecisionOf(report, "enis"));
+        Assert.Equal((206.0, 80.0), (vcpus.DesiredValue, enis.DesiredValue));
+        Assert.StartsWith("usage 30, expected p50 50 / p99 50 (ec2/L-1216C47A +78 vCPUs → vpc/L-DF5E4CA3 needs 20 more network interfaces) of quota 40 = 125% reached emergency: emergency increase ×2, 40 → 80; "
+            + "sized to the band's ×2 = 80 (p99 50 ÷ warning 70% = 72 is less);", enis.Reason, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,20 @@
+using QuotaAutomation.Core.Forecasting;
+
+namespace QuotaAutomation.Core.Tests.Fakes;
+
+/// <summary>A forecaster that gives quantiles: the test sets them (or a function of the newest sample) and may change them between cycles.</summary>
+internal sealed class QuantileForecaster(Func<double, PeakQuantiles> quantiles, Func<double, double>? v1Peak = null) : IForecaster
+{
+    public string Name => "quantiles";
+
+    public Func<double, PeakQuantiles> Quantiles { get; set; } = quantiles;
+
+    public static QuantileForecaster Fixed(double p50, double p90, double p99) => new(_ => PeakQuantiles.Of(p50, p90, p99));
+
+    public Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon)
+    {
+        var last = history[^1].Value;
+        var q = Quantiles(last);
+        return new Forecast(v1Peak?.Invoke(last) ?? q.P90, null, null, Name, "test quantiles") { Quantiles = q };
+    }
+}
