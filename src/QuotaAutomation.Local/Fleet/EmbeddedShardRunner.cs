@@ -30,8 +30,9 @@ public sealed class EmbeddedShardRunner(EmbeddedBackend backend, VirtualOrganiza
         }
 
         // The hub's own quotas have no account id in the stores (as in a single-account cycle): "" is their account_id.
-        var requests = backend.Requests.ForShard(shard.AccountId == _hub ? "" : shard.AccountId, shard.Region);
-        var ports = backend.Ports with { Requests = requests, Approvals = requests, Audit = audit };
+        var account = shard.AccountId == _hub ? "" : shard.AccountId;
+        var requests = backend.Requests.ForShard(account, shard.Region);
+        var ports = backend.Ports with { Requests = requests, Approvals = requests, Audit = audit, Plans = backend.Plans.ForShard(account, shard.Region) };
         var result = await new ShardCycle(ports, forecaster, backend.Clock, options, _hub).RunAsync(shard, ct);
         if (result.Status == ShardResult.Failed && result.Actions == 0 && result.Error is { } error)
             await AuditFailureAsync(audit, shard, error, CancellationToken.None); // finished work is recorded even when cancelled
