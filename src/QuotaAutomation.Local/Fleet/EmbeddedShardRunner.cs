@@ -9,8 +9,8 @@ namespace QuotaAutomation.Local.Fleet;
 
 /// <summary>
 /// One fleet shard on the embedded backend: <see cref="ShardCycle"/> (one cycle of the unchanged engine over the
-/// shard's rules) on the hub's one database, following only the shard's account and Region's requests and approvals
-/// and auditing under them. Per shard it makes a few small objects and nothing else: no file, no connection of its
+/// shard's rules) on the hub's one database, following only the shard's account and Region's requests, approvals and
+/// step plans, and auditing under them. Per shard it makes a few small objects and nothing else: no file, no connection of its
 /// own, no model load (the forecaster is shared). A shard of an account whose member role is missing fails as STS
 /// AssumeRole fails on AWS, audited, before the engine touches anything; the other shards go on.
 /// </summary>
