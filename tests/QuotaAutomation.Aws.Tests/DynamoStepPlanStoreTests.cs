@@ -184,6 +184,21 @@ public sealed class DynamoStepPlanStoreTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task PlansCommand_OnAws_ListsTheStateTablesPlans()
+    {
+        using var backend = await BackendAsync();
+        await Store(backend).SaveAsync(Plan("plan-1", MemberVpcs, next: 2), CancellationToken.None);
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "testing"); // the CLI's credentials, as CliApprovalOnMotoTests gives them
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "testing");
+
+        var (exit, output) = await Testing.CliRunner.RunAsync(["--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "plans", "-o", "json"], TimeProvider.System);
+
+        Assert.True(exit == 0, output);
+        var plan = Assert.Single(System.Text.Json.Nodes.JsonNode.Parse(output)!["plans"]!.AsArray())!;
+        Assert.Equal(("plan-1", "vpc/L-F678F1CE@eu-west-1#111111111111", 2, 640.0), ((string?)plan["id"], (string?)plan["quota"], (int)plan["next"]!, (double)plan["next_value"]!));
+    }
+
+    [Fact]
     public async Task Backend_PortsCarryTheStore_OnTheStateTable()
     {
         using var backend = await BackendAsync();
