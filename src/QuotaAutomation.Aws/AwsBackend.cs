@@ -35,11 +35,13 @@ public sealed class AwsBackend : IDisposable
         Events = new DynamoEventLog(Dynamo, options.EventsTable, options.EventRetention);
         Door = new DynamoApprovalDoor(Dynamo, options.StateTable);
         ShardHistory = new DynamoShardHistory(Dynamo, options.UsageTable, options.UsageRetention, UsagePacing);
+        Plans = new DynamoStepPlanStore(Dynamo, options.StateTable, Audit, TimeProvider.System);
         var quotas = new AwsQuotaSource(_clients);
         Ports = new EnginePorts(Rules, quotas, new AwsUsageSource(_clients), new DynamoUsageHistory(Dynamo, options.UsageTable, options.UsageRetention),
             new AwsQuotaRequester(_clients), State, State, new SnsNotifier(_clients, options), State, Audit, new EventBridgePublisher(_clients, options))
         {
             Coverage = new AwsUsageCoverage(_clients, TimeProvider.System),
+            Plans = Plans,
         };
     }
 
@@ -55,6 +57,9 @@ public sealed class AwsBackend : IDisposable
     public DynamoStateStore State { get; }
 
     public DynamoAuditLog Audit { get; }
+
+    /// <summary>Step plans (issue 16), in the state table: an increase over ×2 the quota, planned once and followed step by step.</summary>
+    public DynamoStepPlanStore Plans { get; }
 
     public DynamoEventLog Events { get; }
 

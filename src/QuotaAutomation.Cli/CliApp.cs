@@ -138,6 +138,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         root.Subcommands.Add(ApprovalCommands.Create(this, approve: false));
         root.Subcommands.Add(ServeQuotasCommand.Create(this));
         root.Subcommands.Add(OrgCommands.Create(this));
+        root.Subcommands.Add(PlansCommand.Create(this));
 
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null) invocation.Output = output;

@@ -50,6 +50,9 @@ public sealed class LambdaApp(LambdaServices services)
     private readonly Core.Engine.Acting.AlertSender _alerts = new(services.Ports, services.Time, services.EngineOptions);
     private readonly FleetHandlers _fleet = new(services);
 
+    /// <summary>What the function was composed of (its tests check the wiring: a step-plan store among the ports).</summary>
+    internal LambdaServices Services => services;
+
     public async Task<JsonObject> HandleAsync(string payload, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();

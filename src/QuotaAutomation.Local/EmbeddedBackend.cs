@@ -32,7 +32,8 @@ public sealed class EmbeddedBackend
         Door = new SqliteApprovalDoor(db);
         Budget = new SqliteRequestBudget(db);
         Wakes = new SqliteShardWakes(db);
-        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events) { Coverage = Coverage };
+        Plans = new SqliteStepPlanStore(db, Audit, clock);
+        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events) { Coverage = Coverage, Plans = Plans };
     }
 
     public SqliteDatabase Database { get; }
@@ -70,6 +71,9 @@ public sealed class EmbeddedBackend
 
     /// <summary>Shards an event woke, taken by the next fleet plan.</summary>
     public SqliteShardWakes Wakes { get; }
+
+    /// <summary>Step plans (issue 16): an increase over ×2 the quota, planned once and followed step by step.</summary>
+    public SqliteStepPlanStore Plans { get; }
 
     /// <summary>Task tokens, spent link nonces and the link key.</summary>
     public SqliteApprovalDoor Door { get; }

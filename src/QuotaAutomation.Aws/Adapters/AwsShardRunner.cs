@@ -11,8 +11,8 @@ namespace QuotaAutomation.Aws.Adapters;
 /// One shard on AWS: the hub's tables (audit, state, usage: one central record keyed by account and Region; its
 /// audit records reconciliation reads carry the shard's key, <see cref="DynamoAuditLog.ForShard"/>), and
 /// Service Quotas, CloudWatch and Support in the shard's account under its member role (the hub's own account with
-/// its own credentials), spaced to the shard's share of the account's API rate. Its state lists are its own
-/// (<see cref="DynamoStateStore.ForShard"/>). The account's open requests are
+/// its own credentials), spaced to the shard's share of the account's API rate. Its state lists and step plans are its
+/// own (<see cref="DynamoStateStore.ForShard"/>, <see cref="DynamoStepPlanStore.ForShard"/>). The account's open requests are
 /// counted across its shards in the state table (<see cref="DynamoAccountRequestBudget"/>). A role that cannot be
 /// assumed fails this shard only, naming the account and the role.
 /// </summary>
@@ -66,6 +66,7 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
             Requests = state,
             Approvals = basePorts.Approvals is StepFunctionsApprovals workflow ? workflow.Over(state) : state,
             Alerts = state,
+            Plans = backend.Plans.ForShard(memberAccount, shard.Region), // its own plans, from its partition of shard-state-index
             Quotas = new AwsQuotaSource(clients, report, backend.QuotaDefinitions),
             Usage = new AwsUsageSource(clients, TimeProvider.System, report, backend.QuotaDefinitions),
             Coverage = new AwsUsageCoverage(clients, TimeProvider.System, report), // a */* wildcard reads the run's report: no call of its own

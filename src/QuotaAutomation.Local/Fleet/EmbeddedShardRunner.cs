@@ -9,8 +9,8 @@ namespace QuotaAutomation.Local.Fleet;
 
 /// <summary>
 /// One fleet shard on the embedded backend: <see cref="ShardCycle"/> (one cycle of the unchanged engine over the
-/// shard's rules) on the hub's one database, following only the shard's account and Region's requests and approvals
-/// and auditing under them. Per shard it makes a few small objects and nothing else: no file, no connection of its
+/// shard's rules) on the hub's one database, following only the shard's account and Region's requests, approvals and
+/// step plans, and auditing under them. Per shard it makes a few small objects and nothing else: no file, no connection of its
 /// own, no model load (the forecaster is shared). A shard of an account whose member role is missing fails as STS
 /// AssumeRole fails on AWS, audited, before the engine touches anything; the other shards go on.
 /// </summary>
@@ -30,8 +30,9 @@ public sealed class EmbeddedShardRunner(EmbeddedBackend backend, VirtualOrganiza
         }
 
         // The hub's own quotas have no account id in the stores (as in a single-account cycle): "" is their account_id.
-        var requests = backend.Requests.ForShard(shard.AccountId == _hub ? "" : shard.AccountId, shard.Region);
-        var ports = backend.Ports with { Requests = requests, Approvals = requests, Audit = audit };
+        var account = shard.AccountId == _hub ? "" : shard.AccountId;
+        var requests = backend.Requests.ForShard(account, shard.Region);
+        var ports = backend.Ports with { Requests = requests, Approvals = requests, Audit = audit, Plans = backend.Plans.ForShard(account, shard.Region) };
         var result = await new ShardCycle(ports, forecaster, backend.Clock, options, _hub).RunAsync(shard, ct);
         if (result.Status == ShardResult.Failed && result.Actions == 0 && result.Error is { } error)
             await AuditFailureAsync(audit, shard, error, CancellationToken.None); // finished work is recorded even when cancelled

@@ -5,8 +5,8 @@ using QuotaAutomation.Core.Quotas;
 namespace QuotaAutomation.Local.Storage;
 
 /// <summary>
-/// The embedded backend's one SQLite file: rules, usage history, requests, approvals, audit, notifications and the
-/// simulated account's state. WAL mode, so the CLI can read while a cycle writes; a connection per operation.
+/// The embedded backend's one SQLite file: rules, usage history, requests, approvals, step plans, audit, notifications
+/// and the simulated account's state. WAL mode, so the CLI can read while a cycle writes; a connection per operation.
 /// </summary>
 public sealed class SqliteDatabase
 {
@@ -224,6 +224,12 @@ public sealed class SqliteDatabase
         CREATE TABLE IF NOT EXISTS request_budget (account_id TEXT PRIMARY KEY, open_keys TEXT NOT NULL);
         -- Shards an event woke (IShardWakes): one row per (shard, quota id); '*' alone wakes the shard with no quota named.
         CREATE TABLE IF NOT EXISTS shard_wakes (shard_id TEXT NOT NULL, quota_id TEXT NOT NULL, PRIMARY KEY (shard_id, quota_id)) WITHOUT ROWID;
+
+        -- Step plans (issue 16, SqliteStepPlanStore): the key is the quota's, so a quota has one plan at most; the plan's
+        -- other fields as JSON (Core's StepPlanFields), its plan_id read by json_extract for the conditional writes.
+        CREATE TABLE IF NOT EXISTS step_plans (
+            service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL, item TEXT NOT NULL,
+            PRIMARY KEY (service_code, quota_code, region, account_id)) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS sim_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS sim_quotas (
