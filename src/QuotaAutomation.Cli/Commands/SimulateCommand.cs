@@ -58,11 +58,12 @@ internal static class SimulateCommand
 
             var files = TraceInputs.Read(parse.GetValue(traces));
             var toPlot = parse.GetValue(plots) is null ? [] : (parse.GetValue(plotTraces) ?? []).ToHashSet();
-            var forecaster = chosenPolicies.Any(p => p is Policies.QuotaAutomation or Policies.QuotaAutomationAdaptive) ? app.Forecaster(parse) : null;
+            var forecaster = chosenPolicies.Any(p => p is Policies.QuotaAutomation or Policies.QuotaAutomationV1 or Policies.QuotaAutomationAdaptive) ? app.Forecaster(parse) : null;
             var scratch = Directory.CreateTempSubdirectory("quota-automation-replay-").FullName;
             var replayPolicies = chosenPolicies.Select(name => name switch
             {
                 Policies.QuotaAutomation => new EnginePolicy(forecaster!, scratch),
+                Policies.QuotaAutomationV1 => EnginePolicy.V1(forecaster!, scratch),
                 Policies.QuotaAutomationAdaptive => new EnginePolicy(forecaster!, scratch, new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default with { ReportCoversCalm = true } }), // the replay account's report serves calm quotas; set above for engine policies
                 _ => (IReplayPolicy)Policies.Formulas.Single(f => f.Name == name),
             }).ToList();
@@ -173,8 +174,9 @@ internal static class SimulateCommand
         {
             var quota = plot.Add.ScatterLine(x, result.QuotaSeries!.ToArray());
             quota.LegendText = result.Policy;
-            quota.LineWidth = result.Policy == Policies.QuotaAutomation ? 2.5f : 1.2f;
+            quota.LineWidth = result.Policy switch { Policies.QuotaAutomation => 2.5f, Policies.QuotaAutomationV1 => 2f, _ => 1.2f };
             if (result.Policy == Policies.Limit.Name) quota.LinePattern = ScottPlot.LinePattern.Dotted;
+            if (result.Policy == Policies.QuotaAutomationV1) quota.LinePattern = ScottPlot.LinePattern.Dashed; // beside the new sizing's solid line
         }
         plot.Axes.DateTimeTicksBottom();
         plot.Title($"{trace.Name} ({results[0].Scenario}): usage and each policy's quota; red: QuotaAutomation breaches");
