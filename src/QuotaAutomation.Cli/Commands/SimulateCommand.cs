@@ -170,7 +170,8 @@ internal static class SimulateCommand
         var line = plot.Add.ScatterLine(x, usage);
         line.LegendText = "usage";
         line.Color = ScottPlot.Colors.Black;
-        foreach (var result in results)
+        // v1 last: its dashed line stays visible where it runs under the new sizing's.
+        foreach (var result in results.OrderBy(r => r.Policy == Policies.QuotaAutomationV1))
         {
             var quota = plot.Add.ScatterLine(x, result.QuotaSeries!.ToArray());
             quota.LegendText = result.Policy;
