@@ -79,5 +79,9 @@ public sealed class ReplayReportTests
         Assert.Equal((1310.0, 1872.0, TimeSpan.FromMinutes(495)), (results[0].FinalRightSizing!.UsageP99, results[0].FinalRightSizing!.Needed, results[0].FinalRightSizing!.Span));
         Assert.Contains("| jump | 0.3 | 1,310 | 1,872 | 2,400 (1.28×) | **10,000 (5.34×)** |", md.ToString(), StringComparison.Ordinal);
         Assert.Contains("| **traces at 2 × the need or more** | | | | 0 of 1 | 1 of 1 |", md.ToString(), StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(ReplaySummary.ToJson(scenario, results, 1, 1));
+        var limit = json.RootElement.GetProperty("traces")[1];
+        Assert.Equal((1872.0, 5.3419, 0.34), (limit.GetProperty("need_30d").GetDouble(), limit.GetProperty("final_quota_over_need").GetDouble(), limit.GetProperty("days_read_30d").GetDouble()));
+        Assert.Equal(1, json.RootElement.GetProperty("totals")[1].GetProperty("traces_oversized").GetInt32());
     }
 }

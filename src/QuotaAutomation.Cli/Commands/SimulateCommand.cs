@@ -116,6 +116,14 @@ internal static class SimulateCommand
                         t.MedianFinalQuotaOverPeak.ToString("0.00", CultureInfo.InvariantCulture), Num(t.MonthlyCostUsd), Num(t.MetricReads));
                 app.Console.Write(table);
             }
+            if (ReplayTargets.Check(ReplaySummary.Totals(ordered)) is { Count: > 0 } checks)
+            {
+                var targets = new Table().Border(TableBorder.Rounded).Title("issue 16's targets").AddColumns("scenario", "policy", "target", "figure", "bound", "");
+                foreach (var c in checks)
+                    targets.AddRow(Render.Text(c.Scenario), Render.Text(c.Policy), Render.Text(c.Target), Render.Num(Math.Round(c.Figure, 2)),
+                        c.Bound is { } bound ? "≤ " + Render.Num(Math.Round(bound, 2)) : "-", c.Met switch { true => "[green]met[/]", false => "[red]not met[/]", null => "not measured" });
+                app.Console.Write(targets);
+            }
             app.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"{virtualDays:#,0} virtual days replayed in {seconds:0.0} s: {virtualDays / seconds:#,0} virtual days per second"));
             if (ordered.Sum(r => r.FailedActions) is var failed and > 0)
