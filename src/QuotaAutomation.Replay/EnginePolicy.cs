@@ -1,3 +1,4 @@
+using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Local.Simulation;
@@ -19,8 +20,15 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
 {
     public const string RuleId = "replay";
 
-    /// <summary><see cref="Policies.QuotaAutomation"/>, or <see cref="Policies.QuotaAutomationAdaptive"/> with a read cadence.</summary>
-    public string Name => options?.Cadence is null ? Policies.QuotaAutomation : Policies.QuotaAutomationAdaptive;
+    /// <summary>
+    /// <see cref="Policies.QuotaAutomation"/>; <see cref="Policies.QuotaAutomationAdaptive"/> with a read cadence;
+    /// <see cref="Policies.QuotaAutomationV1"/> with v1's sizing (both: the two suffixes, a name no default run uses).
+    /// </summary>
+    public string Name => Policies.QuotaAutomation + (options?.Cadence is null ? "" : "-adaptive") + (options?.Sizing == SizingPolicy.V1 ? "-v1" : "");
+
+    /// <summary><see cref="Policies.QuotaAutomationV1"/>: the engine as shipped before issue 16 (<see cref="SizingPolicy.V1"/>), beside the new sizing on the same run.</summary>
+    public static EnginePolicy V1(IForecaster forecaster, string scratchFolder) =>
+        new(forecaster, scratchFolder, new EngineOptions { Sizing = SizingPolicy.V1 });
 
     /// <summary>The rule as a person would type it: full_auto, everything else at its default.</summary>
     public static IReadOnlyDictionary<string, object?> Rule { get; } = new Dictionary<string, object?>(StringComparer.Ordinal)

@@ -78,6 +78,9 @@ public static class Policies
 {
     public const string QuotaAutomation = "quota-automation";
 
+    /// <summary>The engine with the sizing shipped before issue 16 (<c>SizingPolicy.V1</c>): the change shown on the same run.</summary>
+    public const string QuotaAutomationV1 = "quota-automation-v1";
+
     /// <summary>The engine with the adaptive read cadence: GetMetricData only when a quota's detail is due, the utilization report otherwise.</summary>
     public const string QuotaAutomationAdaptive = "quota-automation-adaptive";
 
@@ -107,7 +110,7 @@ public static class Policies
     public static readonly FormulaPolicy Limit = new("limit", "not a policy: the cap as fast as approvals allow (×2 steps, each approved in 30 min)", v =>
         v.Quota < v.Scenario.Cap ? v.Scenario.LargeFactor * v.Quota : null);
 
-    public static IReadOnlyList<string> Names { get; } = ["seed", "native", "custodian", "headroom", "limit", QuotaAutomation, QuotaAutomationAdaptive];
+    public static IReadOnlyList<string> Names { get; } = ["seed", "native", "custodian", "headroom", "limit", QuotaAutomationV1, QuotaAutomation, QuotaAutomationAdaptive];
 
     /// <summary>What <c>simulate</c> runs when no <c>--policy</c> is given: all but the adaptive-cadence variant (asked for by name).</summary>
     public static IReadOnlyList<string> Default { get; } = [.. Names.Where(n => n != QuotaAutomationAdaptive)];

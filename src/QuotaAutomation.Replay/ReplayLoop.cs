@@ -1,4 +1,6 @@
 using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Quotas;
+using QuotaAutomation.Core.Rules;
 using QuotaAutomation.Local.Simulation;
 
 namespace QuotaAutomation.Replay;
@@ -17,6 +19,12 @@ public sealed record PolicyResult(
 
     /// <summary>Usage and the quota in force at each evaluated step; null unless asked for (plots).</summary>
     public IReadOnlyList<double>? QuotaSeries { get; init; }
+
+    /// <summary>
+    /// The final quota against what the trace's last 30 days need (<see cref="RightSizing"/> at the replay rule's
+    /// default warning threshold); null for a trace with no usage.
+    /// </summary>
+    public RightSizing? FinalRightSizing { get; init; }
 }
 
 /// <summary>
@@ -66,7 +74,10 @@ public static class ReplayLoop
                 breachSteps * stepMinutes, events, account.RequestsFiled, account.RequestsDenied, run.ApprovalsAsked, run.FailedActions,
                 headroomSteps > 0 ? headroom / headroomSteps : double.NaN, peak > 0 ? account.Quota / peak : double.NaN, account.Quota,
                 CostModel.SeedDefaults.MonthlyCost(ReplayAccount.Key, scenario.InitialQuota, account.Quota))
-            { QuotaSeries = series, MetricReads = account.MetricsRequested, ReportReads = account.ReportsRead };
+            {
+                QuotaSeries = series, MetricReads = account.MetricsRequested, ReportReads = account.ReportsRead,
+                FinalRightSizing = RightSizing.Of(new QuotaInfo(ReplayAccount.Key, trace.Name, account.Quota, true, "None"), Thresholds.Default.Warning, trace.Last(RightSizing.DefaultWindow)),
+            };
         }
     }
 }

@@ -30,6 +30,14 @@ public sealed record PolicyTotals(
     /// <summary>Utilization reports read instead (the adaptive cadence).</summary>
     [JsonPropertyName("report_reads")]
     public long ReportReads { get; init; }
+
+    /// <summary>Median over traces of the final quota ÷ what the last 30 days need (<see cref="FinalRightSizing"/>).</summary>
+    [JsonPropertyName("median_final_quota_over_need")]
+    public double MedianFinalQuotaOverNeed { get; init; } = double.NaN;
+
+    /// <summary>Traces whose final quota is at <see cref="Core.Decisions.RightSizing.DefaultFactor"/> × that need or more.</summary>
+    [JsonPropertyName("traces_oversized")]
+    public int TracesOversized { get; init; }
 }
 
 /// <summary>Totals per scenario and policy, avoidable breach minutes against <c>limit</c>, and the JSON and markdown reports.</summary>
@@ -49,6 +57,7 @@ public static class ReplaySummary
     public static IReadOnlyList<PolicyTotals> Totals(IReadOnlyList<PolicyResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
+        var sized = FinalRightSizing.Totals(results).ToDictionary(t => (t.Scenario, t.Policy));
         return results.GroupBy(r => (r.Scenario, r.Policy)).Select(g => new PolicyTotals(
             g.Key.Scenario, g.Key.Policy, g.Count(),
             g.Sum(r => r.BreachMinutes), g.Sum(r => Avoidable(r, results)), g.Sum(r => r.BreachEvents), g.Count(r => r.BreachMinutes == 0),
@@ -57,6 +66,8 @@ public static class ReplaySummary
         {
             MetricReads = g.Sum(r => (long)r.MetricReads),
             ReportReads = g.Sum(r => (long)r.ReportReads),
+            MedianFinalQuotaOverNeed = sized.TryGetValue(g.Key, out var s) ? s.MedianFinalOverNeed : double.NaN,
+            TracesOversized = sized.TryGetValue(g.Key, out var o) ? o.Oversized : 0,
         }).ToList();
     }
 
@@ -83,6 +94,8 @@ public static class ReplaySummary
             virtual_days = Math.Round(virtualDays, 1),
             seconds = Math.Round(seconds, 1),
             totals = Totals(results),
+            targets = ReplayTargets.Check(Totals(results)).Select(c => new { scenario = c.Scenario, policy = c.Policy, target = c.Target, figure = Finite(c.Figure), bound = c.Bound, met = c.Met }),
+            sizing_losses = SizingLosses.Find(results).Select(l => new { scenario = l.Scenario, trace = l.Trace, why = l.Why }),
             traces = results.Select(r => new
             {
                 scenario = r.Scenario, trace = r.Trace, policy = r.Policy, step_minutes = r.StepMinutes, steps = r.Steps,
@@ -90,6 +103,9 @@ public static class ReplaySummary
                 requests = r.Requests, denied = r.Denied, approvals_asked = r.ApprovalsAsked, failed_actions = r.FailedActions,
                 mean_headroom = Finite(r.MeanHeadroom), final_quota_over_peak = Finite(r.FinalQuotaOverPeak), final_quota = r.FinalQuota,
                 monthly_cost_usd = Math.Round(r.MonthlyCost, 2), metric_reads = r.MetricReads, report_reads = r.ReportReads,
+                usage_p99_30d = r.FinalRightSizing?.UsageP99, need_30d = r.FinalRightSizing?.Needed,
+                final_quota_over_need = r.FinalRightSizing?.Ratio is { } ratio ? Math.Round(ratio, 4) : (double?)null,
+                days_read_30d = r.FinalRightSizing is { } s ? Math.Round(s.Span.TotalDays, 2) : (double?)null,
             }),
         }, Json);
     }
@@ -104,11 +120,11 @@ public static class ReplaySummary
             var rows = totals.Where(t => t.Scenario == scenario).ToList();
             md.AppendLine(CultureInfo.InvariantCulture, $"### Scenario `{scenario}`: totals over {rows[0].Traces} traces");
             md.AppendLine();
-            md.AppendLine("| policy | breach min | avoidable min | breach events | traces without breach | requests | denied | approvals asked | median mean headroom | median final quota ÷ peak | monthly cost of added quota | metric reads |");
-            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            md.AppendLine("| policy | breach min | avoidable min | breach events | traces without breach | requests | denied | approvals asked | median mean headroom | median final quota ÷ peak | median final quota ÷ need | monthly cost of added quota | metric reads |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var t in rows)
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {t.Policy} | {t.BreachMinutes:#,0} | {t.AvoidableBreachMinutes:#,0} | {t.BreachEvents:#,0} | {t.TracesWithoutBreach} | {t.Requests:#,0} | {t.Denied} | {t.ApprovalsAsked} | {t.MedianMeanHeadroom:0.00} | {t.MedianFinalQuotaOverPeak:0.00} | ${t.MonthlyCostUsd:#,0} | {t.MetricReads:#,0} |");
+                    $"| {t.Policy} | {t.BreachMinutes:#,0} | {t.AvoidableBreachMinutes:#,0} | {t.BreachEvents:#,0} | {t.TracesWithoutBreach} | {t.Requests:#,0} | {t.Denied} | {t.ApprovalsAsked} | {t.MedianMeanHeadroom:0.00} | {t.MedianFinalQuotaOverPeak:0.00} | {ReplayTargets.Num(t.MedianFinalQuotaOverNeed)} | ${t.MonthlyCostUsd:#,0} | {t.MetricReads:#,0} |");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Per trace (`{scenario}`): breach minutes / requests");
             md.AppendLine();
@@ -120,6 +136,9 @@ public static class ReplaySummary
                     ? string.Create(CultureInfo.InvariantCulture, $"{r.BreachMinutes:#,0} / {r.Requests}") : "-")) + " |");
             md.AppendLine();
         }
+        ReplayTargets.AppendMarkdown(md, totals);
+        SizingLosses.AppendMarkdown(md, results);
+        FinalRightSizing.AppendMarkdown(md, results);
         return md.ToString();
     }
 

@@ -62,6 +62,13 @@ public sealed class ReplayTrace
 
     public int StepsIn(TimeSpan span) => Math.Max(1, (int)Math.Round(span / Grid.Step));
 
+    /// <summary>The usage of the <paramref name="span"/> ending at the trace's last step (warm-up included when the trace is shorter).</summary>
+    public IReadOnlyList<UsageSample> Last(TimeSpan span)
+    {
+        var from = TimeAt(Count - 1) - span;
+        return Enumerable.Range(0, Count).Where(i => TimeAt(i) > from).Select(i => new UsageSample(TimeAt(i), Usage[i])).ToList();
+    }
+
     public static ReplayTrace From(TraceFile trace, ReplayScenario scenario)
     {
         ArgumentNullException.ThrowIfNull(trace);

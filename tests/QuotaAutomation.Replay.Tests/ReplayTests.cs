@@ -85,22 +85,35 @@ public sealed class ReplayTests : IDisposable
     }
 
     [Fact]
-    public async Task QuotaAutomation_RaisesAtTheFirstBreachedStep_ByAnEmergencyDoubling()
+    public async Task QuotaAutomationV1_RaisesAtTheFirstBreachedStep_ByAnEmergencyDoubling()
     {
-        // The real engine (trend forecaster: under a day of history the model would fall back to it anyway): 60 % is
-        // below warning, so nothing until step 50, where 131 % is an emergency: × 2 → 2,000, approved at step 56.
-        var result = await RunAsync(new EnginePolicy(new TrendForecaster(), _scratch));
+        // The real engine with v1's sizing (trend forecaster: under a day of history the model would fall back to it
+        // anyway): 60 % is below warning, so nothing until step 50, where 131 % is an emergency: max(2 × 1,000,
+        // 1,310 ÷ 0.7 = 1,872) = 2,000, approved at step 56.
+        var policy = EnginePolicy.V1(new TrendForecaster(), _scratch);
 
+        var result = await RunAsync(policy);
+
+        Assert.Equal(Policies.QuotaAutomationV1, policy.Name);
         Assert.Equal((30.0, 1, 0, 0), (result.BreachMinutes, result.BreachEvents, result.ApprovalsAsked, result.FailedActions));
         Assert.Equal(2000.0, result.QuotaSeries![36]); // step 56
         Assert.Equal(1000.0, result.QuotaSeries![35]);
     }
 
     [Fact]
+    public void Policies_RunV1BesideTheNewSizingByDefault_AndTheEngineIsNamedByItsOptions()
+    {
+        var adaptiveV1 = new EnginePolicy(new TrendForecaster(), _scratch, new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default, Sizing = Core.Decisions.SizingPolicy.V1 });
+
+        Assert.Equal(["seed", "native", "custodian", "headroom", "limit", "quota-automation-v1", "quota-automation"], Policies.Default);
+        Assert.Equal(("quota-automation", "quota-automation-adaptive-v1"), (new EnginePolicy(new TrendForecaster(), _scratch).Name, adaptiveV1.Name));
+    }
+
+    [Fact]
     public async Task SameSeed_SameFigures_OtherSeed_OtherDenials()
     {
         var coinFlip = new ReplayScenario { DenyProbability = 0.5, Seed = 7 };
-        var policies = Policies.Formulas.Cast<IReplayPolicy>().Append(new EnginePolicy(new TrendForecaster(), _scratch)).ToList();
+        var policies = Policies.Formulas.Cast<IReplayPolicy>().Append(new EnginePolicy(new TrendForecaster(), _scratch)).Append(EnginePolicy.V1(new TrendForecaster(), _scratch)).ToList();
 
         async Task<List<PolicyResult>> All(ReplayScenario s)
         {

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace QuotaAutomation.Cli.Commands;
 
 /// <summary>
-/// <c>quotas list [--service S]</c> and <c>quotas search TEXT</c>: the quota codes rules need (and <c>quotas coverage</c>, <see cref="CoverageCommand"/>). On the embedded backend
+/// <c>quotas list [--service S]</c> and <c>quotas search TEXT</c>: the quota codes rules need (and <c>quotas coverage</c>, <see cref="CoverageCommand"/>; <c>quotas rightsize</c>, <see cref="RightSizeCommand"/>). On the embedded backend
 /// from the bundled catalog (defaults), marking the quotas the simulated account serves (with its values); on
 /// <c>--backend aws</c> from the account (ListServiceQuotas: applied values).
 /// </summary>
@@ -28,6 +28,7 @@ internal static class QuotasCommands
         quotas.Subcommands.Add(list);
         quotas.Subcommands.Add(search);
         quotas.Subcommands.Add(CoverageCommand.Create(app));
+        quotas.Subcommands.Add(RightSizeCommand.Create(app));
         return quotas;
     }
 

@@ -58,11 +58,12 @@ internal static class SimulateCommand
 
             var files = TraceInputs.Read(parse.GetValue(traces));
             var toPlot = parse.GetValue(plots) is null ? [] : (parse.GetValue(plotTraces) ?? []).ToHashSet();
-            var forecaster = chosenPolicies.Any(p => p is Policies.QuotaAutomation or Policies.QuotaAutomationAdaptive) ? app.Forecaster(parse) : null;
+            var forecaster = chosenPolicies.Any(p => p is Policies.QuotaAutomation or Policies.QuotaAutomationV1 or Policies.QuotaAutomationAdaptive) ? app.Forecaster(parse) : null;
             var scratch = Directory.CreateTempSubdirectory("quota-automation-replay-").FullName;
             var replayPolicies = chosenPolicies.Select(name => name switch
             {
                 Policies.QuotaAutomation => new EnginePolicy(forecaster!, scratch),
+                Policies.QuotaAutomationV1 => EnginePolicy.V1(forecaster!, scratch),
                 Policies.QuotaAutomationAdaptive => new EnginePolicy(forecaster!, scratch, new Core.Engine.EngineOptions { Cadence = Core.Cadence.ReadCadence.Default with { ReportCoversCalm = true } }), // the replay account's report serves calm quotas; set above for engine policies
                 _ => (IReplayPolicy)Policies.Formulas.Single(f => f.Name == name),
             }).ToList();
@@ -114,6 +115,14 @@ internal static class SimulateCommand
                         Num(t.Requests), Num(t.Denied), Num(t.ApprovalsAsked), t.MedianMeanHeadroom.ToString("0.00", CultureInfo.InvariantCulture),
                         t.MedianFinalQuotaOverPeak.ToString("0.00", CultureInfo.InvariantCulture), Num(t.MonthlyCostUsd), Num(t.MetricReads));
                 app.Console.Write(table);
+            }
+            if (ReplayTargets.Check(ReplaySummary.Totals(ordered)) is { Count: > 0 } checks)
+            {
+                var targets = new Table().Border(TableBorder.Rounded).Title("issue 16's targets").AddColumns("scenario", "policy", "target", "figure", "bound", "");
+                foreach (var c in checks)
+                    targets.AddRow(Render.Text(c.Scenario), Render.Text(c.Policy), Render.Text(c.Target), Render.Num(Math.Round(c.Figure, 2)),
+                        c.Bound is { } bound ? "≤ " + Render.Num(Math.Round(bound, 2)) : "-", c.Met switch { true => "[green]met[/]", false => "[red]not met[/]", null => "not measured" });
+                app.Console.Write(targets);
             }
             app.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"{virtualDays:#,0} virtual days replayed in {seconds:0.0} s: {virtualDays / seconds:#,0} virtual days per second"));
@@ -169,12 +178,14 @@ internal static class SimulateCommand
         var line = plot.Add.ScatterLine(x, usage);
         line.LegendText = "usage";
         line.Color = ScottPlot.Colors.Black;
-        foreach (var result in results)
+        // v1 last: its dashed line stays visible where it runs under the new sizing's.
+        foreach (var result in results.OrderBy(r => r.Policy == Policies.QuotaAutomationV1))
         {
             var quota = plot.Add.ScatterLine(x, result.QuotaSeries!.ToArray());
             quota.LegendText = result.Policy;
-            quota.LineWidth = result.Policy == Policies.QuotaAutomation ? 2.5f : 1.2f;
+            quota.LineWidth = result.Policy switch { Policies.QuotaAutomation => 2.5f, Policies.QuotaAutomationV1 => 2f, _ => 1.2f };
             if (result.Policy == Policies.Limit.Name) quota.LinePattern = ScottPlot.LinePattern.Dotted;
+            if (result.Policy == Policies.QuotaAutomationV1) quota.LinePattern = ScottPlot.LinePattern.Dashed; // beside the new sizing's solid line
         }
         plot.Axes.DateTimeTicksBottom();
         plot.Title($"{trace.Name} ({results[0].Scenario}): usage and each policy's quota; red: QuotaAutomation breaches");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 
 [assembly: InternalsVisibleTo("QuotaAutomation.Local.Tests")] // the JSON shapes and number rules are tested directly
+[assembly: InternalsVisibleTo("QuotaAutomation.Aws.Tests")] // quotas rightsize's report is read through the AWS ports on moto
 
 namespace QuotaAutomation.Cli.Json;
 
