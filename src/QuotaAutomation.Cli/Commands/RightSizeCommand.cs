@@ -35,7 +35,7 @@ internal static class RightSizeCommand
 
     public static Command Create(CliApp app)
     {
-        var days = new Option<double>("--days") { Description = "How many days of usage history to read (the history keeps the last day at 5 minutes, older hours as maxima)", DefaultValueFactory = _ => RightSizing.DefaultWindow.TotalDays };
+        var days = new Option<double>("--days") { Description = "How many days of usage history to read (at most what the store keeps: 30 days on AWS; docs/rules.md#right-sizing)", DefaultValueFactory = _ => RightSizing.DefaultWindow.TotalDays };
         var factor = new Option<double>("--factor") { Description = "List a quota whose value is at least this × what it needs", DefaultValueFactory = _ => RightSizing.DefaultFactor };
         var service = new Option<string?>("--service") { Description = "Only this service code (e.g. ec2, lambda, vpc)" };
         var command = new Command("rightsize", "Quotas far above what their usage needs: the p99 of the last days ÷ the rule's warning threshold (a report: AWS cannot decrease a quota by API)") { days, factor, service };
