@@ -57,7 +57,12 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
         await history.AppendAsync(ReplayAccount.Key, account.Samples(warmupEnd - engineOptions.HistoryWindow, warmupEnd), ct);
         var requests = new SqliteRequestStore(db);
         var notifier = new SqliteNotifier(db, clock);
-        var ports = new EnginePorts(rules, account, account, new CachedUsageHistory(history), account, requests, requests, notifier, notifier, new SqliteAuditLog(db), new SqliteEventLog(db));
+        var audit = new SqliteAuditLog(db);
+        var ports = new EnginePorts(rules, account, account, new CachedUsageHistory(history), account, requests, requests, notifier, notifier, audit, new SqliteEventLog(db))
+        {
+            // The new sizing follows step plans, kept as the embedded backend keeps them; v1 re-decided every cycle.
+            Plans = engineOptions.Sizing == SizingPolicy.V1 ? null : new SqliteStepPlanStore(db, audit, clock),
+        };
         return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), db, folder, dueCyclesOnly ? clock : null, trace.Step);
     }
 
