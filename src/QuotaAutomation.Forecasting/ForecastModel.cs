@@ -173,8 +173,11 @@ public sealed class ForecastModel
     /// <summary>Fewer past origins than this (a day's every two hours) and the series keeps the model's whole correction.</summary>
     private const int MinSeriesOrigins = 12;
 
+    /// <summary>How far back the series' own past is read: the 14 days a first read backfills (docs/fleet-backfill.md).</summary>
+    private static readonly TimeSpan SeriesWindow = TimeSpan.FromDays(14);
+
     /// <summary>
-    /// How much of the model's correction this series' own recent past supports: at every second hour of the last week
+    /// How much of the model's correction this series' own recent past supports: at every second hour of the last 14 days
     /// whose horizon has passed, the p50's absolute error with all, half or none of the correction (none is seasonal
     /// naive), and the share with the least. Trained on other sources, the model was worse than seasonal naive on
     /// series of a kind it had never seen (leave-one-source-out, 24 h p50 MASE 1.99 on the AWS CloudWatch series); a
@@ -186,7 +189,7 @@ public sealed class ForecastModel
         ArgumentNullException.ThrowIfNull(grid);
         var steps = ForecastFeatures.Steps(grid, horizon);
         var stride = ForecastFeatures.Steps(grid, TimeSpan.FromHours(2));
-        var first = Math.Max((int)Math.Ceiling(ForecastFeatures.MinHistory / grid.Step), index - steps - ForecastFeatures.Steps(grid, TimeSpan.FromDays(7)));
+        var first = Math.Max((int)Math.Ceiling(ForecastFeatures.MinHistory / grid.Step), index - steps - ForecastFeatures.Steps(grid, SeriesWindow));
         var errors = new double[SeriesShares.Length];
         var origins = 0;
         for (var j = index - steps; j >= first; j -= stride)
