@@ -169,6 +169,13 @@ public sealed class ForecastModel
             quantiles = PeakQuantiles.Of(p50, p50 * R(0.9), p50 * R(0.99));
             (lower, upper) = (p50 * R(0.1), Math.Max(peak, p50 * R(0.9)));
         }
+        else if (still)
+        {
+            // A still day with too little past for its own residuals: the level (a still quota mostly stays still; the
+            // pooled tails, fitted on bursty traces, made a VPC count still at 4 into a p99 of 14).
+            quantiles = PeakQuantiles.Point(p50);
+            (lower, upper) = (p50, peak);
+        }
         else
         {
             // Too little past: the calibrated residual quantiles, in units of this forecast's spread.

@@ -63,7 +63,7 @@ public class RatioQuantilesTests
         var day = new TrendForecaster().Predict(history, now, TimeSpan.FromHours(24)).Quantiles!;
         var grid = UsageGrid.Resample(history);
 
-        Assert.True(day.P50 < day.P90 && day.P90 < day.P99, $"{day}");
+        Assert.True(day.P50 < day.P90 && day.P90 <= day.P99, $"{day}"); // a sine's daily peaks vary little: p90 and p99 may meet
         Assert.Equal(RatioQuantiles.Fallback(grid, TimeSpan.FromHours(24)), day);
         Assert.InRange(day.P50, 125, 145); // yesterday's peak of about 140 × a median ratio near 1
     }
