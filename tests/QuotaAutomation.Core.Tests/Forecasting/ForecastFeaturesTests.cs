@@ -75,4 +75,27 @@ public class ForecastFeaturesTests
 
         Assert.All(f, x => Assert.True(float.IsFinite(x)));
     }
+
+    [Fact]
+    public void Extract_DailyGrid_CountsWindowsInDays_NotIn24Steps()
+    {
+        // One value a day, falling by 1 a day. Before issue 16 a "day" here was 24 samples and a week 168.
+        var grid = new UsageGrid(Monday, TimeSpan.FromDays(1), Enumerable.Range(0, 30).Select(i => 100.0 - i).ToList());
+
+        var f = ForecastFeatures.Extract(grid, 20, TimeSpan.FromDays(1));
+
+        Assert.Equal(1f, f[2]); // last ÷ the last day's mean: the day is one sample
+        Assert.Equal(86 / 80f, f[9], 5); // the week's max (day 14) ÷ last (day 20), not day 0's 100
+        Assert.Equal(20f, f[14]); // history in days
+        Assert.Equal(80, ForecastFeatures.SeasonalNaivePeak(grid, 20, TimeSpan.FromDays(1)));
+        Assert.Equal(7, ForecastFeatures.Steps(grid, TimeSpan.FromDays(7)));
+    }
+
+    [Fact]
+    public void Steps_IsAtLeastOne()
+    {
+        var daily = new UsageGrid(Monday, TimeSpan.FromDays(1), [1.0]);
+
+        Assert.Equal((1, 1, 2), (ForecastFeatures.Steps(daily, TimeSpan.FromHours(1)), ForecastFeatures.Steps(daily, TimeSpan.FromHours(30)), ForecastFeatures.Steps(daily, TimeSpan.FromHours(36))));
+    }
 }
