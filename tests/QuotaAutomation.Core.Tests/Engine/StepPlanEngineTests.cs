@@ -158,6 +158,24 @@ public class StepPlanEngineTests
     }
 
     [Fact]
+    public async Task Cycle_OutsideBusinessHours_PlanWaitsAndTheDecisionSaysWhichStep()
+    {
+        // p99 400 ÷ 0.7 = 572 still needed; 95 of 200 by the p50 is 47.5 %: below warning, so no emergency acts on Saturday.
+        var (f, plans, _) = Setup(extra: ("business_hours_only", true));
+        await f.CycleAsync();
+        Granted(f);
+        f.Time.Advance(TimeSpan.FromDays(4)); // Saturday
+
+        var report = await f.CycleAsync();
+
+        Assert.EndsWith($"; step 2 of plan {PlanId} deferred: outside business hours Mon,Tue,Wed,Thu,Fri 09:00-18:00 UTC, only emergencies act",
+            Assert.Single(report.Rules).Decision.Reason, StringComparison.Ordinal);
+        Assert.Equal("none", Assert.Single(report.Rules).Decision.Kind);
+        Assert.Single(plans.Open);
+        Assert.Single(f.Account.Requests);
+    }
+
+    [Fact]
     public async Task Cycle_PlanSaveFails_FilesNothingAndSaysWhy()
     {
         var (f, plans, _) = Setup();

@@ -51,8 +51,10 @@ internal sealed class PlanPhase(EnginePorts ports, EngineOptions options)
                 case PlanCompleted or PlanCancelled:
                     await EndAsync(audit, store, plan, verdict, ct);
                     break;
-                case PlanPaused when index >= 0 && results[offset + index].Decision is NoAction quiet:
-                    results[offset + index] = results[offset + index] with { Decision = quiet with { Reason = $"{quiet.Reason}; {verdict.Why}" } };
+                case PlanPaused:
+                    followed[plan.Quota] = plan; // kept: another rule on the quota must not plan over it
+                    if (index >= 0 && results[offset + index].Decision is NoAction quiet)
+                        results[offset + index] = results[offset + index] with { Decision = quiet with { Reason = $"{quiet.Reason}; {verdict.Why}" } };
                     break;
             }
         }
