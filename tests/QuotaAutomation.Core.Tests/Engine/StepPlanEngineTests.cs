@@ -216,6 +216,8 @@ public class StepPlanEngineTests
         await f.CycleAsync();                                   // step 2 asks again
 
         Assert.Equal([200.0, 400], f.Stores.Approvals.Select(a => a.DesiredValue));
+        Assert.StartsWith($"step 2 of 3 of plan {PlanId}: step 1 (200) was granted: 200 → 400", f.Stores.Approvals[1].Reason, StringComparison.Ordinal);
+        Assert.EndsWith("auto_request: a person approves each step", f.Stores.Approvals[1].Reason, StringComparison.Ordinal);
         Assert.Equal([200.0], f.Account.Requests.Select(r => r.DesiredValue));
         Assert.Equal(2, Assert.Single(plans.Open.Values).Next); // saved when step 2's approval was asked: step 3 (index 2) next
     }
