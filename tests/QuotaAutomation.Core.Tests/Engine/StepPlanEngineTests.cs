@@ -176,6 +176,21 @@ public class StepPlanEngineTests
     }
 
     [Fact]
+    public async Task Cycle_ForecastWithoutQuantiles_PlanWaits()
+    {
+        var (f, plans, forecaster) = Setup();
+        await f.CycleAsync();
+        Granted(f);
+        forecaster.Quantiles = _ => throw new InvalidOperationException("model missing"); // the cycle falls back to current-only: no quantiles
+
+        await f.CycleAsync();
+
+        Assert.Single(plans.Open);
+        Assert.Single(f.Account.Requests);
+        Assert.DoesNotContain(f.Stores.Audit, a => a.Action == "plan_cancelled");
+    }
+
+    [Fact]
     public async Task Cycle_PlanSaveFails_FilesNothingAndSaysWhy()
     {
         var (f, plans, _) = Setup();

@@ -90,7 +90,7 @@ internal sealed class PlanPhase(EnginePorts ports, EngineOptions options)
         if (result is not { Decision: not Failed, Quota: { } quota, CurrentUsage: { } current, Forecast: { } forecast })
             return StepPlanner.Judge(plan, rule, state, null, null, null, null, fastStep);
         var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing };
-        var need = Sizing.Need(rule, quota, Sizing.SizedUsage(rule, snapshot));
+        double? need = snapshot.Quantiles is null ? null : Sizing.Need(rule, quota, Sizing.SizedUsage(rule, snapshot));
         var band = rule.Thresholds.SeverityOf(snapshot.UtilizationPercent);
         var deferred = rule.BusinessHoursOnly is { } hours && !hours.Contains(now) && band is not Severity.Emergency
             ? $"outside business hours {hours}, only emergencies act" : null;
