@@ -135,6 +135,17 @@ public class RiskSizingTests
         Assert.Equal(600, Sizing.SizedUsage(Rule(), Snapshot(SizingPolicy.Risk, forecast)));
     }
 
+    [Fact]
+    public void Decide_Risk_UsageAboveTheQuantile_SaysSo()
+    {
+        // 900 of 1,000 now (90 %: critical ×1.5 = 1,500) while the p99 is 580: sized on the usage, 900 ÷ 0.7 = 1,285.8 → 1,286, less.
+        var forecast = Forecast with { Quantiles = PeakQuantiles.Of(500, 550, 580) };
+
+        var wanted = Increase(Rule(), Snapshot(SizingPolicy.Risk, forecast, usage: 900));
+
+        Assert.Contains("; sized to the band's ×1.5 = 1,500 (usage now 900 ÷ warning 70% = 1,286 is less);", wanted.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0.01, "p99")]
     [InlineData(0.025, "p97.5")]
