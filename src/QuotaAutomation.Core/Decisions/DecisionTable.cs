@@ -81,7 +81,8 @@ public static class DecisionTable
             _ => "pre-emptive increase ×1.2",
         };
         var steps = desired < wanted ? $" (a first step of {Num(wanted)}: AWS decides more than ×{Num(fastStep!.Value)} slowly)" : ""; // desired < wanted only when fastStep is set
-        var sizedTo = risk ? $"; {SizedTo(rule, quota, band, sized, wanted)}" : "";
+        var sizedTo = snapshot.Quantiles is { } q
+            ? $"; {SizedTo(rule, quota, band, sized > q.At(1 - rule.BreachRisk) ? "usage now" : Sizing.LevelName(rule), sized, wanted)}" : "";
         return new RequestIncrease(rule.RuleId, rule.Quota,
             $"{peak} reached {Band(band)}: {kind}, {Num(quota.Value)} → {Num(desired)}{steps}{sizedTo}; {why}",
             band, quota.Value, desired, cost, route, snapshot.UtilizationPercent)
@@ -89,12 +90,13 @@ public static class DecisionTable
     }
 
     /// <summary>What a risk-sized increase was sized to: the quantile ÷ warning, or the band's multiple when that is more; and the cap when it bit.</summary>
-    private static string SizedTo(QuotaRule rule, Quotas.QuotaInfo quota, Severity band, double sized, double wanted)
+    /// <param name="what">The quantile's name, or "usage now" when the current usage is above it.</param>
+    private static string SizedTo(QuotaRule rule, Quotas.QuotaInfo quota, Severity band, string what, double sized, double wanted)
     {
         var byRisk = Sizing.Need(rule, quota, sized);
         var multiple = Sizing.MultipleFor(band, rule);
         var byMultiple = quota.Value * multiple;
-        var riskText = $"{Sizing.LevelName(rule)} {Num(sized)} ÷ warning {Pct(rule.Thresholds.Warning)} = {Num(byRisk)}";
+        var riskText = $"{what} {Num(sized)} ÷ warning {Pct(rule.Thresholds.Warning)} = {Num(byRisk)}";
         var sizedTo = byRisk >= byMultiple ? $"sized to {riskText}" : $"sized to the band's ×{Num(multiple)} = {Num(byMultiple)} ({riskText} is less)";
         return wanted < Math.Max(byRisk, byMultiple) ? $"{sizedTo}, capped at max_auto_increase {Num(rule.MaxAutoIncrease)}" : sizedTo;
     }

@@ -52,24 +52,26 @@ public static class StepPlanner
     /// <summary>
     /// What this cycle does with <paramref name="plan"/>. Checked in order: the rule is gone or disabled (cancel), it
     /// failed to evaluate this cycle (pause), it no longer increases (cancel), the target is reached (complete), a step
-    /// was denied (cancel), the need is at or below the quota in force (cancel), the due step is above the rule's cap or
+    /// was denied (cancel), the need is unknown (pause), the need is at or below the quota in force (cancel), the due step is above the rule's cap or
     /// more than one fast step above the quota in force (cancel), business hours defer it (pause); else follow.
     /// </summary>
     /// <param name="rule">The plan's rule as parsed this cycle; null when it is gone or disabled (<paramref name="ruleState"/> says which).</param>
     /// <param name="quota">The quota as read this cycle; null when the rule failed to evaluate.</param>
-    /// <param name="need">This cycle's need (<see cref="Sizing.Need"/>); null when the rule failed to evaluate.</param>
+    /// <param name="need">This cycle's need (<see cref="Sizing.Need"/>); null when the forecast has no quantiles (or the rule failed to evaluate).</param>
     /// <param name="denied">A denial of the quota's request or approval since the plan's last step, in words; null when none.</param>
     /// <param name="deferred">Why the rule acts on nothing now though it could (outside its business hours, not an emergency); null otherwise.</param>
     public static PlanVerdict Judge(StepPlan plan, QuotaRule? rule, string ruleState, QuotaInfo? quota, double? need, string? denied, string? deferred, double fastStep)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (rule is null) return new PlanCancelled($"rule '{plan.RuleId}' {ruleState}");
-        if (quota is null || need is null) return new PlanPaused($"rule '{rule.RuleId}' could not be evaluated this cycle: the plan waits");
+        if (quota is null) return new PlanPaused($"rule '{rule.RuleId}' could not be evaluated this cycle: the plan waits");
         if (rule.Level is AutomationLevel.MonitorOnly or AutomationLevel.AlertOnly)
             return new PlanCancelled($"rule '{rule.RuleId}' is {rule.Level.ToRuleName()} now: it asks for no increase");
         if (quota.Value >= plan.Target)
             return new PlanCompleted($"{quota.Key} is {Num(quota.Value)}, at or above the plan's target {Num(plan.Target)}");
         if (denied is not null) return new PlanCancelled($"a step was denied: {denied}");
+        // A forecast with no quantiles (it failed this cycle) says nothing of the risk: neither cancel nor file on it.
+        if (need is null) return new PlanPaused($"the forecast of {quota.Key} has no quantiles this cycle, so the need cannot be judged: the plan waits");
         if (need <= quota.Value)
             return new PlanCancelled($"usage no longer needs it: the need is {Num(need.Value)} ({Sizing.LevelName(rule)} of the peak ÷ warning {Num(rule.Thresholds.Warning)}%), at or below the quota in force {Num(quota.Value)}");
         var index = Enumerable.Range(0, plan.Steps.Count).First(i => plan.Steps[i] > quota.Value); // the target is above the quota

@@ -34,7 +34,10 @@ public sealed record EngineOptions
     /// <summary>Increases are asked in steps of at most this multiple of the current value (<see cref="Sizing.FastStep"/>); null: all at once.</summary>
     public double? FastStep { get; init; } = Decisions.Sizing.FastStep;
 
-    /// <summary>How increases are sized: by the rule's breach risk with a step plan (default), or as v1 did.</summary>
+    /// <summary>
+    /// How increases are sized: by the rule's breach risk (default; a forecast without quantiles is sized as v1), with
+    /// step plans when <see cref="EnginePorts.Plans"/> is set; or as v1 did, with no plans (docs/rules.md).
+    /// </summary>
     public SizingPolicy Sizing { get; init; } = SizingPolicy.Risk;
 
     /// <summary>A request still pending this long gets a support case (Service Quotas <c>CreateSupportCase</c>).</summary>

@@ -41,7 +41,7 @@ public class RiskSizingTests
     [Fact]
     public void Decide_V1_SameForecast_ActsOnThePeakAsBefore()
     {
-        // v1: 1,300 of 1,000 = 130 % → emergency ×2 = 2,000 beats 1,300 ÷ 0.7 = 1,857.2 → 1,858.
+        // v1: 1,300 of 1,000 = 130 % → emergency ×2 = 2,000 beats 1,300 ÷ 0.7 = 1,857.1 → 1,858.
         var wanted = Increase(Rule(), Snapshot(SizingPolicy.V1));
 
         Assert.Equal(2000, wanted.DesiredValue);
@@ -60,7 +60,7 @@ public class RiskSizingTests
     [InlineData(0.01, 1572)] // p99 1,100 ÷ 0.7
     [InlineData(0.1, 1286)]  // p90 900 ÷ 0.7 = 1,285.7
     [InlineData(0.05, 1375)] // p95: 900 + 200 × (logit .95 − logit .9) ÷ (logit .99 − logit .9) = 962.3; ÷ 0.7 = 1,374.7
-    [InlineData(0.5, 1200)]  // p50 750 ÷ 0.7 = 1,071.5: the band's ×1.2 wins
+    [InlineData(0.5, 1200)]  // p50 750 ÷ 0.7 = 1,071.4: the band's ×1.2 wins
     public void Decide_Risk_BreachRiskPicksTheQuantile(double breachRisk, double expected)
     {
         Assert.Equal(expected, Increase(Rule(breachRisk), Snapshot(SizingPolicy.Risk)).DesiredValue);
@@ -69,7 +69,7 @@ public class RiskSizingTests
     [Fact]
     public void Decide_Risk_BandMultipleWins_ReasonSaysSo()
     {
-        // 900 of 1,000 by p50 = 90 % → critical ×1.5 = 1,500; p99 950 ÷ 0.7 = 1,357.2 → 1,358 is less.
+        // 900 of 1,000 by p50 = 90 % → critical ×1.5 = 1,500; p99 950 ÷ 0.7 = 1,357.1 → 1,358 is less.
         var forecast = new Forecast(950, null, null, "test", "") { Quantiles = PeakQuantiles.Of(900, 920, 950) };
 
         var wanted = Increase(Rule(), Snapshot(SizingPolicy.Risk, forecast, usage: 880));
@@ -133,6 +133,17 @@ public class RiskSizingTests
         var forecast = Forecast with { Quantiles = PeakQuantiles.Of(500, 550, 580) };
 
         Assert.Equal(600, Sizing.SizedUsage(Rule(), Snapshot(SizingPolicy.Risk, forecast)));
+    }
+
+    [Fact]
+    public void Decide_Risk_UsageAboveTheQuantile_SaysSo()
+    {
+        // 900 of 1,000 now (90 %: critical ×1.5 = 1,500) while the p99 is 580: sized on the usage, 900 ÷ 0.7 = 1,285.8 → 1,286, less.
+        var forecast = Forecast with { Quantiles = PeakQuantiles.Of(500, 550, 580) };
+
+        var wanted = Increase(Rule(), Snapshot(SizingPolicy.Risk, forecast, usage: 900));
+
+        Assert.Contains("; sized to the band's ×1.5 = 1,500 (usage now 900 ÷ warning 70% = 1,286 is less);", wanted.Reason, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -99,6 +99,14 @@ public class StepPlannerTests
     }
 
     [Fact]
+    public void Judge_NeedUnknown_Pauses()
+    {
+        var verdict = StepPlanner.Judge(Plan, Rule, "", Count100 with { Value = 200 }, null, null, null, 2);
+
+        Assert.Equal("the forecast of vpc/L-F678F1CE@us-east-1 has no quantiles this cycle, so the need cannot be judged: the plan waits", Assert.IsType<PlanPaused>(verdict).Why);
+    }
+
+    [Fact]
     public void Judge_OutsideBusinessHours_Pauses()
     {
         Assert.Equal("step 2 of plan plan-1 deferred: outside business hours", Assert.IsType<PlanPaused>(Judge(quota: 200, deferred: "outside business hours")).Why);

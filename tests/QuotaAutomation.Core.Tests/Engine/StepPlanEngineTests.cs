@@ -158,6 +158,39 @@ public class StepPlanEngineTests
     }
 
     [Fact]
+    public async Task Cycle_OutsideBusinessHours_PlanWaitsAndTheDecisionSaysWhichStep()
+    {
+        // p99 400 ÷ 0.7 = 572 still needed; 95 of 200 by the p50 is 47.5 %: below warning, so no emergency acts on Saturday.
+        var (f, plans, _) = Setup(extra: ("business_hours_only", true));
+        await f.CycleAsync();
+        Granted(f);
+        f.Time.Advance(TimeSpan.FromDays(4)); // Saturday
+
+        var report = await f.CycleAsync();
+
+        Assert.EndsWith($"; step 2 of plan {PlanId} deferred: outside business hours Mon,Tue,Wed,Thu,Fri 09:00-18:00 UTC, only emergencies act",
+            Assert.Single(report.Rules).Decision.Reason, StringComparison.Ordinal);
+        Assert.Equal("none", Assert.Single(report.Rules).Decision.Kind);
+        Assert.Single(plans.Open);
+        Assert.Single(f.Account.Requests);
+    }
+
+    [Fact]
+    public async Task Cycle_ForecastWithoutQuantiles_PlanWaits()
+    {
+        var (f, plans, forecaster) = Setup();
+        await f.CycleAsync();
+        Granted(f);
+        forecaster.Quantiles = _ => throw new InvalidOperationException("model missing"); // the cycle falls back to current-only: no quantiles
+
+        await f.CycleAsync();
+
+        Assert.Single(plans.Open);
+        Assert.Single(f.Account.Requests);
+        Assert.DoesNotContain(f.Stores.Audit, a => a.Action == "plan_cancelled");
+    }
+
+    [Fact]
     public async Task Cycle_PlanSaveFails_FilesNothingAndSaysWhy()
     {
         var (f, plans, _) = Setup();
@@ -198,6 +231,8 @@ public class StepPlanEngineTests
         await f.CycleAsync();                                   // step 2 asks again
 
         Assert.Equal([200.0, 400], f.Stores.Approvals.Select(a => a.DesiredValue));
+        Assert.StartsWith($"step 2 of 3 of plan {PlanId}: step 1 (200) was granted: 200 → 400", f.Stores.Approvals[1].Reason, StringComparison.Ordinal);
+        Assert.EndsWith("auto_request: a person approves each step", f.Stores.Approvals[1].Reason, StringComparison.Ordinal);
         Assert.Equal([200.0], f.Account.Requests.Select(r => r.DesiredValue));
         Assert.Equal(2, Assert.Single(plans.Open.Values).Next); // saved when step 2's approval was asked: step 3 (index 2) next
     }

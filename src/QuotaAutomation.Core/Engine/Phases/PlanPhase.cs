@@ -51,8 +51,10 @@ internal sealed class PlanPhase(EnginePorts ports, EngineOptions options)
                 case PlanCompleted or PlanCancelled:
                     await EndAsync(audit, store, plan, verdict, ct);
                     break;
-                case PlanPaused when index >= 0 && results[offset + index].Decision is NoAction quiet:
-                    results[offset + index] = results[offset + index] with { Decision = quiet with { Reason = $"{quiet.Reason}; {verdict.Why}" } };
+                case PlanPaused:
+                    followed[plan.Quota] = plan; // kept: another rule on the quota must not plan over it
+                    if (index >= 0 && results[offset + index].Decision is NoAction quiet)
+                        results[offset + index] = results[offset + index] with { Decision = quiet with { Reason = $"{quiet.Reason}; {verdict.Why}" } };
                     break;
             }
         }
@@ -88,7 +90,7 @@ internal sealed class PlanPhase(EnginePorts ports, EngineOptions options)
         if (result is not { Decision: not Failed, Quota: { } quota, CurrentUsage: { } current, Forecast: { } forecast })
             return StepPlanner.Judge(plan, rule, state, null, null, null, null, fastStep);
         var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing };
-        var need = Sizing.Need(rule, quota, Sizing.SizedUsage(rule, snapshot));
+        double? need = snapshot.Quantiles is null ? null : Sizing.Need(rule, quota, Sizing.SizedUsage(rule, snapshot));
         var band = rule.Thresholds.SeverityOf(snapshot.UtilizationPercent);
         var deferred = rule.BusinessHoursOnly is { } hours && !hours.Contains(now) && band is not Severity.Emergency
             ? $"outside business hours {hours}, only emergencies act" : null;
