@@ -83,6 +83,28 @@ public sealed class SqliteStepPlanStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_FourCyclesPlanningOneQuotaAtOnce_OnlyOneKeepsItsPlan()
+    {
+        var (_, store) = await OpenAsync();
+
+        var saves = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await store.SaveAsync(Plan($"plan-{i}", Vcpu), CancellationToken.None);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Equal(1, saves.Count(saved => saved));
+        Assert.Equal($"plan-{Array.IndexOf(saves, true) + 1}", Assert.Single(await store.ListAsync(CancellationToken.None)).Id);
+    }
+
+    [Fact]
     public async Task End_ThenAnotherPlan_IsSaved()
     {
         var (_, store) = await OpenAsync();
