@@ -199,6 +199,20 @@ public sealed class DynamoStepPlanStoreTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task FleetShard_PortsCarryItsOwnPlans()
+    {
+        using var backend = await BackendAsync();
+        await backend.Plans.SaveAsync(Plan("plan-1", Vcpu), CancellationToken.None);
+        await backend.Plans.SaveAsync(Plan("plan-2", MemberVpcs), CancellationToken.None);
+
+        var member = Adapters.AwsShardRunner.WithShardState(backend.Ports, backend, "111111111111", "eu-west-1");
+        var hub = Adapters.AwsShardRunner.WithShardState(backend.Ports, backend, null, "us-east-1");
+
+        Assert.Equal(["plan-2"], (await member.Plans!.ListAsync(CancellationToken.None)).Select(p => p.Id)); // set: its absence fails here
+        Assert.Equal(["plan-1"], (await hub.Plans!.ListAsync(CancellationToken.None)).Select(p => p.Id));
+    }
+
+    [Fact]
     public async Task Backend_PortsCarryTheStore_OnTheStateTable()
     {
         using var backend = await BackendAsync();

@@ -152,6 +152,7 @@ public sealed class CliExitCodeTests : IAsyncLifetime
     [InlineData("audit")]
     [InlineData("status")]
     [InlineData("notifications")]
+    [InlineData("plans")]
     [InlineData("rules", "list")]
     public async Task ReadingCommands_ExitZero(params string[] args)
     {

@@ -59,14 +59,8 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
         // Started now, read where the engine first reads quotas: AWS prepares it while the run writes its cycle start, follows
         // what is in flight and reads its rules and usage window (about 2 s of polling no longer in line; docs/fleet-waits.md).
         if (shard.RuleIds.Count > 0) report.Prefetch(new QuotaKey("-", "-", shard.Region, memberAccount), ct);
-        // Its open requests, approvals, denials and alerts from its own partition of shard-state-index, not the fleet's.
-        var state = backend.State.ForShard(memberAccount, shard.Region);
-        var ports = basePorts with
+        var ports = WithShardState(basePorts, backend, memberAccount, shard.Region) with
         {
-            Requests = state,
-            Approvals = basePorts.Approvals is StepFunctionsApprovals workflow ? workflow.Over(state) : state,
-            Alerts = state,
-            Plans = backend.Plans.ForShard(memberAccount, shard.Region), // its own plans, from its partition of shard-state-index
             Quotas = new AwsQuotaSource(clients, report, backend.QuotaDefinitions),
             Usage = new AwsUsageSource(clients, TimeProvider.System, report, backend.QuotaDefinitions),
             Coverage = new AwsUsageCoverage(clients, TimeProvider.System, report), // a */* wildcard reads the run's report: no call of its own
@@ -77,5 +71,22 @@ public sealed class AwsShardRunner(AwsBackend backend, EnginePorts basePorts, IF
             Audit = backend.Audit.ForShard(shard.AccountId, shard.Region), // reconciles only its own records (shard-ts-index)
         };
         return await new ShardCycle(ports, forecaster, time, options, hubAccountId).RunAsync(shard, ct);
+    }
+
+    /// <summary>
+    /// A shard's view of the state table: its open requests, approvals, denials, alerts and step plans from its own
+    /// partition of <c>shard-state-index</c>, not the fleet's.
+    /// </summary>
+    /// <param name="memberAccount">The shard's account as its keys name it: null for the hub's own.</param>
+    internal static EnginePorts WithShardState(EnginePorts ports, AwsBackend backend, string? memberAccount, string region)
+    {
+        var state = backend.State.ForShard(memberAccount, region);
+        return ports with
+        {
+            Requests = state,
+            Approvals = ports.Approvals is StepFunctionsApprovals workflow ? workflow.Over(state) : state,
+            Alerts = state,
+            Plans = backend.Plans.ForShard(memberAccount, region),
+        };
     }
 }

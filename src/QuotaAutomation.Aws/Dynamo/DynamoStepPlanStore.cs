@@ -38,8 +38,9 @@ public sealed class DynamoStepPlanStore(IAmazonDynamoDB dynamo, string table, Co
     public async Task<IReadOnlyDictionary<QuotaKey, StepPlan>> LoadAsync(IReadOnlyCollection<QuotaKey> quotas, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(quotas);
-        var wanted = quotas.Select(PartitionOf).ToHashSet(StringComparer.Ordinal);
         var plans = new Dictionary<QuotaKey, StepPlan>();
+        if (quotas.Count == 0) return plans; // no call: a cycle with no increasing rule reads nothing
+        var wanted = quotas.Select(PartitionOf).ToHashSet(StringComparer.Ordinal);
         foreach (var listed in await ListedAsync(ct))
         {
             if (Str(listed, "pk") is not { } pk || !wanted.Contains(pk)) continue;

@@ -30,13 +30,20 @@ public sealed record StepPlan(
 /// <summary>Open step plans, at most one per quota. Written before a step's intent, so a crash between them leaves the plan to follow.</summary>
 public interface IStepPlanStore
 {
-    /// <summary>The open plans of <paramref name="quotas"/> (one per quota at most).</summary>
+    /// <summary>
+    /// The open plans of <paramref name="quotas"/> (one per quota at most). A stored item that does not read as a plan is
+    /// not returned: the store audits it (naming the item and field) and drops it, so the quota is decided afresh.
+    /// </summary>
     Task<IReadOnlyDictionary<QuotaKey, StepPlan>> LoadAsync(IReadOnlyCollection<QuotaKey> quotas, CancellationToken ct);
 
     /// <summary>Every open plan (the CLI's listing).</summary>
     Task<IReadOnlyList<StepPlan>> ListAsync(CancellationToken ct);
 
-    /// <summary>Creates or replaces the quota's plan.</summary>
+    /// <summary>
+    /// Creates the quota's plan, or replaces it with the same plan (same <see cref="StepPlan.Id"/>) moved on. A different
+    /// plan for a quota that has one is refused with an <see cref="InvalidOperationException"/> (a conditional write: two
+    /// cycles cannot both plan one quota): end the old plan first to make a new one.
+    /// </summary>
     Task SaveAsync(StepPlan plan, CancellationToken ct);
 
     /// <summary>Ends the quota's plan (completed or cancelled; the audit says which and why). Ending a plan that is gone is not an error.</summary>

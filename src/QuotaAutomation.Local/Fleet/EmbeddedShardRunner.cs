@@ -29,14 +29,23 @@ public sealed class EmbeddedShardRunner(EmbeddedBackend backend, VirtualOrganiza
             return denied;
         }
 
-        // The hub's own quotas have no account id in the stores (as in a single-account cycle): "" is their account_id.
-        var account = shard.AccountId == _hub ? "" : shard.AccountId;
-        var requests = backend.Requests.ForShard(account, shard.Region);
-        var ports = backend.Ports with { Requests = requests, Approvals = requests, Audit = audit, Plans = backend.Plans.ForShard(account, shard.Region) };
-        var result = await new ShardCycle(ports, forecaster, backend.Clock, options, _hub).RunAsync(shard, ct);
+        var result = await new ShardCycle(PortsFor(shard), forecaster, backend.Clock, options, _hub).RunAsync(shard, ct);
         if (result.Status == ShardResult.Failed && result.Actions == 0 && result.Error is { } error)
             await AuditFailureAsync(audit, shard, error, CancellationToken.None); // finished work is recorded even when cancelled
         return result;
+    }
+
+    /// <summary>
+    /// The ports a shard's cycle runs on: the backend's, with the requests, approvals and step plans of the shard's
+    /// account and Region only, and its audit filed under them.
+    /// </summary>
+    public EnginePorts PortsFor(FleetShard shard)
+    {
+        ArgumentNullException.ThrowIfNull(shard);
+        // The hub's own quotas have no account id in the stores (as in a single-account cycle): "" is their account_id.
+        var account = shard.AccountId == _hub ? "" : shard.AccountId;
+        var requests = backend.Requests.ForShard(account, shard.Region);
+        return backend.Ports with { Requests = requests, Approvals = requests, Audit = backend.Audit.ForShard(shard.AccountId, shard.Region), Plans = backend.Plans.ForShard(account, shard.Region) };
     }
 
     private async Task AuditFailureAsync(Storage.SqliteAuditLog audit, FleetShard shard, string message, CancellationToken ct)

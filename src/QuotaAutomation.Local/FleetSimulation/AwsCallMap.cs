@@ -37,6 +37,9 @@ public sealed class AwsCallMap
     /// <summary>A state item (request, approval, alert record): about 300 bytes.</summary>
     public const int StateItemBytes = 300;
 
+    /// <summary>A step-plan item (keys, plan id, rule, quota, four steps, times, a reason of about 150 characters, both index keys): about 450 bytes.</summary>
+    public const int PlanItemBytes = 450;
+
     /// <summary>DynamoDB returns at most 1 MB a Query or Scan page.</summary>
     private const long PageBytes = 1 << 20;
 
@@ -141,6 +144,16 @@ public sealed class AwsCallMap
         // A strongly consistent Query of the quota's alert items, then a DeleteItem for each (the map assumes one severity recorded), which deletes its entries on both indexes too.
         (nameof(IAlertLog), "ClearAsync") =>
             [Read("Query", "state", DynamoItemSizes.AlertItem((QuotaKey)args[0]!), true), Write("DeleteItem", "state", 3 * Units(DynamoItemSizes.AlertItem((QuotaKey)args[0]!)))],
+        // Step plans (DynamoStepPlanStore): the view's plan items from its partition of shard-state-index (eventually
+        // consistent), then each plan of the cycle's quotas read again by key, consistently; usually none.
+        (nameof(IStepPlanStore), "LoadAsync") =>
+            [.. Paged("Query", "state", (long)Math.Max(1, Count(result)) * PlanItemBytes, stronglyConsistent: false), .. Enumerable.Repeat(Read("GetItem", "state", PlanItemBytes, true), Count(result))],
+        (nameof(IStepPlanStore), "ListAsync") => Paged("Query", "state", (long)Math.Max(1, Count(result)) * PlanItemBytes, stronglyConsistent: false),
+        // A conditional PutItem: the item and its entries on both state indexes, which move when a plan moves on (updated_at
+        // is their sort key: a delete and a put each); a new plan (made and updated at once) only adds them.
+        (nameof(IStepPlanStore), "SaveAsync") => [Write("PutItem", "state", (((StepPlan)args[0]!).UpdatedAt > ((StepPlan)args[0]!).CreatedAt ? 5 : 3) * Units(PlanItemBytes))],
+        // A conditional DeleteItem: the item and its two index entries.
+        (nameof(IStepPlanStore), "EndAsync") => [Write("DeleteItem", "state", 3 * Units(PlanItemBytes))],
         // The account's one budget item (ACCOUNT#id / OPEN_REQUESTS, at most 20 quota keys: under 1 KB), a conditional UpdateItem; on no index.
         (nameof(IAccountRequestBudget), "TryReserveAsync" or "ReleaseAsync") => [Write("UpdateItem", "state", 1)],
         (nameof(INotifier), "PublishAsync") => [new ApiCall(AwsServices.Sns, "Publish", Hub: true)],

@@ -101,5 +101,8 @@ public static class ShardExecution
         CountingProxy.Wrap<Core.Ports.INotifier>(ports.Notifier, log, map),
         CountingProxy.Wrap<Core.Ports.IAlertLog>(ports.Alerts, log, map),
         CountingProxy.Wrap<Core.Ports.IAuditLog>(ports.Audit, log, map),
-        CountingProxy.Wrap<Core.Ports.IEventPublisher>(ports.Published, log, map));
+        CountingProxy.Wrap<Core.Ports.IEventPublisher>(ports.Published, log, map))
+    {
+        Plans = ports.Plans is { } plans ? CountingProxy.Wrap<Core.Ports.IStepPlanStore>(plans, log, map) : null, // step plans' reads and writes are counted as the state table's
+    };
 }

@@ -31,8 +31,9 @@ public sealed class SqliteStepPlanStore(SqliteDatabase db, IAuditLog audit, Time
     public async Task<IReadOnlyDictionary<QuotaKey, StepPlan>> LoadAsync(IReadOnlyCollection<QuotaKey> quotas, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(quotas);
-        var wanted = quotas.ToHashSet();
         var plans = new Dictionary<QuotaKey, StepPlan>();
+        if (quotas.Count == 0) return plans;
+        var wanted = quotas.ToHashSet();
         foreach (var row in await RowsAsync(ct))
         {
             if (!wanted.Contains(row.Key)) continue;

@@ -27,6 +27,25 @@ public sealed class AwsCallMapTests
         [.. calls.Select(c => $"{c.Operation} {c.Table} r{c.ReadUnits.ToString(System.Globalization.CultureInfo.InvariantCulture)} w{c.WriteUnits.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
 
     [Fact]
+    public void StepPlans_LoadIsAQueryAndAConsistentGetPerPlan_SavesAndEndsWriteTheItemAndItsIndexEntries()
+    {
+        var plan = new StepPlan("plan-1", "r", Keys(1)[0], 100, [200, 400], 1, T, T, "why");
+        var plans = new Dictionary<QuotaKey, StepPlan> { [plan.Quota] = plan };
+
+        var none = Map.For(typeof(IStepPlanStore), "LoadAsync", [Keys(50), CancellationToken.None], new Dictionary<QuotaKey, StepPlan>());
+        var one = Map.For(typeof(IStepPlanStore), "LoadAsync", [Keys(50), CancellationToken.None], plans);
+        var made = Map.For(typeof(IStepPlanStore), "SaveAsync", [plan, CancellationToken.None], null);
+        var moved = Map.For(typeof(IStepPlanStore), "SaveAsync", [plan with { Next = 2, UpdatedAt = T.AddMinutes(5) }, CancellationToken.None], null);
+        var ended = Map.For(typeof(IStepPlanStore), "EndAsync", [plan, CancellationToken.None], null);
+
+        Assert.Equal(["Query state r0.5 w0"], Shown(none)); // a GSI Query of the shard's partition: eventually consistent, half a unit for what is under 4 KB
+        Assert.Equal(["Query state r0.5 w0", "GetItem state r1 w0"], Shown(one));
+        Assert.Equal(["PutItem state r0 w3"], Shown(made)); // a new plan: the item (450 B, 1 unit) and an entry on each state index
+        Assert.Equal(["PutItem state r0 w5"], Shown(moved)); // moved on: each index entry is deleted and put again (updated_at is their sort key)
+        Assert.Equal(["DeleteItem state r0 w3"], Shown(ended));
+    }
+
+    [Fact]
     public void HistoryReadMany_50QuotasOverAnHour_IsOneBatchGetItemOf50Heads()
     {
         var keys = Keys(50);

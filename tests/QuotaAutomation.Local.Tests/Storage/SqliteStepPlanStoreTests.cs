@@ -83,6 +83,28 @@ public sealed class SqliteStepPlanStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_FourCyclesPlanningOneQuotaAtOnce_OnlyOneKeepsItsPlan()
+    {
+        var (_, store) = await OpenAsync();
+
+        var saves = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await store.SaveAsync(Plan($"plan-{i}", Vcpu), CancellationToken.None);
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Equal(1, saves.Count(saved => saved));
+        Assert.Equal($"plan-{Array.IndexOf(saves, true) + 1}", Assert.Single(await store.ListAsync(CancellationToken.None)).Id);
+    }
+
+    [Fact]
     public async Task End_ThenAnotherPlan_IsSaved()
     {
         var (_, store) = await OpenAsync();
@@ -193,6 +215,24 @@ public sealed class SqliteStepPlanStoreTests : IAsyncLifetime
 
     private static async Task<List<AuditEntry>> DropRecordsAsync(EmbeddedBackend backend) =>
         (await backend.Audit.QueryAsync(new AuditFilter(Kind: AuditKind.Error), 10, CancellationToken.None)).Where(r => r.Action == UnreadableStepPlan.AuditAction).ToList();
+
+    [Fact]
+    public async Task FleetShard_PortsCarryItsOwnPlans()
+    {
+        var (backend, store) = await OpenAsync();
+        var (org, _) = await backend.JoinOrganizationAsync(3, ["us-east-1", "eu-west-1"], CancellationToken.None);
+        var member = org.Organization.Accounts.First(a => a.Id != org.Organization.ManagementAccountId).Id;
+        await store.SaveAsync(Plan("plan-1", Vcpu), CancellationToken.None);
+        await store.SaveAsync(Plan("plan-2", MemberVpcs with { AccountId = member }), CancellationToken.None);
+        var runner = new QuotaAutomation.Local.Fleet.EmbeddedShardRunner(backend, org, new Core.Forecasting.TrendForecaster(), new Core.Engine.EngineOptions());
+        Core.Fleet.FleetShard Shard(string account, string region) => new("run", Core.Fleet.FleetShard.IdOf(account, region), account, region, ["ec2-vcpu"], 1);
+
+        var memberPlans = await runner.PortsFor(Shard(member, "eu-west-1")).Plans!.ListAsync(CancellationToken.None); // set: its absence fails here
+        var hubPlans = await runner.PortsFor(Shard(org.Organization.ManagementAccountId, "us-east-1")).Plans!.ListAsync(CancellationToken.None);
+
+        Assert.Equal(["plan-2"], memberPlans.Select(p => p.Id));
+        Assert.Equal(["plan-1"], hubPlans.Select(p => p.Id));
+    }
 
     /// <summary>Rewrites a plan row's JSON with an SQL expression over <c>item</c>, as a person editing the file would.</summary>
     private static async Task EditAsync(EmbeddedBackend backend, QuotaKey quota, string expression) =>
