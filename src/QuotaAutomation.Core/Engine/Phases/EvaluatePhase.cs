@@ -115,7 +115,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             var forecast = forecasts.For(rule.Quota, history, rule.ForecastHorizon);
             if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
                 forecast = Expect(forecast, expected, current, quota, histories, options.Sizing);
-            var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing };
+            var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing, NearTermRisk = NearTermRisk(rule, history, forecasts) };
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
             var breach = EstimateBreach(rule, quota, history, forecast, forecasts);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
@@ -134,6 +134,10 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 
         static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
     }
+
+    /// <summary>The rule's (1 − breach_risk) quantile of the next hour's peak under risk sizing (<see cref="QuotaSnapshot.NearTermRisk"/>).</summary>
+    private double? NearTermRisk(QuotaRule rule, IReadOnlyList<UsageSample> history, CycleForecasts forecasts) =>
+        options.Sizing == SizingPolicy.Risk ? forecasts.For(rule.Quota, history, TimeSpan.FromHours(1)).Quantiles?.At(1 - rule.BreachRisk) : null;
 
     /// <summary>Time to breach from forecasts at 1 h, 24 h and the rule's horizon (the last is the decision's own).</summary>
     private static BreachEstimate? EstimateBreach(QuotaRule rule, QuotaInfo quota, IReadOnlyList<UsageSample> history, Forecast forecast, CycleForecasts forecasts)
