@@ -52,7 +52,9 @@ public sealed class ModelForecaster : IForecaster
 
     public static ModelForecaster Without(string reason) => new(() => (null, reason));
 
-    public Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon)
+    public Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon) => Predict(null, history, now, horizon);
+
+    public Forecast Predict(string? series, IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon)
     {
         ArgumentNullException.ThrowIfNull(history);
         var span = history.Count > 1 ? history[^1].Timestamp - history[0].Timestamp : TimeSpan.Zero;
@@ -63,7 +65,7 @@ public sealed class ModelForecaster : IForecaster
             return Fallback(history, now, horizon, LoadError ?? "no model");
 
         var grid = UsageGrid.Resample(history, UsageGrid.RecentStep(history)); // the model's 5-minute features, a backfill's hourly part spread
-        var f = model.PredictPeak(grid, grid.Values.Count - 1, horizon); // never below the newest bucket, which holds the newest sample
+        var f = model.PredictPeak(grid, grid.Values.Count - 1, horizon, series); // never below the newest bucket, which holds the newest sample
         var basis = f.StillDay ? "no movement in a day: yesterday's peak" : string.Create(CultureInfo.InvariantCulture, $"peak ×{Math.Exp(f.Correction):0.###} of yesterday's");
         if (horizon > TimeSpan.FromDays(1)) basis += ", at least the next day's forecast and the last week's peak";
         return new Forecast(f.Peak, f.Lower, f.Upper, "fasttree", string.Create(CultureInfo.InvariantCulture,

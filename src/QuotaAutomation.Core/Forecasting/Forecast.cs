@@ -25,4 +25,11 @@ public interface IForecaster
 
     /// <param name="history">Samples in time order, the newest last.</param>
     Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon);
+
+    /// <summary>
+    /// The same forecast, for a named series (the engine names the quota): a forecaster may keep what it computed for the
+    /// series' past between calls (the model keeps its past origins' corrections), where each call would otherwise
+    /// recompute them from the whole history.
+    /// </summary>
+    Forecast Predict(string series, IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon) => Predict(history, now, horizon);
 }

@@ -7,7 +7,8 @@ namespace QuotaAutomation.Core.Engine.Phases;
 /// One cycle's forecasts, made once per quota and horizon. Rules on the same quota share its history, so the 770
 /// rules of one quota in a 10,000-rule shard ask for at most a handful of distinct forecasts (their horizons, and the
 /// 1 h and 24 h of the time-to-breach estimate), not 3 × 770. A forecaster is pure: the same history, time and
-/// horizon give the same forecast, so sharing changes no decision.
+/// horizon give the same forecast, so sharing changes no decision (the model keeps each quota's past origins' corrections
+/// between cycles, computed from the history as it was then: <c>ForecastModel.SeriesPast</c>).
 /// </summary>
 internal sealed class CycleForecasts(IForecaster forecaster, DateTimeOffset now)
 {
@@ -21,7 +22,7 @@ internal sealed class CycleForecasts(IForecaster forecaster, DateTimeOffset now)
         Forecast made;
         try
         {
-            made = forecaster.Predict(history, now, horizon);
+            made = forecaster.Predict(quota.ToString(), history, now, horizon);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
