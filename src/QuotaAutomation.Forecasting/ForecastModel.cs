@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML;
@@ -74,9 +75,10 @@ public sealed record DataFile([property: JsonPropertyName("file")] string File, 
 
 /// <summary>
 /// A model forecast: the peak v1 sizes on, its 80 % interval, the log correction applied to the seasonal-naive peak,
-/// whether the day was still, and the quantiles of the horizon's peak (the p50 the direct model's shrunk estimate).
+/// whether the day was still, the quantiles of the horizon's peak (the p50 the direct model's shrunk estimate), and
+/// where their tails came from (for the forecast's note, so the audit says it).
 /// </summary>
-public readonly record struct ModelPeak(double Peak, double Lower, double Upper, double Correction, bool StillDay, PeakQuantiles Quantiles);
+public readonly record struct ModelPeak(double Peak, double Lower, double Upper, double Correction, bool StillDay, PeakQuantiles Quantiles, string Tails);
 
 /// <summary>What a series' own past says (<see cref="ForecastModel.SeriesPast"/>): the share of the model's correction its p50 takes, and its sorted ratios actual ÷ p50.</summary>
 public sealed record SeriesPastFit(double Share, IReadOnlyList<double> Ratios);
@@ -164,6 +166,7 @@ public sealed class ForecastModel
         var p50 = ForecastFeatures.PeakFrom(grid, index, horizon, median);
         PeakQuantiles quantiles;
         double lower, upper;
+        string tails;
         if (past.Ratios.Count >= RatioQuantiles.MinRatios)
         {
             // Enough of the series' own past: its ratios actual ÷ p50 are the residuals (local split conformal). The
@@ -172,6 +175,7 @@ public sealed class ForecastModel
             double R(double level) => Stats.Quantile(past.Ratios, level);
             quantiles = PeakQuantiles.Of(p50, p50 * R(0.9), p50 * R(0.99));
             (lower, upper) = (p50 * R(0.1), Math.Max(peak, p50 * R(0.9)));
+            tails = string.Create(CultureInfo.InvariantCulture, $"tails from its own {past.Ratios.Count} past residuals");
         }
         else if (still)
         {
@@ -179,14 +183,20 @@ public sealed class ForecastModel
             // pooled tails, fitted on bursty traces, made a VPC count still at 4 into a p99 of 14).
             quantiles = PeakQuantiles.Point(p50);
             (lower, upper) = (p50, peak);
+            tails = "still: no tail";
         }
         else
         {
-            // Too little past: the calibrated residual quantiles, in units of this forecast's spread.
-            var spread = ForecastFeatures.Spread(features, interval.SpreadFloor);
+            // Too little past: the calibrated residual quantiles, in units of this forecast's spread. Beyond a day, the
+            // day's: the week's pooled tails rest on the few long traces and covered every peak (p99 about 7 × the p50
+            // of a calm series), where the day's were checked at 86.7 % (p90) on the other half.
+            var pooled = horizon > TimeSpan.FromDays(1) ? IntervalFor(TimeSpan.FromDays(1)) : interval;
+            var tailSpread = ForecastFeatures.Spread(features, pooled.SpreadFloor);
             quantiles = PeakQuantiles.Of(p50,
-                ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + interval.Q90 * spread, MaxLogRatio)),
-                ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + interval.Q99 * spread, MaxLogRatio)));
+                ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + pooled.Q90 * tailSpread, MaxLogRatio)),
+                ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + pooled.Q99 * tailSpread, MaxLogRatio)));
+            tails = "tails from the pooled calibration";
+            var spread = ForecastFeatures.Spread(features, interval.SpreadFloor);
             lower = ForecastFeatures.PeakFrom(grid, index, horizon, correction + interval.Q10 * spread);
             upper = Math.Max(peak, ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(correction + interval.Q90 * spread, MaxLogRatio)));
         }
@@ -195,8 +205,8 @@ public sealed class ForecastModel
         // on and were far too wide (p90 covered every 168 h peak, its pinball loss 2.3 × seasonal naive's quantile
         // baseline's); the week's ratios scored best of all (docs/forecasting.md).
         if (horizon > TimeSpan.FromDays(1) && RatioQuantiles.Fallback(grid, index, horizon) is { } own)
-            quantiles = PeakQuantiles.Of(quantiles.P50, own.P90, own.P99);
-        return new ModelPeak(peak, lower, upper, correction, still, quantiles);
+            (quantiles, tails) = (PeakQuantiles.Of(quantiles.P50, own.P90, own.P99), "tails from its own span-on-span peak ratios");
+        return new ModelPeak(peak, lower, upper, correction, still, quantiles, tails);
     }
 
     /// <summary>The shares of the model's correction a series' own past can choose among (ties go to the model).</summary>

@@ -69,7 +69,7 @@ public sealed class ModelForecaster : IForecaster
         var basis = f.StillDay ? "no movement in a day: yesterday's peak" : string.Create(CultureInfo.InvariantCulture, $"peak ×{Math.Exp(f.Correction):0.###} of yesterday's");
         if (horizon > TimeSpan.FromDays(1)) basis += ", at least the next day's forecast and the last week's peak";
         return new Forecast(f.Peak, f.Lower, f.Upper, "fasttree", string.Create(CultureInfo.InvariantCulture,
-            $"{basis} over {horizon.TotalHours:0.#}h, 80% interval {f.Lower:0.##}–{f.Upper:0.##}"))
+            $"{basis} over {horizon.TotalHours:0.#}h, 80% interval {f.Lower:0.##}–{f.Upper:0.##}; p50 {f.Quantiles.P50:0.##}, p90 {f.Quantiles.P90:0.##}, p99 {f.Quantiles.P99:0.##} ({f.Tails})"))
         {
             Quantiles = f.Quantiles,
         };

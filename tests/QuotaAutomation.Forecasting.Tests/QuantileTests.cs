@@ -96,6 +96,19 @@ public sealed class QuantileTests : IDisposable
     }
 
     [Fact]
+    public void ShortPast_BeyondADay_TakesTheDaysPooledTails_NotTheWeeks()
+    {
+        // 36 h of a calm series: no past residuals of its own at 168 h and too short for its span ratios. The day's pooled
+        // p99 is e^(0.635 × (0.02 + 2)) ≈ 3.6 × the p50; the week's would be e^(0.967 × 2.02) ≈ 7.
+        var history = FiveMinutes(36, i => 200 + 5 * Math.Sin(2 * Math.PI * i / 288));
+
+        var forecast = ModelForecaster.Load(Shipped).Predict(history, history[^1].Timestamp, TimeSpan.FromDays(7));
+
+        Assert.EndsWith("(tails from the pooled calibration)", forecast.Note, StringComparison.Ordinal);
+        Assert.InRange(forecast.Quantiles!.P99 / forecast.Quantiles.P50, 3, 4);
+    }
+
+    [Fact]
     public void ShortHistory_FallsBackWithTheCurrentValueAtEveryLevel()
     {
         var history = FiveMinutes(6, i => 100 + i % 3);

@@ -93,7 +93,8 @@ internal static class BacktestCommand
                         continue;
                     }
                     var path = Path.Combine(plotFolder.FullName, Path.ChangeExtension(name, ".png"));
-                    Plot(trace, Backtest.Contenders(forecaster.Model).Where(c => c.Name is "fasttree" or "seasonal-naive" or "fallback").ToList(), path);
+                    var drawn = Backtest.Contenders(forecaster.Model).Where(c => c.Name is "fasttree" or "seasonal-naive" or "fallback").ToList();
+                    Plot(trace, [.. drawn.Select(c => c.Name == "fasttree" ? c with { Name = "fasttree (v1 peak)" } : c), .. Quantiles(drawn.FirstOrDefault(c => c.Name == "fasttree"))], path);
                     app.Console.MarkupLine($"wrote {Render.Text(path)}");
                 }
             }
@@ -128,6 +129,14 @@ internal static class BacktestCommand
         plot.YLabel("usage");
         plot.ShowLegend();
         plot.SavePng(path, 1100, 500);
+    }
+
+    /// <summary>A contender's p50 and p90 drawn as forecasts of their own (none when it gives no quantiles).</summary>
+    private static IEnumerable<Contender> Quantiles(Contender? contender)
+    {
+        if (contender is null) yield break;
+        yield return new($"{contender.Name} p50", (g, i, h) => contender.Forecast(g, i, h) is { Quantiles: { } q } ? new(q.P50, null, null) : new(double.NaN, null, null));
+        yield return new($"{contender.Name} p90", (g, i, h) => contender.Forecast(g, i, h) is { Quantiles: { } q } ? new(q.P90, null, null) : new(double.NaN, null, null));
     }
 
     private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? Math.Round(x, 6) : null;

@@ -38,14 +38,17 @@ internal static class TrainCommand
 
             var table = new Table().Border(TableBorder.Rounded)
                 .Title($"model written to {Render.Text(Path.Combine(parse.GetValue(output)!.FullName, ModelTrainer.ModelFile))}")
-                .AddColumns("horizon", "validation MAE (log ratio)", "80% interval (× spread)", "validation coverage");
+                .AddColumns("horizon", "calibration MAE (log ratio)", "p50 shrink", "80% interval (× spread)", "p99 (× spread)", "spread floor", "coverage: 80% / p50 / p90 / p99 (other half)");
             foreach (var (horizon, interval) in metadata.Interval)
                 table.AddRow($"{horizon} h", interval.MaeLogRatio.ToString("0.####", CultureInfo.InvariantCulture),
+                    interval.Shrink.ToString("0.##", CultureInfo.InvariantCulture),
                     string.Create(CultureInfo.InvariantCulture, $"{interval.Q10:+0.###;-0.###} … {interval.Q90:+0.###;-0.###}"),
-                    interval.ValidationCoverage.ToString("P1", CultureInfo.InvariantCulture));
+                    string.Create(CultureInfo.InvariantCulture, $"{interval.Q99:+0.###;-0.###}"),
+                    interval.SpreadFloor.ToString("0.##", CultureInfo.InvariantCulture),
+                    string.Create(CultureInfo.InvariantCulture, $"{interval.ValidationCoverage:P1} / {interval.P50Coverage:P1} / {interval.P90Coverage:P1} / {interval.P99Coverage:P1}"));
             app.Console.Write(table);
             app.Console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"{metadata.TrainingRows:#,0} training rows, {metadata.ValidationRows:#,0} validation rows, {metadata.TrainingSeconds:0.##} s, seed {metadata.Seed}"));
+                $"{metadata.TrainingRows:#,0} training rows, {metadata.CalibrationRows:#,0} calibration rows, {metadata.ValidationRows:#,0} rows in the test part (not read), {metadata.TrainingSeconds:0.##} s, seed {metadata.Seed}"));
             return ExitCodes.Ok;
         });
         return command;
