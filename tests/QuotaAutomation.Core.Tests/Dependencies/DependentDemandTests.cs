@@ -15,9 +15,10 @@ namespace QuotaAutomation.Core.Tests.Dependencies;
 /// </summary>
 public class DependentDemandTests
 {
+    // These cases pin v1's wording (the forecast's peak); risk sizing's dependents are in RiskSizingEngineTests.
     private static EngineFixture Account(string eniLevel, double eniQuota = 40, EngineOptions? options = null)
     {
-        var f = new EngineFixture(options);
+        var f = new EngineFixture((options ?? new EngineOptions()) with { Sizing = SizingPolicy.V1 });
         f.Account.Add("ec2", "L-1216C47A", 128, _ => 120);
         f.Account.Add("vpc", "L-DF5E4CA3", eniQuota, _ => 30);
         f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
@@ -136,7 +137,7 @@ public class DependentDemandTests
     [Fact]
     public async Task InUse_WithTheSourcesNotInUse_TakesTheMapsRatio()
     {
-        var f = new EngineFixture();
+        var f = new EngineFixture(new EngineOptions { Sizing = SizingPolicy.V1 });
         var albs = new QuotaKey("elasticloadbalancing", "L-53DA6B97", "us-east-1");
         f.Account.Add("elasticloadbalancing", "L-53DA6B97", 4, _ => 0); // no load balancer yet: a deployment announces 3
         f.Account.Add("elasticloadbalancing", "L-B22855CB", 6, _ => 4);

@@ -66,4 +66,28 @@ public class RiskSizingEngineTests
         Assert.StartsWith("usage 30, expected p50 50 / p99 50 (ec2/L-1216C47A +78 vCPUs → vpc/L-DF5E4CA3 needs 20 more network interfaces) of quota 40 = 125% reached emergency: emergency increase ×2, 40 → 80; "
             + "sized to the band's ×2 = 80 (p99 50 ÷ warning 70% = 72 is less);", enis.Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task NearTermRisk_ActsWhenTheNextHoursP99ReachesTheBandThoughTheHorizonsP50DoesNot()
+    {
+        // Usage 50 of 100, horizon p50 60 (60 %, below warning 70 %). The next hour's p99 is 90: a 1 % chance of 90 within
+        // the hour an increase takes to land is a risk the rule (breach_risk 0.01) does not accept: 90 % is critical,
+        // ×1.5 = 150; the horizon's p99 120 ÷ 0.7 = 171.5 → 172 is more.
+        var forecaster = new QuantileForecaster(u => PeakQuantiles.Of(1.2 * u, 1.8 * u, 2.4 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u) };
+        var f = new EngineFixture(forecaster: forecaster);
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+
+        var wanted = Assert.IsType<RequestIncrease>(DecisionOf(await f.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
+
+        Assert.Equal(172, wanted.DesiredValue);
+        Assert.Contains("= 90% reached critical", wanted.Reason, StringComparison.Ordinal);
+
+        // The same forecasts with a next hour at its level: 60 % by the p50, nothing to do.
+        forecaster.NextHour = null;
+        var calm = new EngineFixture(forecaster: forecaster);
+        calm.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
+        calm.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        Assert.IsType<NoAction>(DecisionOf(await calm.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
+    }
 }

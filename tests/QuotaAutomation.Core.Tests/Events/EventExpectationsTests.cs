@@ -1,3 +1,5 @@
+using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Events;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Quotas;
@@ -49,7 +51,7 @@ public class EventExpectationsTests
     [Fact]
     public async Task Engine_WithAScaleUpExpectation_RequestsBeforeUsageGrows()
     {
-        var f = new EngineFixture();
+        var f = new EngineFixture(new EngineOptions { Sizing = SizingPolicy.V1 }); // v1's wording; risk sizing's: RiskSizingEngineTests
         f.Account.Add("ec2", "L-1216C47A", 100, _ => 50);
         f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
 
