@@ -120,7 +120,7 @@ public sealed class ApprovalDoorTests : IAsyncLifetime
         var page = await app.HandleAsync(Payload("function-url-iam-get.json", id), CancellationToken.None);
 
         Assert.Equal(200, (int)page["statusCode"]!);
-        Assert.Contains("elasticloadbalancing/L-53DA6B97@us-east-1: 50 → 100", (string?)page["body"], StringComparison.Ordinal);
+        Assert.Contains("elasticloadbalancing/L-53DA6B97@us-east-1: 50 → 75", (string?)page["body"], StringComparison.Ordinal);
         Assert.Equal(ApprovalStatus.Waiting, (await StoredAsync(id)).Status);
     }
 

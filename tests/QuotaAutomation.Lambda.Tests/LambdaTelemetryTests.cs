@@ -63,8 +63,8 @@ public sealed partial class LambdaTelemetryTests : EmbeddedFunctionTests
     {
         var (_, lines) = await CycleAsync();
 
-        var line = lines.First(l => (string?)l["message"] == "decision" && (string?)l["rule_id"] == "ec2-ondemand-use1");
-        Assert.Equal(("ec2", "L-1216C47A", "us-east-1", "self", "request_increase"),
+        var line = lines.First(l => (string?)l["message"] == "decision" && (string?)l["rule_id"] == "lambda-concurrency-use1");
+        Assert.Equal(("lambda", "L-B99A9384", "us-east-1", "self", "request_increase"),
             ((string?)line["service_code"], (string?)line["quota_code"], (string?)line["region"], (string?)line["account_id"], (string?)line["decision"]));
         Assert.Contains((string?)line["band"], new[] { "warning", "critical", "emergency" });
         Assert.True((double)line["requested_value"]! > 0);
