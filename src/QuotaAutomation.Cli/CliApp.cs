@@ -258,6 +258,21 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         var other => throw new InvalidDataException($"--backend '{other}' must be embedded or aws"),
     };
 
+    /// <summary>
+    /// The engine's ports on the chosen backend, the Region a listing reads (the embedded backend's own unless
+    /// <c>--region</c>) and the backend's time; dispose the result when done (it closes the AWS clients).
+    /// </summary>
+    internal async Task<OpenPorts> OpenPortsAsync(ParseResult parse, CancellationToken ct)
+    {
+        if (IsAws(parse))
+        {
+            var aws = OpenAws(parse);
+            return new OpenPorts(aws.Ports, aws.Region, RealTime.GetUtcNow(), aws);
+        }
+        var backend = await OpenAsync(parse, ct);
+        return new OpenPorts(backend.Ports, parse.GetValue(Region) ?? Local.Simulation.BuiltInAccount.Region, backend.Clock.GetUtcNow(), null);
+    }
+
     internal QuotaAutomation.Aws.AwsBackend OpenAws(ParseResult parse)
     {
         Uri? endpoint = null;

@@ -58,10 +58,7 @@ public sealed class DynamoStepPlanStore(IAmazonDynamoDB dynamo, string table, Co
     /// <summary>Every plan of the view and every listed item that does not read as one, oldest plan first (the <c>plans</c> command).</summary>
     public async Task<StepPlanListing> ReadAllAsync(CancellationToken ct)
     {
-        var read = (await ListedAsync(ct)).Select(Read).ToList();
-        return new StepPlanListing(
-            read.Select(r => r.Plan).OfType<StepPlan>().OrderBy(p => p.CreatedAt).ThenBy(p => p.Quota.ToString(), StringComparer.Ordinal).ToList(),
-            read.Select(r => r.Unreadable).OfType<UnreadableStepPlan>().ToList());
+        return StepPlanListing.Of((await ListedAsync(ct)).Select(Read));
     }
 
     public async Task SaveAsync(StepPlan plan, CancellationToken ct)

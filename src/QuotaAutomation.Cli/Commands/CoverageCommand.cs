@@ -31,36 +31,17 @@ internal static class CoverageCommand
 
     private static async Task<int> ShowAsync(CliApp app, ParseResult parse, string? service, bool unobservedOnly, CancellationToken ct)
     {
-        QuotaAutomation.Aws.AwsBackend? aws = null;
-        try
+        using var opened = await app.OpenPortsAsync(parse, ct);
+        var (ports, region, now) = (opened.Ports, opened.Region, opened.Now);
+        if (ports.Coverage is not { } coverage)
         {
-            EnginePorts ports;
-            string region;
-            DateTimeOffset now;
-            if (app.IsAws(parse))
-            {
-                aws = app.OpenAws(parse);
-                (ports, region, now) = (aws.Ports, aws.Region, app.RealTime.GetUtcNow());
-            }
-            else
-            {
-                var backend = await app.OpenAsync(parse, ct);
-                (ports, region, now) = (backend.Ports, parse.GetValue(app.Region) ?? Local.Simulation.BuiltInAccount.Region, backend.Clock.GetUtcNow());
-            }
-            if (ports.Coverage is not { } coverage)
-            {
-                app.Console.MarkupLine("[red]error:[/] this backend lists no observed quotas (no coverage source): quotas coverage cannot say how quotas are observed");
-                return ExitCodes.Error;
-            }
-            var rows = await RowsAsync(coverage, ports.Rules, ports.History, region, service, now, new EngineOptions().HistoryWindow, ct);
-            if (unobservedOnly) rows = rows.Where(r => r.Source == UsageSourceKind.None.Name()).ToList();
-            Write(app, parse, rows, region, service);
-            return ExitCodes.Ok;
+            app.Console.MarkupLine("[red]error:[/] this backend lists no observed quotas (no coverage source): quotas coverage cannot say how quotas are observed");
+            return ExitCodes.Error;
         }
-        finally
-        {
-            aws?.Dispose();
-        }
+        var rows = await RowsAsync(coverage, ports.Rules, ports.History, region, service, now, new EngineOptions().HistoryWindow, ct);
+        if (unobservedOnly) rows = rows.Where(r => r.Source == UsageSourceKind.None.Name()).ToList();
+        Write(app, parse, rows, region, service);
+        return ExitCodes.Ok;
     }
 
     /// <summary>The rows, in service and code order: coverage with unobserved quotas, the rules parsed as the engine parses them, each observed quota's last sample within <paramref name="window"/>.</summary>

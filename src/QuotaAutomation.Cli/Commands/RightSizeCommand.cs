@@ -47,31 +47,12 @@ internal static class RightSizeCommand
     {
         if (!(days > 0 && days <= 365) || !(factor >= 1))
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"--days {days} must be in (0, 365] and --factor {factor} at least 1"));
-        QuotaAutomation.Aws.AwsBackend? aws = null;
-        try
-        {
-            EnginePorts ports;
-            string region;
-            DateTimeOffset now;
-            if (app.IsAws(parse))
-            {
-                aws = app.OpenAws(parse);
-                (ports, region, now) = (aws.Ports, aws.Region, app.RealTime.GetUtcNow());
-            }
-            else
-            {
-                var backend = await app.OpenAsync(parse, ct);
-                (ports, region, now) = (backend.Ports, parse.GetValue(app.Region) ?? Local.Simulation.BuiltInAccount.Region, backend.Clock.GetUtcNow());
-            }
-            var report = await ReadAsync(ports, region, service, now, TimeSpan.FromDays(days), factor, ct);
-            if (app.WantsJson(parse)) Json.JsonOutput.Write(app, report);
-            else Write(app, report);
-            return ExitCodes.Ok;
-        }
-        finally
-        {
-            aws?.Dispose();
-        }
+        using var opened = await app.OpenPortsAsync(parse, ct);
+        var (ports, region, now) = (opened.Ports, opened.Region, opened.Now);
+        var report = await ReadAsync(ports, region, service, now, TimeSpan.FromDays(days), factor, ct);
+        if (app.WantsJson(parse)) Json.JsonOutput.Write(app, report);
+        else Write(app, report);
+        return ExitCodes.Ok;
     }
 
     /// <summary>

@@ -49,10 +49,7 @@ public sealed class SqliteStepPlanStore(SqliteDatabase db, IAuditLog audit, Time
     /// <summary>Every plan of the view and every row that does not read as one, oldest plan first (the <c>plans</c> command).</summary>
     public async Task<StepPlanListing> ReadAllAsync(CancellationToken ct)
     {
-        var read = (await RowsAsync(ct)).Select(Read).ToList();
-        return new StepPlanListing(
-            read.Select(r => r.Plan).OfType<StepPlan>().OrderBy(p => p.CreatedAt).ThenBy(p => p.Quota.ToString(), StringComparer.Ordinal).ToList(),
-            read.Select(r => r.Unreadable).OfType<UnreadableStepPlan>().ToList());
+        return StepPlanListing.Of((await RowsAsync(ct)).Select(Read));
     }
 
     public async Task SaveAsync(StepPlan plan, CancellationToken ct)
