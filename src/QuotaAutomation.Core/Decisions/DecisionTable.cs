@@ -114,10 +114,13 @@ public static class DecisionTable
     private static string DescribeQuantiles(QuotaRule rule, QuotaSnapshot s, Forecasting.PeakQuantiles q)
     {
         var levels = $"p50 {Num(q.P50)} / {Sizing.LevelName(rule)} {Num(q.At(1 - rule.BreachRisk))}";
-        var forecast = s.Forecast.Forecaster is "event" or DependencyForecaster
-            ? $", expected {levels} ({s.Forecast.Note})"
+        // Nothing above now (a count that does not move, current-only): the usage alone, as v1 says it.
+        var forecast = q.At(1 - rule.BreachRisk) <= s.CurrentUsage && (s.NearTermRisk ?? 0) <= s.CurrentUsage ? ""
+            : s.Forecast.Forecaster is "event" or DependencyForecaster ? $", expected {levels} ({s.Forecast.Note})"
             : $", peak {levels} in {rule.ForecastHorizon.TotalHours:0.#}h ({s.Forecast.Forecaster})";
-        return $"usage {Num(s.CurrentUsage)}{forecast} of quota {Num(s.Quota.Value)} = {Pct(s.UtilizationPercent)}";
+        // The next hour's risk, when it is what the band was judged on.
+        var nearTerm = s.NearTermRisk is { } risk && risk > Math.Max(s.CurrentUsage, q.P50) ? $", next hour {Sizing.LevelName(rule)} {Num(risk)}" : "";
+        return $"usage {Num(s.CurrentUsage)}{forecast}{nearTerm} of quota {Num(s.Quota.Value)} = {Pct(s.UtilizationPercent)}";
     }
 
     private static string BandNote(Severity? severity) => severity is { } s ? $" ({Band(s)})" : "";

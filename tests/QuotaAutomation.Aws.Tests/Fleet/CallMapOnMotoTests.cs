@@ -42,6 +42,7 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
             Approvals = CountingProxy.Wrap<IApprovalStore>(backend.State, log, map),
             Alerts = CountingProxy.Wrap<IAlertLog>(backend.State, log, map),
             Audit = CountingProxy.Wrap<IAuditLog>(backend.Audit.ForShard("123456789012", "us-east-1"), log, map),
+            Plans = CountingProxy.Wrap<IStepPlanStore>(backend.Ports.Plans!, log, map), // the AWS backend always has one
         };
         var engine = new AutomationEngine(ports, new TrendForecaster(), world.Time, new EngineOptions());
         await engine.RunCycleAsync(CancellationToken.None); // a warm container's first cycle: whole windows

@@ -61,9 +61,9 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
             .OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Count()}"));
         Assert.Equal(ShardUsage.DynamoCalls(world), mapped);
         // Puts: cycle start, digest, cycle end, usage row; no transaction. Queries: open requests, approvals, reconciliation,
-        // usage window, active alerts; no denials (nothing wants an increase). The usage row's append asks for the newest
-        // hourly row and, this shard having none yet, for 5-minute rows to compact (docs/fleet-window.md): 2 Queries more.
-        Assert.Equal("PutItem=4 Query=7 Scan=1", mapped);
+        // usage window, active alerts, step plans; no denials (nothing wants an increase). The usage row's append asks for the
+        // newest hourly row and, this shard having none yet, for 5-minute rows to compact (docs/fleet-window.md): 2 Queries more.
+        Assert.Equal("PutItem=4 Query=8 Scan=1", mapped);
     }
 
     [Fact]
@@ -112,6 +112,7 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
             Approvals = CountingProxy.Wrap<IApprovalStore>(state, log, map),
             Alerts = CountingProxy.Wrap<IAlertLog>(state, log, map),
             Audit = CountingProxy.Wrap<IAuditLog>(backend.Audit.ForShard(Account, "us-east-1"), log, map),
+            Plans = CountingProxy.Wrap<IStepPlanStore>(backend.Ports.Plans!, log, map), // the AWS backend always has one
         };
     }
 }

@@ -54,7 +54,7 @@ public sealed class OnAwsRecipeTests(MotoServer moto) : IDisposable
         using var backend = new AwsBackend(moto.Options(), new AwsBackendOptions());
         var decisions = new Dictionary<string, AuditRecord>();
         foreach (var rule in RuleIds)
-            decisions[rule] = (await backend.Audit.ForRuleAsync(rule, CancellationToken.None)).Single(r => r.Kind is AuditKind.Decision or AuditKind.Error);
+            decisions[rule] = (await backend.Audit.ForRuleAsync(rule, CancellationToken.None)).Single(r => r.Kind is AuditKind.Decision or AuditKind.Error && r.Action is not ("plan_recorded" or "plan_step")); // a step plan's record is its own
         Assert.Equal((0, 0, 0, 0), (init.Exit, import.Exit, run.Exit, served.Exit));
         Assert.All(decisions, d => Assert.True(d.Value.Kind == AuditKind.Decision, $"{d.Key}: {d.Value.Message}"));
         Assert.All(decisions.Where(d => d.Key != "eips-use1" && d.Key != "vpcs-use1"), d => Assert.Contains("(fasttree)", d.Value.Message, StringComparison.Ordinal)); // two weeks of usage came from the stand-in
