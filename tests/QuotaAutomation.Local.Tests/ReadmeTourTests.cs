@@ -51,7 +51,7 @@ public sealed partial class ReadmeTourTests : IAsyncLifetime
     public async Task Tour_EveryCommandAsWritten_ExitsZero_AndTheApproveCommandStatusPrintsWorks()
     {
         var commands = TourCommands();
-        Assert.Equal(9, commands.Count); // run, run --cycles 288 --plot, status, audit, notifications, rules validate, import, list, check --config
+        Assert.Equal(10, commands.Count); // run, run --cycles 288 --plot, status, plans, audit, notifications, rules validate, import, list, check --config
 
         string? status = null;
         foreach (var command in commands)
