@@ -194,7 +194,8 @@ public class StepPlanEngineTests
     public async Task Cycle_PlanSaveFails_FilesNothingAndSaysWhy()
     {
         var (f, plans, _) = Setup();
-        plans.Fail = op => op == "save" ? new InvalidOperationException("table unavailable") : null;
+        // An outage; a second plan refused (InvalidOperationException) is a race another cycle won, and is Skipped.
+        plans.Fail = op => op == "save" ? new IOException("table unavailable") : null;
 
         var report = await f.CycleAsync();
 

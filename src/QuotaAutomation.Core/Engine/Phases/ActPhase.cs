@@ -55,6 +55,13 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
         {
             await store.SaveAsync(plan, ct);
         }
+        catch (InvalidOperationException e)
+        {
+            // Another cycle planned this quota first (the stores refuse a second plan): it files the step; this one waits.
+            var held = $"plan {plan.Id} not recorded: {e.Message}; step {plan.Next} ({DecisionTable.Num(wanted.DesiredValue)}) is the other plan's to file";
+            await audit.WriteAsync(AuditKind.Decision, wanted.RuleId, wanted.Quota, wanted.NewPlan ? "plan_recorded" : "plan_step", held, ct);
+            return new ActionResult(wanted.RuleId, wanted.Quota, action, ActionOutcome.Skipped, held);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var why = $"could not save plan {plan.Id}: {e.Message}; step {plan.Next} ({DecisionTable.Num(wanted.DesiredValue)}) not filed";
