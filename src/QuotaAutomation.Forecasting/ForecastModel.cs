@@ -155,7 +155,7 @@ public sealed class ForecastModel
     private ModelPeak Direct(UsageGrid grid, int index, TimeSpan horizon, string? series)
     {
         var features = ForecastFeatures.Extract(grid, index, horizon);
-        var still = ForecastFeatures.IsStill(features);
+        var still = ForecastFeatures.IsStill(grid, features);
         var correction = still ? 0 : Predict(features);
         var interval = IntervalFor(horizon);
         var peak = Math.Max(grid.Values[index], ForecastFeatures.PeakFrom(grid, index, horizon, correction));
@@ -260,7 +260,7 @@ public sealed class ForecastModel
         lock (cache)
             if (cache.TryGetValue(key, out var known)) return known;
         var features = ForecastFeatures.Extract(grid, index, horizon);
-        var correction = ForecastFeatures.IsStill(features) ? 0 : Predict(features);
+        var correction = ForecastFeatures.IsStill(grid, features) ? 0 : Predict(features);
         lock (cache)
         {
             cache[key] = correction;

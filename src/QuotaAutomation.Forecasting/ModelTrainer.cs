@@ -66,7 +66,7 @@ public static class ModelTrainer
         foreach (var horizon in options.HorizonsHours)
         {
             var scored = calibration.Where(r => r.HorizonHours == horizon)
-                .Select(r => new Scored(r.Trace, r.Base, r.Row.Label, ForecastFeatures.IsStill(r.Row.Features) ? 0 : engine.Predict(r.Row).Score, r.Row.Features[5]))
+                .Select(r => new Scored(r.Trace, r.Base, r.Row.Label, r.Still ? 0 : engine.Predict(r.Row).Score, r.Row.Features[5]))
                 .ToList();
             if (Calibrate(scored) is { } calibrated) interval[horizon.ToString(CultureInfo.InvariantCulture)] = calibrated;
         }
@@ -182,7 +182,7 @@ public static class ModelTrainer
     private enum Part { Train, Calibration }
 
     /// <summary>A row, and the seasonal-naive peak its label is relative to (<see cref="Base"/>: the level MASE is measured in).</summary>
-    private sealed record LabelledRow(ForecastRow Row, double HorizonHours, int Trace, Part Part, bool BeforeCalibration, double Base);
+    private sealed record LabelledRow(ForecastRow Row, double HorizonHours, int Trace, Part Part, bool BeforeCalibration, double Base, bool Still);
 
     /// <summary>
     /// Per trace, in time: training rows (the horizon ends before the test part, the last <see cref="TrainingOptions.ValidationShare"/>),
@@ -217,8 +217,9 @@ public static class ModelTrainer
                         Label = ForecastFeatures.Target(grid, i, TimeSpan.FromHours(horizon)),
                     };
                     var basis = ForecastFeatures.PeakFrom(grid, i, TimeSpan.FromHours(horizon), 0);
-                    rows.Add(new LabelledRow(row, horizon, number, Part.Train, i + steps < calibration, basis));
-                    if (i >= calibration) rows.Add(new LabelledRow(row, horizon, number, Part.Calibration, false, basis));
+                    var still = ForecastFeatures.IsStill(grid, row.Features);
+                    rows.Add(new LabelledRow(row, horizon, number, Part.Train, i + steps < calibration, basis, still));
+                    if (i >= calibration) rows.Add(new LabelledRow(row, horizon, number, Part.Calibration, false, basis, still));
                 }
             }
         }

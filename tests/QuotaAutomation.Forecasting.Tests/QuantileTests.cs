@@ -96,6 +96,20 @@ public sealed class QuantileTests : IDisposable
     }
 
     [Fact]
+    public void ShippedModel_ADailySeries_IsNotStill_AndGetsTails()
+    {
+        // A daily series (14 samples, the engine's window): its day is one sample, which never moves. Called still, its
+        // p99 was its current value, and a page-view series that jumps fivefold breached for three more days than the
+        // physical limit in the replay.
+        var history = Enumerable.Range(0, 14).Select(d => new UsageSample(Monday.AddDays(d), d % 7 == 6 ? 900 : 300 + 10 * d)).ToList();
+
+        var forecast = ModelForecaster.Load(Shipped).Predict(history, history[^1].Timestamp, TimeSpan.FromHours(1));
+
+        Assert.DoesNotContain("no movement", forecast.Note, StringComparison.Ordinal);
+        Assert.True(forecast.Quantiles!.P99 > 1.2 * forecast.Quantiles.P50, forecast.Note);
+    }
+
+    [Fact]
     public void ShortPast_BeyondADay_TakesTheDaysPooledTails_NotTheWeeks()
     {
         // 36 h of a calm series: no past residuals of its own at 168 h and too short for its span ratios. The day's pooled

@@ -85,11 +85,16 @@ public static class ForecastFeatures
         return features[5] + floor;
     }
 
-    /// <summary>True when usage did not move at all over the last day (its maximum and minimum equal the current value).</summary>
-    public static bool IsStill(float[] features)
+    /// <summary>
+    /// True when usage did not move at all over the last day (its maximum and minimum equal the current value), seen in
+    /// more than one sample: a daily series' day is one sample, which never moves, and calling every such day still
+    /// took away its forecast's correction and tails (a p99 equal to the current value on a series that jumps fivefold).
+    /// </summary>
+    public static bool IsStill(UsageGrid grid, float[] features)
     {
+        ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(features);
-        return features[3] == 1 && features[4] == 1;
+        return Steps(grid, TimeSpan.FromDays(1)) > 1 && features[3] == 1 && features[4] == 1;
     }
 
     /// <summary>The peak a predicted log-ratio stands for.</summary>
