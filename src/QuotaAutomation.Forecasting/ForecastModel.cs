@@ -80,8 +80,11 @@ public sealed record DataFile([property: JsonPropertyName("file")] string File, 
 /// </summary>
 public readonly record struct ModelPeak(double Peak, double Lower, double Upper, double Correction, bool StillDay, PeakQuantiles Quantiles, string Tails);
 
-/// <summary>What a series' own past says (<see cref="ForecastModel.SeriesPast"/>): the share of the model's correction its p50 takes, and its sorted ratios actual ÷ p50.</summary>
-public sealed record SeriesPastFit(double Share, IReadOnlyList<double> Ratios);
+/// <summary>
+/// What a series' own past says (<see cref="ForecastModel.SeriesPast"/>): the share of the model's correction its p50
+/// takes, and its sorted residuals: actual ÷ max(p50, the usual daily peak) at their origin (<c>ResidualScale</c>).
+/// </summary>
+public sealed record SeriesPastFit(double Share, IReadOnlyList<double> Residuals);
 
 /// <summary>A trained model with its metadata, loaded once (per Lambda container or CLI run) and safe to share.</summary>
 public sealed class ForecastModel
@@ -167,15 +170,17 @@ public sealed class ForecastModel
         PeakQuantiles quantiles;
         double lower, upper;
         string tails;
-        if (past.Ratios.Count >= RatioQuantiles.MinRatios)
+        if (past.Residuals.Count >= RatioQuantiles.MinRatios)
         {
-            // Enough of the series' own past: its ratios actual ÷ p50 are the residuals (local split conformal). The
-            // traces' pooled residuals suit the bursty traces that dominate them: on a calm or still quota their p99 was
-            // 3.6 × the p50 a day ahead (spread floor 2), a step plan for a quota that does not move.
-            double R(double level) => Stats.Quantile(past.Ratios, level);
-            quantiles = PeakQuantiles.Of(p50, p50 * R(0.9), p50 * R(0.99));
-            (lower, upper) = (p50 * R(0.1), Math.Max(peak, p50 * R(0.9)));
-            tails = string.Create(CultureInfo.InvariantCulture, $"tails from its own {past.Ratios.Count} past residuals");
+            // Enough of the series' own past: its residuals are the quantiles' (local split conformal), ratios to
+            // the scale they were taken at (SeriesPast). The traces' pooled residuals suit the bursty traces that
+            // dominate them: on a calm or still quota their p99 was 3.6 × the p50 a day ahead (spread floor 2), a step
+            // plan for a quota that does not move.
+            var scale = ResidualScale(grid, index, p50);
+            double At(double level) => scale * Stats.Quantile(past.Residuals, level);
+            quantiles = PeakQuantiles.Of(p50, At(0.9), At(0.99));
+            (lower, upper) = (Math.Min(p50, At(0.1)), Math.Max(peak, At(0.9)));
+            tails = string.Create(CultureInfo.InvariantCulture, $"{OwnResiduals} {past.Residuals.Count} past residuals");
         }
         else if (still)
         {
@@ -195,7 +200,7 @@ public sealed class ForecastModel
             quantiles = PeakQuantiles.Of(p50,
                 ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + pooled.Q90 * tailSpread, MaxLogRatio)),
                 ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(median + pooled.Q99 * tailSpread, MaxLogRatio)));
-            tails = "tails from the pooled calibration";
+            tails = PooledTails;
             var spread = ForecastFeatures.Spread(features, interval.SpreadFloor);
             lower = ForecastFeatures.PeakFrom(grid, index, horizon, correction + interval.Q10 * spread);
             upper = Math.Max(peak, ForecastFeatures.PeakFrom(grid, index, horizon, Math.Min(correction + interval.Q90 * spread, MaxLogRatio)));
@@ -204,10 +209,32 @@ public sealed class ForecastModel
         // fallback's). The direct model's calibrated tails there rest on the few traces long enough to calibrate a week
         // on and were far too wide (p90 covered every 168 h peak, its pinball loss 2.3 × seasonal naive's quantile
         // baseline's); the week's ratios scored best of all (docs/forecasting.md).
-        if (horizon > TimeSpan.FromDays(1) && RatioQuantiles.Fallback(grid, index, horizon) is { } own)
-            (quantiles, tails) = (PeakQuantiles.Of(quantiles.P50, own.P90, own.P99), "tails from its own span-on-span peak ratios");
+        // Either way the tails are at least their own spread around the model's p50: where the model's p50 was above
+        // the span's, the tails were below it, p99 = p50, and a quota sized to that was full again within the hour (a
+        // taxi trace filed twice in 40 minutes).
+        // With too short a history for span ratios (under three days), the next day's own residuals when it has them:
+        // the pooled tails scale with the day's coefficient of variation, which on a series that switches on and off
+        // made a week's p99 25 × its p50 and a step plan to the cap on the first cycle.
+        if (horizon > TimeSpan.FromDays(1))
+        {
+            if (RatioQuantiles.Fallback(grid, index, horizon) is { } own)
+                (quantiles, tails) = (Around(quantiles.P50, own), "tails from its own span-on-span peak ratios");
+            else if (!still && past.Residuals.Count < RatioQuantiles.MinRatios && Direct(grid, index, TimeSpan.FromDays(1), series) is { Tails: var dayTails } day
+                && dayTails.StartsWith(OwnResiduals, StringComparison.Ordinal))
+                (quantiles, tails) = (Around(quantiles.P50, day.Quantiles), "tails from its own next day's residuals");
+        }
         return new ModelPeak(peak, lower, upper, correction, still, quantiles, tails);
     }
+
+    private const string OwnResiduals = "tails from its own";
+
+    /// <summary>The note of tails from the pooled calibration (<see cref="Core.Forecasting.Forecast.TailsPooled"/>).</summary>
+    public const string PooledTails = "tails from the pooled calibration";
+
+    /// <summary>The p50, and tails at least <paramref name="own"/>'s and at least its spread (p90 ÷ p50, p99 ÷ p50) around the p50.</summary>
+    private static PeakQuantiles Around(double p50, PeakQuantiles own) => own.P50 > 0
+        ? PeakQuantiles.Of(p50, Math.Max(own.P90, p50 * own.P90 / own.P50), Math.Max(own.P99, p50 * own.P99 / own.P50))
+        : PeakQuantiles.Of(p50, own.P90, own.P99);
 
     /// <summary>The shares of the model's correction a series' own past can choose among (ties go to the model).</summary>
     private static readonly double[] SeriesShares = [1, 0.5, 0];
@@ -224,7 +251,7 @@ public sealed class ForecastModel
     /// naive), and the share with the least. Trained on other sources, the model was worse than seasonal naive on
     /// series of a kind it had never seen (leave-one-source-out, 24 h p50 MASE 1.99 on the AWS CloudWatch series); a
     /// series that the model serves badly is served by seasonal naive, one it serves well keeps the model. The same rule
-    /// for every series, from nothing but its own history. The residuals: actual ÷ that p50 at the same origins, sorted.
+    /// for every series, from nothing but its own history. The residuals: actual ÷ max(that p50, the usual daily peak) at the same origins, sorted.
     /// </summary>
     public SeriesPastFit SeriesPast(UsageGrid grid, int index, TimeSpan horizon, double shrink, string? series = null)
     {
@@ -232,18 +259,60 @@ public sealed class ForecastModel
         var steps = ForecastFeatures.Steps(grid, horizon);
         var stride = ForecastFeatures.Steps(grid, TimeSpan.FromHours(2));
         var first = Math.Max((int)Math.Ceiling(ForecastFeatures.MinHistory / grid.Step), index - steps - ForecastFeatures.Steps(grid, SeriesWindow));
-        var past = new List<(double Basis, double Correction, double Actual)>();
+        var past = new List<(int Origin, double Basis, double Correction, double Actual)>();
         for (var j = index - steps; j >= first; j -= stride)
         {
             var actual = double.MinValue;
             for (var k = j + 1; k <= j + steps; k++) actual = Math.Max(actual, grid.Values[k]);
-            past.Add((ForecastFeatures.PeakFrom(grid, j, horizon, 0), shrink * CorrectionAt(grid, j, horizon, series), actual));
+            past.Add((j, ForecastFeatures.PeakFrom(grid, j, horizon, 0), shrink * CorrectionAt(grid, j, horizon, series), actual));
         }
         var share = 1.0;
         if (past.Count >= MinSeriesOrigins)
             share = SeriesShares.MinBy(s => past.Sum(p => Math.Abs(p.Basis * Math.Exp(s * p.Correction) - p.Actual))); // the first of equals: the model
-        return new SeriesPastFit(share, past.Select(p => p.Actual / (p.Basis * Math.Exp(share * p.Correction))).Order().ToList());
+        return new SeriesPastFit(share, past.Select(p =>
+        {
+            var p50 = p.Basis * Math.Exp(share * p.Correction);
+            return p.Actual / ResidualScale(grid, p.Origin, p50);
+        }).Order().ToList());
     }
+
+    /// <summary>
+    /// What a series' own residuals are ratios to: the largest of the p50, the last day's peak and the median of the
+    /// last 7 days' daily peaks (a quota holds its usual daily peak anyway). A ratio to the p50 alone explodes on a
+    /// series that switches between off and on (a CPU at 1 % that jumps to 67 %): at an off-hour the p50 is about 1,
+    /// the hour after can be 670, and the p99 of those ratios (hundreds) times a p50 of 565 put the next hour's p99 at
+    /// 222,003, a step plan to the cap for a quota that never passed 671. The last day's peak alone fails the same way
+    /// after a day that stayed off (taxi rides in a blizzard). To the usual daily peak the same jump is about 1. Where
+    /// the p50 is above both (a growing series) this is the ratio to the p50, as before.
+    /// </summary>
+    private double ResidualScale(UsageGrid grid, int index, double p50)
+    {
+        var peaks = DailyPeaks(grid);
+        var perDay = ForecastFeatures.Steps(grid, TimeSpan.FromDays(1));
+        var week = new List<double>(7);
+        for (var d = 0; d < 7 && index - d * perDay >= 0; d++) week.Add(peaks[index - d * perDay]);
+        var scale = Math.Max(p50, Math.Max(peaks[index], Stats.Median(week) ?? 0));
+        return scale > 0 ? scale : 1;
+    }
+
+    // Each grid's peak over the day ending at every index (a sliding maximum), computed once per grid.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<UsageGrid, double[]> _dailyPeaks = new();
+
+    private double[] DailyPeaks(UsageGrid grid) => _dailyPeaks.GetValue(grid, g =>
+    {
+        var v = g.Values;
+        var window = ForecastFeatures.Steps(g, TimeSpan.FromDays(1));
+        var peaks = new double[v.Count];
+        var deque = new LinkedList<int>(); // indexes of decreasing values: the front is the window's maximum
+        for (var i = 0; i < v.Count; i++)
+        {
+            while (deque.Count > 0 && v[deque.Last!.Value] <= v[i]) deque.RemoveLast();
+            deque.AddLast(i);
+            if (deque.First!.Value <= i - window) deque.RemoveFirst();
+            peaks[i] = v[deque.First.Value];
+        }
+        return peaks;
+    });
 
     // The past origins' corrections, kept per grid: a backtest asks for the same origins hour after hour.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<UsageGrid, Dictionary<(long, TimeSpan), double>> _corrections = new();

@@ -72,6 +72,7 @@ public sealed class ModelForecaster : IForecaster
             $"{basis} over {horizon.TotalHours:0.#}h, 80% interval {f.Lower:0.##}–{f.Upper:0.##}; p50 {f.Quantiles.P50:0.##}, p90 {f.Quantiles.P90:0.##}, p99 {f.Quantiles.P99:0.##} ({f.Tails})"))
         {
             Quantiles = f.Quantiles,
+            TailsPooled = f.Tails == ForecastModel.PooledTails,
         };
     }
 

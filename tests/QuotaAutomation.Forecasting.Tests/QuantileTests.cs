@@ -110,6 +110,23 @@ public sealed class QuantileTests : IDisposable
     }
 
     [Fact]
+    public void ShippedModel_AnOnOffSeries_NextHoursP99IsAboutItsUsualDailyPeak()
+    {
+        // 14 days of a CPU that idles at 1 and runs at 670 for a few hours at varying times: as a ratio to the p50, an
+        // off-hour followed by an on-hour is a residual of hundreds, and the next hour's p99 at an on-hour was 222,003.
+        // As a ratio to the usual daily peak it is about 1.
+        var history = FiveMinutes(14 * 24, i => (i / 12 + i / 288 * 5) % 24 is >= 9 and < 13 ? 670 : 1);
+
+        var model = ModelForecaster.Load(Shipped);
+        var off = model.Predict(history, history[^1].Timestamp, TimeSpan.FromHours(1)); // idle for the last 4 hours
+        var on = model.Predict(history[..^60], history[^61].Timestamp, TimeSpan.FromHours(1)); // running
+
+        Assert.Contains("tails from its own", on.Note, StringComparison.Ordinal);
+        Assert.InRange(on.Quantiles!.P99, 600, 1000);
+        Assert.InRange(off.Quantiles!.P99, 600, 1000);
+    }
+
+    [Fact]
     public void ShortPast_BeyondADay_TakesTheDaysPooledTails_NotTheWeeks()
     {
         // 36 h of a calm series: no past residuals of its own at 168 h and too short for its span ratios. The day's pooled

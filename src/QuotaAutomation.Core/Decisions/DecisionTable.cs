@@ -80,13 +80,16 @@ public static class DecisionTable
             Severity.Critical => $"increase ×{Num(rule.IncreaseMultiplier)}",
             _ => "pre-emptive increase ×1.2",
         };
-        var steps = desired < wanted ? $" (a first step of {Num(wanted)}: AWS decides more than ×{Num(fastStep!.Value)} slowly)" : ""; // desired < wanted only when fastStep is set
+        var plan = risk && desired < wanted && !snapshot.Forecast.TailsPooled;
+        var steps = desired < wanted // only when fastStep is set
+            ? $" (a first step of {Num(wanted)}: AWS decides more than ×{Num(fastStep!.Value)} slowly{(risk && !plan ? "; no step plan: the tails are the pooled calibration's, not this quota's own" : "")})"
+            : "";
         var sizedTo = snapshot.Quantiles is { } q
             ? $"; {SizedTo(rule, quota, band, sized > q.At(1 - rule.BreachRisk) ? "usage now" : Sizing.LevelName(rule), sized, wanted)}" : "";
         return new RequestIncrease(rule.RuleId, rule.Quota,
             $"{peak} reached {Band(band)}: {kind}, {Num(quota.Value)} → {Num(desired)}{steps}{sizedTo}; {why}",
             band, quota.Value, desired, cost, route, snapshot.UtilizationPercent)
-        { Target = risk && desired < wanted ? wanted : null };
+        { Target = plan ? wanted : null };
     }
 
     /// <summary>What a risk-sized increase was sized to: the quantile ÷ warning, or the band's multiple when that is more; and the cap when it bit.</summary>

@@ -15,6 +15,13 @@ public sealed record Forecast(double Peak, double? Lower, double? Upper, string 
     /// </summary>
     public PeakQuantiles? Quantiles { get; init; }
 
+    /// <summary>
+    /// True when the tails are not this quota's own (too little history: the model's pooled calibration over other
+    /// series). Risk sizing then asks one step at a time and records no step plan: a plan commits the next requests,
+    /// and the pooled tails of a new quota that switches on and off put its week's p99 at 25 × its p50.
+    /// </summary>
+    public bool TailsPooled { get; init; }
+
     public static Forecast CurrentOnly(double current, string note) => new(current, null, null, "current-only", note);
 }
 

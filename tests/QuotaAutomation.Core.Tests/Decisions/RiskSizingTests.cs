@@ -93,6 +93,21 @@ public class RiskSizingTests
     }
 
     [Fact]
+    public void Decide_Risk_PooledTails_AsksOneStepWithoutAPlan()
+    {
+        // As above, but the tails are the pooled calibration's: the first step is the same, no target is carried (no
+        // step plan), and the reason says why.
+        var quota = Quota with { Value = 100 };
+        var forecast = new Forecast(400, null, null, "test", "") { Quantiles = PeakQuantiles.Of(95, 200, 400), TailsPooled = true };
+
+        var wanted = Increase(Rule(), Snapshot(SizingPolicy.Risk, forecast, usage: 90, quota: quota));
+
+        Assert.Equal(200.0, wanted.DesiredValue);
+        Assert.Null(wanted.Target);
+        Assert.Contains("100 → 200 (a first step of 572: AWS decides more than ×2 slowly; no step plan: the tails are the pooled calibration's, not this quota's own)", wanted.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decide_Risk_CostThresholdJudgedOnTheWholeTarget()
     {
         // The step costs $720 a month, under a $1,000 threshold; the whole plan ($3,398.40) is over it: a person approves.

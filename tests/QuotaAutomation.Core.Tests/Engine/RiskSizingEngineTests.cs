@@ -90,4 +90,17 @@ public class RiskSizingEngineTests
         calm.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
         Assert.IsType<NoAction>(DecisionOf(await calm.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
     }
+
+    [Fact]
+    public async Task NearTermRisk_OnPooledTails_IsTheNextHoursP50()
+    {
+        // The same quota and forecasts as above, but the tails are the pooled calibration's (a new quota): the next hour
+        // is judged on its p50 (50), not on other series' errors, and the horizon's p50 (60 %) asks nothing.
+        var forecaster = new QuantileForecaster(u => PeakQuantiles.Of(1.2 * u, 1.8 * u, 2.4 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u), TailsPooled = true };
+        var f = new EngineFixture(forecaster: forecaster);
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+
+        Assert.IsType<NoAction>(DecisionOf(await f.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
+    }
 }

@@ -8,6 +8,9 @@ internal sealed class QuantileForecaster(Func<double, PeakQuantiles> quantiles, 
 {
     public Func<double, PeakQuantiles>? NextHour { get; set; }
 
+    /// <summary>The forecasts say their tails are the pooled calibration's, not the quota's own (<see cref="Forecast.TailsPooled"/>).</summary>
+    public bool TailsPooled { get; set; }
+
     public string Name => "quantiles";
 
     public Func<double, PeakQuantiles> Quantiles { get; set; } = quantiles;
@@ -18,6 +21,6 @@ internal sealed class QuantileForecaster(Func<double, PeakQuantiles> quantiles, 
     {
         var last = history[^1].Value;
         var q = horizon <= TimeSpan.FromHours(1) ? NextHour?.Invoke(last) ?? PeakQuantiles.Point(last) : Quantiles(last);
-        return new Forecast(v1Peak?.Invoke(last) ?? q.P90, null, null, Name, "test quantiles") { Quantiles = q };
+        return new Forecast(v1Peak?.Invoke(last) ?? q.P90, null, null, Name, "test quantiles") { Quantiles = q, TailsPooled = TailsPooled };
     }
 }

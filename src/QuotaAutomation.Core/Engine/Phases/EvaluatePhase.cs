@@ -135,9 +135,18 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         static RuleResult Fail(QuotaRule rule, string why) => new(new Failed(rule.RuleId, rule.Quota, $"rule '{rule.RuleId}': {why}"), null, null, null);
     }
 
-    /// <summary>The rule's (1 − breach_risk) quantile of the next hour's peak under risk sizing (<see cref="QuotaSnapshot.NearTermRisk"/>).</summary>
-    private double? NearTermRisk(QuotaRule rule, IReadOnlyList<UsageSample> history, CycleForecasts forecasts) =>
-        options.Sizing == SizingPolicy.Risk ? forecasts.For(rule.Quota, history, TimeSpan.FromHours(1)).Quantiles?.At(1 - rule.BreachRisk) : null;
+    /// <summary>
+    /// The rule's (1 − breach_risk) quantile of the next hour's peak under risk sizing (<see cref="QuotaSnapshot.NearTermRisk"/>);
+    /// its p50 when the tails are not the quota's own (<see cref="Forecast.TailsPooled"/>): the pooled tails of a new
+    /// quota that switches on and off put its next hour's p99 at 73,000 on a quota of 2,000, an emergency ×2 on nothing
+    /// but other series' errors.
+    /// </summary>
+    private double? NearTermRisk(QuotaRule rule, IReadOnlyList<UsageSample> history, CycleForecasts forecasts)
+    {
+        if (options.Sizing != SizingPolicy.Risk) return null;
+        var nextHour = forecasts.For(rule.Quota, history, TimeSpan.FromHours(1));
+        return nextHour.TailsPooled ? nextHour.Quantiles?.P50 : nextHour.Quantiles?.At(1 - rule.BreachRisk);
+    }
 
     /// <summary>Time to breach from forecasts at 1 h, 24 h and the rule's horizon (the last is the decision's own).</summary>
     private static BreachEstimate? EstimateBreach(QuotaRule rule, QuotaInfo quota, IReadOnlyList<UsageSample> history, Forecast forecast, CycleForecasts forecasts)
