@@ -45,7 +45,8 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(clock);
-        var folder = Directory.CreateDirectory(Path.Combine(scratchFolder, "replay-" + Guid.NewGuid().ToString("N"))).FullName;
+        var run = "replay-" + Guid.NewGuid().ToString("N");
+        var folder = Directory.CreateDirectory(Path.Combine(scratchFolder, run)).FullName;
         var db = await SqliteDatabase.OpenAsync(Path.Combine(folder, "replay.db"), ct);
         var rules = new SqliteRuleStore(db, clock);
         await rules.UpsertAsync([(RuleId, Rule)], ct);
@@ -63,7 +64,7 @@ public sealed class EnginePolicy(IForecaster forecaster, string scratchFolder, E
             // The new sizing follows step plans, kept as the embedded backend keeps them; v1 re-decided every cycle.
             Plans = engineOptions.Sizing == SizingPolicy.V1 ? null : new SqliteStepPlanStore(db, audit, clock),
         };
-        return new Run(new AutomationEngine(ports, forecaster, clock, engineOptions), db, folder, dueCyclesOnly ? clock : null, trace.Step);
+        return new Run(new AutomationEngine(ports, new RunForecaster(forecaster, run), clock, engineOptions), db, folder, dueCyclesOnly ? clock : null, trace.Step);
     }
 
     private sealed class Run(AutomationEngine engine, SqliteDatabase db, string folder, TimeProvider? dueClock, TimeSpan step) : IPolicyRun

@@ -84,6 +84,43 @@ public sealed class ReplayTests : IDisposable
         Assert.Equal([1000.0, 2000, 4000, 8000, 10000], result.QuotaSeries!.Distinct());
     }
 
+    /// <summary>The trend forecaster, noting the series names it is asked for.</summary>
+    private sealed class SeriesNames : IForecaster
+    {
+        private readonly TrendForecaster _trend = new();
+
+        public HashSet<string> Seen { get; } = [];
+
+        public string Name => _trend.Name;
+
+        public Forecast Predict(IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon) => _trend.Predict(history, now, horizon);
+
+        public Forecast Predict(string series, IReadOnlyList<UsageSample> history, DateTimeOffset now, TimeSpan horizon)
+        {
+            lock (Seen) Seen.Add(series);
+            return _trend.Predict(history, now, horizon);
+        }
+    }
+
+    [Fact]
+    public async Task EachRun_NamesItsOwnSeries_SoTracesOnTheSameDatesDoNotShareAForecastersPast()
+    {
+        // Every trace is the same quota key; the model keeps a series' past corrections by origin time, so two traces
+        // of the same weeks replayed with one forecaster must not name the same series.
+        var forecaster = new SeriesNames();
+        var policy = new EnginePolicy(forecaster, _scratch);
+
+        await RunAsync(policy);
+        var first = forecaster.Seen.ToList();
+        forecaster.Seen.Clear();
+        await RunAsync(policy);
+
+        Assert.NotEmpty(first);
+        Assert.NotEmpty(forecaster.Seen);
+        Assert.Empty(forecaster.Seen.Intersect(first));
+        Assert.All(first, s => Assert.EndsWith(ReplayAccount.Key.ToString(), s, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task QuotaAutomationV1_RaisesAtTheFirstBreachedStep_ByAnEmergencyDoubling()
     {
