@@ -103,4 +103,24 @@ public class RiskSizingEngineTests
 
         Assert.IsType<NoAction>(DecisionOf(await f.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
     }
+
+    [Fact]
+    public async Task NearTermRisk_IsAtMostTheHorizonsRiskQuantile()
+    {
+        // Usage 50 of 100; the horizon (a week, which holds the next hour) puts its p99 at 65 (65 %, below warning 70 %).
+        // The next hour's p99 of 90 is incoherent with it (the hour's peak is part of the week's): it is read as 65, and
+        // nothing is asked. Without the horizon's bound 90 % would be critical, as in the first test above.
+        var forecaster = new QuantileForecaster(u => PeakQuantiles.Of(1.1 * u, 1.2 * u, 1.3 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u) };
+        var f = new EngineFixture(forecaster: forecaster);
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+
+        Assert.IsType<NoAction>(DecisionOf(await f.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
+
+        // A horizon whose p99 is itself at 90: the next hour's risk stands, and 90 % is critical.
+        var risky = new EngineFixture(forecaster: new QuantileForecaster(u => PeakQuantiles.Of(1.1 * u, 1.5 * u, 1.8 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u) });
+        risky.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
+        risky.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        Assert.IsType<RequestIncrease>(DecisionOf(await risky.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
+    }
 }

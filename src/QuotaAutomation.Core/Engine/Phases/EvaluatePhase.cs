@@ -115,7 +115,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             var forecast = forecasts.For(rule.Quota, history, rule.ForecastHorizon);
             if (expectations?.GetValueOrDefault(rule.Quota) is { } expected)
                 forecast = Expect(forecast, expected, current, quota, histories, options.Sizing);
-            var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing, NearTermRisk = NearTermRisk(rule, history, forecasts) };
+            var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing, NearTermRisk = NearTermRisk(rule, history, forecasts, forecast) };
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
             var breach = EstimateBreach(rule, quota, history, forecast, forecasts);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
@@ -139,13 +139,18 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
     /// The rule's (1 − breach_risk) quantile of the next hour's peak under risk sizing (<see cref="QuotaSnapshot.NearTermRisk"/>);
     /// its p50 when the tails are not the quota's own (<see cref="Forecast.TailsPooled"/>): the pooled tails of a new
     /// quota that switches on and off put its next hour's p99 at 73,000 on a quota of 2,000, an emergency ×2 on nothing
-    /// but other series' errors.
+    /// but other series' errors. It is at most the horizon's own risk quantile (or its p50, if higher): the next hour's peak
+    /// is part of the horizon's, so its quantile cannot be higher. Apart, the two came from different corrections and a flat
+    /// CPU series got a next-hour p99 of 4,063 against a week's p99 of 840, an emergency × 2 on a quota of 2,000 it never
+    /// passed a third of.
     /// </summary>
-    private double? NearTermRisk(QuotaRule rule, IReadOnlyList<UsageSample> history, CycleForecasts forecasts)
+    private double? NearTermRisk(QuotaRule rule, IReadOnlyList<UsageSample> history, CycleForecasts forecasts, Forecast horizon)
     {
         if (options.Sizing != SizingPolicy.Risk) return null;
         var nextHour = forecasts.For(rule.Quota, history, TimeSpan.FromHours(1));
-        return nextHour.TailsPooled ? nextHour.Quantiles?.P50 : nextHour.Quantiles?.At(1 - rule.BreachRisk);
+        var risk = nextHour.TailsPooled ? nextHour.Quantiles?.P50 : nextHour.Quantiles?.At(1 - rule.BreachRisk);
+        if (risk is not { } nearTerm || horizon.Quantiles is not { } whole || rule.ForecastHorizon < TimeSpan.FromHours(1)) return risk;
+        return Math.Min(nearTerm, Math.Max(whole.At(1 - rule.BreachRisk), whole.P50));
     }
 
     /// <summary>Time to breach from forecasts at 1 h, 24 h and the rule's horizon (the last is the decision's own).</summary>
