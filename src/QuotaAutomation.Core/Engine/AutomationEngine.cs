@@ -78,7 +78,7 @@ public sealed class AutomationEngine
         await audit.FlushAsync(CancellationToken.None);
         var evaluated = await _evaluate.RunAsync(audit, now, expectations, woken, ct);
         var planned = await _plan.RunAsync(audit, now, evaluated, ct);
-        var admitted = await _admit.RunAsync(audit, now, inFlight, planned, ct);
+        var admitted = await _admit.RunAsync(audit, now, inFlight, PolicyReview.Apply(planned, _options), ct);
         await audit.FlushAsync(CancellationToken.None);
         var acted = await _act.RunAsync(audit, admitted, ct);
         var recovered = await _recover.RunAsync(audit, admitted.Results, ct);

@@ -28,6 +28,18 @@ public sealed record EngineOptions
     /// </summary>
     public bool DigestQuietDecisions { get; init; }
 
+    /// <summary>
+    /// The organization's policies over rules (issue 17, docs/governance.md): caps, step limits, never-raise lists,
+    /// who may auto-approve, when a person must approve. Empty: the rules as written.
+    /// </summary>
+    public IReadOnlyList<Governance.QuotaPolicy> Policies { get; init; } = [];
+
+    /// <summary>
+    /// Where a quota's account sits, for policies that name accounts or OUs; the default knows the rule's account id
+    /// (null: the hub's own) and no OUs, so an OU-scoped policy restricts and never permits (docs/governance.md).
+    /// </summary>
+    public Func<Quotas.QuotaKey, Governance.AccountPlace> PlaceOf { get; init; } = q => new Governance.AccountPlace(q.AccountId, null);
+
     /// <summary>How much history a forecast reads, and how far back a quota with none is first read.</summary>
     public TimeSpan HistoryWindow { get; init; } = TimeSpan.FromDays(14);
 

@@ -4,14 +4,14 @@ using QuotaAutomation.Core.Common;
 
 namespace QuotaAutomation.Core.Rules;
 
-/// <summary>Reads one hand-edited item field by field, collecting every problem instead of stopping at the first.</summary>
-internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> attributes)
+/// <summary>Reads one hand-edited item (a rule, a policy) field by field, collecting every problem instead of stopping at the first.</summary>
+internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> attributes, ItemSchema schema)
 {
     private readonly List<(string Field, string Problem)> _errors = [];
 
     /// <summary>Problems in schema order (unknown attributes last), whatever order they were found in.</summary>
     public IReadOnlyList<string> Errors => _errors
-        .OrderBy(e => RuleParser.KnownAttributes.Contains(e.Field) ? RuleParser.Attributes.ToList().IndexOf(e.Field) : int.MaxValue)
+        .OrderBy(e => schema.OrderOf(e.Field))
         .Select(e => $"{Echo.Of(e.Field)} {e.Problem}") // an unknown attribute's name is what a person typed
         .ToList();
 
@@ -175,10 +175,10 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     {
         foreach (var name in attributes.Keys.Order(StringComparer.Ordinal))
         {
-            if (RuleParser.KnownAttributes.Contains(name) || RuleParser.NoteAttributes.Contains(name)) continue;
-            var guess = RuleParser.KnownAttributes.MinBy(known => EditDistance(known, name));
+            if (schema.Known.Contains(name) || schema.Notes.Contains(name)) continue;
+            var guess = schema.Attributes.MinBy(known => EditDistance(known, name));
             var hint = guess is not null && EditDistance(guess, name) <= 3 ? $" (did you mean {guess}?)" : "";
-            Bad(name, $"is not a rule attribute{hint}");
+            Bad(name, $"is not a {schema.Noun} attribute{hint}");
         }
     }
 

@@ -37,6 +37,9 @@ public sealed record QuotaRule(
     /// </summary>
     public double BreachRisk { get; init; } = DefaultBreachRisk;
 
+    /// <summary>What the organization's policies changed about this rule this cycle, as people read it; null: nothing (docs/governance.md).</summary>
+    public string? PolicyNotes { get; init; }
+
     /// <summary>True for a rule over several accounts or Regions (or with a standby): only the fleet runs it, one shard at a time.</summary>
     public bool IsFleetRule => !Targets.IsSingle;
 

@@ -32,6 +32,8 @@ public static partial class RuleParser
         "description", "owner", "notes", "comment", "team", "tags", "created_at", "created_by", "updated_at", "updated_by",
     };
 
+    internal static readonly ItemSchema Schema = new("rule", Attributes, NoteAttributes);
+
     public const double MaxForecastHorizonHours = 2160; // 90 days: beyond that a forecast says nothing useful
 
     /// <summary>No increase is more than 100 times the quota: a larger factor is a typo, not a plan.</summary>
@@ -53,7 +55,7 @@ public static partial class RuleParser
     public static Result<QuotaRule> Parse(RawRule raw)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        var reader = new FieldReader(raw.Attributes);
+        var reader = new FieldReader(raw.Attributes, Schema);
 
         var ruleId = reader.Identifier("rule_id", RuleIdPattern(), "letters, digits, '.', '_' or '-', at most 128");
         var serviceCode = reader.IdentifierOrAll("service_code", ServiceCodePattern(), "a Service Quotas service code such as 'ec2'", "every observed service");
@@ -184,12 +186,12 @@ public static partial class RuleParser
     };
 
     [GeneratedRegex(@"^[A-Za-z0-9._-]{1,128}$")]
-    private static partial Regex RuleIdPattern();
+    internal static partial Regex RuleIdPattern();
 
     // Patterns from the Service Quotas model (ServiceCode, QuotaCode); Regions: RegionName.
     [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9-]{1,63}$")]
-    private static partial Regex ServiceCodePattern();
+    internal static partial Regex ServiceCodePattern();
 
     [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9-]{1,128}$")]
-    private static partial Regex QuotaCodePattern();
+    internal static partial Regex QuotaCodePattern();
 }

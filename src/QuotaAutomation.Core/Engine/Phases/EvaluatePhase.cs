@@ -4,6 +4,7 @@ using QuotaAutomation.Core.Common;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Dependencies;
 using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Governance;
 using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Core.Rules;
 
@@ -51,7 +52,21 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             rejected.Add(new RuleResult(new Failed(name, null, parsed.Error!), null, null, null));
         }
         var (expanded, unexpanded) = await _wildcards.ExpandAsync(rules, named, audit, ct);
-        return (expanded, [.. rejected, .. unexpanded], disabled);
+        return (Governed(expanded), [.. rejected, .. unexpanded], disabled);
+    }
+
+    /// <summary>
+    /// Each rule as the organization's policies let it run (a lower cap, a lower level): the later phases, step plans
+    /// among them, see only these. What a policy changed is added to the rule's decision (<see cref="PolicyNotes"/>).
+    /// </summary>
+    private List<QuotaRule> Governed(IReadOnlyList<QuotaRule> rules)
+    {
+        if (options.Policies.Count == 0) return [.. rules];
+        return rules.Select(r => PolicyEnforcement.Govern(r, options.PlaceOf(r.Quota), options.Policies) switch
+        {
+            { Overrides.Count: 0 } same => same.Rule,
+            var governed => governed.Rule with { PolicyNotes = string.Join("; ", governed.Overrides) },
+        }).ToList();
     }
 
     /// <summary>A rule over several accounts or Regions is the fleet's: a cycle of one account and Region cannot run it alone.</summary>
@@ -117,6 +132,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
                 forecast = Expect(forecast, expected, current, quota, histories, options.Sizing);
             var snapshot = new QuotaSnapshot(quota, current, forecast) { Sizing = options.Sizing, NearTermRisk = NearTermRisk(rule, history, forecasts, forecast) };
             var decision = DecisionTable.Decide(rule, snapshot, now, options.Costs, options.FastStep);
+            if (rule.PolicyNotes is { } notes && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {notes}" };
             var breach = EstimateBreach(rule, quota, history, forecast, forecasts);
             if (breach is not null && decision is not Failed) decision = decision with { Reason = $"{decision.Reason}; {breach}" };
             // A per-resource quota is hit at its fullest resource: the decision names it ("vpc-0abc has 198 of 200 subnets").

@@ -1,0 +1,82 @@
+using QuotaAutomation.Core.Governance;
+using QuotaAutomation.Core.Rules;
+
+namespace QuotaAutomation.Core.Tests.Governance;
+
+public class PolicyParserTests
+{
+    private static RawPolicy Item(params (string Name, object? Value)[] attributes) =>
+        new("policies.yaml entry 1", attributes.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal));
+
+    [Fact]
+    public void Parse_ReadsWhatPeopleType()
+    {
+        var parsed = PolicyParser.Parse(Item(
+            ("policy_id", "ec2-caps"), ("service_code", "ec2"), ("account_id", "ou-ab12-34cd56ef, 123456789012"),
+            ("max_value", "5000"), ("max_step", 1.5), ("never_raise", "no"), ("auto_approve_accounts", new List<object?> { "ou-ab12-prod0001" }),
+            ("approval_above_monthly_cost", "250"), ("description", "kept, never read")));
+
+        Assert.True(parsed.Success, parsed.Error);
+        var policy = parsed.Value;
+        Assert.Equal(("ec2", WildcardRules.All), (policy.ServiceCode, policy.QuotaCode));
+        Assert.Equal(["ou-ab12-34cd56ef", "123456789012"], policy.Accounts);
+        Assert.Equal((5000d, 1.5d, 250d), (policy.MaxValue, policy.MaxStep, policy.ApprovalAboveMonthlyCost));
+        Assert.Equal(["ou-ab12-prod0001"], policy.AutoApproveAccounts);
+        Assert.False(policy.NeverRaise);
+        Assert.Null(policy.ApprovalAboveValue);
+        Assert.True(policy.Enabled);
+    }
+
+    [Fact]
+    public void Parse_AnAbsentScopeIsEveryServiceInEveryAccount()
+    {
+        var policy = PolicyParser.Parse(Item(("policy_id", "no-auto-approve"), ("auto_approve_accounts", "ou-ab12-prod0001"))).Value;
+
+        Assert.Equal((WildcardRules.All, WildcardRules.All), (policy.ServiceCode, policy.QuotaCode));
+        Assert.Equal([RuleTargets.All], policy.Accounts);
+        Assert.Empty(policy.ExcludeAccounts);
+    }
+
+    [Fact]
+    public void Parse_ReportsEveryBadFieldInOneMessage_NamingThePolicy()
+    {
+        var parsed = PolicyParser.Parse(Item(
+            ("policy_id", "ec2-caps"), ("quota_code", "L-1216C47A"), ("max_value", -5), ("max_step", "1"),
+            ("approval_above_monthly_cost", "lots"), ("max_vaule", 3)));
+
+        Assert.False(parsed.Success);
+        Assert.Equal(
+            "policy 'ec2-caps': quota_code 'L-1216C47A' needs the service_code it belongs to: quota codes are per service; "
+            + "max_value -5 must be > 0 and ≤ 1e15; max_step 1 must be > 1 and ≤ 100 (a multiple of the quota in force); "
+            + "approval_above_monthly_cost 'lots' must be a number; max_vaule is not a policy attribute (did you mean max_value?)",
+            parsed.Error);
+    }
+
+    [Fact]
+    public void Parse_APolicyThatLimitsNothing_IsRejected_AndOneWithoutAnId_IsNamedByWhereItCameFrom()
+    {
+        var parsed = PolicyParser.Parse(Item(("service_code", "ec2")));
+
+        Assert.False(parsed.Success);
+        Assert.StartsWith("policy 'policies.yaml entry 1 (no policy_id)': policy_id is missing; policy_id sets no limit", parsed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseAll_KeepsTheValidPolicies_AndRejectsASecondPolicyWithTheSameId()
+    {
+        var raws = new[]
+        {
+            Item(("policy_id", "caps"), ("max_value", 100)),
+            Item(("policy_id", "broken"), ("max_step", 0.5)),
+            Item(("policy_id", "caps"), ("never_raise", true)),
+        };
+
+        var (policies, problems) = PolicyParser.ParseAll(raws);
+
+        Assert.Equal(["caps"], policies.Select(p => p.PolicyId));
+        Assert.Equal(100, policies[0].MaxValue);
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("policy 'broken': max_step 0.5 must be > 1", problems[0], StringComparison.Ordinal);
+        Assert.StartsWith("policy 'caps': policy_id is used by an earlier policy", problems[1], StringComparison.Ordinal);
+    }
+}
