@@ -51,6 +51,12 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         Recursive = true,
     };
 
+    internal Option<FileInfo?> Policies { get; } = new("--policies")
+    {
+        Description = "JSON or YAML list of organization policies the engine enforces above the rules (docs/governance.md); an invalid policy stops the command",
+        Recursive = true,
+    };
+
     internal Option<double> ApprovalDelay { get; } = new("--approval-delay")
     {
         Description = "Simulated AWS: minutes until a request up to 2× the quota is decided",
@@ -118,6 +124,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         root.Options.Add(Database);
         root.Options.Add(Seed);
         root.Options.Add(Prices);
+        root.Options.Add(Policies);
         root.Options.Add(ApprovalDelay);
         root.Options.Add(DenyRate);
         foreach (var option in new Option[] { Backend, EndpointUrl, Region, Profile, AlertTopic, ApprovalTopic, TablePrefix, ForecasterChoice, Output }) root.Options.Add(option);
@@ -139,6 +146,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         root.Subcommands.Add(ServeQuotasCommand.Create(this));
         root.Subcommands.Add(OrgCommands.Create(this));
         root.Subcommands.Add(PlansCommand.Create(this));
+        root.Subcommands.Add(PolicyCommands.Create(this));
 
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null) invocation.Output = output;
@@ -229,6 +237,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
                 Cadence = Core.Cadence.ReadCadence.Default with { ReportCoversCalm = true }, // the simulated account's utilization report serves the quotas whose detail is not due
             };
         if (parse.GetValue(Prices) is { } prices) options = options with { Costs = PriceTable.Read(prices.FullName) };
+        if (parse.GetValue(Policies) is { } policies) options = options with { Policies = PolicyFiles.ReadValid(policies.FullName) };
         return options;
     }
 
