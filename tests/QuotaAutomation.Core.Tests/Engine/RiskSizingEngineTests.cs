@@ -13,6 +13,15 @@ public class RiskSizingEngineTests
 {
     private static QuotaDecision DecisionOf(CycleReport report, string ruleId) => report.Rules.Single(r => r.Decision.RuleId == ruleId).Decision;
 
+    /// <summary>A full_auto rule on a VPC quota of 100 with usage at 50, forecast by <paramref name="forecaster"/>.</summary>
+    private static EngineFixture HalfFullVpcs(IForecaster forecaster)
+    {
+        var f = new EngineFixture(forecaster: forecaster);
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        return f;
+    }
+
     [Fact]
     public async Task Expectation_ShiftsTheQuantilesByWhatADeploymentAdds()
     {
@@ -74,9 +83,7 @@ public class RiskSizingEngineTests
         // the hour an increase takes to land is a risk the rule (breach_risk 0.01) does not accept: 90 % is critical,
         // ×1.5 = 150; the horizon's p99 120 ÷ 0.7 = 171.5 → 172 is more.
         var forecaster = new QuantileForecaster(u => PeakQuantiles.Of(1.2 * u, 1.8 * u, 2.4 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u) };
-        var f = new EngineFixture(forecaster: forecaster);
-        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
-        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        var f = HalfFullVpcs(forecaster);
 
         var wanted = Assert.IsType<RequestIncrease>(DecisionOf(await f.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
 
@@ -85,9 +92,7 @@ public class RiskSizingEngineTests
 
         // The same forecasts with a next hour at its level: 60 % by the p50, nothing to do.
         forecaster.NextHour = null;
-        var calm = new EngineFixture(forecaster: forecaster);
-        calm.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
-        calm.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        var calm = HalfFullVpcs(forecaster);
         Assert.IsType<NoAction>(DecisionOf(await calm.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
     }
 
@@ -97,9 +102,7 @@ public class RiskSizingEngineTests
         // The same quota and forecasts as above, but the tails are the pooled calibration's (a new quota): the next hour
         // is judged on its p50 (50), not on other series' errors, and the horizon's p50 (60 %) asks nothing.
         var forecaster = new QuantileForecaster(u => PeakQuantiles.Of(1.2 * u, 1.8 * u, 2.4 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u), TailsPooled = true };
-        var f = new EngineFixture(forecaster: forecaster);
-        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
-        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        var f = HalfFullVpcs(forecaster);
 
         Assert.IsType<NoAction>(DecisionOf(await f.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
     }
@@ -111,16 +114,12 @@ public class RiskSizingEngineTests
         // The next hour's p99 of 90 is incoherent with it (the hour's peak is part of the week's): it is read as 65, and
         // nothing is asked. Without the horizon's bound 90 % would be critical, as in the first test above.
         var forecaster = new QuantileForecaster(u => PeakQuantiles.Of(1.1 * u, 1.2 * u, 1.3 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u) };
-        var f = new EngineFixture(forecaster: forecaster);
-        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
-        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        var f = HalfFullVpcs(forecaster);
 
         Assert.IsType<NoAction>(DecisionOf(await f.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
 
         // A horizon whose p99 is itself at 90: the next hour's risk stands, and 90 % is critical.
-        var risky = new EngineFixture(forecaster: new QuantileForecaster(u => PeakQuantiles.Of(1.1 * u, 1.5 * u, 1.8 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u) });
-        risky.Account.Add("vpc", "L-F678F1CE", 100, _ => 50);
-        risky.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+        var risky = HalfFullVpcs(new QuantileForecaster(u => PeakQuantiles.Of(1.1 * u, 1.5 * u, 1.8 * u)) { NextHour = u => PeakQuantiles.Of(u, 1.4 * u, 1.8 * u) });
         Assert.IsType<RequestIncrease>(DecisionOf(await risky.Engine.RunCycleAsync(CancellationToken.None), "vpcs"));
     }
 }
