@@ -34,10 +34,11 @@ public static class FleetPlanner
                     Add(cells, standby.Account, standby.Region, rule, new Candidate(rule, TargetMatch.StandbySpecificity, standby.Link));
             }
         }
-        return Resolve(fleetRunId, cells, skipped);
+        return Resolve(fleetRunId, cells, skipped, byId);
     }
 
-    private static FleetPlan Resolve(string fleetRunId, SortedDictionary<(string Account, string Region), Dictionary<(string Service, string Quota), List<Candidate>>> cells, List<SkippedAccount> skipped)
+    private static FleetPlan Resolve(string fleetRunId, SortedDictionary<(string Account, string Region), Dictionary<(string Service, string Quota), List<Candidate>>> cells, List<SkippedAccount> skipped,
+        Dictionary<string, OrgAccount> accounts)
     {
         var overlaps = new Dictionary<(string Winner, string Loser, string Service, string Quota, bool Tie), (int Cells, string Account, string Region)>();
         var picked = new List<(string Account, string Region, List<string> RuleIds, List<ParityLink> Parity)>();
@@ -62,7 +63,7 @@ public static class FleetPlanner
         }
         var perAccount = picked.GroupBy(p => p.Account, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var shards = picked.Select(p => new FleetShard(fleetRunId, FleetShard.IdOf(p.Account, p.Region), p.Account, p.Region,
-            p.RuleIds.Order(StringComparer.Ordinal).ToList(), 1.0 / perAccount[p.Account], p.Parity.Count == 0 ? null : p.Parity)).ToList();
+            p.RuleIds.Order(StringComparer.Ordinal).ToList(), 1.0 / perAccount[p.Account], p.Parity.Count == 0 ? null : p.Parity) { Parents = accounts[p.Account].Parents }).ToList();
         var overlapList = overlaps.Select(o => new RuleOverlap(o.Key.Winner, o.Key.Loser, o.Key.Service, o.Key.Quota, o.Key.Tie, o.Value.Cells, o.Value.Account, o.Value.Region))
             .OrderByDescending(o => o.Tie).ThenBy(o => o.Winner, StringComparer.Ordinal).ThenBy(o => o.Loser, StringComparer.Ordinal).ToList();
         return new FleetPlan(shards, skipped, overlapList);

@@ -17,5 +17,12 @@ namespace QuotaAutomation.Core.Fleet;
 public sealed record FleetShard(string FleetRunId, string ShardId, string AccountId, string Region, IReadOnlyList<string> RuleIds, double RateShare,
     IReadOnlyList<ParityLink>? Parity = null, IReadOnlyList<string>? Woken = null, double TableShare = 1)
 {
+    /// <summary>
+    /// The account's root and OU ids from the root down, as the hub read them from Organizations when it planned the
+    /// run: policies scoped to OUs are placed with them (<see cref="Governance.AccountPlace"/>). Null: not known (a
+    /// line written before plans carried them), and OU-scoped policies then restrict and never permit.
+    /// </summary>
+    public IReadOnlyList<string>? Parents { get; init; }
+
     public static string IdOf(string accountId, string region) => $"{accountId}/{region}";
 }

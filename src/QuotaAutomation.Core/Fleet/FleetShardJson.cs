@@ -45,6 +45,12 @@ public static class FleetShardJson
                 }
                 json.WriteEndArray();
             }
+            if (shard.Parents is { } parents)
+            {
+                json.WriteStartArray("parents");
+                foreach (var id in parents) json.WriteStringValue(id);
+                json.WriteEndArray();
+            }
             if (shard.Woken is { Count: > 0 } woken)
             {
                 json.WriteStartArray("woken");
@@ -82,9 +88,10 @@ public static class FleetShardJson
         var tableShare = TableShare(item, problems);
         var parity = Parity(item, problems);
         var woken = Woken(item, problems);
+        var parents = Parents(item, problems);
         return problems.Count > 0
             ? Result.Fail<FleetShard>($"{name}: {string.Join("; ", problems)}")
-            : Result.Ok(new FleetShard(runId!, shardId!, account!, region!, ruleIds, share!.Value, parity, woken, tableShare)); // all set when no problem
+            : Result.Ok(new FleetShard(runId!, shardId!, account!, region!, ruleIds, share!.Value, parity, woken, tableShare) { Parents = parents }); // all set when no problem
     }
 
     /// <summary>The shard's share of the usage table: absent is 1 (a line written before plans shared the table out).</summary>
@@ -94,6 +101,26 @@ public static class FleetShardJson
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var share) && share > 0 && share <= 1) return share;
         problems.Add("table_share is not a number in (0, 1]");
         return 1;
+    }
+
+    /// <summary>The account's root and OU ids (<see cref="FleetShard.Parents"/>): absent or null is not known.</summary>
+    private static List<string>? Parents(JsonElement item, List<string> problems)
+    {
+        if (!item.TryGetProperty("parents", out var list) || list.ValueKind == JsonValueKind.Null) return null;
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add("parents must be a list of root and OU ids ('r-…', 'ou-…')");
+            return null;
+        }
+        var ids = new List<string>();
+        var index = 0;
+        foreach (var id in list.EnumerateArray())
+        {
+            if (JsonStrings.Read(id) is { Length: <= 128 } s && RuleTargets.IsOrganizationalUnit(s)) ids.Add(s);
+            else problems.Add($"parents[{index}] must be a root or OU id ('r-…', 'ou-…'), not {Describe(id)}");
+            index++;
+        }
+        return ids;
     }
 
     /// <summary>The quotas an event woke (<see cref="ShardWakeIds"/>): absent, null or empty is none.</summary>

@@ -30,7 +30,7 @@ public sealed class ShardCycle(EnginePorts ports, IForecaster forecaster, TimePr
             var expectations = peaks.ToDictionary(p => p.Standby, p => new Expectation(1, 0, null,
                 string.Create(CultureInfo.InvariantCulture, $"failover parity with {p.Primary}: its {p.Link.PeakWindowDays:0.#}-day peak {p.Peak:0.##} × {p.Link.Factor:0.##}"),
                 AtLeast: p.Peak * p.Link.Factor));
-            var report = await new AutomationEngine(scoped, forecaster, time, options with { DigestQuietDecisions = true }).RunCycleAsync(expectations, await WokenAsync(shard, scoped.Rules, ct), ct);
+            var report = await new AutomationEngine(scoped, forecaster, time, options with { DigestQuietDecisions = true, PlaceOf = _ => new Governance.AccountPlace(shard.AccountId, shard.Parents) }).RunCycleAsync(expectations, await WokenAsync(shard, scoped.Rules, ct), ct);
             return Result(shard, report, peaks);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

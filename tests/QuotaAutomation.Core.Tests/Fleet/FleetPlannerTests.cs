@@ -23,6 +23,15 @@ public sealed class FleetPlannerTests
     }
 
     [Fact]
+    public void EachShard_CarriesItsAccountsPlaceInTheOrganization_ForPoliciesScopedToOus()
+    {
+        var plan = Plan(Rule("everywhere", "*", "us-east-1"));
+
+        Assert.Equal([Root, Prod, ProdEu], plan.Shards.Single(s => s.AccountId == EuAccount).Parents);
+        Assert.Equal([Root], plan.Shards.Single(s => s.AccountId == Hub).Parents);
+    }
+
+    [Fact]
     public void AnOu_TakesItsChildren_AndExclusionsCutAccountsAndRegions()
     {
         var plan = Plan(Rule("prod", Prod, "*", ("exclude_regions", "eu-west-1")), Rule("dev-not", "*", "us-east-1", ("exclude_accounts", new object?[] { Dev, Hub }), ("quota_code", "L-34B43A08")));

@@ -46,6 +46,21 @@ public sealed class FleetShardJsonTests
         Assert.Equal(1, old.TableShare);
     }
 
+    [Fact]
+    public void AShardsParents_RoundTrip_AndABadOneIsNamed()
+    {
+        var shard = new FleetShard("run-1", "222222222222/eu-west-1", "222222222222", "eu-west-1", ["a"], 1) { Parents = ["r-ab12", "ou-ab12-prod0001"] };
+
+        var line = FleetShardJson.Write(shard);
+        var back = FleetShardJson.Read(JsonDocument.Parse(line).RootElement, "Items[0]").Value;
+        var bad = FleetShardJson.Read(JsonDocument.Parse(line.Replace("\"r-ab12\"", "\"123456789012\"", StringComparison.Ordinal)).RootElement, "Items[0]");
+
+        Assert.EndsWith(""","rate_share":1,"parents":["r-ab12","ou-ab12-prod0001"]}""", line, StringComparison.Ordinal);
+        Assert.Equal(shard.Parents, back.Parents);
+        Assert.Equal("Items[0]: parents[0] must be a root or OU id ('r-…', 'ou-…'), not '123456789012'", bad.Error);
+        Assert.Null(FleetShardJson.Read(JsonDocument.Parse(line.Replace(""","parents":["r-ab12","ou-ab12-prod0001"]""", "", StringComparison.Ordinal)).RootElement, "Items[0]").Value.Parents);
+    }
+
     [Theory]
     [InlineData("""{"fleet_run_id":"r","shard_id":"222222222222/us-east-1","account_id":"222222222222","region":"us-east-1","rule_ids":["a"],"rate_share":1,"table_share":0}""",
         "Items[2]: table_share is not a number in (0, 1]")]

@@ -39,6 +39,26 @@ public sealed class ShardCycleTests
         Assert.DoesNotContain(trail, r => r.RuleId == "other");
     }
 
+    [Theory]
+    [InlineData(true, 1)] // the plan placed the account in Prod: the policy lets it auto-approve, the increase is filed
+    [InlineData(false, 0)] // a shard line without parents: the policy cannot place it, a person approves (fails closed)
+    public async Task APolicyScopedToAnOu_IsPlacedWithTheShardsParents(bool placed, int filed)
+    {
+        var f = new EngineFixture(new EngineOptions { Policies = [new("prod-only", "*", "*", ["*"], []) { AutoApproveAccounts = [FleetTestOrg.Prod] }] });
+        var ports = new EnginePorts(f.Stores, f.Account, f.Account, f.Stores, f.Account, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores, f.Stores);
+        var cycle = new ShardCycle(ports, new TrendForecaster(), f.Time, f.Options, Hub);
+        var key = new QuotaKey("vpc", "L-F678F1CE", "us-east-1", Member);
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 97);
+        f.Account.Quotas[key] = f.Account.Quotas[new QuotaKey("vpc", "L-F678F1CE", "us-east-1")] with { Key = key };
+        f.Account.Usage[key] = _ => 97;
+        f.Stores.Rules.Add(TestRules.Item("vpcs", "vpc", "L-F678F1CE", "full_auto", ("account_id", "*")));
+
+        await cycle.RunAsync(new FleetShard("run-1", $"{Member}/us-east-1", Member, "us-east-1", ["vpcs"], 1) { Parents = placed ? [FleetTestOrg.Root, FleetTestOrg.Prod] : null }, CancellationToken.None);
+
+        Assert.Equal(filed, f.Account.Requests.Count);
+        Assert.Equal(1 - filed, f.Stores.Approvals.Count);
+    }
+
     [Fact]
     public async Task AStandby_IsRaisedToThePrimarysPeakTimesFactor_AndItsDriftReported()
     {
