@@ -152,12 +152,17 @@ public sealed class LambdaHandlerTests : EmbeddedFunctionTests
         // The governed ALB and VPC quotas do not grow with instances (docs/dependencies.md); network interfaces would, but no rule governs them here.
         Assert.Equal(["ec2/L-0263D0A3@us-east-1", "ec2/L-1216C47A@us-east-1"],
             reply["expected_quotas"]!.AsArray().Select(k => (string)k!).Order(StringComparer.Ordinal));
-        // The expectation (×1.5 of 172: p50 258 of 256) makes it an emergency; the Region's two open-request slots are
-        // held by the first cycle's lambda and DynamoDB emergencies (fuller still), so it waits for a slot.
-        var ec2 = reply["decisions"]!.AsArray().Single(d => (string?)d!["rule_id"] == "ec2-ondemand-use1")!;
-        Assert.Equal("held", (string?)ec2["decision"]);
-        Assert.StartsWith("2 requests already open in us-east-1 (AWS limit); wanted usage 172, expected p50 258 / p99 ", (string?)ec2["reason"], StringComparison.Ordinal);
-        Assert.Contains("(ec2 scaling up ×1.5 in us-east-1: expect 258) of quota 256 = 100.8% reached emergency", (string?)ec2["reason"], StringComparison.Ordinal);
+        // The expectation (×1.5 of 172: p50 258 of 256) makes it an emergency. The Region has two open-request slots:
+        // the Lambda emergency (154.8 %) and this one (100.8 %) take them, and DynamoDB's pre-emptive increase (78.5 %,
+        // its next hour's p99 read no higher than its week's) waits for a slot.
+        var decisions = reply["decisions"]!.AsArray();
+        var ec2 = decisions.Single(d => (string?)d!["rule_id"] == "ec2-ondemand-use1")!;
+        Assert.Equal("request_increase", (string?)ec2["decision"]);
+        Assert.StartsWith("usage 172, expected p50 258 / p99 ", (string?)ec2["reason"], StringComparison.Ordinal);
+        Assert.Contains("(ec2 scaling up ×1.5 in us-east-1: expect 258) of quota 256 = 100.8% reached emergency: emergency increase ×2, 256 → 512", (string?)ec2["reason"], StringComparison.Ordinal);
+        var dynamodb = decisions.Single(d => (string?)d!["rule_id"] == "dynamodb-read-use1")!;
+        Assert.Equal("held", (string?)dynamodb["decision"]);
+        Assert.StartsWith("2 requests already open in us-east-1 (AWS limit); wanted usage 58,608", (string?)dynamodb["reason"], StringComparison.Ordinal);
     }
 
     [Fact]
