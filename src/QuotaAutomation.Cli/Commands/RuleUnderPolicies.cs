@@ -29,7 +29,10 @@ internal sealed record RuleUnderPolicies(
             if (p.ApprovalAboveValue is { } v) each.Add(string.Create(CultureInfo.InvariantCulture, $"a person approves above {v:#,0.##} ('{p.PolicyId}')"));
             if (p.ApprovalAboveMonthlyCost is { } c) each.Add(string.Create(CultureInfo.InvariantCulture, $"a person approves above ${c:#,0.##}/month ('{p.PolicyId}')"));
         }
-        return new(rule.RuleId, rule.Quota.ToString(), rule.Level.ToRuleName(), governed.Rule.Level.ToRuleName(), rule.MaxAutoIncrease, governed.Rule.MaxAutoIncrease,
+        var quota = rule.IsFleetRule
+            ? $"{rule.Quota.ServiceCode}/{rule.Quota.QuotaCode} in {string.Join(",", rule.Targets.Accounts)} / {string.Join(",", rule.Targets.Regions)}"
+            : rule.Quota.ToString();
+        return new(rule.RuleId, quota, rule.Level.ToRuleName(), governed.Rule.Level.ToRuleName(), rule.MaxAutoIncrease, governed.Rule.MaxAutoIncrease,
             each.Count == 0 ? "as the rule says" : string.Join("; ", each), governed.Overrides.Select(o => o.ToString()).ToList());
     }
 }
