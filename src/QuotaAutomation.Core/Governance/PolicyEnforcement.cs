@@ -23,12 +23,12 @@ public static class PolicyEnforcement
         {
             if (policy.MaxValue is { } cap && cap < governed.MaxAutoIncrease)
             {
-                overrides.Add(new(policy.PolicyId, "max_auto_increase", $"caps {rule.Quota} at {DecisionTable.Num(cap)} (rule '{rule.RuleId}': {DecisionTable.Num(rule.MaxAutoIncrease)})"));
+                overrides.Add(new(policy.PolicyId, "max_auto_increase", $"caps {QuotaOf(rule)} at {DecisionTable.Num(cap)} (rule '{rule.RuleId}': {DecisionTable.Num(rule.MaxAutoIncrease)})"));
                 governed = governed with { MaxAutoIncrease = cap };
             }
             if (policy.NeverRaise && governed.Level > AutomationLevel.AlertOnly)
             {
-                overrides.Add(new(policy.PolicyId, "automation_level", $"never raises {rule.Quota}: alert_only (rule '{rule.RuleId}': {rule.Level.ToRuleName()})"));
+                overrides.Add(new(policy.PolicyId, "automation_level", $"never raises {QuotaOf(rule)}: alert_only (rule '{rule.RuleId}': {rule.Level.ToRuleName()})"));
                 governed = governed with { Level = AutomationLevel.AlertOnly };
             }
             if (policy.AutoApproveAccounts is { } allowed && governed.Level >= AutomationLevel.AutoApprove && place.In(allowed) != PlaceMatch.Yes)
@@ -80,6 +80,9 @@ public static class PolicyEnforcement
         }
         return notes.Count == 0 ? reviewed : reviewed with { Reason = $"{reviewed.Reason}; {string.Join("; ", notes)}" };
     }
+
+    /// <summary>The rule's quota as people read it: its key, or for a fleet rule (not yet made concrete per shard) its service and code.</summary>
+    private static string QuotaOf(QuotaRule rule) => rule.IsFleetRule ? $"{rule.Quota.ServiceCode}/{rule.Quota.QuotaCode}" : rule.Quota.ToString();
 
     /// <summary>The enabled policies that cover <paramref name="quota"/> where it is (or may: <see cref="PlaceMatch.Unknown"/>), in the order given.</summary>
     public static IEnumerable<QuotaPolicy> Covering(QuotaKey quota, AccountPlace place, IReadOnlyList<QuotaPolicy> policies)

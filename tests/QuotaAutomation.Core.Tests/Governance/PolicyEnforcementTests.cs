@@ -31,6 +31,16 @@ public class PolicyEnforcementTests
     }
 
     [Fact]
+    public void Govern_AFleetRule_IsNamedByItsServiceAndCode_NotByAnAccountOrRegionItHasNotGotYet()
+    {
+        var fleet = RuleParser.Parse(Fakes.TestRules.Item("fleet-vcpus", "ec2", "L-1216C47A", "full_auto", ("account_id", "*"), ("region", "*"))).Value;
+
+        var governed = PolicyEnforcement.Govern(fleet, InProd, [Policy("ec2-cap", "ec2") with { MaxValue = 5000 }]);
+
+        Assert.Equal("policy 'ec2-cap': caps ec2/L-1216C47A at 5,000 (rule 'fleet-vcpus': 10,000)", Assert.Single(governed.Overrides).ToString());
+    }
+
+    [Fact]
     public void Govern_NeverRaise_LeavesTheRuleAlertingOnly()
     {
         var governed = PolicyEnforcement.Govern(Rule(), InProd, [Policy("frozen", "ec2", "L-1216C47A") with { NeverRaise = true }]);
