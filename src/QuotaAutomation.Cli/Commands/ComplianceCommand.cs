@@ -38,9 +38,9 @@ internal static class ComplianceCommand
             return ExitCodes.Error;
         }
         var quotas = await coverage.ListAsync(null, region, null, includeUnobserved: false, ct);
-        var parsed = (await ports.Rules.LoadRulesAsync(ct)).Select(RuleParser.Parse).ToList();
-        var rules = parsed.Where(r => r.Success).Select(r => r.Value).ToList();
-        var rejected = parsed.Where(r => !r.Success).Select(r => r.Error!).ToList(); // Error is set when !Success
+        var parsed = (await ports.Rules.LoadRulesAsync(ct)).Select(raw => (Raw: raw, Result: RuleParser.Parse(raw))).ToList();
+        var rules = parsed.Where(p => p.Result.Success).Select(p => p.Result.Value).ToList();
+        var rejected = parsed.Where(p => !p.Result.Success).Select(p => (RuleParser.NameOf(p.Raw), p.Result.Error!)).ToList(); // Error is set when !Success
         var observedKeys = quotas.Where(q => q.Source != UsageSourceKind.None).Select(q => q.Key).ToList();
         var samples = await ports.History.ReadManyAsync(observedKeys, now - new EngineOptions().HistoryWindow, now, ct);
         var values = await ports.Quotas.GetQuotasAsync(observedKeys, ct);

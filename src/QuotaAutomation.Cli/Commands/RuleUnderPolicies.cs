@@ -21,7 +21,7 @@ internal sealed record RuleUnderPolicies(
         var governed = PolicyEnforcement.Govern(rule, place, policies);
         var covering = PolicyEnforcement.Covering(rule.Quota, place, policies).ToList();
         var each = new List<string>();
-        if (covering.Where(p => p.MaxStep is not null).MinBy(p => p.MaxStep) is { MaxStep: { } step } stepPolicy)
+        if (PolicyEnforcement.SmallestStep(covering) is { MaxStep: { } step } stepPolicy)
             each.Add(string.Create(CultureInfo.InvariantCulture, $"at most ×{step} ('{stepPolicy.PolicyId}')"));
         foreach (var p in covering)
         {

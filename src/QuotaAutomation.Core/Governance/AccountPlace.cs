@@ -22,12 +22,6 @@ public sealed record AccountPlace(string? AccountId, IReadOnlyList<string>? Pare
 {
     public static readonly AccountPlace Unknown = new(null, null);
 
-    public static AccountPlace Of(Fleet.OrgAccount account)
-    {
-        ArgumentNullException.ThrowIfNull(account);
-        return new(account.Id, account.Parents);
-    }
-
     /// <summary>Whether <paramref name="targets"/> (account ids, <c>ou-…</c>/<c>r-…</c> ids, <c>*</c>) name this place.</summary>
     public PlaceMatch In(IReadOnlyList<string> targets)
     {

@@ -13,10 +13,10 @@ public static class ComplianceCheck
     public const double DefaultNearPercent = 80;
 
     /// <param name="rules">The rules that parse (enabled or not).</param>
-    /// <param name="rejected">The engine's message for each rule item that does not parse.</param>
+    /// <param name="rejected">Each rule item that does not parse: its name (<see cref="RuleParser.NameOf"/>) and the engine's message.</param>
     /// <param name="governing">Each quota's governing rule there (<see cref="GoverningRule.For"/>).</param>
     /// <param name="observed">The observed quotas with their values and last usage.</param>
-    public static IReadOnlyList<ComplianceFinding> Find(IReadOnlyList<QuotaRule> rules, IReadOnlyList<string> rejected,
+    public static IReadOnlyList<ComplianceFinding> Find(IReadOnlyList<QuotaRule> rules, IReadOnlyList<(string RuleId, string Message)> rejected,
         IReadOnlyDictionary<Quotas.QuotaKey, GoverningRule> governing, IReadOnlyList<ObservedUtilization> observed, double nearPercent = DefaultNearPercent)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -33,7 +33,7 @@ public static class ComplianceCheck
             findings.Add(new(FindingKind.UnruledNearQuota, quota.Key.ToString(),
                 string.Create(CultureInfo.InvariantCulture, $"{quota.QuotaName}: {quota.Usage:#,0.##} of {quota.Value:#,0.##} = {percent:0.#}% and {why}")));
         }
-        findings.AddRange(rejected.Select(message => new ComplianceFinding(FindingKind.RejectedRule, SubjectOf(message), message)));
+        findings.AddRange(rejected.Select(r => new ComplianceFinding(FindingKind.RejectedRule, r.RuleId, r.Message)));
         foreach (var rule in rules.Where(r => !r.Enabled))
             findings.Add(new(FindingKind.DisabledRule, rule.RuleId, $"{rule.Quota} is not automated: the rule is disabled (rules enable {rule.RuleId})"));
         foreach (var wildcard in rules.Where(r => r.Enabled && !r.IsFleetRule && WildcardRules.IsWildcard(r.Quota)))
@@ -46,8 +46,4 @@ public static class ComplianceCheck
         }
         return findings.OrderBy(f => f.Kind).ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
     }
-
-    /// <summary>The rule a rejection message names (<c>rule 'x': …</c>), else the message's start.</summary>
-    private static string SubjectOf(string message) =>
-        message.StartsWith("rule '", StringComparison.Ordinal) && message.IndexOf("':", StringComparison.Ordinal) is > 6 and var end ? message[6..end] : message.Split(':')[0];
 }

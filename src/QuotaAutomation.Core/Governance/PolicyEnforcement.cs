@@ -55,7 +55,7 @@ public static class PolicyEnforcement
         if (covering.Count == 0) return wanted;
         var reviewed = wanted;
         var notes = new List<PolicyOverride>();
-        if (covering.Where(p => p.MaxStep is not null).MinBy(p => p.MaxStep) is { MaxStep: { } step } stepPolicy)
+        if (SmallestStep(covering) is { MaxStep: { } step } stepPolicy)
         {
             var allowed = Sizing.FirstStep(quota, reviewed.DesiredValue, step);
             if (allowed < reviewed.DesiredValue && allowed > quota.Value)
@@ -83,6 +83,9 @@ public static class PolicyEnforcement
 
     /// <summary>The rule's quota as people read it: its key, or for a fleet rule (not yet made concrete per shard) its service and code.</summary>
     private static string QuotaOf(QuotaRule rule) => rule.IsFleetRule ? $"{rule.Quota.ServiceCode}/{rule.Quota.QuotaCode}" : rule.Quota.ToString();
+
+    /// <summary>Of <paramref name="covering"/>, the policy whose <c>max_step</c> binds (the smallest); null when none sets one.</summary>
+    public static QuotaPolicy? SmallestStep(IEnumerable<QuotaPolicy> covering) => covering.Where(p => p.MaxStep is not null).MinBy(p => p.MaxStep);
 
     /// <summary>The enabled policies that cover <paramref name="quota"/> where it is (or may: <see cref="PlaceMatch.Unknown"/>), in the order given.</summary>
     public static IEnumerable<QuotaPolicy> Covering(QuotaKey quota, AccountPlace place, IReadOnlyList<QuotaPolicy> policies)

@@ -37,16 +37,9 @@ public sealed record QuotaPolicy(string PolicyId, string ServiceCode, string Quo
     public bool Enabled { get; init; } = true;
 
     /// <summary>True when the policy covers <paramref name="quota"/>'s service and code (not yet where it is).</summary>
-    public bool CoversQuota(Quotas.QuotaKey quota) =>
-        (ServiceCode == Rules.WildcardRules.All || string.Equals(ServiceCode, quota.ServiceCode, StringComparison.Ordinal))
-        && (QuotaCode == Rules.WildcardRules.All || string.Equals(QuotaCode, quota.QuotaCode, StringComparison.Ordinal));
-
-    // Lists compare by content, so a policy parsed twice equals itself.
-    public bool Equals(QuotaPolicy? other) => other is not null && PolicyId == other.PolicyId && ServiceCode == other.ServiceCode && QuotaCode == other.QuotaCode
-        && Accounts.SequenceEqual(other.Accounts, StringComparer.Ordinal) && ExcludeAccounts.SequenceEqual(other.ExcludeAccounts, StringComparer.Ordinal)
-        && MaxValue == other.MaxValue && MaxStep == other.MaxStep && NeverRaise == other.NeverRaise && ApprovalAlways == other.ApprovalAlways
-        && ApprovalAboveValue == other.ApprovalAboveValue && ApprovalAboveMonthlyCost == other.ApprovalAboveMonthlyCost && Enabled == other.Enabled
-        && (AutoApproveAccounts ?? []).SequenceEqual(other.AutoApproveAccounts ?? [], StringComparer.Ordinal) && (AutoApproveAccounts is null) == (other.AutoApproveAccounts is null);
-
-    public override int GetHashCode() => HashCode.Combine(PolicyId, ServiceCode, QuotaCode, MaxValue, MaxStep, NeverRaise);
+    public bool CoversQuota(Quotas.QuotaKey quota)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        return Rules.WildcardRules.Matches(ServiceCode, QuotaCode, quota.ServiceCode, quota.QuotaCode);
+    }
 }

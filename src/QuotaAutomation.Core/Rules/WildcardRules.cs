@@ -36,9 +36,13 @@ public static class WildcardRules
     public static bool Matches(QuotaKey pattern, string serviceCode, string quotaCode)
     {
         ArgumentNullException.ThrowIfNull(pattern);
-        return (pattern.ServiceCode == All || string.Equals(pattern.ServiceCode, serviceCode, StringComparison.Ordinal))
-            && (pattern.QuotaCode == All || string.Equals(pattern.QuotaCode, quotaCode, StringComparison.Ordinal));
+        return Matches(pattern.ServiceCode, pattern.QuotaCode, serviceCode, quotaCode);
     }
+
+    /// <summary>Whether a service and quota code pattern (each a code or <c>*</c>) covers <paramref name="serviceCode"/>/<paramref name="quotaCode"/>.</summary>
+    public static bool Matches(string servicePattern, string quotaPattern, string serviceCode, string quotaCode) =>
+        (servicePattern == All || string.Equals(servicePattern, serviceCode, StringComparison.Ordinal))
+        && (quotaPattern == All || string.Equals(quotaPattern, quotaCode, StringComparison.Ordinal));
 
     /// <summary>The wildcard rule that wins a quota among <paramref name="wildcards"/> (narrowest, then by rule id); null when none matches.</summary>
     public static QuotaRule? Winner(IEnumerable<QuotaRule> wildcards, string serviceCode, string quotaCode)

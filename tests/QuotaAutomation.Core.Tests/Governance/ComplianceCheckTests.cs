@@ -18,7 +18,7 @@ public class ComplianceCheckTests
     private static IReadOnlyList<ComplianceFinding> Check(IReadOnlyList<QuotaRule> rules, params ObservedUtilization[] observed)
     {
         var quotas = observed.Select(o => new ObservableQuota(o.Key, o.QuotaName, UsageSourceKind.UsageMetric, "cloudwatch")).ToList();
-        return ComplianceCheck.Find(rules, ["rule 'broken': automation_level 'sometimes' must be one of monitor_only, alert_only, auto_request, auto_approve, full_auto"],
+        return ComplianceCheck.Find(rules, [("broken", "rule 'broken': automation_level 'sometimes' must be one of monitor_only, alert_only, auto_request, auto_approve, full_auto")],
             GoverningRule.For(rules, quotas), observed);
     }
 

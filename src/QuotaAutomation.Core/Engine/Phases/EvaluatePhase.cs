@@ -165,7 +165,7 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
         if (options.Sizing != SizingPolicy.Risk) return null;
         var nextHour = forecasts.For(rule.Quota, history, TimeSpan.FromHours(1));
         var risk = nextHour.TailsPooled ? nextHour.Quantiles?.P50 : nextHour.Quantiles?.At(1 - rule.BreachRisk);
-        if (risk is not { } nearTerm || horizon.Quantiles is not { } whole || rule.ForecastHorizon < TimeSpan.FromHours(1)) return risk;
+        if (risk is not { } nearTerm || horizon.Quantiles is not { } whole) return risk;
         return Math.Min(nearTerm, Math.Max(whole.At(1 - rule.BreachRisk), whole.P50));
     }
 
