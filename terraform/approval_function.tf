@@ -28,6 +28,7 @@ resource "aws_lambda_function" "approvals" {
       QA_AUDIT_TABLE            = aws_dynamodb_table.this["audit"].name
       QA_STATE_TABLE            = aws_dynamodb_table.this["state"].name
       QA_EVENTS_TABLE           = aws_dynamodb_table.this["events"].name
+      QA_POLICIES_TABLE         = aws_dynamodb_table.this["policies"].name
       QA_ALERT_TOPIC_ARN        = aws_sns_topic.alerts.arn
       QA_TIME_BUDGET_SECONDS    = "20"
       QA_FORECASTER             = "trend" # never forecasts; skips loading the model

@@ -1,4 +1,4 @@
-# The five tables exactly as the AWS backend uses them: tables.json is checked against DynamoTables.Definitions by a
+# The six tables exactly as the AWS backend uses them: tables.json is checked against DynamoTables.Definitions by a
 # test (TerraformModuleTests), so the code and this module cannot drift apart. An index projects every attribute unless
 # tables.json names its projection (KEYS_ONLY, or INCLUDE with non_key_attributes): the audit's indexes copy only what
 # their readers read (docs/fleet-auditw.md). Changing an index's projection makes Terraform replace that index.
@@ -50,7 +50,7 @@ resource "aws_dynamodb_table" "this" {
     kms_key_arn = var.kms_key_arn
   }
 
-  deletion_protection_enabled = var.deletion_protection && (each.key == "audit" || each.key == "rules")
+  deletion_protection_enabled = var.deletion_protection && contains(["audit", "rules", "policies"], each.key)
 
   tags = local.tags
 }

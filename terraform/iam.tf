@@ -51,6 +51,17 @@ data "aws_iam_policy_document" "lambda" {
     resources = [local.table_arns["rules"]]
   }
   statement {
+    sid       = "Policies" # read every cycle; only people change policies (docs/governance.md, "Who may change what")
+    actions   = ["dynamodb:Scan"]
+    resources = [local.table_arns["policies"]]
+  }
+  statement {
+    sid       = "GovernanceIsReadOnly" # whatever else is attached to the role, the engine cannot rewrite the rules or policies it runs under
+    effect    = "Deny"
+    actions   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete", "dynamodb:UpdateTable", "dynamodb:DeleteTable", "dynamodb:RestoreTableFromBackup"]
+    resources = [local.table_arns["rules"], local.table_arns["policies"]]
+  }
+  statement {
     sid       = "UsageHistory" # BatchGetItem: each quota's newest samples (its head item), 100 a call
     actions   = ["dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]
     resources = [local.table_arns["usage"]]

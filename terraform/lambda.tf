@@ -29,6 +29,7 @@ resource "aws_lambda_function" "this" {
       QA_AUDIT_TABLE                = aws_dynamodb_table.this["audit"].name
       QA_STATE_TABLE                = aws_dynamodb_table.this["state"].name
       QA_EVENTS_TABLE               = aws_dynamodb_table.this["events"].name
+      QA_POLICIES_TABLE             = aws_dynamodb_table.this["policies"].name
       QA_ALERT_TOPIC_ARN            = aws_sns_topic.alerts.arn
       QA_APPROVAL_TOPIC_ARN         = aws_sns_topic.approvals.arn
       QA_APPROVAL_STATE_MACHINE_ARN = local.approval_state_machine_arn

@@ -210,7 +210,7 @@ variable "architecture" {
 }
 
 variable "deletion_protection" {
-  description = "Deletion protection of the rules and audit tables (terraform destroy then stops at them). Turn off only for a throw-away deployment."
+  description = "Deletion protection of the rules, policies and audit tables (terraform destroy then stops at them). Turn off only for a throw-away deployment."
   type        = bool
   default     = true
 }

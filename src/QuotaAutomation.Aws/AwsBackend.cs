@@ -30,6 +30,7 @@ public sealed class AwsBackend : IDisposable
         };
         Dynamo = new AmazonDynamoDBClient(client.Credentials, SdkClientConfig.Point(config, client, "dynamodb"));
         Rules = new DynamoRuleStore(Dynamo, options.RulesTable);
+        Policies = new DynamoPolicyStore(Dynamo, options.PoliciesTable);
         State = new DynamoStateStore(Dynamo, options.StateTable);
         Audit = new DynamoAuditLog(Dynamo, options.AuditTable, options.AuditRetention);
         Events = new DynamoEventLog(Dynamo, options.EventsTable, options.EventRetention);
@@ -42,6 +43,7 @@ public sealed class AwsBackend : IDisposable
         {
             Coverage = new AwsUsageCoverage(_clients, TimeProvider.System),
             Plans = Plans,
+            Policies = Policies,
         };
     }
 
@@ -55,6 +57,9 @@ public sealed class AwsBackend : IDisposable
     public DynamoRuleStore Rules { get; }
 
     public DynamoStateStore State { get; }
+
+    /// <summary>The organization's policies (issue 17), read by every cycle.</summary>
+    public DynamoPolicyStore Policies { get; }
 
     public DynamoAuditLog Audit { get; }
 

@@ -299,6 +299,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
             AuditTable = $"{prefix}-audit",
             StateTable = $"{prefix}-state",
             EventsTable = $"{prefix}-events",
+            PoliciesTable = $"{prefix}-policies",
         };
         return new QuotaAutomation.Aws.AwsBackend(client, options);
     }

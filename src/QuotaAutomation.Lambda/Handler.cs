@@ -124,9 +124,9 @@ public sealed class Handler
         var shardHistory = new CachedUsageHistory(backend.ShardHistory);
         // Enabled Regions are read only when no Regions setting says what region '*' means.
         organization ??= new HubOrganization(async () => backend.Organization(options.Regions is null ? new AwsEnabledRegions(backend.Account, await hub.Value, time) : null));
-        // A runner serves one batch: its shards read the rules once between them (one Scan a batch, not one a shard).
+        // A runner serves one batch: its shards read the rules and the policies once between them (one Scan each a batch, not one a shard).
         return new FleetServices(organization, new S3ShardStore(client, bucket),
-            (hubId, topics) => new AwsShardRunner(backend, ports with { Rules = new Core.Fleet.BatchRuleStore(ports.Rules) }, forecaster, time, engineOptions, hubId, topics, options.AccountRate, shardHistory, options.TableUnits),
+            (hubId, topics) => new AwsShardRunner(backend, ports with { Rules = new Core.Fleet.BatchRuleStore(ports.Rules), Policies = ports.Policies is { } policies ? new Core.Fleet.BatchPolicyStore(policies) : null }, forecaster, time, engineOptions, hubId, topics, options.AccountRate, shardHistory, options.TableUnits),
             _ => hub.Value, options.Regions, client.Region.SystemName, options.Routes, backend.Options.AlertTopicArn,
             SubscribeContacts: async (list, ct) => await contacts.EnsureAsync(list.Select(c => new AccountContact(c.AccountId, c.TopicArn, c.Email)), ct),
             OperationsContact: options.NotifyOperationsContacts ? OperationsEmailAsync : null)

@@ -60,6 +60,7 @@ public sealed record LambdaSettings(
             AuditTable = Required("QA_AUDIT_TABLE"),
             StateTable = Required("QA_STATE_TABLE"),
             EventsTable = Required("QA_EVENTS_TABLE"),
+            PoliciesTable = Required("QA_POLICIES_TABLE"), // required: a function that lost it would run without the organization's policies
             AlertTopicArn = Arn("QA_ALERT_TOPIC_ARN", "sns", required: true),
             ApprovalTopicArn = Arn("QA_APPROVAL_TOPIC_ARN", "sns", required: false),
             MemberRoleName = variable("QA_MEMBER_ROLE_NAME") is { Length: > 0 } role ? role : new AwsBackendOptions().MemberRoleName,

@@ -76,7 +76,7 @@ public sealed class ApprovalDoorOnMotoTests(MotoServer moto)
             Severity.Critical, 89.8, ApprovalStatus.Waiting, AwsWorld.Now), CancellationToken.None);
         var environment = new Dictionary<string, string>
         {
-            ["QA_RULES_TABLE"] = "quota-automation-rules", ["QA_USAGE_TABLE"] = "quota-automation-usage", ["QA_AUDIT_TABLE"] = "quota-automation-audit",
+            ["QA_RULES_TABLE"] = "quota-automation-rules", ["QA_POLICIES_TABLE"] = "quota-automation-policies", ["QA_USAGE_TABLE"] = "quota-automation-usage", ["QA_AUDIT_TABLE"] = "quota-automation-audit",
             ["QA_STATE_TABLE"] = "quota-automation-state", ["QA_EVENTS_TABLE"] = "quota-automation-events", ["QA_ALERT_TOPIC_ARN"] = world.TopicArn,
             ["QA_TIME_BUDGET_SECONDS"] = "20", ["AWS_REGION"] = "us-east-1", ["QA_FORECASTER"] = "trend", ["QA_SERVES"] = "approval_links",
             ["QA_APPROVAL_LINKS"] = "signed", ["QA_LINK_KEY_ID"] = keyArn, ["QA_APPROVAL_URL"] = "https://abcdefghij.lambda-url.us-east-1.on.aws/",

@@ -48,7 +48,7 @@ public sealed partial class TerraformModuleTests
                 hash_key = t.KeySchema.Single(k => k.KeyType == "HASH").AttributeName,
                 indexes = (t.GlobalSecondaryIndexes ?? []).Select(i => Index(i)),
                 range_key = t.KeySchema.SingleOrDefault(k => k.KeyType == "RANGE")?.AttributeName,
-                ttl = t.TableName != options.RulesTable, // DynamoTables.CreateMissingAsync: TTL on every table but the rules
+                ttl = !options.HandEdited(t.TableName), // DynamoTables.CreateMissingAsync: TTL on every table but the hand-edited ones
             });
         var json = JsonSerializer.Serialize(expected);
         var terraform = JsonSerializer.Serialize(JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(Path.Combine(Module, "tables.json"))));
@@ -227,6 +227,27 @@ public sealed partial class TerraformModuleTests
         Assert.Contains("dynamodb:DeleteItem", deny.Actions);
         Assert.Contains("dynamodb:BatchWriteItem", deny.Actions);
     }
+
+    /// <summary>
+    /// The engine runs under the rules and policies people write: its role may read them and nothing else, and an explicit
+    /// deny keeps any write out whatever else is attached to the role. The approval function's role cannot touch policies.
+    /// </summary>
+    [Theory]
+    [InlineData("rules")]
+    [InlineData("policies")]
+    public void EngineRole_ReadsRulesAndPolicies_AndCannotWriteThem(string table)
+    {
+        var touching = StatementBlocks(LambdaPolicy()).Where(b => b.Contains($"table_arns[\"{table}\"]", StringComparison.Ordinal)).SelectMany(Statements).ToList();
+
+        Assert.Equal(["dynamodb:Scan"], touching.Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).Distinct());
+        var denied = touching.Where(s => s.Effect == "Deny").SelectMany(s => s.Actions).ToHashSet();
+        Assert.Superset(new HashSet<string> { "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete", "dynamodb:DeleteTable" }, denied);
+        Assert.DoesNotContain(StatementBlocks(ApprovalsPolicy()), b => b.Contains("table_arns[\"policies\"]", StringComparison.Ordinal) || b.Contains("this[\"policies\"].arn", StringComparison.Ordinal));
+    }
+
+    /// <summary>Each <c>statement { … }</c> block of a policy document's text, resources included.</summary>
+    private static IEnumerable<string> StatementBlocks(string hcl) =>
+        hcl.Split("statement {").Skip(1).Select(b => "statement {" + (b.IndexOf("\n  }", StringComparison.Ordinal) is var end and >= 0 ? b[..end] : b));
 
     [Fact]
     public void DocsIamTable_NamesExactlyTheActionsTerraformGrants()

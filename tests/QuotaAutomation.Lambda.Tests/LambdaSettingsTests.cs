@@ -11,6 +11,7 @@ public partial class LambdaSettingsTests
         ["QA_AUDIT_TABLE"] = "quota-automation-audit",
         ["QA_STATE_TABLE"] = "quota-automation-state",
         ["QA_EVENTS_TABLE"] = "quota-automation-events",
+        ["QA_POLICIES_TABLE"] = "quota-automation-policies",
         ["QA_ALERT_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:quota-alerts",
         ["QA_APPROVAL_STATE_MACHINE_ARN"] = "arn:aws:states:us-east-1:123456789012:stateMachine:quota-approval",
         ["QA_TIME_BUDGET_SECONDS"] = "240",
@@ -44,6 +45,16 @@ public partial class LambdaSettingsTests
             + "QA_ENDPOINT_URL 'localhost:5000' must be an absolute http or https URL; AWS_REGION is missing (the Lambda runtime sets it); "
             + "QA_FORECASTER 'oracle' must be model or trend",
             LambdaSettings.FromEnvironment(env.GetValueOrDefault).Error);
+    }
+
+    [Fact]
+    public void FromEnvironment_WithoutThePoliciesTable_Refuses_ForTheFunctionWouldRunUngoverned()
+    {
+        var env = new Dictionary<string, string>(Valid);
+        env.Remove("QA_POLICIES_TABLE");
+
+        Assert.Equal("invalid settings: QA_POLICIES_TABLE is missing", LambdaSettings.FromEnvironment(env.GetValueOrDefault).Error);
+        Assert.Equal("quota-automation-policies", LambdaSettings.FromEnvironment(Valid.GetValueOrDefault).Value.Backend.PoliciesTable);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class StepPlanWiringTests : EmbeddedFunctionTests
     {
         var settings = LambdaSettings.FromEnvironment(new Dictionary<string, string?>
         {
-            ["QA_RULES_TABLE"] = "qa-rules", ["QA_USAGE_TABLE"] = "qa-usage", ["QA_AUDIT_TABLE"] = "qa-audit", ["QA_STATE_TABLE"] = "qa-state", ["QA_EVENTS_TABLE"] = "qa-events",
+            ["QA_RULES_TABLE"] = "qa-rules", ["QA_POLICIES_TABLE"] = "qa-policies", ["QA_USAGE_TABLE"] = "qa-usage", ["QA_AUDIT_TABLE"] = "qa-audit", ["QA_STATE_TABLE"] = "qa-state", ["QA_EVENTS_TABLE"] = "qa-events",
             ["QA_ALERT_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:alerts", ["QA_TIME_BUDGET_SECONDS"] = "60", ["AWS_REGION"] = "us-east-1", ["QA_FORECASTER"] = "trend",
         }.GetValueOrDefault).Value;
         var client = new AwsClientOptions { Region = RegionEndpoint.USEast1, Credentials = new BasicAWSCredentials("testing", "testing"), EndpointUrl = new Uri("http://127.0.0.1:9/") };

@@ -117,6 +117,12 @@ public sealed record AwsBackendOptions
     public string StateTable { get; init; } = "quota-automation-state";
     public string EventsTable { get; init; } = "quota-automation-events";
 
+    /// <summary>The organization's policies (docs/governance.md): read by the engine, written only by people.</summary>
+    public string PoliciesTable { get; init; } = "quota-automation-policies";
+
+    /// <summary>True for the tables people edit by hand (rules, policies): their items never expire, so they have no TTL.</summary>
+    public bool HandEdited(string table) => table == RulesTable || table == PoliciesTable;
+
     /// <summary>How long quota events are kept (DynamoDB TTL).</summary>
     public TimeSpan EventRetention { get; init; } = TimeSpan.FromDays(30);
 

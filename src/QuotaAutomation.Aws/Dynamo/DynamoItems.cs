@@ -66,6 +66,24 @@ internal static class DynamoItems
         return items;
     }
 
+    /// <summary>Every item of a table (a consistent Scan, page by page): the hand-edited tables (rules, policies) are small.</summary>
+    public static async Task<List<Dictionary<string, AttributeValue>>> ScanAllAsync(IAmazonDynamoDB dynamo, string table, CancellationToken ct)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamo.ScanAsync(new ScanRequest { TableName = table, ExclusiveStartKey = start, ConsistentRead = true }, ct);
+            items.AddRange(page.Items ?? []);
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+        return items;
+    }
+
+    /// <summary>A hand-edited item as the parser reads it: attribute name → neutral value (<see cref="ToPlain"/>).</summary>
+    public static IReadOnlyDictionary<string, object?> Plain(Dictionary<string, AttributeValue> item) => item.ToDictionary(a => a.Key, a => ToPlain(a.Value));
+
     /// <summary>
     /// A hand-edited attribute as the parser's neutral value: S → string, N → number, BOOL, NULL, L → list, M → map.
     /// Binaries and sets have no such value: they become <see cref="UnsupportedValue"/>, which the parser rejects naming

@@ -14,7 +14,7 @@ public sealed class DynamoRuleStore(IAmazonDynamoDB dynamo, string table) : IRul
         foreach (var item in await ScanAsync(ct))
         {
             var name = DynamoItems.Str(item, "rule_id") ?? $"#{rules.Count + 1}";
-            rules.Add(new RawRule($"{table} item {name}", item.ToDictionary(a => a.Key, a => DynamoItems.ToPlain(a.Value))));
+            rules.Add(new RawRule($"{table} item {name}", DynamoItems.Plain(item)));
         }
         return rules.OrderBy(r => RuleParser.NameOf(r), StringComparer.Ordinal).ToList();
     }
@@ -22,7 +22,7 @@ public sealed class DynamoRuleStore(IAmazonDynamoDB dynamo, string table) : IRul
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, object?>>> LoadByIdAsync(CancellationToken ct) =>
         (await ScanAsync(ct)).ToDictionary(
             item => DynamoItems.Req(item, "rule_id"), // the table's key: every item has it
-            item => (IReadOnlyDictionary<string, object?>)item.ToDictionary(a => a.Key, a => DynamoItems.ToPlain(a.Value)), StringComparer.Ordinal);
+            DynamoItems.Plain, StringComparer.Ordinal);
 
     /// <summary>Item by item, writes first.</summary>
     public async Task ApplyAsync(IReadOnlyList<KeyValuePair<string, IReadOnlyDictionary<string, object?>>> puts, IReadOnlyList<string> deletes, CancellationToken ct)
@@ -57,19 +57,7 @@ public sealed class DynamoRuleStore(IAmazonDynamoDB dynamo, string table) : IRul
         }
     }
 
-    private async Task<List<Dictionary<string, AttributeValue>>> ScanAsync(CancellationToken ct)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var page = await dynamo.ScanAsync(new ScanRequest { TableName = table, ExclusiveStartKey = start, ConsistentRead = true }, ct);
-            items.AddRange(page.Items ?? []);
-            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-        return items;
-    }
+    private Task<List<Dictionary<string, AttributeValue>>> ScanAsync(CancellationToken ct) => DynamoItems.ScanAllAsync(dynamo, table, ct);
 
     /// <summary>Writes rule items as given (strings, numbers, bools, nulls), for <c>rules import --backend aws</c> and tests.</summary>
     public async Task PutAsync(IReadOnlyDictionary<string, object?> item, CancellationToken ct)

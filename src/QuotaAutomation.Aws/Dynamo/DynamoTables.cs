@@ -5,7 +5,7 @@ using QuotaAutomation.Aws.Adapters;
 namespace QuotaAutomation.Aws.Dynamo;
 
 /// <summary>
-/// The five tables and their keys (docs/aws.md; terraform/ must create exactly these). All on-demand, TTL on <c>ttl</c>.
+/// The six tables and their keys (docs/aws.md; terraform/ must create exactly these). All on-demand, TTL on <c>ttl</c>.
 /// <list type="bullet">
 /// <item><c>rules</c>: <c>rule_id</c> (S). Items as people type them.</item>
 /// <item><c>usage</c>: <c>quota</c> (S, e.g. <c>ec2/L-1216C47A@us-east-1</c>) + <c>ts</c> (N, epoch seconds); <c>value</c>, <c>ttl</c>; at <c>ts</c> 0 the quota's head (<see cref="DynamoUsageHistory"/>);
@@ -19,6 +19,7 @@ namespace QuotaAutomation.Aws.Dynamo;
 /// per-quota locks (<c>QUOTA#key</c>/<c>OPEN_REQUEST</c>, <c>ACTIVE_APPROVAL</c>) and alert times (<c>QUOTA#key</c>/<c>ALERT#severity</c>);
 /// GSI <c>state-index</c> (<c>state_key</c> S, <c>updated_at</c> N) lists open, active and denied ones; GSI <c>shard-state-index</c>
 /// (<c>shard_state</c> S = <c>{account or self}#{Region}#{state}</c>, <c>updated_at</c> N: sparse) lists one fleet shard's.</item>
+/// <item><c>policies</c>: <c>policy_id</c> (S). The organization's policies (docs/governance.md), items as people type them; the engine only reads them.</item>
 /// <item><c>events</c>: <c>event_id</c> (S); <c>event_type</c>, <c>source</c>, <c>ts</c>, <c>quota</c>, <c>detail</c>; TTL 30 days.</item>
 /// </list>
 /// </summary>
@@ -69,7 +70,7 @@ public static class DynamoTables
         foreach (var name in created)
         {
             await WaitActiveAsync(dynamo, name, ct);
-            if (name != options.RulesTable)
+            if (!options.HandEdited(name))
                 await dynamo.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
                 {
                     TableName = name,
@@ -92,6 +93,7 @@ public static class DynamoTables
             Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("shard_state", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
                 [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at"), Index(ShardStateIndex, "shard_state", "updated_at")),
             Table(options.EventsTable, [("event_id", ScalarAttributeType.S)], [("event_id", KeyType.HASH)]),
+            Table(options.PoliciesTable, [("policy_id", ScalarAttributeType.S)], [("policy_id", KeyType.HASH)]),
         ];
     }
 

@@ -21,6 +21,8 @@ public enum AuditKind
     Cycle,
     /// <summary>A person changed a stored rule (imported, deleted, disabled, enabled), with who did it.</summary>
     RuleChange,
+    /// <summary>A stored policy item was rejected by the parser (or the policies could not be read): the cycle ran with every quota alert-only.</summary>
+    PolicyRejected,
 }
 
 /// <summary>

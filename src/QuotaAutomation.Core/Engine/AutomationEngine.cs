@@ -18,6 +18,7 @@ public sealed class AutomationEngine
     private readonly EnginePorts _ports;
     private readonly TimeProvider _time;
     private readonly EngineOptions _options;
+    private readonly PolicyLoad _policies;
     private readonly FollowPhase _follow;
     private readonly ReconcilePhase _reconcile;
     private readonly EvaluatePhase _evaluate;
@@ -32,6 +33,7 @@ public sealed class AutomationEngine
         _ports = ports;
         _time = time;
         _options = options;
+        _policies = new PolicyLoad(ports, options);
         _follow = new FollowPhase(ports, options);
         _reconcile = new ReconcilePhase(ports, options);
         _evaluate = new EvaluatePhase(ports, forecaster, options);
@@ -76,9 +78,10 @@ public sealed class AutomationEngine
         await audit.FlushAsync(CancellationToken.None);
         var reconciled = await _reconcile.RunAsync(audit, now, ct);
         await audit.FlushAsync(CancellationToken.None);
-        var evaluated = await _evaluate.RunAsync(audit, now, expectations, woken, ct);
+        var policies = await _policies.RunAsync(audit, ct);
+        var evaluated = await _evaluate.RunAsync(audit, now, policies, expectations, woken, ct);
         var planned = await _plan.RunAsync(audit, now, evaluated, ct);
-        var admitted = await _admit.RunAsync(audit, now, inFlight, PolicyReview.Apply(planned, _options), ct);
+        var admitted = await _admit.RunAsync(audit, now, inFlight, PolicyReview.Apply(planned, policies, _options), ct);
         await audit.FlushAsync(CancellationToken.None);
         var acted = await _act.RunAsync(audit, admitted, ct);
         var recovered = await _recover.RunAsync(audit, admitted.Results, ct);

@@ -23,4 +23,10 @@ public sealed record EnginePorts(
 
     /// <summary>Where step plans are kept between cycles (issue 16). Null: no plans; an increase over ×2 is re-decided every cycle, as v1 did.</summary>
     public IStepPlanStore? Plans { get; init; }
+
+    /// <summary>
+    /// The organization's stored policies (issue 17), read every cycle beside <see cref="EngineOptions.Policies"/>. Null:
+    /// only those. An item that does not parse, or a store that cannot be read, makes the cycle fail closed (<see cref="Phases.PolicyLoad"/>).
+    /// </summary>
+    public IPolicyStore? Policies { get; init; }
 }

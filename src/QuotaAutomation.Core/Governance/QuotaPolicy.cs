@@ -36,6 +36,19 @@ public sealed record QuotaPolicy(string PolicyId, string ServiceCode, string Quo
 
     public bool Enabled { get; init; } = true;
 
+    /// <summary>The id of the policy a cycle adds when a stored policy item is invalid (<see cref="FailClosed"/>).</summary>
+    public const string InvalidId = "fail-closed:invalid-policy";
+
+    /// <summary>The id of the policy a cycle adds when the stored policies cannot be read.</summary>
+    public const string UnreadableId = "fail-closed:policies-unreadable";
+
+    /// <summary>
+    /// What a cycle runs under when it cannot know its policies (an invalid item, an unreadable store): never raise
+    /// anything, everywhere. Rules still alert, and their decisions name this policy.
+    /// </summary>
+    public static QuotaPolicy FailClosed(string policyId) =>
+        new(policyId, Rules.WildcardRules.All, Rules.WildcardRules.All, [Rules.RuleTargets.All], []) { NeverRaise = true };
+
     /// <summary>True when the policy covers <paramref name="quota"/>'s service and code (not yet where it is).</summary>
     public bool CoversQuota(Quotas.QuotaKey quota)
     {

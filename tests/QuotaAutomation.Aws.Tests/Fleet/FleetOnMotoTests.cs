@@ -53,7 +53,7 @@ public sealed partial class FleetOnMotoTests(MotoServer moto)
         await CreateBucketAsync();
         var settings = LambdaSettings.FromEnvironment(new Dictionary<string, string?>
         {
-            ["QA_RULES_TABLE"] = "quota-automation-rules", ["QA_USAGE_TABLE"] = "quota-automation-usage", ["QA_AUDIT_TABLE"] = "quota-automation-audit",
+            ["QA_RULES_TABLE"] = "quota-automation-rules", ["QA_POLICIES_TABLE"] = "quota-automation-policies", ["QA_USAGE_TABLE"] = "quota-automation-usage", ["QA_AUDIT_TABLE"] = "quota-automation-audit",
             ["QA_STATE_TABLE"] = "quota-automation-state", ["QA_EVENTS_TABLE"] = "quota-automation-events", ["QA_ALERT_TOPIC_ARN"] = topic,
             ["QA_TIME_BUDGET_SECONDS"] = "600", ["AWS_REGION"] = "us-east-1", ["QA_FORECASTER"] = "trend",
             ["QA_FLEET_BUCKET"] = Bucket, ["QA_FLEET_REGIONS"] = "us-east-1,eu-west-1,us-west-2", ["QA_FLEET_ACCOUNT_RATE"] = "100",

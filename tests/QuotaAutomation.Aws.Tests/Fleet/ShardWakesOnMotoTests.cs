@@ -75,7 +75,7 @@ public sealed class ShardWakesOnMotoTests(MotoServer moto)
         await moto.ResetAsync();
         var settings = LambdaSettings.FromEnvironment(new Dictionary<string, string?>
         {
-            ["QA_RULES_TABLE"] = "quota-automation-rules", ["QA_USAGE_TABLE"] = "quota-automation-usage", ["QA_AUDIT_TABLE"] = "quota-automation-audit",
+            ["QA_RULES_TABLE"] = "quota-automation-rules", ["QA_POLICIES_TABLE"] = "quota-automation-policies", ["QA_USAGE_TABLE"] = "quota-automation-usage", ["QA_AUDIT_TABLE"] = "quota-automation-audit",
             ["QA_STATE_TABLE"] = "quota-automation-state", ["QA_EVENTS_TABLE"] = "quota-automation-events", ["QA_ALERT_TOPIC_ARN"] = "arn:aws:sns:us-east-1:123456789012:alerts",
             ["QA_TIME_BUDGET_SECONDS"] = "60", ["AWS_REGION"] = "us-east-1", ["QA_FORECASTER"] = "trend", ["QA_FLEET_BUCKET"] = "qa-fleet",
         }.GetValueOrDefault).Value;

@@ -14,12 +14,14 @@ internal sealed class EngineFixture
     /// <param name="coverage">What wildcard rules expand over, made from the fake account (none: they fail, saying so).</param>
     /// <param name="forecaster">The trend forecaster (no quantiles: every decision sized as v1) unless given.</param>
     /// <param name="plans">Where step plans are kept; none: no plans.</param>
-    public EngineFixture(EngineOptions? options = null, Func<FakeAccount, Ports.IUsageCoverage>? coverage = null, IForecaster? forecaster = null, Ports.IStepPlanStore? plans = null)
+    /// <param name="policies">Stored policies, read every cycle; none: only the options'.</param>
+    public EngineFixture(EngineOptions? options = null, Func<FakeAccount, Ports.IUsageCoverage>? coverage = null, IForecaster? forecaster = null, Ports.IStepPlanStore? plans = null,
+        Ports.IPolicyStore? policies = null)
     {
         Account = new FakeAccount(Time);
         Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}", NewApprovalId = ApprovalIds.Seeded(new Random(0)) };
         Engine = new AutomationEngine(
-            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores) { Coverage = coverage?.Invoke(Account), Plans = plans },
+            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores) { Coverage = coverage?.Invoke(Account), Plans = plans, Policies = policies },
             forecaster ?? new TrendForecaster(), Time, Options);
     }
 

@@ -21,16 +21,17 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
 
     /// <returns>One result per rule item: rejected rules first, then each enabled rule's decision; and when the cadence next needs a cycle.</returns>
     /// <param name="woken">Quotas an event named (besides those with an expectation): their usage is read in detail now.</param>
-    public async Task<Evaluation> RunAsync(CycleAudit audit, DateTimeOffset now,
+    /// <param name="policies">The policies this cycle runs under (<see cref="PolicyLoad"/>).</param>
+    public async Task<Evaluation> RunAsync(CycleAudit audit, DateTimeOffset now, IReadOnlyList<QuotaPolicy> policies,
         IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations, IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
-        var (rules, results, disabled) = await ParseRulesAsync(audit, ct);
+        var (rules, results, disabled) = await ParseRulesAsync(audit, policies, ct);
         var (evaluated, nextDue) = await EvaluateAsync(rules, now, audit, expectations, woken, ct);
         results.AddRange(evaluated);
         return new Evaluation(results, nextDue) { Rules = rules, Disabled = disabled };
     }
 
-    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected, List<QuotaRule> Disabled)> ParseRulesAsync(CycleAudit audit, CancellationToken ct)
+    private async Task<(List<QuotaRule> Rules, List<RuleResult> Rejected, List<QuotaRule> Disabled)> ParseRulesAsync(CycleAudit audit, IReadOnlyList<QuotaPolicy> policies, CancellationToken ct)
     {
         var raws = await ports.Rules.LoadRulesAsync(ct);
         var rules = new List<QuotaRule>();
@@ -52,17 +53,17 @@ internal sealed class EvaluatePhase(EnginePorts ports, IForecaster forecaster, E
             rejected.Add(new RuleResult(new Failed(name, null, parsed.Error!), null, null, null));
         }
         var (expanded, unexpanded) = await _wildcards.ExpandAsync(rules, named, audit, ct);
-        return (Governed(expanded), [.. rejected, .. unexpanded], disabled);
+        return (Governed(expanded, policies), [.. rejected, .. unexpanded], disabled);
     }
 
     /// <summary>
     /// Each rule as the organization's policies let it run (a lower cap, a lower level): the later phases, step plans
     /// among them, see only these. What a policy changed is added to the rule's decision (<see cref="PolicyNotes"/>).
     /// </summary>
-    private List<QuotaRule> Governed(IReadOnlyList<QuotaRule> rules)
+    private List<QuotaRule> Governed(IReadOnlyList<QuotaRule> rules, IReadOnlyList<QuotaPolicy> policies)
     {
-        if (options.Policies.Count == 0) return [.. rules];
-        return rules.Select(r => PolicyEnforcement.Govern(r, options.PlaceOf(r.Quota), options.Policies) switch
+        if (policies.Count == 0) return [.. rules];
+        return rules.Select(r => PolicyEnforcement.Govern(r, options.PlaceOf(r.Quota), policies) switch
         {
             { Overrides.Count: 0 } same => same.Rule,
             var governed => governed.Rule with { PolicyNotes = string.Join("; ", governed.Overrides) },

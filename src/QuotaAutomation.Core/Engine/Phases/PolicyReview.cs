@@ -9,11 +9,11 @@ namespace QuotaAutomation.Core.Engine.Phases;
 /// </summary>
 internal static class PolicyReview
 {
-    public static List<RuleResult> Apply(List<RuleResult> results, EngineOptions options)
+    public static List<RuleResult> Apply(List<RuleResult> results, IReadOnlyList<QuotaPolicy> policies, EngineOptions options)
     {
-        if (options.Policies.Count == 0) return results;
+        if (policies.Count == 0) return results;
         return results.Select(r => r is { Decision: RequestIncrease wanted, Quota: { } quota }
-            ? r with { Decision = PolicyEnforcement.Review(wanted, quota, options.PlaceOf(wanted.Quota), options.Policies, options.Costs) }
+            ? r with { Decision = PolicyEnforcement.Review(wanted, quota, options.PlaceOf(wanted.Quota), policies, options.Costs) }
             : r).ToList();
     }
 }

@@ -1,0 +1,29 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using QuotaAutomation.Core.Governance;
+using QuotaAutomation.Core.Ports;
+
+namespace QuotaAutomation.Aws.Dynamo;
+
+/// <summary>
+/// Policies from DynamoDB (issue 17): a paged Scan of the policies table, each item handed to Core's parser as typed.
+/// The engine's role may only read it (terraform/iam.tf); people write it (<c>policy import --backend aws</c>, the console).
+/// </summary>
+public sealed class DynamoPolicyStore(IAmazonDynamoDB dynamo, string table) : IPolicyStore
+{
+    public async Task<IReadOnlyList<RawPolicy>> LoadPoliciesAsync(CancellationToken ct) =>
+        (await DynamoItems.ScanAllAsync(dynamo, table, ct))
+            .Select((item, i) => new RawPolicy($"{table} item {DynamoItems.Str(item, "policy_id") ?? $"#{i + 1}"}", DynamoItems.Plain(item)))
+            .OrderBy(p => p.Origin, StringComparer.Ordinal).ToList();
+
+    /// <summary>Writes a policy item as given (strings, numbers, bools, lists), for <c>policy import --backend aws</c> and tests.</summary>
+    public async Task PutAsync(IReadOnlyDictionary<string, object?> item, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        await dynamo.PutItemAsync(new PutItemRequest { TableName = table, Item = item.ToDictionary(a => a.Key, a => DynamoItems.FromPlain(a.Value)) }, ct);
+    }
+
+    /// <summary>Removes a policy item (<c>policy delete --backend aws</c>).</summary>
+    public async Task DeleteAsync(string policyId, CancellationToken ct) =>
+        await dynamo.DeleteItemAsync(new DeleteItemRequest { TableName = table, Key = new() { ["policy_id"] = DynamoItems.S(policyId) } }, ct);
+}

@@ -1,0 +1,59 @@
+using QuotaAutomation.Aws.Tests.Fakes;
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Governance;
+
+namespace QuotaAutomation.Aws.Tests;
+
+/// <summary>
+/// The policies table (issue 17) on moto's DynamoDB: `init` creates it, a cycle reads it and runs under its policies,
+/// and an item someone broke in the console fails the cycle closed, audited in the DynamoDB audit table. Service
+/// Quotas is faked at the HTTP transport (<see cref="FakeServiceQuotas"/>: moto serves only GetServiceQuota).
+/// </summary>
+[Collection(MotoGroup.Name)]
+[Trait("Category", "Integration")]
+public sealed class PolicyTableOnMotoTests(MotoServer moto)
+{
+    private static async Task<AwsWorld> WorldAsync(MotoServer moto, params Dictionary<string, object?>[] policies)
+    {
+        var world = await AwsWorld.CreateAsync(moto);
+        world.Quotas.AddQuota("us-east-1", "ec2", "L-1216C47A", 256, AwsWorld.Ec2Metric);
+        await world.PutUsageAsync(AwsWorld.Ec2Metric, 230, TimeSpan.FromHours(2));
+        using var backend = world.Backend();
+        await backend.Rules.PutAsync(new Dictionary<string, object?>
+        {
+            ["rule_id"] = "ec2-vcpu", ["service_code"] = "ec2", ["quota_code"] = "L-1216C47A", ["region"] = "us-east-1", ["automation_level"] = "full_auto",
+        }, CancellationToken.None);
+        foreach (var policy in policies) await backend.Policies.PutAsync(policy, CancellationToken.None);
+        return world;
+    }
+
+    [Fact]
+    public async Task ACapInTheTable_LowersTheFiledValue_AndTheAuditNamesThePolicy()
+    {
+        using var world = await WorldAsync(moto, new Dictionary<string, object?> { ["policy_id"] = "ec2-cap", ["service_code"] = "ec2", ["max_value"] = "300", ["owner"] = "platform" });
+        using var backend = world.Backend();
+
+        var report = await world.Engine(backend).RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(300.0, (double)Assert.Single(world.Quotas.Requests)["DesiredValue"]!); // 384 without the policy
+        var decision = (await backend.Audit.ForRuleAsync("ec2-vcpu", CancellationToken.None)).First(r => r.Kind == AuditKind.Decision);
+        Assert.Contains("policy 'ec2-cap': caps ec2/L-1216C47A@us-east-1 at 300", decision.Message, StringComparison.Ordinal);
+        Assert.Equal("request_increase", report.Rules.Single().Decision.Kind);
+    }
+
+    [Fact]
+    public async Task ABrokenItem_FilesNothing_AndIsAuditedInDynamo()
+    {
+        using var world = await WorldAsync(moto,
+            new Dictionary<string, object?> { ["policy_id"] = "ec2-cap", ["service_code"] = "ec2", ["max_value"] = "300" },
+            new Dictionary<string, object?> { ["policy_id"] = "frozen", ["never_raise"] = "maybe" });
+        using var backend = world.Backend();
+
+        var report = await world.Engine(backend).RunCycleAsync(CancellationToken.None);
+
+        Assert.Empty(world.Quotas.Requests);
+        Assert.Contains($"policy '{QuotaPolicy.InvalidId}': never raises", report.Rules.Single().Decision.Reason, StringComparison.Ordinal);
+        var rejected = Assert.Single(await backend.Audit.QueryAsync(new AuditFilter(Kind: AuditKind.PolicyRejected), CancellationToken.None) ?? []);
+        Assert.StartsWith("policy 'frozen': never_raise", rejected.Message, StringComparison.Ordinal);
+    }
+}
