@@ -24,6 +24,7 @@ public sealed class EmbeddedBackend
         Simulation = simulation;
         Created = created;
         Rules = new SqliteRuleStore(db, clock);
+        Policies = new SqlitePolicyStore(db, clock);
         History = new SqliteUsageHistory(db);
         Requests = new SqliteRequestStore(db);
         Audit = new SqliteAuditLog(db);
@@ -33,7 +34,7 @@ public sealed class EmbeddedBackend
         Budget = new SqliteRequestBudget(db);
         Wakes = new SqliteShardWakes(db);
         Plans = new SqliteStepPlanStore(db, Audit, clock);
-        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events) { Coverage = Coverage, Plans = Plans };
+        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events) { Coverage = Coverage, Plans = Plans, Policies = Policies };
     }
 
     public SqliteDatabase Database { get; }
@@ -55,6 +56,9 @@ public sealed class EmbeddedBackend
     public bool Created { get; }
 
     public SqliteRuleStore Rules { get; }
+
+    /// <summary>The organization's policies (<c>policy import</c>), read by every cycle beside <c>--policies FILE</c>.</summary>
+    public SqlitePolicyStore Policies { get; }
 
     public SqliteUsageHistory History { get; }
 

@@ -56,4 +56,30 @@ public sealed class PolicyTableOnMotoTests(MotoServer moto)
         var rejected = Assert.Single(await backend.Audit.QueryAsync(new AuditFilter(Kind: AuditKind.PolicyRejected), CancellationToken.None) ?? []);
         Assert.StartsWith("policy 'frozen': never_raise", rejected.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PolicyImport_OnAws_WritesTheTable_AndAuditsTheStsCaller()
+    {
+        using var world = await WorldAsync(moto);
+        using var backend = world.Backend();
+        var caller = await backend.Sts.GetCallerArnAsync(CancellationToken.None);
+        var file = Path.Combine(Path.GetTempPath(), $"policies-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, "- {policy_id: ec2-cap, service_code: ec2, max_value: 300}\n");
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "testing");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "testing");
+        try
+        {
+            var (exit, _) = await Testing.CliRunner.RunAsync(["--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "policy", "import", file], TimeProvider.System);
+
+            Assert.Equal(0, exit);
+            Assert.Equal("300", (await backend.Policies.LoadByIdAsync(CancellationToken.None))["ec2-cap"]["max_value"]?.ToString());
+            var change = Assert.Single(await backend.Audit.ForRuleAsync("policy:ec2-cap", CancellationToken.None));
+            Assert.Equal((AuditKind.PolicyChange, $"policy 'ec2-cap' imported by {caller} (new)"), (change.Kind, change.Message));
+            Assert.Equal(caller, change.Details!["by"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

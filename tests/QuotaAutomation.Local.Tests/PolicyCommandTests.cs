@@ -2,7 +2,7 @@ using QuotaAutomation.Cli;
 
 namespace QuotaAutomation.Local.Tests;
 
-/// <summary><c>policy validate|test</c> and <c>--policies</c> on the embedded backend.</summary>
+/// <summary><c>policy validate|test|import|list|delete</c> and <c>--policies</c> on the embedded backend.</summary>
 public sealed class PolicyCommandTests : IAsyncLifetime
 {
     private readonly TempDatabase _db = new();
@@ -94,5 +94,86 @@ public sealed class PolicyCommandTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Contains("policy 'freeze': never_raise 'perhaps' must be true or false", output.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.DoesNotContain("cycle", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_StoresThePolicies_EveryCycleReadsThem_AndTheChangeIsAuditedWithWhoAndTheItem()
+    {
+        var frozen = _db.WriteFile("frozen.yaml", "- {policy_id: freeze, never_raise: true, owner: platform}\n");
+
+        var (imported, importOutput) = await _db.RunCliAsync("policy", "import", frozen);
+        var (_, run) = await _db.RunCliAsync("run");
+        var (_, trail) = await _db.RunCliAsync("audit", "--rule", "policy:freeze", "-o", "json");
+
+        Assert.Equal(ExitCodes.Ok, imported);
+        Assert.Contains("imported 1 policies", importOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("filed request", run, StringComparison.Ordinal);
+        Assert.Contains("policy 'freeze': never raises", run.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"PolicyChange\"", trail, StringComparison.Ordinal);
+        Assert.Contains($"policy 'freeze' imported by {Environment.UserName} (new)", trail, StringComparison.Ordinal);
+        var (action, details) = Assert.Single(await PolicyTrailAsync("freeze"));
+        Assert.Equal("policy_imported", action);
+        Assert.Contains("\\u0022never_raise\\u0022:true", details, StringComparison.Ordinal); // the item as imported, whole
+    }
+
+    [Fact]
+    public async Task Import_WithAnInvalidPolicy_StoresNothing()
+    {
+        var mixed = _db.WriteFile("mixed.yaml", "- {policy_id: caps, max_value: 10}\n- {policy_id: freeze, never_raise: perhaps}\n");
+
+        var (exit, output) = await _db.RunCliAsync("policy", "import", mixed);
+        var (listed, list) = await _db.RunCliAsync("policy", "list");
+
+        Assert.Equal(ExitCodes.Invalid, exit);
+        Assert.Contains("nothing imported", output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, listed);
+        Assert.Contains("no stored policies", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStoredItemBrokenByHand_IsListedAndValidatedAsSuch_AndTheCycleFailsClosed()
+    {
+        {
+            var backend = await _db.OpenAsync();
+            await backend.Policies.ApplyAsync([KeyValuePair.Create("steps", (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["max_step"] = "two" })], [], CancellationToken.None);
+        }
+
+        var (listed, list) = await _db.RunCliAsync("policy", "list");
+        var (validated, validation) = await _db.RunCliAsync("policy", "validate");
+        var (ran, run) = await _db.RunCliAsync("run");
+        var (_, rejected) = await _db.RunCliAsync("audit", "--kind", "PolicyRejected");
+
+        Assert.Equal((ExitCodes.Invalid, ExitCodes.Invalid, ExitCodes.Ok), (listed, validated, ran));
+        Assert.Contains("policy 'steps': max_step 'two' must be a number", list.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("1 problem(s), 0 policies valid", validation, StringComparison.Ordinal);
+        Assert.DoesNotContain("filed request", run, StringComparison.Ordinal);
+        Assert.Contains("fail-closed:invalid-policy", run.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("policy_rejected", rejected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_RemovesThePolicy_KeepsTheItemInTheTrail_AndRefusesAnUnknownId()
+    {
+        await _db.RunCliAsync("policy", "import", _db.WriteFile("p.yaml", "- {policy_id: caps, max_value: 10}\n- {policy_id: steps, max_step: 2}\n"));
+
+        var (unknown, unknownOutput) = await _db.RunCliAsync("policy", "delete", "caps", "nope");
+        var (deleted, _) = await _db.RunCliAsync("policy", "delete", "caps");
+        var (_, list) = await _db.RunCliAsync("policy", "list", "-o", "json");
+
+        Assert.Equal((ExitCodes.Error, ExitCodes.Ok), (unknown, deleted));
+        Assert.Contains("no policy 'nope': nothing changed", unknownOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"caps\"", list, StringComparison.Ordinal);
+        Assert.Contains("\"steps\"", list, StringComparison.Ordinal);
+        var records = await PolicyTrailAsync("caps");
+        Assert.Equal(["policy_imported", "policy_deleted"], records.Select(r => r.Action));
+        Assert.Contains("\\u0022max_value\\u0022:10", records[1].Details, StringComparison.Ordinal); // the item before, whole
+    }
+
+    /// <summary>A policy's audit records as stored: the action and the details' JSON.</summary>
+    private async Task<List<(string Action, string Details)>> PolicyTrailAsync(string policyId)
+    {
+        var backend = await _db.OpenAsync();
+        return await backend.Database.QueryAsync("SELECT action, details FROM audit WHERE kind = 'PolicyChange' AND rule_id = $rule ORDER BY seq",
+            row => (row.GetString(0), row.GetString(1)), CancellationToken.None, ("$rule", $"policy:{policyId}"));
     }
 }

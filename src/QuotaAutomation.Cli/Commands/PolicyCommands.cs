@@ -1,40 +1,162 @@
 using System.CommandLine;
 using System.Text.Json;
 using QuotaAutomation.Core.Governance;
+using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Rules;
 using Spectre.Console;
 
 namespace QuotaAutomation.Cli.Commands;
 
 /// <summary>
-/// <c>policy validate|test</c>: the organization's policies over rules (docs/governance.md), checked with the parser
-/// the engine uses, and what each rule of a rules file would be allowed to do under them.
+/// <c>policy validate|test|import|list|delete</c>: the organization's policies over rules (docs/governance.md), checked
+/// with the parser the engine uses, what each rule of a rules file would be allowed to do under them, and the stored
+/// policies every cycle reads (SQLite embedded, the policies table with <c>--backend aws</c>), each change audited.
 /// </summary>
 internal static class PolicyCommands
 {
     public static Command Create(CliApp app)
     {
-        var policy = new Command("policy", "Validate organization policies, and show what each rule may do under them");
+        var policy = new Command("policy", "Validate organization policies, show what each rule may do under them, and keep the stored ones every cycle reads");
         policy.Subcommands.Add(Validate(app));
         policy.Subcommands.Add(Test(app));
+        policy.Subcommands.Add(Import(app));
+        policy.Subcommands.Add(List(app));
+        policy.Subcommands.Add(Delete(app));
         return policy;
     }
 
     private static Command Validate(CliApp app)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "JSON or YAML list of policies" };
-        var command = new Command("validate", "Check a policies file; exit 1 if any policy is invalid") { file };
-        command.SetAction(parse =>
+        var file = new Argument<FileInfo?>("FILE") { Description = "JSON or YAML list of policies; omit it to check the stored policies every cycle reads", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("validate", "Check a policies file (or, without one, the stored policies: one invalid item makes every cycle alert-only); exit 1 if any policy is invalid") { file };
+        command.SetAction(async (parse, ct) =>
         {
-            var given = parse.GetValue(file)!; // required argument
-            if (Load(app.Console, given) is not { } loaded) return ExitCodes.Error;
-            foreach (var problem in loaded.Problems) app.Console.MarkupLine($"[red]✗[/] {Render.Text(problem)}");
-            app.Console.MarkupLine(loaded.Problems.Count == 0
-                ? $"[green]✓ {loaded.Policies.Count} policies valid[/] in {Render.Text(given.Name)}"
-                : $"[red]{loaded.Problems.Count} problem(s)[/], {loaded.Policies.Count} policies valid in {Render.Text(given.Name)}");
-            return loaded.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Invalid;
+            if (parse.GetValue(file) is { } given)
+                return Load(app.Console, given) is { } loaded ? Judge(app.Console, loaded, given.Name) : ExitCodes.Error;
+            return await WithStoreAsync(app, parse, async (store, where) => Judge(app.Console, PolicyParser.ParseAll(await store.LoadPoliciesAsync(ct)), where), ct);
         });
         return command;
+    }
+
+    private static int Judge(IAnsiConsole console, (IReadOnlyList<QuotaPolicy> Policies, IReadOnlyList<string> Problems) loaded, string where)
+    {
+        foreach (var problem in loaded.Problems) console.MarkupLine($"[red]✗[/] {Render.Text(problem)}");
+        console.MarkupLine(loaded.Problems.Count == 0
+            ? $"[green]✓ {loaded.Policies.Count} policies valid[/] in {Render.Text(where)}"
+            : $"[red]{loaded.Problems.Count} problem(s)[/], {loaded.Policies.Count} policies valid in {Render.Text(where)}");
+        return loaded.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Invalid;
+    }
+
+    private static Command Import(CliApp app)
+    {
+        var file = new Argument<FileInfo>("FILE") { Description = "JSON or YAML list of policies" };
+        var replace = new Option<bool>("--replace") { Description = "Afterwards the store holds exactly the file's policies: stored policies not in the file are deleted (audited)" };
+        var command = new Command("import", "Validate a policies file and store its policies (all or none), replacing policies with the same policy_id; exit 1 if any is invalid") { file, replace };
+        command.SetAction(async (parse, ct) =>
+        {
+            var given = parse.GetValue(file)!; // required argument
+            IReadOnlyList<RawPolicy> raws;
+            try
+            {
+                raws = PolicyFiles.Read(given.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or JsonException)
+            {
+                app.Console.MarkupLine($"[red]error:[/] cannot read {Render.Text(given.Name)}: {Render.Text(e.Message)}");
+                return ExitCodes.Error;
+            }
+            var (policies, problems) = PolicyParser.ParseAll(raws);
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems) app.Console.MarkupLine($"[red]✗[/] {Render.Text(problem)}");
+                app.Console.MarkupLine("[red]nothing imported[/]: fix the policies above first");
+                return ExitCodes.Invalid;
+            }
+            // ParseAll keeps the valid policies in the file's order, one per raw item.
+            var valid = raws.Zip(policies).ToList();
+            return await ChangeAsync(app, parse, async (changes, where) =>
+            {
+                var exit = await changes.ImportAsync(valid, parse.GetValue(replace), ct);
+                app.Console.MarkupLine($"[green]imported {valid.Count} policies[/] into {Render.Text(where)}");
+                return exit;
+            }, ct);
+        });
+        return command;
+    }
+
+    private static Command List(CliApp app)
+    {
+        var command = new Command("list", "List the stored policies every cycle reads, with any problem the engine will report");
+        command.SetAction(async (parse, ct) => await WithStoreAsync(app, parse, async (store, where) =>
+        {
+            var raws = await store.LoadPoliciesAsync(ct);
+            var rows = raws.Select(raw => (Raw: raw, Parsed: PolicyParser.Parse(raw))).ToList();
+            if (app.WantsJson(parse))
+            {
+                Json.JsonOutput.Write(app, new
+                {
+                    policies = rows.Select(r => new { origin = r.Raw.Origin, item = r.Raw.Attributes, valid = r.Parsed.Success, problem = r.Parsed.Error }).ToList(),
+                });
+                return rows.All(r => r.Parsed.Success) ? ExitCodes.Ok : ExitCodes.Invalid;
+            }
+            var table = new Table().Border(TableBorder.Rounded).Title(Render.Text(where)).AddColumns("policy", "covers", "limits", "problem");
+            foreach (var (raw, parsed) in rows)
+            {
+                table.AddRow(Render.Text(parsed.Success ? parsed.Value.PolicyId : raw.Origin), parsed.Success ? Render.Text(Covers(parsed.Value)) : "",
+                    parsed.Success ? Render.Text(Limits(parsed.Value)) : "", parsed.Success ? "" : $"[red]{Render.Text(parsed.Error!)}[/]");
+            }
+            app.Console.Write(table);
+            if (rows.Count == 0) app.Console.MarkupLine("[grey]no stored policies (policy import FILE)[/]");
+            return rows.All(r => r.Parsed.Success) ? ExitCodes.Ok : ExitCodes.Invalid;
+        }, ct));
+        return command;
+    }
+
+    private static Command Delete(CliApp app)
+    {
+        var ids = new Argument<string[]>("ID") { Description = "Policy ids (see policy list)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("delete", "Delete stored policies; the deleted items are kept in the audit trail (exit 2 and nothing changed if an id is unknown)") { ids };
+        command.SetAction((parse, ct) => ChangeAsync(app, parse, (changes, _) => changes.DeleteAsync(parse.GetValue(ids)!, ct), ct)); // required argument
+        return command;
+    }
+
+    private static string Covers(QuotaPolicy p) =>
+        $"{p.ServiceCode}/{p.QuotaCode} in {string.Join(",", p.Accounts)}{(p.ExcludeAccounts.Count > 0 ? $" except {string.Join(",", p.ExcludeAccounts)}" : "")}{(p.Enabled ? "" : " (disabled)")}";
+
+    private static string Limits(QuotaPolicy p) => string.Join("; ", new[]
+    {
+        p.MaxValue is { } v ? $"max_value {Render.Num(v)}" : null,
+        p.MaxStep is { } s ? $"max_step {Render.Num(s)}" : null,
+        p.NeverRaise ? "never_raise" : null,
+        p.AutoApproveAccounts is { } a ? $"auto_approve_accounts {string.Join(",", a)}" : null,
+        p.ApprovalAlways ? "approval_required" : null,
+        p.ApprovalAboveValue is { } av ? $"approval_above_value {Render.Num(av)}" : null,
+        p.ApprovalAboveMonthlyCost is { } ac ? $"approval_above_monthly_cost {Render.Num(ac)}" : null,
+    }.OfType<string>());
+
+    /// <summary>The stored policies of the backend in use: the policies table with <c>--backend aws</c>, SQLite otherwise.</summary>
+    private static async Task<int> WithStoreAsync(CliApp app, ParseResult parse, Func<IPolicyEditor, string, Task<int>> use, CancellationToken ct)
+    {
+        if (app.IsAws(parse))
+        {
+            using var aws = app.OpenAws(parse);
+            return await use(aws.Policies, $"DynamoDB table {aws.Options.PoliciesTable}");
+        }
+        var backend = await app.OpenAsync(parse, ct);
+        return await use(backend.Policies, backend.Database.Path);
+    }
+
+    /// <summary>Runs a change on the backend in use, audited as who the backend says the caller is.</summary>
+    private static async Task<int> ChangeAsync(CliApp app, ParseResult parse, Func<PolicyChanges, string, Task<int>> change, CancellationToken ct)
+    {
+        if (app.IsAws(parse))
+        {
+            using var aws = app.OpenAws(parse);
+            var caller = await aws.Sts.GetCallerArnAsync(ct);
+            return await change(new PolicyChanges(app.Console, aws.Policies, aws.Audit, caller, app.RealTime.GetUtcNow()), $"DynamoDB table {aws.Options.PoliciesTable}");
+        }
+        var backend = await app.OpenAsync(parse, ct);
+        return await change(new PolicyChanges(app.Console, backend.Policies, backend.Audit, Environment.UserName, backend.Clock.GetUtcNow()), backend.Database.Path);
     }
 
     private static Command Test(CliApp app)

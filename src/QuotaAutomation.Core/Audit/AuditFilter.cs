@@ -13,8 +13,8 @@ public sealed record AuditFilter(string? RuleId = null, AuditKind? Kind = null, 
     /// <summary>Only records of this Region; null for every Region.</summary>
     public string? Region { get; init; }
 
-    /// <summary>The kinds <see cref="ChangesOnly"/> keeps: what the engine did, what AWS or a person decided, and rule edits. Alerts are the intents and outcomes of <c>notify</c> actions.</summary>
-    public static readonly IReadOnlyList<AuditKind> ChangeKinds = [AuditKind.Intent, AuditKind.Outcome, AuditKind.StatusChange, AuditKind.RuleChange];
+    /// <summary>The kinds <see cref="ChangesOnly"/> keeps: what the engine did, what AWS or a person decided, and rule and policy edits. Alerts are the intents and outcomes of <c>notify</c> actions.</summary>
+    public static readonly IReadOnlyList<AuditKind> ChangeKinds = [AuditKind.Intent, AuditKind.Outcome, AuditKind.StatusChange, AuditKind.RuleChange, AuditKind.PolicyChange];
 
     /// <summary>The kinds to read, or null for every kind.</summary>
     public IReadOnlyList<AuditKind>? Kinds => (Kind, ChangesOnly) switch

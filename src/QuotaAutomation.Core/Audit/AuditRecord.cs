@@ -23,6 +23,8 @@ public enum AuditKind
     RuleChange,
     /// <summary>A stored policy item was rejected by the parser (or the policies could not be read): the cycle ran with every quota alert-only.</summary>
     PolicyRejected,
+    /// <summary>A stored policy changed (imported, deleted), with who did it.</summary>
+    PolicyChange,
 }
 
 /// <summary>

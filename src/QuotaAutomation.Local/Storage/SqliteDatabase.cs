@@ -159,6 +159,9 @@ public sealed class SqliteDatabase
         -- Rules as typed by a person: the attribute map as JSON, parsed at every cycle like the DynamoDB items.
         CREATE TABLE IF NOT EXISTS rules (
             rule_id TEXT PRIMARY KEY, item TEXT NOT NULL, updated_at INTEGER NOT NULL);
+        -- The organization's policies over rules (docs/governance.md), as typed, read at every cycle.
+        CREATE TABLE IF NOT EXISTS policies (
+            policy_id TEXT PRIMARY KEY, item TEXT NOT NULL, updated_at INTEGER NOT NULL);
 
         CREATE TABLE IF NOT EXISTS usage_history (
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
