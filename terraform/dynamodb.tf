@@ -3,7 +3,8 @@
 # tables.json names its projection (KEYS_ONLY, or INCLUDE with non_key_attributes): the audit's indexes copy only what
 # their readers read (docs/fleet-auditw.md). Changing an index's projection makes Terraform replace that index.
 locals {
-  tables = jsondecode(file("${path.module}/tables.json"))
+  tables        = jsondecode(file("${path.module}/tables.json"))
+  edited_tables = ["rules", "policies"] # the tables people write by hand
 }
 
 resource "aws_dynamodb_table" "this" {
@@ -40,6 +41,10 @@ resource "aws_dynamodb_table" "this" {
       enabled        = true
     }
   }
+
+  # Every change people make to the rules and policies, read by the function and audited (edits.tf).
+  stream_enabled   = contains(local.edited_tables, each.key)
+  stream_view_type = contains(local.edited_tables, each.key) ? "NEW_AND_OLD_IMAGES" : null
 
   point_in_time_recovery {
     enabled = true

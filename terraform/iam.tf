@@ -62,6 +62,16 @@ data "aws_iam_policy_document" "lambda" {
     resources = [local.table_arns["rules"], local.table_arns["policies"]]
   }
   statement {
+    sid       = "TableEditStreams" # the event source mappings (edits.tf) read the two streams with this role
+    actions   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+    resources = ["${local.table_arns["rules"]}/stream/*", "${local.table_arns["policies"]}/stream/*"]
+  }
+  statement {
+    sid       = "FailedInvocations" # Lambda sends what failed for good (asynchronous invocations, stream records) to the queue as this role
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.failed.arn]
+  }
+  statement {
     sid       = "UsageHistory" # BatchGetItem: each quota's newest samples (its head item), 100 a call
     actions   = ["dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"]
     resources = [local.table_arns["usage"]]

@@ -62,18 +62,12 @@ internal sealed class PolicyChanges(IAnsiConsole console, IPolicyEditor policies
         return ExitCodes.Ok;
     }
 
-    /// <summary>
-    /// The id a policy's records are kept under in the trail (<c>audit --rule policy:ID</c>): no rule id holds a ':', so
-    /// a policy's trail and a rule's never mix.
-    /// </summary>
-    public static string TrailId(string policyId) => $"policy:{policyId}";
-
     private async Task AuditAsync(string id, string action, string message, IReadOnlyDictionary<string, object?>? before, IReadOnlyDictionary<string, object?>? after, CancellationToken ct)
     {
         var details = new Dictionary<string, string>(StringComparer.Ordinal) { ["by"] = who, ["policy_id"] = id };
         if (before is not null) details["before"] = JsonSerializer.Serialize(before);
         if (after is not null) details["after"] = JsonSerializer.Serialize(after);
         await audit.AppendAsync(new AuditRecord(string.Create(CultureInfo.InvariantCulture, $"{_runId}/{++_sequence:00000}"), _runId, now, AuditKind.PolicyChange,
-            TrailId(id), null, action, Echo.Of(message), Details: details), ct);
+            TableEditAudit.PolicyTrailId(id), null, action, Echo.Of(message), Details: details), ct);
     }
 }

@@ -108,7 +108,8 @@ public sealed class Handler
         var door = new ApprovalDoor(settings.Approvers ?? [], backend.Door, settings.LinkKeyId is { } key ? new KmsLinkSigner(backend.Kms, key) : null, settings.ApprovalUrl);
         var forecaster = settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster();
         return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,
-            decide, forecaster, door, settings.Role, Fleet(backend, client, ports, forecaster, time, engineOptions, settings.Fleet, organization)));
+            decide, forecaster, door, settings.Role, Fleet(backend, client, ports, forecaster, time, engineOptions, settings.Fleet, organization),
+            TableStreamBatch.Audited(settings.Backend.RulesTable, settings.Backend.PoliciesTable)));
     }
 
     /// <summary>The fleet steps on AWS, when <c>QA_FLEET_BUCKET</c> is set.</summary>

@@ -106,6 +106,7 @@ public static partial class InvocationParser
         if (root.ValueKind != JsonValueKind.Object) return Result.Fail<Invocation>($"event (unnamed): the payload is a JSON {root.ValueKind}, not an object");
 
         if (root.TryGetProperty("fleet", out _)) return ParseFleet(root);
+        if (root.TryGetProperty("Records", out var records)) return ParseStream(records);
         if (Str(root, "task") is { } task) return ParseTask(root, task);
         if (IsFunctionUrl(root))
             return HttpProblem(root) is { } problem

@@ -23,7 +23,8 @@ public sealed record LambdaServices(
     Core.Forecasting.IForecaster? Forecaster = null,
     ApprovalDoor? Door = null,
     FunctionRole Role = FunctionRole.All,
-    FleetServices? Fleet = null);
+    FleetServices? Fleet = null,
+    IReadOnlyDictionary<string, EditedTable>? EditedTables = null);
 
 /// <summary>
 /// What one deployed function serves (<c>QA_SERVES</c>): the cycle function never answers HTTP, the approval function
@@ -80,6 +81,7 @@ public sealed class LambdaApp(LambdaServices services)
                 FleetPlanStep plan => await _fleet.PlanAsync(plan, budget.Token),
                 FleetShardBatch batch => await _fleet.ShardAsync(batch, budget.Token),
                 FleetSummaryStep summary => await _fleet.SummaryAsync(summary, budget.Token),
+                TableStreamBatch edits => await TableEditsAsync(edits, budget.Token),
                 _ => throw new UnreachableException(invocation.GetType().Name),
             };
             if (invocation is not HttpRequest) reply["kind"] = invocation.Kind; // a Function URL reply is the HTTP response itself
@@ -323,6 +325,48 @@ public sealed class LambdaApp(LambdaServices services)
             await services.Ports.Audit.AppendAsync(new AuditRecord($"{call.EventId}/api-call", call.EventId, services.Time.GetUtcNow(), AuditKind.StatusChange, "-", call.Quota, "servicequotas_api_call",
                 Echo.Of($"CloudTrail: {call.EventName}{(call.Quota is { } q ? $" for {q}" : "")}{(call.RequestId is { } r ? $", request {r}" : "")}{(call.Status is { } s ? $" ({s})" : "")} by {call.Caller ?? "an unknown caller"}")), ct);
         return new JsonObject { ["status"] = fresh ? "ok" : "duplicate", ["event_id"] = call.EventId };
+    }
+
+    /// <summary>
+    /// Audits each change to the rules and policies tables (their streams: docs/governance.md). A record that cannot be
+    /// read, or comes from another table, is audited as an error and not retried; one whose audit write fails is
+    /// named in <c>batchItemFailures</c>, so the event source mapping delivers it again (a change delivered twice is
+    /// recorded once: the record's id is the stream record's).
+    /// </summary>
+    private async Task<JsonObject> TableEditsAsync(TableStreamBatch batch, CancellationToken ct)
+    {
+        var (recorded, duplicates, rejected) = (0, 0, 0);
+        var failures = new JsonArray();
+        foreach (var record in batch.Records)
+        {
+            var now = services.Time.GetUtcNow();
+            try
+            {
+                var table = record.Problem is null && services.EditedTables is { } audited && audited.TryGetValue(record.TableName, out var t) ? t : (EditedTable?)null;
+                if (table is null)
+                {
+                    var problem = record.Problem ?? $"stream record '{record.EventId}': table {record.TableName} is not the rules or policies table this function audits";
+                    await services.Ports.Audit.TryAppendAsync(new AuditRecord($"stream-{record.EventId}/error", $"stream-{record.EventId}", now, AuditKind.Error, "-", null,
+                        "table_edit_rejected", Echo.Of(problem)), ct);
+                    services.Log.Error("table edit rejected", ("error", problem));
+                    rejected++;
+                    continue;
+                }
+                var edit = new TableEdit(record.EventId, table.Value, record.TableName, record.Change, record.ItemId!, record.Before, record.After, record.At, record.Principal); // ItemId is set when there is no problem
+                if (await services.Ports.Audit.TryAppendAsync(TableEditAudit.Record(edit, now), ct)) recorded++;
+                else duplicates++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                services.Log.Error("table edit not audited: the stream delivers it again", ("event_id", record.EventId), ("error", e.Message));
+                if (record.SequenceNumber is { } sequence) failures.Add(new JsonObject { ["itemIdentifier"] = sequence });
+            }
+        }
+        return new JsonObject
+        {
+            ["status"] = failures.Count == 0 ? "ok" : "partial", ["recorded"] = recorded, ["duplicates"] = duplicates, ["rejected"] = rejected,
+            ["batchItemFailures"] = failures,
+        };
     }
 
     private async Task<JsonObject> RejectAsync(string kind, string error, long started)

@@ -137,6 +137,8 @@ public sealed partial class TerraformModuleTests
                     .Where(a => !(Path.GetFileName(f) == "DynamoRuleStore.cs" && a == "dynamodb:UpdateItem")))
                 .Where(a => a is not ("dynamodb:ListTables" or "dynamodb:CreateTable" or "dynamodb:DescribeTable" or "dynamodb:UpdateTimeToLive"))) // init only
             .Append("sts:AssumeRole")
+            // Not the code's calls: the event source mappings (edits.tf) read the rules and policies streams with the function's role.
+            .Concat(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"])
             // The usage counters (Adapters/Counting): each names its operations, service:OpA+OpB, which are its IAM actions but for S3's.
             .Concat(QuotaCounters.All.SelectMany(CounterActions))
             .ToHashSet();
@@ -239,10 +241,29 @@ public sealed partial class TerraformModuleTests
     {
         var touching = StatementBlocks(LambdaPolicy()).Where(b => b.Contains($"table_arns[\"{table}\"]", StringComparison.Ordinal)).SelectMany(Statements).ToList();
 
-        Assert.Equal(["dynamodb:Scan"], touching.Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).Distinct());
+        // Scan, and the stream reads the event source mapping makes (on the table's streams, not the table).
+        Assert.Equal(["dynamodb:Scan", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+            touching.Where(s => s.Effect == "Allow").SelectMany(s => s.Actions).Distinct());
         var denied = touching.Where(s => s.Effect == "Deny").SelectMany(s => s.Actions).ToHashSet();
         Assert.Superset(new HashSet<string> { "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:PartiQLInsert", "dynamodb:PartiQLUpdate", "dynamodb:PartiQLDelete", "dynamodb:DeleteTable" }, denied);
         Assert.DoesNotContain(StatementBlocks(ApprovalsPolicy()), b => b.Contains("table_arns[\"policies\"]", StringComparison.Ordinal) || b.Contains("this[\"policies\"].arn", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheRulesAndPoliciesTables_StreamEveryChange_ToTheFunction_WhichReadsOnlyTheirStreams()
+    {
+        var dynamodb = File.ReadAllText(Path.Combine(Module, "dynamodb.tf"));
+        var edits = File.ReadAllText(Path.Combine(Module, "edits.tf"));
+        var streams = StatementBlocks(LambdaPolicy()).Single(b => b.Contains("\"TableEditStreams\"", StringComparison.Ordinal));
+
+        Assert.Contains("edited_tables = [\"rules\", \"policies\"]", dynamodb, StringComparison.Ordinal);
+        // init (emulators, first use) creates the same two streams.
+        Assert.Equal(["quota-automation-rules", "quota-automation-policies"], DynamoTables.Definitions(new AwsBackendOptions())
+            .Where(t => t.StreamSpecification is { StreamEnabled: true, StreamViewType.Value: "NEW_AND_OLD_IMAGES" }).Select(t => t.TableName));
+        Assert.Contains("stream_view_type = contains(local.edited_tables, each.key) ? \"NEW_AND_OLD_IMAGES\" : null", dynamodb, StringComparison.Ordinal);
+        Assert.Contains("for_each = toset(local.edited_tables)", edits, StringComparison.Ordinal);
+        Assert.Contains("function_response_types = [\"ReportBatchItemFailures\"]", edits, StringComparison.Ordinal);
+        Assert.Contains("resources = [\"${local.table_arns[\"rules\"]}/stream/*\", \"${local.table_arns[\"policies\"]}/stream/*\"]", streams, StringComparison.Ordinal);
     }
 
     /// <summary>Each <c>statement { … }</c> block of a policy document's text, resources included.</summary>

@@ -85,7 +85,7 @@ public static class DynamoTables
         ArgumentNullException.ThrowIfNull(options);
         return
         [
-            Table(options.RulesTable, [("rule_id", ScalarAttributeType.S)], [("rule_id", KeyType.HASH)]),
+            Edited(Table(options.RulesTable, [("rule_id", ScalarAttributeType.S)], [("rule_id", KeyType.HASH)])),
             Table(options.UsageTable, [("quota", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)], [("quota", KeyType.HASH), ("ts", KeyType.RANGE)]),
             Table(options.AuditTable, [("id", ScalarAttributeType.S), ("kind", ScalarAttributeType.S), ("rule_id", ScalarAttributeType.S), ("shard", ScalarAttributeType.S), ("ts", ScalarAttributeType.N)],
                 [("id", KeyType.HASH)], Index(AuditByRuleIndex, "rule_id", "ts", new Projection { ProjectionType = ProjectionType.KEYS_ONLY }),
@@ -93,8 +93,15 @@ public static class DynamoTables
             Table(options.StateTable, [("pk", ScalarAttributeType.S), ("sk", ScalarAttributeType.S), ("shard_state", ScalarAttributeType.S), ("state_key", ScalarAttributeType.S), ("updated_at", ScalarAttributeType.N)],
                 [("pk", KeyType.HASH), ("sk", KeyType.RANGE)], Index(StateIndex, "state_key", "updated_at"), Index(ShardStateIndex, "shard_state", "updated_at")),
             Table(options.EventsTable, [("event_id", ScalarAttributeType.S)], [("event_id", KeyType.HASH)]),
-            Table(options.PoliciesTable, [("policy_id", ScalarAttributeType.S)], [("policy_id", KeyType.HASH)]),
+            Edited(Table(options.PoliciesTable, [("policy_id", ScalarAttributeType.S)], [("policy_id", KeyType.HASH)])),
         ];
+    }
+
+    /// <summary>A table people edit by hand: its stream carries every change, old and new image, to the function that audits it (terraform/edits.tf).</summary>
+    private static CreateTableRequest Edited(CreateTableRequest table)
+    {
+        table.StreamSpecification = new StreamSpecification { StreamEnabled = true, StreamViewType = StreamViewType.NEW_AND_OLD_IMAGES };
+        return table;
     }
 
     private static CreateTableRequest Table(string name, (string, ScalarAttributeType)[] attributes, (string, KeyType)[] keys, params GlobalSecondaryIndex[] indexes) => new()

@@ -28,7 +28,8 @@ internal static class InvokeCommand
             {
                 using var aws = app.OpenAws(parse);
                 var lambda = new LambdaApp(new LambdaServices(aws.Ports, aws.Events, aws.State.FindApprovalAsync, app.RealTime, new EngineOptions { HowToDecide = Handler.AwsHowToDecide }, seconds, log, null, app.Forecaster(parse),
-                    new ApprovalDoor(Core.Approvals.ApproverAllowList.Parse([Environment.GetEnvironmentVariable("QA_APPROVERS") ?? ""]).Patterns, aws.Door)));
+                    new ApprovalDoor(Core.Approvals.ApproverAllowList.Parse([Environment.GetEnvironmentVariable("QA_APPROVERS") ?? ""]).Patterns, aws.Door),
+                    EditedTables: TableStreamBatch.Audited(aws.Options.RulesTable, aws.Options.PoliciesTable)));
                 reply = JsonSerializer.SerializeToElement(await lambda.HandleAsync(payload, ct));
             }
             else
@@ -65,6 +66,9 @@ public static class EmbeddedLambda
             else await backend.DecideApprovalAsync(approval, approve, who, comment, via, ct);
         };
         var door = new ApprovalDoor(approvers ?? [], backend.Door, signedLinks ? backend.Door : null, signedLinks ? new Uri("http://localhost/") : null);
-        return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, engineOptions ?? new EngineOptions(), budget, log, decide, forecaster, door));
+        // The embedded backend has no streams: a stream payload naming the AWS backend's default tables is audited as theirs (invoke --event).
+        var defaults = new QuotaAutomation.Aws.Adapters.AwsBackendOptions();
+        return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, engineOptions ?? new EngineOptions(), budget, log, decide, forecaster, door,
+            EditedTables: TableStreamBatch.Audited(defaults.RulesTable, defaults.PoliciesTable)));
     }
 }
