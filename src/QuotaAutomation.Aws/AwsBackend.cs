@@ -44,6 +44,7 @@ public sealed class AwsBackend : IDisposable
             Coverage = new AwsUsageCoverage(_clients, TimeProvider.System),
             Plans = Plans,
             Policies = Policies,
+            Budgets = new DynamoBudgetLedger(Dynamo, options.StateTable, TimeProvider.System),
         };
     }
 

@@ -34,7 +34,7 @@ public sealed class EmbeddedBackend
         Budget = new SqliteRequestBudget(db);
         Wakes = new SqliteShardWakes(db);
         Plans = new SqliteStepPlanStore(db, Audit, clock);
-        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events) { Coverage = Coverage, Plans = Plans, Policies = Policies };
+        Ports = new EnginePorts(Rules, Accounts, Accounts, History, Accounts, Requests, Requests, Notifier, Notifier, Audit, Events) { Coverage = Coverage, Plans = Plans, Policies = Policies, Budgets = new SqliteBudgetLedger(db) };
     }
 
     public SqliteDatabase Database { get; }

@@ -176,4 +176,31 @@ public sealed class PolicyCommandTests : IAsyncLifetime
         return await backend.Database.QueryAsync("SELECT action, details FROM audit WHERE kind = 'PolicyChange' AND rule_id = $rule ORDER BY seq",
             row => (row.GetString(0), row.GetString(1)), CancellationToken.None, ("$rule", $"policy:{policyId}"));
     }
+
+    [Fact]
+    public async Task ABudget_SendsWhatItCannotPayForToAPerson_AndBudgetsShowsTheMonthsSpend()
+    {
+        await _db.RunCliAsync("policy", "import", _db.WriteFile("budget.yaml", "- {policy_id: org-spend, monthly_budget: 50}\n"));
+
+        var (_, run) = await _db.RunCliAsync("run", "-o", "json");
+        var (exit, budgets) = await _db.RunCliAsync("policy", "budgets", "-o", "json");
+
+        Assert.DoesNotContain("\"kind\": \"request_increase\"", run, StringComparison.Ordinal);
+        Assert.Contains("policy 'org-spend': budget 'org-spend' (organization): $0 of $50 spent in 2026-11", run, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains("\"spent\": 0", budgets, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARoomyBudget_IsChargedWithWhatWasFiled()
+    {
+        await _db.RunCliAsync("policy", "import", _db.WriteFile("budget.yaml", "- {policy_id: org-spend, monthly_budget: 1000000}\n"));
+
+        var (_, run) = await _db.RunCliAsync("run");
+        var (_, budgets) = await _db.RunCliAsync("policy", "budgets", "-o", "json");
+
+        Assert.Contains("filed request sim-000001", run, StringComparison.Ordinal);
+        var spent = System.Text.Json.JsonDocument.Parse(budgets).RootElement.GetProperty("budgets")[0].GetProperty("spent").GetDouble();
+        Assert.True(spent > 0, budgets);
+    }
 }

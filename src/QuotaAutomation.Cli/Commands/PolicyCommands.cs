@@ -22,6 +22,7 @@ internal static class PolicyCommands
         policy.Subcommands.Add(Import(app));
         policy.Subcommands.Add(List(app));
         policy.Subcommands.Add(Delete(app));
+        policy.Subcommands.Add(BudgetsCommand(app));
         return policy;
     }
 
@@ -120,6 +121,45 @@ internal static class PolicyCommands
         return command;
     }
 
+    private static Command BudgetsCommand(CliApp app)
+    {
+        var account = new Option<string?>("--account") { Description = "The account whose per-account budgets to show (a 12-digit id); default: the hub's own" };
+        var command = new Command("budgets", "Show this month's spend against each monthly budget of the stored policies (and --policies FILE)") { account };
+        command.SetAction(async (parse, ct) =>
+        {
+            var filed = parse.GetValue(app.Policies) is { } file ? PolicyFiles.ReadValid(file.FullName) : [];
+            var quota = new Core.Quotas.QuotaKey("-", "-", "-", parse.GetValue(account));
+            async Task<int> ShowAsync(IPolicyEditor store, Core.Ports.IBudgetLedger ledger, DateTimeOffset now, string where)
+            {
+                var (stored, problems) = PolicyParser.ParseAll(await store.LoadPoliciesAsync(ct));
+                foreach (var problem in problems) app.Console.MarkupLine($"[red]✗[/] {Render.Text(problem)}");
+                var month = Core.Governance.Budgets.Month(now);
+                var rows = new List<(string Budget, double Limit, double Spent, string Over)>();
+                foreach (var p in filed.Concat(stored).Where(p => p.Enabled && p.MonthlyBudget is not null))
+                    rows.Add((Core.Governance.Budgets.Describe(p, quota), p.MonthlyBudget!.Value, await ledger.SpentAsync(Core.Governance.Budgets.Key(p, quota), month, ct), p.OverBudget == OverBudget.Hold ? "held" : "a person approves"));
+                if (app.WantsJson(parse))
+                {
+                    Json.JsonOutput.Write(app, new { month, budgets = rows.Select(r => new { budget = r.Budget, limit = r.Limit, spent = r.Spent, remaining = Math.Max(0, r.Limit - r.Spent), over_budget = r.Over }).ToList() });
+                    return ExitCodes.Ok;
+                }
+                var table = new Table().Border(TableBorder.Rounded).Title(Render.Text($"{where}, {month}")).AddColumns("budget", "limit $/month", "spent", "remaining", "over it");
+                foreach (var r in rows)
+                    table.AddRow(Render.Text(r.Budget), Render.Num(r.Limit), Render.Num(r.Spent), r.Spent >= r.Limit ? $"[red]{Render.Num(Math.Max(0, r.Limit - r.Spent))}[/]" : Render.Num(r.Limit - r.Spent), r.Over);
+                app.Console.Write(table);
+                if (rows.Count == 0) app.Console.MarkupLine("[grey]no policy sets a monthly_budget[/]");
+                return ExitCodes.Ok;
+            }
+            if (app.IsAws(parse))
+            {
+                using var aws = app.OpenAws(parse);
+                return await ShowAsync(aws.Policies, aws.Ports.Budgets!, app.RealTime.GetUtcNow(), $"DynamoDB table {aws.Options.StateTable}"); // the AWS backend always has a ledger
+            }
+            var backend = await app.OpenAsync(parse, ct);
+            return await ShowAsync(backend.Policies, backend.Ports.Budgets!, backend.Clock.GetUtcNow(), backend.Database.Path); // so has the embedded one
+        });
+        return command;
+    }
+
     private static string Covers(QuotaPolicy p) =>
         $"{p.ServiceCode}/{p.QuotaCode} in {string.Join(",", p.Accounts)}{(p.ExcludeAccounts.Count > 0 ? $" except {string.Join(",", p.ExcludeAccounts)}" : "")}{(p.Enabled ? "" : " (disabled)")}";
 
@@ -132,6 +172,7 @@ internal static class PolicyCommands
         p.ApprovalAlways ? "approval_required" : null,
         p.ApprovalAboveValue is { } av ? $"approval_above_value {Render.Num(av)}" : null,
         p.ApprovalAboveMonthlyCost is { } ac ? $"approval_above_monthly_cost {Render.Num(ac)}" : null,
+        p.MonthlyBudget is { } b ? $"monthly_budget {Render.Num(b)} per {(p.BudgetPer == BudgetPer.Account ? "account" : "scope")}, over it: {(p.OverBudget == OverBudget.Hold ? "held" : "approval")}" : null,
     }.OfType<string>());
 
     /// <summary>The stored policies of the backend in use: the policies table with <c>--backend aws</c>, SQLite otherwise.</summary>

@@ -81,7 +81,7 @@ public sealed class AutomationEngine
         var policies = await _policies.RunAsync(audit, ct);
         var evaluated = await _evaluate.RunAsync(audit, now, policies, expectations, woken, ct);
         var planned = await _plan.RunAsync(audit, now, evaluated, ct);
-        var admitted = await _admit.RunAsync(audit, now, inFlight, PolicyReview.Apply(planned, policies, _options), ct);
+        var admitted = await _admit.RunAsync(audit, now, inFlight, PolicyReview.Apply(planned, policies, _options), policies, ct);
         await audit.FlushAsync(CancellationToken.None);
         var acted = await _act.RunAsync(audit, admitted, ct);
         var recovered = await _recover.RunAsync(audit, admitted.Results, ct);

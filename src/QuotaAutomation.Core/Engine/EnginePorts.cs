@@ -29,4 +29,7 @@ public sealed record EnginePorts(
     /// only those. An item that does not parse, or a store that cannot be read, makes the cycle fail closed (<see cref="Phases.PolicyLoad"/>).
     /// </summary>
     public IPolicyStore? Policies { get; init; }
+
+    /// <summary>Monthly spend per budget (policies' <c>monthly_budget</c>). Null: no ledger; an increase a budget covers then goes to a person.</summary>
+    public IBudgetLedger? Budgets { get; init; }
 }

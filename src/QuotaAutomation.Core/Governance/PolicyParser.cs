@@ -14,12 +14,13 @@ public static class PolicyParser
     public static readonly IReadOnlyList<string> Attributes =
     [
         "policy_id", "service_code", "quota_code", "account_id", "exclude_accounts", "max_value", "max_step", "never_raise",
-        "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "enabled",
+        "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "monthly_budget", "budget_per",
+        "over_budget", "enabled",
     ];
 
     /// <summary>The attributes that limit something: a policy needs at least one.</summary>
     private static readonly string[] Limits =
-        ["max_value", "max_step", "never_raise", "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost"];
+        ["max_value", "max_step", "never_raise", "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "monthly_budget"];
 
     private static readonly ItemSchema Schema = new("policy", Attributes, RuleParser.NoteAttributes);
 
@@ -44,6 +45,9 @@ public static class PolicyParser
         var approvalAlways = reader.Bool("approval_required", false);
         var aboveValue = Optional(reader, "approval_above_value");
         var aboveCost = Optional(reader, "approval_above_monthly_cost");
+        var budget = Optional(reader, "monthly_budget");
+        var budgetPer = reader.Choice("budget_per", "scope", "scope", "account");
+        var overBudget = reader.Choice("over_budget", "approval", "approval", "hold");
         var enabled = reader.Bool("enabled", true);
 
         if (quotaCode is not null && quotaCode != WildcardRules.All && serviceCode == WildcardRules.All)
@@ -52,6 +56,12 @@ public static class PolicyParser
         if (maxStep is { } ms && (ms <= 1 || ms > RuleParser.MaxMultiplier)) reader.Bad("max_step", $"{RuleParser.Show(ms)} must be > 1 and ≤ {RuleParser.Show(RuleParser.MaxMultiplier)} (a multiple of the quota in force)");
         if (aboveValue is { } av && (av <= 0 || av > RuleParser.MaxQuotaValue)) reader.Bad("approval_above_value", $"{RuleParser.Show(av)} must be > 0 and ≤ {RuleParser.Show(RuleParser.MaxQuotaValue)}");
         if (aboveCost is { } ac && (ac < 0 || ac > RuleParser.MaxCostThreshold)) reader.Bad("approval_above_monthly_cost", $"{RuleParser.Show(ac)} must be ≥ 0 and ≤ {RuleParser.Show(RuleParser.MaxCostThreshold)}");
+        if (budget is { } b && (b < 0 || b > RuleParser.MaxCostThreshold)) reader.Bad("monthly_budget", $"{RuleParser.Show(b)} must be ≥ 0 and ≤ {RuleParser.Show(RuleParser.MaxCostThreshold)} (USD a month)");
+        if (!reader.IsGiven("monthly_budget"))
+        {
+            if (reader.IsGiven("budget_per")) reader.Bad("budget_per", "needs a monthly_budget to apply to");
+            if (reader.IsGiven("over_budget")) reader.Bad("over_budget", "needs a monthly_budget to apply to");
+        }
         if (!Limits.Any(reader.IsGiven))
             reader.Bad("policy_id", $"sets no limit: give at least one of {string.Join(", ", Limits)}");
         reader.RejectUnknownAttributes();
@@ -70,6 +80,9 @@ public static class PolicyParser
             ApprovalAlways = approvalAlways!.Value,
             ApprovalAboveValue = aboveValue,
             ApprovalAboveMonthlyCost = aboveCost,
+            MonthlyBudget = budget,
+            BudgetPer = budgetPer == "account" ? BudgetPer.Account : BudgetPer.Scope,
+            OverBudget = overBudget == "hold" ? OverBudget.Hold : OverBudget.Approval,
             Enabled = enabled!.Value,
         });
     }

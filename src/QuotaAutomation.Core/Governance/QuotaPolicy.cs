@@ -1,5 +1,23 @@
 namespace QuotaAutomation.Core.Governance;
 
+/// <summary>How a policy's <see cref="QuotaPolicy.MonthlyBudget"/> is pooled.</summary>
+public enum BudgetPer
+{
+    /// <summary>One budget for everything the policy covers (an OU's, the organization's).</summary>
+    Scope,
+    /// <summary>One budget for each covered account.</summary>
+    Account,
+}
+
+/// <summary>What an increase that would go over its budget does.</summary>
+public enum OverBudget
+{
+    /// <summary>A person approves it (an approved increase is filed and counted, whatever the budget).</summary>
+    Approval,
+    /// <summary>It waits, audited as held, until the next month or a larger budget.</summary>
+    Hold,
+}
+
 /// <summary>
 /// A policy an organization sets above its rules (issue 17): what automation may do to the quotas it covers, whatever
 /// a rule says. Build one with <see cref="PolicyParser"/>. Every limit is optional; a policy that sets none is rejected.
@@ -33,6 +51,18 @@ public sealed record QuotaPolicy(string PolicyId, string ServiceCode, string Quo
 
     /// <summary>An increase whose added quota costs more than this a month (dollars) goes to a person.</summary>
     public double? ApprovalAboveMonthlyCost { get; init; }
+
+    /// <summary>
+    /// The most the increases filed in a calendar month (UTC) may add to the monthly cost of the covered quotas (USD, the
+    /// cost model's estimate); null: no budget. An increase that would go over goes to a person, or waits (<see cref="OverBudget"/>).
+    /// </summary>
+    public double? MonthlyBudget { get; init; }
+
+    /// <summary>Whether the budget is one pool for the whole scope (an OU's, the organization's) or one for each covered account.</summary>
+    public BudgetPer BudgetPer { get; init; } = BudgetPer.Scope;
+
+    /// <summary>What an increase over the budget does.</summary>
+    public OverBudget OverBudget { get; init; } = OverBudget.Approval;
 
     public bool Enabled { get; init; } = true;
 

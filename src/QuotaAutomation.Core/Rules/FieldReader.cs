@@ -124,6 +124,17 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         return result;
     }
 
+    /// <summary>One of <paramref name="choices"/> (case and '-' / ' ' for '_' forgiven), or <paramref name="fallback"/> when not given.</summary>
+    public string? Choice(string field, string fallback, params string[] choices)
+    {
+        if (Unsupported(field, $"one of {string.Join(", ", choices)}")) return null;
+        if (!TryGet(field, out var value) || value is null) return fallback;
+        var normalized = value is string s ? s.Trim().Replace('-', '_').Replace(' ', '_').ToLowerInvariant() : null;
+        if (normalized is not null && choices.Contains(normalized, StringComparer.Ordinal)) return normalized;
+        Bad(field, $"{RuleParser.Show(value)} must be one of {string.Join(", ", choices)}");
+        return null;
+    }
+
     /// <summary>Parses "Mon-Fri 09:00-18:00" (days as ranges or lists) plus an IANA or Windows time zone id.</summary>
     public BusinessHours? Window(string field, string zoneField)
     {

@@ -225,6 +225,8 @@ public sealed class SqliteDatabase
 
         -- AWS's open requests per account, shared by a fleet's parallel shards: each account's open request keys.
         CREATE TABLE IF NOT EXISTS request_budget (account_id TEXT PRIMARY KEY, open_keys TEXT NOT NULL);
+        -- Policies' monthly budgets (IBudgetLedger): what the increases filed in a month added to the monthly cost of quotas.
+        CREATE TABLE IF NOT EXISTS budget_spend (budget_key TEXT NOT NULL, month TEXT NOT NULL, spent REAL NOT NULL, PRIMARY KEY (budget_key, month)) WITHOUT ROWID;
         -- Shards an event woke (IShardWakes): one row per (shard, quota id); '*' alone wakes the shard with no quota named.
         CREATE TABLE IF NOT EXISTS shard_wakes (shard_id TEXT NOT NULL, quota_id TEXT NOT NULL, PRIMARY KEY (shard_id, quota_id)) WITHOUT ROWID;
 

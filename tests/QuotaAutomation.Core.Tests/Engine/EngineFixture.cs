@@ -15,13 +15,14 @@ internal sealed class EngineFixture
     /// <param name="forecaster">The trend forecaster (no quantiles: every decision sized as v1) unless given.</param>
     /// <param name="plans">Where step plans are kept; none: no plans.</param>
     /// <param name="policies">Stored policies, read every cycle; none: only the options'.</param>
+    /// <param name="budgets">The budget ledger; none: no ledger (a budgeted increase goes to a person).</param>
     public EngineFixture(EngineOptions? options = null, Func<FakeAccount, Ports.IUsageCoverage>? coverage = null, IForecaster? forecaster = null, Ports.IStepPlanStore? plans = null,
-        Ports.IPolicyStore? policies = null)
+        Ports.IPolicyStore? policies = null, Ports.IBudgetLedger? budgets = null)
     {
         Account = new FakeAccount(Time);
         Options = (options ?? new EngineOptions()) with { NewRunNonce = () => $"n{++_runs}", NewApprovalId = ApprovalIds.Seeded(new Random(0)) };
         Engine = new AutomationEngine(
-            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores) { Coverage = coverage?.Invoke(Account), Plans = plans, Policies = policies },
+            new(Stores, Account, Account, Stores, Account, Stores, Stores, Stores, Stores, Stores, Stores) { Coverage = coverage?.Invoke(Account), Plans = plans, Policies = policies, Budgets = budgets },
             forecaster ?? new TrendForecaster(), Time, Options);
     }
 

@@ -28,6 +28,19 @@ public class PolicyParserTests
     }
 
     [Fact]
+    public void Parse_ABudget_AloneIsALimit_AndItsOptionsNeedIt()
+    {
+        var budget = PolicyParser.Parse(Item(("policy_id", "sandbox-spend"), ("account_id", "ou-ab12-sandbox1"), ("monthly_budget", "2000"), ("budget_per", "Account"), ("over_budget", "hold")));
+        var orphans = PolicyParser.Parse(Item(("policy_id", "odd"), ("max_value", 10), ("budget_per", "account"), ("over_budget", "later")));
+
+        Assert.True(budget.Success, budget.Error);
+        Assert.Equal((2000d, BudgetPer.Account, OverBudget.Hold), (budget.Value.MonthlyBudget, budget.Value.BudgetPer, budget.Value.OverBudget));
+        Assert.Equal("policy 'odd': budget_per needs a monthly_budget to apply to; over_budget 'later' must be one of approval, hold; over_budget needs a monthly_budget to apply to", orphans.Error);
+        Assert.Equal((BudgetPer.Scope, OverBudget.Approval), (PolicyParser.Parse(Item(("policy_id", "b"), ("monthly_budget", 0))).Value.BudgetPer,
+            PolicyParser.Parse(Item(("policy_id", "b"), ("monthly_budget", 0))).Value.OverBudget));
+    }
+
+    [Fact]
     public void Parse_AnAbsentScopeIsEveryServiceInEveryAccount()
     {
         var policy = PolicyParser.Parse(Item(("policy_id", "no-auto-approve"), ("auto_approve_accounts", "ou-ab12-prod0001"))).Value;

@@ -17,11 +17,16 @@ internal sealed record AdmittedDecisions(
 
 /// <summary>
 /// Phase 4, admit: approved increases take their rule's place, then <see cref="RequestAdmission"/> holds what AWS's
-/// limits, open requests, waiting approvals and recent denials do not allow now. Every decision is audited here.
+/// limits, open requests, waiting approvals and recent denials do not allow now, and the monthly budgets send what they
+/// cannot pay for to a person (<see cref="BudgetReview"/>). Every decision is audited here.
 /// </summary>
 internal sealed class AdmitPhase(EnginePorts ports, EngineOptions options)
 {
-    public async Task<AdmittedDecisions> RunAsync(CycleAudit audit, DateTimeOffset now, InFlightState inFlightState, IReadOnlyList<RuleResult> results, CancellationToken ct)
+    private readonly BudgetReview _budgets = new(ports, options);
+
+    /// <param name="policies">The cycle's policies: their monthly budgets are charged here, for what is to be filed (<see cref="BudgetReview"/>).</param>
+    public async Task<AdmittedDecisions> RunAsync(CycleAudit audit, DateTimeOffset now, InFlightState inFlightState, IReadOnlyList<RuleResult> results,
+        IReadOnlyList<Governance.QuotaPolicy> policies, CancellationToken ct)
     {
         var approvals = inFlightState.ActiveApprovals;
         var approved = approvals.Where(a => a.Status == ApprovalStatus.Approved).ToList();
@@ -35,7 +40,7 @@ internal sealed class AdmitPhase(EnginePorts ports, EngineOptions options)
             approvals.Where(a => a.Status == ApprovalStatus.Waiting).Select(a => a.Quota).ToList(),
             // Recent denials hold only increases: a cycle where nothing wants one (most, in a calm fleet) skips both reads.
             candidates.Any(d => d is RequestIncrease) ? await RecentlyDeniedAsync(now, ct) : null);
-        var admitted = RequestAdmission.Admit(candidates, inFlight, options.Limits);
+        var admitted = await _budgets.ApplyAsync(RequestAdmission.Admit(candidates, inFlight, options.Limits), policies, now, ct);
 
         var admittedResults = results.Select((r, i) => r with { Decision = admitted[i] }).ToList();
         var quiet = options.DigestQuietDecisions ? admitted.OfType<NoAction>().ToList() : [];
@@ -77,7 +82,7 @@ internal sealed class AdmitPhase(EnginePorts ports, EngineOptions options)
         a.RuleId, a.Quota,
         $"approval {a.Id} granted by {a.DecidedBy ?? "an approver"}: {DecisionTable.Num(a.CurrentValue)} → {DecisionTable.Num(a.DesiredValue)}",
         a.Severity, quotaValues.GetValueOrDefault(a.Quota, a.CurrentValue), a.DesiredValue, a.EstimatedMonthlyCost,
-        IncreaseRoute.FileDirectly, a.UtilizationPercent);
+        IncreaseRoute.FileDirectly, a.UtilizationPercent) { ApprovalId = a.Id };
 
     private static async Task AuditDecisionAsync(CycleAudit audit, QuotaDecision decision, CancellationToken ct)
     {
