@@ -148,6 +148,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         root.Subcommands.Add(PlansCommand.Create(this));
         root.Subcommands.Add(PolicyCommands.Create(this));
         root.Subcommands.Add(ComplianceCommand.Create(this));
+        root.Subcommands.Add(ReportCommand.Create(this));
 
         var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null) invocation.Output = output;

@@ -124,9 +124,16 @@ public sealed class SqliteAuditLog(SqliteDatabase db, string? shardAccountId = n
 
     private static AuditEntry Read(SqliteDataReader row) => new(
         row.GetInt64(0), row.GetString(1), row.GetString(2), SqliteDatabase.FromUnix(row.GetInt64(3)), Enum.Parse<AuditKind>(row.GetString(4)),
-        row.GetString(5), SqliteDatabase.NullableString(row, 6), row.GetString(7), row.GetString(8), SqliteDatabase.NullableString(row, 9));
+        row.GetString(5), SqliteDatabase.NullableString(row, 6), row.GetString(7), row.GetString(8), SqliteDatabase.NullableString(row, 9))
+    {
+        Details = row.FieldCount > 10 && SqliteDatabase.NullableString(row, 10) is { } details ? JsonSerializer.Deserialize<Dictionary<string, string>>(details) : null,
+    };
 }
 
 /// <summary>An audit record as stored, with its insertion order.</summary>
 public sealed record AuditEntry(long Sequence, string Id, string RunId, DateTimeOffset Timestamp, AuditKind Kind, string RuleId,
-    string? Quota, string Action, string Message, string? ActionId);
+    string? Quota, string Action, string Message, string? ActionId)
+{
+    /// <summary>The record's structured details, when it has them and the query read them.</summary>
+    public IReadOnlyDictionary<string, string>? Details { get; init; }
+}

@@ -32,7 +32,8 @@ internal static class AuditedAction
         {
             (outcome, detail) = (ActionOutcome.Failed, e.Message);
         }
-        await audit.WriteAsync(AuditKind.Outcome, ruleId, quota, action, $"{outcome.ToString().ToLowerInvariant()}: {detail}", CancellationToken.None, actionId);
+        await audit.WriteAsync(AuditKind.Outcome, ruleId, quota, action, $"{outcome.ToString().ToLowerInvariant()}: {detail}", CancellationToken.None, actionId,
+            new Dictionary<string, string> { [AuditDetails.Outcome] = outcome.ToString() });
         return new ActionResult(ruleId, quota, action, outcome, detail);
     }
 }

@@ -81,11 +81,11 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
             Alert alert => await _alerts.SendAsync(audit, alert, ct),
             RequestIncrease { Route: IncreaseRoute.NeedsApproval } wanted => await AuditedAction.RunAsync(audit, wanted.RuleId, wanted.Quota, "start_approval",
                 $"ask approval to raise {wanted.Quota} to {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
-                c => _approvals.StartApprovalAsync(wanted, c), ct, Reconciliation.Details(desiredValue: wanted.DesiredValue)),
+                c => _approvals.StartApprovalAsync(wanted, c), ct, Reconciliation.Details(desiredValue: wanted.DesiredValue, increase: wanted)),
             RequestIncrease wanted => await AuditedAction.RunAsync(audit, wanted.RuleId, wanted.Quota, "request_increase",
                 $"request {wanted.Quota} {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
                 c => _filer.FileAsync(audit, wanted, approved.FirstOrDefault(a => a.Quota == wanted.Quota && a.RuleId == wanted.RuleId), c), ct,
-                Reconciliation.Details(desiredValue: wanted.DesiredValue)),
+                Reconciliation.Details(desiredValue: wanted.DesiredValue, increase: wanted)),
             _ => null,
         };
 }

@@ -76,7 +76,10 @@ internal sealed class FollowPhase(EnginePorts ports, EngineOptions options)
             await ports.Requests.UpdateAsync(updated, ct);
             var change = $"request {updated.AwsRequestId ?? updated.Id} for {updated.Quota} ({DecisionTable.Num(updated.DesiredValue)}): {request.Status.ToApiName()} → {updated.Status.ToApiName()}";
             changes.Add(change);
-            await audit.WriteAsync(AuditKind.StatusChange, updated.RuleId, updated.Quota, "request_status", change, ct);
+            await audit.WriteAsync(AuditKind.StatusChange, updated.RuleId, updated.Quota, "request_status", change, ct, details: new Dictionary<string, string>
+            {
+                [AuditDetails.Status] = updated.Status.ToApiName(), [AuditDetails.DesiredValue] = AuditDetails.Format(updated.DesiredValue),
+            });
             if (!updated.Status.IsOpen()) await (ports.RequestBudget ?? LocalRequestBudget.Instance).ReleaseAsync(updated.Quota, ct); // its account slot is free again
             if (!updated.Status.IsOpen())
                 await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"Quota request {updated.Status.ToApiName()}: {updated.Quota}", change, updated.RuleId, updated.Quota, null), ct);
