@@ -123,6 +123,21 @@ internal static class ApprovalPage
     private static async Task<JsonObject> DecideAsync(LambdaServices services, ApprovalRequest approval, bool approve, string who, string? comment, string via, string why, CancellationToken ct)
     {
         if (services.Decide is null) return Page(HttpStatusCode.ServiceUnavailable, "Unavailable", "This function cannot send decisions.");
+        if (approve)
+        {
+            // A chain of approvers counts signed callers only: a link's holder is no one in particular.
+            var step = await Core.Approvals.ApprovalChainGate.ApproveAsync(services.Ports.Approvals, services.Ports.Audit, services.Time, approval, who, who, identified: via != "signed_link", via, ct);
+            switch (step)
+            {
+                case Core.Approvals.ChainStep.Recorded recorded:
+                    return Page(HttpStatusCode.OK, "Recorded", $"Your approval is recorded ({recorded.Updated.Approvers.Count} of {approval.RequiredApprovers}): {recorded.Remaining} more approver(s) must approve before anything is filed.");
+                case Core.Approvals.ChainStep.Refused refused:
+                    return Page(HttpStatusCode.Forbidden, "Not counted", refused.Reason);
+                case Core.Approvals.ChainStep.Complete complete:
+                    who = complete.DecidedBy;
+                    break;
+            }
+        }
         try
         {
             await services.Decide(approval, approve, who, comment, via, ct);
@@ -178,7 +193,8 @@ internal static class ApprovalPage
     }
 
     private static string Summary(ApprovalRequest a) =>
-        $"{a.Quota}: {Num(a.CurrentValue)} → {Num(a.DesiredValue)}, estimated ${Num(a.EstimatedMonthlyCost)} a month. {a.Reason}";
+        $"{a.Quota}: {Num(a.CurrentValue)} → {Num(a.DesiredValue)}, estimated ${Num(a.EstimatedMonthlyCost)} a month. {a.Reason}"
+        + (a.RequiredApprovers > 1 ? $" Needs {a.RequiredApprovers} different approvers; approved so far by {(a.Approvers.Count == 0 ? "no one" : string.Join(", ", a.Approvers))}." : "");
 
     private static string Form(string path, IEnumerable<(string Name, string Value)> hidden, bool name, string? only = null)
     {

@@ -51,6 +51,27 @@ public sealed class CliApprovalOnMotoTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Approve_OfAnApprovalNeedingTwoPeople_RecordsTheCaller_StoresItInDynamo_AndRefusesTheSameCallerTwice()
+    {
+        var (world, backend, caller, id) = await ApprovalAsync("CALLER");
+        using var _ = world;
+        using var __ = backend;
+        var waiting = await backend.State.FindApprovalAsync(id, CancellationToken.None);
+        await backend.State.UpdateAsync(waiting! with { RequiredApprovers = 2 }, CancellationToken.None);
+
+        var (first, recorded) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id);
+        var (again, refused) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id, "--by", "bob");
+
+        var stored = await backend.State.FindApprovalAsync(id, CancellationToken.None);
+        Assert.Equal((0, 1), (first, again)); // ExitCodes.Ok, ExitCodes.Invalid
+        Assert.Contains("(1 of 2): waiting for 1 more approver(s)", recorded, StringComparison.Ordinal);
+        Assert.Contains("another person must approve", refused.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Equal((ApprovalStatus.Waiting, 2), (stored!.Status, stored.RequiredApprovers));
+        Assert.Equal([caller], stored.Approvers);
+        Assert.Equal(["approval_partial", "approval_refused"], (await backend.Audit.ForRuleAsync("ec2-vcpu", CancellationToken.None)).Select(r => r.Action));
+    }
+
+    [Fact]
     public async Task Approve_CallerNotAnApprover_IsRefused_AuditedWithTheCaller_AndChangesNothing()
     {
         var (world, backend, caller, id) = await ApprovalAsync("arn:aws:sts::123456789012:assumed-role/QuotaApprovers/*");

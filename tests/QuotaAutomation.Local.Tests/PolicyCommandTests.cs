@@ -203,4 +203,24 @@ public sealed class PolicyCommandTests : IAsyncLifetime
         var spent = System.Text.Json.JsonDocument.Parse(budgets).RootElement.GetProperty("budgets")[0].GetProperty("spent").GetDouble();
         Assert.True(spent > 0, budgets);
     }
+
+    [Fact]
+    public async Task ApproversRequired_TheCliRecordsTheFirstApproval_AndRefusesTheSamePersonTwice()
+    {
+        await _db.RunCliAsync("policy", "import", _db.WriteFile("chain.yaml", "- {policy_id: two-people, approval_required: true, approvers_required: 2}\n"));
+        await _db.RunCliAsync("run");
+        var (_, status) = await _db.RunCliAsync("status", "-o", "json");
+        var approval = System.Text.RegularExpressions.Regex.Match(status, "apr-[0-9a-f]{32}").Value;
+
+        var (first, recorded) = await _db.RunCliAsync("approve", approval);
+        var (again, refused) = await _db.RunCliAsync("approve", approval, "--by", "someone-else");
+        var (_, after) = await _db.RunCliAsync("status", "-o", "json");
+
+        Assert.Equal((ExitCodes.Ok, ExitCodes.Invalid), (first, again));
+        Assert.Contains($"recorded your approval of {approval} (1 of 2)", recorded, StringComparison.Ordinal);
+        Assert.Contains("another person must approve", refused.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains(approval, after, StringComparison.Ordinal); // still waiting: nothing filed
+        var (_, trail) = await _db.RunCliAsync("audit", "--kind", "Error", "-o", "json");
+        Assert.Contains("approval_refused", trail, StringComparison.Ordinal);
+    }
 }

@@ -293,11 +293,17 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table, strin
         if (a.DecidedAt is { } decided) item["decided_at"] = N(Seconds(decided));
         Put(item, "decided_by", a.DecidedBy);
         Put(item, "comment", a.Comment);
+        if (a.RequiredApprovers > 1) item["required_approvers"] = N(a.RequiredApprovers);
+        if (a.Approvers.Count > 0) item["approvers"] = new AttributeValue { L = a.Approvers.Select(S).ToList() };
         return item;
     }
 
     private static ApprovalRequest ReadApproval(Dictionary<string, AttributeValue> i) => new(
         Req(i, "id"), Req(i, "rule_id"), Key(i), Num(i, "current_value"), Num(i, "desired_value"), Num(i, "monthly_cost"), Req(i, "reason"),
         Enum.Parse<Severity>(Req(i, "severity")), Num(i, "utilization"), Enum.Parse<ApprovalStatus>(Req(i, "status")), Time(i, "created_at"),
-        i.ContainsKey("decided_at") ? Time(i, "decided_at") : null, Str(i, "decided_by"), Str(i, "comment"));
+        i.ContainsKey("decided_at") ? Time(i, "decided_at") : null, Str(i, "decided_by"), Str(i, "comment"))
+    {
+        RequiredApprovers = i.ContainsKey("required_approvers") ? (int)Num(i, "required_approvers") : 1,
+        Approvers = i.TryGetValue("approvers", out var list) && list.L is { } approvers ? approvers.Select(a => a.S).OfType<string>().ToList() : [],
+    };
 }

@@ -43,6 +43,12 @@ internal static class ApprovalCommands
             }
 
             var who = Identity(Environment.UserName, parse.GetValue(by));
+            if (approve)
+            {
+                var step = await ApprovalChainGate.ApproveAsync(backend.Requests, backend.Audit, backend.Clock, approval, Environment.UserName, who, identified: true, "cli", ct);
+                if (await ChainAsync(app, step, approval) is { } stop) return stop;
+                who = ((ChainStep.Complete)step).DecidedBy; // a chain's last approver: every approver is named
+            }
             try
             {
                 // A given token is checked as Step Functions checks it; without one, a waiting (simulated) workflow is
@@ -63,6 +69,22 @@ internal static class ApprovalCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>What a chained approval's step means for the command: null to go on (complete), else the exit code after saying why.</summary>
+    private static Task<int?> ChainAsync(CliApp app, ChainStep step, ApprovalRequest approval)
+    {
+        switch (step)
+        {
+            case ChainStep.Recorded recorded:
+                app.Console.MarkupLine($"[green]recorded[/] your approval of {Render.Text(approval.Id)} ({recorded.Updated.Approvers.Count} of {approval.RequiredApprovers}): waiting for {recorded.Remaining} more approver(s); nothing is filed yet");
+                return Task.FromResult<int?>(ExitCodes.Ok);
+            case ChainStep.Refused refused:
+                app.Console.MarkupLine($"[red]refused:[/] {Render.Text(refused.Reason)}");
+                return Task.FromResult<int?>(ExitCodes.Invalid);
+            default:
+                return Task.FromResult<int?>(null);
+        }
     }
 
     /// <summary>The verified identity, with a typed name beside it only as a claim.</summary>
@@ -103,6 +125,12 @@ internal static class ApprovalCommands
             return ExitCodes.Invalid;
         }
         var who = Identity(caller, typed);
+        if (approve)
+        {
+            var step = await ApprovalChainGate.ApproveAsync(aws.State, aws.Audit, app.RealTime, approval, caller, who, identified: true, "cli", ct);
+            if (await ChainAsync(app, step, approval) is { } stop) return stop;
+            who = ((ChainStep.Complete)step).DecidedBy;
+        }
         if ((token ?? await aws.Door.FindTaskTokenAsync(approval.Id, ct)) is { } taskToken)
         {
             await QuotaAutomation.Aws.Adapters.StepFunctionsApprovals.SendDecisionAsync(aws.StepFunctions, taskToken, approve, approvalId, who, comment, "cli", ct);

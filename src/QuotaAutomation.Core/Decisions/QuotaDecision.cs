@@ -60,6 +60,9 @@ public sealed record RequestIncrease(
     /// </summary>
     public StepPlan? Plan { get; init; }
 
+    /// <summary>How many distinct people must approve it when it goes to a person (a policy's <c>approvers_required</c>).</summary>
+    public int ApproversRequired { get; init; } = 1;
+
     /// <summary>The approval a person granted for this increase; null when automation decided it alone (budgets charge an approved one whatever they say).</summary>
     public string? ApprovalId { get; init; }
 

@@ -78,8 +78,20 @@ public static class PolicyEnforcement
                 break; // one policy is enough to send it to a person; the first covering one is named
             }
         }
+        if (reviewed.Route == IncreaseRoute.NeedsApproval && covering.Where(p => p.ApproversRequired > 1 && ApprovalConditionMet(p, reviewed)).MaxBy(p => p.ApproversRequired) is { } chain)
+        {
+            notes.Add(new(chain.PolicyId, "approvers", $"{chain.ApproversRequired} distinct approvers"));
+            reviewed = reviewed with { ApproversRequired = chain.ApproversRequired!.Value };
+        }
         return notes.Count == 0 ? reviewed : reviewed with { Reason = $"{reviewed.Reason}; {string.Join("; ", notes)}" };
     }
+
+    /// <summary>A policy's approval condition holds for the increase; a policy that sets none holds for every increase that goes to a person.</summary>
+    private static bool ApprovalConditionMet(QuotaPolicy policy, RequestIncrease increase) =>
+        (policy.ApprovalAboveValue is null && policy.ApprovalAboveMonthlyCost is null)
+        || policy.ApprovalAlways
+        || increase.DesiredValue > policy.ApprovalAboveValue
+        || increase.EstimatedMonthlyCost > policy.ApprovalAboveMonthlyCost;
 
     /// <summary>The rule's quota as people read it: its key, or for a fleet rule (not yet made concrete per shard) its service and code.</summary>
     private static string QuotaOf(QuotaRule rule) => rule.IsFleetRule ? $"{rule.Quota.ServiceCode}/{rule.Quota.QuotaCode}" : rule.Quota.ToString();

@@ -14,13 +14,16 @@ public static class PolicyParser
     public static readonly IReadOnlyList<string> Attributes =
     [
         "policy_id", "service_code", "quota_code", "account_id", "exclude_accounts", "max_value", "max_step", "never_raise",
-        "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "monthly_budget", "budget_per",
-        "over_budget", "enabled",
+        "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "approvers_required", "monthly_budget",
+        "budget_per", "over_budget", "enabled",
     ];
 
     /// <summary>The attributes that limit something: a policy needs at least one.</summary>
     private static readonly string[] Limits =
-        ["max_value", "max_step", "never_raise", "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "monthly_budget"];
+        ["max_value", "max_step", "never_raise", "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "approvers_required", "monthly_budget"];
+
+    /// <summary>The most distinct approvers a policy may require: more would leave increases no one can get through.</summary>
+    public const int MaxApprovers = 5;
 
     private static readonly ItemSchema Schema = new("policy", Attributes, RuleParser.NoteAttributes);
 
@@ -45,6 +48,7 @@ public static class PolicyParser
         var approvalAlways = reader.Bool("approval_required", false);
         var aboveValue = Optional(reader, "approval_above_value");
         var aboveCost = Optional(reader, "approval_above_monthly_cost");
+        var approvers = Optional(reader, "approvers_required");
         var budget = Optional(reader, "monthly_budget");
         var budgetPer = reader.Choice("budget_per", "scope", "scope", "account");
         var overBudget = reader.Choice("over_budget", "approval", "approval", "hold");
@@ -56,6 +60,7 @@ public static class PolicyParser
         if (maxStep is { } ms && (ms <= 1 || ms > RuleParser.MaxMultiplier)) reader.Bad("max_step", $"{RuleParser.Show(ms)} must be > 1 and ≤ {RuleParser.Show(RuleParser.MaxMultiplier)} (a multiple of the quota in force)");
         if (aboveValue is { } av && (av <= 0 || av > RuleParser.MaxQuotaValue)) reader.Bad("approval_above_value", $"{RuleParser.Show(av)} must be > 0 and ≤ {RuleParser.Show(RuleParser.MaxQuotaValue)}");
         if (aboveCost is { } ac && (ac < 0 || ac > RuleParser.MaxCostThreshold)) reader.Bad("approval_above_monthly_cost", $"{RuleParser.Show(ac)} must be ≥ 0 and ≤ {RuleParser.Show(RuleParser.MaxCostThreshold)}");
+        if (approvers is { } n && (n < 1 || n > MaxApprovers || n != Math.Floor(n))) reader.Bad("approvers_required", $"{RuleParser.Show(n)} must be a whole number from 1 to {MaxApprovers} (distinct people)");
         if (budget is { } b && (b < 0 || b > RuleParser.MaxCostThreshold)) reader.Bad("monthly_budget", $"{RuleParser.Show(b)} must be ≥ 0 and ≤ {RuleParser.Show(RuleParser.MaxCostThreshold)} (USD a month)");
         if (!reader.IsGiven("monthly_budget"))
         {
@@ -80,6 +85,7 @@ public static class PolicyParser
             ApprovalAlways = approvalAlways!.Value,
             ApprovalAboveValue = aboveValue,
             ApprovalAboveMonthlyCost = aboveCost,
+            ApproversRequired = approvers is { } required ? (int)required : null,
             MonthlyBudget = budget,
             BudgetPer = budgetPer == "account" ? BudgetPer.Account : BudgetPer.Scope,
             OverBudget = overBudget == "hold" ? OverBudget.Hold : OverBudget.Approval,

@@ -52,6 +52,9 @@ public sealed record QuotaPolicy(string PolicyId, string ServiceCode, string Quo
     /// <summary>An increase whose added quota costs more than this a month (dollars) goes to a person.</summary>
     public double? ApprovalAboveMonthlyCost { get; init; }
 
+    /// <summary>How many distinct people must approve a covered increase that goes to a person (and meets this policy's approval condition, when it sets one); null: one.</summary>
+    public int? ApproversRequired { get; init; }
+
     /// <summary>
     /// The most the increases filed in a calendar month (UTC) may add to the monthly cost of the covered quotas (USD, the
     /// cost model's estimate); null: no budget. An increase that would go over goes to a person, or waits (<see cref="OverBudget"/>).

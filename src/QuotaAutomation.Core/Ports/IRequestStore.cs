@@ -62,7 +62,14 @@ public sealed record ApprovalRequest(
     DateTimeOffset CreatedAt,
     DateTimeOffset? DecidedAt = null,
     string? DecidedBy = null,
-    string? Comment = null);
+    string? Comment = null)
+{
+    /// <summary>How many distinct people must approve (a policy's <c>approvers_required</c>); 1 unless a policy says more.</summary>
+    public int RequiredApprovers { get; init; } = 1;
+
+    /// <summary>Who has approved so far, while more approvers are needed (verified identities, in order).</summary>
+    public IReadOnlyList<string> Approvers { get; init; } = [];
+}
 
 /// <summary>Approval state. <see cref="TryStartAsync"/> is conditional: one active approval per quota.</summary>
 public interface IApprovalStore

@@ -31,6 +31,7 @@ public sealed class SqliteDatabase
         command.CommandText = Schema;
         await command.ExecuteNonQueryAsync(ct);
         await AddAuditPlaceAsync(connection, ct);
+        await AddColumnsAsync(connection, "approvals", "required_approvers", "ALTER TABLE approvals ADD COLUMN required_approvers INTEGER NOT NULL DEFAULT 1; ALTER TABLE approvals ADD COLUMN approvers TEXT;", ct);
         return db;
     }
 
@@ -54,6 +55,21 @@ public sealed class SqliteDatabase
         }
         await using var index = Command(connection, "CREATE INDEX IF NOT EXISTS audit_by_place ON audit (account_id, region, ts)");
         await index.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Columns added after a table was first made (an approval's chain of approvers), added to a file made before them.</summary>
+    private static async Task AddColumnsAsync(SqliteConnection connection, string table, string probe, string alter, CancellationToken ct)
+    {
+        await using var columns = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $probe", ("$probe", probe));
+        if ((long)(await columns.ExecuteScalarAsync(ct) ?? 0L) != 0) return;
+        try
+        {
+            await using var add = Command(connection, alter);
+            await add.ExecuteNonQueryAsync(ct);
+        }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.Ordinal)) // another process added them first
+        {
+        }
     }
 
     /// <summary>Closes this file's pooled connections (and only this file's), so the file can be deleted.</summary>
@@ -189,7 +205,8 @@ public sealed class SqliteDatabase
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
             current_value REAL NOT NULL, desired_value REAL NOT NULL, monthly_cost REAL NOT NULL, reason TEXT NOT NULL,
             severity INTEGER NOT NULL, utilization REAL NOT NULL, status TEXT NOT NULL, is_active INTEGER NOT NULL,
-            created_at INTEGER NOT NULL, decided_at INTEGER, decided_by TEXT, comment TEXT);
+            created_at INTEGER NOT NULL, decided_at INTEGER, decided_by TEXT, comment TEXT,
+            required_approvers INTEGER NOT NULL DEFAULT 1, approvers TEXT);
         CREATE UNIQUE INDEX IF NOT EXISTS approvals_one_active_per_quota
             ON approvals (service_code, quota_code, region, account_id) WHERE is_active = 1;
 

@@ -25,7 +25,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
         "id, rule_id, service_code, quota_code, region, account_id, from_value, desired_value, status, created_at, updated_at, aws_request_id, case_id, approval_id, error";
 
     private const string ApprovalColumns =
-        "id, rule_id, service_code, quota_code, region, account_id, current_value, desired_value, monthly_cost, reason, severity, utilization, status, created_at, decided_at, decided_by, comment";
+        "id, rule_id, service_code, quota_code, region, account_id, current_value, desired_value, monthly_cost, reason, severity, utilization, status, created_at, decided_at, decided_by, comment, required_approvers, approvers";
 
     public async Task<QuotaRequest?> FindRequestAsync(string id, CancellationToken ct) =>
         (await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE id = $id", ReadRequest, ct, ("$id", id))).SingleOrDefault();
@@ -64,7 +64,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
     public async Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        return await db.TryInsertAsync($"INSERT INTO approvals ({ApprovalColumns}, is_active) VALUES ($id, $rule, $service, $quota, $region, $account, $current, $desired, $cost, $reason, $severity, $utilization, $status, $created, $decided, $by, $comment, $active)",
+        return await db.TryInsertAsync($"INSERT INTO approvals ({ApprovalColumns}, is_active) VALUES ($id, $rule, $service, $quota, $region, $account, $current, $desired, $cost, $reason, $severity, $utilization, $status, $created, $decided, $by, $comment, $required, $approvers, $active)",
             ct, ApprovalParameters(approval));
     }
 
@@ -81,7 +81,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
     {
         ArgumentNullException.ThrowIfNull(approval);
         var changed = await db.ExecuteAsync(
-            "UPDATE approvals SET status = $status, is_active = $active, decided_at = $decided, decided_by = $by, comment = $comment WHERE id = $id",
+            "UPDATE approvals SET status = $status, is_active = $active, decided_at = $decided, decided_by = $by, comment = $comment, approvers = $approvers WHERE id = $id",
             ct, ApprovalParameters(approval));
         if (changed != 1) throw new InvalidOperationException($"approval {approval.Id} does not exist");
     }
@@ -106,10 +106,15 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
         ("$cost", a.EstimatedMonthlyCost), ("$reason", a.Reason), ("$severity", (int)a.Severity), ("$utilization", double.IsFinite(a.UtilizationPercent) ? a.UtilizationPercent : 1e9),
         ("$status", a.Status.ToString()), ("$active", a.Status is ApprovalStatus.Waiting or ApprovalStatus.Approved ? 1 : 0),
         ("$created", SqliteDatabase.ToUnix(a.CreatedAt)), ("$decided", a.DecidedAt is { } d ? SqliteDatabase.ToUnix(d) : null), ("$by", a.DecidedBy), ("$comment", a.Comment),
+        ("$required", a.RequiredApprovers), ("$approvers", a.Approvers.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(a.Approvers)),
     ];
 
     private static ApprovalRequest ReadApproval(SqliteDataReader row) => new(
         row.GetString(0), row.GetString(1), SqliteDatabase.ReadKey(row, 2), row.GetDouble(6), row.GetDouble(7), row.GetDouble(8), row.GetString(9),
         (Severity)row.GetInt32(10), row.GetDouble(11), Enum.Parse<ApprovalStatus>(row.GetString(12)), SqliteDatabase.FromUnix(row.GetInt64(13)),
-        SqliteDatabase.FromUnix(row, 14), SqliteDatabase.NullableString(row, 15), SqliteDatabase.NullableString(row, 16));
+        SqliteDatabase.FromUnix(row, 14), SqliteDatabase.NullableString(row, 15), SqliteDatabase.NullableString(row, 16))
+    {
+        RequiredApprovers = row.GetInt32(17),
+        Approvers = SqliteDatabase.NullableString(row, 18) is { } json ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? [] : [],
+    };
 }

@@ -62,4 +62,30 @@ public class PolicyEngineTests
         var asked = Assert.IsType<RequestIncrease>(await DecideAsync(Policy("prod-only") with { AutoApproveAccounts = ["ou-ab12-prod0001"] }));
         Assert.Equal(IncreaseRoute.NeedsApproval, asked.Route);
     }
+
+    [Fact]
+    public async Task ApproversRequired_MakesTheApprovalNeedTwoPeople_AboveItsThreshold()
+    {
+        var f = new EngineFixture(new EngineOptions { Policies = [Policy("big") with { ApprovalAboveValue = 150, ApproversRequired = 2 }] });
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 97);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "full_auto"));
+
+        var asked = Assert.IsType<RequestIncrease>((await f.Engine.RunCycleAsync(CancellationToken.None)).Rules.Single().Decision);
+
+        Assert.Equal((IncreaseRoute.NeedsApproval, 2), (asked.Route, asked.ApproversRequired));
+        Assert.Contains("policy 'big': 2 distinct approvers", asked.Reason, StringComparison.Ordinal);
+        Assert.Equal(2, Assert.Single(f.Stores.Approvals).RequiredApprovers);
+    }
+
+    [Fact]
+    public async Task ApproversRequired_BelowItsThreshold_LeavesOneApprover()
+    {
+        var f = new EngineFixture(new EngineOptions { Policies = [Policy("big") with { ApprovalAboveValue = 500, ApproversRequired = 2 }] });
+        f.Account.Add("vpc", "L-F678F1CE", 100, _ => 97);
+        f.Stores.Rules.Add(Item("vpcs", "vpc", "L-F678F1CE", "auto_request"));
+
+        var asked = Assert.IsType<RequestIncrease>((await f.Engine.RunCycleAsync(CancellationToken.None)).Rules.Single().Decision);
+
+        Assert.Equal((IncreaseRoute.NeedsApproval, 1), (asked.Route, asked.ApproversRequired));
+    }
 }
