@@ -97,6 +97,14 @@ data "aws_iam_policy_document" "lambda" {
     actions   = ["dynamodb:PutItem"]
     resources = [local.table_arns["events"]]
   }
+  dynamic "statement" {
+    for_each = var.prices == "price_list" ? [1] : []
+    content {
+      sid       = "PriceList" # unit prices for the cost of an increase (GetProducts takes no resource ARN)
+      actions   = ["pricing:GetProducts"]
+      resources = ["*"]
+    }
+  }
   statement {
     sid       = "PublishQuotaEvents"
     actions   = ["events:PutEvents"]

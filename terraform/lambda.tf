@@ -39,6 +39,7 @@ resource "aws_lambda_function" "this" {
       QA_MEMBER_ROLE_NAME           = var.member_role_name
       QA_FORECASTER                 = var.forecaster
       QA_READ_CADENCE               = var.read_cadence
+      QA_PRICES                     = var.prices
       QA_SERVES                     = "cycle"
       QA_APPROVERS                  = join(",", var.approvers)
       QA_APPROVAL_URL               = aws_lambda_function_url.approvals.function_url

@@ -57,6 +57,16 @@ variable "forecaster" {
   }
 }
 
+variable "prices" {
+  description = "price_list (unit prices from the AWS Price List, pricing:GetProducts, cached a day per Region; a price it does not give keeps the shipped table's, marked estimated) or table (the shipped table only)."
+  type        = string
+  default     = "price_list"
+  validation {
+    condition     = contains(["price_list", "table"], var.prices)
+    error_message = "prices must be price_list or table."
+  }
+}
+
 variable "read_cadence" {
   description = "every_cycle (every quota's usage from CloudWatch GetMetricData each cycle) or adaptive (GetMetricData only when a quota's detail is due, Service Quotas' utilization report otherwise; what a fleet should use: docs/fleet.md)."
   type        = string

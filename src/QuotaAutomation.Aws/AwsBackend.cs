@@ -45,6 +45,7 @@ public sealed class AwsBackend : IDisposable
             Plans = Plans,
             Policies = Policies,
             Budgets = new DynamoBudgetLedger(Dynamo, options.StateTable, TimeProvider.System),
+            Prices = options.PriceList ? new PriceListPrices(_clients.Pricing(), TimeProvider.System).ForRegion(client.Region.SystemName) : null,
         };
     }
 

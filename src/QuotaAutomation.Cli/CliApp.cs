@@ -51,6 +51,12 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         Recursive = true,
     };
 
+    internal Option<bool> PriceList { get; } = new("--price-list")
+    {
+        Description = "With --backend aws: unit prices from the AWS Price List (pricing:GetProducts), cached a day; a price it does not give keeps the table's, marked estimated (docs/rules.md#sizing-and-cost)",
+        Recursive = true,
+    };
+
     internal Option<FileInfo?> Policies { get; } = new("--policies")
     {
         Description = "JSON or YAML list of organization policies the engine enforces above the rules (docs/governance.md); an invalid policy stops the command",
@@ -124,6 +130,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
         root.Options.Add(Database);
         root.Options.Add(Seed);
         root.Options.Add(Prices);
+        root.Options.Add(PriceList);
         root.Options.Add(Policies);
         root.Options.Add(ApprovalDelay);
         root.Options.Add(DenyRate);
@@ -301,6 +308,7 @@ public sealed class CliApp(IAnsiConsole console, TimeProvider realTime, Func<str
             StateTable = $"{prefix}-state",
             EventsTable = $"{prefix}-events",
             PoliciesTable = $"{prefix}-policies",
+            PriceList = parse.GetValue(PriceList),
         };
         return new QuotaAutomation.Aws.AwsBackend(client, options);
     }

@@ -65,7 +65,10 @@ public sealed record LambdaSettings(
             ApprovalTopicArn = Arn("QA_APPROVAL_TOPIC_ARN", "sns", required: false),
             MemberRoleName = variable("QA_MEMBER_ROLE_NAME") is { Length: > 0 } role ? role : new AwsBackendOptions().MemberRoleName,
             EventBusName = variable("QA_EVENT_BUS_NAME") is { Length: > 0 } bus ? bus.Trim() : null,
+            PriceList = (variable("QA_PRICES")?.Trim() is { Length: > 0 } p ? p : "table") == "price_list",
         };
+        if (variable("QA_PRICES")?.Trim() is { Length: > 0 } prices && prices is not ("table" or "price_list"))
+            problems.Add($"QA_PRICES '{prices}' must be table or price_list");
         var machine = Arn("QA_APPROVAL_STATE_MACHINE_ARN", "states", required: false);
         var budget = Whole("QA_TIME_BUDGET_SECONDS", 10, 900, null);
         var coolDown = Whole("QA_ALERT_COOLDOWN_MINUTES", 0, 10_080, 360);

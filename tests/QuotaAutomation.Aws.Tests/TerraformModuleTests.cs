@@ -122,6 +122,7 @@ public sealed partial class TerraformModuleTests
         {
             ["ServiceQuotasClient.cs"] = "servicequotas", ["SupportClient.cs"] = "support", ["CloudWatchClient.cs"] = "cloudwatch",
             ["StepFunctionsClient.cs"] = "states", ["EventBridgeClient.cs"] = "events", ["SnsClient.cs"] = "sns", ["KmsClient.cs"] = "kms", ["EcsClient.cs"] = "ecs",
+            ["PricingClient.cs"] = "pricing",
         };
         var called = prefixes.SelectMany(p => Operation().Matches(File.ReadAllText(Path.Combine(Testing.Repository.Root, "src", "QuotaAutomation.Aws", "Clients", p.Key))).Select(m => $"{p.Value}:{m.Groups[1].Value}"))
             .Append("sns:Publish") // the Query-protocol client names its action in a form field

@@ -57,6 +57,20 @@ public partial class LambdaSettingsTests
         Assert.Equal("quota-automation-policies", LambdaSettings.FromEnvironment(Valid.GetValueOrDefault).Value.Backend.PoliciesTable);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("table", false)]
+    [InlineData("price_list", true)]
+    public void FromEnvironment_Prices_AreTheTableUnlessThePriceListIsAsked(string? prices, bool priceList)
+    {
+        var env = new Dictionary<string, string>(Valid);
+        if (prices is not null) env["QA_PRICES"] = prices;
+
+        Assert.Equal(priceList, LambdaSettings.FromEnvironment(env.GetValueOrDefault).Value.Backend.PriceList);
+        Assert.Equal("invalid settings: QA_PRICES 'live' must be table or price_list",
+            LambdaSettings.FromEnvironment(new Dictionary<string, string>(Valid) { ["QA_PRICES"] = "live" }.GetValueOrDefault).Error);
+    }
+
     [Fact]
     public void Handler_LoadsTheShippedModelFromItsPackage()
     {

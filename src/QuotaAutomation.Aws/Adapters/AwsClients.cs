@@ -32,6 +32,9 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public SnsClient Sns() => Get(null, o => new SnsClient(o));
 
+    /// <summary>The Price List (read from us-east-1 whatever the Region priced), as the hub.</summary>
+    public PricingClient Pricing() => Get(null, o => new PricingClient(o));
+
     public KmsClient Kms() => Get(null, o => new KmsClient(o));
 
     public StsClient Sts() => Get(null, o => new StsClient(o));
@@ -116,6 +119,9 @@ public sealed record AwsBackendOptions
     public string AuditTable { get; init; } = "quota-automation-audit";
     public string StateTable { get; init; } = "quota-automation-state";
     public string EventsTable { get; init; } = "quota-automation-events";
+
+    /// <summary>Unit prices from the AWS Price List (docs/rules.md, "Cost"), cached a day per Region; false: the shipped table.</summary>
+    public bool PriceList { get; init; }
 
     /// <summary>The organization's policies (docs/governance.md): read by the engine, written only by people.</summary>
     public string PoliciesTable { get; init; } = "quota-automation-policies";

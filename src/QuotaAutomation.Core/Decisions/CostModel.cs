@@ -28,6 +28,21 @@ public sealed record CostModel(IReadOnlyDictionary<string, double> UsdPerUnitHou
         DefaultUsdPerUnitHour: DefaultUnitHour,
         HoursPerMonth: 720);
 
+    /// <summary>
+    /// Where each price came from, by the same keys as <see cref="UsdPerUnitHour"/> (<c>*</c> for the default): the Price
+    /// List, or the shipped table marked as estimated. Null: not said (the shipped table, as docs/rules.md gives it).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Provenance { get; init; }
+
+    /// <summary>" (source)" to follow a cost estimate of <paramref name="quota"/> in a decision, or "" when the model says nothing of its sources.</summary>
+    public string SourceNote(QuotaKey quota)
+    {
+        ArgumentNullException.ThrowIfNull(quota);
+        if (Provenance is not { } sources) return "";
+        var source = sources.GetValueOrDefault($"{quota.ServiceCode}/{quota.QuotaCode}") ?? sources.GetValueOrDefault(quota.ServiceCode) ?? sources.GetValueOrDefault("*");
+        return source is null ? "" : $" ({source})";
+    }
+
     public double PricePerUnitHour(QuotaKey quota)
     {
         ArgumentNullException.ThrowIfNull(quota);

@@ -65,7 +65,7 @@ public static class DecisionTable
         // Risk sizing judges the route on the whole target: a ×8 increase asked ×2 at a time must not pass under the
         // cost threshold step by step (v1 judged each step alone, and keeps doing so).
         var routeCost = risk ? costs.MonthlyCost(rule.Quota, quota.Value, wanted) : cost;
-        var costText = routeCost > cost ? $"est. ${Num(cost)}/month (${Num(routeCost)}/month to {Num(wanted)})" : $"est. ${Num(cost)}/month";
+        var costText = (routeCost > cost ? $"est. ${Num(cost)}/month (${Num(routeCost)}/month to {Num(wanted)})" : $"est. ${Num(cost)}/month") + costs.SourceNote(rule.Quota);
         var costly = routeCost > rule.CostThreshold;
         var (route, why) = rule.Level switch
         {

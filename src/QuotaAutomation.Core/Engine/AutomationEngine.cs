@@ -16,33 +16,38 @@ namespace QuotaAutomation.Core.Engine;
 public sealed class AutomationEngine
 {
     private readonly EnginePorts _ports;
+    private readonly IForecaster _forecaster;
     private readonly TimeProvider _time;
     private readonly EngineOptions _options;
-    private readonly PolicyLoad _policies;
-    private readonly FollowPhase _follow;
-    private readonly ReconcilePhase _reconcile;
-    private readonly EvaluatePhase _evaluate;
-    private readonly PlanPhase _plan;
-    private readonly AdmitPhase _admit;
-    private readonly ActPhase _act;
-    private readonly RecoverPhase _recover;
-    private readonly PublishPhase _publish;
+    private readonly CyclePhases _phases;
 
     public AutomationEngine(EnginePorts ports, IForecaster forecaster, TimeProvider time, EngineOptions options)
     {
         _ports = ports;
+        _forecaster = forecaster;
         _time = time;
         _options = options;
-        _policies = new PolicyLoad(ports, options);
-        _follow = new FollowPhase(ports, options);
-        _reconcile = new ReconcilePhase(ports, options);
-        _evaluate = new EvaluatePhase(ports, forecaster, options);
-        _plan = new PlanPhase(ports, options);
-        _admit = new AdmitPhase(ports, options);
-        _act = new ActPhase(ports, time, options);
-        _recover = new RecoverPhase(ports);
-        _publish = new PublishPhase(ports);
+        _phases = new CyclePhases(ports, forecaster, time, options);
     }
+
+    /// <summary>The phases, made for a cycle's options (they keep nothing between cycles).</summary>
+    private sealed class CyclePhases(EnginePorts ports, IForecaster forecaster, TimeProvider time, EngineOptions options)
+    {
+        public EngineOptions Options => options;
+        public PolicyLoad Policies { get; } = new(ports, options);
+        public FollowPhase Follow { get; } = new(ports, options);
+        public ReconcilePhase Reconcile { get; } = new(ports, options);
+        public EvaluatePhase Evaluate { get; } = new(ports, forecaster, options);
+        public PlanPhase Plan { get; } = new(ports, options);
+        public AdmitPhase Admit { get; } = new(ports, options);
+        public ActPhase Act { get; } = new(ports, time, options);
+        public RecoverPhase Recover { get; } = new(ports);
+        public PublishPhase Publish { get; } = new(ports);
+    }
+
+    /// <summary>The phases of this cycle: the engine's own, or, where prices are read each cycle, made with this cycle's prices.</summary>
+    private async Task<CyclePhases> PhasesAsync(CancellationToken ct) =>
+        _ports.Prices is { } prices ? new CyclePhases(_ports, _forecaster, _time, _options with { Costs = await prices.CostModelAsync(ct) }) : _phases;
 
     public Task<CycleReport> RunCycleAsync(CancellationToken ct) => RunCycleAsync(null, ct);
 
@@ -74,19 +79,20 @@ public sealed class AutomationEngine
     private async Task<CycleReport> RunPhasesAsync(CycleAudit audit, DateTimeOffset now, IReadOnlyDictionary<QuotaKey, Events.Expectation>? expectations,
         IReadOnlyCollection<QuotaKey>? woken, CancellationToken ct)
     {
-        var inFlight = await _follow.RunAsync(audit, now, ct);
+        var phases = await PhasesAsync(ct);
+        var inFlight = await phases.Follow.RunAsync(audit, now, ct);
         await audit.FlushAsync(CancellationToken.None);
-        var reconciled = await _reconcile.RunAsync(audit, now, ct);
+        var reconciled = await phases.Reconcile.RunAsync(audit, now, ct);
         await audit.FlushAsync(CancellationToken.None);
-        var policies = await _policies.RunAsync(audit, ct);
-        var evaluated = await _evaluate.RunAsync(audit, now, policies, expectations, woken, ct);
-        var planned = await _plan.RunAsync(audit, now, evaluated, ct);
-        var admitted = await _admit.RunAsync(audit, now, inFlight, PolicyReview.Apply(planned, policies, _options), policies, ct);
+        var policies = await phases.Policies.RunAsync(audit, ct);
+        var evaluated = await phases.Evaluate.RunAsync(audit, now, policies, expectations, woken, ct);
+        var planned = await phases.Plan.RunAsync(audit, now, evaluated, ct);
+        var admitted = await phases.Admit.RunAsync(audit, now, inFlight, PolicyReview.Apply(planned, policies, phases.Options), policies, ct);
         await audit.FlushAsync(CancellationToken.None);
-        var acted = await _act.RunAsync(audit, admitted, ct);
-        var recovered = await _recover.RunAsync(audit, admitted.Results, ct);
+        var acted = await phases.Act.RunAsync(audit, admitted, ct);
+        var recovered = await phases.Recover.RunAsync(audit, admitted.Results, ct);
         IReadOnlyList<ActionResult> actions = [.. inFlight.Actions, .. acted, .. recovered];
-        var published = await _publish.RunAsync(audit, now, admitted.Results, actions, ct);
+        var published = await phases.Publish.RunAsync(audit, now, admitted.Results, actions, ct);
 
         var runId = audit.RunId;
         var results = admitted.Results;

@@ -32,4 +32,7 @@ public sealed record EnginePorts(
 
     /// <summary>Monthly spend per budget (policies' <c>monthly_budget</c>). Null: no ledger; an increase a budget covers then goes to a person.</summary>
     public IBudgetLedger? Budgets { get; init; }
+
+    /// <summary>Unit prices read each cycle (the Price List, cached); null: <see cref="EngineOptions.Costs"/>.</summary>
+    public IPriceSource? Prices { get; init; }
 }

@@ -25,6 +25,9 @@ public sealed class AwsCallMap
     /// <summary>A rule item as `rules import` stores it: about 400 bytes.</summary>
     public const int RuleItemBytes = 400;
 
+    /// <summary>Policy items in the hub's policies table (an assumption: an organization writes a few dozen at most), ~300 bytes each.</summary>
+    public const int PoliciesInTable = 20, PolicyItemBytes = 300;
+
     /// <summary>An audit item's attributes besides its message and details (id, run id, ts, kind, rule, quota, action, ttl).</summary>
     public const int AuditItemOverheadBytes = 220;
 
@@ -97,6 +100,7 @@ public sealed class AwsCallMap
     public IReadOnlyList<ApiCall> For(Type port, string method, object?[] args, object? result) => (port.Name, method) switch
     {
         (nameof(IRuleStore) or "IRuleEditor", "LoadRulesAsync") => Paged("Scan", "rules", (long)RulesInTable * RuleItemBytes, stronglyConsistent: true),
+        (nameof(IPolicyStore) or nameof(IPolicyEditor), "LoadPoliciesAsync") => Paged("Scan", "policies", (long)PoliciesInTable * PolicyItemBytes, stronglyConsistent: true),
         (nameof(IQuotaSource), "GetQuotasAsync") => ReportValues
             ? ReportThenListings((IReadOnlyCollection<QuotaKey>)args[0]!, result as QuotaDictionary)
             : Listings((IReadOnlyCollection<QuotaKey>)args[0]!),

@@ -67,7 +67,9 @@ public static class ShardExecution
             var log = new ShardCallLog();
             var rules = new BatchRuleStore(CountingProxy.Wrap<Core.Ports.IRuleStore>(backend.Ports.Rules, log, map));
             var usage = new CountedUsageSource(backend.Ports.Usage, backend.Account, log, reportReadForValues: map.ReportValues);
-            var counted = Counted(backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) }, log, map) with { Rules = rules, Usage = usage };
+            // The policies are read once a batch, as the rules are (Handler: BatchPolicyStore).
+            var policies = new BatchPolicyStore(CountingProxy.Wrap<Core.Ports.IPolicyStore>(backend.Ports.Policies!, log, map)); // the embedded backend always has a store
+            var counted = Counted(backend.Ports with { History = new CachedUsageHistory(backend.Ports.History) }, log, map) with { Rules = rules, Usage = usage, Policies = policies };
             var cycle = new ShardCycle(counted, forecaster, backend.Clock, options, hub);
             var (done, ran) = (0, 0);
             var runs = await ShardDayLoop.RunAsync(VirtualFleet.Start, CycleInterval, steadyCycles, async (index, c) =>

@@ -35,6 +35,7 @@ public sealed class CallMapOnMotoTests(MotoServer moto)
         var ports = backend.Ports with
         {
             Rules = CountingProxy.Wrap<IRuleStore>(backend.Rules, log, map),
+            Policies = CountingProxy.Wrap<IPolicyStore>(backend.Policies, log, map),
             Quotas = new StandInQuotas(keys),
             Usage = new StandInUsage(),
             History = new CachedUsageHistory(CountingProxy.Wrap(backend.Ports.History, log, map)),

@@ -63,7 +63,8 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
         // Puts: cycle start, digest, cycle end, usage row; no transaction. Queries: open requests, approvals, reconciliation,
         // usage window, active alerts, step plans; no denials (nothing wants an increase). The usage row's append asks for the
         // newest hourly row and, this shard having none yet, for 5-minute rows to compact (docs/fleet-window.md): 2 Queries more.
-        Assert.Equal("PutItem=4 Query=8 Scan=1", mapped);
+        // Scans: the rules and the policies tables.
+        Assert.Equal("PutItem=4 Query=8 Scan=2", mapped);
     }
 
     [Fact]
@@ -88,9 +89,9 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
             results.Add(await runner.RunAsync(new FleetShard("fleet-1", FleetShard.IdOf(Account, region), Account, region, ["every-vpc"], 1), CancellationToken.None));
 
         Assert.All(results, r => Assert.Equal((ShardResult.Ok, 1), (r.Status, r.Rules)));
-        Assert.Equal(1, ShardUsage.DynamoCalls(world, "Scan")); // was 3: one a shard
+        Assert.Equal(2, ShardUsage.DynamoCalls(world, "Scan")); // the rules and the policies, once each for the batch (was 3 of the rules: one a shard)
         await fleet.Runner(Account, new Dictionary<string, string>()).RunAsync(new FleetShard("fleet-2", FleetShard.IdOf(Account, regions[0]), Account, regions[0], ["every-vpc"], 1), CancellationToken.None);
-        Assert.Equal(2, ShardUsage.DynamoCalls(world, "Scan")); // the next batch reads the table again: an edited rule applies from the next cycle
+        Assert.Equal(4, ShardUsage.DynamoCalls(world, "Scan")); // the next batch reads both tables again: an edited rule or policy applies from the next cycle
     }
 
     private sealed class NoOrganization : IOrganization
@@ -105,6 +106,7 @@ public sealed class ShardRunCostOnMotoTests(MotoServer moto)
         return backend.Ports with
         {
             Rules = CountingProxy.Wrap<IRuleStore>(backend.Rules, log, map),
+            Policies = CountingProxy.Wrap<IPolicyStore>(backend.Policies, log, map),
             Quotas = new StandInQuotas(keys),
             Usage = new StandInUsage(),
             History = new CachedUsageHistory(CountingProxy.Wrap<IUsageHistory>(backend.ShardHistory, log, map)),

@@ -112,7 +112,7 @@ internal sealed class PlanPhase(EnginePorts ports, EngineOptions options)
             AutomationLevel.AutoRequest => (IncreaseRoute.NeedsApproval, "auto_request: a person approves each step"),
             _ when rule.ApprovalRequired && rest > rule.CostThreshold =>
                 (IncreaseRoute.NeedsApproval, $"est. ${Num(cost)}/month (${Num(rest)}/month to the target) exceeds cost_threshold ${Num(rule.CostThreshold)}: approval required"),
-            _ => (IncreaseRoute.FileDirectly, $"est. ${Num(cost)}/month"),
+            _ => (IncreaseRoute.FileDirectly, $"est. ${Num(cost)}/month{options.Costs.SourceNote(rule.Quota)}"),
         };
         var need = Sizing.Need(rule, quota, Sizing.SizedUsage(rule, snapshot));
         return new RequestIncrease(rule.RuleId, rule.Quota,
