@@ -106,6 +106,11 @@ data "aws_iam_policy_document" "lambda" {
     }
   }
   statement {
+    sid       = "WriteReports" # the weekly report (reports.tf); it reads nothing back
+    actions   = ["s3:PutObject"]
+    resources = ["${aws_s3_bucket.reports.arn}/reports/*"]
+  }
+  statement {
     sid       = "PublishQuotaEvents"
     actions   = ["events:PutEvents"]
     resources = [aws_cloudwatch_event_bus.quota.arn]

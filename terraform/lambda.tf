@@ -40,6 +40,7 @@ resource "aws_lambda_function" "this" {
       QA_FORECASTER                 = var.forecaster
       QA_READ_CADENCE               = var.read_cadence
       QA_PRICES                     = var.prices
+      QA_REPORT_BUCKET              = aws_s3_bucket.reports.bucket
       QA_SERVES                     = "cycle"
       QA_APPROVERS                  = join(",", var.approvers)
       QA_APPROVAL_URL               = aws_lambda_function_url.approvals.function_url

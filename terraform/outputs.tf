@@ -72,3 +72,8 @@ output "member_events_stackset" {
   description = "The StackSet that forwards AWS Health quota-breach events from the accounts of member_role_ous in member_event_regions to this hub's default bus (null when member_event_regions is empty)."
   value       = length(var.member_event_regions) > 0 ? aws_cloudformation_stack_set.member_events[0].name : null
 }
+
+output "report_bucket" {
+  description = "Where the weekly report is written (reports/YYYY/MM/DD/quota-report-REGION-DATE.html)."
+  value       = aws_s3_bucket.reports.bucket
+}

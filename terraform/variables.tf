@@ -67,6 +67,22 @@ variable "prices" {
   }
 }
 
+variable "report_schedule" {
+  description = "When the weekly report is written to the reports bucket and announced on the alert topic (an EventBridge schedule expression)."
+  type        = string
+  default     = "cron(0 7 ? * MON *)"
+}
+
+variable "report_retention_days" {
+  description = "Days a report is kept in the reports bucket."
+  type        = number
+  default     = 400
+  validation {
+    condition     = var.report_retention_days >= 1
+    error_message = "report_retention_days must be at least 1."
+  }
+}
+
 variable "read_cadence" {
   description = "every_cycle (every quota's usage from CloudWatch GetMetricData each cycle) or adaptive (GetMetricData only when a quota's detail is due, Service Quotas' utilization report otherwise; what a fleet should use: docs/fleet.md)."
   type        = string

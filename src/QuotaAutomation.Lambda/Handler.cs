@@ -109,7 +109,10 @@ public sealed class Handler
         var forecaster = settings.UseModel ? Forecaster(log) : new Core.Forecasting.TrendForecaster();
         return new LambdaApp(new LambdaServices(ports, backend.Events, backend.State.FindApprovalAsync, time, engineOptions, settings.TimeBudget, log,
             decide, forecaster, door, settings.Role, Fleet(backend, client, ports, forecaster, time, engineOptions, settings.Fleet, organization),
-            TableStreamBatch.Audited(settings.Backend.RulesTable, settings.Backend.PoliciesTable)));
+            TableStreamBatch.Audited(settings.Backend.RulesTable, settings.Backend.PoliciesTable),
+            settings.ReportBucket is { } reports
+                ? new ReportOutput(async (filter, ct) => await backend.Audit.QueryAsync(filter, ct) ?? [], new S3ReportStore(client, reports), client.Region.SystemName)
+                : null));
     }
 
     /// <summary>The fleet steps on AWS, when <c>QA_FLEET_BUCKET</c> is set.</summary>

@@ -107,6 +107,7 @@ public static partial class InvocationParser
 
         if (root.TryGetProperty("fleet", out _)) return ParseFleet(root);
         if (root.TryGetProperty("Records", out var records)) return ParseStream(records);
+        if (root.TryGetProperty("report", out _)) return ParseReport(root);
         if (Str(root, "task") is { } task) return ParseTask(root, task);
         if (IsFunctionUrl(root))
             return HttpProblem(root) is { } problem

@@ -24,7 +24,8 @@ public sealed record LambdaServices(
     ApprovalDoor? Door = null,
     FunctionRole Role = FunctionRole.All,
     FleetServices? Fleet = null,
-    IReadOnlyDictionary<string, EditedTable>? EditedTables = null);
+    IReadOnlyDictionary<string, EditedTable>? EditedTables = null,
+    ReportOutput? Report = null);
 
 /// <summary>
 /// What one deployed function serves (<c>QA_SERVES</c>): the cycle function never answers HTTP, the approval function
@@ -82,6 +83,7 @@ public sealed class LambdaApp(LambdaServices services)
                 FleetShardBatch batch => await _fleet.ShardAsync(batch, budget.Token),
                 FleetSummaryStep summary => await _fleet.SummaryAsync(summary, budget.Token),
                 TableStreamBatch edits => await TableEditsAsync(edits, budget.Token),
+                ReportRequest report => await ReportAsync(report, budget.Token),
                 _ => throw new UnreachableException(invocation.GetType().Name),
             };
             if (invocation is not HttpRequest) reply["kind"] = invocation.Kind; // a Function URL reply is the HTTP response itself
@@ -325,6 +327,28 @@ public sealed class LambdaApp(LambdaServices services)
             await services.Ports.Audit.AppendAsync(new AuditRecord($"{call.EventId}/api-call", call.EventId, services.Time.GetUtcNow(), AuditKind.StatusChange, "-", call.Quota, "servicequotas_api_call",
                 Echo.Of($"CloudTrail: {call.EventName}{(call.Quota is { } q ? $" for {q}" : "")}{(call.RequestId is { } r ? $", request {r}" : "")}{(call.Status is { } s ? $" ({s})" : "")} by {call.Caller ?? "an unknown caller"}")), ct);
         return new JsonObject { ["status"] = fresh ? "ok" : "duplicate", ["event_id"] = call.EventId };
+    }
+
+    /// <summary>
+    /// The report of the last days (docs/report.md): gathered through the ports, kept in the report store, announced on
+    /// the alert topic with its figures and where it is, and audited.
+    /// </summary>
+    private async Task<JsonObject> ReportAsync(ReportRequest request, CancellationToken ct)
+    {
+        if (services.Report is not { } output)
+            return new JsonObject { ["status"] = "error", ["error"] = "this function writes no reports: QA_REPORT_BUCKET is not set (terraform/reports.tf sets it)" };
+        var now = services.Time.GetUtcNow();
+        var input = await Core.Reports.ReportGathering.GatherAsync(services.Ports, output.Region, now, TimeSpan.FromDays(request.Days),
+            services.Forecaster ?? new Core.Forecasting.TrendForecaster(), output.ReadAudit, services.EngineOptions.Policies, [], $"the function's account, {output.Region}", ct);
+        var model = Core.Reports.ReportBuilder.Build(input);
+        var location = await output.Store.PutAsync(string.Create(CultureInfo.InvariantCulture, $"quota-report-{output.Region}-{now:yyyy-MM-dd}.html"), Core.Reports.HtmlReport.Render(model), now, ct);
+        var s = model.Summary;
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"The quota report of {input.Scope}, {input.Since:yyyy-MM-dd} to {now:yyyy-MM-dd}: {s.Quotas} quotas, highest peak {s.PeakUtilizationPercent:0.#} %, {s.BreachMinutes:0} breach minutes, {s.RequestsFiled} requests filed ({s.RequestsApproved} approved by AWS, {s.RequestsDenied} denied), {s.ApprovalsAsked} sent to a person, {s.Findings} compliance findings. The page (HTML, self-contained): {location}");
+        await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"Quota report: {output.Region}, {now:yyyy-MM-dd}", text, "-", null, null), ct);
+        await services.Ports.Audit.AppendAsync(new AuditRecord($"{request.EventId}-{now:yyyyMMdd'T'HHmmss'Z'}/00001", $"{request.EventId}-{now:yyyyMMdd'T'HHmmss'Z'}", now, AuditKind.StatusChange, "-", null,
+            "report_written", Echo.Of(text)), ct);
+        return new JsonObject { ["status"] = "ok", ["location"] = location, ["requests_filed"] = s.RequestsFiled, ["findings"] = s.Findings };
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace QuotaAutomation.Lambda;
 /// The function's settings, from environment variables (README.md, "The Lambda"). Every variable is parsed or
 /// reported: no silent defaults for what Terraform sets, and all problems are listed at once.
 /// </summary>
-public sealed record LambdaSettings(
+public sealed partial record LambdaSettings(
     AwsBackendOptions Backend,
     string? ApprovalStateMachineArn,
     TimeSpan TimeBudget,
@@ -23,6 +23,9 @@ public sealed record LambdaSettings(
     bool AdaptiveCadence = false,
     FleetOptions? Fleet = null)
 {
+    /// <summary>The bucket the weekly report is kept in (<c>QA_REPORT_BUCKET</c>); null: the function writes no reports.</summary>
+    public string? ReportBucket { get; init; }
+
     /// <summary>Signed links for people without AWS credentials are on (<c>QA_APPROVAL_LINKS=signed</c>, which requires the key).</summary>
     public bool SignedLinks => LinkKeyId is not null;
 
@@ -99,10 +102,15 @@ public sealed record LambdaSettings(
         var cadence = variable("QA_READ_CADENCE")?.Trim() is { Length: > 0 } c ? c : "every_cycle";
         if (cadence is not ("every_cycle" or "adaptive")) problems.Add($"QA_READ_CADENCE '{cadence}' must be every_cycle or adaptive");
         var fleet = FleetOptions.FromEnvironment(variable, problems);
+        var reportBucket = variable("QA_REPORT_BUCKET")?.Trim() is { Length: > 0 } rb ? rb : null;
+        if (reportBucket is not null && !BucketName().IsMatch(reportBucket)) problems.Add($"QA_REPORT_BUCKET '{reportBucket}' is not an S3 bucket name");
 
         return problems.Count > 0
             ? Result.Fail<LambdaSettings>("invalid settings: " + string.Join("; ", problems))
             : Result.Ok(new LambdaSettings(backend, machine, TimeSpan.FromSeconds(budget), TimeSpan.FromMinutes(coolDown), endpoint,
-                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model", approvers, links == "signed" ? keyId : null, approvalUrl, functionRole, cadence == "adaptive", fleet));
+                variable("AWS_LAMBDA_FUNCTION_NAME") ?? "quota-automation", forecaster == "model", approvers, links == "signed" ? keyId : null, approvalUrl, functionRole, cadence == "adaptive", fleet) { ReportBucket = reportBucket });
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial System.Text.RegularExpressions.Regex BucketName();
 }

@@ -252,7 +252,7 @@ public sealed class AwsCycleCallCountTests(MotoServer moto)
             "DynamoDB_20120810.BatchWriteItem=1", // the new usage sample and the quota's head (its newest 2 h)
             "DynamoDB_20120810.PutItem=3",       // audit: cycle start, the one decision (a flush of one record needs no transaction), cycle end
             "DynamoDB_20120810.Query=8",         // 7 fixed: open requests, active approvals, active alerts, reconciliation (intents, outcomes, cycles by kind), step plans, no denials (nothing wants an increase); 1 per quota: its history window (no warm cache here)
-            "DynamoDB_20120810.Scan=1",          // rules
+            "DynamoDB_20120810.Scan=2",          // rules, policies
             "GraniteServiceVersion20100801.GetMetricData=1",
             "ServiceQuotasV20190624.ListServiceQuotas=1"], calls);
     }
@@ -288,6 +288,6 @@ public sealed class AwsCycleCallCountTests(MotoServer moto)
             "DynamoDB_20120810.BatchWriteItem=1", // every quota's new sample and head, 25 items a call
             "DynamoDB_20120810.PutItem=5",       // 2 per cycle: start, end; the 3 decisions, a conditional PutItem each (up to 8: docs/fleet-auditw.md; more: transactions of 100)
             "DynamoDB_20120810.Query=10",        // 1 per quota: its history window (a cold window; DynamoBatchingTests has the warm one); 7 per cycle (the step plans' one) (3 of them reconciliation's; no denials: nothing wants an increase)
-            "DynamoDB_20120810.Scan=1"], dynamo); // 1 per cycle: the rules
+            "DynamoDB_20120810.Scan=2"], dynamo); // 2 per cycle: the rules and the policies
     }
 }

@@ -44,7 +44,7 @@ public sealed class DynamoBatchingTests(MotoServer moto)
             $"BatchWriteItem={Ceiling(2 * quotas, 25)}",  // every quota's new sample and its new head, 25 a call
             "PutItem=2",                                    // cycle start and end, each alone (reconciliation needs them durable at once)
             "Query=7",                                      // fixed: requests, approvals, active alerts, reconciliation (3), step plans; no denials: nothing wants an increase
-            "Scan=1",                                       // the rules (1 MB a page)
+            "Scan=2",                                       // the rules and the policies (1 MB a page)
             $"TransactWriteItems={Ceiling(quotas, 100)}"],  // the decisions, 100 conditional puts a call
             calls);
     }
@@ -75,7 +75,7 @@ public sealed class DynamoBatchingTests(MotoServer moto)
         Assert.All(report.Rules, r => Assert.Equal("none", r.Decision.Kind));
         // History: the warm tail's Query; the append's newest-hourly-row Query and, the stand-in's hour of samples having no
         // hourly row yet, the compaction's Query (nothing aged); 1 PutItem. The rest as above (no denial Queries: nothing wants an increase).
-        Assert.Equal("PutItem=3 Query=10 Scan=1 TransactWriteItems=1", ShardUsage.DynamoCalls(world)); // with the step plans' Query
+        Assert.Equal("PutItem=3 Query=10 Scan=2 TransactWriteItems=1", ShardUsage.DynamoCalls(world)); // with the step plans' Query; Scans: rules, policies
         Assert.Equal(50, report.Rules.Count);
     }
 

@@ -21,9 +21,16 @@ public sealed class S3ShardStore : IShardStore, IDisposable
         ArgumentNullException.ThrowIfNull(client);
         ArgumentException.ThrowIfNullOrWhiteSpace(bucket);
         Bucket = bucket;
+        _s3 = Client(client);
+    }
+
+    /// <summary>An S3 client on the backend's settings (AWSSDK.S3): its retries and attempt timeout, its endpoint (by path on an emulator).</summary>
+    public static AmazonS3Client Client(AwsClientOptions client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
         var config = SdkClientConfig.Point(new AmazonS3Config { MaxErrorRetry = client.MaxRetries, Timeout = client.AttemptTimeout }, client, "s3");
         if (client.EndpointFor("s3") is not null) config.ForcePathStyle = true; // emulators serve buckets by path, not by host name
-        _s3 = new AmazonS3Client(client.Credentials, config);
+        return new AmazonS3Client(client.Credentials, config);
     }
 
     public string Bucket { get; }

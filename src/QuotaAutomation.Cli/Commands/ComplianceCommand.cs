@@ -36,7 +36,7 @@ internal static class ComplianceCommand
             app.Console.MarkupLine("[red]error:[/] this backend lists no observed quotas (no coverage source): compliance cannot say which quotas have no rule");
             return ExitCodes.Error;
         }
-        var (findings, observed, rules, unreadValues) = await FindAsync(opened, near, ct);
+        var (findings, observed, rules, unreadValues) = await ComplianceReading.ReadAsync(opened.Ports, opened.Region, opened.Now, near, ct);
         var region = opened.Region;
 
         if (app.WantsJson(parse))
@@ -54,22 +54,5 @@ internal static class ComplianceCommand
                 : $"[yellow]{findings.Count} finding(s)[/] in {Render.Text(region)}: {observed.Count} observed quotas, {rules.Count} rules{Render.Text(unread)}");
         }
         return failOnFindings && findings.Count > 0 ? ExitCodes.Invalid : ExitCodes.Ok;
-    }
-
-    /// <summary>The account and Region's findings (<see cref="ComplianceCheck"/>), from the coverage, the rules and the usage history; also the report's compliance section.</summary>
-    internal static async Task<(IReadOnlyList<ComplianceFinding> Findings, IReadOnlyList<ObservedUtilization> Observed, IReadOnlyList<QuotaRule> Rules, int UnreadValues)> FindAsync(
-        OpenPorts opened, double near, CancellationToken ct)
-    {
-        var (ports, region, now) = (opened.Ports, opened.Region, opened.Now);
-        var quotas = ports.Coverage is { } coverage ? await coverage.ListAsync(null, region, null, includeUnobserved: false, ct) : [];
-        var parsed = (await ports.Rules.LoadRulesAsync(ct)).Select(raw => (Raw: raw, Result: RuleParser.Parse(raw))).ToList();
-        var rules = parsed.Where(p => p.Result.Success).Select(p => p.Result.Value).ToList();
-        var rejected = parsed.Where(p => !p.Result.Success).Select(p => (RuleParser.NameOf(p.Raw), p.Result.Error!)).ToList(); // Error is set when !Success
-        var observedKeys = quotas.Where(q => q.Source != UsageSourceKind.None).Select(q => q.Key).ToList();
-        var samples = await ports.History.ReadManyAsync(observedKeys, now - new EngineOptions().HistoryWindow, now, ct);
-        var values = await ports.Quotas.GetQuotasAsync(observedKeys, ct);
-        var observed = quotas.Where(q => values.ContainsKey(q.Key))
-            .Select(q => new ObservedUtilization(q.Key, q.QuotaName, values[q.Key].Value, samples.GetValueOrDefault(q.Key) is [.., var last] ? last.Value : null)).ToList();
-        return (ComplianceCheck.Find(rules, rejected, GoverningRule.For(rules, quotas), observed, near), observed, rules, values.Failed.Count);
     }
 }

@@ -69,6 +69,7 @@ public static class EmbeddedLambda
         // The embedded backend has no streams: a stream payload naming the AWS backend's default tables is audited as theirs (invoke --event).
         var defaults = new QuotaAutomation.Aws.Adapters.AwsBackendOptions();
         return new(new LambdaServices(backend.Ports, backend.Events, backend.Requests.FindApprovalAsync, backend.Clock, engineOptions ?? new EngineOptions(), budget, log, decide, forecaster, door,
-            EditedTables: TableStreamBatch.Audited(defaults.RulesTable, defaults.PoliciesTable)));
+            EditedTables: TableStreamBatch.Audited(defaults.RulesTable, defaults.PoliciesTable),
+            Report: new ReportOutput(backend.Audit.RecordsAsync, new Local.Storage.FolderReportStore(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(backend.Database.Path))!, "reports")), Local.Simulation.BuiltInAccount.Region)));
     }
 }

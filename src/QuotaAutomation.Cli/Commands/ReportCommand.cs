@@ -1,6 +1,5 @@
 using System.CommandLine;
 using QuotaAutomation.Core.Audit;
-using QuotaAutomation.Core.Governance;
 using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Core.Reports;
 using Spectre.Console;
@@ -49,57 +48,16 @@ internal static class ReportCommand
     private static async Task<ReportInput> GatherAsync(CliApp app, ParseResult parse, TimeSpan period, string[] members, CancellationToken ct)
     {
         using var opened = await app.OpenPortsAsync(parse, ct);
-        var (ports, region, now) = (opened.Ports, opened.Region, opened.Now);
-        var since = now - period;
-        var (findings, _, rules, _) = await ComplianceCommand.FindAsync(opened, ComplianceCheck.DefaultNearPercent, ct);
-        var listed = new List<Core.Ports.ObservableQuota>();
-        foreach (var account in members.Prepend(null))
-            if (ports.Coverage is { } coverage) listed.AddRange(await coverage.ListAsync(account, region, null, includeUnobserved: false, ct));
-        var keys = listed.Where(q => q.Source != Core.Usage.UsageSourceKind.None).Select(q => q.Key)
-            .Concat(rules.Where(r => !r.IsFleetRule && !Core.Rules.WildcardRules.IsWildcard(r.Quota)).Select(r => r.Quota)).Distinct().ToList();
-        var values = await ports.Quotas.GetQuotasAsync(keys, ct);
-        var history = await ports.History.ReadManyAsync(keys, since, now, ct);
-        var warnings = rules.Where(r => r.Enabled).GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
-        var forecaster = app.Forecaster(parse);
-        var quotas = keys.Where(values.ContainsKey).Select(k =>
-        {
-            var usage = history.GetValueOrDefault(k) ?? [];
-            return new QuotaObservation(values[k], usage)
-            {
-                Forecast = usage.Count == 0 ? null : forecaster.Predict(k.ToString(), usage, now, TimeSpan.FromDays(7)).Quantiles,
-                WarningPercent = warnings.GetValueOrDefault(k, Core.Decisions.RightSizing.NoRuleWarningPercent),
-            };
-        }).ToList();
-        return new ReportInput(members.Length == 0 ? $"account {(opened.Owned is null ? "(embedded)" : "of the caller")}, {region}" : $"{members.Length + 1} accounts, {region}", since, now, now)
-        {
-            Quotas = quotas,
-            Audit = await AuditAsync(app, parse, opened, since, now, ct),
-            Budgets = await BudgetsAsync(app, parse, opened, now, ct),
-            Findings = findings,
-        };
+        var filed = parse.GetValue(app.Policies) is { } file ? PolicyFiles.ReadValid(file.FullName) : [];
+        var scope = members.Length == 0 ? $"account {(opened.Owned is null ? "(embedded)" : "of the caller")}, {opened.Region}" : $"{members.Length + 1} accounts, {opened.Region}";
+        return await ReportGathering.GatherAsync(opened.Ports, opened.Region, opened.Now, period, app.Forecaster(parse),
+            (filter, c) => AuditAsync(app, parse, opened, filter, c), filed, members, scope, ct);
     }
 
     /// <summary>The period's intents, outcomes and status changes: SQLite's audit table, or DynamoDB's through its kind index.</summary>
-    private static async Task<IReadOnlyList<AuditRecord>> AuditAsync(CliApp app, ParseResult parse, OpenPorts opened, DateTimeOffset since, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IReadOnlyList<AuditRecord>> AuditAsync(CliApp app, ParseResult parse, OpenPorts opened, AuditFilter filter, CancellationToken ct)
     {
-        var filter = new AuditFilter(ChangesOnly: true, Since: since, Until: now.AddSeconds(1));
         if (opened.Owned is Aws.AwsBackend aws) return await aws.Audit.QueryAsync(filter, ct) ?? [];
-        var backend = await app.OpenAsync(parse, ct);
-        return (await backend.Audit.QueryAsync(filter, 1_000_000, ct))
-            .Select(e => new AuditRecord(e.Id, e.RunId, e.Timestamp, e.Kind, e.RuleId, QuotaKey.TryParse(e.Quota), e.Action, e.Message, e.ActionId, e.Details)).ToList();
-    }
-
-    /// <summary>This month's spend of each budget of the stored policies and <c>--policies FILE</c> (per-account budgets: the hub's own account).</summary>
-    private static async Task<IReadOnlyList<BudgetStatus>> BudgetsAsync(CliApp app, ParseResult parse, OpenPorts opened, DateTimeOffset now, CancellationToken ct)
-    {
-        if (opened.Ports.Budgets is not { } ledger) return [];
-        var stored = opened.Ports.Policies is { } store ? PolicyParser.ParseAll(await store.LoadPoliciesAsync(ct)).Policies : [];
-        var filed = parse.GetValue(app.Policies) is { } file ? PolicyFiles.ReadValid(file.FullName) : [];
-        var month = Budgets.Month(now);
-        var self = new QuotaKey("-", "-", opened.Region);
-        var rows = new List<BudgetStatus>();
-        foreach (var p in filed.Concat(stored).Where(p => p.Enabled && p.MonthlyBudget is not null))
-            rows.Add(new BudgetStatus(Budgets.Describe(p, self), month, p.MonthlyBudget!.Value, await ledger.SpentAsync(Budgets.Key(p, self), month, ct)));
-        return rows;
+        return await (await app.OpenAsync(parse, ct)).Audit.RecordsAsync(filter, ct);
     }
 }

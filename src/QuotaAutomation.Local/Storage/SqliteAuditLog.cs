@@ -110,6 +110,11 @@ public sealed class SqliteAuditLog(SqliteDatabase db, string? shardAccountId = n
         return rows;
     }
 
+    /// <summary>Every record the filter selects as the engine's records, oldest first (the report reads the period's this way, as DynamoDB's through its index).</summary>
+    public async Task<IReadOnlyList<AuditRecord>> RecordsAsync(AuditFilter filter, CancellationToken ct) =>
+        (await QueryAsync(filter, int.MaxValue, ct))
+            .Select(e => new AuditRecord(e.Id, e.RunId, e.Timestamp, e.Kind, e.RuleId, QuotaKey.TryParse(e.Quota), e.Action, e.Message, e.ActionId, e.Details)).ToList();
+
     /// <summary>A row as read; a digest found by a rule filter as that rule's decision in it.</summary>
     private static AuditEntry ReadFor(SqliteDataReader row, string? ruleId)
     {

@@ -24,10 +24,10 @@ public class InvocationFuzz
     private static readonly string[] FieldWords =
     [
         "payload", "source", "detail-type", "id is missing", "time", "detail", "task", "approval_id", "requestContext", "queryStringParameters", "body",
-        "isBase64Encoded", "rawPath", "fleet", "Items", "BatchInput", "map", "Records", "eventSource",
+        "isBase64Encoded", "rawPath", "fleet", "Items", "BatchInput", "map", "Records", "eventSource", "report",
     ];
 
-    private static readonly string[] Prefixes = ["event '", "event (", "approval task '", "function URL request '", "fleet ", "stream batch: "];
+    private static readonly string[] Prefixes = ["event '", "event (", "approval task '", "function URL request '", "fleet ", "stream batch: ", "report request: "];
 
     private static readonly string[] Shapes = [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Payloads"), "*.json").Order(StringComparer.Ordinal)
         .Select(File.ReadAllText).Select(t => t.Replace("APPROVAL", "apr-1", StringComparison.Ordinal)),

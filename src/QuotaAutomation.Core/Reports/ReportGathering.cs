@@ -1,0 +1,70 @@
+using QuotaAutomation.Core.Audit;
+using QuotaAutomation.Core.Engine;
+using QuotaAutomation.Core.Forecasting;
+using QuotaAutomation.Core.Governance;
+using QuotaAutomation.Core.Quotas;
+
+namespace QuotaAutomation.Core.Reports;
+
+/// <summary>
+/// Reads what a report of an account and Region needs through the engine's ports: the CLI's <c>report</c> and the
+/// Lambda's weekly report gather the same way. The audit trail is read through the reader each backend has (SQLite's
+/// table, DynamoDB's kind index): the ports' audit log only appends.
+/// </summary>
+public static class ReportGathering
+{
+    public static readonly TimeSpan ForecastHorizon = TimeSpan.FromDays(7);
+
+    /// <param name="members">Member accounts to include beside the hub's own (one heat-map row each).</param>
+    /// <param name="filePolicies">Policies given beside the stored ones (<c>--policies FILE</c>), for their budgets.</param>
+    public static async Task<ReportInput> GatherAsync(EnginePorts ports, string region, DateTimeOffset now, TimeSpan period, IForecaster forecaster,
+        Func<AuditFilter, CancellationToken, Task<IReadOnlyList<AuditRecord>>> readAudit, IReadOnlyList<QuotaPolicy> filePolicies,
+        IReadOnlyList<string> members, string scope, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        ArgumentNullException.ThrowIfNull(forecaster);
+        ArgumentNullException.ThrowIfNull(readAudit);
+        ArgumentNullException.ThrowIfNull(members);
+        var since = now - period;
+        var compliance = await ComplianceReading.ReadAsync(ports, region, now, ComplianceCheck.DefaultNearPercent, ct);
+        var listed = new List<Ports.ObservableQuota>();
+        if (ports.Coverage is { } coverage)
+            foreach (var account in members.Prepend(null))
+                listed.AddRange(await coverage.ListAsync(account, region, null, includeUnobserved: false, ct));
+        var keys = listed.Where(q => q.Source != Usage.UsageSourceKind.None).Select(q => q.Key)
+            .Concat(compliance.Rules.Where(r => !r.IsFleetRule && !Rules.WildcardRules.IsWildcard(r.Quota)).Select(r => r.Quota)).Distinct().ToList();
+        var values = await ports.Quotas.GetQuotasAsync(keys, ct);
+        var history = await ports.History.ReadManyAsync(keys, since, now, ct);
+        var warnings = compliance.Rules.Where(r => r.Enabled).GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
+        var quotas = keys.Where(values.ContainsKey).Select(k =>
+        {
+            var usage = history.GetValueOrDefault(k) ?? [];
+            return new QuotaObservation(values[k], usage)
+            {
+                Forecast = usage.Count == 0 ? null : forecaster.Predict(k.ToString(), usage, now, ForecastHorizon).Quantiles,
+                ForecastHorizon = ForecastHorizon,
+                WarningPercent = warnings.GetValueOrDefault(k, Decisions.RightSizing.NoRuleWarningPercent),
+            };
+        }).ToList();
+        return new ReportInput(scope, since, now, now)
+        {
+            Quotas = quotas,
+            Audit = await readAudit(new AuditFilter(ChangesOnly: true, Since: since, Until: now.AddSeconds(1)), ct),
+            Budgets = await BudgetsAsync(ports, region, now, filePolicies, ct),
+            Findings = compliance.Findings,
+        };
+    }
+
+    /// <summary>This month's spend of each budget of the stored policies and the given ones (per-account budgets: the hub's own account).</summary>
+    private static async Task<IReadOnlyList<BudgetStatus>> BudgetsAsync(EnginePorts ports, string region, DateTimeOffset now, IReadOnlyList<QuotaPolicy> filePolicies, CancellationToken ct)
+    {
+        if (ports.Budgets is not { } ledger) return [];
+        var stored = ports.Policies is { } store ? PolicyParser.ParseAll(await store.LoadPoliciesAsync(ct)).Policies : [];
+        var month = Budgets.Month(now);
+        var self = new QuotaKey("-", "-", region);
+        var rows = new List<BudgetStatus>();
+        foreach (var p in filePolicies.Concat(stored).Where(p => p.Enabled && p.MonthlyBudget is not null))
+            rows.Add(new BudgetStatus(Budgets.Describe(p, self), month, p.MonthlyBudget!.Value, await ledger.SpentAsync(Budgets.Key(p, self), month, ct)));
+        return rows;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using QuotaAutomation.Core.Common;
+
+namespace QuotaAutomation.Lambda;
+
+/// <summary>The weekly report's schedule (terraform/reports.tf): <c>{"report": "weekly"}</c> or <c>{"report": {"days": 1..400}}</c>.</summary>
+public static partial class InvocationParser
+{
+    private static Result<Invocation> ParseReport(JsonElement root)
+    {
+        var report = root.GetProperty("report");
+        if (report.ValueKind == JsonValueKind.String && JsonStrings.Read(report) == "weekly") return Result.Ok<Invocation>(new ReportRequest("report-weekly", 7));
+        if (report.ValueKind == JsonValueKind.Object && report.TryGetProperty("days", out var days) && days.ValueKind == JsonValueKind.Number
+            && days.TryGetInt32(out var n) && n is >= 1 and <= 400)
+            return Result.Ok<Invocation>(new ReportRequest($"report-{n}d", n));
+        return Result.Fail<Invocation>($"report request: report must be \"weekly\" or {{\"days\": 1 to 400}}, not {Echo.Of(report.GetRawText())}");
+    }
+}
+
+/// <summary>Write the HTML report of the last <paramref name="Days"/> days, keep it (S3) and announce it (SNS).</summary>
+public sealed record ReportRequest(string EventId, int Days) : Invocation(EventId)
+{
+    public override string Kind => "report";
+}
+
+/// <summary>What the function needs to write reports: how to read its audit trail, where to keep the file, and its Region.</summary>
+public sealed record ReportOutput(Func<Core.Audit.AuditFilter, CancellationToken, Task<IReadOnlyList<Core.Audit.AuditRecord>>> ReadAudit, Core.Ports.IReportStore Store, string Region);
