@@ -111,6 +111,9 @@ public sealed class AwsBackend : IDisposable
     /// <summary>The Account Management API (alternate contacts, enabled Regions), as the caller.</summary>
     public AccountClient Account => _clients.Account();
 
+    /// <summary>Whether the hub can assume the member role in an account (<c>compliance --fleet</c>).</summary>
+    public AwsAccountReach Reach => new(_clients);
+
     /// <summary>Service Quotas Automatic Management in member accounts, through the member role.</summary>
     public AwsAutoManagement AutoManagement => new(_clients);
 

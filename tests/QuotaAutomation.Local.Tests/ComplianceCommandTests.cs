@@ -38,4 +38,20 @@ public sealed class ComplianceCommandTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Contains("--near 0 must be a percentage above 0 and at most 100", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Fleet_OverTheVirtualOrganization_NamesTheUnreachableAndSkippedAccounts_AndFailsOnFindingsWhenAsked()
+    {
+        var (exit, json, _) = await _db.RunCliSplitAsync("compliance", "--fleet", "-o", "json");
+        var (failing, _) = await _db.RunCliAsync("compliance", "--fleet", "--fail-on-findings");
+
+        Assert.Equal((ExitCodes.Ok, ExitCodes.Invalid), (exit, failing));
+        var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
+        Assert.Equal(1, root.GetProperty("unreachable").GetInt32()); // the virtual organization leaves the member role out of one account in 250 (the 5th)
+        var kinds = root.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("unreachable_account", kinds);
+        Assert.Equal(3, kinds.Count(k => k == "skipped_account")); // suspended, closed, pending closure
+        Assert.Contains("MemberRoleMissingException: AssumeRole: AccessDenied", json, StringComparison.Ordinal);
+        Assert.True(root.GetProperty("governed").GetInt32() > 0);
+    }
 }

@@ -39,6 +39,9 @@ public sealed class AwsClients(AwsClientOptions baseOptions, AwsBackendOptions b
 
     public StsClient Sts() => Get(null, o => new StsClient(o));
 
+    /// <summary>STS as the member role in <paramref name="accountId"/> (the role is assumed on the first call).</summary>
+    public StsClient StsIn(string accountId) => Get(new QuotaKey("-", "-", baseOptions.Region.SystemName, accountId), o => new StsClient(o));
+
     public Ec2Client Ec2() => Get(null, o => new Ec2Client(o));
 
     /// <summary>EC2 through AWSSDK.EC2 in a quota's account and Region: the describe counts of VPC, EC2 and EBS quotas.</summary>

@@ -11,6 +11,14 @@ public enum FindingKind
     DisabledRule,
     /// <summary>A wildcard rule that never runs: every observed quota it covers has a rule that names it or a narrower wildcard.</summary>
     ShadowedRule,
+    /// <summary>An active account of the organization that no rule governs in any Region (the fleet runs nothing there).</summary>
+    UngovernedAccount,
+    /// <summary>An account the fleet plan leaves out (suspended, closed).</summary>
+    SkippedAccount,
+    /// <summary>A governed account the fleet cannot act in (its member role cannot be assumed).</summary>
+    UnreachableAccount,
+    /// <summary>Two fleet rules on the same quota in the same cells: the less specific one never runs there.</summary>
+    OverlappingRule,
 }
 
 /// <param name="Subject">What the finding is about: a quota key or a rule id.</param>
@@ -23,6 +31,10 @@ public sealed record ComplianceFinding(FindingKind Kind, string Subject, string 
         FindingKind.RejectedRule => "rejected_rule",
         FindingKind.DisabledRule => "disabled_rule",
         FindingKind.ShadowedRule => "shadowed_rule",
+        FindingKind.UngovernedAccount => "ungoverned_account",
+        FindingKind.SkippedAccount => "skipped_account",
+        FindingKind.UnreachableAccount => "unreachable_account",
+        FindingKind.OverlappingRule => "overlapping_rule",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "not a finding kind"),
     };
 }
