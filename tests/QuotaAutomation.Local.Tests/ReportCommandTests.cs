@@ -101,6 +101,26 @@ public sealed partial class ReportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheOrganizationsReport_HasARowPerReadableAccount_AndNamesTheOneItCannotRead()
+    {
+        await _db.RunCliAsync("run", "--fleet", "--accounts", "12", "--cycles", "3");
+        var page = Path.Combine(Path.GetDirectoryName(_db.Path)!, "org.html");
+
+        var (exit, output) = await _db.RunCliAsync("report", "--ou", "r-fl33", "--out", page);
+        var (refused, why) = await _db.RunCliAsync("report", "--ou", "ou-fl33-nosuchou");
+
+        Assert.Equal((ExitCodes.Ok, ExitCodes.Error), (exit, refused));
+        Assert.Contains("wrote ", output, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(page);
+        Assert.Contains("Quota report: the organization o-fl33", html, StringComparison.Ordinal);
+        var heat = html[html.IndexOf("class=\"heat\"", StringComparison.Ordinal)..];
+        heat = heat[..heat.IndexOf("</table>", StringComparison.Ordinal)];
+        Assert.True(Regex.Count(heat, "<tr><th>") >= 5, "the heat map should have a row per account that has usage");
+        Assert.Contains("unreachable_account", html, StringComparison.Ordinal); // the virtual organization's account without the member role
+        Assert.Contains("has no such OU", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ABadPeriodOrAccount_IsRefused()
     {
         Assert.Equal(ExitCodes.Error, (await _db.RunCliAsync("report", "--days", "0")).Exit);

@@ -17,8 +17,9 @@ internal static class ReportCommand
     {
         var days = new Option<int>("--days") { Description = "The period: this many days up to now", DefaultValueFactory = _ => 30 };
         var accounts = new Option<string[]>("--account") { Description = "Member accounts to include beside the hub's own (12-digit ids; repeat the option), one row each in the heat map", AllowMultipleArgumentsPerToken = true };
+        var ou = new Option<string?>("--ou") { Description = "An OU's report (ou-…, its accounts and the OUs under it) or the organization's (r-…): from AWS Organizations, or the database's virtual organization" };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the HTML file", DefaultValueFactory = _ => new FileInfo("quota-report.html") };
-        var command = new Command("report", "Write one self-contained HTML report: utilisation against quota with the forecast band, a heat map, requests and approvals with their lead times, breaches and near misses, cost against budgets, compliance findings and right-sizing") { days, accounts, output };
+        var command = new Command("report", "Write one self-contained HTML report: utilisation against quota with the forecast band, a heat map, requests and approvals with their lead times, breaches and near misses, cost against budgets, compliance findings and right-sizing") { days, accounts, ou, output };
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(days) is < 1 or > 400)
@@ -34,7 +35,7 @@ internal static class ReportCommand
             }
             ReportModel? model = null;
             await app.Console.Status().StartAsync("reading the trail, the usage and the quotas…", async _ =>
-                model = ReportBuilder.Build(await GatherAsync(app, parse, TimeSpan.FromDays(parse.GetValue(days)), members, ct)));
+                model = ReportBuilder.Build(await GatherAsync(app, parse, TimeSpan.FromDays(parse.GetValue(days)), members, parse.GetValue(ou), ct)));
             var target = parse.GetValue(output)!; // has a default
             await File.WriteAllTextAsync(target.FullName, HtmlReport.Render(model!), ct);
             var s = model!.Summary;
@@ -45,13 +46,28 @@ internal static class ReportCommand
         return command;
     }
 
-    private static async Task<ReportInput> GatherAsync(CliApp app, ParseResult parse, TimeSpan period, string[] members, CancellationToken ct)
+    private static async Task<ReportInput> GatherAsync(CliApp app, ParseResult parse, TimeSpan period, string[] members, string? ou, CancellationToken ct)
     {
-        using var opened = await app.OpenPortsAsync(parse, ct);
+        // Embedded, the backend that reads the quotas must be the one that joined the virtual organization (its member accounts).
+        var embedded = app.IsAws(parse) ? null : await app.OpenAsync(parse, ct);
+        using var opened = embedded is null ? await app.OpenPortsAsync(parse, ct)
+            : new OpenPorts(embedded.Ports, parse.GetValue(app.Region) ?? Local.Simulation.BuiltInAccount.Region, embedded.Clock.GetUtcNow(), null);
         var filed = parse.GetValue(app.Policies) is { } file ? PolicyFiles.ReadValid(file.FullName) : [];
+        var includeHub = true;
         var scope = members.Length == 0 ? $"account {(opened.Owned is null ? "(embedded)" : "of the caller")}, {opened.Region}" : $"{members.Length + 1} accounts, {opened.Region}";
+        if (ou is not null)
+        {
+            var organization = opened.Owned is Aws.AwsBackend aws ? aws.Organization() : await PlaceOptions.EmbeddedOrganizationAsync(embedded!, ct)
+                ?? throw new InvalidDataException($"--ou {ou} needs an organization: this database has none yet (run --fleet makes its virtual organization)");
+            var org = await organization.ReadAsync(ct);
+            var under = org.Under(ou).Where(a => a.State == Core.Fleet.AccountState.Active).Select(a => a.Id).ToList();
+            if (under.Count == 0) throw new InvalidDataException($"--ou {ou}: the organization {org.Id} has no such OU or root, or no active account under it");
+            includeHub = under.Remove(org.ManagementAccountId);
+            members = [.. under];
+            scope = ou.StartsWith("r-", StringComparison.Ordinal) ? $"the organization {org.Id} ({under.Count + (includeHub ? 1 : 0)} accounts), {opened.Region}" : $"{ou} ({under.Count + (includeHub ? 1 : 0)} accounts), {opened.Region}";
+        }
         return await ReportGathering.GatherAsync(opened.Ports, opened.Region, opened.Now, period, app.Forecaster(parse),
-            (filter, c) => AuditAsync(app, parse, opened, filter, c), filed, members, scope, ct);
+            (filter, c) => AuditAsync(app, parse, opened, filter, c), filed, members, scope, ct, includeHub);
     }
 
     /// <summary>The period's intents, outcomes and status changes: SQLite's audit table, or DynamoDB's through its kind index.</summary>

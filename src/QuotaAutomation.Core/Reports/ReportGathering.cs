@@ -15,11 +15,15 @@ public static class ReportGathering
 {
     public static readonly TimeSpan ForecastHorizon = TimeSpan.FromDays(7);
 
-    /// <param name="members">Member accounts to include beside the hub's own (one heat-map row each).</param>
+    /// <summary>How the audit names the hub's own account: its records carry no account id.</summary>
+    private const string HubAccount = "";
+
+    /// <param name="members">Member accounts to include (one heat-map row each).</param>
+    /// <param name="includeHub">Whether the hub's own account is in the report too (not in an OU's that does not hold it).</param>
     /// <param name="filePolicies">Policies given beside the stored ones (<c>--policies FILE</c>), for their budgets.</param>
     public static async Task<ReportInput> GatherAsync(EnginePorts ports, string region, DateTimeOffset now, TimeSpan period, IForecaster forecaster,
         Func<AuditFilter, CancellationToken, Task<IReadOnlyList<AuditRecord>>> readAudit, IReadOnlyList<QuotaPolicy> filePolicies,
-        IReadOnlyList<string> members, string scope, CancellationToken ct)
+        IReadOnlyList<string> members, string scope, CancellationToken ct, bool includeHub = true)
     {
         ArgumentNullException.ThrowIfNull(ports);
         ArgumentNullException.ThrowIfNull(forecaster);
@@ -28,9 +32,23 @@ public static class ReportGathering
         var since = now - period;
         var compliance = await ComplianceReading.ReadAsync(ports, region, now, ComplianceCheck.DefaultNearPercent, ct);
         var listed = new List<Ports.ObservableQuota>();
+        var unreachable = new List<ComplianceFinding>();
         if (ports.Coverage is { } coverage)
-            foreach (var account in members.Prepend(null))
-                listed.AddRange(await coverage.ListAsync(account, region, null, includeUnobserved: false, ct));
+        {
+            foreach (var account in includeHub ? members.Prepend(null) : members)
+            {
+                try
+                {
+                    listed.AddRange((await coverage.ListAsync(account, region, null, includeUnobserved: false, ct))
+                        .Select(q => account is not null && q.Key.AccountId is null ? q with { Key = q.Key with { AccountId = account } } : q)); // a member's quotas are its own
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One account the hub cannot read (no member role) is a finding of the report, not the end of it.
+                    unreachable.Add(new ComplianceFinding(FindingKind.UnreachableAccount, account ?? "self", $"the report could not read account {account}: {e.GetType().Name}: {e.Message}"));
+                }
+            }
+        }
         var keys = listed.Where(q => q.Source != Usage.UsageSourceKind.None).Select(q => q.Key)
             .Concat(compliance.Rules.Where(r => !r.IsFleetRule && !Rules.WildcardRules.IsWildcard(r.Quota)).Select(r => r.Quota)).Distinct().ToList();
         var values = await ports.Quotas.GetQuotasAsync(keys, ct);
@@ -49,9 +67,13 @@ public static class ReportGathering
         return new ReportInput(scope, since, now, now)
         {
             Quotas = quotas,
-            Audit = await readAudit(new AuditFilter(ChangesOnly: true, Since: since, Until: now.AddSeconds(1)), ct),
+            // The hub's own records carry no account id ("").
+            Audit = await readAudit(new AuditFilter(ChangesOnly: true, Since: since, Until: now.AddSeconds(1))
+            {
+                Accounts = members.Count == 0 ? null : includeHub ? [.. members, HubAccount] : [.. members],
+            }, ct),
             Budgets = await BudgetsAsync(ports, region, now, filePolicies, ct),
-            Findings = compliance.Findings,
+            Findings = [.. compliance.Findings, .. unreachable],
         };
     }
 
