@@ -25,6 +25,19 @@ locals {
       bus     = "default"
       pattern = { source = ["aws.servicequotas"], "detail-type" = ["AWS API Call via CloudTrail"], detail = { eventName = ["RequestServiceQuotaIncrease"] } }
     }
+    # Who writes the rules and policies (docs/governance.md): CloudTrail data events, delivered where the account's trail
+    # logs data events for the two tables; the tables' streams record what changed either way (edits.tf).
+    table-writes = {
+      bus = "default"
+      pattern = {
+        source        = ["aws.dynamodb"]
+        "detail-type" = ["AWS API Call via CloudTrail"]
+        detail = {
+          eventName         = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems", "ExecuteStatement", "BatchExecuteStatement"]
+          requestParameters = { tableName = [aws_dynamodb_table.this["rules"].name, aws_dynamodb_table.this["policies"].name] }
+        }
+      }
+    }
   }
 }
 

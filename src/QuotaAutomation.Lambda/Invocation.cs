@@ -135,6 +135,7 @@ public static partial class InvocationParser
                 Result.Ok<Invocation>(new QuotaEvent(id, "quota_threshold_exceeded", source, time, null, detail)),
             ("aws.health", _) => Result.Fail<Invocation>($"{name}: detail.eventTypeCode '{Str(detail, "eventTypeCode")}' is not AWS_SERVICEQUOTAS_THRESHOLD_BREACH"),
             ("aws.servicequotas", "AWS API Call via CloudTrail") => ParseApiCall(name, id, time, root, detail),
+            ("aws.dynamodb", "AWS API Call via CloudTrail") => ParseTableWrite(name, id, time, detail),
             _ => Result.Fail<Invocation>($"{name}: source '{source}' with detail-type '{detailType}' is not a caller this function serves"),
         };
         return invocation.Success && invocation.Value is QuotaEvent quotaEvent

@@ -84,6 +84,7 @@ public sealed class LambdaApp(LambdaServices services)
                 FleetSummaryStep summary => await _fleet.SummaryAsync(summary, budget.Token),
                 TableStreamBatch edits => await TableEditsAsync(edits, budget.Token),
                 ReportRequest report => await ReportAsync(report, budget.Token),
+                TableWriteCall write => await TableWriteAsync(write, budget.Token),
                 _ => throw new UnreachableException(invocation.GetType().Name),
             };
             if (invocation is not HttpRequest) reply["kind"] = invocation.Kind; // a Function URL reply is the HTTP response itself
@@ -326,6 +327,25 @@ public sealed class LambdaApp(LambdaServices services)
         if (fresh)
             await services.Ports.Audit.AppendAsync(new AuditRecord($"{call.EventId}/api-call", call.EventId, services.Time.GetUtcNow(), AuditKind.StatusChange, "-", call.Quota, "servicequotas_api_call",
                 Echo.Of($"CloudTrail: {call.EventName}{(call.Quota is { } q ? $" for {q}" : "")}{(call.RequestId is { } r ? $", request {r}" : "")}{(call.Status is { } s ? $" ({s})" : "")} by {call.Caller ?? "an unknown caller"}")), ct);
+        return new JsonObject { ["status"] = fresh ? "ok" : "duplicate", ["event_id"] = call.EventId };
+    }
+
+    /// <summary>
+    /// Who wrote a rule or policy item, from CloudTrail (signed by the caller's credentials, never typed): recorded beside
+    /// the stream's record of what changed, once per CloudTrail event. Writes to other tables are not this function's.
+    /// </summary>
+    private async Task<JsonObject> TableWriteAsync(TableWriteCall call, CancellationToken ct)
+    {
+        if (services.EditedTables is not { } audited || !audited.TryGetValue(call.Table, out var table))
+            return new JsonObject { ["status"] = "ignored", ["reason"] = $"table {Echo.Of(call.Table)} is not the rules or policies table" };
+        var noun = table == EditedTable.Rules ? "rule" : "policy";
+        var subject = call.ItemId is { } id ? $"{noun} '{id}'" : $"the {noun}s (several items)";
+        var text = $"{subject}: {call.EventName} on table {call.Table} by {call.Caller ?? "a caller CloudTrail does not name"}"
+            + (call.UserAgent is { } agent ? $" ({agent})" : "") + (call.Error is { } error ? $", refused: {error} (nothing changed)" : "") + " (CloudTrail)";
+        var trailId = call.ItemId is null ? "-" : table == EditedTable.Rules ? call.ItemId : TableEditAudit.PolicyTrailId(call.ItemId);
+        var fresh = await services.Ports.Audit.TryAppendAsync(new AuditRecord($"cloudtrail-{call.EventId}/00001", $"cloudtrail-{call.EventId}", services.Time.GetUtcNow(),
+            table == EditedTable.Rules ? AuditKind.RuleChange : AuditKind.PolicyChange, trailId, null, $"{noun}_written_by", Echo.Of(text),
+            Details: new Dictionary<string, string> { ["by"] = Echo.Of(call.Caller ?? "unknown"), ["at"] = call.Time.ToString("O", CultureInfo.InvariantCulture), ["event"] = call.EventName }), ct);
         return new JsonObject { ["status"] = fresh ? "ok" : "duplicate", ["event_id"] = call.EventId };
     }
 

@@ -263,6 +263,9 @@ public sealed partial class TerraformModuleTests
             .Where(t => t.StreamSpecification is { StreamEnabled: true, StreamViewType.Value: "NEW_AND_OLD_IMAGES" }).Select(t => t.TableName));
         Assert.Contains("stream_view_type = contains(local.edited_tables, each.key) ? \"NEW_AND_OLD_IMAGES\" : null", dynamodb, StringComparison.Ordinal);
         Assert.Contains("for_each = toset(local.edited_tables)", edits, StringComparison.Ordinal);
+        // Who wrote them: CloudTrail's data events for the two tables reach the function through the default bus.
+        var events = File.ReadAllText(Path.Combine(Module, "events.tf"));
+        Assert.Contains("requestParameters = { tableName = [aws_dynamodb_table.this[\"rules\"].name, aws_dynamodb_table.this[\"policies\"].name] }", events, StringComparison.Ordinal);
         Assert.Contains("function_response_types = [\"ReportBatchItemFailures\"]", edits, StringComparison.Ordinal);
         Assert.Contains("resources = [\"${local.table_arns[\"rules\"]}/stream/*\", \"${local.table_arns[\"policies\"]}/stream/*\"]", streams, StringComparison.Ordinal);
     }

@@ -98,4 +98,20 @@ public sealed class TableEditStreamTests : EmbeddedFunctionTests
         Assert.Equal("222200000000012345678902", (string?)Assert.Single((JsonArray)reply["batchItemFailures"]!)!["itemIdentifier"]);
         Assert.Contains("table edit not audited: the stream delivers it again", Logs.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CloudTrailsDataEvent_NamesWhoWroteThePolicy_OnceAndOnlyForTheTwoTables()
+    {
+        var put = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Payloads", "dynamodb-cloudtrail-putitem.json"));
+
+        var first = await App.HandleAsync(put, CancellationToken.None);
+        var again = await App.HandleAsync(put, CancellationToken.None);
+        var elsewhere = await App.HandleAsync(put.Replace("\"tableName\": \"quota-automation-policies\"", "\"tableName\": \"orders\"", StringComparison.Ordinal), CancellationToken.None);
+
+        Assert.Equal(("ok", "duplicate", "ignored"), ((string?)first["status"], (string?)again["status"], (string?)elsewhere["status"]));
+        var written = Assert.Single(await TrailAsync(AuditKind.PolicyChange));
+        Assert.Equal(("policy:freeze-sandboxes", "policy_written_by"), (written.RuleId, written.Action));
+        Assert.Equal("policy 'freeze-sandboxes': PutItem on table quota-automation-policies by "
+            + "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_PlatformAdmins_0a1b2c3d/carol@example.com (console.amazonaws.com) (CloudTrail)", written.Message);
+    }
 }
