@@ -81,9 +81,10 @@ resource "aws_cloudwatch_event_rule" "report" {
 }
 
 resource "aws_cloudwatch_event_target" "report" {
-  rule  = aws_cloudwatch_event_rule.report.name
-  arn   = aws_lambda_function.this.arn
-  input = jsonencode({ report = "weekly" })
+  rule = aws_cloudwatch_event_rule.report.name
+  arn  = aws_lambda_function.this.arn
+  # A fleet deployment's report is the organization's: every active account, read through its member role.
+  input = var.fleet_enabled ? jsonencode({ report = { days = 7, ou = "organization" } }) : jsonencode({ report = "weekly" })
 }
 
 resource "aws_lambda_permission" "report" {

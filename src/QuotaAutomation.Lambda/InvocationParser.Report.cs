@@ -3,7 +3,10 @@ using QuotaAutomation.Core.Common;
 
 namespace QuotaAutomation.Lambda;
 
-/// <summary>The weekly report's schedule (terraform/reports.tf): <c>{"report": "weekly"}</c> or <c>{"report": {"days": 1..400}}</c>.</summary>
+/// <summary>
+/// The weekly report's schedule (terraform/reports.tf): <c>{"report": "weekly"}</c>, or <c>{"report": {"days": 1..400,
+/// "ou": "organization" | "ou-…" | "r-…"}}</c> for an OU's or the organization's (a fleet deployment's).
+/// </summary>
 public static partial class InvocationParser
 {
     private static Result<Invocation> ParseReport(JsonElement root)
@@ -12,7 +15,12 @@ public static partial class InvocationParser
         if (report.ValueKind == JsonValueKind.String && JsonStrings.Read(report) == "weekly") return Result.Ok<Invocation>(new ReportRequest("report-weekly", 7));
         if (report.ValueKind == JsonValueKind.Object && report.TryGetProperty("days", out var days) && days.ValueKind == JsonValueKind.Number
             && days.TryGetInt32(out var n) && n is >= 1 and <= 400)
-            return Result.Ok<Invocation>(new ReportRequest($"report-{n}d", n));
+        {
+            var ou = Str(report, "ou");
+            if (report.TryGetProperty("ou", out _) && (ou is null || !(ou == "organization" || Core.Rules.RuleTargets.IsOrganizationalUnit(ou))))
+                return Result.Fail<Invocation>($"report request: report.ou must be \"organization\", an OU id (ou-…) or the root id (r-…), not {Echo.Of(report.GetProperty("ou").GetRawText())}");
+            return Result.Ok<Invocation>(new ReportRequest($"report-{n}d{(ou is null ? "" : "-" + ou)}", n) { Ou = ou });
+        }
         return Result.Fail<Invocation>($"report request: report must be \"weekly\" or {{\"days\": 1 to 400}}, not {Echo.Of(report.GetRawText())}");
     }
 }
@@ -20,6 +28,9 @@ public static partial class InvocationParser
 /// <summary>Write the HTML report of the last <paramref name="Days"/> days, keep it (S3) and announce it (SNS).</summary>
 public sealed record ReportRequest(string EventId, int Days) : Invocation(EventId)
 {
+    /// <summary>Whose report: null the function's account; <c>organization</c> every account; else an OU or root id.</summary>
+    public string? Ou { get; init; }
+
     public override string Kind => "report";
 }
 

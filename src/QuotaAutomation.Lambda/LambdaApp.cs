@@ -358,8 +358,19 @@ public sealed class LambdaApp(LambdaServices services)
         if (services.Report is not { } output)
             return new JsonObject { ["status"] = "error", ["error"] = "this function writes no reports: QA_REPORT_BUCKET is not set (terraform/reports.tf sets it)" };
         var now = services.Time.GetUtcNow();
+        var (members, includeHub, scope) = (Array.Empty<string>(), true, $"the function's account, {output.Region}");
+        if (request.Ou is { } ou)
+        {
+            // An OU's or the organization's: its member accounts, read through their member roles (a fleet deployment's organization).
+            if (services.Fleet?.Organization is not { } organization)
+                return new JsonObject { ["status"] = "error", ["error"] = $"report request: report.ou '{Echo.Of(ou)}' needs the fleet's organization (QA_FLEET_BUCKET is not set)" };
+            var org = await organization.ReadAsync(ct);
+            var under = (ou == "organization" ? org.Accounts : org.Under(ou)).Where(a => a.State == Core.Fleet.AccountState.Active).Select(a => a.Id).ToList();
+            includeHub = under.Remove(org.ManagementAccountId) || ou == "organization";
+            (members, scope) = ([.. under], ou == "organization" ? $"the organization {org.Id}, {output.Region}" : $"{ou}, {output.Region}");
+        }
         var input = await Core.Reports.ReportGathering.GatherAsync(services.Ports, output.Region, now, TimeSpan.FromDays(request.Days),
-            services.Forecaster ?? new Core.Forecasting.TrendForecaster(), output.ReadAudit, services.EngineOptions.Policies, [], $"the function's account, {output.Region}", ct);
+            services.Forecaster ?? new Core.Forecasting.TrendForecaster(), output.ReadAudit, services.EngineOptions.Policies, members, scope, ct, includeHub);
         var model = Core.Reports.ReportBuilder.Build(input);
         var location = await output.Store.PutAsync(string.Create(CultureInfo.InvariantCulture, $"quota-report-{output.Region}-{now:yyyy-MM-dd}.html"), Core.Reports.HtmlReport.Render(model), now, ct);
         var s = model.Summary;

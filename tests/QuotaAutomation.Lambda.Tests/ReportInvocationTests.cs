@@ -44,4 +44,14 @@ public sealed class ReportInvocationTests : EmbeddedFunctionTests
         Assert.Equal("error", (string?)reply["status"]);
         Assert.StartsWith("report request: report must be \"weekly\" or {\"days\": 1 to 400}", (string?)reply["error"], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AnOrganizationsReport_NeedsTheFleetsOrganization_AndABadOuIsNamed()
+    {
+        var noFleet = await App.HandleAsync("""{"report": {"days": 7, "ou": "organization"}}""", CancellationToken.None);
+        var badOu = await App.HandleAsync("""{"report": {"days": 7, "ou": "sandboxes"}}""", CancellationToken.None);
+
+        Assert.Equal("report request: report.ou 'organization' needs the fleet's organization (QA_FLEET_BUCKET is not set)", (string?)noFleet["error"]);
+        Assert.Equal("report request: report.ou must be \"organization\", an OU id (ou-…) or the root id (r-…), not \"sandboxes\"", (string?)badOu["error"]);
+    }
 }
