@@ -16,7 +16,7 @@ namespace QuotaAutomation.Cli;
 /// </summary>
 internal sealed class PolicyChanges(IAnsiConsole console, IPolicyEditor policies, IAuditLog audit, string who, DateTimeOffset now)
 {
-    private readonly string _runId = string.Create(CultureInfo.InvariantCulture, $"cli-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..40];
+    private readonly string _runId = AuditRunIds.For("cli", now);
     private int _sequence;
 
     /// <summary>Stores the policies by id; with <paramref name="replace"/> the store afterwards holds exactly these.</summary>

@@ -16,7 +16,7 @@ namespace QuotaAutomation.Cli;
 /// </summary>
 internal sealed class RuleChanges(IAnsiConsole console, IRuleEditor rules, IAuditLog audit, string who, DateTimeOffset now)
 {
-    private readonly string _runId = string.Create(CultureInfo.InvariantCulture, $"cli-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..40];
+    private readonly string _runId = AuditRunIds.For("cli", now);
     private int _sequence;
 
     /// <summary>Deletes the rules; each deleted item is kept in its audit record, so it can be imported again.</summary>

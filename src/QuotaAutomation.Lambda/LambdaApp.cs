@@ -432,7 +432,7 @@ public sealed class LambdaApp(LambdaServices services)
         try
         {
             var now = services.Time.GetUtcNow();
-            var id = $"rejected-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..40];
+            var id = AuditRunIds.For("rejected", now);
             await services.Ports.Audit.AppendAsync(new AuditRecord($"{id}/00001", id, now, AuditKind.Error, "-", null, "invocation_rejected", error), CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)

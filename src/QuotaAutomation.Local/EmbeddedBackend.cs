@@ -162,7 +162,7 @@ public sealed class EmbeddedBackend
         var now = Clock.GetUtcNow();
         var decided = approval with { Status = approve ? ApprovalStatus.Approved : ApprovalStatus.Denied, DecidedAt = now, DecidedBy = decidedBy, Comment = comment };
         await Requests.UpdateAsync(decided, ct);
-        var runId = string.Create(CultureInfo.InvariantCulture, $"{via}-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..40];
+        var runId = Core.Audit.AuditRunIds.For(via, now);
         await Audit.AppendAsync(new AuditRecord($"{runId}/00001", runId, now, AuditKind.StatusChange, approval.RuleId, approval.Quota,
             approve ? "approval_granted" : "approval_denied",
             Echo.Of(string.Create(CultureInfo.InvariantCulture, $"approval {approval.Id} for {approval.Quota} → {approval.DesiredValue:#,0.##} {(approve ? "granted" : "denied")} by {decidedBy} via {via}{(comment is { } c ? $": {c}" : "")}"))), ct); // name and comment are typed by a person

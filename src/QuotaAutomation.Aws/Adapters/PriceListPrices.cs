@@ -118,7 +118,7 @@ public sealed class PriceListPrices(PricingClient pricing, TimeProvider time)
         return null;
     }
 
-    private static string Short(Exception e) => e is AwsServiceException aws ? aws.ErrorCode ?? e.GetType().Name : e.GetType().Name;
+    private static string Short(Exception e) => e is AwsServiceException aws ? aws.ErrorCode : e.GetType().Name;
 
     private sealed class RegionPrices(PriceListPrices prices, string region) : IPriceSource
     {

@@ -45,9 +45,9 @@ internal static class ApprovalCommands
             var who = Identity(Environment.UserName, parse.GetValue(by));
             if (approve)
             {
-                var step = await ApprovalChainGate.ApproveAsync(backend.Requests, backend.Audit, backend.Clock, approval, Environment.UserName, who, identified: true, "cli", ct);
-                if (await ChainAsync(app, step, approval) is { } stop) return stop;
-                who = ((ChainStep.Complete)step).DecidedBy; // a chain's last approver: every approver is named
+                var (stop, decidedBy) = await ChainAsync(app, backend.Requests, backend.Audit, backend.Clock, approval, Environment.UserName, who, ct);
+                if (stop is { } exit) return exit;
+                who = decidedBy;
             }
             try
             {
@@ -71,19 +71,26 @@ internal static class ApprovalCommands
         return command;
     }
 
-    /// <summary>What a chained approval's step means for the command: null to go on (complete), else the exit code after saying why.</summary>
-    private static Task<int?> ChainAsync(CliApp app, ChainStep step, ApprovalRequest approval)
+    /// <summary>
+    /// A person's approval through the chain (<see cref="ApprovalChainGate"/>): the exit code when it does not complete the
+    /// approval now (recorded, waiting for more approvers; refused), said to the person; else null and who decided it
+    /// (a chain's every approver).
+    /// </summary>
+    private static async Task<(int? Stop, string DecidedBy)> ChainAsync(CliApp app, IApprovalStore approvals, IAuditLog audit, TimeProvider time,
+        ApprovalRequest approval, string verified, string who, CancellationToken ct)
     {
-        switch (step)
+        switch (await ApprovalChainGate.ApproveAsync(approvals, audit, time, approval, verified, who, identified: true, "cli", ct))
         {
             case ChainStep.Recorded recorded:
                 app.Console.MarkupLine($"[green]recorded[/] your approval of {Render.Text(approval.Id)} ({recorded.Updated.Approvers.Count} of {approval.RequiredApprovers}): waiting for {recorded.Remaining} more approver(s); nothing is filed yet");
-                return Task.FromResult<int?>(ExitCodes.Ok);
+                return (ExitCodes.Ok, who);
             case ChainStep.Refused refused:
                 app.Console.MarkupLine($"[red]refused:[/] {Render.Text(refused.Reason)}");
-                return Task.FromResult<int?>(ExitCodes.Invalid);
+                return (ExitCodes.Invalid, who);
+            case ChainStep.Complete complete:
+                return (null, complete.DecidedBy);
             default:
-                return Task.FromResult<int?>(null);
+                throw new System.Diagnostics.UnreachableException();
         }
     }
 
@@ -117,7 +124,7 @@ internal static class ApprovalCommands
         var check = ApproverAllowList.Check(caller, ApproverAllowList.Parse([Environment.GetEnvironmentVariable("QA_APPROVERS") ?? ""]).Patterns,
             rule?.Value.Approvers, approval.RuleId, approval.Id);
         var now = app.RealTime.GetUtcNow();
-        var runId = string.Create(CultureInfo.InvariantCulture, $"cli-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..40];
+        var runId = AuditRunIds.For("cli", now);
         if (!check.Allowed)
         {
             await aws.Audit.AppendAsync(new AuditRecord($"{runId}/refused", runId, now, AuditKind.Error, approval.RuleId, approval.Quota, "approval_refused", $"{caller} refused: {check.Reason}"), ct);
@@ -127,9 +134,9 @@ internal static class ApprovalCommands
         var who = Identity(caller, typed);
         if (approve)
         {
-            var step = await ApprovalChainGate.ApproveAsync(aws.State, aws.Audit, app.RealTime, approval, caller, who, identified: true, "cli", ct);
-            if (await ChainAsync(app, step, approval) is { } stop) return stop;
-            who = ((ChainStep.Complete)step).DecidedBy;
+            var (stop, decidedBy) = await ChainAsync(app, aws.State, aws.Audit, app.RealTime, approval, caller, who, ct);
+            if (stop is { } exit) return exit;
+            who = decidedBy;
         }
         if ((token ?? await aws.Door.FindTaskTokenAsync(approval.Id, ct)) is { } taskToken)
         {

@@ -24,7 +24,7 @@ public static class ApprovalChainGate
         ArgumentNullException.ThrowIfNull(approval);
         var step = ApprovalChain.Approve(approval, verified, shown, identified);
         var now = time.GetUtcNow();
-        var runId = string.Create(CultureInfo.InvariantCulture, $"{via}-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}")[..40];
+        var runId = AuditRunIds.For(via, now);
         switch (step)
         {
             case ChainStep.Recorded recorded:

@@ -1,5 +1,6 @@
 using QuotaAutomation.Core.Audit;
 using QuotaAutomation.Core.Common;
+using QuotaAutomation.Core.Engine;
 using QuotaAutomation.Core.Forecasting;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
@@ -65,11 +66,10 @@ public static class ReportBuilder
         var failed = 0;
         foreach (var intent in intents)
         {
-            var outcome = outcomes.GetValueOrDefault(intent.Id);
-            var done = outcome?.Details?.GetValueOrDefault(AuditDetails.Outcome) is { } o ? o == "Done" : outcome?.Message.StartsWith("done:", StringComparison.Ordinal) == true;
-            if (!done)
+            var outcome = OutcomeOf(outcomes.GetValueOrDefault(intent.Id));
+            if (outcome != ActionOutcome.Done)
             {
-                if (outcome?.Details?.GetValueOrDefault(AuditDetails.Outcome) == "Failed" || outcome?.Message.StartsWith("failed:", StringComparison.Ordinal) == true) failed++;
+                if (outcome == ActionOutcome.Failed) failed++;
                 continue;
             }
             var changes = After(trail, intent, intents.Where(i => outcomes.ContainsKey(i.Id)))
@@ -85,8 +85,7 @@ public static class ReportBuilder
     /// <summary>Each approval asked (an intent to start one whose outcome is done), and the first decision on its quota after it.</summary>
     private static List<ApprovalLine> Approvals(List<AuditRecord> trail)
     {
-        var done = trail.Where(r => r.Kind == AuditKind.Outcome && r.ActionId is not null
-            && (r.Details?.GetValueOrDefault(AuditDetails.Outcome) is { } o ? o == "Done" : r.Message.StartsWith("done:", StringComparison.Ordinal))).Select(r => r.ActionId!).ToHashSet(StringComparer.Ordinal);
+        var done = trail.Where(r => r.Kind == AuditKind.Outcome && r.ActionId is not null && OutcomeOf(r) == ActionOutcome.Done).Select(r => r.ActionId!).ToHashSet(StringComparer.Ordinal);
         var asks = trail.Where(r => r.Kind == AuditKind.Intent && r.Action == "start_approval" && r.Quota is not null && done.Contains(r.Id)).ToList();
         return asks.Select(ask =>
         {
@@ -95,6 +94,15 @@ public static class ReportBuilder
                 decision?.Action["approval_".Length..] ?? "waiting", decision?.Timestamp);
         }).ToList();
     }
+
+    /// <summary>
+    /// An outcome record's outcome: its details say (since issue 17); an older record's message starts with it, as
+    /// <c>AuditedAction</c> writes it (<c>done: …</c>). Null: no outcome record, or one that says neither.
+    /// </summary>
+    private static ActionOutcome? OutcomeOf(AuditRecord? outcome) =>
+        outcome is null ? null
+        : Enum.TryParse<ActionOutcome>(outcome.Details?.GetValueOrDefault(AuditDetails.Outcome), out var said) ? said
+        : Enum.GetValues<ActionOutcome>().Cast<ActionOutcome?>().FirstOrDefault(o => outcome.Message.StartsWith($"{o.ToString()!.ToLowerInvariant()}:", StringComparison.Ordinal));
 
     /// <summary>
     /// The records of <paramref name="start"/>'s quota after it in the trail's order, up to the next of <paramref name="starts"/>
