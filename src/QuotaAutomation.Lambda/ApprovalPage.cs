@@ -130,7 +130,7 @@ internal static class ApprovalPage
             switch (step)
             {
                 case Core.Approvals.ChainStep.Recorded recorded:
-                    return Page(HttpStatusCode.OK, "Recorded", $"Your approval is recorded ({recorded.Updated.Approvers.Count} of {approval.RequiredApprovers}): {recorded.Remaining} more approver(s) must approve before anything is filed.");
+                    return Page(HttpStatusCode.OK, "Recorded", $"Your approval is recorded ({recorded.Progress}): {recorded.StillWanted} must approve before anything is filed.");
                 case Core.Approvals.ChainStep.Refused refused:
                     return Page(HttpStatusCode.Forbidden, "Not counted", refused.Reason);
                 case Core.Approvals.ChainStep.Complete complete:
@@ -194,7 +194,11 @@ internal static class ApprovalPage
 
     private static string Summary(ApprovalRequest a) =>
         $"{a.Quota}: {Num(a.CurrentValue)} → {Num(a.DesiredValue)}, estimated ${Num(a.EstimatedMonthlyCost)} a month. {a.Reason}"
-        + (a.RequiredApprovers > 1 ? $" Needs {a.RequiredApprovers} different approvers; approved so far by {(a.Approvers.Count == 0 ? "no one" : string.Join(", ", a.Approvers))}." : "");
+        + (a.RequiredApprovers > 1 || a.ApproverGroups.Count > 0
+            ? $" Needs {Math.Max(a.RequiredApprovers, a.ApproverGroups.Count)} different approvers"
+              + (a.ApproverGroups.Count == 0 ? "" : $", one from each of {string.Join(", ", a.ApproverGroups.Select(g => g.Name))}")
+              + $"; approved so far by {(a.Approvers.Count == 0 ? "no one" : string.Join(", ", a.Approvers))}."
+            : "");
 
     private static string Form(string path, IEnumerable<(string Name, string Value)> hidden, bool name, string? only = null)
     {

@@ -64,12 +64,32 @@ public sealed class CliApprovalOnMotoTests(MotoServer moto)
 
         var stored = await backend.State.FindApprovalAsync(id, CancellationToken.None);
         Assert.Equal((0, 1), (first, again)); // ExitCodes.Ok, ExitCodes.Invalid
-        Assert.Contains("(1 of 2): waiting for 1 more approver(s)", recorded, StringComparison.Ordinal);
+        Assert.Contains("(1 of 2): waiting for 1 more approver;", recorded, StringComparison.Ordinal);
         Assert.Contains("another person must approve", refused.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.Equal((ApprovalStatus.Waiting, 2), (stored!.Status, stored.RequiredApprovers));
         Assert.Equal([caller], stored.Approvers);
         // Both within one second of the real clock: the trail orders records by their second, so they are compared as a set.
         Assert.Equal(["approval_partial", "approval_refused"], (await backend.Audit.ForRuleAsync("ec2-vcpu", CancellationToken.None)).Select(r => r.Action).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Approve_OfAnApprovalNeedingOneFromEachGroup_FillsTheCallersGroup_AndKeepsTheGroupsInDynamo()
+    {
+        var (world, backend, caller, id) = await ApprovalAsync("CALLER");
+        using var _ = world;
+        using var __ = backend;
+        var waiting = await backend.State.FindApprovalAsync(id, CancellationToken.None);
+        ApproverGroup[] groups = [new("finance", ["arn:aws:iam::123456789012:user/finance-*"]), new("platform", [caller])];
+        await backend.State.UpdateAsync(waiting! with { RequiredApprovers = 2, ApproverGroups = groups }, CancellationToken.None);
+
+        var (exit, recorded) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id);
+
+        var stored = await backend.State.FindApprovalAsync(id, CancellationToken.None);
+        Assert.Equal(0, exit);
+        Assert.Contains("waiting for 1 more approver (one from each of finance)", recorded.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Equal(ApprovalStatus.Waiting, stored!.Status);
+        Assert.Equal([caller], stored.Approvers);
+        Assert.Equal(groups.Select(g => (g.Name, string.Join(",", g.Patterns))), stored.ApproverGroups.Select(g => (g.Name, string.Join(",", g.Patterns))));
     }
 
     [Fact]

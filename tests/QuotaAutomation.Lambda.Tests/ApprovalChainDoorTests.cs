@@ -41,10 +41,10 @@ public sealed class ApprovalChainDoorTests : IAsyncLifetime
     }
 
     /// <summary>The recorded IAM POST payload, approving apr-chain as <paramref name="user"/> of the SSO role.</summary>
-    private async Task<JsonObject> ApproveAsAsync(string user)
+    private async Task<JsonObject> ApproveAsAsync(string user, string approval = "apr-chain")
     {
         var text = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Payloads", "function-url-iam-post.json"));
-        var payload = JsonNode.Parse(text.Replace("APPROVAL", "apr-chain", StringComparison.Ordinal))!;
+        var payload = JsonNode.Parse(text.Replace("APPROVAL", approval, StringComparison.Ordinal))!;
         var iam = payload["requestContext"]!["authorizer"]!["iam"]!;
         iam["userArn"] = $"{Role}/{user}";
         iam["userId"] = $"AROAEXAMPLEEXAMPLE001:{user}";
@@ -74,6 +74,26 @@ public sealed class ApprovalChainDoorTests : IAsyncLifetime
         Assert.Equal($"{Role}/alice@example.com and {Role}/bob@example.com", approved.DecidedBy);
         var trail = await _backend.Audit.QueryAsync("vcpus", null, 20, CancellationToken.None);
         Assert.Equal(["approval_partial", "approval_refused", "approval_granted", "approval_sent"], trail.Select(r => r.Action));
+    }
+
+    [Fact]
+    public async Task OnePerGroup_TheGroupComesFromTheSignedCallersArn_NotFromAnythingTyped()
+    {
+        var waiting = await _backend.Requests.FindApprovalAsync("apr-chain", CancellationToken.None);
+        // An approval's groups are fixed when it is asked (a policy edit later does not change them): ask a new one.
+        await _backend.Requests.UpdateAsync(waiting! with { Status = ApprovalStatus.Expired }, CancellationToken.None);
+        await _backend.Requests.TryStartAsync(waiting with { Id = "apr-groups", ApproverGroups = [new("leads", [$"{Role}/lead-*"]), new("finance", [$"{Role}/finance-*"])] }, CancellationToken.None);
+
+        var lead = await ApproveAsAsync("lead-alice@example.com", "apr-groups");
+        var anotherLead = await ApproveAsAsync("lead-bob@example.com", "apr-groups");
+        var finance = await ApproveAsAsync("finance-carol@example.com", "apr-groups");
+        var approved = await _backend.Requests.FindApprovalAsync("apr-groups", CancellationToken.None);
+
+        Assert.Contains("Your approval is recorded (1 of 2): 1 more approver (one from each of finance) must approve", Body(lead), StringComparison.Ordinal);
+        Assert.Equal(403, (int)anotherLead["statusCode"]!);
+        Assert.Contains("is in none of the groups still waiting for an approver (finance)", Body(anotherLead), StringComparison.Ordinal);
+        Assert.Equal(200, (int)finance["statusCode"]!);
+        Assert.Equal((ApprovalStatus.Approved, $"{Role}/lead-alice@example.com and {Role}/finance-carol@example.com"), (approved!.Status, approved.DecidedBy));
     }
 }
 #pragma warning restore CA1001

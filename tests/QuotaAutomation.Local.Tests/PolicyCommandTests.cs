@@ -223,4 +223,26 @@ public sealed class PolicyCommandTests : IAsyncLifetime
         var (_, trail) = await _db.RunCliAsync("audit", "--kind", "Error", "-o", "json");
         Assert.Contains("approval_refused", trail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ApproverGroups_OnTheEmbeddedBackend_TheOsUserFillsItsGroup_AndTheOtherGroupStillWaits()
+    {
+        var me = Environment.UserName;
+        await _db.RunCliAsync("policy", "import", _db.WriteFile("groups.yaml",
+            $"- policy_id: ops-and-finance\n  approval_required: true\n  approver_groups:\n    ops: local:{me}\n    finance: [local:qa-finance-nobody]\n"));
+        var (_, list) = await _db.RunCliAsync("policy", "list");
+        await _db.RunCliAsync("run");
+        var (_, status) = await _db.RunCliAsync("status", "-o", "json");
+        var approval = System.Text.RegularExpressions.Regex.Match(status, "apr-[0-9a-f]{32}").Value;
+
+        var (exit, recorded) = await _db.RunCliAsync("approve", approval);
+        var (_, after) = await _db.RunCliAsync("status", "-o", "json");
+        var (_, trail) = await _db.RunCliAsync("audit", "--changes", "-o", "json");
+
+        Assert.Contains("one approver from each of ops", list.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.Contains($"recorded your approval of {approval} (1 of 2): waiting for 1 more approver (one from each of finance)", recorded.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains(approval, after, StringComparison.Ordinal); // still waiting: nothing filed
+        Assert.Contains("approval_partial", trail, StringComparison.Ordinal);
+    }
 }

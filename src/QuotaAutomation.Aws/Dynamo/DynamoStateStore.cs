@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using QuotaAutomation.Core.Approvals;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Ports;
 using QuotaAutomation.Core.Quotas;
@@ -295,6 +296,7 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table, strin
         Put(item, "comment", a.Comment);
         if (a.RequiredApprovers > 1) item["required_approvers"] = N(a.RequiredApprovers);
         if (a.Approvers.Count > 0) item["approvers"] = new AttributeValue { L = a.Approvers.Select(S).ToList() };
+        if (ApproverGroup.ToJson(a.ApproverGroups) is { } groups) item["approver_groups"] = S(groups);
         return item;
     }
 
@@ -305,5 +307,6 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table, strin
     {
         RequiredApprovers = i.ContainsKey("required_approvers") ? (int)Num(i, "required_approvers") : 1,
         Approvers = i.TryGetValue("approvers", out var list) && list.L is { } approvers ? approvers.Select(a => a.S).OfType<string>().ToList() : [],
+        ApproverGroups = ApproverGroup.FromJson(i.TryGetValue("approver_groups", out var groups) ? groups.S : null),
     };
 }

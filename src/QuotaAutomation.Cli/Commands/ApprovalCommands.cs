@@ -82,7 +82,7 @@ internal static class ApprovalCommands
         switch (await ApprovalChainGate.ApproveAsync(approvals, audit, time, approval, verified, who, identified: true, "cli", ct))
         {
             case ChainStep.Recorded recorded:
-                app.Console.MarkupLine($"[green]recorded[/] your approval of {Render.Text(approval.Id)} ({recorded.Updated.Approvers.Count} of {approval.RequiredApprovers}): waiting for {recorded.Remaining} more approver(s); nothing is filed yet");
+                app.Console.MarkupLine($"[green]recorded[/] your approval of {Render.Text(approval.Id)} ({recorded.Progress}): waiting for {Render.Text(recorded.StillWanted)}; nothing is filed yet");
                 return (ExitCodes.Ok, who);
             case ChainStep.Refused refused:
                 app.Console.MarkupLine($"[red]refused:[/] {Render.Text(refused.Reason)}");

@@ -30,7 +30,7 @@ public static class ApprovalChainGate
             case ChainStep.Recorded recorded:
                 await approvals.UpdateAsync(recorded.Updated, ct);
                 await audit.AppendAsync(new AuditRecord($"{runId}/00001", runId, now, AuditKind.StatusChange, approval.RuleId, approval.Quota, "approval_partial",
-                    Echo.Of($"approval {approval.Id} for {approval.Quota}: approved by {shown} via {via}, {recorded.Updated.Approvers.Count} of {approval.RequiredApprovers}; waiting for {recorded.Remaining} more"),
+                    Echo.Of($"approval {approval.Id} for {approval.Quota}: approved by {shown} via {via}, {recorded.Progress}; waiting for {recorded.StillWanted}"),
                     Details: new Dictionary<string, string> { ["by"] = Echo.Of(verified), ["approvers"] = recorded.Updated.Approvers.Count.ToString(CultureInfo.InvariantCulture) }), ct);
                 break;
             case ChainStep.Refused refused:

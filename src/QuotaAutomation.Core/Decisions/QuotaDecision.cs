@@ -63,6 +63,9 @@ public sealed record RequestIncrease(
     /// <summary>How many distinct people must approve it when it goes to a person (a policy's <c>approvers_required</c>).</summary>
     public int ApproversRequired { get; init; } = 1;
 
+    /// <summary>The named groups it needs one approver from each of when it goes to a person (a policy's <c>approver_groups</c>).</summary>
+    public IReadOnlyList<Approvals.ApproverGroup> ApproverGroups { get; init; } = [];
+
     /// <summary>The approval a person granted for this increase; null when automation decided it alone (budgets charge an approved one whatever they say).</summary>
     public string? ApprovalId { get; init; }
 

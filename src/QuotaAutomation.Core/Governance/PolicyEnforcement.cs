@@ -1,3 +1,4 @@
+using QuotaAutomation.Core.Approvals;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Quotas;
 using QuotaAutomation.Core.Rules;
@@ -78,12 +79,30 @@ public static class PolicyEnforcement
                 break; // one policy is enough to send it to a person; the first covering one is named
             }
         }
-        if (reviewed.Route == IncreaseRoute.NeedsApproval && covering.Where(p => p.ApproversRequired > 1 && ApprovalConditionMet(p, reviewed)).MaxBy(p => p.ApproversRequired) is { } chain)
+        if (reviewed.Route == IncreaseRoute.NeedsApproval)
         {
-            notes.Add(new(chain.PolicyId, "approvers", $"{chain.ApproversRequired} distinct approvers"));
-            reviewed = reviewed with { ApproversRequired = chain.ApproversRequired!.Value };
+            // Every chain that applies binds: the most approvers any asks for, and one from each group any names.
+            var chains = covering.Where(p => (p.ChainLength > 1 || p.ApproverGroups.Count > 0) && ApprovalConditionMet(p, reviewed)).ToList();
+            var groups = ChainGroups(chains);
+            foreach (var chain in chains)
+                notes.Add(new(chain.PolicyId, "approvers", chain.ApproverGroups.Count == 0
+                    ? $"{chain.ChainLength} distinct approvers"
+                    : $"one approver from each of {string.Join(", ", chain.ApproverGroups.Select(g => g.Name))}" + (chain.ChainLength > chain.ApproverGroups.Count ? $", {chain.ChainLength} in all" : "")));
+            if (chains.Count > 0)
+                reviewed = reviewed with { ApproversRequired = Math.Max(chains.Max(p => p.ChainLength), groups.Count), ApproverGroups = groups };
         }
         return notes.Count == 0 ? reviewed : reviewed with { Reason = $"{reviewed.Reason}; {string.Join("; ", notes)}" };
+    }
+
+    /// <summary>
+    /// The groups of every chain that applies, each once; two policies' groups of one name but different members are
+    /// both kept (named after their policies), so neither policy's group is skipped.
+    /// </summary>
+    private static IReadOnlyList<ApproverGroup> ChainGroups(IReadOnlyList<QuotaPolicy> chains)
+    {
+        var named = chains.SelectMany(p => p.ApproverGroups.Select(g => (Policy: p.PolicyId, Group: g)))
+            .DistinctBy(x => (x.Group.Name, string.Join('\n', x.Group.Patterns))).ToList();
+        return [.. named.Select(x => named.Count(y => y.Group.Name == x.Group.Name) > 1 ? x.Group with { Name = $"{x.Policy}:{x.Group.Name}" } : x.Group)];
     }
 
     /// <summary>A policy's approval condition holds for the increase; a policy that sets none holds for every increase that goes to a person.</summary>

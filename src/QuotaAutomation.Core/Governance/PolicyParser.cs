@@ -14,13 +14,13 @@ public static class PolicyParser
     public static readonly IReadOnlyList<string> Attributes =
     [
         "policy_id", "service_code", "quota_code", "account_id", "exclude_accounts", "max_value", "max_step", "never_raise",
-        "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "approvers_required", "monthly_budget",
-        "budget_per", "over_budget", "enabled",
+        "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "approvers_required", "approver_groups",
+        "monthly_budget", "budget_per", "over_budget", "enabled",
     ];
 
     /// <summary>The attributes that limit something: a policy needs at least one.</summary>
     private static readonly string[] Limits =
-        ["max_value", "max_step", "never_raise", "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "approvers_required", "monthly_budget"];
+        ["max_value", "max_step", "never_raise", "auto_approve_accounts", "approval_required", "approval_above_value", "approval_above_monthly_cost", "approvers_required", "approver_groups", "monthly_budget"];
 
     /// <summary>The most distinct approvers a policy may require: more would leave increases no one can get through.</summary>
     public const int MaxApprovers = 5;
@@ -49,6 +49,7 @@ public static class PolicyParser
         var aboveValue = Optional(reader, "approval_above_value");
         var aboveCost = Optional(reader, "approval_above_monthly_cost");
         var approvers = Optional(reader, "approvers_required");
+        var groups = reader.ApproverGroups("approver_groups", MaxApprovers);
         var budget = Optional(reader, "monthly_budget");
         var budgetPer = reader.Choice("budget_per", "scope", "scope", "account");
         var overBudget = reader.Choice("over_budget", "approval", "approval", "hold");
@@ -61,6 +62,8 @@ public static class PolicyParser
         if (aboveValue is { } av && (av <= 0 || av > RuleParser.MaxQuotaValue)) reader.Bad("approval_above_value", $"{RuleParser.Show(av)} must be > 0 and ≤ {RuleParser.Show(RuleParser.MaxQuotaValue)}");
         if (aboveCost is { } ac && (ac < 0 || ac > RuleParser.MaxCostThreshold)) reader.Bad("approval_above_monthly_cost", $"{RuleParser.Show(ac)} must be ≥ 0 and ≤ {RuleParser.Show(RuleParser.MaxCostThreshold)}");
         if (approvers is { } n && (n < 1 || n > MaxApprovers || n != Math.Floor(n))) reader.Bad("approvers_required", $"{RuleParser.Show(n)} must be a whole number from 1 to {MaxApprovers} (distinct people)");
+        if (approvers is { } fewer && groups is { Count: > 0 } named && fewer < named.Count)
+            reader.Bad("approvers_required", $"{RuleParser.Show(fewer)} is fewer than the {named.Count} approver_groups, which need one approver each");
         if (budget is { } b && (b < 0 || b > RuleParser.MaxCostThreshold)) reader.Bad("monthly_budget", $"{RuleParser.Show(b)} must be ≥ 0 and ≤ {RuleParser.Show(RuleParser.MaxCostThreshold)} (USD a month)");
         if (!reader.IsGiven("monthly_budget"))
         {
@@ -86,6 +89,7 @@ public static class PolicyParser
             ApprovalAboveValue = aboveValue,
             ApprovalAboveMonthlyCost = aboveCost,
             ApproversRequired = approvers is { } required ? (int)required : null,
+            ApproverGroups = groups ?? [],
             MonthlyBudget = budget,
             BudgetPer = budgetPer == "account" ? BudgetPer.Account : BudgetPer.Scope,
             OverBudget = overBudget == "hold" ? OverBudget.Hold : OverBudget.Approval,

@@ -56,6 +56,16 @@ public sealed record QuotaPolicy(string PolicyId, string ServiceCode, string Quo
     public int? ApproversRequired { get; init; }
 
     /// <summary>
+    /// Named groups a covered increase that goes to a person needs one distinct approver from each (and that meets this
+    /// policy's approval condition, when it sets one); empty: none. <see cref="ApproversRequired"/>, when larger, adds
+    /// approvers from anywhere.
+    /// </summary>
+    public IReadOnlyList<Approvals.ApproverGroup> ApproverGroups { get; init; } = [];
+
+    /// <summary>How many distinct people this policy's approval chain needs: its <c>approvers_required</c>, at least one per group.</summary>
+    public int ChainLength => Math.Max(ApproversRequired ?? 1, ApproverGroups.Count);
+
+    /// <summary>
     /// The most the increases filed in a calendar month (UTC) may add to the monthly cost of the covered quotas (USD, the
     /// cost model's estimate); null: no budget. An increase that would go over goes to a person, or waits (<see cref="OverBudget"/>).
     /// </summary>

@@ -69,6 +69,9 @@ public sealed record ApprovalRequest(
 
     /// <summary>Who has approved so far, while more approvers are needed (verified identities, in order).</summary>
     public IReadOnlyList<string> Approvers { get; init; } = [];
+
+    /// <summary>The named groups it needs one approver from each of (a policy's <c>approver_groups</c>), fixed when it was asked.</summary>
+    public IReadOnlyList<Approvals.ApproverGroup> ApproverGroups { get; init; } = [];
 }
 
 /// <summary>Approval state. <see cref="TryStartAsync"/> is conditional: one active approval per quota.</summary>

@@ -9,9 +9,9 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
 {
     private readonly List<(string Field, string Problem)> _errors = [];
 
-    /// <summary>Problems in schema order (unknown attributes last), whatever order they were found in.</summary>
+    /// <summary>Problems in schema order (a map's entry, "field.key", with its field; unknown attributes last), whatever order they were found in.</summary>
     public IReadOnlyList<string> Errors => _errors
-        .OrderBy(e => schema.OrderOf(e.Field))
+        .OrderBy(e => schema.OrderOf(e.Field.Split('.')[0]))
         .Select(e => $"{Echo.Of(e.Field)} {e.Problem}") // an unknown attribute's name is what a person typed
         .ToList();
 
@@ -180,6 +180,45 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         var (patterns, problems) = Approvals.ApproverAllowList.Parse(entries!); // nulls rejected above
         foreach (var problem in problems) Bad(field, problem);
         return problems.Count == 0 && patterns.Count > 0 ? patterns : null;
+    }
+
+    /// <summary>
+    /// Named groups of approvers: a map of group name to member patterns (a string or a list: ARN patterns, or
+    /// <c>local:USER</c> for the embedded backend's OS user); null when absent.
+    /// </summary>
+    public IReadOnlyList<Approvals.ApproverGroup>? ApproverGroups(string field, int maxGroups)
+    {
+        if (!TryGet(field, out var value) || value is null) return null;
+        if (value is not IEnumerable<KeyValuePair<string, object?>> map)
+        {
+            Bad(field, $"{RuleParser.Show(value)} must be a map of group name to approver ARN patterns, e.g. {{security: 'arn:aws:iam::123456789012:role/Security', finance: [...]}}");
+            return null;
+        }
+        var groups = new List<Approvals.ApproverGroup>();
+        foreach (var (name, members) in map)
+        {
+            var where = $"{field}.{Common.Echo.Of(name)}";
+            if (!RuleParser.RuleIdPattern().IsMatch(name)) Bad(field, $"group name '{Common.Echo.Of(name)}' must be letters, digits, '.', '_' or '-', at most 128");
+            var entries = members switch
+            {
+                string s => s.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(e => (string?)e).ToList(),
+                System.Collections.IEnumerable list when members is not IEnumerable<KeyValuePair<string, object?>> => list.Cast<object?>().Select(x => x as string).ToList(),
+                _ => null,
+            };
+            if (entries is null || entries.Count == 0 || entries.Any(e => e is null))
+            {
+                Bad(where, $"{RuleParser.Show(members)} must be the group's members: a string or a list of ARN patterns or local:USER names");
+                continue;
+            }
+            var (arns, problems) = Approvals.ApproverAllowList.Parse(entries.Where(e => !e!.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal))!);
+            foreach (var problem in problems) Bad(where, problem);
+            var locals = entries.Where(e => e!.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal)).ToList();
+            foreach (var local in locals.Where(l => l!.Length == Approvals.ApproverGroup.LocalPrefix.Length)) Bad(where, "'local:' needs the OS user's name after it");
+            groups.Add(new(name, [.. arns, .. locals!]));
+        }
+        if (groups.Count == 0) Bad(field, "names no group: give at least one, or leave the attribute out");
+        if (groups.Count > maxGroups) Bad(field, $"names {groups.Count} groups: at most {maxGroups} (one distinct approver from each)");
+        return groups;
     }
 
     public void RejectUnknownAttributes()

@@ -32,6 +32,7 @@ public sealed class SqliteDatabase
         await command.ExecuteNonQueryAsync(ct);
         await AddAuditPlaceAsync(connection, ct);
         await AddColumnsAsync(connection, "approvals", "required_approvers", "ALTER TABLE approvals ADD COLUMN required_approvers INTEGER NOT NULL DEFAULT 1; ALTER TABLE approvals ADD COLUMN approvers TEXT;", ct);
+        await AddColumnsAsync(connection, "approvals", "approver_groups", "ALTER TABLE approvals ADD COLUMN approver_groups TEXT;", ct);
         return db;
     }
 
@@ -206,7 +207,7 @@ public sealed class SqliteDatabase
             current_value REAL NOT NULL, desired_value REAL NOT NULL, monthly_cost REAL NOT NULL, reason TEXT NOT NULL,
             severity INTEGER NOT NULL, utilization REAL NOT NULL, status TEXT NOT NULL, is_active INTEGER NOT NULL,
             created_at INTEGER NOT NULL, decided_at INTEGER, decided_by TEXT, comment TEXT,
-            required_approvers INTEGER NOT NULL DEFAULT 1, approvers TEXT);
+            required_approvers INTEGER NOT NULL DEFAULT 1, approvers TEXT, approver_groups TEXT);
         CREATE UNIQUE INDEX IF NOT EXISTS approvals_one_active_per_quota
             ON approvals (service_code, quota_code, region, account_id) WHERE is_active = 1;
 

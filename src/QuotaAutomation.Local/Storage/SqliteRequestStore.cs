@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using QuotaAutomation.Core.Approvals;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Ports;
 
@@ -25,7 +26,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
         "id, rule_id, service_code, quota_code, region, account_id, from_value, desired_value, status, created_at, updated_at, aws_request_id, case_id, approval_id, error";
 
     private const string ApprovalColumns =
-        "id, rule_id, service_code, quota_code, region, account_id, current_value, desired_value, monthly_cost, reason, severity, utilization, status, created_at, decided_at, decided_by, comment, required_approvers, approvers";
+        "id, rule_id, service_code, quota_code, region, account_id, current_value, desired_value, monthly_cost, reason, severity, utilization, status, created_at, decided_at, decided_by, comment, required_approvers, approvers, approver_groups";
 
     public async Task<QuotaRequest?> FindRequestAsync(string id, CancellationToken ct) =>
         (await db.QueryAsync($"SELECT {RequestColumns} FROM requests WHERE id = $id", ReadRequest, ct, ("$id", id))).SingleOrDefault();
@@ -64,7 +65,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
     public async Task<bool> TryStartAsync(ApprovalRequest approval, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(approval);
-        return await db.TryInsertAsync($"INSERT INTO approvals ({ApprovalColumns}, is_active) VALUES ($id, $rule, $service, $quota, $region, $account, $current, $desired, $cost, $reason, $severity, $utilization, $status, $created, $decided, $by, $comment, $required, $approvers, $active)",
+        return await db.TryInsertAsync($"INSERT INTO approvals ({ApprovalColumns}, is_active) VALUES ($id, $rule, $service, $quota, $region, $account, $current, $desired, $cost, $reason, $severity, $utilization, $status, $created, $decided, $by, $comment, $required, $approvers, $groups, $active)",
             ct, ApprovalParameters(approval));
     }
 
@@ -107,6 +108,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
         ("$status", a.Status.ToString()), ("$active", a.Status is ApprovalStatus.Waiting or ApprovalStatus.Approved ? 1 : 0),
         ("$created", SqliteDatabase.ToUnix(a.CreatedAt)), ("$decided", a.DecidedAt is { } d ? SqliteDatabase.ToUnix(d) : null), ("$by", a.DecidedBy), ("$comment", a.Comment),
         ("$required", a.RequiredApprovers), ("$approvers", a.Approvers.Count == 0 ? null : System.Text.Json.JsonSerializer.Serialize(a.Approvers)),
+        ("$groups", ApproverGroup.ToJson(a.ApproverGroups)),
     ];
 
     private static ApprovalRequest ReadApproval(SqliteDataReader row) => new(
@@ -116,5 +118,6 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
     {
         RequiredApprovers = row.GetInt32(17),
         Approvers = SqliteDatabase.NullableString(row, 18) is { } json ? System.Text.Json.JsonSerializer.Deserialize<string[]>(json) ?? [] : [],
+        ApproverGroups = ApproverGroup.FromJson(SqliteDatabase.NullableString(row, 19)),
     };
 }

@@ -1,3 +1,4 @@
+using QuotaAutomation.Core.Approvals;
 using QuotaAutomation.Core.Decisions;
 using QuotaAutomation.Core.Governance;
 using QuotaAutomation.Core.Quotas;
@@ -110,5 +111,29 @@ public class PolicyEnforcementTests
 
         Assert.Same(wanted, PolicyEnforcement.Review(wanted, Quota, InProd, [Policy("big") with { ApprovalAboveValue = 2000 }], CostModel.SeedDefaults));
         Assert.Same(wanted, PolicyEnforcement.Review(wanted, Quota, InProd, [Policy("vpc", "vpc") with { ApprovalAlways = true }], CostModel.SeedDefaults));
+    }
+
+    [Fact]
+    public void Review_EveryChainThatApplies_Binds_OneApproverFromEachOfTheirGroups()
+    {
+        var security = new ApproverGroup("security", ["arn:aws:iam::123456789012:role/Security"]);
+        var otherSecurity = new ApproverGroup("security", ["arn:aws:iam::210987654321:role/Security"]);
+        var finance = new ApproverGroup("finance", ["arn:aws:iam::123456789012:role/Finance"]);
+        QuotaPolicy[] policies =
+        [
+            Policy("four-eyes", "ec2") with { ApprovalAlways = true, ApproversRequired = 3 },
+            Policy("big-asks") with { ApprovalAboveValue = 1500, ApproverGroups = [security, finance] },
+            Policy("sub-org") with { ApprovalAboveValue = 1500, ApproverGroups = [otherSecurity] },
+            Policy("huge-asks") with { ApprovalAboveValue = 5000, ApproverGroups = [new("board", ["arn:aws:iam::123456789012:role/Board"])] },
+        ];
+
+        var reviewed = PolicyEnforcement.Review(Wanted(2000), Quota, InProd, policies, CostModel.SeedDefaults);
+
+        Assert.Equal(IncreaseRoute.NeedsApproval, reviewed.Route);
+        Assert.Equal(3, reviewed.ApproversRequired);
+        // Two policies' "security" groups with different members are both kept, named after their policies; "huge-asks" does not apply.
+        Assert.Equal(["big-asks:security", "finance", "sub-org:security"], reviewed.ApproverGroups.Select(g => g.Name));
+        Assert.Contains("policy 'big-asks': one approver from each of security, finance", reviewed.Reason, StringComparison.Ordinal);
+        Assert.Contains("policy 'four-eyes': 3 distinct approvers", reviewed.Reason, StringComparison.Ordinal);
     }
 }

@@ -41,6 +41,34 @@ public class PolicyParserTests
     }
 
     [Fact]
+    public void Parse_ApproverGroups_AMapOfNamesToMembers_EachBadMemberNamed()
+    {
+        var groups = PolicyParser.Parse(Item(("policy_id", "big-asks"), ("approval_above_monthly_cost", 1000), ("approver_groups", new Dictionary<string, object?>
+        {
+            ["security"] = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Security_*/*",
+            ["finance"] = new List<object?> { "arn:aws:iam::111122223333:user/finance-*", "local:carol" },
+        })));
+        var bad = PolicyParser.Parse(Item(("policy_id", "odd"), ("approvers_required", 1), ("approver_groups", new Dictionary<string, object?>
+        {
+            ["security"] = "alice",
+            ["bad name!"] = new List<object?> { "local:" },
+            ["finance"] = 5d,
+        })));
+        var notAMap = PolicyParser.Parse(Item(("policy_id", "odd"), ("approver_groups", "security")));
+
+        Assert.True(groups.Success, groups.Error);
+        Assert.Equal(["security", "finance"], groups.Value.ApproverGroups.Select(g => g.Name));
+        Assert.Equal(["arn:aws:iam::111122223333:user/finance-*", "local:carol"], groups.Value.ApproverGroups[1].Patterns);
+        Assert.Equal(2, groups.Value.ChainLength);
+        Assert.Equal("policy 'odd': approvers_required 1 is fewer than the 2 approver_groups, which need one approver each; "
+            + "approver_groups.security 'alice' is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed); "
+            + "approver_groups group name 'bad name!' must be letters, digits, '.', '_' or '-', at most 128; "
+            + "approver_groups.bad name! 'local:' needs the OS user's name after it; "
+            + "approver_groups.finance 5 must be the group's members: a string or a list of ARN patterns or local:USER names", bad.Error);
+        Assert.StartsWith("policy 'odd': approver_groups 'security' must be a map of group name to approver ARN patterns", notAMap.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_AnAbsentScopeIsEveryServiceInEveryAccount()
     {
         var policy = PolicyParser.Parse(Item(("policy_id", "no-auto-approve"), ("auto_approve_accounts", "ou-ab12-prod0001"))).Value;

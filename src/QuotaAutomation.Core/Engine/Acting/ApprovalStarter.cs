@@ -10,7 +10,7 @@ internal sealed class ApprovalStarter(EnginePorts ports, TimeProvider time, Engi
     {
         var approval = new ApprovalRequest(options.NewApprovalId(), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
             wanted.DesiredValue, wanted.EstimatedMonthlyCost, wanted.Reason, wanted.Severity, wanted.UtilizationPercent,
-            ApprovalStatus.Waiting, time.GetUtcNow()) { RequiredApprovers = wanted.ApproversRequired };
+            ApprovalStatus.Waiting, time.GetUtcNow()) { RequiredApprovers = wanted.ApproversRequired, ApproverGroups = wanted.ApproverGroups };
         if (!await ports.Approvals.TryStartAsync(approval, ct))
             return (ActionOutcome.Skipped, $"an approval for {wanted.Quota} is already active");
         var message = await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Approvals,
