@@ -69,6 +69,9 @@ public sealed record RequestIncrease(
     /// <summary>The approval a person granted for this increase; null when automation decided it alone (budgets charge an approved one whatever they say).</summary>
     public string? ApprovalId { get; init; }
 
+    /// <summary>The budgets charged for it before filing (<c>monthly_budget</c>); refunded when it is then not filed.</summary>
+    public Governance.ChargedBudgets? Charged { get; init; }
+
     /// <summary>True when <see cref="Plan"/> is one this cycle made (audited as plan_recorded; a followed plan's step as plan_step).</summary>
     public bool NewPlan { get; init; }
 }

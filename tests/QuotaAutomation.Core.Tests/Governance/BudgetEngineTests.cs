@@ -68,6 +68,38 @@ public class BudgetEngineTests
     }
 
     [Fact]
+    public async Task AnIncreaseAwsRefuses_GivesItsChargesBack_AndTheTrailSaysSo()
+    {
+        var ledger = new InMemoryBudgetLedger();
+        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 5000), Budget("org-spend", 50_000) with { ServiceCode = "*" }] }, budgets: ledger);
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
+        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        f.Account.Fail = (operation, _) => operation == "RequestServiceQuotaIncrease" ? new QuotaServiceException("AccessDeniedException", "not authorized to perform servicequotas:RequestServiceQuotaIncrease") : null;
+
+        var report = await f.Engine.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(ActionOutcome.Failed, report.Actions.Single(a => a.Action == "request_increase").Outcome);
+        Assert.Equal((0d, 0d), (ledger.Spent[("ec2-spend", Month)], ledger.Spent[("org-spend", Month)]));
+        var refund = Assert.Single(f.Stores.Audit, r => r.Action == "budget_refund");
+        Assert.Equal("$3,456/month refunded to 'ec2-spend', 'org-spend' for 2026-11: nothing was filed (AWS refused it: AccessDeniedException: not authorized to perform servicequotas:RequestServiceQuotaIncrease)", refund.Message);
+    }
+
+    [Fact]
+    public async Task AFilingThatMayHaveReachedAws_KeepsItsCharge()
+    {
+        var ledger = new InMemoryBudgetLedger();
+        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 5000)] }, budgets: ledger);
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
+        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        f.Account.TimeOutAfterFiling = true;
+
+        await f.Engine.RunCycleAsync(CancellationToken.None);
+
+        Assert.Equal(Cost, ledger.Spent[("ec2-spend", Month)], 6); // over-counted rather than under: AWS may have it
+        Assert.DoesNotContain(f.Stores.Audit, r => r.Action == "budget_refund");
+    }
+
+    [Fact]
     public async Task OverABudgetThatHolds_TheIncreaseWaits()
     {
         var (decision, f) = await DecideAsync(new InMemoryBudgetLedger(), Budget("tight", 100) with { OverBudget = OverBudget.Hold, BudgetPer = BudgetPer.Account });

@@ -22,21 +22,21 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time, int ac
         if (approval is not null && wanted.DesiredValue <= wanted.CurrentValue)
         {
             await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
-            return (ActionOutcome.Skipped, $"approval {approval.Id}: quota is already {DecisionTable.Num(wanted.CurrentValue)}, nothing to file");
+            return await NotFiledAsync(audit, wanted, $"approval {approval.Id}: quota is already {DecisionTable.Num(wanted.CurrentValue)}, nothing to file", ct);
         }
         if (await AlreadyThereAsync(wanted, ct) is { } already)
         {
             if (approval is not null) await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
-            return (ActionOutcome.Skipped, already);
+            return await NotFiledAsync(audit, wanted, already, ct);
         }
         // The budget's slot is per quota and idempotent: when another cycle holds this quota's request it holds this
         // slot too, so a refused store reservation below releases nothing.
         if (!await _budget.TryReserveAsync(wanted.Quota, accountLimit, ct))
-            return (ActionOutcome.Skipped, $"{accountLimit} requests already open in account {wanted.Quota.AccountOrSelf} across its Regions (AWS limit, shared by its fleet shards); {wanted.Quota} waits");
+            return await NotFiledAsync(audit, wanted, $"{accountLimit} requests already open in account {wanted.Quota.AccountOrSelf} across its Regions (AWS limit, shared by its fleet shards); {wanted.Quota} waits", ct);
         var reservation = new QuotaRequest(ReservationId(audit.RunId, wanted.RuleId), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
             wanted.DesiredValue, RequestStatus.Filing, now, now, ApprovalId: approval?.Id);
         if (!await ports.Requests.TryReserveAsync(reservation, ct))
-            return (ActionOutcome.Skipped, $"another cycle holds an open request for {wanted.Quota}");
+            return await NotFiledAsync(audit, wanted, $"another cycle holds an open request for {wanted.Quota}", ct);
 
         try
         {
@@ -52,7 +52,7 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time, int ac
                 ? reservation with { Status = RequestStatus.Failed, Error = e.Message, UpdatedAt = time.GetUtcNow() }
                 : reservation with { Status = existing.Status, AwsRequestId = existing.Id, DesiredValue = existing.DesiredValue, UpdatedAt = time.GetUtcNow() }, ct);
             if (existing is null) await _budget.ReleaseAsync(wanted.Quota, ct);
-            return (ActionOutcome.Skipped, $"AWS already has an open request for {wanted.Quota}{(existing is null ? "" : $" ({existing.Id}); following it")}");
+            return await NotFiledAsync(audit, wanted, $"AWS already has an open request for {wanted.Quota}{(existing is null ? "" : $" ({existing.Id}); following it")}", ct);
         }
         catch (QuotaServiceException e)
         {
@@ -64,12 +64,21 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time, int ac
             if (e.ErrorCode == QuotaServiceException.IllegalArgument && await AlreadyThereAsync(wanted, ct) is { } raced)
             {
                 if (approval is not null) await ports.Approvals.UpdateAsync(approval with { Status = ApprovalStatus.Closed, Comment = "quota already at or above the approved value" }, ct);
-                return (ActionOutcome.Skipped, raced);
+                return await NotFiledAsync(audit, wanted, raced, ct);
             }
+            await BudgetRefund.ForUnfiledAsync(ports, audit, wanted, $"AWS refused it: {e.Message}", ct);
             throw;
         }
         // Any other failure (timeout, network) may or may not have reached AWS: the reservation stays open and the next
-        // cycle settles it from the quota's request history, so the quota is never requested twice.
+        // cycle settles it from the quota's request history, so the quota is never requested twice. Its budget charge
+        // stays too: over-counted rather than under.
+    }
+
+    /// <summary>Nothing was filed: <paramref name="why"/> is the outcome, and any budget charge for it is given back.</summary>
+    private async Task<(ActionOutcome, string)> NotFiledAsync(CycleAudit audit, RequestIncrease wanted, string why, CancellationToken ct)
+    {
+        await BudgetRefund.ForUnfiledAsync(ports, audit, wanted, why, ct);
+        return (ActionOutcome.Skipped, why);
     }
 
     /// <summary>

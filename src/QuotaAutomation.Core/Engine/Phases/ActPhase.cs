@@ -28,6 +28,7 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
                     await audit.WriteAsync(AuditKind.Error, decision.RuleId, decision.Quota, "not_reached",
                         $"not reached before the time budget ran out: {decision.Kind}: {decision.Reason}", CancellationToken.None);
                     actions.Add(new ActionResult(decision.RuleId, decision.Quota, decision.Kind, ActionOutcome.Skipped, "not reached: time budget ran out"));
+                    if (decision is RequestIncrease charged) await BudgetRefund.ForUnfiledAsync(ports, audit, charged, "not reached before the time budget ran out", CancellationToken.None);
                 }
                 continue;
             }
@@ -60,12 +61,14 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
             // Another cycle planned this quota first (the stores refuse a second plan): it files the step; this one waits.
             var held = $"plan {plan.Id} not recorded: {e.Message}; step {plan.Next} ({DecisionTable.Num(wanted.DesiredValue)}) is the other plan's to file";
             await audit.WriteAsync(AuditKind.Decision, wanted.RuleId, wanted.Quota, wanted.NewPlan ? "plan_recorded" : "plan_step", held, ct);
+            await BudgetRefund.ForUnfiledAsync(ports, audit, wanted, held, ct);
             return new ActionResult(wanted.RuleId, wanted.Quota, action, ActionOutcome.Skipped, held);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var why = $"could not save plan {plan.Id}: {e.Message}; step {plan.Next} ({DecisionTable.Num(wanted.DesiredValue)}) not filed";
             await audit.WriteAsync(AuditKind.Error, wanted.RuleId, wanted.Quota, wanted.NewPlan ? "plan_recorded" : "plan_step", why, ct);
+            await BudgetRefund.ForUnfiledAsync(ports, audit, wanted, why, ct);
             return new ActionResult(wanted.RuleId, wanted.Quota, action, ActionOutcome.Failed, why);
         }
         var text = wanted.NewPlan
@@ -82,10 +85,23 @@ internal sealed class ActPhase(EnginePorts ports, TimeProvider time, EngineOptio
             RequestIncrease { Route: IncreaseRoute.NeedsApproval } wanted => await AuditedAction.RunAsync(audit, wanted.RuleId, wanted.Quota, "start_approval",
                 $"ask approval to raise {wanted.Quota} to {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
                 c => _approvals.StartApprovalAsync(wanted, c), ct, Reconciliation.Details(desiredValue: wanted.DesiredValue, increase: wanted)),
-            RequestIncrease wanted => await AuditedAction.RunAsync(audit, wanted.RuleId, wanted.Quota, "request_increase",
-                $"request {wanted.Quota} {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
-                c => _filer.FileAsync(audit, wanted, approved.FirstOrDefault(a => a.Quota == wanted.Quota && a.RuleId == wanted.RuleId), c), ct,
-                Reconciliation.Details(desiredValue: wanted.DesiredValue, increase: wanted)),
+            RequestIncrease wanted => await FileAsync(audit, wanted, approved, ct),
             _ => null,
         };
+
+    private async Task<ActionResult> FileAsync(CycleAudit audit, RequestIncrease wanted, IReadOnlyList<ApprovalRequest> approved, CancellationToken ct)
+    {
+        var attempted = false;
+        var result = await AuditedAction.RunAsync(audit, wanted.RuleId, wanted.Quota, "request_increase",
+            $"request {wanted.Quota} {DecisionTable.Num(wanted.CurrentValue)} → {DecisionTable.Num(wanted.DesiredValue)}: {wanted.Reason}",
+            c =>
+            {
+                attempted = true;
+                return _filer.FileAsync(audit, wanted, approved.FirstOrDefault(a => a.Quota == wanted.Quota && a.RuleId == wanted.RuleId), c);
+            }, ct,
+            Reconciliation.Details(desiredValue: wanted.DesiredValue, increase: wanted));
+        // No intent, no action: its budget charge goes back (the filer gives back its own when it files nothing).
+        if (!attempted) await BudgetRefund.ForUnfiledAsync(ports, audit, wanted, result.Detail, CancellationToken.None);
+        return result;
+    }
 }

@@ -1,4 +1,5 @@
 using QuotaAutomation.Core.Decisions;
+using QuotaAutomation.Core.Engine.Acting;
 using QuotaAutomation.Core.Governance;
 
 namespace QuotaAutomation.Core.Engine.Phases;
@@ -43,38 +44,22 @@ internal sealed class BudgetReview(EnginePorts ports, EngineOptions options)
                     charged.Add(key);
                     continue;
                 }
-                await RefundAsync(ledger, charged, month, cost, ct);
+                await BudgetRefund.RefundAsync(ledger, charged, month, cost, ct);
                 var why = $"{Budgets.Describe(policy, wanted.Quota)}: ${DecisionTable.Num(charge.SpentBefore)} of ${DecisionTable.Num(limit)} spent in {month}; "
                     + $"this increase adds ${DecisionTable.Num(cost)}/month, ${DecisionTable.Num(charge.SpentBefore + cost - limit)} over";
                 return policy.OverBudget == OverBudget.Hold
                     ? new Held(wanted.RuleId, wanted.Quota, $"policy '{policy.PolicyId}': {why}: held until the budget allows it; wanted {wanted.Reason}", wanted)
                     : ToPerson(wanted, policy, why);
             }
-            return wanted;
+            return wanted with { Charged = new ChargedBudgets(month, cost, charged) };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await RefundAsync(ledger, charged, month, cost, ct);
+            await BudgetRefund.RefundAsync(ledger, charged, month, cost, ct);
             return wanted.ApprovalId is not null ? wanted : ToPerson(wanted, covering[0], $"could not check {Budgets.Describe(covering[0], wanted.Quota)} ({e.GetType().Name}: {e.Message})");
         }
     }
 
     private static RequestIncrease ToPerson(RequestIncrease wanted, QuotaPolicy policy, string why) =>
         wanted with { Route = IncreaseRoute.NeedsApproval, Reason = $"{wanted.Reason}; policy '{policy.PolicyId}': {why}: a person approves" };
-
-    /// <summary>Takes back the charges already taken; a refund that fails leaves the month over-counted, which only sends more to people.</summary>
-    private static async Task RefundAsync(Ports.IBudgetLedger ledger, List<string> charged, string month, double cost, CancellationToken ct)
-    {
-        foreach (var key in charged)
-        {
-            try
-            {
-                await ledger.RefundAsync(key, month, cost, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Over-counted, never under: the month's later increases go to a person sooner.
-            }
-        }
-    }
 }
