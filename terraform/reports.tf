@@ -83,8 +83,11 @@ resource "aws_cloudwatch_event_rule" "report" {
 resource "aws_cloudwatch_event_target" "report" {
   rule = aws_cloudwatch_event_rule.report.name
   arn  = aws_lambda_function.this.arn
-  # A fleet deployment's report is the organization's: every active account, read through its member role.
-  input = var.fleet_enabled ? jsonencode({ report = { days = 7, ou = "organization" } }) : jsonencode({ report = "weekly" })
+  # A fleet deployment's report is the organization's: every active account, read through its member role; of the
+  # Regions report_regions names (default: the function's).
+  input = !var.fleet_enabled && length(var.report_regions) == 0 ? jsonencode({ report = "weekly" }) : jsonencode({
+    report = merge({ days = 7 }, var.fleet_enabled ? { ou = "organization" } : {}, length(var.report_regions) > 0 ? { regions = var.report_regions } : {})
+  })
 }
 
 resource "aws_lambda_permission" "report" {

@@ -73,6 +73,16 @@ variable "report_schedule" {
   default     = "cron(0 7 ? * MON *)"
 }
 
+variable "report_regions" {
+  description = "The Regions the weekly report covers; empty (default): the function's own Region."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = length(var.report_regions) <= 40 && alltrue([for r in var.report_regions : can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", r))])
+    error_message = "report_regions must be at most 40 Region names such as eu-west-1."
+  }
+}
+
 variable "report_retention_days" {
   description = "Days a report is kept in the reports bucket."
   type        = number

@@ -112,6 +112,9 @@ public sealed class Handler
             TableStreamBatch.Audited(settings.Backend.RulesTable, settings.Backend.PoliciesTable),
             settings.ReportBucket is { } reports
                 ? new ReportOutput(async (filter, ct) => await backend.Audit.QueryAsync(filter, ct) ?? [], new S3ReportStore(client, reports), client.Region.SystemName)
+                {
+                    FleetHistory = settings.Fleet?.Bucket is not null ? backend.ShardHistory : null, // as Fleet() decides a fleet deployment
+                }
                 : null));
     }
 

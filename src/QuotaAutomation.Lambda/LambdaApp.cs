@@ -358,7 +358,10 @@ public sealed class LambdaApp(LambdaServices services)
         if (services.Report is not { } output)
             return new JsonObject { ["status"] = "error", ["error"] = "this function writes no reports: QA_REPORT_BUCKET is not set (terraform/reports.tf sets it)" };
         var now = services.Time.GetUtcNow();
-        var (members, includeHub, scope) = (Array.Empty<string>(), true, $"the function's account, {output.Region}");
+        var regions = request.Regions ?? [output.Region];
+        var where = string.Join(", ", regions);
+        var named = regions.Count == 1 ? regions[0] : $"{regions.Count}-regions"; // the file's and the announcement's name
+        var (members, includeHub, scope) = (Array.Empty<string>(), true, $"the function's account, {where}");
         if (request.Ou is { } ou)
         {
             // An OU's or the organization's: its member accounts, read through their member roles (a fleet deployment's organization).
@@ -367,16 +370,18 @@ public sealed class LambdaApp(LambdaServices services)
             var org = await organization.ReadAsync(ct);
             var under = (ou == "organization" ? org.Accounts : org.Under(ou)).Where(a => a.State == Core.Fleet.AccountState.Active).Select(a => a.Id).ToList();
             includeHub = under.Remove(org.ManagementAccountId) || ou == "organization";
-            (members, scope) = ([.. under], ou == "organization" ? $"the organization {org.Id}, {output.Region}" : $"{ou}, {output.Region}");
+            (members, scope) = ([.. under], ou == "organization" ? $"the organization {org.Id}, {where}" : $"{ou}, {where}");
         }
-        var input = await Core.Reports.ReportGathering.GatherAsync(services.Ports, output.Region, now, TimeSpan.FromDays(request.Days),
+        // A fleet deployment's usage is in its shards' rows, the hub's own included: the schedule runs no other cycle.
+        var ports = output.FleetHistory is { } fleetHistory ? services.Ports with { History = fleetHistory } : services.Ports;
+        var input = await Core.Reports.ReportGathering.GatherAsync(ports, regions, now, TimeSpan.FromDays(request.Days),
             services.Forecaster ?? new Core.Forecasting.TrendForecaster(), output.ReadAudit, services.EngineOptions.Policies, members, scope, ct, includeHub);
         var model = Core.Reports.ReportBuilder.Build(input);
-        var location = await output.Store.PutAsync(string.Create(CultureInfo.InvariantCulture, $"quota-report-{output.Region}-{now:yyyy-MM-dd}.html"), Core.Reports.HtmlReport.Render(model), now, ct);
+        var location = await output.Store.PutAsync(string.Create(CultureInfo.InvariantCulture, $"quota-report-{named}-{now:yyyy-MM-dd}.html"), Core.Reports.HtmlReport.Render(model), now, ct);
         var s = model.Summary;
         var text = string.Create(CultureInfo.InvariantCulture,
             $"The quota report of {input.Scope}, {input.Since:yyyy-MM-dd} to {now:yyyy-MM-dd}: {s.Quotas} quotas, highest peak {s.PeakUtilizationPercent:0.#} %, {s.BreachMinutes:0} breach minutes, {s.RequestsFiled} requests filed ({s.RequestsApproved} approved by AWS, {s.RequestsDenied} denied), {s.ApprovalsAsked} sent to a person, {s.Findings} compliance findings. The page (HTML, self-contained): {location}");
-        await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"Quota report: {output.Region}, {now:yyyy-MM-dd}", text, "-", null, null), ct);
+        await services.Ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"Quota report: {named}, {now:yyyy-MM-dd}", text, "-", null, null), ct);
         await services.Ports.Audit.AppendAsync(new AuditRecord($"{request.EventId}-{now:yyyyMMdd'T'HHmmss'Z'}/00001", $"{request.EventId}-{now:yyyyMMdd'T'HHmmss'Z'}", now, AuditKind.StatusChange, "-", null,
             "report_written", Echo.Of(text)), ct);
         return new JsonObject { ["status"] = "ok", ["location"] = location, ["requests_filed"] = s.RequestsFiled, ["findings"] = s.Findings };

@@ -46,6 +46,32 @@ public sealed class ReportInvocationTests : EmbeddedFunctionTests
     }
 
     [Fact]
+    public async Task AReportOfNamedRegions_ReadsEach_AndIsNamedForThem()
+    {
+        await App.HandleAsync("""{"id":"c","detail-type":"Scheduled Event","source":"aws.events","account":"123456789012","time":"2026-11-24T15:00:00Z","detail":{}}""", CancellationToken.None);
+
+        var reply = await App.HandleAsync("""{"report": {"days": 7, "regions": ["us-east-1", "eu-west-1"]}}""", CancellationToken.None);
+
+        Assert.Equal("ok", (string?)reply["status"]);
+        var location = (string)reply["location"]!;
+        Assert.EndsWith("quota-report-2-regions-2026-11-24.html", location, StringComparison.Ordinal);
+        Assert.Contains("<h1>Quota report: the function&#39;s account, us-east-1, eu-west-1</h1>", await File.ReadAllTextAsync(location), StringComparison.Ordinal);
+        Assert.StartsWith("Quota report: 2-regions, 2026-11-24", (await Backend.Notifier.RecentAsync(1, CancellationToken.None))[0].Subject, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"report": {"days": 7, "regions": "eu-west-1"}}""", "\"eu-west-1\"")]
+    [InlineData("""{"report": {"days": 7, "regions": []}}""", "[]")]
+    [InlineData("""{"report": {"days": 7, "regions": ["eu-west-1", "mars-north-1"]}}""", "[\"eu-west-1\", \"mars-north-1\"]")]
+    [InlineData("""{"report": {"days": 7, "regions": [1]}}""", "[1]")]
+    public async Task ABadRegionsList_IsANamedRejection(string payload, string shown)
+    {
+        var reply = await App.HandleAsync(payload, CancellationToken.None);
+
+        Assert.Equal($"report request: report.regions must be a list of 1 to 40 Region names such as \"eu-west-1\", not {shown}", (string?)reply["error"]);
+    }
+
+    [Fact]
     public async Task AnOrganizationsReport_NeedsTheFleetsOrganization_AndABadOuIsNamed()
     {
         var noFleet = await App.HandleAsync("""{"report": {"days": 7, "ou": "organization"}}""", CancellationToken.None);

@@ -121,6 +121,25 @@ public sealed partial class ReportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReportOfSeveralRegions_ReadsEachOfThem()
+    {
+        await _db.RunCliAsync("run", "--fleet", "--accounts", "12", "--cycles", "3");
+        var folder = Path.GetDirectoryName(_db.Path)!;
+
+        var (_, one) = await _db.RunCliAsync("report", "--ou", "r-fl33", "--out", Path.Combine(folder, "one.html"), "-o", "json");
+        var (exit, two) = await _db.RunCliAsync("report", "--ou", "r-fl33", "--regions", "us-east-1,eu-west-1", "--out", Path.Combine(folder, "two.html"), "-o", "json");
+        var (refused, why) = await _db.RunCliAsync("report", "--regions", "mars-north-1");
+
+        Assert.Equal((ExitCodes.Ok, ExitCodes.Error), (exit, refused));
+        static int Quotas(string output) => int.Parse(Regex.Match(output, "\"quotas\": ([0-9]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var html = await File.ReadAllTextAsync(Path.Combine(folder, "two.html"));
+        Assert.Contains("(10 accounts), us-east-1, eu-west-1</h1>", html, StringComparison.Ordinal);
+        // The virtual organization's accounts have the same quotas in both Regions: the second Region's are added.
+        Assert.True(Quotas(two) > Quotas(one) * 3 / 2, $"{Quotas(one)} quotas in one Region, {Quotas(two)} in two");
+        Assert.Contains("--regions 'mars-north-1' is not a Region name", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ABadPeriodOrAccount_IsRefused()
     {
         Assert.Equal(ExitCodes.Error, (await _db.RunCliAsync("report", "--days", "0")).Exit);

@@ -7,8 +7,9 @@ using QuotaAutomation.Core.Quotas;
 namespace QuotaAutomation.Core.Reports;
 
 /// <summary>
-/// Reads what a report of an account and Region needs through the engine's ports: the CLI's <c>report</c> and the
-/// Lambda's weekly report gather the same way. The audit trail is read through the reader each backend has (SQLite's
+/// Reads what a report of accounts and Regions needs through the engine's ports: the CLI's <c>report</c> and the
+/// Lambda's weekly report gather the same way. Every Region is read the same way (a quota's key names its Region; the
+/// audit trail is one for all of them); one Region that cannot be read is a finding, not the end of the report. The audit trail is read through the reader each backend has (SQLite's
 /// table, DynamoDB's kind index): the ports' audit log only appends.
 /// </summary>
 public static class ReportGathering
@@ -18,10 +19,11 @@ public static class ReportGathering
     /// <summary>How the audit names the hub's own account: its records carry no account id.</summary>
     private const string HubAccount = "";
 
+    /// <param name="regions">The Regions to report on (at least one; the first is the budgets' and the hub's own).</param>
     /// <param name="members">Member accounts to include (one heat-map row each).</param>
     /// <param name="includeHub">Whether the hub's own account is in the report too (not in an OU's that does not hold it).</param>
     /// <param name="filePolicies">Policies given beside the stored ones (<c>--policies FILE</c>), for their budgets.</param>
-    public static async Task<ReportInput> GatherAsync(EnginePorts ports, string region, DateTimeOffset now, TimeSpan period, IForecaster forecaster,
+    public static async Task<ReportInput> GatherAsync(EnginePorts ports, IReadOnlyList<string> regions, DateTimeOffset now, TimeSpan period, IForecaster forecaster,
         Func<AuditFilter, CancellationToken, Task<IReadOnlyList<AuditRecord>>> readAudit, IReadOnlyList<QuotaPolicy> filePolicies,
         IReadOnlyList<string> members, string scope, CancellationToken ct, bool includeHub = true)
     {
@@ -29,12 +31,26 @@ public static class ReportGathering
         ArgumentNullException.ThrowIfNull(forecaster);
         ArgumentNullException.ThrowIfNull(readAudit);
         ArgumentNullException.ThrowIfNull(members);
+        if (regions is not { Count: > 0 }) throw new ArgumentException("a report needs at least one Region", nameof(regions));
         var since = now - period;
-        var compliance = await ComplianceReading.ReadAsync(ports, region, now, ComplianceCheck.DefaultNearPercent, ct);
         var listed = new List<Ports.ObservableQuota>();
-        var unreachable = new List<ComplianceFinding>();
-        if (ports.Coverage is { } coverage)
+        var findings = new List<ComplianceFinding>();
+        var rules = new List<Rules.QuotaRule>();
+        foreach (var region in regions.Distinct(StringComparer.Ordinal))
         {
+            ComplianceReading compliance;
+            try
+            {
+                compliance = await ComplianceReading.ReadAsync(ports, region, now, ComplianceCheck.DefaultNearPercent, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                findings.Add(new ComplianceFinding(FindingKind.UnreachableAccount, $"self in {region}", $"the report could not read {region}: {e.GetType().Name}: {e.Message}"));
+                continue;
+            }
+            findings.AddRange(compliance.Findings);
+            rules.AddRange(compliance.Rules);
+            if (ports.Coverage is not { } coverage) continue;
             foreach (var account in includeHub ? members.Prepend(null) : members)
             {
                 try
@@ -45,15 +61,15 @@ public static class ReportGathering
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // One account the hub cannot read (no member role) is a finding of the report, not the end of it.
-                    unreachable.Add(new ComplianceFinding(FindingKind.UnreachableAccount, account ?? "self", $"the report could not read account {account}: {e.GetType().Name}: {e.Message}"));
+                    findings.Add(new ComplianceFinding(FindingKind.UnreachableAccount, account ?? "self", $"the report could not read account {account ?? "self"} in {region}: {e.GetType().Name}: {e.Message}"));
                 }
             }
         }
         var keys = listed.Where(q => q.Source != Usage.UsageSourceKind.None).Select(q => q.Key)
-            .Concat(compliance.Rules.Where(r => !r.IsFleetRule && !Rules.WildcardRules.IsWildcard(r.Quota)).Select(r => r.Quota)).Distinct().ToList();
+            .Concat(rules.Where(r => !r.IsFleetRule && !Rules.WildcardRules.IsWildcard(r.Quota)).Select(r => r.Quota)).Distinct().ToList();
         var values = await ports.Quotas.GetQuotasAsync(keys, ct);
         var history = await ports.History.ReadManyAsync(keys, since, now, ct);
-        var warnings = compliance.Rules.Where(r => r.Enabled).GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
+        var warnings = rules.Where(r => r.Enabled).GroupBy(r => r.Quota).ToDictionary(g => g.Key, g => g.Min(r => r.Thresholds.Warning));
         var quotas = keys.Where(values.ContainsKey).Select(k =>
         {
             var usage = history.GetValueOrDefault(k) ?? [];
@@ -72,8 +88,8 @@ public static class ReportGathering
             {
                 Accounts = members.Count == 0 ? null : includeHub ? [.. members, HubAccount] : [.. members],
             }, ct),
-            Budgets = await BudgetsAsync(ports, region, now, filePolicies, ct),
-            Findings = [.. compliance.Findings, .. unreachable],
+            Budgets = await BudgetsAsync(ports, regions[0], now, filePolicies, ct),
+            Findings = [.. findings.Distinct()],
         };
     }
 

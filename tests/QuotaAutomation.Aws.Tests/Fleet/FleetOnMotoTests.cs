@@ -57,6 +57,7 @@ public sealed partial class FleetOnMotoTests(MotoServer moto)
             ["QA_STATE_TABLE"] = "quota-automation-state", ["QA_EVENTS_TABLE"] = "quota-automation-events", ["QA_ALERT_TOPIC_ARN"] = topic,
             ["QA_TIME_BUDGET_SECONDS"] = "600", ["AWS_REGION"] = "us-east-1", ["QA_FORECASTER"] = "trend",
             ["QA_FLEET_BUCKET"] = Bucket, ["QA_FLEET_REGIONS"] = "us-east-1,eu-west-1,us-west-2", ["QA_FLEET_ACCOUNT_RATE"] = "100",
+            ["QA_REPORT_BUCKET"] = Bucket,
         }.GetValueOrDefault).Value;
         using var backend = new AwsBackend(client, settings.Backend);
         await backend.InitAsync(CancellationToken.None);
@@ -108,6 +109,19 @@ public sealed partial class FleetOnMotoTests(MotoServer moto)
         var usage = (await backend.Dynamo.ScanAsync(new Amazon.DynamoDBv2.Model.ScanRequest { TableName = "quota-automation-usage" }, CancellationToken.None)).Items;
         Assert.NotEmpty(usage);
         Assert.All(usage, i => Assert.Contains(i["quota"].S.Split('#') is ["shard" or "keys", var account, var region] ? $"{(account == "self" ? Hub : account)}/{region}" : i["quota"].S, reachable));
+
+        // The organization's weekly report of that run, end to end (terraform/reports.tf's fleet input, two Regions):
+        // members read through their roles, the page kept in S3, announced on SNS and audited; the account without the role a finding.
+        var report = await app.HandleAsync("""{"report":{"days":7,"ou":"organization","regions":["us-east-1","eu-west-1"]}}""", CancellationToken.None);
+        Assert.Equal("ok", (string?)report["status"]);
+        var page = await ReadTextAsync(((string)report["location"]!)[$"s3://{Bucket}/".Length..]);
+        Assert.Contains($"<h1>Quota report: the organization {(string)org["id"]!}, us-east-1, eu-west-1</h1>", page, StringComparison.Ordinal);
+        var heat = page[page.IndexOf("class=\"heat\"", StringComparison.Ordinal)..];
+        heat = heat[..heat.IndexOf("</table>", StringComparison.Ordinal)];
+        Assert.All(new[] { team, shop, sandbox }, account => Assert.Contains($"<tr><th>{account}", heat, StringComparison.Ordinal));
+        Assert.Contains("@eu-west-1", page, StringComparison.Ordinal);
+        Assert.Matches($"unreachable_account</td><td>{norole}", page);
+        Assert.Contains(await ScanAuditAsync(backend), a => a.Action == "report_written" && a.Message.Contains((string)report["location"]!, StringComparison.Ordinal));
     }
 
     /// <summary>The organization as build_organization.py listed it from moto (the AWS Organizations adapter reads the same calls).</summary>
