@@ -194,11 +194,7 @@ internal static class ApprovalPage
 
     private static string Summary(ApprovalRequest a) =>
         $"{a.Quota}: {Num(a.CurrentValue)} → {Num(a.DesiredValue)}, estimated ${Num(a.EstimatedMonthlyCost)} a month. {a.Reason}"
-        + (a.RequiredApprovers > 1 || a.ApproverGroups.Count > 0
-            ? $" Needs {Math.Max(a.RequiredApprovers, a.ApproverGroups.Count)} different approvers"
-              + (a.ApproverGroups.Count == 0 ? "" : $", one from each of {string.Join(", ", a.ApproverGroups.Select(g => g.Name))}")
-              + $"; approved so far by {(a.Approvers.Count == 0 ? "no one" : string.Join(", ", a.Approvers))}."
-            : "");
+        + (ApprovalChain.Describe(a) is { } chain ? $" It {chain}." : "");
 
     private static string Form(string path, IEnumerable<(string Name, string Value)> hidden, bool name, string? only = null)
     {

@@ -22,7 +22,8 @@ internal static partial class WaitingApprovals
         var output = app.Console.Profile.Out.Writer;
         foreach (var a in waiting)
         {
-            app.Console.MarkupLine($"  [yellow]{Render.Text(a.RuleId)}[/] {Render.Text(a.Quota.ToString())}: {Render.Num(a.CurrentValue)} → {Render.Num(a.DesiredValue)}, est. ${Render.Num(a.EstimatedMonthlyCost)}/month");
+            app.Console.MarkupLine($"  [yellow]{Render.Text(a.RuleId)}[/] {Render.Text(a.Quota.ToString())}: {Render.Num(a.CurrentValue)} → {Render.Num(a.DesiredValue)}, est. ${Render.Num(a.EstimatedMonthlyCost)}/month"
+                + (Core.Approvals.ApprovalChain.Describe(a) is { } chain ? $"; {Render.Text(chain)}" : ""));
             output.WriteLine($"    {cli} approve {Echo.Of(a.Id)} --comment \"…\"");
             output.WriteLine($"    {cli} deny {Echo.Of(a.Id)}");
         }

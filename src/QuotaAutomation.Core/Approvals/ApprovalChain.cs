@@ -58,6 +58,22 @@ public static class ApprovalChain
     }
 
     /// <summary>
+    /// Who an approval still needs, as people read it ("needs 2 different approvers, one from each of security, finance;
+    /// approved so far by alice"); null when one approver decides it.
+    /// </summary>
+    public static string? Describe(ApprovalRequest approval)
+    {
+        ArgumentNullException.ThrowIfNull(approval);
+        var groups = approval.ApproverGroups;
+        if (approval.RequiredApprovers <= 1 && groups.Count == 0) return null;
+        var waiting = Cover(groups, [.. approval.Approvers.Select(Verified)]).Waiting;
+        return $"needs {Math.Max(approval.RequiredApprovers, groups.Count)} different approvers"
+            + (groups.Count == 0 ? "" : $", one from each of {string.Join(", ", groups.Select(g => g.Name))}")
+            + $"; approved so far by {(approval.Approvers.Count == 0 ? "no one" : string.Join(", ", approval.Approvers))}"
+            + (waiting.Count == 0 || approval.Approvers.Count == 0 ? "" : $"; still waiting for {string.Join(", ", waiting)}");
+    }
+
+    /// <summary>
     /// How many of <paramref name="groups"/> the approvers can fill, one group each (a person in two groups fills one):
     /// a maximum bipartite matching (augmenting paths; at most five of each), and the groups it leaves waiting.
     /// </summary>

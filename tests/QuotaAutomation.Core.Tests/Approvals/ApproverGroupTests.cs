@@ -48,6 +48,17 @@ public class ApproverGroupTests
     }
 
     [Fact]
+    public void Describe_SaysWhoIsStillWanted()
+    {
+        var first = Assert.IsType<ChainStep.Recorded>(ApprovalChain.Approve(Waiting(2, Security, Finance), Alice, Alice, identified: true));
+
+        Assert.Null(ApprovalChain.Describe(Waiting(1)));
+        Assert.Equal("needs 2 different approvers, one from each of security, finance; approved so far by no one", ApprovalChain.Describe(Waiting(2, Security, Finance)));
+        Assert.Equal($"needs 2 different approvers, one from each of security, finance; approved so far by {Alice}; still waiting for finance", ApprovalChain.Describe(first.Updated));
+        Assert.Equal("needs 3 different approvers; approved so far by no one", ApprovalChain.Describe(Waiting(3)));
+    }
+
+    [Fact]
     public void MoreApproversThanGroups_AnOutsiderFillsOnlyTheSpareSeat()
     {
         const string outsider = "arn:aws:iam::123456789012:user/ops-erin";
