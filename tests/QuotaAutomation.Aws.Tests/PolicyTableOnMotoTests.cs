@@ -42,6 +42,29 @@ public sealed class PolicyTableOnMotoTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task ApproverGroupsInTheTable_AMap_AreKeptOnTheApprovalTheCycleAsks()
+    {
+        using var world = await WorldAsync(moto, new Dictionary<string, object?>
+        {
+            ["policy_id"] = "two-groups", ["approval_required"] = true,
+            ["approver_groups"] = new Dictionary<string, object?>
+            {
+                ["security"] = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Security_*/*",
+                ["finance"] = new List<object?> { "arn:aws:iam::123456789012:user/finance-*" },
+            },
+        });
+        using var backend = world.Backend();
+
+        await world.Engine(backend).RunCycleAsync(CancellationToken.None);
+
+        Assert.Empty(world.Quotas.Requests); // a person approves first
+        var approval = Assert.Single(await backend.State.ListActiveAsync(CancellationToken.None));
+        Assert.Equal(2, approval.RequiredApprovers);
+        Assert.Equal(["security", "finance"], approval.ApproverGroups.Select(g => g.Name));
+        Assert.Equal(["arn:aws:iam::123456789012:user/finance-*"], approval.ApproverGroups[1].Patterns);
+    }
+
+    [Fact]
     public async Task ABrokenItem_FilesNothing_AndIsAuditedInDynamo()
     {
         using var world = await WorldAsync(moto,
