@@ -41,6 +41,13 @@ public sealed class PolicyCommandTests : IAsyncLifetime
               max_value: 5000
             - policy_id: prod-only-auto-approves
               auto_approve_accounts: ou-ab12-prod0001
+            - policy_id: big-asks
+              approval_above_value: 4000
+              approver_groups: {security: "arn:aws:iam::123456789012:role/Security", finance: "arn:aws:iam::123456789012:role/Finance"}
+            - policy_id: sandbox-spend
+              account_id: ou-ab12-sandbox1
+              monthly_budget: 2000
+              budget_per: account
             """);
         var rules = _db.WriteFile("rules.yaml", """
             - rule_id: vcpus
@@ -59,6 +66,9 @@ public sealed class PolicyCommandTests : IAsyncLifetime
         Assert.Contains("\"cap\": 5000", inProd, StringComparison.Ordinal);
         Assert.Contains("\"level\": \"auto_request\"", elsewhere, StringComparison.Ordinal);
         Assert.Contains("policy 'prod-only-auto-approves': does not include the account in auto_approve_accounts", elsewhere, StringComparison.Ordinal);
+        Assert.Contains("approved by 2 different people, one from each of security, finance ('big-asks')", inProd, StringComparison.Ordinal);
+        Assert.DoesNotContain("sandbox-spend", inProd, StringComparison.Ordinal);
+        Assert.Contains("charged to budget 'sandbox-spend' (account 123456789012), $2,000/month, over it a person approves ('sandbox-spend')", elsewhere, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,11 @@ internal sealed record RuleUnderPolicies(
             if (p.ApprovalAlways) each.Add($"always approved by a person ('{p.PolicyId}')");
             if (p.ApprovalAboveValue is { } v) each.Add(string.Create(CultureInfo.InvariantCulture, $"a person approves above {v:#,0.##} ('{p.PolicyId}')"));
             if (p.ApprovalAboveMonthlyCost is { } c) each.Add(string.Create(CultureInfo.InvariantCulture, $"a person approves above ${c:#,0.##}/month ('{p.PolicyId}')"));
+            if (p.ChainLength > 1 || p.ApproverGroups.Count > 0)
+                each.Add($"approved by {p.ChainLength} different {(p.ChainLength == 1 ? "person" : "people")}"
+                    + (p.ApproverGroups.Count == 0 ? "" : $", one from each of {string.Join(", ", p.ApproverGroups.Select(g => g.Name))}") + $" ('{p.PolicyId}')");
+            if (p.MonthlyBudget is { } b)
+                each.Add(string.Create(CultureInfo.InvariantCulture, $"charged to {Budgets.Describe(p, rule.Quota)}, ${b:#,0.##}/month, over it {(p.OverBudget == OverBudget.Hold ? "held" : "a person approves")} ('{p.PolicyId}')"));
         }
         var quota = rule.IsFleetRule
             ? $"{rule.Quota.ServiceCode}/{rule.Quota.QuotaCode} in {string.Join(",", rule.Targets.Accounts)} / {string.Join(",", rule.Targets.Regions)}"
