@@ -250,9 +250,9 @@ public sealed class PolicyCommandTests : IAsyncLifetime
         var (_, shown) = await _db.RunCliAsync("status");
         var (_, trail) = await _db.RunCliAsync("audit", "--changes", "-o", "json");
 
-        Assert.Contains("one approver from each of ops", list.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains("approvers one from each of ops", list.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, exit);
-        Assert.Contains($"recorded your approval of {approval} (1 of 2): waiting for 1 more approver (one from each of finance)", recorded.ReplaceLineEndings(" "), StringComparison.Ordinal);
+        Assert.Contains($"recorded your approval of {approval} (1 of 2): waiting for 1 more approver (from finance)", recorded.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.Contains(approval, after, StringComparison.Ordinal); // still waiting: nothing filed
         Assert.Contains($"one from each of ops, finance; approved so far by {me}; still waiting for finance", shown.ReplaceLineEndings(" "), StringComparison.Ordinal);
         Assert.Contains("approval_partial", trail, StringComparison.Ordinal);

@@ -173,7 +173,7 @@ internal static class PolicyCommands
         p.ApprovalAboveValue is { } av ? $"approval_above_value {Render.Num(av)}" : null,
         p.ApprovalAboveMonthlyCost is { } ac ? $"approval_above_monthly_cost {Render.Num(ac)}" : null,
         p.ApproversRequired is { } n ? $"approvers_required {n}" : null,
-        p.ApproverGroups.Count > 0 ? $"one approver from each of {string.Join(", ", p.ApproverGroups.Select(g => $"{g.Name} ({string.Join(" ", g.Patterns)})"))}" : null,
+        p.ApproverGroups.Count > 0 ? $"approvers {Core.Approvals.ApproverGroup.FromEach(p.ApproverGroups.Select(g => $"{g.Name} ({string.Join(" ", g.Patterns)})"))}" : null,
         p.MonthlyBudget is { } b ? $"monthly_budget {Render.Num(b)} per {(p.BudgetPer == BudgetPer.Account ? "account" : "scope")}, over it: {(p.OverBudget == OverBudget.Hold ? "held" : "approval")}" : null,
     }.OfType<string>());
 

@@ -30,7 +30,7 @@ internal sealed record RuleUnderPolicies(
             if (p.ApprovalAboveMonthlyCost is { } c) each.Add(string.Create(CultureInfo.InvariantCulture, $"a person approves above ${c:#,0.##}/month ('{p.PolicyId}')"));
             if (p.ChainLength > 1 || p.ApproverGroups.Count > 0)
                 each.Add($"approved by {p.ChainLength} different {(p.ChainLength == 1 ? "person" : "people")}"
-                    + (p.ApproverGroups.Count == 0 ? "" : $", one from each of {string.Join(", ", p.ApproverGroups.Select(g => g.Name))}") + $" ('{p.PolicyId}')");
+                    + (p.ApproverGroups.Count == 0 ? "" : $", {Core.Approvals.ApproverGroup.FromEach(p.ApproverGroups.Select(g => g.Name))}") + $" ('{p.PolicyId}')");
             if (p.MonthlyBudget is { } b)
                 each.Add(string.Create(CultureInfo.InvariantCulture, $"charged to {Budgets.Describe(p, rule.Quota)}, ${b:#,0.##}/month, over it {(p.OverBudget == OverBudget.Hold ? "held" : "a person approves")} ('{p.PolicyId}')"));
         }

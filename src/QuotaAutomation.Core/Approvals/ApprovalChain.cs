@@ -16,7 +16,7 @@ public abstract record ChainStep
     {
         /// <summary>Who is still wanted, as people read it: "1 more approver (from finance)".</summary>
         public string StillWanted => $"{Remaining} more approver{(Remaining == 1 ? "" : "s")}"
-            + (WaitingGroups.Count == 0 ? "" : $" (one from each of {string.Join(", ", WaitingGroups)})");
+            + (WaitingGroups.Count == 0 ? "" : $" ({ApproverGroup.FromEach(WaitingGroups)})");
 
         /// <summary>How far the chain is: "1 of 2".</summary>
         public string Progress => $"{Updated.Approvers.Count} of {Updated.Approvers.Count + Remaining}";
@@ -68,7 +68,7 @@ public static class ApprovalChain
         if (approval.RequiredApprovers <= 1 && groups.Count == 0) return null;
         var waiting = Cover(groups, [.. approval.Approvers.Select(Verified)]).Waiting;
         return $"needs {Math.Max(approval.RequiredApprovers, groups.Count)} different approvers"
-            + (groups.Count == 0 ? "" : $", one from each of {string.Join(", ", groups.Select(g => g.Name))}")
+            + (groups.Count == 0 ? "" : $", {ApproverGroup.FromEach(groups.Select(g => g.Name))}")
             + $"; approved so far by {(approval.Approvers.Count == 0 ? "no one" : string.Join(", ", approval.Approvers))}"
             + (waiting.Count == 0 || approval.Approvers.Count == 0 ? "" : $"; still waiting for {string.Join(", ", waiting)}");
     }

@@ -24,6 +24,14 @@ public sealed record ApproverGroup(string Name, IReadOnlyList<string> Patterns)
             : isArn && ApproverAllowList.Matches(p, verified));
     }
 
+    /// <summary>Which groups approvers must come from, as people read it: "from finance", "one from each of security, finance".</summary>
+    public static string FromEach(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var list = names.ToList();
+        return list.Count == 1 ? $"from {list[0]}" : $"one from each of {string.Join(", ", list)}";
+    }
+
     /// <summary>The groups as stored beside an approval (a JSON object of name → patterns, in order); null for none.</summary>
     public static string? ToJson(IReadOnlyList<ApproverGroup> groups)
     {

@@ -87,7 +87,7 @@ public static class PolicyEnforcement
             foreach (var chain in chains)
                 notes.Add(new(chain.PolicyId, "approvers", chain.ApproverGroups.Count == 0
                     ? $"{chain.ChainLength} distinct approvers"
-                    : $"one approver from each of {string.Join(", ", chain.ApproverGroups.Select(g => g.Name))}" + (chain.ChainLength > chain.ApproverGroups.Count ? $", {chain.ChainLength} in all" : "")));
+                    : $"approvers {ApproverGroup.FromEach(chain.ApproverGroups.Select(g => g.Name))}" + (chain.ChainLength > chain.ApproverGroups.Count ? $", {chain.ChainLength} in all" : "")));
             if (chains.Count > 0)
                 reviewed = reviewed with { ApproversRequired = Math.Max(chains.Max(p => p.ChainLength), groups.Count), ApproverGroups = groups };
         }

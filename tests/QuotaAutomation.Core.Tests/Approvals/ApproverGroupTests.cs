@@ -31,7 +31,7 @@ public class ApproverGroupTests
 
         Assert.Equal(1, first.Remaining);
         Assert.Equal(["finance"], first.WaitingGroups);
-        Assert.Equal("1 more approver (one from each of finance)", first.StillWanted);
+        Assert.Equal("1 more approver (from finance)", first.StillWanted);
         Assert.Equal($"approval apr-1: {Bob} is in none of the groups still waiting for an approver (finance)", sameGroup.Reason);
         Assert.Equal($"{Alice} and {Carol}", done.DecidedBy);
     }

@@ -133,7 +133,7 @@ public class PolicyEnforcementTests
         Assert.Equal(3, reviewed.ApproversRequired);
         // Two policies' "security" groups with different members are both kept, named after their policies; "huge-asks" does not apply.
         Assert.Equal(["big-asks:security", "finance", "sub-org:security"], reviewed.ApproverGroups.Select(g => g.Name));
-        Assert.Contains("policy 'big-asks': one approver from each of security, finance", reviewed.Reason, StringComparison.Ordinal);
+        Assert.Contains("policy 'big-asks': approvers one from each of security, finance", reviewed.Reason, StringComparison.Ordinal);
         Assert.Contains("policy 'four-eyes': 3 distinct approvers", reviewed.Reason, StringComparison.Ordinal);
     }
 }
