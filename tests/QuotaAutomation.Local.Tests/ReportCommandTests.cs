@@ -136,6 +136,9 @@ public sealed partial class ReportCommandTests : IAsyncLifetime
         Assert.Contains("(10 accounts), us-east-1, eu-west-1</h1>", html, StringComparison.Ordinal);
         // The virtual organization's accounts have the same quotas in both Regions: the second Region's are added.
         Assert.True(Quotas(two) > Quotas(one) * 3 / 2, $"{Quotas(one)} quotas in one Region, {Quotas(two)} in two");
+        // The account without the member role is one finding, naming both Regions it could not be read in.
+        Assert.Single(Regex.Matches(html, "unreachable_account</td>"));
+        Assert.Matches("could not read account [0-9]{12} in us-east-1, eu-west-1: ", html);
         Assert.Contains("--regions 'mars-north-1' is not a Region name", why, StringComparison.Ordinal);
     }
 

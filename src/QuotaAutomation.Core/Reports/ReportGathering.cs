@@ -36,6 +36,7 @@ public static class ReportGathering
         var listed = new List<Ports.ObservableQuota>();
         var findings = new List<ComplianceFinding>();
         var rules = new List<Rules.QuotaRule>();
+        var unreadable = new Dictionary<string, (List<string> Regions, string Why)>(StringComparer.Ordinal); // one finding an account, naming its Regions
         foreach (var region in regions.Distinct(StringComparer.Ordinal))
         {
             ComplianceReading compliance;
@@ -61,10 +62,14 @@ public static class ReportGathering
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // One account the hub cannot read (no member role) is a finding of the report, not the end of it.
-                    findings.Add(new ComplianceFinding(FindingKind.UnreachableAccount, account ?? "self", $"the report could not read account {account ?? "self"} in {region}: {e.GetType().Name}: {e.Message}"));
+                    var name = account ?? "self";
+                    if (unreadable.TryGetValue(name, out var known)) known.Regions.Add(region);
+                    else unreadable[name] = ([region], $"{e.GetType().Name}: {e.Message}");
                 }
             }
         }
+        findings.AddRange(unreadable.Select(u => new ComplianceFinding(FindingKind.UnreachableAccount, u.Key,
+            $"the report could not read account {u.Key} in {string.Join(", ", u.Value.Regions)}: {u.Value.Why}")));
         var keys = listed.Where(q => q.Source != Usage.UsageSourceKind.None).Select(q => q.Key)
             .Concat(rules.Where(r => !r.IsFleetRule && !Rules.WildcardRules.IsWildcard(r.Quota)).Select(r => r.Quota)).Distinct().ToList();
         var values = await ports.Quotas.GetQuotasAsync(keys, ct);
