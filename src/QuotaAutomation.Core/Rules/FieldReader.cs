@@ -182,6 +182,12 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         return problems.Count == 0 && patterns.Count > 0 ? patterns : null;
     }
 
+    /// <summary>The most members (patterns) one approver group may list.</summary>
+    private const int MaxGroupMembers = 50;
+
+    /// <summary>The longest member pattern: IAM's limit on an ARN.</summary>
+    private const int MaxArnLength = 2048;
+
     /// <summary>
     /// Named groups of approvers: a map of group name to member patterns (a string or a list: ARN patterns, or
     /// <c>local:USER</c> for the embedded backend's OS user); null when absent.
@@ -210,14 +216,21 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
                 Bad(where, $"{RuleParser.Show(members)} must be the group's members: a string or a list of ARN patterns or local:USER names");
                 continue;
             }
+            if (entries.Count > MaxGroupMembers || entries.Any(e => e!.Length > MaxArnLength))
+            {
+                // Bounded so that matching an approver stays cheap whatever was typed: IAM's own ARN limit, and a list a person can read.
+                Bad(where, $"has {entries.Count} members, the longest {entries.Max(e => e!.Length)} characters: at most {MaxGroupMembers} of at most {MaxArnLength}");
+                continue;
+            }
             var (arns, problems) = Approvals.ApproverAllowList.Parse(entries.Where(e => !e!.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal))!);
             foreach (var problem in problems) Bad(where, problem);
             var locals = entries.Where(e => e!.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal)).ToList();
             foreach (var local in locals.Where(l => l!.Length == Approvals.ApproverGroup.LocalPrefix.Length)) Bad(where, "'local:' needs the OS user's name after it");
             groups.Add(new(name, [.. arns, .. locals!]));
         }
-        if (groups.Count == 0) Bad(field, "names no group: give at least one, or leave the attribute out");
-        if (groups.Count > maxGroups) Bad(field, $"names {groups.Count} groups: at most {maxGroups} (one distinct approver from each)");
+        var named = map.Count();
+        if (named == 0) Bad(field, "names no group: give at least one, or leave the attribute out");
+        if (named > maxGroups) Bad(field, $"names {named} groups: at most {maxGroups} (one distinct approver from each)");
         return groups;
     }
 

@@ -55,6 +55,10 @@ public class PolicyParserTests
             ["finance"] = 5d,
         })));
         var notAMap = PolicyParser.Parse(Item(("policy_id", "odd"), ("approver_groups", "security")));
+        var crowded = PolicyParser.Parse(Item(("policy_id", "crowded"), ("approver_groups", new Dictionary<string, object?>
+        {
+            ["everyone"] = Enumerable.Range(0, 60).Select(i => (object?)$"arn:aws:iam::111122223333:user/u{i}").ToList(),
+        })));
 
         Assert.True(groups.Success, groups.Error);
         Assert.Equal(["security", "finance"], groups.Value.ApproverGroups.Select(g => g.Name));
@@ -66,6 +70,7 @@ public class PolicyParserTests
             + "approver_groups.bad name! 'local:' needs the OS user's name after it; "
             + "approver_groups.finance 5 must be the group's members: a string or a list of ARN patterns or local:USER names", bad.Error);
         Assert.StartsWith("policy 'odd': approver_groups 'security' must be a map of group name to approver ARN patterns", notAMap.Error, StringComparison.Ordinal);
+        Assert.Equal("policy 'crowded': approver_groups.everyone has 60 members, the longest 34 characters: at most 50 of at most 2048", crowded.Error);
     }
 
     [Fact]
