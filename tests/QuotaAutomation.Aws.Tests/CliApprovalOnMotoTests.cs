@@ -17,6 +17,10 @@ public sealed class CliApprovalOnMotoTests(MotoServer moto)
 {
     private static Task<(int Exit, string Output)> CliAsync(params string[] args) => Testing.CliRunner.RunAsync(args, TimeProvider.System);
 
+    /// <summary><c>approve ID [ARGS]</c> against moto as the AWS backend.</summary>
+    private Task<(int Exit, string Output)> ApproveOnAwsAsync(string id, params string[] args) =>
+        CliAsync(["--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id, .. args]);
+
     private async Task<(AwsWorld World, AwsBackend Backend, string Caller, string Id)> ApprovalAsync(string approversPattern)
     {
         var world = await AwsWorld.CreateAsync(moto);
@@ -42,7 +46,7 @@ public sealed class CliApprovalOnMotoTests(MotoServer moto)
         using var _ = world;
         using var __ = backend;
 
-        var (exit, output) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id, "--by", "alice", "--comment", "launch");
+        var (exit, output) = await ApproveOnAwsAsync(id, "--by", "alice", "--comment", "launch");
 
         var stored = await backend.State.FindApprovalAsync(id, CancellationToken.None);
         Assert.Equal(0, exit);
@@ -59,8 +63,8 @@ public sealed class CliApprovalOnMotoTests(MotoServer moto)
         var waiting = await backend.State.FindApprovalAsync(id, CancellationToken.None);
         await backend.State.UpdateAsync(waiting! with { RequiredApprovers = 2 }, CancellationToken.None);
 
-        var (first, recorded) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id);
-        var (again, refused) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id, "--by", "bob");
+        var (first, recorded) = await ApproveOnAwsAsync(id);
+        var (again, refused) = await ApproveOnAwsAsync(id, "--by", "bob");
 
         var stored = await backend.State.FindApprovalAsync(id, CancellationToken.None);
         Assert.Equal((0, 1), (first, again)); // ExitCodes.Ok, ExitCodes.Invalid
@@ -82,7 +86,7 @@ public sealed class CliApprovalOnMotoTests(MotoServer moto)
         ApproverGroup[] groups = [new("finance", ["arn:aws:iam::123456789012:user/finance-*"]), new("platform", [caller])];
         await backend.State.UpdateAsync(waiting! with { RequiredApprovers = 2, ApproverGroups = groups }, CancellationToken.None);
 
-        var (exit, recorded) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id);
+        var (exit, recorded) = await ApproveOnAwsAsync(id);
 
         var stored = await backend.State.FindApprovalAsync(id, CancellationToken.None);
         Assert.Equal(0, exit);
@@ -99,7 +103,7 @@ public sealed class CliApprovalOnMotoTests(MotoServer moto)
         using var _ = world;
         using var __ = backend;
 
-        var (exit, output) = await CliAsync("--backend", "aws", "--endpoint-url", moto.Endpoint.ToString(), "--region", "us-east-1", "approve", id);
+        var (exit, output) = await ApproveOnAwsAsync(id);
 
         Assert.Equal(1, exit);
         Assert.Contains($"refused: approval {id}: {caller} is not an approver (rule 'ec2-vcpu' approvers)", output, StringComparison.Ordinal);
