@@ -41,6 +41,22 @@ public sealed class DynamoStoreTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task ARequestsBudgetCharges_SurviveItsUpdates()
+    {
+        using var backend = await BackendAsync();
+        var charged = new Core.Governance.ChargedBudgets("2026-11", 3456, ["ec2-spend", "sandbox-spend#111111111111"]);
+        await backend.State.TryReserveAsync(Reservation("a") with { Charged = charged }, CancellationToken.None);
+        await backend.State.UpdateAsync((await backend.State.FindRequestAsync("a", CancellationToken.None))! with { Status = RequestStatus.Pending, AwsRequestId = "aws-1" }, CancellationToken.None);
+
+        var stored = (await backend.State.FindRequestAsync("a", CancellationToken.None))!.Charged!;
+
+        Assert.Equal(("2026-11", 3456d), (stored.Month, stored.Cost));
+        Assert.Equal(charged.Keys, stored.Keys);
+        Assert.True(await backend.State.TryReserveAsync(Reservation("b") with { Quota = Key with { QuotaCode = "L-0263D0A3" } }, CancellationToken.None));
+        Assert.Null((await backend.State.FindRequestAsync("b", CancellationToken.None))!.Charged); // no budget, no attribute
+    }
+
+    [Fact]
     public async Task Approvals_OneActivePerQuota_AndFoundById()
     {
         using var backend = await BackendAsync();

@@ -32,6 +32,20 @@ public sealed class SqliteStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARequestsBudgetCharges_SurviveItsUpdates()
+    {
+        var store = (await _db.OpenAsync(sampleRules: false)).Requests;
+        var charged = new Core.Governance.ChargedBudgets("2026-11", 3456, ["ec2-spend", "sandbox-spend#111111111111"]);
+
+        await store.TryReserveAsync(Reservation("a") with { Charged = charged }, CancellationToken.None);
+        await store.UpdateAsync(Reservation("a") with { Status = RequestStatus.Pending, AwsRequestId = "aws-1" }, CancellationToken.None);
+        var stored = (await store.FindRequestAsync("a", CancellationToken.None))!.Charged!;
+
+        Assert.Equal(("2026-11", 3456d), (stored.Month, stored.Cost));
+        Assert.Equal(charged.Keys, stored.Keys);
+    }
+
+    [Fact]
     public async Task TryStartApproval_OneActivePerQuota()
     {
         var store = (await _db.OpenAsync(sampleRules: false)).Requests;

@@ -265,12 +265,16 @@ public sealed class DynamoStateStore(IAmazonDynamoDB dynamo, string table, strin
         Put(item, "case_id", r.CaseId);
         Put(item, "approval_id", r.ApprovalId);
         Put(item, "error", r.Error);
+        Put(item, "charged", Core.Governance.ChargedBudgets.ToJson(r.Charged));
         return item;
     }
 
     private static QuotaRequest ReadRequest(Dictionary<string, AttributeValue> i) => new(
         Req(i, "id"), Req(i, "rule_id"), Key(i), Num(i, "from_value"), Num(i, "desired_value"), Enum.Parse<RequestStatus>(Req(i, "status")),
-        Time(i, "created_at"), Time(i, "updated_at"), Str(i, "aws_request_id"), Str(i, "case_id"), Str(i, "approval_id"), Str(i, "error"));
+        Time(i, "created_at"), Time(i, "updated_at"), Str(i, "aws_request_id"), Str(i, "case_id"), Str(i, "approval_id"), Str(i, "error"))
+    {
+        Charged = Core.Governance.ChargedBudgets.FromJson(Str(i, "charged")),
+    };
 
     private static bool IsActive(ApprovalStatus status) => status is ApprovalStatus.Waiting or ApprovalStatus.Approved;
 

@@ -17,7 +17,11 @@ public sealed record QuotaRequest(
     string? AwsRequestId = null,
     string? CaseId = null,
     string? ApprovalId = null,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>The budgets charged for it before it was filed; given back if AWS denies it or it never reached AWS.</summary>
+    public Governance.ChargedBudgets? Charged { get; init; }
+}
 
 /// <summary>Pending-request state. <see cref="TryReserveAsync"/> is a conditional write: two cycles can never both file for one quota.</summary>
 public interface IRequestStore

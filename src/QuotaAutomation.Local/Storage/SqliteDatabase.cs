@@ -33,6 +33,7 @@ public sealed class SqliteDatabase
         await AddAuditPlaceAsync(connection, ct);
         await AddColumnsAsync(connection, "approvals", "required_approvers", "ALTER TABLE approvals ADD COLUMN required_approvers INTEGER NOT NULL DEFAULT 1; ALTER TABLE approvals ADD COLUMN approvers TEXT;", ct);
         await AddColumnsAsync(connection, "approvals", "approver_groups", "ALTER TABLE approvals ADD COLUMN approver_groups TEXT;", ct);
+        await AddColumnsAsync(connection, "requests", "charged", "ALTER TABLE requests ADD COLUMN charged TEXT;", ct);
         return db;
     }
 
@@ -196,7 +197,7 @@ public sealed class SqliteDatabase
             service_code TEXT NOT NULL, quota_code TEXT NOT NULL, region TEXT NOT NULL, account_id TEXT NOT NULL,
             from_value REAL NOT NULL, desired_value REAL NOT NULL, status TEXT NOT NULL, is_open INTEGER NOT NULL,
             created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-            aws_request_id TEXT, case_id TEXT, approval_id TEXT, error TEXT);
+            aws_request_id TEXT, case_id TEXT, approval_id TEXT, error TEXT, charged TEXT);
         -- The conditional write: at most one open request per quota, whatever the number of concurrent cycles.
         CREATE UNIQUE INDEX IF NOT EXISTS requests_one_open_per_quota
             ON requests (service_code, quota_code, region, account_id) WHERE is_open = 1;

@@ -23,7 +23,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
     public SqliteRequestStore ForShard(string accountId, string region) => new(db, accountId, region);
 
     private const string RequestColumns =
-        "id, rule_id, service_code, quota_code, region, account_id, from_value, desired_value, status, created_at, updated_at, aws_request_id, case_id, approval_id, error";
+        "id, rule_id, service_code, quota_code, region, account_id, from_value, desired_value, status, created_at, updated_at, aws_request_id, case_id, approval_id, error, charged";
 
     private const string ApprovalColumns =
         "id, rule_id, service_code, quota_code, region, account_id, current_value, desired_value, monthly_cost, reason, severity, utilization, status, created_at, decided_at, decided_by, comment, required_approvers, approvers, approver_groups";
@@ -41,7 +41,7 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
     public async Task<bool> TryReserveAsync(QuotaRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return await db.TryInsertAsync($"INSERT INTO requests ({RequestColumns}, is_open) VALUES ($id, $rule, $service, $quota, $region, $account, $from, $desired, $status, $created, $updated, $aws, $case, $approval, $error, $open)",
+        return await db.TryInsertAsync($"INSERT INTO requests ({RequestColumns}, is_open) VALUES ($id, $rule, $service, $quota, $region, $account, $from, $desired, $status, $created, $updated, $aws, $case, $approval, $error, $charged, $open)",
             ct, RequestParameters(request));
     }
 
@@ -94,12 +94,16 @@ public sealed class SqliteRequestStore(SqliteDatabase db, string? shardAccountId
         ("$id", r.Id), ("$rule", r.RuleId), .. SqliteDatabase.KeyParameters(r.Quota), ("$from", r.FromValue), ("$desired", r.DesiredValue),
         ("$status", r.Status.ToString()), ("$open", r.Status.IsOpen() ? 1 : 0), ("$created", SqliteDatabase.ToUnix(r.CreatedAt)),
         ("$updated", SqliteDatabase.ToUnix(r.UpdatedAt)), ("$aws", r.AwsRequestId), ("$case", r.CaseId), ("$approval", r.ApprovalId), ("$error", r.Error),
+        ("$charged", Core.Governance.ChargedBudgets.ToJson(r.Charged)),
     ];
 
     private static QuotaRequest ReadRequest(SqliteDataReader row) => new(
         row.GetString(0), row.GetString(1), SqliteDatabase.ReadKey(row, 2), row.GetDouble(6), row.GetDouble(7),
         Enum.Parse<RequestStatus>(row.GetString(8)), SqliteDatabase.FromUnix(row.GetInt64(9)), SqliteDatabase.FromUnix(row.GetInt64(10)),
-        SqliteDatabase.NullableString(row, 11), SqliteDatabase.NullableString(row, 12), SqliteDatabase.NullableString(row, 13), SqliteDatabase.NullableString(row, 14));
+        SqliteDatabase.NullableString(row, 11), SqliteDatabase.NullableString(row, 12), SqliteDatabase.NullableString(row, 13), SqliteDatabase.NullableString(row, 14))
+    {
+        Charged = Core.Governance.ChargedBudgets.FromJson(SqliteDatabase.NullableString(row, 15)),
+    };
 
     private static (string, object?)[] ApprovalParameters(ApprovalRequest a) =>
     [

@@ -85,6 +85,26 @@ public class BudgetEngineTests
     }
 
     [Fact]
+    public async Task AnIncreaseAwsDenies_GivesItsChargeBackWhenTheDenialIsSeen()
+    {
+        var ledger = new InMemoryBudgetLedger();
+        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 5000)] }, budgets: ledger);
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
+        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+
+        await f.CycleAsync();
+        var charged = ledger.Spent[("ec2-spend", Month)];
+        f.Account.Decide(Assert.Single(f.Account.Requests).Id, approve: false);
+        await f.CycleAsync();
+
+        Assert.Equal(Cost, charged, 6);
+        Assert.Equal(0, ledger.Spent[("ec2-spend", Month)], 6);
+        Assert.Single(f.Account.Requests); // not asked again inside the denial's quiet period
+        var refund = Assert.Single(f.Stores.Audit, r => r.Action == "budget_refund");
+        Assert.Equal("$3,456/month refunded to 'ec2-spend' for 2026-11: request fake-1 ended DENIED: no quota was added", refund.Message);
+    }
+
+    [Fact]
     public async Task AFilingThatMayHaveReachedAws_KeepsItsCharge()
     {
         var ledger = new InMemoryBudgetLedger();
@@ -97,6 +117,25 @@ public class BudgetEngineTests
 
         Assert.Equal(Cost, ledger.Spent[("ec2-spend", Month)], 6); // over-counted rather than under: AWS may have it
         Assert.DoesNotContain(f.Stores.Audit, r => r.Action == "budget_refund");
+    }
+
+    [Fact]
+    public async Task AFilingThatTimedOutAndNeverReachedAws_IsRefundedWhenFollowed_SoTheRetryIsChargedOnce()
+    {
+        var ledger = new InMemoryBudgetLedger();
+        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 50_000)] }, budgets: ledger);
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
+        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        f.Account.Fail = (operation, _) => operation == "RequestServiceQuotaIncrease" ? new TimeoutException("RequestServiceQuotaIncrease timed out after 10 s") : null;
+
+        await f.CycleAsync(); // charged; the filing's answer is lost
+        f.Account.Fail = (_, _) => null;
+        for (var i = 0; i < 3; i++) await f.CycleAsync(); // after 10 minutes the reservation is found never filed, and filed again
+
+        Assert.Single(f.Account.Requests);
+        Assert.Equal(Cost, ledger.Spent[("ec2-spend", Month)], 6); // the retry's charge only
+        var refund = Assert.Single(f.Stores.Audit, r => r.Action == "budget_refund");
+        Assert.EndsWith("ended FAILED (reservation never reached AWS): no quota was added", refund.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal sealed class IncreaseFiler(EnginePorts ports, TimeProvider time, int ac
         if (!await _budget.TryReserveAsync(wanted.Quota, accountLimit, ct))
             return await NotFiledAsync(audit, wanted, $"{accountLimit} requests already open in account {wanted.Quota.AccountOrSelf} across its Regions (AWS limit, shared by its fleet shards); {wanted.Quota} waits", ct);
         var reservation = new QuotaRequest(ReservationId(audit.RunId, wanted.RuleId), wanted.RuleId, wanted.Quota, wanted.CurrentValue,
-            wanted.DesiredValue, RequestStatus.Filing, now, now, ApprovalId: approval?.Id);
+            wanted.DesiredValue, RequestStatus.Filing, now, now, ApprovalId: approval?.Id) { Charged = wanted.Charged };
         if (!await ports.Requests.TryReserveAsync(reservation, ct))
             return await NotFiledAsync(audit, wanted, $"another cycle holds an open request for {wanted.Quota}", ct);
 

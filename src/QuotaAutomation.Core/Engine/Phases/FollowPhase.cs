@@ -81,6 +81,10 @@ internal sealed class FollowPhase(EnginePorts ports, EngineOptions options)
                 [AuditDetails.Status] = updated.Status.ToApiName(), [AuditDetails.DesiredValue] = AuditDetails.Format(updated.DesiredValue),
             });
             if (!updated.Status.IsOpen()) await (ports.RequestBudget ?? LocalRequestBudget.Instance).ReleaseAsync(updated.Quota, ct); // its account slot is free again
+            // Refused or never filed: it adds no quota, so its budget charges go back (after the status is stored: a
+            // crash between the two over-counts the month, never refunds twice).
+            if (updated.Status is RequestStatus.Denied or RequestStatus.NotApproved or RequestStatus.InvalidRequest or RequestStatus.Failed)
+                await BudgetRefund.ForRefusedAsync(ports, audit, updated, ct);
             if (!updated.Status.IsOpen())
                 await ports.Notifier.PublishAsync(new Notification(NotificationTopics.Alerts, $"Quota request {updated.Status.ToApiName()}: {updated.Quota}", change, updated.RuleId, updated.Quota, null), ct);
         }
