@@ -58,13 +58,20 @@ public static class ApproverAllowList
         return p == pattern.Length;
     }
 
+    /// <summary>Entries as people write them, one or several to a string: comma or whitespace separated.</summary>
+    public static IEnumerable<string> Split(IEnumerable<string> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return entries.SelectMany(e => e.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries));
+    }
+
     /// <summary>Parses a list of ARN patterns (comma or whitespace separated); problems name each bad entry.</summary>
     public static (IReadOnlyList<string> Patterns, IReadOnlyList<string> Problems) Parse(IEnumerable<string> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var patterns = new List<string>();
         var problems = new List<string>();
-        foreach (var entry in entries.SelectMany(e => e.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)))
+        foreach (var entry in Split(entries))
         {
             if (entry.StartsWith("arn:", StringComparison.Ordinal) && entry.Split(':').Length >= 6) patterns.Add(entry);
             else problems.Add($"'{Common.Echo.Of(entry)}' is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, * and ? allowed)");

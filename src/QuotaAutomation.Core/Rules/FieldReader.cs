@@ -166,18 +166,13 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
     public IReadOnlyList<string>? ArnPatterns(string field)
     {
         if (!TryGet(field, out var value) || value is null || value is string { Length: 0 }) return null;
-        var entries = value switch
-        {
-            string s => [s],
-            System.Collections.IEnumerable list => list.Cast<object?>().Select(x => x as string).ToList(),
-            _ => null,
-        };
-        if (entries is null || entries.Any(e => e is null))
+        var entries = Strings(value);
+        if (entries is null)
         {
             Bad(field, $"{RuleParser.Show(value)} must be ARN patterns: a string or a list of strings such as 'arn:aws:iam::123456789012:role/QuotaApprovers'");
             return null;
         }
-        var (patterns, problems) = Approvals.ApproverAllowList.Parse(entries!); // nulls rejected above
+        var (patterns, problems) = Approvals.ApproverAllowList.Parse(entries);
         foreach (var problem in problems) Bad(field, problem);
         return problems.Count == 0 && patterns.Count > 0 ? patterns : null;
     }
@@ -205,33 +200,41 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
         {
             var where = $"{field}.{Common.Echo.Of(name)}";
             if (!RuleParser.RuleIdPattern().IsMatch(name)) Bad(field, $"group name '{Common.Echo.Of(name)}' must be letters, digits, '.', '_' or '-', at most 128");
-            var entries = members switch
-            {
-                string s => s.Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(e => (string?)e).ToList(),
-                System.Collections.IEnumerable list when members is not IEnumerable<KeyValuePair<string, object?>> => list.Cast<object?>().Select(x => x as string).ToList(),
-                _ => null,
-            };
-            if (entries is null || entries.Count == 0 || entries.Any(e => e is null))
+            var entries = Strings(members) is { } given ? Approvals.ApproverAllowList.Split(given).ToList() : null;
+            if (entries is null || entries.Count == 0)
             {
                 Bad(where, $"{RuleParser.Show(members)} must be the group's members: a string or a list of ARN patterns or local:USER names");
                 continue;
             }
-            if (entries.Count > MaxGroupMembers || entries.Any(e => e!.Length > MaxArnLength))
+            if (entries.Count > MaxGroupMembers || entries.Any(e => e.Length > MaxArnLength))
             {
                 // Bounded so that matching an approver stays cheap whatever was typed: IAM's own ARN limit, and a list a person can read.
-                Bad(where, $"has {entries.Count} members, the longest {entries.Max(e => e!.Length)} characters: at most {MaxGroupMembers} of at most {MaxArnLength}");
+                Bad(where, $"has {entries.Count} members, the longest {entries.Max(e => e.Length)} characters: at most {MaxGroupMembers} of at most {MaxArnLength}");
                 continue;
             }
-            var (arns, problems) = Approvals.ApproverAllowList.Parse(entries.Where(e => !e!.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal))!);
+            bool IsLocal(string entry) => entry.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal);
+            var locals = entries.Where(IsLocal).ToList();
+            var (arns, problems) = Approvals.ApproverAllowList.Parse(entries.Where(e => !IsLocal(e)));
             foreach (var problem in problems) Bad(where, problem);
-            var locals = entries.Where(e => e!.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal)).ToList();
-            foreach (var local in locals.Where(l => l!.Length == Approvals.ApproverGroup.LocalPrefix.Length)) Bad(where, "'local:' needs the OS user's name after it");
-            groups.Add(new(name, [.. arns, .. locals!]));
+            foreach (var local in locals.Where(l => l.Length == Approvals.ApproverGroup.LocalPrefix.Length)) Bad(where, "'local:' needs the OS user's name after it");
+            groups.Add(new(name, [.. arns, .. locals]));
         }
         var named = map.Count();
         if (named == 0) Bad(field, "names no group: give at least one, or leave the attribute out");
         if (named > maxGroups) Bad(field, $"names {named} groups: at most {maxGroups} (one distinct approver from each)");
         return groups;
+    }
+
+    /// <summary>A string (one entry) or a list whose every item is a string; null when the value is neither.</summary>
+    private static List<string>? Strings(object? value)
+    {
+        var items = value switch
+        {
+            string s => [s],
+            System.Collections.IEnumerable list => list.Cast<object?>().Select(x => x as string).ToList(),
+            _ => null,
+        };
+        return items is null || items.Any(i => i is null) ? null : items.OfType<string>().ToList();
     }
 
     public void RejectUnknownAttributes()
