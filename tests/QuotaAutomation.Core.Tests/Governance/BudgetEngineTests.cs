@@ -22,13 +22,20 @@ public class BudgetEngineTests
 
     private static async Task<(QuotaDecision Decision, EngineFixture Fixture)> DecideAsync(IBudgetLedger? ledger, params QuotaPolicy[] policies)
     {
-        var f = new EngineFixture(new EngineOptions { Policies = policies }, budgets: ledger);
-        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
-        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        var f = BusyAccount(ledger, policies);
         var report = await f.Engine.RunCycleAsync(CancellationToken.None);
         var decision = report.Rules.Single().Decision;
         Assert.Contains(f.Stores.Audit, r => r.Action == decision.Kind && r.Message == decision.Reason); // audited as decided
         return (decision, f);
+    }
+
+    /// <summary>The account's 100 vCPUs at 97 in use, under a full_auto rule: an emergency × 2 each cycle, $3,456 a month.</summary>
+    private static EngineFixture BusyAccount(IBudgetLedger? ledger, params QuotaPolicy[] policies)
+    {
+        var f = new EngineFixture(new EngineOptions { Policies = policies }, budgets: ledger);
+        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
+        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        return f;
     }
 
     private static QuotaPolicy Budget(string id, double monthly) => new(id, "ec2", "*", ["*"], []) { MonthlyBudget = monthly };
@@ -71,9 +78,7 @@ public class BudgetEngineTests
     public async Task AnIncreaseAwsRefuses_GivesItsChargesBack_AndTheTrailSaysSo()
     {
         var ledger = new InMemoryBudgetLedger();
-        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 5000), Budget("org-spend", 50_000) with { ServiceCode = "*" }] }, budgets: ledger);
-        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
-        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        var f = BusyAccount(ledger, Budget("ec2-spend", 5000), Budget("org-spend", 50_000) with { ServiceCode = "*" });
         f.Account.Fail = (operation, _) => operation == "RequestServiceQuotaIncrease" ? new QuotaServiceException("AccessDeniedException", "not authorized to perform servicequotas:RequestServiceQuotaIncrease") : null;
 
         var report = await f.Engine.RunCycleAsync(CancellationToken.None);
@@ -88,9 +93,7 @@ public class BudgetEngineTests
     public async Task AnIncreaseAwsDenies_GivesItsChargeBackWhenTheDenialIsSeen()
     {
         var ledger = new InMemoryBudgetLedger();
-        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 5000)] }, budgets: ledger);
-        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
-        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        var f = BusyAccount(ledger, Budget("ec2-spend", 5000));
 
         await f.CycleAsync();
         var charged = ledger.Spent[("ec2-spend", Month)];
@@ -108,9 +111,7 @@ public class BudgetEngineTests
     public async Task AFilingThatMayHaveReachedAws_KeepsItsCharge()
     {
         var ledger = new InMemoryBudgetLedger();
-        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 5000)] }, budgets: ledger);
-        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
-        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        var f = BusyAccount(ledger, Budget("ec2-spend", 5000));
         f.Account.TimeOutAfterFiling = true;
 
         await f.Engine.RunCycleAsync(CancellationToken.None);
@@ -123,9 +124,7 @@ public class BudgetEngineTests
     public async Task AFilingThatTimedOutAndNeverReachedAws_IsRefundedWhenFollowed_SoTheRetryIsChargedOnce()
     {
         var ledger = new InMemoryBudgetLedger();
-        var f = new EngineFixture(new EngineOptions { Policies = [Budget("ec2-spend", 50_000)] }, budgets: ledger);
-        f.Account.Add("ec2", "L-1216C47A", 100, _ => 97);
-        f.Stores.Rules.Add(Item("vcpus", "ec2", "L-1216C47A", "full_auto"));
+        var f = BusyAccount(ledger, Budget("ec2-spend", 50_000));
         f.Account.Fail = (operation, _) => operation == "RequestServiceQuotaIncrease" ? new TimeoutException("RequestServiceQuotaIncrease timed out after 10 s") : null;
 
         await f.CycleAsync(); // charged; the filing's answer is lost
