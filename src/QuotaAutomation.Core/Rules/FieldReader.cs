@@ -209,7 +209,7 @@ internal sealed partial class FieldReader(IReadOnlyDictionary<string, object?> a
             if (entries.Count > MaxGroupMembers || entries.Any(e => e.Length > MaxArnLength))
             {
                 // Bounded so that matching an approver stays cheap whatever was typed: IAM's own ARN limit, and a list a person can read.
-                Bad(where, $"has {entries.Count} members, the longest {entries.Max(e => e.Length)} characters: at most {MaxGroupMembers} of at most {MaxArnLength}");
+                Bad(where, $"has {entries.Count} member{(entries.Count == 1 ? "" : "s")}, the longest {entries.Max(e => e.Length)} characters: at most {MaxGroupMembers} of at most {MaxArnLength}");
                 continue;
             }
             bool IsLocal(string entry) => entry.StartsWith(Approvals.ApproverGroup.LocalPrefix, StringComparison.Ordinal);
